@@ -18,6 +18,7 @@ export default defineConfig({
     },
   },
   paths: {
+    ignition: "deploy",
     tests: { mocha: "test", solidity: "test" },
   },
   networks: {

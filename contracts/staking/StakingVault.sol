@@ -55,7 +55,10 @@ contract StakingVault is IStakingVault, AccessControl, Pausable, ReentrancyGuard
     /// @inheritdoc IStakingVault
     uint256 public totalClaimed;
 
-    Pool[] private _pools;
+    /// @dev Pools by id; ids run from 0 to `_poolCount - 1`. A mapping (not an array) saves the
+    ///      bounds-check read on every stake, claim and withdrawal.
+    mapping(uint256 poolId => Pool) private _pools;
+    uint256 private _poolCount;
     mapping(uint256 positionId => Position) private _positions;
 
     /// @param ubc The UBC token.
@@ -109,8 +112,8 @@ contract StakingVault is IStakingVault, AccessControl, Pausable, ReentrancyGuard
 
     function _stake(address payer, address owner, uint8 poolId, uint256 amount) private returns (uint256 positionId) {
         if (amount == 0) revert ZeroAmount();
-        if (poolId >= _pools.length) revert UnknownPool(poolId);
         Pool memory pool = _pools[poolId];
+        if (pool.duration == 0) revert UnknownPool(poolId);
         if (!pool.open) revert PoolClosed(poolId);
         if (amount > type(uint96).max) revert AmountTooLarge(amount);
 
@@ -219,15 +222,17 @@ contract StakingVault is IStakingVault, AccessControl, Pausable, ReentrancyGuard
         if (duration == 0 || duration > MAX_DURATION || ratePerDay == 0 || ratePerDay > MAX_RATE) {
             revert InvalidPoolParameters(duration, ratePerDay);
         }
-        if (_pools.length >= MAX_POOLS) revert TooManyPools();
-        poolId = uint8(_pools.length);
-        _pools.push(Pool({duration: duration, ratePerDay: ratePerDay, open: true}));
+        uint256 count = _poolCount;
+        if (count >= MAX_POOLS) revert TooManyPools();
+        poolId = uint8(count);
+        _poolCount = count + 1;
+        _pools[poolId] = Pool({duration: duration, ratePerDay: ratePerDay, open: true});
         emit PoolAdded(poolId, duration, ratePerDay);
     }
 
     /// @inheritdoc IStakingVault
     function setPoolOpen(uint8 poolId, bool open) external onlyRole(GOVERNOR_ROLE) {
-        if (poolId >= _pools.length) revert UnknownPool(poolId);
+        if (poolId >= _poolCount) revert UnknownPool(poolId);
         _pools[poolId].open = open;
         emit PoolStatusChanged(poolId, open);
     }
@@ -266,18 +271,18 @@ contract StakingVault is IStakingVault, AccessControl, Pausable, ReentrancyGuard
 
     /// @inheritdoc IStakingVault
     function getPool(uint8 poolId) external view returns (Pool memory) {
-        if (poolId >= _pools.length) revert UnknownPool(poolId);
+        if (poolId >= _poolCount) revert UnknownPool(poolId);
         return _pools[poolId];
     }
 
     /// @inheritdoc IStakingVault
     function poolCount() external view returns (uint256) {
-        return _pools.length;
+        return _poolCount;
     }
 
     /// @inheritdoc IStakingVault
     function previewReward(uint8 poolId, uint256 amount) external view returns (uint256) {
-        if (poolId >= _pools.length) revert UnknownPool(poolId);
+        if (poolId >= _poolCount) revert UnknownPool(poolId);
         Pool memory pool = _pools[poolId];
         return RewardMath.fullReward(amount, pool.ratePerDay, pool.duration);
     }

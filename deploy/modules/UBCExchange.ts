@@ -1,0 +1,8 @@
+// The whole protocol: every area's Ignition module, composed. Each area adds its module here.
+import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
+import Foundation from "./Foundation.ts";
+
+export default buildModule("UBCExchange", (m) => {
+  const foundation = m.useModule(Foundation);
+  return { ...foundation };
+});

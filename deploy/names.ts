@@ -1,0 +1,8 @@
+// Maps the keys that deploy/modules/UBCExchange.ts returns to contract names, as written to
+// deployments/<network>.json. Each area adds its contracts here.
+export const CONTRACT_NAMES: Record<string, string> = {
+  timelock: "UBCTimelock",
+  ubc: "UBCToken",
+  compute: "ComputeToken",
+  vault: "StakingVault",
+};
