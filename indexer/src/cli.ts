@@ -6,7 +6,7 @@
 // Environment: RPC_URL (http://127.0.0.1:8545), DEPLOYMENTS (deployments/localhost.json),
 // DATABASE_URL (unset: PGlite), DATA_DIR (.data/indexer), DATABASE_SCHEMA (ubc),
 // INDEXER_PORT (42069), INDEXER_HOST (127.0.0.1), FINALITY_DEPTH (12), INDEXER_ROLE (auto|api),
-// LOG_LEVEL (info|warn|error). Flags: --fresh (drop the indexed data first).
+// INDEXER_MAX_RANGE (largest getLogs range), LOG_LEVEL (info|warn|error). Flags: --fresh (drop the indexed data first).
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -32,6 +32,8 @@ const port = Number(env.INDEXER_PORT ?? 42069);
 if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`INDEXER_PORT must be a TCP port, got "${env.INDEXER_PORT}"`);
 const finalityDepth = Number(env.FINALITY_DEPTH ?? 12);
 if (!Number.isInteger(finalityDepth) || finalityDepth < 0) fail(`FINALITY_DEPTH must be a non-negative integer`);
+const maxRange = env.INDEXER_MAX_RANGE === undefined ? undefined : Number(env.INDEXER_MAX_RANGE);
+if (maxRange !== undefined && (!Number.isInteger(maxRange) || maxRange < 1)) fail(`INDEXER_MAX_RANGE must be a positive integer`);
 const role = (env.INDEXER_ROLE ?? "auto") as "auto" | "api";
 if (role !== "auto" && role !== "api") fail(`INDEXER_ROLE must be auto or api`);
 
@@ -45,6 +47,7 @@ const service = await startService({
   port,
   host: env.INDEXER_HOST,
   finalityDepth,
+  maxRange,
   role,
   fresh: process.argv.includes("--fresh"),
   log,

@@ -24,6 +24,9 @@ export interface ServiceConfig {
   host?: string;
   finalityDepth?: number;
   pollIntervalMs?: number;
+  /** Largest getLogs range in blocks (tests use a small one to make many commits). */
+  maxRange?: number;
+  rpcTimeoutMs?: number;
   /** "auto": index if the writer lock is free, else serve only; "api": serve only. */
   role?: "auto" | "api";
   fresh?: boolean;
@@ -60,6 +63,8 @@ export async function startService(cfg: ServiceConfig): Promise<Service> {
     const ix = new Indexer({
       rpcUrl: cfg.rpcUrl, deployments, artifactsDir: cfg.artifactsDir, db, model, handlers: HANDLERS,
       finalityDepth: cfg.finalityDepth, pollIntervalMs: cfg.pollIntervalMs, log,
+      fetcher: cfg.maxRange === undefined ? undefined : { initialRange: cfg.maxRange, maxRange: cfg.maxRange },
+      rpc: cfg.rpcTimeoutMs === undefined ? undefined : { timeoutMs: cfg.rpcTimeoutMs },
     });
     indexer = ix;
     await ix.init();

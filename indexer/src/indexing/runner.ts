@@ -6,7 +6,7 @@ import type { Database } from "../database/adapter.ts";
 import { migrate, dropAll } from "../database/migrations.ts";
 import { Store } from "../database/store.ts";
 import type { Model } from "../schema/model.ts";
-import { LogFetcher, type BlockHeader, type RawLog } from "../sync/fetcher.ts";
+import { LogFetcher, type BlockHeader, type FetcherOptions, type RawLog } from "../sync/fetcher.ts";
 import { RpcClient, type RpcOptions } from "../sync/rpc.ts";
 import { buildDecoders, eventId, type EventDecoder } from "./abi.ts";
 import type { Deployments, HandlerMap, IndexedEvent } from "./types.ts";
@@ -22,6 +22,7 @@ export interface IndexerOptions {
   finalityDepth?: number;
   pollIntervalMs?: number;
   rpc?: RpcOptions;
+  fetcher?: FetcherOptions;
   log?: (level: "info" | "warn" | "error", msg: string, fields?: Record<string, unknown>) => void;
 }
 
@@ -81,7 +82,7 @@ export class Indexer extends EventEmitter {
       this.decoders.set(address, byContract.get(c)!);
     }
     for (const [c, d] of Object.entries(opts.deployments.contracts)) this.contractByAddress.set(d.address.toLowerCase(), c);
-    this.fetcher = new LogFetcher(this.rpc, contracts.map((c) => opts.deployments.contracts[c].address.toLowerCase()));
+    this.fetcher = new LogFetcher(this.rpc, contracts.map((c) => opts.deployments.contracts[c].address.toLowerCase()), opts.fetcher);
     this.store = new Store(opts.model, opts.db);
     this.finalityDepth = BigInt(opts.finalityDepth ?? 12);
     this.pollIntervalMs = opts.pollIntervalMs ?? 100;

@@ -3,7 +3,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { ApolloServer, HeaderMap } from "@apollo/server";
 import { makeExecutableSchema } from "@graphql-tools/schema";
-import { GraphQLError, type GraphQLFormattedError } from "graphql";
+import { GraphQLError, specifiedRules, validate, type GraphQLFormattedError } from "graphql";
 import { WebSocketServer } from "ws";
 import { useServer } from "graphql-ws/use/ws";
 import type { Database } from "../database/adapter.ts";
@@ -148,7 +148,7 @@ export async function startApi(opts: ApiOptions): Promise<ApiServer> {
     {
       schema,
       context: () => ({ loaders: new Map() }),
-      validationRules: [limitsRule(limits)],
+      validate: (sch, doc) => validate(sch, doc, [...specifiedRules, limitsRule(limits)]),
       onSubscribe: () => {
         counters.subscriptions++;
       },
