@@ -50,8 +50,10 @@ interface IVenture {
         uint256 operatorShare,
         uint256 magnifiedRevenuePerShare
     );
-    event RevenueClaimed(address indexed holder, address indexed token, uint256 amount);
-    event OperatorRevenueWithdrawn(address indexed operator, address indexed token, uint256 amount);
+    /// @param amounts Claimed per revenue token, in `revenueTokens` order (one event per claim keeps it cheap).
+    event RevenueClaimed(address indexed holder, uint256[] amounts);
+    /// @param amounts Withdrawn per revenue token, in `revenueTokens` order.
+    event OperatorRevenueWithdrawn(address indexed operator, uint256[] amounts);
     event OperatorTransferStarted(address indexed operator, address indexed pendingOperator);
     event OperatorTransferred(address indexed previousOperator, address indexed newOperator);
 
@@ -71,6 +73,7 @@ interface IVenture {
     error NoShareholders();
     error NothingToClaim();
     error NothingToWithdraw();
+    error ClaimTooLarge(uint256 total);
 
     /// @notice Called once by the factory right after cloning: sets the operator and opens the raise.
     function initialize(address operator) external;

@@ -74,8 +74,18 @@ contract Venture is IVenture, ERC20, Initializable, ReentrancyGuardTransient {
     uint256[MAX_REVENUE_TOKENS] private _magnifiedPerShare;
     Book[MAX_REVENUE_TOKENS] private _books;
     Totals[MAX_REVENUE_TOKENS] private _totals;
-    /// @dev Signed magnified corrections per holder, indexed like the revenue token list.
+    /// @dev Signed magnified corrections per holder, indexed like the revenue token list. Zero for a
+    ///      holder whose shares were all bought before any revenue and never moved; such a holder's
+    ///      corrections are not even read (see `_accounts`).
     mapping(address holder => int256[MAX_REVENUE_TOKENS]) private _corrections;
+    /// @dev Per holder, what was claimed so far, two tokens per slot: token 2k in bits 0-119 and
+    ///      token 2k+1 in bits 120-239 of slot k. Bits 240-247 of slot 0 flag the tokens whose
+    ///      correction may be non-zero. A claim of two tokens thus reads and writes one slot.
+    mapping(address holder => uint256[MAX_REVENUE_TOKENS / 2]) private _accounts;
+
+    uint256 private constant CLAIMED_BITS = 120;
+    uint256 private constant CLAIMED_MASK = (1 << CLAIMED_BITS) - 1;
+    uint256 private constant FLAGS_SHIFT = 240;
 
     /// @param compute_ The raise token (COMPUTE).
     /// @param factory_ The VentureFactory deploying this implementation.
@@ -240,27 +250,37 @@ contract Venture is IVenture, ERC20, Initializable, ReentrancyGuardTransient {
     function _claim(address holder) private returns (uint256[] memory amounts) {
         uint256 n = VentureArgs.tokenCount(VentureArgs.word(32));
         uint256 shares = balanceOf(holder);
-        int256[MAX_REVENUE_TOKENS] storage corrections = _corrections[holder];
+        uint256[MAX_REVENUE_TOKENS / 2] storage account = _accounts[holder];
         amounts = new uint256[](n);
         bool any;
-        // Effects for every token first, then the transfers.
+        uint256 flags;
+        uint256 slot;
+        uint256 updated;
+        // Effects for every token first (one slot per pair of tokens), then the transfers.
         for (uint256 i = 0; i < n; ++i) {
-            int256 correction = corrections[i];
-            uint256 owed = _owed(_magnifiedPerShare[i], shares, correction);
+            uint256 shift;
+            if (i & 1 == 0) {
+                slot = account[i >> 1];
+                updated = slot;
+                if (i == 0) flags = slot >> FLAGS_SHIFT;
+            } else {
+                shift = CLAIMED_BITS;
+            }
+            uint256 total = _entitlement(holder, i, shares, flags);
+            uint256 owed = total - ((slot >> shift) & CLAIMED_MASK);
             if (owed != 0) {
-                corrections[i] = correction - int256(owed * MAGNITUDE); // owed * 2^128 <= entitlement < 2^255
+                if (total > CLAIMED_MASK) revert ClaimTooLarge(total);
+                updated = (updated & ~(CLAIMED_MASK << shift)) | (total << shift);
                 amounts[i] = owed;
                 any = true;
             }
+            if ((i & 1 == 1 || i + 1 == n) && updated != slot) account[i >> 1] = updated;
         }
         if (!any) revert NothingToClaim();
+        emit RevenueClaimed(holder, amounts);
         for (uint256 i = 0; i < n; ++i) {
             uint256 owed = amounts[i];
-            if (owed != 0) {
-                address token = VentureArgs.token(VentureArgs.word(VentureArgs.TOKENS_OFFSET + 32 * i));
-                emit RevenueClaimed(holder, token, owed);
-                IERC20(token).safeTransfer(holder, owed);
-            }
+            if (owed != 0) _revenueToken(i).safeTransfer(holder, owed);
         }
     }
 
@@ -279,13 +299,10 @@ contract Venture is IVenture, ERC20, Initializable, ReentrancyGuardTransient {
             }
         }
         if (!any) revert NothingToWithdraw();
+        emit OperatorRevenueWithdrawn(op, amounts);
         for (uint256 i = 0; i < n; ++i) {
             uint256 owed = amounts[i];
-            if (owed != 0) {
-                address token = VentureArgs.token(VentureArgs.word(VentureArgs.TOKENS_OFFSET + 32 * i));
-                emit OperatorRevenueWithdrawn(op, token, owed);
-                IERC20(token).safeTransfer(op, owed);
-            }
+            if (owed != 0) _revenueToken(i).safeTransfer(op, owed);
         }
     }
 
@@ -316,20 +333,46 @@ contract Venture is IVenture, ERC20, Initializable, ReentrancyGuardTransient {
         super._update(from, to, value);
         if (from == to || value == 0) return;
         uint256 n = VentureArgs.tokenCount(VentureArgs.word(32));
+        uint256 touched;
         for (uint256 i = 0; i < n; ++i) {
             uint256 acc = _magnifiedPerShare[i];
             if (acc == 0) continue;
             int256 delta = (acc * value).toInt256();
             if (from != address(0)) _corrections[from][i] += delta;
             if (to != address(0)) _corrections[to][i] -= delta;
+            touched |= 1 << i;
+        }
+        if (touched != 0) {
+            if (from != address(0)) _flag(from, touched);
+            if (to != address(0)) _flag(to, touched);
         }
     }
 
-    /// @dev What a holder of `shares` with `correction` is owed at accumulator `acc`.
-    function _owed(uint256 acc, uint256 shares, int256 correction) private pure returns (uint256) {
-        // The magnified entitlement is never negative: it is the sum, over the time each share
-        // was held, of the accumulator's increase, less what was claimed.
-        return uint256((acc * shares).toInt256() + correction) / MAGNITUDE;
+    /// @dev Marks the corrections of `holder` in `tokens` (a bitmap) as possibly non-zero.
+    function _flag(address holder, uint256 tokens) private {
+        uint256 slot = _accounts[holder][0];
+        uint256 flagged = slot | (tokens << FLAGS_SHIFT);
+        if (flagged != slot) _accounts[holder][0] = flagged;
+    }
+
+    /// @dev Everything `holder` (with `shares`) earned in token `i` so far, claimed or not:
+    ///      floor((accumulator × shares + correction) / 2^128). The magnified entitlement never
+    ///      decreases and is never negative: it sums, over the time each share was held, the
+    ///      accumulator's increase.
+    function _entitlement(address holder, uint256 i, uint256 shares, uint256 flags) private view returns (uint256) {
+        int256 correction = (flags >> i) & 1 == 0 ? int256(0) : _corrections[holder][i];
+        return uint256((_magnifiedPerShare[i] * shares).toInt256() + correction) / MAGNITUDE;
+    }
+
+    /// @dev What `holder` can claim now in token `i`.
+    function _claimable(address holder, uint256 i, uint256 shares) private view returns (uint256) {
+        uint256 slot = _accounts[holder][i / 2];
+        uint256 flags = _accounts[holder][0] >> FLAGS_SHIFT;
+        return _entitlement(holder, i, shares, flags) - ((slot >> ((i % 2) * CLAIMED_BITS)) & CLAIMED_MASK);
+    }
+
+    function _revenueToken(uint256 i) private view returns (IERC20) {
+        return IERC20(VentureArgs.token(VentureArgs.word(VentureArgs.TOKENS_OFFSET + 32 * i)));
     }
 
     function _indexOf(address token, uint256 n) private view returns (uint256 i, uint256 hurdle) {
@@ -428,14 +471,14 @@ contract Venture is IVenture, ERC20, Initializable, ReentrancyGuardTransient {
         uint256 shares = balanceOf(holder);
         amounts = new uint256[](n);
         for (uint256 i = 0; i < n; ++i) {
-            amounts[i] = _owed(_magnifiedPerShare[i], shares, _corrections[holder][i]);
+            amounts[i] = _claimable(holder, i, shares);
         }
     }
 
     /// @inheritdoc IVenture
     function claimableOf(address holder, address token) external view returns (uint256) {
         uint256 i = _indexOfView(token);
-        return _owed(_magnifiedPerShare[i], balanceOf(holder), _corrections[holder][i]);
+        return _claimable(holder, i, balanceOf(holder));
     }
 
     /// @inheritdoc IVenture
