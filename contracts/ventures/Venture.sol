@@ -42,6 +42,9 @@ contract Venture is IVenture, ERC20, Initializable, ReentrancyGuardTransient {
     uint256 public constant MAGNITUDE = 2 ** 128;
     /// @notice At most this many revenue tokens per venture (bounds the cost of a share transfer).
     uint256 public constant MAX_REVENUE_TOKENS = 8; // = VentureArgs.MAX_REVENUE_TOKENS
+    /// @notice At most this much revenue per token is ever distributed (2^126 wei), so that every
+    ///         magnified entitlement (< 2^126 × 2^128) fits an int256.
+    uint256 public constant MAX_DISTRIBUTED = 2 ** 126;
     uint256 private constant BPS = 10_000;
 
     /// @notice The token raises are paid in (COMPUTE).
@@ -190,10 +193,14 @@ contract Venture is IVenture, ERC20, Initializable, ReentrancyGuardTransient {
         uint256 w1 = VentureArgs.word(32);
         (uint256 i, uint256 hurdle) = _indexOf(token, VentureArgs.tokenCount(w1));
 
+        // Every magnified entitlement (accumulator × shares) must fit an int256 for any holding
+        // the shares can still reach: up to the cap while the raise is open, the supply after.
+        uint256 maxHolding = _core.state == RaiseState.Open ? VentureArgs.maxShares(w1) : supply;
         uint256 fee;
         uint256 operatorShare;
         uint256 acc;
         (distributed, fee, operatorShare, acc) = _credit(i, hurdle, w1, amount, supply);
+        if (acc > uint256(type(int256).max) / maxHolding) revert AccumulatorOverflow(acc);
         emit RevenueDeposited(msg.sender, token, amount, distributed, fee, operatorShare, acc);
 
         IERC20(token).safeTransferFrom(msg.sender, address(this), amount);
@@ -231,8 +238,9 @@ contract Venture is IVenture, ERC20, Initializable, ReentrancyGuardTransient {
         }
         _books[i] = b;
         Totals memory t = _totals[i];
+        if (t.distributed + distributed > MAX_DISTRIBUTED) revert AmountTooLarge(amount);
         _totals[i] = Totals({
-            distributed: (t.distributed + distributed).toUint128(),
+            distributed: uint128(t.distributed + distributed),
             operatorOwed: (t.operatorOwed + operatorShare).toUint128()
         });
     }
