@@ -73,7 +73,6 @@ interface IVenture {
     error NoShareholders();
     error NothingToClaim();
     error NothingToWithdraw();
-    error ClaimTooLarge(uint256 total);
     error AccumulatorOverflow(uint256 magnifiedRevenuePerShare);
 
     /// @notice Called once by the factory right after cloning: sets the operator and opens the raise.

@@ -42,9 +42,10 @@ contract Venture is IVenture, ERC20, Initializable, ReentrancyGuardTransient {
     uint256 public constant MAGNITUDE = 2 ** 128;
     /// @notice At most this many revenue tokens per venture (bounds the cost of a share transfer).
     uint256 public constant MAX_REVENUE_TOKENS = 8; // = VentureArgs.MAX_REVENUE_TOKENS
-    /// @notice At most this much revenue per token is ever distributed (2^126 wei), so that every
-    ///         magnified entitlement (< 2^126 × 2^128) fits an int256.
-    uint256 public constant MAX_DISTRIBUTED = 2 ** 126;
+    /// @notice At most this much revenue per token is ever distributed (2^120 - 1 wei, about
+    ///         1.3e18 tokens of 18 decimals), so that every magnified entitlement (< 2^120 × 2^128)
+    ///         fits an int256 and every holder's claimed total fits the 120 bits kept for it.
+    uint256 public constant MAX_DISTRIBUTED = 2 ** 120 - 1;
     uint256 private constant BPS = 10_000;
 
     /// @notice The token raises are paid in (COMPUTE).
@@ -238,6 +239,7 @@ contract Venture is IVenture, ERC20, Initializable, ReentrancyGuardTransient {
         }
         _books[i] = b;
         Totals memory t = _totals[i];
+        // A holder's entitlement never exceeds the total distributed, so it fits CLAIMED_BITS.
         if (t.distributed + distributed > MAX_DISTRIBUTED) revert AmountTooLarge(amount);
         _totals[i] = Totals({
             distributed: uint128(t.distributed + distributed),
@@ -277,7 +279,6 @@ contract Venture is IVenture, ERC20, Initializable, ReentrancyGuardTransient {
             uint256 total = _entitlement(holder, i, shares, flags);
             uint256 owed = total - ((slot >> shift) & CLAIMED_MASK);
             if (owed != 0) {
-                if (total > CLAIMED_MASK) revert ClaimTooLarge(total);
                 updated = (updated & ~(CLAIMED_MASK << shift)) | (total << shift);
                 amounts[i] = owed;
                 any = true;

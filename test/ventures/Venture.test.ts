@@ -425,6 +425,20 @@ describe("Venture revenue", function () {
     void d;
   });
 
+  it("refuses a deposit that could overflow the accumulator for the shares still to be sold", async function () {
+    const f = await withVenture({ maxShares: 2n ** 120n });
+    const c = f.tokens[0];
+    await (await f.venture.connect(f.alice).invest(1n)).wait();
+    // 1 share wei outstanding, up to 2^120 to come: 2^128 per share wei would overflow.
+    await expect(f.venture.connect(f.operator).depositRevenue(c, E18))
+      .to.be.revertedWithCustomError(f.venture, "AccumulatorOverflow").withArgs(E18 * MAGNITUDE);
+    // A small deposit passes; after the raise the bound is the (fixed) supply.
+    await (await f.venture.connect(f.operator).depositRevenue(c, 100n)).wait();
+    await (await f.venture.connect(f.operator).cancelRaise()).wait();
+    await (await f.venture.connect(f.operator).depositRevenue(c, E18)).wait();
+    near(await f.venture.claimableOf(f.alice.address, c), E18 + 100n);
+  });
+
   it("keeps everything for the operator with a 0% distribution", async function () {
     const f = await withVenture({ distributionBps: 0n });
     const c = f.tokens[0];
