@@ -143,8 +143,6 @@ contract VentureHandler {
 }
 
 /// @notice Invariants of revenue sharing under random sequences of actions.
-/// forge-config: default.invariant.runs = 64
-/// forge-config: default.invariant.depth = 64
 contract VentureInvariantTest is VentureBase {
     VentureHandler internal handler;
     Venture internal venture;
