@@ -5,4 +5,7 @@ export const CONTRACT_NAMES: Record<string, string> = {
   ubc: "UBCToken",
   compute: "ComputeToken",
   vault: "StakingVault",
+  ventureFactory: "VentureFactory",
+  // The example venture ("Synthetic Souls"); every venture is also announced by VentureCreated.
+  exampleVenture: "Venture",
 };

@@ -13,6 +13,10 @@ export const GAS_TARGETS: GasEntries = {
   "StakingVault.claim": 70_000,
   "StakingVault.withdraw": 60_000,
   "ComputeToken.transferWithAuthorization": 80_000,
+  "Venture.invest": 120_000,
+  "Venture.depositRevenue": 80_000,
+  "Venture.claim two revenue tokens": 80_000,
+  "VentureFactory.createVenture": 250_000,
 };
 
 // Coverage instrumentation changes the bytecode and so the gas: under `--coverage` the
