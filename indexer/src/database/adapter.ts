@@ -30,6 +30,11 @@ export interface Database extends Queryable {
 // Numeric and int8 values come back as strings from both drivers: the store converts them.
 pg.types.setTypeParser(20, (v) => v); // int8
 pg.types.setTypeParser(1700, (v) => v); // numeric
+// Arrays of them too: the driver's default parses numeric[] elements as floats, which would
+// silently round 256-bit values.
+const textArray = pg.types.getTypeParser(1009); // text[]
+pg.types.setTypeParser(1016, textArray); // int8[]
+pg.types.setTypeParser(1231, textArray); // numeric[]
 
 function hashKey(key: string): number {
   let h = 0;

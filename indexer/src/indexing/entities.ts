@@ -22,6 +22,8 @@ export async function protocol(store: Store): Promise<EntityRow> {
       positionCount: 0,
       accountCount: 0,
       transferCount: 0n,
+      ventureCount: 0,
+      ventureInvested: 0n,
       lastBlock: 0n,
       lastTimestamp: 0n,
     }
@@ -76,6 +78,7 @@ export async function daily(store: Store, e: IndexedEvent, p: EntityRow): Promis
     computeTransferVolume: 0n,
     ubcTransferVolume: 0n,
     stakeCount: 0,
+    ventureInvested: 0n,
   };
 }
 

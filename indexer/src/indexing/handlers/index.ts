@@ -2,5 +2,9 @@
 import type { HandlerMap } from "../types.ts";
 import { tokenHandlers } from "./tokens.ts";
 import { stakingHandlers } from "./staking.ts";
+import { ventureHandlers } from "./ventures.ts";
 
-export const HANDLERS: HandlerMap = { ...tokenHandlers, ...stakingHandlers };
+export const HANDLERS: HandlerMap = { ...tokenHandlers, ...stakingHandlers, ...ventureHandlers };
+
+/** Contracts created at run time by factories, indexed from their creation on. */
+export const TEMPLATES = ["Venture"];
