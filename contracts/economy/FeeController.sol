@@ -190,8 +190,8 @@ contract FeeController is IFeeController, AccessControl {
         return _state;
     }
 
-    /// @notice The volume target per epoch.
-    function target() external view returns (uint256) {
+    /// @notice The volume target per epoch. (Not named `target`: ethers' Contract reserves it.)
+    function targetVolume() external view returns (uint256) {
         return _params.target;
     }
 
