@@ -3,7 +3,7 @@
 // checks the gas targets that the issues set.
 import { readFileSync } from "node:fs";
 import { expect } from "chai";
-import { network } from "hardhat";
+import hre, { network } from "hardhat";
 import { measureAll } from "../scripts/gas/index.ts";
 import { compareSnapshots, type GasEntries } from "../scripts/gas/lib.ts";
 
@@ -13,9 +13,18 @@ export const GAS_TARGETS: GasEntries = {
   "StakingVault.claim": 70_000,
   "StakingVault.withdraw": 60_000,
   "ComputeToken.transferWithAuthorization": 80_000,
+  "Venture.invest": 120_000,
+  "Venture.depositRevenue": 80_000,
+  "Venture.claim two revenue tokens": 80_000,
+  "VentureFactory.createVenture": 250_000,
 };
 
-describe("gas snapshot", function () {
+// Coverage instrumentation changes the bytecode and so the gas: under `--coverage` the
+// comparison is meaningless and is not registered (npm test runs it uninstrumented).
+const instrumented = (hre.globalOptions as { coverage?: boolean }).coverage === true;
+if (instrumented) console.log("gas snapshot: not compared under --coverage (instrumented bytecode)");
+
+(instrumented ? describe.skip : describe)("gas snapshot", function () {
   this.timeout(300_000);
   let measured: GasEntries;
 
