@@ -8,4 +8,8 @@ export const CONTRACT_NAMES: Record<string, string> = {
   ventureFactory: "VentureFactory",
   // The example venture ("Synthetic Souls"); every venture is also announced by VentureCreated.
   exampleVenture: "Venture",
+  agentRegistry: "AgentRegistry",
+  reputationRegistry: "ReputationRegistry",
+  feeController: "FeeController",
+  treasury: "Treasury",
 };
