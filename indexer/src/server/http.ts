@@ -33,6 +33,8 @@ export interface ApiOptions {
   corsOrigins?: string[];
   /** Requests per second (and burst) per IP and per signed-in address. */
   rateLimit?: { perIp: number; perAddress: number; burst?: number };
+  /** Extra GraphQL types and resolvers (the off-chain quote board and alerts). */
+  extra?: { typeDefs: string; resolvers: Record<string, unknown> };
   /** Extra routes (e.g. the quote board); return true when handled. */
   routes?: (ctx: RouteContext) => Promise<boolean>;
 }
@@ -68,7 +70,10 @@ export async function startApi(opts: ApiOptions): Promise<ApiServer> {
   const log = opts.log ?? (() => undefined);
   const limits = opts.limits ?? DEFAULT_LIMITS;
   const maxBody = opts.maxBodyBytes ?? 256 * 1024;
-  const schema = makeExecutableSchema({ typeDefs: buildSdl(opts.model), resolvers: buildResolvers(opts.model, opts.db, opts.meta) as never });
+  const schema = makeExecutableSchema({
+    typeDefs: opts.extra ? [buildSdl(opts.model), opts.extra.typeDefs] : buildSdl(opts.model),
+    resolvers: (opts.extra ? [buildResolvers(opts.model, opts.db, opts.meta), opts.extra.resolvers] : buildResolvers(opts.model, opts.db, opts.meta)) as never,
+  });
   const counters = { requests: 0, errors: 0, rejected: 0, subscriptions: 0 };
   let currentVariables: Record<string, unknown> | undefined;
 
