@@ -1,0 +1,26 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+import {IFeeController} from "../interfaces/IFeeController.sol";
+
+/// @title MockFeeController (TEST FIXTURE — never deploy)
+/// @notice A fee controller with a fixed burn share that records the volume it is told.
+contract MockFeeController is IFeeController {
+    uint16 public burnShareBps;
+    uint256 public recordedVolume;
+    uint256 public calls;
+
+    constructor(uint16 burnShareBps_) {
+        burnShareBps = burnShareBps_;
+    }
+
+    function setBurnShareBps(uint16 bps) external {
+        burnShareBps = bps;
+    }
+
+    function recordVolume(uint256 value) external returns (uint16) {
+        recordedVolume += value;
+        ++calls;
+        return burnShareBps;
+    }
+}
