@@ -197,6 +197,13 @@ interface IWorkMarket is IJobRegistry {
     ///         (pull with `withdraw`). Permissionless and never paused. Returns the number settled.
     function settle(uint256[] calldata jobIds) external returns (uint256 settled);
 
+    /// @notice Pushes the settled fee shares not yet paid: the treasury share of protocol fees to
+    ///         the treasury, validation fees to the validator pool. Permissionless, never paused.
+    function sweep() external;
+
+    /// @notice Fee shares settled and not yet pushed by `sweep`.
+    function pendingFees() external view returns (uint256 toTreasury, uint256 toValidators);
+
     /// @notice Pays `amount` of `agentId`'s credit to `to` (caller authorised for the agent).
     ///         Never paused.
     function withdraw(uint256 agentId, address to, uint256 amount) external;

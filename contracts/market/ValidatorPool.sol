@@ -378,6 +378,8 @@ contract ValidatorPool is IValidatorPool, AccessControl, Pausable, ReentrancyGua
             emit FeesClaimed(id, jobId, share);
         }
         if (amount == 0) revert NothingToClaim();
+        (, uint256 pendingToPool) = market.pendingFees();
+        if (pendingToPool != 0) market.sweep();
         compute.safeTransfer(msg.sender, amount);
     }
 

@@ -85,6 +85,14 @@ contract WorkMarket is IWorkMarket, AccessControl, Pausable, ReentrancyGuardTran
     /// @notice COMPUTE burned by this market.
     uint256 public totalBurned;
 
+    /// @dev Fee shares settled and not yet pushed by `sweep`, one slot.
+    struct Pending {
+        uint128 treasury;
+        uint128 validators;
+    }
+
+    Pending private _pending;
+
     mapping(uint256 jobId => Job) private _jobs;
     mapping(uint256 jobId => bytes32) private _data;
     /// @inheritdoc IWorkMarket
@@ -443,14 +451,33 @@ contract WorkMarket is IWorkMarket, AccessControl, Pausable, ReentrancyGuardTran
             totalBurned += t.burned;
             compute.burn(t.burned);
         }
-        if (t.toTreasury != 0) {
-            IERC20(address(compute)).safeTransfer(treasury, t.toTreasury);
-            emit TreasuryPaid(t.toTreasury);
+        if (t.toTreasury != 0 || t.toValidators != 0) {
+            // Fee shares accrue here and are pushed by `sweep` (one slot write per batch).
+            Pending memory p = _pending;
+            p.treasury += uint128(t.toTreasury);
+            p.validators += uint128(t.toValidators);
+            _pending = p;
         }
-        if (t.toValidators != 0) {
-            IERC20(address(compute)).safeTransfer(validatorPool, t.toValidators);
-            emit ValidationFeesPaid(t.toValidators);
+    }
+
+    /// @inheritdoc IWorkMarket
+    function sweep() external nonReentrant {
+        Pending memory p = _pending;
+        delete _pending;
+        if (p.treasury != 0) {
+            emit TreasuryPaid(p.treasury);
+            IERC20(address(compute)).safeTransfer(treasury, p.treasury);
         }
+        if (p.validators != 0) {
+            emit ValidationFeesPaid(p.validators);
+            IERC20(address(compute)).safeTransfer(validatorPool, p.validators);
+        }
+    }
+
+    /// @inheritdoc IWorkMarket
+    function pendingFees() external view returns (uint256 toTreasury, uint256 toValidators) {
+        Pending memory p = _pending;
+        return (p.treasury, p.validators);
     }
 
     function _ready(Job memory j) private view returns (bool) {
