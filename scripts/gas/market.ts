@@ -2,13 +2,13 @@
 import type { NetworkConnection } from "hardhat/types/network";
 import type { GasRecorder } from "./lib.ts";
 import {
-  deployMarket, makeQuote, signQuote, specHash, now, draw, committeeSigners, DAY, VALUE,
+  deployMarket, makeQuote, signQuote, specHash, now, draw, committeeSigners, DAY, VALUE, E18,
 } from "../../test/market/WorkMarket.fixture.ts";
 import { keccak256, toUtf8Bytes } from "ethers";
 
 export async function measure(conn: NetworkConnection<"generic">, rec: GasRecorder): Promise<void> {
   const { ethers, networkHelpers } = conn;
-  const fx = await deployMarket(ethers, 10);
+  const fx = await deployMarket(ethers, 10, { realFeeController: true });
   const { market, pool, alice, bob } = fx;
 
   // Providers number their quotes sequentially (256 nonces share one bitmap slot), as the SDK does.
@@ -32,7 +32,8 @@ export async function measure(conn: NetworkConnection<"generic">, rec: GasRecord
     await (await pool.connect(m[1]).attest(warm, true)).wait();
     await networkHelpers.time.increase(DAY + 1n);
     await (await market.settle([warm])).wait();
-    await (await market.connect(bob).withdraw(fx.PROV, bob.address, await market.credits(fx.PROV))).wait();
+    // bob keeps 1 COMPUTE of credit (less than a deposit, so the measured fill pulls from his wallet).
+    await (await market.connect(bob).withdraw(fx.PROV, bob.address, (await market.credits(fx.PROV)) - E18)).wait();
     await (await market.sweep()).wait();
   }
   const jobId = await fill("WorkMarket.fillQuote");

@@ -172,6 +172,7 @@ describe("ValidatorPool", function () {
       await expect(fx.pool.connect(c[2]).claimFees([jobId])).to.be.revertedWithCustomError(fx.pool, "NothingToClaim");
       await expect(fx.pool.connect(fx.alice).claimFees([jobId])).to.be.revertedWithCustomError(fx.pool, "UnknownValidator");
       await (await fx.pool.connect(c[1]).claimFees([jobId])).wait();
+      // The claim pulled the pending fees from the market.
       expect(await fx.compute.balanceOf(fx.poolAddr)).to.equal(bps(VALUE, 50n) - 2n * share);
     });
 

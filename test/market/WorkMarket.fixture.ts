@@ -54,12 +54,16 @@ export const RECEIVE_TYPES = {
 };
 
 /** Deploys everything; `validators` signers (from index 6) register, get UBC and stake MIN_STAKE. */
-export async function deployMarket(ethers: HardhatEthers, validators = 10) {
+export async function deployMarket(ethers: HardhatEthers, validators = 10, opts: { realFeeController?: boolean } = {}) {
   const f = await deployFoundation(ethers);
   const signers = await ethers.getSigners();
   const { admin, treasury, guardian, alice, bob, carol, ubc, compute } = f;
   const registry = await ethers.deployContract("AgentRegistry");
-  const feeController = await ethers.deployContract("MockFeeController", [BURN_SHARE_BPS]);
+  // Unit tests use a fixed burn share so that every amount is exact; the gas scenario uses the
+  // economy's FeeController (1-day epochs, 50% initial burn share, 20–80%).
+  const feeController: any = opts.realFeeController
+    ? await ethers.deployContract("FeeController", [admin.address, admin.address, DAY, 1_000_000n * E18, 5_000, 2_000, 8_000, 1_250])
+    : await ethers.deployContract("MockFeeController", [BURN_SHARE_BPS]);
   const market = await ethers.deployContract("WorkMarket", [
     await compute.getAddress(), await registry.getAddress(), await feeController.getAddress(),
     treasury.address, admin.address, guardian.address,
@@ -69,6 +73,7 @@ export async function deployMarket(ethers: HardhatEthers, validators = 10) {
     treasury.address, admin.address,
   ]);
   await (await market.connect(admin).setValidatorPool(await pool.getAddress())).wait();
+  if (opts.realFeeController) await (await feeController.connect(admin).setMarket(await market.getAddress())).wait();
   const marketAddr = await market.getAddress();
   const poolAddr = await pool.getAddress();
 
