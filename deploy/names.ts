@@ -5,4 +5,8 @@ export const CONTRACT_NAMES: Record<string, string> = {
   ubc: "UBCToken",
   compute: "ComputeToken",
   vault: "StakingVault",
+  agentRegistry: "AgentRegistry",
+  reputationRegistry: "ReputationRegistry",
+  feeController: "FeeController",
+  treasury: "Treasury",
 };

@@ -1,8 +1,10 @@
 // The whole protocol: every area's Ignition module, composed. Each area adds its module here.
 import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
 import Foundation from "./Foundation.ts";
+import Economy from "./Economy.ts";
 
 export default buildModule("UBCExchange", (m) => {
   const foundation = m.useModule(Foundation);
-  return { ...foundation };
+  const economy = m.useModule(Economy);
+  return { ...foundation, ...economy };
 });
