@@ -2,9 +2,11 @@
 import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
 import Foundation from "./Foundation.ts";
 import Economy from "./Economy.ts";
+import Market from "./Market.ts";
 
 export default buildModule("UBCExchange", (m) => {
   const foundation = m.useModule(Foundation);
   const economy = m.useModule(Economy);
-  return { ...foundation, ...economy };
+  const market = m.useModule(Market);
+  return { ...foundation, ...economy, ...market };
 });
