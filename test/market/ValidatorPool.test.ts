@@ -134,6 +134,16 @@ describe("ValidatorPool", function () {
       await expect(fx.pool.drawCommittee(jobId)).to.emit(fx.pool, "CommitteeDrawn");
     });
 
+    it("a re-armed first draw is refused once the job has moved on", async function () {
+      const jobId = await fillJob(fx, ethers);
+      await submitJob(fx, jobId);
+      await networkHelpers.mine(300);
+      await (await fx.pool.drawCommittee(jobId)).wait(); // re-armed
+      await networkHelpers.time.increase(DAY + 1n);
+      await (await fx.pool.finalize(jobId)).wait(); // optimistic verdict: Validated
+      await expect(fx.pool.drawCommittee(jobId)).to.be.revertedWithCustomError(fx.pool, "WrongPhase");
+    });
+
     it("with no active validator the committee is empty and the result is accepted at the deadline", async function () {
       for (const v of fx.vals) await (await fx.pool.connect(v).requestUnbond()).wait();
       const jobId = await fillJob(fx, ethers);
