@@ -7,6 +7,15 @@ const require = createRequire(import.meta.url);
 // the npm package `solc`, whose version must equal `SOLC_VERSION` below.
 const SOLC_VERSION: string = require("solc/package.json").version;
 
+// Solidity fuzz and invariant settings. `npm test` runs a modest campaign with a fixed seed, so
+// CI is reproducible; `npm run fuzz` runs a deep one with a fresh random seed. Either way the
+// seed is printed, and FUZZ_SEED=<seed> replays a run.
+const DEEP = process.env.FUZZ_PROFILE === "deep";
+const FUZZ_SEED = process.env.FUZZ_SEED ?? "0x7562632d636f6d707574652d65786368616e6765";
+if (process.argv.includes("test")) {
+  console.log(`solidity fuzz seed: ${FUZZ_SEED} (${DEEP ? "deep" : "default"} profile; FUZZ_SEED=<seed> to replay)`);
+}
+
 export default defineConfig({
   plugins: [hardhatToolboxMochaEthers],
   solidity: {
@@ -15,6 +24,12 @@ export default defineConfig({
     settings: {
       optimizer: { enabled: true, runs: 10_000 },
       evmVersion: "cancun",
+    },
+  },
+  test: {
+    solidity: {
+      fuzz: { runs: DEEP ? 5_000 : 256, seed: FUZZ_SEED },
+      invariant: { runs: DEEP ? 500 : 32, depth: DEEP ? 200 : 48, failOnRevert: false },
     },
   },
   paths: {

@@ -11,4 +11,7 @@ export const CONTRACT_NAMES: Record<string, string> = {
   treasury: "Treasury",
   workMarket: "WorkMarket",
   validatorPool: "ValidatorPool",
+  ventureFactory: "VentureFactory",
+  // The example venture ("Synthetic Souls"); every venture is also announced by VentureCreated.
+  exampleVenture: "Venture",
 };

@@ -3,7 +3,9 @@
 // indexer, the subgraph manifest, the SDK and the web app read.
 //   npx hardhat run scripts/deploy.ts --network localhost
 // Parameters: deploy/parameters/<network>.json if present (Ignition's parameter format).
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+// DEPLOYMENTS_DIR overrides where the file is written (tests use a temporary folder).
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { network } from "hardhat";
 import UBCExchange from "../deploy/modules/UBCExchange.ts";
 import { CONTRACT_NAMES } from "../deploy/names.ts";
@@ -19,6 +21,10 @@ const chainId = Number((await ethers.provider.getNetwork()).chainId);
 const paramsUrl = new URL(`../deploy/parameters/${networkName}.json`, import.meta.url);
 const parameters = existsSync(paramsUrl) ? JSON.parse(readFileSync(paramsUrl, "utf8")) : {};
 
+// A local Hardhat chain starts empty every time: forget Ignition's journal of an earlier chain.
+if (chainId === 31337 && networkName !== "default") {
+  rmSync(new URL(`../deploy/deployments/chain-${chainId}`, import.meta.url), { recursive: true, force: true });
+}
 const deployed = await ignition.deploy(UBCExchange, { parameters, displayUi: process.env.CI === undefined });
 
 /** The first block at which `address` has code (binary search; fine on any archive-capable RPC). */
@@ -43,9 +49,10 @@ for (const [key, contract] of Object.entries(deployed)) {
   out.contracts[name] = { address: address.toLowerCase(), blockNumber: await creationBlock(address, latest) };
 }
 
-mkdirSync(new URL("../deployments/", import.meta.url), { recursive: true });
-const file = new URL(`../deployments/${networkName}.json`, import.meta.url);
+const dir = resolve(process.env.DEPLOYMENTS_DIR ?? new URL("../deployments/", import.meta.url).pathname);
+mkdirSync(dir, { recursive: true });
+const file = join(dir, `${networkName}.json`);
 writeFileSync(file, JSON.stringify(out, null, 2) + "\n");
 for (const [name, c] of Object.entries(out.contracts)) console.log(`${name.padEnd(16)} ${c.address} (block ${c.blockNumber})`);
-console.log(`wrote deployments/${networkName}.json`);
+console.log(`wrote ${file}`);
 await conn.close();

@@ -20,15 +20,22 @@ export const GAS_TARGETS: GasEntries = {
   "ValidatorPool.attest reaching quorum": 70_000,
   "WorkMarket.settle one job": 100_000,
   "WorkMarket.settle 20 jobs per job": 50_000,
+  "Venture.invest": 120_000,
+  "Venture.depositRevenue": 80_000,
+  "Venture.claim two revenue tokens": 80_000,
+  "VentureFactory.createVenture": 250_000,
 };
 
-describe("gas snapshot", function () {
+// Coverage instrumentation changes the bytecode and so the gas: under `--coverage` the
+// comparison is meaningless and is not registered (npm test runs it uninstrumented).
+const instrumented = (hre.globalOptions as { coverage?: boolean }).coverage === true;
+if (instrumented) console.log("gas snapshot: not compared under --coverage (instrumented bytecode)");
+
+(instrumented ? describe.skip : describe)("gas snapshot", function () {
   this.timeout(300_000);
   let measured: GasEntries;
 
   before(async function () {
-    // `hardhat test --coverage` runs instrumented bytecode, which costs more gas: nothing to compare.
-    if (hre.globalOptions.coverage === true) this.skip();
     measured = await measureAll(() => network.create());
   });
 

@@ -33,8 +33,8 @@ contract StakingVault is IStakingVault, AccessControl, Pausable, ReentrancyGuard
     uint256 public constant MAX_POOLS = 16;
     /// @notice Longest lock a pool may have.
     uint256 public constant MAX_DURATION = 4 * 365 days;
-    /// @notice Highest rate a pool may have: 100 COMPUTE per day per 1,000 UBC.
-    uint256 public constant MAX_RATE = 100e18;
+    /// @notice Highest rate a pool may have: 10 COMPUTE per day per 1,000 UBC (fits the uint64 field).
+    uint256 public constant MAX_RATE = 10e18;
 
     bytes32 public constant GOVERNOR_ROLE = keccak256("GOVERNOR_ROLE");
     bytes32 public constant PAUSER_ROLE = keccak256("PAUSER_ROLE");

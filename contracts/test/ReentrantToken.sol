@@ -31,9 +31,9 @@ contract ReentrantToken is ERC20 {
 
 /// @title ReentrancyAttacker (TEST FIXTURE — malicious, never deploy)
 /// @notice An account (agent owner, validator) that, when the token moves, calls `payload` on
-///         `target` once and records whether it succeeded and its revert data.
+///         `reentryTarget` once and records whether it succeeded and its revert data.
 contract ReentrancyAttacker {
-    address public target;
+    address public reentryTarget;
     bytes public payload;
     bool public attempted;
     bool public reentered;
@@ -51,15 +51,15 @@ contract ReentrancyAttacker {
     }
 
     function arm(address target_, bytes calldata payload_) external {
-        target = target_;
+        reentryTarget = target_;
         payload = payload_;
         attempted = false;
     }
 
     function onTokenMove() external {
-        if (target == address(0) || attempted) return;
+        if (reentryTarget == address(0) || attempted) return;
         attempted = true;
-        (bool ok, bytes memory err) = target.call(payload);
+        (bool ok, bytes memory err) = reentryTarget.call(payload);
         reentered = ok;
         lastError = err;
     }

@@ -3,10 +3,12 @@ import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
 import Foundation from "./Foundation.ts";
 import Economy from "./Economy.ts";
 import Market from "./Market.ts";
+import Ventures from "./Ventures.ts";
 
 export default buildModule("UBCExchange", (m) => {
   const foundation = m.useModule(Foundation);
   const economy = m.useModule(Economy);
   const market = m.useModule(Market);
-  return { ...foundation, ...economy, ...market };
+  const ventures = m.useModule(Ventures);
+  return { ...foundation, ...economy, ...market, ...ventures };
 });

@@ -388,8 +388,6 @@ contract WorkMarketInvariantsTest is Test {
 
     /// @notice COMPUTE held by the market equals what unsettled jobs lock (price, deposits,
     ///         fees, bonds), plus the agents' credits, plus fee shares not yet swept.
-    /// forge-config: default.invariant.runs = 24
-    /// forge-config: default.invariant.depth = 40
     function invariant_marketHoldsExactlyWhatItOwes() public view {
         uint256 locked;
         uint256 n = market.jobCount();
@@ -403,8 +401,6 @@ contract WorkMarketInvariantsTest is Test {
 
     /// @notice Each job pays out exactly once: a job in a final state (Cancelled, Expired,
     ///         Settled) was paid once, any other job never.
-    /// forge-config: default.invariant.runs = 24
-    /// forge-config: default.invariant.depth = 40
     function invariant_eachJobPaysOutOnce() public view {
         uint256 n = market.jobCount();
         for (uint256 id = 1; id <= n; ++id) {
@@ -418,8 +414,6 @@ contract WorkMarketInvariantsTest is Test {
     /// @notice The sum of the market's `Burned` events equals the drop in COMPUTE supply (nothing
     ///         else burns or mints here) and the rise of COMPUTE.totalBurned; honest parties get at
     ///         least what the rules promise; validators' unclaimed fees are covered.
-    /// forge-config: default.invariant.runs = 24
-    /// forge-config: default.invariant.depth = 40
     function invariant_burnsPromisesAndFees() public view {
         assertEq(initialSupply - compute.totalSupply(), handler.ghostBurned(), "burn events != supply drop");
         assertEq(compute.totalBurned() - initialBurned, handler.ghostBurned(), "burn events != totalBurned rise");

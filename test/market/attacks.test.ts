@@ -86,7 +86,7 @@ describe("attacks on the work market", function () {
       await exec(await pool.getAddress(), pool, "stake", [agentId, MIN_STAKE]);
       await exec(await pool.getAddress(), pool, "requestUnbond", []);
       await networkHelpers.time.increase(7n * DAY);
-      await (await attacker.arm(await pool.getAddress(), pool.interface.encodeFunctionData("withdrawStake", []))).wait();
+      await (await attacker.arm(await pool.getAddress(), pool.interface.encodeFunctionData("withdrawStake"))).wait();
       const b0 = await evil.balanceOf(await attacker.getAddress());
       await exec(await pool.getAddress(), pool, "withdrawStake", []);
       expect(await attacker.lastError()).to.equal(REENTRANCY_SELECTOR);

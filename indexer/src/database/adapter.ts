@@ -1,0 +1,180 @@
+// One small interface over the two databases the indexer runs on: PGlite (embedded, on disk
+// under .data/, the default) and PostgreSQL (when DATABASE_URL is set). The same SQL serves
+// both; bulk loads use COPY on both.
+import { mkdirSync } from "node:fs";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { PGlite } from "@electric-sql/pglite";
+import pg from "pg";
+import copyStreams from "pg-copy-streams";
+
+export type Row = Record<string, unknown>;
+
+/** A connection inside (or outside) a transaction. */
+export interface Queryable {
+  query<T extends Row = Row>(sql: string, params?: unknown[]): Promise<T[]>;
+  exec(sql: string): Promise<void>;
+  /** COPY `table (columns)` FROM the given text (PostgreSQL text format). */
+  copyFrom(table: string, columns: string[], text: string): Promise<void>;
+}
+
+export interface Database extends Queryable {
+  kind: "pglite" | "postgres";
+  /** Runs `fn` in one transaction: all of it commits, or none of it. */
+  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  /** Takes the single-writer lock (a PostgreSQL advisory lock); false if another writer holds it. */
+  tryWriterLock(key: string): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+// Numeric and int8 values come back as strings from both drivers: the store converts them.
+pg.types.setTypeParser(20, (v) => v); // int8
+pg.types.setTypeParser(1700, (v) => v); // numeric
+
+function hashKey(key: string): number {
+  let h = 0;
+  for (let i = 0; i < key.length; i++) h = (Math.imul(h, 31) + key.charCodeAt(i)) | 0;
+  return h;
+}
+
+class PgliteDatabase implements Database {
+  kind = "pglite" as const;
+  private db: PGlite;
+  private constructor(db: PGlite) {
+    this.db = db;
+  }
+
+  static async open(dataDir: string | undefined): Promise<PgliteDatabase> {
+    if (dataDir !== undefined) mkdirSync(dataDir, { recursive: true });
+    const db = dataDir === undefined ? await PGlite.create() : await PGlite.create(dataDir);
+    return new PgliteDatabase(db);
+  }
+
+  private static wrap(q: { query: PGlite["query"]; exec: PGlite["exec"] }): Queryable {
+    return {
+      async query<T extends Row>(sql: string, params: unknown[] = []) {
+        const r = await q.query<T>(sql, params);
+        return r.rows;
+      },
+      async exec(sql: string) {
+        await q.exec(sql);
+      },
+      async copyFrom(table: string, columns: string[], text: string) {
+        if (text.length === 0) return;
+        await q.query(`COPY ${table} (${columns.join(", ")}) FROM '/dev/blob'`, [], { blob: new Blob([text]) });
+      },
+    };
+  }
+
+  query<T extends Row = Row>(sql: string, params?: unknown[]) {
+    return PgliteDatabase.wrap(this.db).query<T>(sql, params);
+  }
+  exec(sql: string) {
+    return PgliteDatabase.wrap(this.db).exec(sql);
+  }
+  copyFrom(table: string, columns: string[], text: string) {
+    return PgliteDatabase.wrap(this.db).copyFrom(table, columns, text);
+  }
+  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+    return this.db.transaction((tx) => fn(PgliteDatabase.wrap(tx as unknown as PGlite)));
+  }
+  async tryWriterLock(): Promise<boolean> {
+    return true; // an embedded database has one process by construction
+  }
+  async close() {
+    await this.db.close();
+  }
+}
+
+class PostgresDatabase implements Database {
+  kind = "postgres" as const;
+  private lockClient: pg.PoolClient | undefined;
+  private pool: pg.Pool;
+  private searchPath: string | undefined;
+  constructor(pool: pg.Pool, searchPath: string | undefined) {
+    this.pool = pool;
+    this.searchPath = searchPath;
+  }
+
+  private static wrap(client: pg.Pool | pg.PoolClient): Queryable {
+    return {
+      async query<T extends Row>(sql: string, params: unknown[] = []) {
+        const r = await client.query(sql, params);
+        return r.rows as T[];
+      },
+      async exec(sql: string) {
+        await client.query(sql);
+      },
+      async copyFrom(table: string, columns: string[], text: string) {
+        if (text.length === 0) return;
+        if (!("release" in client)) throw new Error("COPY needs a dedicated connection (use a transaction)");
+        const stream = client.query(copyStreams.from(`COPY ${table} (${columns.join(", ")}) FROM STDIN`));
+        await pipeline(Readable.from([text]), stream);
+      },
+    };
+  }
+
+  query<T extends Row = Row>(sql: string, params?: unknown[]) {
+    return PostgresDatabase.wrap(this.pool).query<T>(sql, params);
+  }
+  exec(sql: string) {
+    return PostgresDatabase.wrap(this.pool).exec(sql);
+  }
+  async copyFrom(table: string, columns: string[], text: string) {
+    await this.transaction((tx) => tx.copyFrom(table, columns, text));
+  }
+  async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    try {
+      await client.query("BEGIN");
+      const out = await fn(PostgresDatabase.wrap(client));
+      await client.query("COMMIT");
+      return out;
+    } catch (err) {
+      await client.query("ROLLBACK").catch(() => undefined);
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
+  async tryWriterLock(key: string): Promise<boolean> {
+    if (this.lockClient) return true;
+    const client = await this.pool.connect();
+    const r = await client.query("SELECT pg_try_advisory_lock($1) AS ok", [hashKey(`${this.searchPath}:${key}`)]);
+    if (r.rows[0].ok === true) {
+      this.lockClient = client; // the lock lives as long as this session
+      return true;
+    }
+    client.release();
+    return false;
+  }
+  async close() {
+    this.lockClient?.release();
+    this.lockClient = undefined;
+    await this.pool.end();
+  }
+}
+
+export interface DatabaseOptions {
+  /** postgresql://… to use PostgreSQL; otherwise PGlite. */
+  url?: string;
+  /** PGlite data directory; undefined for in-memory. */
+  dataDir?: string;
+  /** PostgreSQL schema holding the tables (created if missing). */
+  schema?: string;
+}
+
+export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
+  const schema = opts.schema ?? "public";
+  if (!/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`invalid database schema name "${schema}"`);
+  if (opts.url !== undefined && opts.url !== "") {
+    const pool = new pg.Pool({ connectionString: opts.url, max: 8, options: `-c search_path=${schema}` });
+    pool.on("error", () => undefined); // idle-client errors surface on the next query
+    const db = new PostgresDatabase(pool, schema);
+    await db.exec(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+    return db;
+  }
+  const db = await PgliteDatabase.open(opts.dataDir);
+  await db.exec(`CREATE SCHEMA IF NOT EXISTS ${schema}; SET search_path TO ${schema}`);
+  return db;
+}

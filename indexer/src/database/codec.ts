@@ -1,0 +1,127 @@
+// Values of entity fields in memory, in the database and in COPY text.
+// In memory: ID/String/Bytes/BigDecimal -> string; BigInt/Int8/Timestamp -> bigint;
+// Int -> number; Boolean -> boolean; lists -> arrays of those; null for a missing value.
+import type { FieldModel, ScalarType } from "../schema/model.ts";
+
+export type Value = string | bigint | number | boolean | null | Value[];
+export type EntityRow = Record<string, Value>;
+
+export function sqlType(f: FieldModel): string {
+  const base: Record<ScalarType, string> = {
+    ID: "text", String: "text", Bytes: "text", BigDecimal: "numeric", BigInt: "numeric",
+    Int: "integer", Int8: "bigint", Timestamp: "bigint", Boolean: "boolean",
+  };
+  return base[f.scalar] + (f.list ? "[]" : "");
+}
+
+function scalarFromDb(s: ScalarType, v: unknown): Value {
+  if (v === null || v === undefined) return null;
+  switch (s) {
+    case "BigInt": case "Int8": case "Timestamp":
+      return typeof v === "bigint" ? v : BigInt(String(v));
+    case "Int":
+      return Number(v);
+    case "Boolean":
+      return v === true || v === "t" || v === "true";
+    default:
+      return String(v);
+  }
+}
+
+export function fromDb(f: FieldModel, v: unknown): Value {
+  if (v === null || v === undefined) return null;
+  if (f.list) {
+    const arr = Array.isArray(v) ? v : parsePgArray(String(v));
+    return arr.map((x) => scalarFromDb(f.scalar, x));
+  }
+  return scalarFromDb(f.scalar, v);
+}
+
+/** Parses a PostgreSQL array literal ({a,"b c",NULL}); used when a driver returns text. */
+function parsePgArray(text: string): (string | null)[] {
+  const out: (string | null)[] = [];
+  let i = 1;
+  while (i < text.length - 1) {
+    if (text[i] === '"') {
+      let s = "";
+      i++;
+      while (text[i] !== '"') {
+        if (text[i] === "\\") i++;
+        s += text[i++];
+      }
+      out.push(s);
+      i += 2;
+    } else {
+      let j = i;
+      while (j < text.length - 1 && text[j] !== ",") j++;
+      const raw = text.slice(i, j);
+      out.push(raw === "NULL" ? null : raw);
+      i = j + 1;
+    }
+  }
+  return out;
+}
+
+function escapeCopy(s: string): string {
+  return s.replace(/\\/g, "\\\\").replace(/\t/g, "\\t").replace(/\n/g, "\\n").replace(/\r/g, "\\r");
+}
+
+function arrayElement(v: Value): string {
+  if (v === null) return "NULL";
+  const s = String(v);
+  return '"' + s.replace(/\\/g, "\\\\").replace(/"/g, '\\"') + '"';
+}
+
+/** One COPY text field. */
+export function toCopy(f: FieldModel, v: Value): string {
+  if (v === null || v === undefined) return "\\N";
+  if (f.list) {
+    if (!Array.isArray(v)) throw new TypeError(`${f.name}: expected a list`);
+    return escapeCopy("{" + v.map(arrayElement).join(",") + "}");
+  }
+  if (typeof v === "boolean") return v ? "t" : "f";
+  return escapeCopy(String(v));
+}
+
+/** A value as a query parameter (both drivers accept strings for numeric and arrays). */
+export function toParam(f: FieldModel, v: Value): unknown {
+  if (v === null || v === undefined) return null;
+  if (f.list) return (v as Value[]).map((x) => (typeof x === "bigint" ? x.toString() : x));
+  if (typeof v === "bigint") return v.toString();
+  return v;
+}
+
+/** JSON form (for the undo log): bigints as strings. */
+export function rowToJson(row: EntityRow): string {
+  return JSON.stringify(row, (_k, v) => (typeof v === "bigint" ? v.toString() : v));
+}
+
+/** Checks a value against its field before it is written; names the problem. */
+export function checkValue(entity: string, f: FieldModel, v: Value): void {
+  if (v === null || v === undefined) {
+    if (!f.nullable) throw new TypeError(`${entity}.${f.name} is non-null but was not set`);
+    return;
+  }
+  const check = (x: Value) => {
+    switch (f.scalar) {
+      case "BigInt": case "Int8": case "Timestamp":
+        if (typeof x !== "bigint") throw new TypeError(`${entity}.${f.name}: expected bigint, got ${typeof x}`);
+        break;
+      case "Int":
+        if (typeof x !== "number" || !Number.isInteger(x)) throw new TypeError(`${entity}.${f.name}: expected an integer`);
+        break;
+      case "Boolean":
+        if (typeof x !== "boolean") throw new TypeError(`${entity}.${f.name}: expected boolean`);
+        break;
+      case "Bytes":
+        if (typeof x !== "string" || !/^0x[0-9a-f]*$/.test(x)) throw new TypeError(`${entity}.${f.name}: expected lowercase hex bytes, got ${String(x)}`);
+        break;
+      default:
+        if (typeof x !== "string") throw new TypeError(`${entity}.${f.name}: expected string`);
+    }
+  };
+  if (f.list) {
+    if (!Array.isArray(v)) throw new TypeError(`${entity}.${f.name}: expected a list`);
+    v.forEach(check);
+  } else check(v);
+}

@@ -1,0 +1,51 @@
+// Tables derived from the model, plus the indexer's own bookkeeping tables. The same DDL runs on
+// PGlite and PostgreSQL. A changed schema (its hash differs from the stored one) means a
+// re-index from the start: the tables are dropped and created anew.
+import type { Model } from "../schema/model.ts";
+import { sqlType } from "./codec.ts";
+import type { Queryable } from "./adapter.ts";
+
+/** Name of the column holding the block at which a row was last written (for _change_block). */
+export const BLOCK_COLUMN = "_block";
+
+export function entityDdl(model: Model): string[] {
+  const out: string[] = [];
+  for (const e of model.entities) {
+    const cols = e.columns.map((f) => `"${f.column}" ${sqlType(f)}${f.name === "id" ? " PRIMARY KEY" : f.nullable ? "" : " NOT NULL"}`);
+    cols.push(`"${BLOCK_COLUMN}" bigint NOT NULL`);
+    out.push(`CREATE TABLE IF NOT EXISTS "${e.table}" (${cols.join(", ")})`);
+    for (const f of e.columns) {
+      if (f.ref && !f.list) out.push(`CREATE INDEX IF NOT EXISTS "${e.table}_${f.column}_idx" ON "${e.table}" ("${f.column}")`);
+    }
+    out.push(`CREATE INDEX IF NOT EXISTS "${e.table}_block_idx" ON "${e.table}" ("${BLOCK_COLUMN}")`);
+  }
+  return out;
+}
+
+export const SYSTEM_DDL = [
+  `CREATE TABLE IF NOT EXISTS _meta (key text PRIMARY KEY, value text NOT NULL)`,
+  // Unfinalized blocks we indexed, by number, to detect reorgs and find the common ancestor.
+  `CREATE TABLE IF NOT EXISTS _blocks (number bigint PRIMARY KEY, hash text NOT NULL, parent_hash text NOT NULL, timestamp bigint NOT NULL)`,
+  // Undo log of unfinalized blocks: the previous version of every row a block wrote.
+  `CREATE TABLE IF NOT EXISTS _undo (seq bigserial PRIMARY KEY, block bigint NOT NULL, entity text NOT NULL, id text NOT NULL, prev text)`,
+  `CREATE INDEX IF NOT EXISTS _undo_block_idx ON _undo (block)`,
+];
+
+export async function migrate(db: Queryable, model: Model, log: (msg: string) => void = () => undefined): Promise<void> {
+  for (const s of SYSTEM_DDL) await db.exec(s);
+  const r = await db.query<{ value: string }>(`SELECT value FROM _meta WHERE key = 'schema_hash'`);
+  const stored = r[0]?.value;
+  if (stored !== undefined && stored !== model.hash) {
+    log(`schema changed (${stored} -> ${model.hash}): dropping the projection to re-index from the start`);
+    for (const e of model.entities) await db.exec(`DROP TABLE IF EXISTS "${e.table}" CASCADE`);
+    await db.exec(`DELETE FROM _meta; DELETE FROM _blocks; DELETE FROM _undo`);
+  }
+  for (const s of entityDdl(model)) await db.exec(s);
+  await db.query(`INSERT INTO _meta (key, value) VALUES ('schema_hash', $1) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value`, [model.hash]);
+}
+
+/** Drops every table of the projection and the bookkeeping (a fresh start). */
+export async function dropAll(db: Queryable, model: Model): Promise<void> {
+  for (const e of model.entities) await db.exec(`DROP TABLE IF EXISTS "${e.table}" CASCADE`);
+  for (const t of ["_meta", "_blocks", "_undo"]) await db.exec(`DROP TABLE IF EXISTS ${t} CASCADE`);
+}

@@ -1,0 +1,248 @@
+// The entity store the handlers write to. Rows are cached in memory; a batch of blocks is
+// written in one database transaction together with the checkpoint (by the runner), so a crash
+// at any point loses nothing and doubles nothing. Writes use COPY (into the table for new
+// immutable rows, into a staging table + one INSERT … ON CONFLICT for mutable rows). For
+// unfinalized blocks the previous version of every written row goes to the undo log, which a
+// reorg replays backwards to the common ancestor.
+import type { EntityModel, Model } from "../schema/model.ts";
+import type { Queryable } from "./adapter.ts";
+import { checkValue, fromDb, rowToJson, toCopy, type EntityRow, type Value } from "./codec.ts";
+import { BLOCK_COLUMN } from "./migrations.ts";
+
+export type { EntityRow, Value };
+
+interface Pending {
+  row: EntityRow | null; // null: removed
+  block: bigint;
+}
+
+export class Store {
+  /** entity -> id -> row (null: known not to exist). Clean rows, kept across batches. */
+  private cache = new Map<string, Map<string, EntityRow | null>>();
+  /** entity -> id -> the write of this batch. */
+  private pending = new Map<string, Map<string, Pending>>();
+  /** entity -> id -> the row before this batch (for the undo log). */
+  private before = new Map<string, Map<string, EntityRow | null>>();
+  private cachedRows = 0;
+  /** Block number stamped on rows written now (set by the runner per block). */
+  block = 0n;
+  stats = { loads: 0, writes: 0 };
+
+  readonly model: Model;
+  private db: Queryable;
+  private maxCachedRows: number;
+
+  constructor(model: Model, db: Queryable, maxCachedRows = 500_000) {
+    this.model = model;
+    this.db = db;
+    this.maxCachedRows = maxCachedRows;
+    for (const e of model.entities) {
+      this.cache.set(e.name, new Map());
+      this.pending.set(e.name, new Map());
+      this.before.set(e.name, new Map());
+    }
+  }
+
+  private entity(name: string): EntityModel {
+    const e = this.model.byName.get(name);
+    if (!e) throw new Error(`unknown entity ${name}`);
+    return e;
+  }
+
+  private rowFromDb(e: EntityModel, r: Record<string, unknown>): EntityRow {
+    const row: EntityRow = {};
+    for (const f of e.columns) row[f.name] = fromDb(f, r[f.column!]);
+    return row;
+  }
+
+  /** Loads the given ids of each entity that are not in memory yet, in one query per entity. */
+  async preload(wants: Map<string, Iterable<string>>): Promise<void> {
+    for (const [name, ids] of wants) {
+      const e = this.entity(name);
+      const cache = this.cache.get(name)!;
+      const pending = this.pending.get(name)!;
+      const missing = [...new Set(ids)].filter((id) => !cache.has(id) && !pending.has(id));
+      if (missing.length === 0) continue;
+      const rows = await this.db.query(`SELECT * FROM "${e.table}" WHERE id = ANY($1)`, [missing]);
+      this.stats.loads += rows.length;
+      const found = new Set<string>();
+      let blocks = this.committedBlock.get(name);
+      if (!blocks) this.committedBlock.set(name, (blocks = new Map()));
+      for (const r of rows) {
+        const row = this.rowFromDb(e, r);
+        cache.set(row.id as string, row);
+        blocks.set(row.id as string, BigInt(String(r[BLOCK_COLUMN])));
+        found.add(row.id as string);
+      }
+      for (const id of missing) if (!found.has(id)) cache.set(id, null);
+      this.cachedRows += missing.length;
+    }
+  }
+
+  /** The current row of `name` with `id` (a copy), or undefined. */
+  async get(name: string, id: string): Promise<EntityRow | undefined> {
+    const p = this.pending.get(name)?.get(id);
+    if (p) return p.row === null ? undefined : { ...p.row };
+    const cache = this.cache.get(name);
+    if (!cache) throw new Error(`unknown entity ${name}`);
+    if (!cache.has(id)) await this.preload(new Map([[name, [id]]]));
+    const row = cache.get(id);
+    return row ? { ...row } : undefined;
+  }
+
+  private remember(name: string, id: string) {
+    const before = this.before.get(name)!;
+    if (before.has(id)) return;
+    const cached = this.cache.get(name)!.get(id);
+    before.set(id, cached === undefined ? null : cached);
+  }
+
+  /** Writes a whole row (every non-null field must be set). */
+  set(name: string, row: EntityRow): void {
+    const e = this.entity(name);
+    const id = row.id;
+    if (typeof id !== "string" || id === "") throw new TypeError(`${name}: id must be a non-empty string`);
+    for (const f of e.columns) checkValue(name, f, row[f.name] ?? null);
+    if (e.immutable) {
+      const known = this.pending.get(name)!.get(id);
+      if (known && known.row !== null) throw new Error(`${name} ${id} is immutable and was already written`);
+    }
+    this.remember(name, id);
+    const clean: EntityRow = {};
+    for (const f of e.columns) clean[f.name] = row[f.name] ?? null;
+    this.pending.get(name)!.set(id, { row: clean, block: this.block });
+    this.stats.writes++;
+  }
+
+  remove(name: string, id: string): void {
+    this.entity(name);
+    this.remember(name, id);
+    this.pending.get(name)!.set(id, { row: null, block: this.block });
+  }
+
+  /** Whether anything is waiting to be written. */
+  get dirty(): boolean {
+    for (const p of this.pending.values()) if (p.size > 0) return true;
+    return false;
+  }
+
+  /**
+   * Writes the batch in `tx`. With `undoBlock`, the batch is one unfinalized block and the
+   * previous versions of its rows go to the undo log under that block number.
+   */
+  async flush(tx: Queryable, undoBlock?: bigint): Promise<void> {
+    for (const e of this.model.entities) {
+      const pending = this.pending.get(e.name)!;
+      if (pending.size === 0) continue;
+      const deletes: string[] = [];
+      const lines: string[] = [];
+      for (const [id, p] of pending) {
+        if (p.row === null) {
+          deletes.push(id);
+          continue;
+        }
+        const row = p.row;
+        lines.push(e.columns.map((f) => toCopy(f, row[f.name])).join("\t") + "\t" + p.block.toString() + "\n");
+      }
+      const columns = [...e.columns.map((f) => `"${f.column}"`), `"${BLOCK_COLUMN}"`];
+      if (deletes.length > 0) await tx.query(`DELETE FROM "${e.table}" WHERE id = ANY($1)`, [deletes]);
+      if (lines.length > 0) {
+        if (e.immutable) {
+          await tx.copyFrom(`"${e.table}"`, columns, lines.join(""));
+        } else {
+          const stage = `_stage_${e.table}`;
+          await tx.exec(`CREATE TEMP TABLE IF NOT EXISTS "${stage}" (LIKE "${e.table}") ON COMMIT DELETE ROWS`);
+          await tx.copyFrom(`"${stage}"`, columns, lines.join(""));
+          const updates = columns.filter((c) => c !== `"id"`).map((c) => `${c} = EXCLUDED.${c}`).join(", ");
+          await tx.exec(`INSERT INTO "${e.table}" (${columns.join(", ")}) SELECT ${columns.join(", ")} FROM "${stage}" ON CONFLICT (id) DO UPDATE SET ${updates}`);
+        }
+      }
+      if (undoBlock !== undefined) {
+        const before = this.before.get(e.name)!;
+        const ids: string[] = [];
+        const prevs: (string | null)[] = [];
+        for (const id of pending.keys()) {
+          ids.push(id);
+          const prev = before.get(id) ?? null;
+          prevs.push(prev === null ? null : rowToJson({ ...prev, [BLOCK_COLUMN]: this.blockOf(e.name, id) }));
+        }
+        await tx.query(
+          `INSERT INTO _undo (block, entity, id, prev) SELECT $1, $2, * FROM unnest($3::text[], $4::text[])`,
+          [undoBlock.toString(), e.name, ids, prevs],
+        );
+      }
+    }
+  }
+
+  private committedBlock = new Map<string, Map<string, bigint>>();
+  private blockOf(entity: string, id: string): string {
+    return (this.committedBlock.get(entity)?.get(id) ?? 0n).toString();
+  }
+
+  /** After the transaction committed: pending writes become the clean cache. */
+  committed(): void {
+    for (const e of this.model.entities) {
+      const pending = this.pending.get(e.name)!;
+      const cache = this.cache.get(e.name)!;
+      if (!e.immutable) {
+        let blocks = this.committedBlock.get(e.name);
+        if (!blocks) this.committedBlock.set(e.name, (blocks = new Map()));
+        for (const [id, p] of pending) {
+          if (!cache.has(id)) this.cachedRows++;
+          cache.set(id, p.row);
+          if (p.row === null) blocks.delete(id);
+          else blocks.set(id, p.block);
+        }
+      }
+      pending.clear();
+      this.before.get(e.name)!.clear();
+    }
+    if (this.cachedRows > this.maxCachedRows) this.clearCache();
+  }
+
+  /** After a failed transaction: forget the batch (the database is unchanged). */
+  discard(): void {
+    for (const p of this.pending.values()) p.clear();
+    for (const b of this.before.values()) b.clear();
+    this.clearCache();
+  }
+
+  clearCache(): void {
+    for (const c of this.cache.values()) c.clear();
+    for (const c of this.committedBlock.values()) c.clear();
+    this.cachedRows = 0;
+  }
+
+  /**
+   * Rolls the projection back to `ancestor` using the undo log (newest first), in `tx`.
+   * Returns the number of row versions restored.
+   */
+  async rollback(tx: Queryable, ancestor: bigint): Promise<number> {
+    const undo = await tx.query<{ entity: string; id: string; prev: string | null }>(
+      `SELECT entity, id, prev FROM _undo WHERE block > $1 ORDER BY seq DESC`,
+      [ancestor.toString()],
+    );
+    for (const u of undo) {
+      const e = this.entity(u.entity);
+      if (u.prev === null) {
+        await tx.query(`DELETE FROM "${e.table}" WHERE id = $1`, [u.id]);
+        continue;
+      }
+      const prev = JSON.parse(u.prev) as Record<string, unknown>;
+      const columns = [...e.columns.map((f) => `"${f.column}"`), `"${BLOCK_COLUMN}"`];
+      const values = [...e.columns.map((f) => toParamLoose(fromDb(f, prev[f.name]))), String(prev[BLOCK_COLUMN] ?? "0")];
+      const ph = columns.map((_, i) => `$${i + 1}`).join(", ");
+      const updates = columns.filter((c) => c !== `"id"`).map((c) => `${c} = EXCLUDED.${c}`).join(", ");
+      await tx.query(`INSERT INTO "${e.table}" (${columns.join(", ")}) VALUES (${ph}) ON CONFLICT (id) DO UPDATE SET ${updates}`, values);
+    }
+    await tx.query(`DELETE FROM _undo WHERE block > $1`, [ancestor.toString()]);
+    this.discard();
+    return undo.length;
+  }
+}
+
+function toParamLoose(v: Value): unknown {
+  if (v === null) return null;
+  if (Array.isArray(v)) return v.map((x) => (typeof x === "bigint" ? x.toString() : x));
+  return typeof v === "bigint" ? v.toString() : v;
+}

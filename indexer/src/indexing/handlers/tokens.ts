@@ -1,0 +1,169 @@
+// UBCToken and ComputeToken: balances, supply, mints and burns, transfers, votes, EIP-3009.
+import type { Store } from "../../database/store.ts";
+import type { HandlerContext, HandlerMap, IndexedEvent } from "../types.ts";
+import { account, add, daily, dayId, PROTOCOL_ID, protocol, syncDaily, touchProtocol, ZERO_ADDRESS } from "../entities.ts";
+
+const TOKEN_INFO: Record<string, { symbol: string; name: string }> = {
+  UBCToken: { symbol: "UBC", name: "UBC" },
+  ComputeToken: { symbol: "COMPUTE", name: "Compute" },
+};
+
+async function token(store: Store, e: IndexedEvent) {
+  const found = await store.get("Token", e.address);
+  if (found) return found;
+  const info = TOKEN_INFO[e.contract];
+  return {
+    id: e.address,
+    symbol: info.symbol,
+    name: info.name,
+    decimals: 18,
+    totalSupply: 0n,
+    totalMinted: 0n,
+    totalBurned: 0n,
+    transferCount: 0n,
+    holderCount: 0,
+  };
+}
+
+function transferPreload(e: IndexedEvent): [string, string][] {
+  return [
+    ["Account", e.args.from as string],
+    ["Account", e.args.to as string],
+    ["Token", e.address],
+    ["Protocol", PROTOCOL_ID],
+    ["DailyStat", dayId(e.block.timestamp)],
+  ];
+}
+
+async function handleTransfer(e: IndexedEvent, ctx: HandlerContext) {
+  const { store } = ctx;
+  const isCompute = e.contract === "ComputeToken";
+  const from = e.args.from as string;
+  const to = e.args.to as string;
+  const value = e.args.value as bigint;
+  const balanceField = isCompute ? "computeBalance" : "ubcBalance";
+
+  const p = await protocol(store);
+  const t = await token(store, e);
+  const fromAcc = await account(store, from, e, p); // the zero address too: TokenTransfer.from is non-null
+  const toAcc = from === to ? fromAcc : await account(store, to, e, p);
+
+  if (from === ZERO_ADDRESS) {
+    t.totalSupply = add(t.totalSupply, value);
+    t.totalMinted = add(t.totalMinted, value);
+  } else {
+    const before = fromAcc[balanceField] as bigint;
+    fromAcc[balanceField] = before - value;
+    if (before > 0n && before === value) t.holderCount = (t.holderCount as number) - 1;
+  }
+  if (to === ZERO_ADDRESS) {
+    t.totalSupply = add(t.totalSupply, -value);
+    t.totalBurned = add(t.totalBurned, value);
+  } else {
+    const before = toAcc[balanceField] as bigint;
+    toAcc[balanceField] = before + value;
+    if (before === 0n && value > 0n) t.holderCount = (t.holderCount as number) + 1;
+  }
+  t.transferCount = add(t.transferCount, 1n);
+  p.transferCount = add(p.transferCount, 1n);
+
+  const d = await daily(store, e, p);
+  d.transferCount = (d.transferCount as number) + 1;
+  if (isCompute) {
+    d.computeTransferVolume = add(d.computeTransferVolume, value);
+    p.computeTotalSupply = t.totalSupply;
+    p.computeTotalMinted = t.totalMinted;
+    p.computeTotalBurned = t.totalBurned;
+    if (from === ZERO_ADDRESS) d.computeMinted = add(d.computeMinted, value);
+    if (to === ZERO_ADDRESS) {
+      d.computeBurned = add(d.computeBurned, value);
+      fromAcc.computeBurned = add(fromAcc.computeBurned, value);
+      store.set("Burn", {
+        id: e.id,
+        token: e.address,
+        from,
+        amount: value,
+        source: ctx.contractAt(from) ?? "holder",
+        blockNumber: e.block.number,
+        timestamp: e.block.timestamp,
+        transactionHash: e.transactionHash,
+      });
+    }
+  } else {
+    d.ubcTransferVolume = add(d.ubcTransferVolume, value);
+    p.ubcTotalSupply = t.totalSupply;
+  }
+  touchProtocol(p, e);
+  syncDaily(d, p);
+
+  store.set("Account", fromAcc);
+  if (toAcc !== fromAcc) store.set("Account", toAcc);
+  store.set("Token", t);
+  store.set("Protocol", p);
+  store.set("DailyStat", d);
+  store.set("TokenTransfer", {
+    id: e.id,
+    token: e.address,
+    from,
+    to,
+    value,
+    blockNumber: e.block.number,
+    timestamp: e.block.timestamp,
+    transactionHash: e.transactionHash,
+  });
+}
+
+async function handleAuthorization(e: IndexedEvent, ctx: HandlerContext, state: "used" | "canceled") {
+  const { store } = ctx;
+  const p = await protocol(store);
+  const a = await account(store, e.args.authorizer as string, e, p);
+  store.set("Account", a);
+  store.set("Protocol", p);
+  store.set("Authorization", {
+    id: e.id,
+    authorizer: e.args.authorizer as string,
+    nonce: e.args.nonce as string,
+    state,
+    blockNumber: e.block.number,
+    timestamp: e.block.timestamp,
+    transactionHash: e.transactionHash,
+  });
+}
+
+export const tokenHandlers: HandlerMap = {
+  UBCToken: {
+    Transfer: { preload: transferPreload, handle: handleTransfer },
+    DelegateChanged: {
+      preload: (e) => [["Account", e.args.delegator as string], ["Protocol", PROTOCOL_ID]],
+      async handle(e, { store }) {
+        const p = await protocol(store);
+        const a = await account(store, e.args.delegator as string, e, p);
+        const to = e.args.toDelegate as string;
+        a.delegate = to === ZERO_ADDRESS ? null : to;
+        store.set("Account", a);
+        store.set("Protocol", p);
+      },
+    },
+    DelegateVotesChanged: {
+      preload: (e) => [["Account", e.args.delegate as string], ["Protocol", PROTOCOL_ID]],
+      async handle(e, { store }) {
+        const p = await protocol(store);
+        const a = await account(store, e.args.delegate as string, e, p);
+        a.votes = e.args.newVotes as bigint;
+        store.set("Account", a);
+        store.set("Protocol", p);
+      },
+    },
+  },
+  ComputeToken: {
+    Transfer: { preload: transferPreload, handle: handleTransfer },
+    AuthorizationUsed: {
+      preload: (e) => [["Account", e.args.authorizer as string], ["Protocol", PROTOCOL_ID]],
+      handle: (e, ctx) => handleAuthorization(e, ctx, "used"),
+    },
+    AuthorizationCanceled: {
+      preload: (e) => [["Account", e.args.authorizer as string], ["Protocol", PROTOCOL_ID]],
+      handle: (e, ctx) => handleAuthorization(e, ctx, "canceled"),
+    },
+  },
+};

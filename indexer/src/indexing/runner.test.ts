@@ -1,0 +1,88 @@
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { loadModel } from "../schema/model.ts";
+import { startChain, ARTIFACTS, type TestChain } from "../testing/chain.ts";
+import { randomActivity, seedAccounts } from "../testing/activity.ts";
+import { verifyProjection, dumpProjection } from "../testing/verify.ts";
+import { dbTargets } from "../testing/databases.ts";
+import { Indexer } from "./runner.ts";
+import { HANDLERS } from "./handlers/index.ts";
+import type { Database } from "../database/adapter.ts";
+
+const model = loadModel();
+const tables = model.entities.map((e) => e.table);
+const targets = await dbTargets();
+const seed = Number(process.env.TEST_SEED ?? Date.now() % 1_000_000);
+
+async function catchUp(ix: Indexer) {
+  while (await ix.step()) { /* until the head */ }
+}
+
+function indexer(chain: TestChain, db: Database, finalityDepth: number) {
+  return new Indexer({ rpcUrl: chain.url, deployments: chain.deployments, artifactsDir: ARTIFACTS, db, model, handlers: HANDLERS, finalityDepth });
+}
+
+describe(`indexer on a real Hardhat node (seed ${seed}; TEST_SEED=${seed} to replay)`, () => {
+  let chain: TestChain;
+  before(async () => {
+    chain = await startChain();
+  });
+  after(async () => {
+    await chain?.stop();
+    for (const t of targets) await t.cleanup();
+  });
+
+  for (const target of targets) {
+    test(`[${target.name}] the projection equals the chain after random activity, in backfill and while following`, { skip: target.unavailable }, async () => {
+      const db = await target.open();
+      try {
+        const users = await seedAccounts(chain, 4);
+        await randomActivity(chain, users, seed, 40);
+        const ix = indexer(chain, db, 5);
+        await ix.init();
+        await catchUp(ix);
+        assert.equal(ix.status.checkpoint.number, BigInt(await chain.provider.getBlockNumber()));
+        const r = await verifyProjection(db, chain);
+        assert.ok(r.accounts >= 5, `accounts indexed: ${r.accounts}`);
+        await randomActivity(chain, users, seed + 1, 30);
+        await catchUp(ix);
+        await verifyProjection(db, chain);
+      } finally {
+        await db.close();
+      }
+    });
+
+    test(`[${target.name}] reorgs at random depths roll back to the common ancestor and equal a fresh re-index`, { skip: target.unavailable }, async () => {
+      const db = await target.open();
+      const fresh = await target.open();
+      try {
+        const users = await seedAccounts(chain, 3);
+        const ix = indexer(chain, db, 12);
+        await ix.init();
+        await catchUp(ix);
+        let reorgs = 0;
+        for (let round = 0; round < 4; round++) {
+          const snap = await chain.rpc<string>("evm_snapshot");
+          await randomActivity(chain, users, seed + 100 + round, 6 + ((seed + round) % 5));
+          await catchUp(ix);
+          await verifyProjection(db, chain);
+          // rewind to the snapshot and build a different history of another length
+          await chain.rpc("evm_revert", [snap]);
+          await randomActivity(chain, users, seed + 200 + round, 3 + ((seed + round) % 7));
+          const before = ix.status.reorgs;
+          await catchUp(ix);
+          reorgs += ix.status.reorgs - before;
+          await verifyProjection(db, chain);
+        }
+        assert.ok(reorgs >= 1, "reorgs were detected");
+        const ix2 = indexer(chain, fresh, 12);
+        await ix2.init();
+        await catchUp(ix2);
+        assert.deepEqual(await dumpProjection(db, tables), await dumpProjection(fresh, tables), "reorged projection == fresh re-index");
+      } finally {
+        await db.close();
+        await fresh.close();
+      }
+    });
+  }
+});

@@ -1,0 +1,372 @@
+// The indexing loop: backfill finalized history in large adaptive ranges, then follow the head
+// one block at a time with reorg detection. Each range or block is projected into the store
+// and written in one transaction with the checkpoint.
+import { EventEmitter } from "node:events";
+import type { Database } from "../database/adapter.ts";
+import { migrate, dropAll } from "../database/migrations.ts";
+import { Store } from "../database/store.ts";
+import type { Model } from "../schema/model.ts";
+import { LogFetcher, type BlockHeader, type FetcherOptions, type RawLog } from "../sync/fetcher.ts";
+import { RpcClient, type RpcOptions } from "../sync/rpc.ts";
+import { buildDecoders, eventId, type EventDecoder } from "./abi.ts";
+import type { Deployments, HandlerMap, IndexedEvent } from "./types.ts";
+
+export interface IndexerOptions {
+  rpcUrl: string;
+  deployments: Deployments;
+  artifactsDir: string;
+  db: Database;
+  model: Model;
+  handlers: HandlerMap;
+  /** Blocks below head - finalityDepth are final: no undo log is kept for them. */
+  finalityDepth?: number;
+  pollIntervalMs?: number;
+  rpc?: RpcOptions;
+  fetcher?: FetcherOptions;
+  log?: (level: "info" | "warn" | "error", msg: string, fields?: Record<string, unknown>) => void;
+}
+
+export interface Checkpoint {
+  number: bigint;
+  hash: string;
+  timestamp: bigint;
+}
+
+export interface IndexerStatus {
+  checkpoint: Checkpoint;
+  head: bigint;
+  events: number;
+  blocks: number;
+  reorgs: number;
+  hasIndexingErrors: boolean;
+  lastError?: string;
+  caughtUp: boolean;
+}
+
+export class Indexer extends EventEmitter {
+  readonly rpc: RpcClient;
+  readonly store: Store;
+  private fetcher: LogFetcher;
+  private decoders = new Map<string, Map<string, EventDecoder>>(); // address -> topic0 -> decoder
+  private contractByAddress = new Map<string, string>();
+  private finalityDepth: bigint;
+  private pollIntervalMs: number;
+  private log: NonNullable<IndexerOptions["log"]>;
+  private stopped = false;
+  private wake: (() => void) | undefined;
+  status: IndexerStatus = {
+    checkpoint: { number: -1n, hash: "", timestamp: 0n },
+    head: 0n,
+    events: 0,
+    blocks: 0,
+    reorgs: 0,
+    hasIndexingErrors: false,
+    caughtUp: false,
+  };
+
+  private opts: IndexerOptions;
+
+  constructor(opts: IndexerOptions) {
+    super();
+    this.opts = opts;
+    this.log = opts.log ?? (() => undefined);
+    this.rpc = new RpcClient(opts.rpcUrl, {
+      ...opts.rpc,
+      onRetry: (i) => this.log("warn", "rpc retry", i),
+    });
+    const contracts = Object.keys(opts.deployments.contracts).filter((c) => opts.handlers[c] !== undefined);
+    const byContract = buildDecoders(opts.artifactsDir, contracts);
+    for (const c of contracts) {
+      const address = opts.deployments.contracts[c].address.toLowerCase();
+      this.contractByAddress.set(address, c);
+      this.decoders.set(address, byContract.get(c)!);
+    }
+    for (const [c, d] of Object.entries(opts.deployments.contracts)) this.contractByAddress.set(d.address.toLowerCase(), c);
+    this.fetcher = new LogFetcher(this.rpc, contracts.map((c) => opts.deployments.contracts[c].address.toLowerCase()), opts.fetcher);
+    this.store = new Store(opts.model, opts.db);
+    this.finalityDepth = BigInt(opts.finalityDepth ?? 12);
+    this.pollIntervalMs = opts.pollIntervalMs ?? 100;
+  }
+
+  private deploymentsKey(): string {
+    const d = this.opts.deployments;
+    return JSON.stringify([d.chainId, Object.entries(d.contracts).sort().map(([n, c]) => [n, c.address.toLowerCase(), c.blockNumber])]);
+  }
+
+  private startBlock(): bigint {
+    const blocks = Object.keys(this.opts.handlers)
+      .map((c) => this.opts.deployments.contracts[c]?.blockNumber)
+      .filter((b): b is number => b !== undefined);
+    return BigInt(blocks.length === 0 ? 0 : Math.min(...blocks));
+  }
+
+  /** Creates the tables, checks that the stored data belongs to this chain, loads the checkpoint. */
+  async init(): Promise<void> {
+    const { db, model } = this.opts;
+    await migrate(db, model, (m) => this.log("warn", m));
+    const meta = await this.readMeta();
+    const key = this.deploymentsKey();
+    if (meta.deployments !== undefined && meta.deployments !== key) {
+      this.log("warn", "the deployments changed: re-indexing from the start");
+      await this.reset();
+      return;
+    }
+    if (meta.checkpoint_number !== undefined) {
+      this.status.checkpoint = {
+        number: BigInt(meta.checkpoint_number),
+        hash: meta.checkpoint_hash,
+        timestamp: BigInt(meta.checkpoint_timestamp ?? "0"),
+      };
+      // The chain must still contain our checkpoint (a restarted local chain does not).
+      const h = await this.fetcher.header(this.status.checkpoint.number);
+      if (h === null || h.hash !== this.status.checkpoint.hash) {
+        const ancestor = await this.findAncestor();
+        if (ancestor === null) {
+          this.log("warn", "the chain no longer contains the indexed history: re-indexing from the start");
+          await this.reset();
+          return;
+        }
+        await this.rollbackTo(ancestor);
+      }
+    } else {
+      await db.query(`INSERT INTO _meta (key, value) VALUES ('deployments', $1) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value`, [key]);
+      this.status.checkpoint = { number: this.startBlock() - 1n, hash: "", timestamp: 0n };
+    }
+    this.log("info", "indexer initialised", { checkpoint: this.status.checkpoint.number.toString(), database: db.kind });
+  }
+
+  private async readMeta(): Promise<Record<string, string>> {
+    const rows = await this.opts.db.query<{ key: string; value: string }>(`SELECT key, value FROM _meta`);
+    return Object.fromEntries(rows.map((r) => [r.key, r.value]));
+  }
+
+  private async reset(): Promise<void> {
+    await dropAll(this.opts.db, this.opts.model);
+    this.store.clearCache();
+    await migrate(this.opts.db, this.opts.model);
+    await this.opts.db.query(`INSERT INTO _meta (key, value) VALUES ('deployments', $1)`, [this.deploymentsKey()]);
+    this.status.checkpoint = { number: this.startBlock() - 1n, hash: "", timestamp: 0n };
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.wake?.();
+  }
+
+  /** Runs until stop(): catch up, then poll for new blocks. */
+  async run(): Promise<void> {
+    while (!this.stopped) {
+      try {
+        const progressed = await this.step();
+        if (!progressed) {
+          if (!this.status.caughtUp) {
+            this.status.caughtUp = true;
+            this.emit("caughtUp", this.status);
+          }
+          await new Promise<void>((r) => {
+            this.wake = r;
+            setTimeout(r, this.pollIntervalMs);
+          });
+        }
+      } catch (err) {
+        if (this.stopped) break;
+        this.status.lastError = (err as Error).message;
+        if ((err as { handlerError?: boolean }).handlerError) {
+          this.status.hasIndexingErrors = true;
+          this.log("error", "indexing error: indexing stops until the handler is fixed", { error: (err as Error).message });
+          this.emit("failed", err);
+          return;
+        }
+        this.log("warn", "sync step failed, retrying", { error: (err as Error).message });
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    }
+  }
+
+  /** One unit of progress: a backfill range or one live block. False when at the head. */
+  async step(): Promise<boolean> {
+    const head = await this.fetcher.blockNumber();
+    this.status.head = head;
+    const cp = this.status.checkpoint;
+    if (head < cp.number) {
+      await this.handleReorg();
+      return true;
+    }
+    if (head === cp.number) {
+      // same height: make sure it is still the same block
+      const h = await this.fetcher.header(head);
+      if (h !== null && cp.hash !== "" && h.hash !== cp.hash) {
+        await this.handleReorg();
+        return true;
+      }
+      return false;
+    }
+    const finalized = head - this.finalityDepth;
+    if (cp.number + 1n <= finalized) {
+      await this.backfill(cp.number + 1n, finalized);
+    } else {
+      await this.liveBlock(cp.number + 1n);
+    }
+    return true;
+  }
+
+  private async backfill(from: bigint, limit: bigint): Promise<void> {
+    const { to, logs } = await this.fetcher.nextRange(from, limit);
+    const blocks = new Set<bigint>(logs.map((l) => BigInt(l.blockNumber)));
+    blocks.add(from);
+    blocks.add(to);
+    const headers = await this.fetcher.headers([...blocks].sort((a, b) => (a < b ? -1 : 1)));
+    const last = headers.get(to)!;
+    // The range must continue the indexed chain (a restarted or rewound chain does not).
+    if (this.status.checkpoint.hash !== "" && headers.get(from)!.parentHash !== this.status.checkpoint.hash) {
+      await this.handleReorg();
+      return;
+    }
+    for (const l of logs) {
+      const h = headers.get(BigInt(l.blockNumber))!;
+      if (l.blockHash.toLowerCase() !== h.hash) throw new Error(`log of block ${l.blockNumber} has hash ${l.blockHash}, header says ${h.hash}: chain moving, retrying`);
+    }
+    const events = await this.project(logs, headers);
+    await this.commit(last, events, undefined, to - from + 1n);
+  }
+
+  private async liveBlock(n: bigint): Promise<void> {
+    const h = await this.fetcher.header(n);
+    if (h === null) return; // not there yet
+    if (this.status.checkpoint.hash !== "" && h.parentHash !== this.status.checkpoint.hash) {
+      await this.handleReorg();
+      return;
+    }
+    const logs = await this.fetcher.logs(n, n);
+    for (const l of logs) {
+      if (l.blockHash.toLowerCase() !== h.hash) throw new Error(`block ${n} changed while reading it: retrying`);
+    }
+    const events = await this.project(logs, new Map([[n, h]]));
+    await this.commit(h, events, n, 1n);
+  }
+
+  /** Decodes the logs and runs the handlers into the store (not yet written). */
+  private async project(logs: RawLog[], headers: Map<bigint, BlockHeader>): Promise<number> {
+    const events: { ev: IndexedEvent; handler: NonNullable<HandlerMap[string][string]> }[] = [];
+    for (const l of logs) {
+      if (l.removed) continue;
+      const address = l.address.toLowerCase();
+      const decoder = this.decoders.get(address)?.get(l.topics[0]?.toLowerCase());
+      if (!decoder) continue;
+      const handler = this.opts.handlers[decoder.contract]?.[decoder.event];
+      if (!handler) continue;
+      const bn = BigInt(l.blockNumber);
+      const h = headers.get(bn)!;
+      const logIndex = Number(l.logIndex);
+      events.push({
+        handler,
+        ev: {
+          contract: decoder.contract,
+          address,
+          event: decoder.event,
+          args: decoder.decode(l.topics, l.data),
+          block: { number: bn, hash: h.hash, timestamp: h.timestamp },
+          transactionHash: l.transactionHash.toLowerCase(),
+          logIndex,
+          id: eventId(l.transactionHash, logIndex),
+        },
+      });
+    }
+    const wants = new Map<string, string[]>();
+    for (const { ev, handler } of events) {
+      for (const [entity, id] of handler.preload?.(ev) ?? []) {
+        let list = wants.get(entity);
+        if (!list) wants.set(entity, (list = []));
+        list.push(id);
+      }
+    }
+    await this.store.preload(wants);
+    const ctx = {
+      store: this.store,
+      deployments: this.opts.deployments,
+      contractAt: (a: string) => this.contractByAddress.get(a.toLowerCase()),
+    };
+    for (const { ev, handler } of events) {
+      this.store.block = ev.block.number;
+      try {
+        await handler.handle(ev, ctx);
+      } catch (err) {
+        this.store.discard();
+        const e = new Error(`${ev.contract}.${ev.event} handler failed at block ${ev.block.number} (tx ${ev.transactionHash}): ${(err as Error).message}`);
+        (e as { handlerError?: boolean }).handlerError = true;
+        throw e;
+      }
+    }
+    return events.length;
+  }
+
+  private async commit(last: BlockHeader, events: number, undoBlock: bigint | undefined, blockCount: bigint): Promise<void> {
+    const finalized = this.status.head - this.finalityDepth;
+    try {
+      await this.opts.db.transaction(async (tx) => {
+        await this.store.flush(tx, undoBlock);
+        await tx.query(
+          `INSERT INTO _meta (key, value) VALUES ('checkpoint_number', $1), ('checkpoint_hash', $2), ('checkpoint_timestamp', $3)
+           ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value`,
+          [last.number.toString(), last.hash, last.timestamp.toString()],
+        );
+        await tx.query(
+          `INSERT INTO _blocks (number, hash, parent_hash, timestamp) VALUES ($1, $2, $3, $4)
+           ON CONFLICT (number) DO UPDATE SET hash = EXCLUDED.hash, parent_hash = EXCLUDED.parent_hash, timestamp = EXCLUDED.timestamp`,
+          [last.number.toString(), last.hash, last.parentHash, last.timestamp.toString()],
+        );
+        await tx.query(`DELETE FROM _blocks WHERE number < $1 AND number < $2`, [finalized.toString(), last.number.toString()]);
+        await tx.query(`DELETE FROM _undo WHERE block < $1`, [finalized.toString()]);
+      });
+    } catch (err) {
+      this.store.discard();
+      throw err;
+    }
+    this.store.committed();
+    this.status.checkpoint = { number: last.number, hash: last.hash, timestamp: last.timestamp };
+    this.status.events += events;
+    this.status.blocks += Number(blockCount);
+    this.emit("block", this.status.checkpoint, events);
+  }
+
+  /** The newest indexed block that is still on the chain, or null if none we track is. */
+  private async findAncestor(): Promise<bigint | null> {
+    const tracked = await this.opts.db.query<{ number: string; hash: string }>(`SELECT number::text AS number, hash FROM _blocks ORDER BY number DESC`);
+    for (const b of tracked) {
+      const n = BigInt(b.number);
+      const h = await this.fetcher.header(n);
+      if (h !== null && h.hash === b.hash) return n;
+    }
+    return null;
+  }
+
+  private async handleReorg(): Promise<void> {
+    const ancestor = await this.findAncestor();
+    this.status.reorgs++;
+    if (ancestor === null) {
+      this.log("warn", "reorg deeper than the tracked blocks: re-indexing from the start");
+      await this.reset();
+      this.emit("reorg", -1n);
+      return;
+    }
+    await this.rollbackTo(ancestor);
+  }
+
+  private async rollbackTo(ancestor: bigint): Promise<void> {
+    const rows = await this.opts.db.query<{ hash: string; timestamp: string }>(`SELECT hash, timestamp::text AS timestamp FROM _blocks WHERE number = $1`, [ancestor.toString()]);
+    const from = this.status.checkpoint.number;
+    let restored = 0;
+    await this.opts.db.transaction(async (tx) => {
+      restored = await this.store.rollback(tx, ancestor);
+      await tx.query(`DELETE FROM _blocks WHERE number > $1`, [ancestor.toString()]);
+      await tx.query(
+        `INSERT INTO _meta (key, value) VALUES ('checkpoint_number', $1), ('checkpoint_hash', $2), ('checkpoint_timestamp', $3)
+         ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value`,
+        [ancestor.toString(), rows[0].hash, rows[0].timestamp],
+      );
+    });
+    this.status.checkpoint = { number: ancestor, hash: rows[0].hash, timestamp: BigInt(rows[0].timestamp) };
+    this.log("warn", "reorg: rolled back", { from: from.toString(), to: ancestor.toString(), restored });
+    this.emit("reorg", ancestor);
+  }
+}

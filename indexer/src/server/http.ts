@@ -1,0 +1,179 @@
+// The API process: GraphQL over HTTP (Apollo Server) and WebSocket (graphql-ws subscriptions),
+// /healthz and /metrics (Prometheus text format), with request size limits.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { ApolloServer, HeaderMap } from "@apollo/server";
+import { makeExecutableSchema } from "@graphql-tools/schema";
+import { GraphQLError, specifiedRules, validate, type GraphQLFormattedError } from "graphql";
+import { WebSocketServer } from "ws";
+import { useServer } from "graphql-ws/use/ws";
+import type { Database } from "../database/adapter.ts";
+import type { Model } from "../schema/model.ts";
+import { buildSdl } from "./sdl.ts";
+import { buildResolvers, QueryError, type MetaSource, type RequestContext } from "./resolvers.ts";
+import { DEFAULT_LIMITS, limitsRule, type QueryLimits } from "./limits.ts";
+
+export interface ApiOptions {
+  model: Model;
+  db: Database;
+  meta: MetaSource;
+  port: number;
+  host?: string;
+  limits?: QueryLimits;
+  maxBodyBytes?: number;
+  /** Extra Prometheus lines (the indexer's gauges and counters). */
+  metrics?: () => string;
+  /** Health: ok and details. */
+  health?: () => { ok: boolean; [k: string]: unknown };
+  log?: (level: "info" | "warn" | "error", msg: string, fields?: Record<string, unknown>) => void;
+}
+
+export interface ApiServer {
+  url: string;
+  server: Server;
+  close(): Promise<void>;
+}
+
+export async function startApi(opts: ApiOptions): Promise<ApiServer> {
+  const log = opts.log ?? (() => undefined);
+  const limits = opts.limits ?? DEFAULT_LIMITS;
+  const maxBody = opts.maxBodyBytes ?? 256 * 1024;
+  const schema = makeExecutableSchema({ typeDefs: buildSdl(opts.model), resolvers: buildResolvers(opts.model, opts.db, opts.meta) as never });
+  const counters = { requests: 0, errors: 0, rejected: 0, subscriptions: 0 };
+  let currentVariables: Record<string, unknown> | undefined;
+
+  const apollo = new ApolloServer<RequestContext>({
+    schema,
+    introspection: true,
+    validationRules: [limitsRule(limits, () => currentVariables)],
+    formatError(formatted: GraphQLFormattedError, error: unknown) {
+      counters.errors++;
+      const original = (error as GraphQLError)?.originalError ?? error;
+      if (original instanceof QueryError || formatted.extensions?.code !== "INTERNAL_SERVER_ERROR") {
+        return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions: { code: formatted.extensions?.code } };
+      }
+      log("error", "graphql resolver failed", { error: (original as Error)?.message });
+      return { message: "Internal error while resolving the query", path: formatted.path, extensions: { code: "INTERNAL_SERVER_ERROR" } };
+    },
+  });
+  await apollo.start();
+
+  /** Reads the body; past `maxBody` bytes it keeps draining (so the client gets the 413) and rejects. */
+  const readBody = (req: IncomingMessage) =>
+    new Promise<string>((resolve, reject) => {
+      let size = 0;
+      let tooLarge = Number(req.headers["content-length"] ?? 0) > maxBody;
+      const chunks: Buffer[] = [];
+      req.on("data", (c: Buffer) => {
+        size += c.length;
+        if (size > maxBody) tooLarge = true;
+        if (!tooLarge) chunks.push(c);
+      });
+      req.on("end", () => {
+        if (tooLarge) reject(Object.assign(new Error(`The request body is over the limit of ${maxBody} bytes`), { status: 413 }));
+        else resolve(Buffer.concat(chunks).toString("utf8"));
+      });
+      req.on("error", reject);
+    });
+
+  const sendJson = (res: ServerResponse, status: number, body: unknown) => {
+    res.writeHead(status, { "content-type": "application/json" });
+    res.end(JSON.stringify(body));
+  };
+
+  const server = createServer(async (req, res) => {
+    const url = new URL(req.url ?? "/", "http://localhost");
+    try {
+      if (url.pathname === "/healthz") {
+        const h = opts.health?.() ?? { ok: true };
+        return sendJson(res, h.ok ? 200 : 503, h);
+      }
+      if (url.pathname === "/metrics") {
+        res.writeHead(200, { "content-type": "text/plain; version=0.0.4" });
+        res.end(
+          [
+            "# TYPE graphql_requests_total counter", `graphql_requests_total ${counters.requests}`,
+            "# TYPE graphql_errors_total counter", `graphql_errors_total ${counters.errors}`,
+            "# TYPE graphql_rejected_requests_total counter", `graphql_rejected_requests_total ${counters.rejected}`,
+            "# TYPE graphql_subscriptions_active gauge", `graphql_subscriptions_active ${counters.subscriptions}`,
+            opts.metrics?.() ?? "",
+          ].join("\n") + "\n",
+        );
+        return;
+      }
+      if (url.pathname !== "/graphql" && url.pathname !== "/") return sendJson(res, 404, { error: `no route ${url.pathname}` });
+      counters.requests++;
+      let body: unknown = undefined;
+      if (req.method === "POST") {
+        const text = await readBody(req);
+        if (text.length > 0) {
+          try {
+            body = JSON.parse(text);
+          } catch {
+            counters.rejected++;
+            return sendJson(res, 400, { errors: [{ message: "The request body is not valid JSON", extensions: { code: "BAD_REQUEST" } }] });
+          }
+        }
+      }
+      if (Array.isArray(body)) {
+        counters.rejected++;
+        return sendJson(res, 400, { errors: [{ message: "Batched GraphQL requests are not supported", extensions: { code: "BAD_REQUEST" } }] });
+      }
+      const headers = new HeaderMap();
+      for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(", ") : v);
+      currentVariables = (body as { variables?: Record<string, unknown> } | undefined)?.variables ?? undefined;
+      const result = await apollo.executeHTTPGraphQLRequest({
+        httpGraphQLRequest: { method: req.method ?? "GET", headers, search: url.search, body },
+        context: async () => ({ loaders: new Map() }),
+      });
+      currentVariables = undefined;
+      const outHeaders: Record<string, string> = {};
+      for (const [k, v] of result.headers) outHeaders[k] = v;
+      res.writeHead(result.status ?? 200, outHeaders);
+      if (result.body.kind === "complete") res.end(result.body.string);
+      else {
+        for await (const chunk of result.body.asyncIterator) res.write(chunk);
+        res.end();
+      }
+    } catch (err) {
+      const status = (err as { status?: number }).status ?? 500;
+      if (status >= 500) log("error", "http request failed", { error: (err as Error).message });
+      if (status === 413) counters.rejected++;
+      if (!res.headersSent) sendJson(res, status, { errors: [{ message: (err as Error).message }] });
+      else res.end();
+    }
+  });
+
+  const wss = new WebSocketServer({ server, path: "/graphql", maxPayload: maxBody });
+  const wsCleanup = useServer(
+    {
+      schema,
+      context: () => ({ loaders: new Map() }),
+      validate: (sch, doc) => validate(sch, doc, [...specifiedRules, limitsRule(limits)]),
+      onSubscribe: () => {
+        counters.subscriptions++;
+      },
+      onComplete: () => {
+        counters.subscriptions = Math.max(0, counters.subscriptions - 1);
+      },
+    },
+    wss,
+  );
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(opts.port, opts.host ?? "127.0.0.1", () => resolve());
+  });
+  const addr = server.address();
+  const port = typeof addr === "object" && addr !== null ? addr.port : opts.port;
+  return {
+    url: `http://${opts.host ?? "127.0.0.1"}:${port}`,
+    server,
+    async close() {
+      await wsCleanup.dispose();
+      wss.close();
+      await apollo.stop();
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+    },
+  };
+}

@@ -1,0 +1,149 @@
+// The indexer service: one database, the single writer that indexes (a PostgreSQL advisory lock
+// makes sure there is one), and the API. A process that cannot take the writer lock serves the
+// API only, reading the writer's progress from the database (API replicas).
+import { readFileSync } from "node:fs";
+import { openDatabase, type Database } from "./database/adapter.ts";
+import { migrate, dropAll } from "./database/migrations.ts";
+import { HANDLERS } from "./indexing/handlers/index.ts";
+import { Indexer } from "./indexing/runner.ts";
+import type { Deployments } from "./indexing/types.ts";
+import { loadModel, type Model } from "./schema/model.ts";
+import { startApi, type ApiServer } from "./server/http.ts";
+import type { MetaSource } from "./server/resolvers.ts";
+
+export type LogFn = (level: "info" | "warn" | "error", msg: string, fields?: Record<string, unknown>) => void;
+
+export interface ServiceConfig {
+  rpcUrl: string;
+  deployments: Deployments | string;
+  artifactsDir: string;
+  databaseUrl?: string;
+  dataDir?: string;
+  databaseSchema?: string;
+  port: number;
+  host?: string;
+  finalityDepth?: number;
+  pollIntervalMs?: number;
+  /** Largest getLogs range in blocks (tests use a small one to make many commits). */
+  maxRange?: number;
+  rpcTimeoutMs?: number;
+  /** "auto": index if the writer lock is free, else serve only; "api": serve only. */
+  role?: "auto" | "api";
+  fresh?: boolean;
+  log?: LogFn;
+  model?: Model;
+}
+
+export interface Service {
+  db: Database;
+  api: ApiServer;
+  indexer: Indexer | undefined;
+  role: "writer" | "api";
+  /** Resolves once the writer first reaches the chain head (at once for an API replica). */
+  caughtUp: Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startService(cfg: ServiceConfig): Promise<Service> {
+  const log: LogFn = cfg.log ?? (() => undefined);
+  const model = cfg.model ?? loadModel();
+  const deployments: Deployments =
+    typeof cfg.deployments === "string" ? JSON.parse(readFileSync(cfg.deployments, "utf8")) : cfg.deployments;
+  const db = await openDatabase({ url: cfg.databaseUrl, dataDir: cfg.dataDir, schema: cfg.databaseSchema ?? "ubc" });
+  const isWriter = cfg.role !== "api" && (await db.tryWriterLock("indexer"));
+  if (isWriter && cfg.fresh) await dropAll(db, model);
+
+  let indexer: Indexer | undefined;
+  let caughtUp: Promise<void> = Promise.resolve();
+  const listeners = new Set<() => void>();
+  let meta: MetaSource;
+  let replicaTimer: NodeJS.Timeout | undefined;
+
+  if (isWriter) {
+    const ix = new Indexer({
+      rpcUrl: cfg.rpcUrl, deployments, artifactsDir: cfg.artifactsDir, db, model, handlers: HANDLERS,
+      finalityDepth: cfg.finalityDepth, pollIntervalMs: cfg.pollIntervalMs, log,
+      fetcher: cfg.maxRange === undefined ? undefined : { initialRange: cfg.maxRange, maxRange: cfg.maxRange },
+      rpc: cfg.rpcTimeoutMs === undefined ? undefined : { timeoutMs: cfg.rpcTimeoutMs },
+    });
+    indexer = ix;
+    await ix.init();
+    ix.on("block", () => { for (const l of listeners) l(); });
+    ix.on("reorg", () => { for (const l of listeners) l(); });
+    caughtUp = new Promise((resolve) => ix.once("caughtUp", () => resolve()));
+    meta = {
+      block: () => (ix.status.checkpoint.number < 0n ? null : ix.status.checkpoint),
+      hasIndexingErrors: () => ix.status.hasIndexingErrors,
+      deployment: model.hash,
+      onBlock: (l) => { listeners.add(l); return () => listeners.delete(l); },
+    };
+  } else {
+    await migrate(db, model);
+    let latest: { number: bigint; hash: string; timestamp: bigint } | null = null;
+    const poll = async () => {
+      const rows = await db.query<{ key: string; value: string }>(`SELECT key, value FROM _meta WHERE key LIKE 'checkpoint_%'`).catch(() => []);
+      const m = Object.fromEntries(rows.map((r) => [r.key, r.value]));
+      if (m.checkpoint_number !== undefined && (latest === null || latest.hash !== m.checkpoint_hash)) {
+        latest = { number: BigInt(m.checkpoint_number), hash: m.checkpoint_hash, timestamp: BigInt(m.checkpoint_timestamp ?? "0") };
+        for (const l of listeners) l();
+      }
+    };
+    await poll();
+    replicaTimer = setInterval(() => void poll(), 500);
+    meta = {
+      block: () => latest,
+      hasIndexingErrors: () => false,
+      deployment: model.hash,
+      onBlock: (l) => { listeners.add(l); return () => listeners.delete(l); },
+    };
+  }
+
+  const started = Date.now();
+  const api = await startApi({
+    model, db, meta, port: cfg.port, host: cfg.host, log,
+    health: () => {
+      if (!indexer) return { ok: true, role: "api", block: meta.block()?.number.toString() ?? null };
+      const s = indexer.status;
+      return {
+        ok: !s.hasIndexingErrors,
+        role: "writer",
+        block: s.checkpoint.number.toString(),
+        head: s.head.toString(),
+        lag: (s.head - s.checkpoint.number).toString(),
+        caughtUp: s.caughtUp,
+        error: s.lastError ?? null,
+      };
+    },
+    metrics: () => {
+      if (!indexer) return "";
+      const s = indexer.status;
+      const r = indexer.rpc.stats;
+      const secs = Math.max(1, (Date.now() - started) / 1000);
+      return [
+        "# TYPE indexer_checkpoint_block gauge", `indexer_checkpoint_block ${s.checkpoint.number}`,
+        "# TYPE indexer_head_block gauge", `indexer_head_block ${s.head}`,
+        "# TYPE indexer_lag_blocks gauge", `indexer_lag_blocks ${s.head - s.checkpoint.number}`,
+        "# TYPE indexer_events_total counter", `indexer_events_total ${s.events}`,
+        "# TYPE indexer_blocks_total counter", `indexer_blocks_total ${s.blocks}`,
+        "# TYPE indexer_events_per_second gauge", `indexer_events_per_second ${(s.events / secs).toFixed(1)}`,
+        "# TYPE indexer_reorgs_total counter", `indexer_reorgs_total ${s.reorgs}`,
+        "# TYPE indexer_indexing_errors gauge", `indexer_indexing_errors ${s.hasIndexingErrors ? 1 : 0}`,
+        "# TYPE indexer_rpc_requests_total counter", `indexer_rpc_requests_total ${r.requests}`,
+        "# TYPE indexer_rpc_retries_total counter", `indexer_rpc_retries_total ${r.retries}`,
+        "# TYPE indexer_rpc_failures_total counter", `indexer_rpc_failures_total ${r.failures}`,
+      ].join("\n");
+    },
+  });
+
+  const running = indexer ? indexer.run() : Promise.resolve();
+  return {
+    db, api, indexer, role: isWriter ? "writer" : "api", caughtUp,
+    async stop() {
+      if (replicaTimer) clearInterval(replicaTimer);
+      indexer?.stop();
+      await running;
+      await api.close();
+      await db.close();
+    },
+  };
+}

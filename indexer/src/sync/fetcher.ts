@@ -1,0 +1,115 @@
+// Fetches logs of the deployed contracts in adaptive block ranges, and block headers (hash,
+// parent hash, timestamp) for the blocks that have logs and for the range ends.
+import { RpcClient, RpcError } from "./rpc.ts";
+
+export interface RawLog {
+  address: string;
+  topics: string[];
+  data: string;
+  blockNumber: string;
+  blockHash: string;
+  transactionHash: string;
+  transactionIndex: string;
+  logIndex: string;
+  removed?: boolean;
+}
+
+export interface BlockHeader {
+  number: bigint;
+  hash: string;
+  parentHash: string;
+  timestamp: bigint;
+}
+
+interface RawBlock {
+  number: string;
+  hash: string;
+  parentHash: string;
+  timestamp: string;
+}
+
+export function toHeader(b: RawBlock): BlockHeader {
+  return { number: BigInt(b.number), hash: b.hash.toLowerCase(), parentHash: b.parentHash.toLowerCase(), timestamp: BigInt(b.timestamp) };
+}
+
+const hex = (n: bigint) => "0x" + n.toString(16);
+
+export interface FetcherOptions {
+  /** Starting range size in blocks. */
+  initialRange?: number;
+  maxRange?: number;
+  /** Shrink the range when a response holds more logs than this. */
+  targetLogs?: number;
+}
+
+export class LogFetcher {
+  range: number;
+  private maxRange: number;
+  private targetLogs: number;
+
+  private rpc: RpcClient;
+  private addresses: string[];
+
+  constructor(rpc: RpcClient, addresses: string[], opts: FetcherOptions = {}) {
+    this.rpc = rpc;
+    this.addresses = addresses;
+    this.range = opts.initialRange ?? 2_000;
+    this.maxRange = opts.maxRange ?? 100_000;
+    this.targetLogs = opts.targetLogs ?? 20_000;
+  }
+
+  async blockNumber(): Promise<bigint> {
+    return BigInt(await this.rpc.call<string>("eth_blockNumber"));
+  }
+
+  async header(n: bigint): Promise<BlockHeader | null> {
+    const b = await this.rpc.call<RawBlock | null>("eth_getBlockByNumber", [hex(n), false]);
+    return b === null ? null : toHeader(b);
+  }
+
+  async headers(numbers: bigint[]): Promise<Map<bigint, BlockHeader>> {
+    const out = new Map<bigint, BlockHeader>();
+    const CHUNK = 500;
+    for (let i = 0; i < numbers.length; i += CHUNK) {
+      const part = numbers.slice(i, i + CHUNK);
+      const blocks = await this.rpc.batch<RawBlock | null>(part.map((n) => ({ method: "eth_getBlockByNumber", params: [hex(n), false] })));
+      blocks.forEach((b, k) => {
+        if (b === null) throw new RpcError(`block ${part[k]} not found`, undefined);
+        out.set(part[k], toHeader(b));
+      });
+    }
+    return out;
+  }
+
+  /** Logs in [from, to] (inclusive). */
+  async logs(from: bigint, to: bigint): Promise<RawLog[]> {
+    return this.rpc.call<RawLog[]>("eth_getLogs", [{ address: this.addresses, fromBlock: hex(from), toBlock: hex(to) }]);
+  }
+
+  /**
+   * Logs from `from` up to at most `limit`, in one range chosen adaptively: halves on node
+   * errors about size and on oversized answers, grows while answers are small.
+   */
+  async nextRange(from: bigint, limit: bigint): Promise<{ to: bigint; logs: RawLog[] }> {
+    for (;;) {
+      const to = from + BigInt(this.range) - 1n > limit ? limit : from + BigInt(this.range) - 1n;
+      try {
+        const logs = await this.logs(from, to);
+        if (logs.length > this.targetLogs * 2 && to > from) {
+          this.range = Math.max(1, Math.floor(this.range / 2));
+          if (logs.length <= this.targetLogs * 8) return { to, logs }; // usable, just shrink next time
+          continue;
+        }
+        if (logs.length < this.targetLogs / 2) this.range = Math.min(this.maxRange, this.range * 2);
+        return { to, logs };
+      } catch (err) {
+        if (err instanceof RpcError && err.code !== undefined && to > from) {
+          // e.g. "query returned more than 10000 results", "response size exceeded"
+          this.range = Math.max(1, Math.floor(Number(to - from + 1n) / 2));
+          continue;
+        }
+        throw err;
+      }
+    }
+  }
+}
