@@ -49,7 +49,7 @@ interface IValidatorPool {
     error NotAuthorized(uint256 agentId, address account);
     error MissingValidatorRole(uint256 agentId);
     error AgentIdTooLarge(uint256 agentId);
-    error AlreadyRegistered(address account);
+    error AgentAlreadyValidator(uint256 agentId, uint256 validatorId);
     error UnknownValidator(address account);
     error StakeTooLarge(uint256 stake);
     error TooManyValidators();
@@ -67,7 +67,8 @@ interface IValidatorPool {
     error NothingToClaim();
 
     /// @notice Adds `amount` UBC to the caller's stake, registering the caller as the validator of
-    ///         `agentId` (caller authorised for it, VALIDATOR role) on first use. The validator is
+    ///         `agentId` (caller authorised for it, VALIDATOR role, one validator per agent) on
+    ///         first use. The validator is
     ///         active (eligible for committees) while its stake is at least `minStake`.
     function stake(uint256 agentId, uint256 amount) external;
 

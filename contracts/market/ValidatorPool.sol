@@ -68,6 +68,7 @@ contract ValidatorPool is IValidatorPool, AccessControl, Pausable, ReentrancyGua
     uint256 public validatorCount;
     mapping(uint256 validatorId => Validator) private _validators;
     mapping(address account => uint256) private _idOf;
+    mapping(uint256 agentId => uint256) private _idOfAgent;
     uint16[] private _active;
     mapping(uint256 jobId => Round) private _rounds;
     mapping(uint256 jobId => Round) private _firstRounds;
@@ -111,9 +112,11 @@ contract ValidatorPool is IValidatorPool, AccessControl, Pausable, ReentrancyGua
             if (!registry.isAuthorized(agentId, msg.sender)) revert NotAuthorized(agentId, msg.sender);
             if (!registry.hasRoles(agentId, AgentRoles.VALIDATOR)) revert MissingValidatorRole(agentId);
             if (agentId > type(uint40).max) revert AgentIdTooLarge(agentId);
+            if (_idOfAgent[agentId] != 0) revert AgentAlreadyValidator(agentId, _idOfAgent[agentId]);
             id = ++validatorCount;
             if (id > type(uint16).max) revert TooManyValidators();
             _idOf[msg.sender] = id;
+            _idOfAgent[agentId] = id;
             _validators[id].account = msg.sender;
             _validators[id].agentId = uint40(agentId);
             emit ValidatorJoined(id, msg.sender, agentId);

@@ -148,6 +148,7 @@ contract WorkMarket is IWorkMarket, AccessControl, Pausable, ReentrancyGuardTran
         external
         nonReentrant
     {
+        if (amount == 0) revert ZeroAmount();
         if (!registry.isAuthorized(agentId, auth.from)) revert PayerNotAuthorized(auth.from);
         credits[agentId] += amount;
         emit Deposited(agentId, auth.from, amount);

@@ -63,8 +63,4 @@ contract ReentrancyAttacker {
         reentered = ok;
         lastError = err;
     }
-
-    function isValidSignature(bytes32, bytes memory) external pure returns (bytes4) {
-        return 0x1626ba7e;
-    }
 }

@@ -6,6 +6,7 @@ import {
   bps, providerDepositOf, bondOf, lockOf, STATUS, FLAG, E18, DAY, VALUE, MIN_STAKE, ROLE, ZeroAddress,
   type MarketFixture,
 } from "./WorkMarket.fixture.ts";
+import { signAgentWallet } from "../economy/helpers.ts";
 
 const { ethers, networkHelpers } = await network.create();
 
@@ -53,6 +54,18 @@ describe("ValidatorPool", function () {
       await (await fx.pool.connect(s).stake(agentId, 1)).wait();
       await expect(fx.pool.connect(s).stake(fx.REQ, 1)).to.be.revertedWithCustomError(fx.pool, "NotAuthorized");
       await expect(fx.pool.connect(s).stake(agentId, 2n ** 96n)).to.be.revertedWithCustomError(fx.pool, "StakeTooLarge");
+      // One validator per agent: the agent's owner cannot open a second seat from another address.
+      await (await fx.registry.connect(s).setAgentRoles(agentId, ROLE.VALIDATOR)).wait();
+      const vid = await fx.pool.validatorIdOf(s.address);
+      const wallet = fx.signers[18];
+      const deadline = (await now(ethers)) + 3600n;
+      const sig = await signAgentWallet(ethers, fx.registry, wallet, {
+        agentId, owner: s.address, wallet: wallet.address, nonce: await fx.registry.walletNonce(wallet.address), deadline,
+      });
+      await (await fx.registry.connect(s).setAgentWallet(agentId, wallet.address, deadline, sig)).wait();
+      await (await fx.ubc.connect(fx.treasury).transfer(wallet.address, 10n * E18)).wait();
+      await (await fx.ubc.connect(wallet).approve(fx.poolAddr, 10n * E18)).wait();
+      await expect(fx.pool.connect(wallet).stake(agentId, 1)).to.be.revertedWithCustomError(fx.pool, "AgentAlreadyValidator").withArgs(agentId, vid);
       await (await fx.pool.connect(fx.admin).pause()).wait();
       await expect(fx.pool.connect(s).stake(agentId, 1)).to.be.revertedWithCustomError(fx.pool, "EnforcedPause");
       await (await fx.pool.connect(fx.admin).unpause()).wait();

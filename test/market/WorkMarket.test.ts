@@ -127,6 +127,7 @@ describe("WorkMarket", function () {
       expect(await fx.market.credits(fx.REQ)).to.equal(5_000n * E18);
       // Replaying the authorisation fails at the token.
       await expect(fx.market.connect(fx.carol).depositWithAuthorization(fx.REQ, 5_000n * E18, nonce, auth)).to.be.revertedWithCustomError(fx.compute, "AuthorizationAlreadyUsed");
+      await expect(fx.market.connect(fx.carol).depositWithAuthorization(fx.REQ, 0, nonce, auth)).to.be.revertedWithCustomError(fx.market, "ZeroAmount");
       // A payer not authorised for the agent is refused.
       const auth2 = await receiveAuth(fx, ethers, fx.bob, E18, keccakId("x"));
       await expect(fx.market.connect(fx.carol).depositWithAuthorization(fx.REQ, E18, keccakId("x"), auth2)).to.be.revertedWithCustomError(fx.market, "PayerNotAuthorized").withArgs(fx.bob.address);
