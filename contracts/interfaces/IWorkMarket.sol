@@ -123,6 +123,8 @@ interface IWorkMarket is IJobRegistry {
     event Deposited(uint256 indexed agentId, address indexed from, uint256 amount);
     event Burned(uint256 indexed jobId, uint256 amount, BurnReason reason);
     event TreasuryPaid(uint256 amount);
+    /// @notice The FeeController refused the batch's volume; half of the protocol fee burned.
+    event VolumeNotRecorded(uint256 volume);
     event ValidationFeesPaid(uint256 amount);
     event QuoteCancelled(uint256 indexed providerAgentId, uint256 indexed nonce);
     event QuotesCancelledBelow(uint256 indexed providerAgentId, uint256 minNonce);

@@ -433,7 +433,8 @@ contract WorkMarket is IWorkMarket, AccessControl, Pausable, ReentrancyGuardTran
             Job memory j = _jobs[id];
             if (_ready(j) && j.flags & (FLAG_PRODUCER_WINS | FLAG_NO_FAULT) == FLAG_PRODUCER_WINS) volume += j.value;
         }
-        uint256 burnBps = volume == 0 ? 0 : feeController.recordVolume(volume);
+        uint256 burnBps;
+        if (volume != 0) burnBps = _recordVolume(volume);
         // Pass 2: pay out.
         Totals memory t;
         for (uint256 i; i < n; ++i) {
@@ -479,6 +480,17 @@ contract WorkMarket is IWorkMarket, AccessControl, Pausable, ReentrancyGuardTran
     function pendingFees() external view returns (uint256 toTreasury, uint256 toValidators) {
         Pending memory p = _pending;
         return (p.treasury, p.validators);
+    }
+
+    /// @dev Asks the FeeController for the burn share, which never blocks a payout: if it reverts
+    ///      (paused, misconfigured) half the fee burns; an out-of-range answer is capped at 100%.
+    function _recordVolume(uint256 volume) private returns (uint256 burnBps) {
+        try feeController.recordVolume(volume) returns (uint16 bps) {
+            burnBps = bps > FeeMath.BPS ? FeeMath.BPS : bps;
+        } catch {
+            burnBps = FeeMath.BPS / 2;
+            emit VolumeNotRecorded(volume);
+        }
     }
 
     function _ready(Job memory j) private view returns (bool) {

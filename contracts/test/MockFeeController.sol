@@ -9,6 +9,9 @@ contract MockFeeController is IFeeController {
     uint16 public burnShareBps;
     uint256 public recordedVolume;
     uint256 public calls;
+    bool public reverts;
+
+    error Refused();
 
     constructor(uint16 burnShareBps_) {
         burnShareBps = burnShareBps_;
@@ -18,7 +21,12 @@ contract MockFeeController is IFeeController {
         burnShareBps = bps;
     }
 
+    function setReverts(bool reverts_) external {
+        reverts = reverts_;
+    }
+
     function recordVolume(uint256 value) external returns (uint16) {
+        if (reverts) revert Refused();
         recordedVolume += value;
         ++calls;
         return burnShareBps;

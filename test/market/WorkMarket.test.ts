@@ -404,6 +404,23 @@ describe("WorkMarket", function () {
       expect(await fx.feeController.recordedVolume()).to.equal(2n * VALUE);
     });
 
+    it("a failing or out-of-range fee controller never blocks settlement", async function () {
+      const a = await fillJob(fx, ethers);
+      const b = await fillJob(fx, ethers);
+      await validate(fx, networkHelpers, a, true);
+      await validate(fx, networkHelpers, b, true);
+      await networkHelpers.time.increase(DAY + 1n);
+      const pf = bps(VALUE, 100n);
+      await (await fx.feeController.setReverts(true)).wait();
+      await expect(fx.market.settle([a]))
+        .to.emit(fx.market, "VolumeNotRecorded").withArgs(VALUE)
+        .and.to.emit(fx.market, "Burned").withArgs(a, pf / 2n, 0);
+      await (await fx.feeController.setReverts(false)).wait();
+      await (await fx.feeController.setBurnShareBps(20_000)).wait();
+      await expect(fx.market.settle([b])).to.emit(fx.market, "Burned").withArgs(b, pf, 0);
+      expect(await fx.market.credits(fx.PROV)).to.equal(2n * (VALUE + providerDepositOf(VALUE)));
+    });
+
     it("a rejected result refunds the requester and slashes the producer deposit", async function () {
       const jobId = await fillJob(fx, ethers);
       await validate(fx, networkHelpers, jobId, false);
