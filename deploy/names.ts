@@ -5,6 +5,9 @@ export const CONTRACT_NAMES: Record<string, string> = {
   ubc: "UBCToken",
   compute: "ComputeToken",
   vault: "StakingVault",
+  ventureFactory: "VentureFactory",
+  // The example venture ("Synthetic Souls"); every venture is also announced by VentureCreated.
+  exampleVenture: "Venture",
   agentRegistry: "AgentRegistry",
   reputationRegistry: "ReputationRegistry",
   feeController: "FeeController",

@@ -52,6 +52,9 @@ contract FeeController is IFeeController, AccessControl {
         uint16 maxChangeBps; // largest relative change per epoch, bps of the share
     }
 
+    /// @notice Epoch 0 starts at `genesis` with `initialBurnBps`.
+    event Started(uint256 genesis, uint256 epochLength, uint16 initialBurnBps);
+    /// @notice Epoch `epoch` closed with `volume`; the next epoch's share is `newBurnShareBps`.
     event EpochRolled(uint256 indexed epoch, uint256 volume, uint16 newBurnShareBps);
     /// @notice Epochs `firstEpoch`..`lastEpoch` had no volume; the share decayed to `newBurnShareBps`.
     event IdleEpochsApplied(uint256 firstEpoch, uint256 lastEpoch, uint16 newBurnShareBps);
@@ -107,7 +110,7 @@ contract FeeController is IFeeController, AccessControl {
         _setParams(target_, minBurnBps, maxBurnBps, maxChangeBps_);
         if (initialBurnBps < minBurnBps || initialBurnBps > maxBurnBps) revert InvalidBurnShare(initialBurnBps);
         _state = State({epoch: 0, burnShareBps: initialBurnBps, volume: 0});
-        emit EpochRolled(0, 0, initialBurnBps);
+        emit Started(block.timestamp, epochLength_, initialBurnBps);
     }
 
     // ------------------------------------------------------------------ market

@@ -108,9 +108,8 @@ contract AgentRegistry is IAgentRegistry, IERC4906, ERC721, EIP712, Nonces {
     function clearAgentWallet(uint256 agentId) external {
         address owner = _requireAgent(agentId);
         address wallet = _agents[agentId].wallet;
-        if (msg.sender != owner && (msg.sender != wallet || wallet == address(0))) {
-            revert NotAgentOwnerOrWallet(agentId, msg.sender);
-        }
+        // msg.sender is never the zero address, so an unbound wallet (zero) matches nobody.
+        if (msg.sender != owner && msg.sender != wallet) revert NotAgentOwnerOrWallet(agentId, msg.sender);
         if (wallet == address(0)) revert NoWalletBound(agentId);
         _bindWallet(agentId, address(0));
     }

@@ -66,7 +66,8 @@ describe("FeeController", function () {
       expect(await fees.hasRole(await fees.DEFAULT_ADMIN_ROLE(), governor.address)).to.equal(true);
       expect(await fees.BPS()).to.equal(BPS);
       await expect(fees.deploymentTransaction()).to.emit(fees, "ParametersUpdated").withArgs(T, 2_000, 8_000, 1_250);
-      await expect(fees.deploymentTransaction()).to.emit(fees, "EpochRolled").withArgs(0n, 0n, 5_000);
+      await expect(fees.deploymentTransaction()).to.emit(fees, "Started").withArgs(BigInt(block!.timestamp), LEN, 5_000);
+      await expect(fees.deploymentTransaction()).not.to.emit(fees, "EpochRolled");
     });
 
     it("refuses zero addresses, an epoch length out of [1 hour, 30 days], invalid parameters, an initial share out of bounds", async function () {

@@ -1,6 +1,8 @@
 import { expect } from "chai";
 import { network } from "hardhat";
 import { Interface, ZeroAddress, toBeHex } from "ethers";
+import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
+import type { AgentRegistry } from "../../types/ethers-contracts/index.ts";
 import { ROLE, agentWalletDigest, signAgentWallet } from "../economy/helpers.ts";
 
 const { ethers, networkHelpers } = await network.create();
@@ -17,22 +19,23 @@ describe("AgentRegistry", function () {
   }
 
   /** Registers an agent for `owner` (wallet = owner) and returns its id. */
-  async function registerAs(agents: any, owner: any, roles = ROLE.PROVIDER | ROLE.REQUESTER, uri = "ipfs://card") {
+  async function registerAs(agents: AgentRegistry, owner: HardhatEthersSigner, roles = ROLE.PROVIDER | ROLE.REQUESTER, uri = "ipfs://card") {
     const id = await agents.connect(owner).register.staticCall(uri, roles);
     await (await agents.connect(owner).register(uri, roles)).wait();
-    return id as bigint;
+    return id;
   }
 
   /** `wallet` signs its consent to be bound to `agentId` of `owner`. */
-  async function consent(agents: any, agentId: bigint, owner: string, wallet: any, deadline: bigint, signer = wallet) {
-    const nonce = await agents.walletNonce(wallet.address ?? (await wallet.getAddress()));
-    return signAgentWallet(ethers, agents, signer, {
-      agentId,
-      owner,
-      wallet: wallet.address ?? (await wallet.getAddress()),
-      nonce,
-      deadline,
-    });
+  async function consent(
+    agents: AgentRegistry,
+    agentId: bigint,
+    owner: string,
+    wallet: HardhatEthersSigner,
+    deadline: bigint,
+    signer: HardhatEthersSigner = wallet,
+  ) {
+    const nonce = await agents.walletNonce(wallet.address);
+    return signAgentWallet(ethers, agents, signer, { agentId, owner, wallet: wallet.address, nonce, deadline });
   }
 
   describe("metadata", function () {
@@ -310,7 +313,7 @@ describe("AgentRegistry", function () {
       expect(await agents.agentOfWallet(bob.address)).to.equal(2n);
       expect(await agents.agentOfWallet(alice.address)).to.equal(0n);
       // Agent 1 (no wallet) goes back to alice, who is bound nowhere now: she becomes its wallet.
-      await expect(agents.connect(bob).safeTransferFrom(bob.address, alice.address, 1n))
+      await expect(agents.connect(bob)["safeTransferFrom(address,address,uint256)"](bob.address, alice.address, 1n))
         .to.emit(agents, "AgentWalletChanged").withArgs(1n, ZeroAddress, alice.address);
     });
 

@@ -22,6 +22,7 @@ contract ReputationHandler is Test {
     uint256 public calls;
     uint256 public accepted;
     uint256 public duplicatesAccepted; // must stay 0
+    uint256 public violations; // accepted feedback that broke R3; must stay 0
 
     mapping(uint256 agentId => uint256) public ghostCountAsProvider;
     mapping(uint256 agentId => uint256) public ghostCountAsRequester;
@@ -71,11 +72,12 @@ contract ReputationHandler is Test {
                 ghostCountAsRequester[rated] += 1;
                 ghostSumAsRequester[rated] += score;
             }
-            // Only the other party's owner, on a settled job between two agents, with a valid score.
+            // Only the other party's owner, on a settled job between two agents, with a valid
+            // score. (Counted, not asserted: a failed assertion here would be a revert, which
+            // the invariant runner ignores; `invariant_onlyTheOtherPartyRates` reads the count.)
             uint256 from = byRequester ? requester : provider;
-            assertEq(agents.ownerOf(from), caller, "only the other party rates");
-            assertTrue(requester != provider, "no self-rating");
-            assertLe(score, 100, "score <= 100");
+            (,, bool settled) = jobs.jobParties(jobId);
+            if (agents.ownerOf(from) != caller || requester == provider || score > 100 || !settled) violations++;
         } catch {}
     }
 
@@ -92,8 +94,6 @@ contract ReputationHandler is Test {
 }
 
 /// @notice R1–R3 of audits/invariants.md ("Agents, reputation and fees").
-/// forge-config: default.invariant.runs = 32
-/// forge-config: default.invariant.depth = 48
 contract ReputationRegistryInvariantTest is Test {
     AgentRegistry internal agents;
     ReputationRegistry internal reputation;
@@ -151,6 +151,12 @@ contract ReputationRegistryInvariantTest is Test {
             assertEq(rScore, handler.ghostScore(jobId, true), "requester score");
             assertEq(pScore, handler.ghostScore(jobId, false), "provider score");
         }
+    }
+
+    /// R3: only an account authorised for the other party of a settled job between two
+    ///     different agents rates, with a score <= 100.
+    function invariant_onlyTheOtherPartyRates() public view {
+        assertEq(handler.violations(), 0, "no feedback accepted from a non-party, a self-job, an unsettled job");
     }
 
     function _digit(uint256 i) private pure returns (string memory) {
