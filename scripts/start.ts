@@ -1,10 +1,12 @@
 // npm start: the whole system on embedded defaults.
-// Today: a local Hardhat chain, the contracts deployed with Ignition, their addresses printed.
+// Today: a local Hardhat chain, the contracts deployed with Ignition (addresses printed), and the
+// indexer (PGlite under .data/indexer, or PostgreSQL at DATABASE_URL) serving GraphQL.
 // Every part prints `name: URL` lines, and `ready` once everything is up; Ctrl-C (SIGINT) or
 // SIGTERM stops every child process and exits.
 //
-// Environment: RPC_PORT (default 8545), DEPLOYMENTS_DIR (default ./deployments).
-// Flags: --fresh (accepted; the local chain is always new today).
+// Environment: RPC_PORT (default 8545), DEPLOYMENTS_DIR (default ./deployments), INDEXER_PORT
+// (default 42069), DATA_DIR (default ./.data), DATABASE_URL (PostgreSQL instead of PGlite).
+// Flags: --fresh (drop the indexed data; the local chain itself is always new today).
 import { readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -76,6 +78,36 @@ async function main() {
   const deployments = JSON.parse(readFileSync(file, "utf8")) as { contracts: Record<string, { address: string }> };
   for (const [name, c] of Object.entries(deployments.contracts)) console.log(`${name}: ${c.address}`);
   console.log(`deployments: ${file}`);
+
+  log("start", "starting the indexer…");
+  const dataDir = resolve(process.env.DATA_DIR ?? join(root, ".data"));
+  let indexerReady: () => void = () => {};
+  const indexerUp = new Promise<void>((r) => (indexerReady = r));
+  const indexer = startProcess("indexer", process.execPath, [join(root, "indexer", "src", "cli.ts"), ...(process.argv.includes("--fresh") ? ["--fresh"] : [])], {
+    cwd: root,
+    env: {
+      RPC_URL: rpcUrl,
+      DEPLOYMENTS: file,
+      INDEXER_PORT: process.env.INDEXER_PORT ?? "42069",
+      DATA_DIR: join(dataDir, "indexer"),
+      FINALITY_DEPTH: process.env.FINALITY_DEPTH ?? "2",
+      LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
+    },
+    onLine: (l) => {
+      if (/^(graphql|metrics|healthz): /.test(l)) console.log(l);
+      else if (l === "ready") indexerReady();
+      else if (!l.startsWith("sync: ") || process.env.VERBOSE) log("indexer", l);
+    },
+  });
+  children.push(indexer);
+  indexer.exited.then((code) => {
+    if (!stopping) {
+      log("start", `the indexer exited unexpectedly (code ${code})`);
+      void shutdown(1);
+    }
+  });
+  await indexerUp;
+  log("indexer", "caught up with the chain");
   console.log("ready");
 }
 

@@ -34,8 +34,9 @@ describe("npm start", function () {
     const lines: string[] = [];
     let onReady: () => void = () => {};
     const ready = new Promise<void>((r) => (onReady = r));
+    const indexerPort = await freePort();
     const p = startProcess("start", process.execPath, ["scripts/start.ts"], {
-      env: { RPC_PORT: String(port), DEPLOYMENTS_DIR: dir },
+      env: { RPC_PORT: String(port), DEPLOYMENTS_DIR: dir, INDEXER_PORT: String(indexerPort), DATA_DIR: join(dir, "data") },
       onLine: (l) => {
         lines.push(l);
         if (l === "ready") onReady();
@@ -62,16 +63,30 @@ describe("npm start", function () {
       const data = "0x91d14854" + minterRole.slice(2) + deployments.contracts.StakingVault.address.slice(2).padStart(64, "0");
       expect(BigInt(await rpc(url, "eth_call", [{ to: deployments.contracts.ComputeToken.address, data }, "latest"]))).to.equal(1n);
 
+      // the indexer serves the chain's state over GraphQL
+      const graphql = `http://127.0.0.1:${indexerPort}/graphql`;
+      expect(lines).to.include(`graphql: ${graphql}`);
+      const res = await fetch(graphql, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ query: "{ protocol(id: \"protocol\") { computeTotalSupply } stakePools { id } _meta { block { number } } }" }),
+      });
+      const body = (await res.json()) as { data: { protocol: { computeTotalSupply: string }; stakePools: unknown[] } };
+      expect(body.data.protocol.computeTotalSupply).to.equal(String(3_000_000_000n * 10n ** 18n));
+      expect(body.data.stakePools).to.have.length(3);
+
       process.kill(p.child.pid!, "SIGINT");
       const code = await p.exited;
       expect(code).to.equal(0);
       expect(lines).to.include("[start] stopped");
       await new Promise((r) => setTimeout(r, 500));
       expect(processGroupAlive(p.child.pid!), "a process of npm start is still alive").to.equal(false);
-      await fetch(url).then(
-        () => expect.fail("the chain still answers after stop"),
-        () => undefined,
-      );
+      for (const u of [url, graphql]) {
+        await fetch(u).then(
+          () => expect.fail(`${u} still answers after stop`),
+          () => undefined,
+        );
+      }
     } finally {
       await stopProcess(p);
       rmSync(dir, { recursive: true, force: true });

@@ -4,7 +4,7 @@
 import { readFileSync } from "node:fs";
 import { openDatabase, type Database } from "./database/adapter.ts";
 import { migrate, dropAll } from "./database/migrations.ts";
-import { HANDLERS } from "./indexing/handlers/index.ts";
+import { HANDLERS, TEMPLATES } from "./indexing/handlers/index.ts";
 import { Indexer } from "./indexing/runner.ts";
 import type { Deployments } from "./indexing/types.ts";
 import { loadModel, type Model } from "./schema/model.ts";
@@ -61,7 +61,7 @@ export async function startService(cfg: ServiceConfig): Promise<Service> {
 
   if (isWriter) {
     const ix = new Indexer({
-      rpcUrl: cfg.rpcUrl, deployments, artifactsDir: cfg.artifactsDir, db, model, handlers: HANDLERS,
+      rpcUrl: cfg.rpcUrl, deployments, artifactsDir: cfg.artifactsDir, db, model, handlers: HANDLERS, templates: TEMPLATES,
       finalityDepth: cfg.finalityDepth, pollIntervalMs: cfg.pollIntervalMs, log,
       fetcher: cfg.maxRange === undefined ? undefined : { initialRange: cfg.maxRange, maxRange: cfg.maxRange },
       rpc: cfg.rpcTimeoutMs === undefined ? undefined : { timeoutMs: cfg.rpcTimeoutMs },

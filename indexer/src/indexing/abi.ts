@@ -46,8 +46,22 @@ export function eventSignature(e: AbiEvent): string {
   return `${e.name}(${e.inputs.map(canonicalType).join(",")})`;
 }
 
-function isDynamic(type: string): boolean {
-  return type === "string" || type === "bytes" || type.endsWith("[]");
+/** Whether an ABI type is dynamic (encoded by offset). */
+function isDynamicParam(p: AbiParam): boolean {
+  const t = p.type;
+  if (t === "string" || t === "bytes" || t.endsWith("[]")) return true;
+  const fixed = /^(.*)\[(\d+)\]$/.exec(t);
+  if (fixed) return isDynamicParam({ ...p, type: fixed[1] });
+  if (t === "tuple") return (p.components ?? []).some(isDynamicParam);
+  return false;
+}
+
+/** Number of 32-byte head words a static param takes. */
+function staticWords(p: AbiParam): number {
+  const fixed = /^(.*)\[(\d+)\]$/.exec(p.type);
+  if (fixed) return Number(fixed[2]) * staticWords({ ...p, type: fixed[1] });
+  if (p.type === "tuple") return (p.components ?? []).reduce((n, c) => n + staticWords(c), 0);
+  return 1;
 }
 
 function decodeWord(type: string, word: string): unknown {
@@ -73,30 +87,55 @@ function hexToUtf8(hex: string): string {
   return textDecoder.decode(bytes);
 }
 
-/** Decodes the data part (hex without 0x) at word offset `base` for the listed params. */
-function decodeData(params: AbiParam[], hex: string): unknown[] {
+const wordAt = (hex: string, pos: number) => hex.substr(pos, 64);
+const numAt = (hex: string, pos: number) => Number(BigInt("0x" + wordAt(hex, pos)));
+
+/** Decodes a sequence of params whose encoding starts at hex position `base` (head then tails). */
+function decodeSequence(params: AbiParam[], hex: string, base: number): unknown[] {
   const out: unknown[] = [];
-  params.forEach((p, i) => {
-    const head = hex.substr(i * 64, 64);
-    if (!isDynamic(p.type)) {
-      if (p.type.startsWith("tuple")) throw new Error(`unsupported tuple in event data: ${p.name}`);
-      out.push(decodeWord(p.type, head));
-      return;
+  let head = base;
+  for (const p of params) {
+    if (isDynamicParam(p)) {
+      out.push(decodeAt(p, hex, base + numAt(hex, head) * 2));
+      head += 64;
+    } else {
+      out.push(decodeAt(p, hex, head));
+      head += staticWords(p) * 64;
     }
-    const offset = Number(BigInt("0x" + head)) * 2;
-    const len = Number(BigInt("0x" + hex.substr(offset, 64)));
-    const body = offset + 64;
-    if (p.type === "string") out.push(hexToUtf8(hex.substr(body, len * 2)));
-    else if (p.type === "bytes") out.push("0x" + hex.substr(body, len * 2));
-    else {
-      const inner = p.type.slice(0, -2);
-      if (isDynamic(inner) || inner.startsWith("tuple")) throw new Error(`unsupported array type ${p.type}`);
-      const items: unknown[] = [];
-      for (let k = 0; k < len; k++) items.push(decodeWord(inner, hex.substr(body + k * 64, 64)));
-      out.push(items);
-    }
-  });
+  }
   return out;
+}
+
+function tupleObject(components: AbiParam[], values: unknown[]): Record<string, unknown> {
+  const o: Record<string, unknown> = {};
+  components.forEach((c, i) => (o[c.name || String(i)] = values[i]));
+  return o;
+}
+
+/** Decodes one param whose encoding (static value, or dynamic tail) starts at `pos`. */
+function decodeAt(p: AbiParam, hex: string, pos: number): unknown {
+  const t = p.type;
+  if (t === "string" || t === "bytes") {
+    const len = numAt(hex, pos);
+    const body = hex.substr(pos + 64, len * 2);
+    return t === "string" ? hexToUtf8(body) : "0x" + body;
+  }
+  const dyn = /^(.*)\[\]$/.exec(t);
+  if (dyn) {
+    const len = numAt(hex, pos);
+    const inner = { ...p, type: dyn[1] };
+    return decodeSequence(Array.from({ length: len }, () => inner), hex, pos + 64);
+  }
+  const fixed = /^(.*)\[(\d+)\]$/.exec(t);
+  if (fixed) {
+    const inner = { ...p, type: fixed[1] };
+    return decodeSequence(Array.from({ length: Number(fixed[2]) }, () => inner), hex, pos);
+  }
+  if (t === "tuple") {
+    const comps = p.components ?? [];
+    return tupleObject(comps, decodeSequence(comps, hex, pos));
+  }
+  return decodeWord(t, wordAt(hex, pos));
 }
 
 export function makeDecoder(contract: string, e: AbiEvent): EventDecoder {
@@ -114,14 +153,14 @@ export function makeDecoder(contract: string, e: AbiEvent): EventDecoder {
       if (topics.length !== indexed.length + 1) {
         throw new Error(`${contract}.${e.name}: expected ${indexed.length + 1} topics, got ${topics.length}`);
       }
-      const values = plain.length > 0 ? decodeData(plain, data.slice(2)) : [];
+      const values = plain.length > 0 ? decodeSequence(plain, data.slice(2), 0) : [];
       const args: DecodedArgs = {};
       let ti = 1;
       let di = 0;
       e.inputs.forEach((p, i) => {
         if (p.indexed) {
           const word = topics[ti++].slice(2);
-          args[names[i]] = isDynamic(p.type) || p.type.startsWith("tuple") ? "0x" + word : decodeWord(p.type, word);
+          args[names[i]] = isDynamicParam(p) || p.type.startsWith("tuple") || p.type.endsWith("]") ? "0x" + word : decodeWord(p.type, word);
         } else {
           args[names[i]] = values[di++];
         }

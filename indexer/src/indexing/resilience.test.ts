@@ -12,7 +12,7 @@ import { dbTargets } from "../testing/databases.ts";
 import { startFaultyProxy } from "../testing/faulty-proxy.ts";
 import { openDatabase } from "../database/adapter.ts";
 import { Indexer } from "./runner.ts";
-import { HANDLERS } from "./handlers/index.ts";
+import { HANDLERS, TEMPLATES } from "./handlers/index.ts";
 import { startProcess, stopProcess } from "../../../scripts/lib/processes.ts";
 
 const model = loadModel();
@@ -88,7 +88,7 @@ describe(`indexer resilience (seed ${seed}; TEST_SEED=${seed} to replay)`, () =>
       const fresh = await target.open();
       try {
         await verifyProjection(db, chain);
-        const ix = new Indexer({ rpcUrl: chain.url, deployments: chain.deployments, artifactsDir: ARTIFACTS, db: fresh, model, handlers: HANDLERS, finalityDepth: 5 });
+        const ix = new Indexer({ rpcUrl: chain.url, deployments: chain.deployments, artifactsDir: ARTIFACTS, db: fresh, model, handlers: HANDLERS, templates: TEMPLATES, finalityDepth: 5 });
         await ix.init();
         await catchUp(ix);
         assert.deepEqual(await dumpProjection(db, tables), await dumpProjection(fresh, tables), "killed-and-restarted == fresh");
@@ -107,7 +107,7 @@ describe(`indexer resilience (seed ${seed}; TEST_SEED=${seed} to replay)`, () =>
     const db = await openDatabase({});
     try {
       const ix = new Indexer({
-        rpcUrl: proxy.url, deployments: chain.deployments, artifactsDir: ARTIFACTS, db, model, handlers: HANDLERS, finalityDepth: 5,
+        rpcUrl: proxy.url, deployments: chain.deployments, artifactsDir: ARTIFACTS, db, model, handlers: HANDLERS, templates: TEMPLATES, finalityDepth: 5,
         rpc: { timeoutMs: 500, baseDelayMs: 5, maxDelayMs: 50, retries: 30 },
         fetcher: { initialRange: 20, maxRange: 20 },
       });

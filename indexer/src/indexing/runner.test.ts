@@ -6,7 +6,7 @@ import { randomActivity, seedAccounts } from "../testing/activity.ts";
 import { verifyProjection, dumpProjection } from "../testing/verify.ts";
 import { dbTargets } from "../testing/databases.ts";
 import { Indexer } from "./runner.ts";
-import { HANDLERS } from "./handlers/index.ts";
+import { HANDLERS, TEMPLATES } from "./handlers/index.ts";
 import type { Database } from "../database/adapter.ts";
 
 const model = loadModel();
@@ -19,7 +19,7 @@ async function catchUp(ix: Indexer) {
 }
 
 function indexer(chain: TestChain, db: Database, finalityDepth: number) {
-  return new Indexer({ rpcUrl: chain.url, deployments: chain.deployments, artifactsDir: ARTIFACTS, db, model, handlers: HANDLERS, finalityDepth });
+  return new Indexer({ rpcUrl: chain.url, deployments: chain.deployments, artifactsDir: ARTIFACTS, db, model, handlers: HANDLERS, templates: TEMPLATES, finalityDepth });
 }
 
 describe(`indexer on a real Hardhat node (seed ${seed}; TEST_SEED=${seed} to replay)`, () => {
@@ -44,6 +44,7 @@ describe(`indexer on a real Hardhat node (seed ${seed}; TEST_SEED=${seed} to rep
         assert.equal(ix.status.checkpoint.number, BigInt(await chain.provider.getBlockNumber()));
         const r = await verifyProjection(db, chain);
         assert.ok(r.accounts >= 5, `accounts indexed: ${r.accounts}`);
+        assert.ok(r.ventures >= 2, `ventures indexed: ${r.ventures}`);
         await randomActivity(chain, users, seed + 1, 30);
         await catchUp(ix);
         await verifyProjection(db, chain);

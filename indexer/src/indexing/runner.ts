@@ -18,6 +18,8 @@ export interface IndexerOptions {
   db: Database;
   model: Model;
   handlers: HandlerMap;
+  /** Contracts created by factories at run time (their artifacts name their ABI). */
+  templates?: string[];
   /** Blocks below head - finalityDepth are final: no undo log is kept for them. */
   finalityDepth?: number;
   pollIntervalMs?: number;
@@ -49,6 +51,9 @@ export class Indexer extends EventEmitter {
   private fetcher: LogFetcher;
   private decoders = new Map<string, Map<string, EventDecoder>>(); // address -> topic0 -> decoder
   private contractByAddress = new Map<string, string>();
+  private templateDecoders = new Map<string, Map<string, EventDecoder>>();
+  /** Addresses of factory-created contracts, by the block they were created in. */
+  private dynamic = new Map<string, { contract: string; block: bigint }>();
   private finalityDepth: bigint;
   private pollIntervalMs: number;
   private log: NonNullable<IndexerOptions["log"]>;
@@ -74,8 +79,13 @@ export class Indexer extends EventEmitter {
       ...opts.rpc,
       onRetry: (i) => this.log("warn", "rpc retry", i),
     });
-    const contracts = Object.keys(opts.deployments.contracts).filter((c) => opts.handlers[c] !== undefined);
-    const byContract = buildDecoders(opts.artifactsDir, contracts);
+    // Templates are indexed from their factory's creation events only (a deployments entry for
+    // one, such as the example venture, is found that way too).
+    const contracts = Object.keys(opts.deployments.contracts).filter(
+      (c) => opts.handlers[c] !== undefined && !(opts.templates ?? []).includes(c),
+    );
+    const byContract = buildDecoders(opts.artifactsDir, [...new Set([...contracts, ...(opts.templates ?? [])])]);
+    this.templateDecoders = byContract;
     for (const c of contracts) {
       const address = opts.deployments.contracts[c].address.toLowerCase();
       this.contractByAddress.set(address, c);
@@ -95,6 +105,7 @@ export class Indexer extends EventEmitter {
 
   private startBlock(): bigint {
     const blocks = Object.keys(this.opts.handlers)
+      .filter((c) => !(this.opts.templates ?? []).includes(c))
       .map((c) => this.opts.deployments.contracts[c]?.blockNumber)
       .filter((b): b is number => b !== undefined);
     return BigInt(blocks.length === 0 ? 0 : Math.min(...blocks));
@@ -104,6 +115,8 @@ export class Indexer extends EventEmitter {
   async init(): Promise<void> {
     const { db, model } = this.opts;
     await migrate(db, model, (m) => this.log("warn", m));
+    await db.exec(`CREATE TABLE IF NOT EXISTS _contracts (address text PRIMARY KEY, contract text NOT NULL, block bigint NOT NULL)`);
+    await this.loadDynamic();
     const meta = await this.readMeta();
     const key = this.deploymentsKey();
     if (meta.deployments !== undefined && meta.deployments !== key) {
@@ -135,6 +148,29 @@ export class Indexer extends EventEmitter {
     this.log("info", "indexer initialised", { checkpoint: this.status.checkpoint.number.toString(), database: db.kind });
   }
 
+  /** (Re)loads the factory-created contracts from the database. */
+  private async loadDynamic(): Promise<void> {
+    for (const [address] of this.dynamic) {
+      this.fetcher.removeAddress(address);
+      this.decoders.delete(address);
+    }
+    this.dynamic.clear();
+    const rows = await this.opts.db.query<{ address: string; contract: string; block: string }>(`SELECT address, contract, block::text AS block FROM _contracts`);
+    for (const r of rows) this.registerDynamic(r.contract, r.address, BigInt(r.block));
+  }
+
+  private registerDynamic(contract: string, address: string, block: bigint): boolean {
+    const a = address.toLowerCase();
+    if (this.decoders.has(a)) return false; // already indexed (deployed, or created before)
+    const decoders = this.templateDecoders.get(contract);
+    if (!decoders) throw new Error(`createContract: "${contract}" is not a template of this indexer`);
+    this.decoders.set(a, decoders);
+    this.contractByAddress.set(a, contract);
+    this.dynamic.set(a, { contract, block });
+    this.fetcher.addAddress(a);
+    return true;
+  }
+
   private async readMeta(): Promise<Record<string, string>> {
     const rows = await this.opts.db.query<{ key: string; value: string }>(`SELECT key, value FROM _meta`);
     return Object.fromEntries(rows.map((r) => [r.key, r.value]));
@@ -142,8 +178,11 @@ export class Indexer extends EventEmitter {
 
   private async reset(): Promise<void> {
     await dropAll(this.opts.db, this.opts.model);
+    await this.opts.db.exec(`DROP TABLE IF EXISTS _contracts`);
     this.store.clearCache();
     await migrate(this.opts.db, this.opts.model);
+    await this.opts.db.exec(`CREATE TABLE IF NOT EXISTS _contracts (address text PRIMARY KEY, contract text NOT NULL, block bigint NOT NULL)`);
+    await this.loadDynamic();
     await this.opts.db.query(`INSERT INTO _meta (key, value) VALUES ('deployments', $1)`, [this.deploymentsKey()]);
     this.status.checkpoint = { number: this.startBlock() - 1n, hash: "", timestamp: 0n };
   }
@@ -226,7 +265,7 @@ export class Indexer extends EventEmitter {
       const h = headers.get(BigInt(l.blockNumber))!;
       if (l.blockHash.toLowerCase() !== h.hash) throw new Error(`log of block ${l.blockNumber} has hash ${l.blockHash}, header says ${h.hash}: chain moving, retrying`);
     }
-    const events = await this.project(logs, headers);
+    const events = await this.project(logs, headers, to);
     await this.commit(last, events, undefined, to - from + 1n);
   }
 
@@ -241,36 +280,40 @@ export class Indexer extends EventEmitter {
     for (const l of logs) {
       if (l.blockHash.toLowerCase() !== h.hash) throw new Error(`block ${n} changed while reading it: retrying`);
     }
-    const events = await this.project(logs, new Map([[n, h]]));
+    const events = await this.project(logs, new Map([[n, h]]), n);
     await this.commit(h, events, n, 1n);
   }
 
-  /** Decodes the logs and runs the handlers into the store (not yet written). */
-  private async project(logs: RawLog[], headers: Map<bigint, BlockHeader>): Promise<number> {
-    const events: { ev: IndexedEvent; handler: NonNullable<HandlerMap[string][string]> }[] = [];
+  private decode(l: RawLog, headers: Map<bigint, BlockHeader>) {
+    if (l.removed) return undefined;
+    const address = l.address.toLowerCase();
+    const decoder = this.decoders.get(address)?.get(l.topics[0]?.toLowerCase());
+    if (!decoder) return undefined;
+    const handler = this.opts.handlers[decoder.contract]?.[decoder.event];
+    if (!handler) return undefined;
+    const bn = BigInt(l.blockNumber);
+    const h = headers.get(bn)!;
+    const logIndex = Number(l.logIndex);
+    const ev: IndexedEvent = {
+      contract: decoder.contract,
+      address,
+      event: decoder.event,
+      args: decoder.decode(l.topics, l.data),
+      block: { number: bn, hash: h.hash, timestamp: h.timestamp },
+      transactionHash: l.transactionHash.toLowerCase(),
+      logIndex,
+      id: eventId(l.transactionHash, logIndex),
+    };
+    return { ev, handler };
+  }
+
+  /** Decodes the logs and runs the handlers into the store (not yet written); `to` ends the range. */
+  private async project(logs: RawLog[], headers: Map<bigint, BlockHeader>, to: bigint): Promise<number> {
+    type Item = { ev: IndexedEvent; handler: NonNullable<HandlerMap[string][string]> };
+    const events: Item[] = [];
     for (const l of logs) {
-      if (l.removed) continue;
-      const address = l.address.toLowerCase();
-      const decoder = this.decoders.get(address)?.get(l.topics[0]?.toLowerCase());
-      if (!decoder) continue;
-      const handler = this.opts.handlers[decoder.contract]?.[decoder.event];
-      if (!handler) continue;
-      const bn = BigInt(l.blockNumber);
-      const h = headers.get(bn)!;
-      const logIndex = Number(l.logIndex);
-      events.push({
-        handler,
-        ev: {
-          contract: decoder.contract,
-          address,
-          event: decoder.event,
-          args: decoder.decode(l.topics, l.data),
-          block: { number: bn, hash: h.hash, timestamp: h.timestamp },
-          transactionHash: l.transactionHash.toLowerCase(),
-          logIndex,
-          id: eventId(l.transactionHash, logIndex),
-        },
-      });
+      const item = this.decode(l, headers);
+      if (item) events.push(item);
     }
     const wants = new Map<string, string[]>();
     for (const { ev, handler } of events) {
@@ -281,30 +324,72 @@ export class Indexer extends EventEmitter {
       }
     }
     await this.store.preload(wants);
+    let current: IndexedEvent | undefined;
+    const created: { contract: string; address: string; block: bigint }[] = [];
     const ctx = {
       store: this.store,
       deployments: this.opts.deployments,
       contractAt: (a: string) => this.contractByAddress.get(a.toLowerCase()),
+      createContract: async (contract: string, address: string) => {
+        const at = current!;
+        if (!this.registerDynamic(contract, address, at.block.number)) return;
+        created.push({ contract, address: address.toLowerCase(), block: at.block.number });
+        // The new contract's events later in this range join the stream in chain order.
+        const more = await this.fetcher.logsOf([address.toLowerCase()], at.block.number, to);
+        const missing = [...new Set(more.map((l) => BigInt(l.blockNumber)))].filter((b) => !headers.has(b));
+        for (const [b, h] of await this.fetcher.headers(missing)) headers.set(b, h);
+        const after = more
+          .filter((l) => BigInt(l.blockNumber) > at.block.number || Number(l.logIndex) > at.logIndex)
+          .map((l) => this.decode(l, headers))
+          .filter((x): x is Item => x !== undefined);
+        for (const item of after) {
+          // insert by (block, logIndex)
+          let k = events.length;
+          while (k > 0 && (events[k - 1].ev.block.number > item.ev.block.number ||
+            (events[k - 1].ev.block.number === item.ev.block.number && events[k - 1].ev.logIndex > item.ev.logIndex))) k--;
+          events.splice(k, 0, item);
+        }
+      },
     };
-    for (const { ev, handler } of events) {
-      this.store.block = ev.block.number;
-      try {
-        await handler.handle(ev, ctx);
-      } catch (err) {
-        this.store.discard();
-        const e = new Error(`${ev.contract}.${ev.event} handler failed at block ${ev.block.number} (tx ${ev.transactionHash}): ${(err as Error).message}`);
-        (e as { handlerError?: boolean }).handlerError = true;
-        throw e;
+    try {
+      for (let i = 0; i < events.length; i++) {
+        const { ev, handler } = events[i];
+        current = ev;
+        this.store.block = ev.block.number;
+        try {
+          await handler.handle(ev, ctx);
+        } catch (err) {
+          const e = new Error(`${ev.contract}.${ev.event} handler failed at block ${ev.block.number} (tx ${ev.transactionHash}): ${(err as Error).message}`);
+          (e as { handlerError?: boolean }).handlerError = true;
+          throw e;
+        }
       }
+    } catch (err) {
+      this.store.discard();
+      // forget contracts discovered in a batch that will not be written
+      for (const c of created) {
+        this.dynamic.delete(c.address);
+        this.decoders.delete(c.address);
+        this.fetcher.removeAddress(c.address);
+      }
+      throw err;
     }
+    this.pendingContracts = created;
     return events.length;
   }
+
+  private pendingContracts: { contract: string; address: string; block: bigint }[] = [];
 
   private async commit(last: BlockHeader, events: number, undoBlock: bigint | undefined, blockCount: bigint): Promise<void> {
     const finalized = this.status.head - this.finalityDepth;
     try {
+      const created = this.pendingContracts;
+      this.pendingContracts = [];
       await this.opts.db.transaction(async (tx) => {
         await this.store.flush(tx, undoBlock);
+        for (const c of created) {
+          await tx.query(`INSERT INTO _contracts (address, contract, block) VALUES ($1, $2, $3) ON CONFLICT (address) DO NOTHING`, [c.address, c.contract, c.block.toString()]);
+        }
         await tx.query(
           `INSERT INTO _meta (key, value) VALUES ('checkpoint_number', $1), ('checkpoint_hash', $2), ('checkpoint_timestamp', $3)
            ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value`,
@@ -320,6 +405,7 @@ export class Indexer extends EventEmitter {
       });
     } catch (err) {
       this.store.discard();
+      await this.loadDynamic();
       throw err;
     }
     this.store.committed();
@@ -359,6 +445,7 @@ export class Indexer extends EventEmitter {
     await this.opts.db.transaction(async (tx) => {
       restored = await this.store.rollback(tx, ancestor);
       await tx.query(`DELETE FROM _blocks WHERE number > $1`, [ancestor.toString()]);
+      await tx.query(`DELETE FROM _contracts WHERE block > $1`, [ancestor.toString()]);
       await tx.query(
         `INSERT INTO _meta (key, value) VALUES ('checkpoint_number', $1), ('checkpoint_hash', $2), ('checkpoint_timestamp', $3)
          ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value`,
@@ -366,6 +453,7 @@ export class Indexer extends EventEmitter {
       );
     });
     this.status.checkpoint = { number: ancestor, hash: rows[0].hash, timestamp: BigInt(rows[0].timestamp) };
+    await this.loadDynamic();
     this.log("warn", "reorg: rolled back", { from: from.toString(), to: ancestor.toString(), restored });
     this.emit("reorg", ancestor);
   }

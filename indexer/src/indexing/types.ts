@@ -20,8 +20,13 @@ export interface IndexedEvent {
 export interface HandlerContext {
   store: Store;
   deployments: Deployments;
-  /** Contract name by lowercase address, for the deployed contracts. */
+  /** Contract name by lowercase address, for the deployed and the discovered contracts. */
   contractAt(address: string): string | undefined;
+  /**
+   * Starts indexing a contract created by a factory (a "template" data source in The Graph's
+   * terms): its events from this point on are handled like those of a deployed contract.
+   */
+  createContract(contract: string, address: string): Promise<void>;
 }
 
 export interface Handler {

@@ -81,6 +81,20 @@ export class LogFetcher {
     return out;
   }
 
+  addAddress(address: string): void {
+    if (!this.addresses.includes(address)) this.addresses.push(address);
+  }
+
+  removeAddress(address: string): void {
+    const i = this.addresses.indexOf(address);
+    if (i >= 0) this.addresses.splice(i, 1);
+  }
+
+  /** Logs of the given addresses in [from, to]. */
+  async logsOf(addresses: string[], from: bigint, to: bigint): Promise<RawLog[]> {
+    return this.rpc.call<RawLog[]>("eth_getLogs", [{ address: addresses, fromBlock: hex(from), toBlock: hex(to) }]);
+  }
+
   /** Logs in [from, to] (inclusive). */
   async logs(from: bigint, to: bigint): Promise<RawLog[]> {
     return this.rpc.call<RawLog[]>("eth_getLogs", [{ address: this.addresses, fromBlock: hex(from), toBlock: hex(to) }]);

@@ -1,7 +1,9 @@
 // Seeded random activity on the test chain: UBC and COMPUTE transfers, stakes in every pool,
 // claims, withdrawals after unlock, burns, delegation and time jumps.
-import type { ethers } from "ethers";
+import { ethers } from "ethers";
 import type { TestChain } from "./chain.ts";
+import { findArtifact } from "../indexing/abi.ts";
+import { ARTIFACTS } from "./chain.ts";
 
 /** A small deterministic PRNG (mulberry32). */
 export function rng(seed: number) {
@@ -40,10 +42,16 @@ export async function randomActivity(chain: TestChain, users: ethers.Signer[], s
   const compute = chain.contract("ComputeToken");
   const vault = chain.contract("StakingVault");
   const positions: { id: bigint; owner: ethers.Signer }[] = [];
+  const factory = chain.contract("VentureFactory");
+  const ventureAbi = findArtifact(ARTIFACTS, "Venture").abi as ethers.InterfaceAbi;
+  const ventures: ethers.Contract[] = [];
+  const ventureAt = (address: string, signer: ethers.Signer) => new ethers.Contract(address, ventureAbi, signer);
+  const ubcAddr = await ubc.getAddress();
+  const computeAddr = await compute.getAddress();
   for (let i = 0; i < steps; i++) {
     const u = r.pick(users);
     const other = await r.pick(users).getAddress();
-    const action = r.int(9);
+    const action = i === 0 ? 9 : r.int(15); // always one new venture for the venture actions to use
     try {
       switch (action) {
         case 0: {
@@ -94,6 +102,64 @@ export async function randomActivity(chain: TestChain, users: ethers.Signer[], s
         case 7: {
           await (await (ubc.connect(u) as ethers.Contract).delegate(other)).wait();
           done.push(`delegate`);
+          break;
+        }
+        case 9: {
+          const tx = await (factory.connect(u) as ethers.Contract).createVenture({
+            operator: await u.getAddress(), operatorAgentId: 0n, name: `Venture ${i}`, symbol: `V${i}`,
+            metadataURI: `ipfs://venture-${i}`, pricePerShare: 1n + BigInt(r.int(3)), minShares: 10n * E18,
+            maxShares: 1_000n * E18, raiseDuration: BigInt(3600 + r.int(86400)), distributionBps: BigInt(5_000 + r.int(5_001)),
+            performanceFeeBps: 0n, performancePeriod: 86400n, revenueTokens: [computeAddr, ubcAddr], hurdles: [0n, 0n],
+          });
+          const receipt = await tx.wait();
+          const ev = receipt.logs.map((l: ethers.Log) => { try { return factory.interface.parseLog(l); } catch { return null; } }).find((x: ethers.LogDescription | null) => x?.name === "VentureCreated");
+          ventures.push(ventureAt(ev.args.venture as string, u));
+          done.push(`create venture`);
+          break;
+        }
+        case 10: {
+          if (ventures.length === 0) break;
+          const v = ventureAt(await r.pick(ventures).getAddress(), u);
+          const shares = BigInt(1 + r.int(200)) * E18;
+          await (await (compute.connect(u) as ethers.Contract).approve(await v.getAddress(), 2n ** 255n)).wait();
+          await (await v.invest(shares)).wait();
+          done.push(`invest ${shares}`);
+          break;
+        }
+        case 11: {
+          if (ventures.length === 0) break;
+          const v = ventureAt(await r.pick(ventures).getAddress(), u);
+          const useCompute = r.int(2) === 0;
+          const token = useCompute ? compute : ubc;
+          const amount = BigInt(1 + r.int(1000)) * 10n ** 15n + BigInt(r.int(1000));
+          await (await (token.connect(u) as ethers.Contract).approve(await v.getAddress(), amount)).wait();
+          await (await v.depositRevenue(useCompute ? computeAddr : ubcAddr, amount)).wait();
+          done.push(`deposit revenue ${amount}`);
+          break;
+        }
+        case 12: {
+          if (ventures.length === 0) break;
+          const v = ventureAt(await r.pick(ventures).getAddress(), u);
+          await (await v.claim()).wait();
+          done.push(`venture claim`);
+          break;
+        }
+        case 13: {
+          if (ventures.length === 0) break;
+          const v = ventureAt(await r.pick(ventures).getAddress(), u);
+          const bal = (await v.balanceOf(await u.getAddress())) as bigint;
+          if (bal === 0n) break;
+          await (await v.transfer(other, bal / 2n + 1n)).wait();
+          done.push(`share transfer`);
+          break;
+        }
+        case 14: {
+          if (ventures.length === 0) break;
+          const v = ventureAt(await r.pick(ventures).getAddress(), u);
+          const state = Number(await v.raiseState());
+          if (state === 1) await (await v.finalize()).wait();
+          else await (await v.refund()).wait();
+          done.push(`finalize/refund`);
           break;
         }
         case 8: {

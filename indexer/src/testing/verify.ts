@@ -1,9 +1,11 @@
 // Checks the projection in the database against contract reads at the indexed block.
 import assert from "node:assert/strict";
 import type { Queryable } from "../database/adapter.ts";
-import type { TestChain } from "./chain.ts";
+import { ethers } from "ethers";
+import { ARTIFACTS, type TestChain } from "./chain.ts";
+import { findArtifact } from "../indexing/abi.ts";
 
-export async function verifyProjection(db: Queryable, chain: TestChain, blockTag: number | "latest" = "latest"): Promise<{ accounts: number; positions: number }> {
+export async function verifyProjection(db: Queryable, chain: TestChain, blockTag: number | "latest" = "latest"): Promise<{ accounts: number; positions: number; ventures: number }> {
   const opts = { blockTag };
   const ubc = chain.contract("UBCToken");
   const compute = chain.contract("ComputeToken");
@@ -36,7 +38,24 @@ export async function verifyProjection(db: Queryable, chain: TestChain, blockTag
   }
   const [{ n }] = await db.query<{ n: string }>(`SELECT count(*)::text AS n FROM stake_position`);
   assert.equal(BigInt(n), await vault.positionCount(opts), "one row per position");
-  return { accounts: accounts.length, positions: positions.length };
+
+  const ventures = await db.query<Record<string, unknown>>(`SELECT * FROM venture`);
+  const { abi } = findArtifact(ARTIFACTS, "Venture");
+  for (const v of ventures) {
+    const c = new ethers.Contract(v.id as string, abi as ethers.InterfaceAbi, chain.provider);
+    assert.equal(BigInt(v.total_shares as string), await c.totalSupply(opts), `shares of venture ${v.id}`);
+    const tokens = v.revenue_tokens as string[];
+    for (let i = 0; i < tokens.length; i++) {
+      assert.equal(BigInt((v.revenue_distributed as string[])[i]), await c.totalDistributed(tokens[i], opts), `distributed ${tokens[i]} by ${v.id}`);
+    }
+    const holdings = await db.query<Record<string, unknown>>(`SELECT * FROM venture_holding WHERE venture = $1`, [v.id]);
+    for (const h of holdings) {
+      assert.equal(BigInt(h.shares as string), await c.balanceOf(h.holder as string, opts), `shares of ${h.holder} in ${v.id}`);
+    }
+    const holders = holdings.filter((h) => BigInt(h.shares as string) > 0n).length;
+    assert.equal(Number(v.holder_count), holders, `holder count of ${v.id}`);
+  }
+  return { accounts: accounts.length, positions: positions.length, ventures: ventures.length };
 }
 
 /** A canonical dump of every entity table (for comparing two projections). */

@@ -1,0 +1,56 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { AbiCoder, Interface } from "ethers";
+import { makeDecoder, eventId, keccakHex, type AbiEvent } from "./abi.ts";
+
+const coder = AbiCoder.defaultAbiCoder();
+
+test("decodes static, dynamic, array and tuple event data the way ethers encodes it", () => {
+  const abi: AbiEvent = {
+    type: "event",
+    name: "Mixed",
+    inputs: [
+      { name: "who", type: "address", indexed: true },
+      { name: "id", type: "uint256", indexed: true },
+      { name: "tag", type: "string", indexed: true },
+      { name: "n", type: "int64" },
+      { name: "flag", type: "bool" },
+      { name: "text", type: "string" },
+      { name: "amounts", type: "uint256[]" },
+      { name: "h", type: "bytes32" },
+      {
+        name: "params", type: "tuple", components: [
+          { name: "owner", type: "address" }, { name: "name", type: "string" }, { name: "price", type: "uint128" },
+          { name: "tokens", type: "address[]" }, { name: "fixedPair", type: "uint16[2]" },
+        ],
+      },
+      { name: "blob", type: "bytes" },
+    ],
+  };
+  const iface = new Interface([abi as never]);
+  const who = "0x00000000000000000000000000000000000000aa";
+  const params = [who, "Synthetic Souls ✨", 12345n, [who, "0x00000000000000000000000000000000000000bb"], [7, 9]];
+  const log = iface.encodeEventLog("Mixed", [who, 42n, "tag", -5n, true, "hello", [1n, 2n, 3n], "0x" + "11".repeat(32), params, "0xdeadbeef"]);
+  const d = makeDecoder("X", abi);
+  assert.equal(d.topic0, log.topics[0]);
+  assert.equal(d.signature, "Mixed(address,uint256,string,int64,bool,string,uint256[],bytes32,(address,string,uint128,address[],uint16[2]),bytes)");
+  const args = d.decode(log.topics, log.data);
+  assert.equal(args.who, who);
+  assert.equal(args.id, 42n);
+  assert.equal(args.tag, keccakHex("tag"));
+  assert.equal(args.n, -5n);
+  assert.equal(args.flag, true);
+  assert.equal(args.text, "hello");
+  assert.deepEqual(args.amounts, [1n, 2n, 3n]);
+  assert.equal(args.h, "0x" + "11".repeat(32));
+  assert.deepEqual(args.params, { owner: who, name: "Synthetic Souls ✨", price: 12345n, tokens: [who, "0x00000000000000000000000000000000000000bb"], fixedPair: [7n, 9n] });
+  assert.equal(args.blob, "0xdeadbeef");
+  void coder;
+});
+
+test("event ids are the transaction hash followed by the log index as 4 little-endian bytes (graph-ts concatI32)", () => {
+  const tx = "0x" + "ab".repeat(32);
+  assert.equal(eventId(tx, 0), tx + "00000000");
+  assert.equal(eventId(tx, 1), tx + "01000000");
+  assert.equal(eventId(tx, 258), tx + "02010000");
+});
