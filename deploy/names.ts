@@ -14,7 +14,4 @@ export const CONTRACT_NAMES: Record<string, string> = {
   treasury: "Treasury",
   workMarket: "WorkMarket",
   validatorPool: "ValidatorPool",
-  ventureFactory: "VentureFactory",
-  // The example venture ("Synthetic Souls"); every venture is also announced by VentureCreated.
-  exampleVenture: "Venture",
 };
