@@ -297,11 +297,18 @@ contract ValidatorPool is IValidatorPool, AccessControl, Pausable, ReentrancyGua
             market.recordOutcome(jobId, IWorkMarket.Outcome.Verdict, producerWins, ayes + nays != 0);
         } else {
             _rounds[jobId] = r;
-            if (ayes == nays) {
+            if (ayes != nays) {
+                _decideEscalation(jobId, r, ayes > nays, ayes > nays ? ayes : nays);
+            } else if (j.flags & 8 != 0) {
+                // FLAG_CHALLENGED: a challenge that won no majority leaves the verdict standing
+                // (FLAG_PRODUCER_WINS still holds it); nobody is slashed, the fee is refunded.
+                bool producerWins = j.flags & 1 != 0;
+                emit RoundDecided(jobId, KIND_ESCALATION, producerWins, false, 0);
+                market.recordOutcome(jobId, IWorkMarket.Outcome.Final, producerWins, false);
+            } else {
+                // A disagreement that no majority resolved: nobody is at fault.
                 emit RoundDecided(jobId, KIND_ESCALATION, false, true, 0);
                 market.recordOutcome(jobId, IWorkMarket.Outcome.NoFault, false, false);
-            } else {
-                _decideEscalation(jobId, r, ayes > nays, ayes > nays ? ayes : nays);
             }
         }
     }

@@ -348,6 +348,27 @@ describe("ValidatorPool", function () {
       expect(await fx.market.credits(fx.REQ)).to.equal(lockOf(VALUE) - bps(VALUE, 50n) + pd - pd / 2n + bond - bond / 2n);
     });
 
+    it("a challenge that wins no majority by the dispute deadline leaves the verdict standing", async function () {
+      const jobId = await fillJob(fx, ethers);
+      await validate(fx, networkHelpers, jobId, true);
+      await (await fx.market.connect(fx.alice).challenge(jobId, fx.REQ)).wait();
+      const esc = await draw(fx, networkHelpers, jobId);
+      await (await fx.pool.connect(esc[0]).attest(jobId, true)).wait();
+      await (await fx.pool.connect(esc[1]).attest(jobId, false)).wait();
+      await networkHelpers.time.increase(2n * DAY + 1n);
+      await expect(fx.pool.finalize(jobId))
+        .to.emit(fx.pool, "RoundDecided").withArgs(jobId, 2, true, false, 0)
+        .and.to.emit(fx.market, "JobResolved").withArgs(jobId, true, false, false);
+      for (const v of esc.slice(0, 2)) {
+        expect((await fx.pool.getValidator(await fx.pool.validatorIdOf(v.address))).stake).to.equal(MIN_STAKE);
+      }
+      await (await fx.market.settle([jobId])).wait();
+      const rd = bps(VALUE, 500n);
+      // The producer is paid; the challenger's deposit is slashed; the unearned fee goes back.
+      expect(await fx.market.credits(fx.PROV)).to.equal(VALUE + providerDepositOf(VALUE) + rd - rd / 2n);
+      expect(await fx.market.credits(fx.REQ)).to.equal(bps(VALUE, 50n));
+    });
+
     it("cannot challenge after the challenge deadline", async function () {
       const jobId = await fillJob(fx, ethers);
       await validate(fx, networkHelpers, jobId, true);
