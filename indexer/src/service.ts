@@ -10,6 +10,7 @@ import type { Deployments } from "./indexing/types.ts";
 import { loadModel, type Model } from "./schema/model.ts";
 import { startApi, type ApiServer } from "./server/http.ts";
 import type { MetaSource } from "./server/resolvers.ts";
+import { AuthService } from "./server/auth.ts";
 
 export type LogFn = (level: "info" | "warn" | "error", msg: string, fields?: Record<string, unknown>) => void;
 
@@ -30,6 +31,13 @@ export interface ServiceConfig {
   /** "auto": index if the writer lock is free, else serve only; "api": serve only. */
   role?: "auto" | "api";
   fresh?: boolean;
+  /** SIWE domains and URI prefixes accepted besides the API's own address (e.g. the web app's). */
+  siweDomains?: string[];
+  siweUris?: string[];
+  /** Browser origins allowed by CORS (the web app). */
+  corsOrigins?: string[];
+  /** Requests per second per IP and per signed-in address (burst: twice that). */
+  rateLimit?: { perIp: number; perAddress: number };
   log?: LogFn;
   model?: Model;
 }
@@ -37,6 +45,7 @@ export interface ServiceConfig {
 export interface Service {
   db: Database;
   api: ApiServer;
+  auth: AuthService;
   indexer: Indexer | undefined;
   role: "writer" | "api";
   /** Resolves once the writer first reaches the chain head (at once for an API replica). */
@@ -99,8 +108,14 @@ export async function startService(cfg: ServiceConfig): Promise<Service> {
   }
 
   const started = Date.now();
+  const siweDomains = [...(cfg.siweDomains ?? [])];
+  const siweUris = [...(cfg.siweUris ?? [])];
+  const auth = new AuthService(db, { domains: siweDomains, uriPrefixes: siweUris, chainId: deployments.chainId, rpcUrl: cfg.rpcUrl });
+  await auth.init();
   const api = await startApi({
-    model, db, meta, port: cfg.port, host: cfg.host, log,
+    model, db, meta, port: cfg.port, host: cfg.host, log, auth,
+    corsOrigins: cfg.corsOrigins ?? ["http://localhost:3000", "http://127.0.0.1:3000"],
+    rateLimit: cfg.rateLimit ?? { perIp: 200, perAddress: 50 },
     health: () => {
       if (!indexer) return { ok: true, role: "api", block: meta.block()?.number.toString() ?? null };
       const s = indexer.status;
@@ -135,14 +150,19 @@ export async function startService(cfg: ServiceConfig): Promise<Service> {
     },
   });
 
+  // the API's own address is always a valid SIWE domain and URI (agents sign in against it)
+  const own = new URL(api.url);
+  siweDomains.push(own.host);
+  siweUris.push(api.url);
   const running = indexer ? indexer.run() : Promise.resolve();
   return {
-    db, api, indexer, role: isWriter ? "writer" : "api", caughtUp,
+    db, api, auth, indexer, role: isWriter ? "writer" : "api", caughtUp,
     async stop() {
       if (replicaTimer) clearInterval(replicaTimer);
       indexer?.stop();
       await running;
       await api.close();
+      auth.close();
       await db.close();
     },
   };

@@ -17,6 +17,8 @@ export interface MetaSource {
 
 export interface RequestContext {
   loaders: Map<string, Loader>;
+  /** The signed-in address (SIWE session), if any. */
+  address?: string | null;
 }
 
 /** Batches `id` lookups of one entity made in the same tick into one query. */
