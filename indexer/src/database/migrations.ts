@@ -18,6 +18,14 @@ export function entityDdl(model: Model): string[] {
       if (f.ref && !f.list) out.push(`CREATE INDEX IF NOT EXISTS "${e.table}_${f.column}_idx" ON "${e.table}" ("${f.column}")`);
     }
     out.push(`CREATE INDEX IF NOT EXISTS "${e.table}_block_idx" ON "${e.table}" ("${BLOCK_COLUMN}")`);
+    // The usual list order of a dApp, latest first (orderBy: blockNumber | timestamp): the index
+    // matches the API's ORDER BY "<col>" ASC NULLS FIRST, id ASC and, scanned backwards,
+    // "<col>" DESC NULLS LAST, id DESC, so `first: n` reads n rows instead of sorting the table.
+    for (const f of e.columns) {
+      if ((f.name === "blockNumber" || f.name === "timestamp") && !f.list && !f.ref) {
+        out.push(`CREATE INDEX IF NOT EXISTS "${e.table}_${f.column}_id_idx" ON "${e.table}" ("${f.column}" NULLS FIRST, id)`);
+      }
+    }
   }
   return out;
 }

@@ -3,7 +3,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { ApolloServer, HeaderMap } from "@apollo/server";
 import { makeExecutableSchema } from "@graphql-tools/schema";
-import { GraphQLError, specifiedRules, validate, type GraphQLFormattedError } from "graphql";
+import { GraphQLError, Kind, TypeInfo, getNamedType, isObjectType, parse, specifiedRules, validate, visit, visitWithTypeInfo, type GraphQLFormattedError, type GraphQLSchema } from "graphql";
 import { WebSocketServer } from "ws";
 import { useServer } from "graphql-ws/use/ws";
 import type { Database } from "../database/adapter.ts";
@@ -60,6 +60,48 @@ export class HttpError extends Error {
   }
 }
 
+/** Per object type, the fields that the projection alone answers (the schema built from the model). */
+function projectionFields(base: GraphQLSchema): Map<string, Set<string>> {
+  const out = new Map<string, Set<string>>();
+  for (const t of Object.values(base.getTypeMap())) {
+    if (!isObjectType(t) || t.name.startsWith("__") || t === base.getSubscriptionType()) continue;
+    out.set(t.name, new Set(Object.keys(t.getFields())));
+  }
+  out.get(base.getQueryType()?.name ?? "Query")?.delete("_meta"); // indexing errors change between blocks
+  return out;
+}
+
+/**
+ * Whether every operation of `query` is a read of the indexed projection only: a query (not a
+ * mutation or subscription) whose fields all belong to the model's own schema, without `_meta`,
+ * introspection or the off-chain extensions (quotes, alerts), which change between blocks.
+ */
+function readsProjectionOnly(schema: GraphQLSchema, fields: Map<string, Set<string>>, query: string): boolean {
+  let doc;
+  try {
+    doc = parse(query, { noLocation: true });
+  } catch {
+    return false;
+  }
+  let ok = true;
+  const info = new TypeInfo(schema);
+  visit(doc, visitWithTypeInfo(info, {
+    OperationDefinition(node) {
+      if (node.operation !== "query") ok = false;
+    },
+    Field(node) {
+      if (node.name.value === "__typename") return;
+      const parent = info.getParentType();
+      const own = parent ? fields.get(getNamedType(parent).name) : undefined;
+      if (!own?.has(node.name.value)) ok = false;
+    },
+    Directive(node) {
+      if (node.name.value !== "skip" && node.name.value !== "include") ok = false;
+    },
+  }));
+  return ok && doc.definitions.every((d) => d.kind === Kind.OPERATION_DEFINITION || d.kind === Kind.FRAGMENT_DEFINITION);
+}
+
 export interface ApiServer {
   url: string;
   server: Server;
@@ -97,6 +139,33 @@ export async function startApi(opts: ApiOptions): Promise<ApiServer> {
     },
   });
   await apollo.start();
+
+  // Answers to identical read-only queries of the projection, kept until the next indexed block:
+  // the projection changes only when the indexer commits a block (or rolls one back), and both
+  // notify meta.onBlock, which drops the whole cache. An answer is stored only if no block was
+  // committed while it was computed (the generation is unchanged), and only if it is a complete
+  // 200 without errors. The key is the exact request body with the headers Apollo looks at
+  // (accept for the response type, content-type), so a hit replays what Apollo would answer.
+  const fields = projectionFields(makeExecutableSchema({ typeDefs: buildSdl(opts.model) }));
+  const verdicts = new Map<string, boolean>();
+  const cacheableQuery = (query: unknown): boolean => {
+    if (typeof query !== "string") return false;
+    let v = verdicts.get(query);
+    if (v === undefined) {
+      if (verdicts.size >= 1_000) verdicts.clear();
+      verdicts.set(query, (v = readsProjectionOnly(schema, fields, query)));
+    }
+    return v;
+  };
+  const answers = new Map<string, { status: number; headers: Record<string, string>; body: string }>();
+  const MAX_ANSWERS = 1_000;
+  const MAX_ANSWER_BYTES = 256 * 1024;
+  let generation = 0;
+  const stopDropping = opts.meta.onBlock(() => {
+    generation++;
+    answers.clear();
+  });
+  const cacheStats = { hits: 0, misses: 0 };
 
   /** Reads the body; past `maxBody` bytes it keeps draining (so the client gets the 413) and rejects. */
   const readBody = (req: IncomingMessage) =>
@@ -245,6 +314,7 @@ export async function startApi(opts: ApiOptions): Promise<ApiServer> {
             "# TYPE graphql_rejected_requests_total counter", `graphql_rejected_requests_total ${counters.rejected}`,
             "# TYPE graphql_subscriptions_active gauge", `graphql_subscriptions_active ${counters.subscriptions}`,
             "# TYPE http_rate_limited_total counter", `http_rate_limited_total ${rateLimited}`,
+            "# TYPE graphql_cached_answers_total counter", `graphql_cached_answers_total ${cacheStats.hits}`,
             "# TYPE siwe_signins_total counter", `siwe_signins_total ${opts.auth?.counters.signins ?? 0}`,
             "# TYPE siwe_signin_failures_total counter", `siwe_signin_failures_total ${opts.auth?.counters.failures ?? 0}`,
             opts.metrics?.() ?? "",
@@ -255,8 +325,18 @@ export async function startApi(opts: ApiOptions): Promise<ApiServer> {
       if (url.pathname !== "/graphql" && url.pathname !== "/") return sendJson(res, 404, { error: `no route ${url.pathname}` });
       counters.requests++;
       let body: unknown = undefined;
+      let cacheKey: string | undefined;
+      const startedAt = generation;
       if (req.method === "POST") {
         const text = await readBody(req);
+        cacheKey = `${req.headers.accept ?? ""}\u0000${req.headers["content-type"] ?? ""}\u0000${text}`;
+        const hit = answers.get(cacheKey);
+        if (hit !== undefined) {
+          cacheStats.hits++;
+          res.writeHead(hit.status, hit.headers);
+          res.end(hit.body);
+          return;
+        }
         if (text.length > 0) {
           try {
             body = JSON.parse(text);
@@ -281,8 +361,17 @@ export async function startApi(opts: ApiOptions): Promise<ApiServer> {
       const outHeaders: Record<string, string> = {};
       for (const [k, v] of result.headers) outHeaders[k] = v;
       res.writeHead(result.status ?? 200, outHeaders);
-      if (result.body.kind === "complete") res.end(result.body.string);
-      else {
+      if (result.body.kind === "complete") {
+        res.end(result.body.string);
+        if (cacheKey !== undefined) {
+          cacheStats.misses++;
+          const status = result.status ?? 200;
+          if (status === 200 && startedAt === generation && answers.size < MAX_ANSWERS && result.body.string.length <= MAX_ANSWER_BYTES
+            && cacheableQuery((body as { query?: unknown } | undefined)?.query) && !("errors" in (JSON.parse(result.body.string) as object))) {
+            answers.set(cacheKey, { status, headers: outHeaders, body: result.body.string });
+          }
+        }
+      } else {
         for await (const chunk of result.body.asyncIterator) res.write(chunk);
         res.end();
       }
@@ -325,6 +414,8 @@ export async function startApi(opts: ApiOptions): Promise<ApiServer> {
     url: `http://${opts.host ?? "127.0.0.1"}:${port}`,
     server,
     async close() {
+      stopDropping();
+      answers.clear();
       await wsCleanup.dispose();
       wss.close();
       await apollo.stop();

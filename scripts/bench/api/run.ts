@@ -1,0 +1,479 @@
+// npm run bench:api — the load benchmark of the indexer's API (agent-API issue):
+//   1. a GraphQL list query at 1,000 connections / 1,000 requests/s in total (open loop),
+//   2. quote posts (POST /quotes, each a distinct signed quote) at 1,000 connections / 1,000 req/s,
+//   3. the saturation throughput of the list query with 100 connections (closed loop, autocannon).
+// It starts a Hardhat node with the protocol deployed (indexer/src/testing/chain.ts), makes
+// ≥ 20,000 COMPUTE transfers with the BenchTransferBatcher fixture, registers provider agents,
+// starts the indexer service in its own process on a fresh PostgreSQL schema, waits until it has
+// indexed everything, then measures. Prints a table and writes the section
+// "## API load (GraphQL list query, quote posts)" of docs/benchmarks.md.
+//
+// Environment (all optional):
+//   BENCH_DATABASE_URL      PostgreSQL (default postgresql://postgres@127.0.0.1:5432/test; a fresh schema is made and dropped)
+//   BENCH_TRANSFERS         COMPUTE transfers to make (default 20000)
+//   BENCH_CONNECTIONS       connections of the open-loop runs (default 1000)
+//   BENCH_RATE              requests/s in total of the open-loop runs (default 1000)
+//   BENCH_WARMUP            warm-up seconds before each measured window (default 5)
+//   BENCH_SECONDS           measured seconds of each open-loop run (default 20)
+//   BENCH_SAT_CONNECTIONS   connections of the saturation run (default 100)
+//   BENCH_SAT_SECONDS       measured seconds of the saturation run (default 15)
+//   BENCH_BLOCK_MS          mine a block with a COMPUTE transfer every so many ms during the runs (default 0: none)
+//   BENCH_ONLY              comma list of list,quotes,saturation (default all; docs are not written then)
+//   BENCH_NO_DOCS=1         do not write docs/benchmarks.md
+//   BENCH_PROFILE=1         run the service with --cpu-prof (profiles in scripts/bench/api/profiles/)
+//
+// autocannon lives in this folder's own package (scripts/bench/api/package.json), installed here
+// with `npm ci --prefix scripts/bench/api` when missing: it never enters the root lockfile.
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, writeFileSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
+import { cpus, loadavg, tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { ethers } from "ethers";
+import pg from "pg";
+import { startChain, ARTIFACTS, type TestChain } from "../../../indexer/src/testing/chain.ts";
+import { signIn } from "../../../indexer/src/testing/siwe.ts";
+import { startProcess, stopProcess, type Managed } from "../../lib/processes.ts";
+import { openLoop, type OpenLoopResult } from "./loadgen.ts";
+
+const ROOT = resolve(fileURLToPath(new URL("../../..", import.meta.url)));
+const BENCH_DIR = join(ROOT, "scripts", "bench", "api");
+const env = (k: string, d: number) => (process.env[k] === undefined || process.env[k] === "" ? d : Number(process.env[k]));
+const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/test";
+const TRANSFERS = env("BENCH_TRANSFERS", 20_000);
+const CONNECTIONS = env("BENCH_CONNECTIONS", 1_000);
+const RATE = env("BENCH_RATE", 1_000);
+const WARMUP = env("BENCH_WARMUP", 5);
+const SECONDS = env("BENCH_SECONDS", 20);
+const SAT_CONNECTIONS = env("BENCH_SAT_CONNECTIONS", 100);
+const SAT_SECONDS = env("BENCH_SAT_SECONDS", 15);
+const BLOCK_MS = env("BENCH_BLOCK_MS", 0);
+const ONLY = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(",").map((s) => s.trim())) : null;
+const WRITE_DOCS = ONLY === null && process.env.BENCH_NO_DOCS !== "1";
+const PROFILE = process.env.BENCH_PROFILE === "1";
+const E18 = 10n ** 18n;
+const PROVIDER_ROLE = 1;
+/** The quote board allows 1,000 live quotes per agent: the benchmark keeps each agent under this. */
+const QUOTES_PER_AGENT = 900;
+
+/** The list query: the latest COMPUTE/UBC transfers with a positive value, as a wallet or explorer shows them. */
+export const LIST_QUERY = `{ tokenTransfers(first: 20, orderBy: blockNumber, orderDirection: desc, where: { value_gt: "0" }) { id from { id } to { id } value blockNumber timestamp transactionHash } }`;
+
+const t0 = performance.now();
+const log = (line: string) => process.stdout.write(`[${((performance.now() - t0) / 1000).toFixed(1).padStart(6)} s] ${line}\n`);
+const load = () => loadavg().map((x) => x.toFixed(2)).join(" / ");
+
+function ensureInstalled() {
+  if (existsSync(join(BENCH_DIR, "node_modules", "autocannon", "package.json"))) return;
+  log("installing the benchmark's own package (autocannon) with npm ci --prefix scripts/bench/api");
+  const r = spawnSync("npm", ["ci", "--prefix", BENCH_DIR, "--no-audit", "--no-fund"], { stdio: "inherit", cwd: ROOT });
+  if (r.status !== 0) throw new Error(`npm ci --prefix ${BENCH_DIR} failed (exit code ${r.status})`);
+}
+
+function ensureArtifacts() {
+  const a = join(ARTIFACTS, "contracts", "test", "BenchTransferBatcher.sol", "BenchTransferBatcher.json");
+  if (existsSync(a) && existsSync(join(ARTIFACTS, "contracts", "market", "WorkMarket.sol"))) return;
+  log("compiling the contracts (npx hardhat build)");
+  const r = spawnSync("npx", ["hardhat", "build"], { stdio: "inherit", cwd: ROOT });
+  if (r.status !== 0) throw new Error("hardhat build failed");
+}
+
+function artifact(file: string, name: string): { abi: ethers.InterfaceAbi; bytecode: string } {
+  return JSON.parse(readFileSync(join(ARTIFACTS, "contracts", file, `${name}.json`), "utf8"));
+}
+
+/** Makes `total` COMPUTE transfers through BenchTransferBatcher, 250 per transaction. */
+async function makeTransfers(chain: TestChain, total: number) {
+  const deployer = chain.signers[0];
+  const b = artifact("test/BenchTransferBatcher.sol", "BenchTransferBatcher");
+  const compute = chain.contract("ComputeToken", deployer);
+  const batcher = await new ethers.ContractFactory(b.abi, b.bytecode, deployer).deploy(await compute.getAddress());
+  await batcher.waitForDeployment();
+  const unit = 10n ** 12n;
+  let need = 0n;
+  for (let i = 0; i < total; i++) need += BigInt((i % 997) + 1) * unit;
+  await (await compute.transfer(await batcher.getAddress(), need)).wait();
+  const iface = new ethers.Interface(b.abi);
+  const from = await deployer.getAddress();
+  const to = await batcher.getAddress();
+  const perTx = 250;
+  let last = performance.now();
+  let hash = "";
+  for (let first = 0; first < total; first += perTx) {
+    const count = Math.min(perTx, total - first);
+    const data = iface.encodeFunctionData("spray", [first, count, 2_000, unit]);
+    hash = await chain.rpc<string>("eth_sendTransaction", [{ from, to, data, gas: "0xE4E1C0" }]);
+    if (performance.now() - last > 3_000) {
+      last = performance.now();
+      log(`  ${(first + count).toLocaleString("en-US")} / ${total.toLocaleString("en-US")} transfers`);
+    }
+  }
+  const receipt = await chain.provider.getTransactionReceipt(hash);
+  if (receipt?.status !== 1) throw new Error("the last transfer batch failed");
+}
+
+interface Agent {
+  wallet: ethers.Wallet;
+  agentId: bigint;
+  token: string;
+}
+
+/** Registers `n` provider agents with fresh wallets (funded with ETH for gas). */
+async function registerProviders(chain: TestChain, n: number): Promise<Agent[]> {
+  const registry = chain.contract("AgentRegistry");
+  const funder = chain.signers[1];
+  const agents: Agent[] = [];
+  for (let i = 0; i < n; i++) {
+    const wallet = new ethers.Wallet(ethers.id(`ubc api bench provider ${i}`), chain.provider);
+    await (await funder.sendTransaction({ to: wallet.address, value: E18 })).wait();
+    await (await (registry.connect(wallet) as ethers.Contract).register(`ipfs://bench-provider-${i}`, PROVIDER_ROLE)).wait();
+    const agentId = (await registry.agentCount()) as bigint;
+    agents.push({ wallet, agentId, token: "" });
+  }
+  return agents;
+}
+
+async function startServer(chain: TestChain, schema: string): Promise<{ proc: Managed; url: string; lines: string[] }> {
+  const deployFile = join(tmpdir(), `ubc-apibench-${process.pid}.json`);
+  writeFileSync(deployFile, JSON.stringify(chain.deployments));
+  const cfg = {
+    rpcUrl: chain.url, deployments: deployFile, artifactsDir: ARTIFACTS, databaseUrl: DATABASE_URL, databaseSchema: schema,
+    // raised for the benchmark: every connection comes from 127.0.0.1, and each agent posts ~1,000 quotes
+    rateLimit: { perIp: 1_000_000, perAddress: 1_000_000 },
+  };
+  const profDir = join(BENCH_DIR, "profiles");
+  if (PROFILE) mkdirSync(profDir, { recursive: true });
+  const lines: string[] = [];
+  let ready: (url: string) => void;
+  const readyP = new Promise<string>((r) => (ready = r));
+  const args = [...(PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${profDir}`] : []), join(BENCH_DIR, "server.ts"), JSON.stringify(cfg)];
+  const proc = startProcess("indexer", process.execPath, args, {
+    cwd: ROOT,
+    onLine: (l) => {
+      if (l.startsWith("READY ")) ready(l.slice(6).trim());
+      else {
+        lines.push(l);
+        if (lines.length > 200) lines.shift();
+        if (/error|warn/i.test(l)) log(`  indexer: ${l}`);
+      }
+    },
+  });
+  const url = await Promise.race([readyP, proc.exited.then((c) => { throw new Error(`the indexer exited (${c}):\n${lines.join("\n")}`); })]);
+  return { proc, url, lines };
+}
+
+async function waitIndexed(chain: TestChain, url: string) {
+  const head = await chain.provider.getBlockNumber();
+  let last = 0;
+  for (;;) {
+    const h = (await (await fetch(`${url}/healthz`)).json()) as { block: string; caughtUp: boolean; error: string | null };
+    if (Number(h.block) >= head && h.caughtUp) return;
+    if (performance.now() - last > 3_000) {
+      last = performance.now();
+      log(`  indexed block ${h.block} of ${head}${h.error ? ` (last error: ${h.error})` : ""}`);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+function rawRequest(host: string, method: string, path: string, body: string, headers: Record<string, string> = {}): Buffer {
+  const extra = Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join("");
+  return Buffer.from(
+    `${method} ${path} HTTP/1.1\r\nhost: ${host}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n${extra}\r\n${body}`,
+  );
+}
+
+const progress = (name: string) => (p: { elapsed: number; phase: string; sent: number; done: number; errors: number; inFlight: number; p95: number | null }) =>
+  log(`  ${name} ${p.elapsed.toFixed(0).padStart(3)} s ${p.phase.padEnd(7)} sent ${p.sent} answered ${p.done} errors ${p.errors} in flight ${p.inFlight} p95(last 2 s) ${p.p95 === null ? "-" : p.p95.toFixed(1) + " ms"} load ${load()}`);
+
+interface Saturation {
+  connections: number;
+  seconds: number;
+  requestsPerSecond: number;
+  total: number;
+  latencyMs: { p50: number; p90: number; p99: number; max: number };
+  errors: number;
+  non2xx: number;
+  mismatches: number;
+  timeouts: number;
+}
+
+async function saturation(url: string, body: string, expected: string): Promise<Saturation> {
+  const require = createRequire(join(BENCH_DIR, "package.json"));
+  const autocannon = require("autocannon") as (opts: Record<string, unknown>, cb?: unknown) => Promise<Record<string, any>> & { on: (ev: string, f: (...a: any[]) => void) => void };
+  const opts = {
+    url: `${url}/graphql`, method: "POST", headers: { "content-type": "application/json" }, body,
+    connections: SAT_CONNECTIONS, pipelining: 1, expectBody: expected,
+  };
+  log(`  saturation warm-up: 5 s, ${SAT_CONNECTIONS} connections`);
+  await autocannon({ ...opts, duration: 5 });
+  log(`  saturation: ${SAT_SECONDS} s, ${SAT_CONNECTIONS} connections, closed loop (each connection sends its next request when the answer arrives)`);
+  let seconds = 0;
+  const inst = autocannon({ ...opts, duration: SAT_SECONDS });
+  let count = 0;
+  inst.on("response", () => count++);
+  const timer = setInterval(() => {
+    seconds += 2;
+    log(`  saturation ${seconds} s: ${(count / 2).toFixed(0)} req/s, load ${load()}`);
+    count = 0;
+  }, 2_000);
+  const r = await inst;
+  clearInterval(timer);
+  return {
+    connections: SAT_CONNECTIONS,
+    seconds: SAT_SECONDS,
+    requestsPerSecond: r.requests.total / SAT_SECONDS,
+    total: r.requests.total,
+    latencyMs: { p50: r.latency.p50, p90: r.latency.p90, p99: r.latency.p99, max: r.latency.max },
+    errors: r.errors + r.non2xx + r.mismatches,
+    non2xx: r.non2xx,
+    mismatches: r.mismatches,
+    timeouts: r.timeouts,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+
+interface Report {
+  date: string;
+  cores: number;
+  cpu: string;
+  node: string;
+  load: { before: string; list?: string; quotes?: string; saturation?: string };
+  postgres: string;
+  schema: string;
+  rows: number;
+  agents: number;
+  list?: OpenLoopResult;
+  quotes?: OpenLoopResult;
+  sat?: Saturation;
+}
+
+const fmt = (x: number | undefined, d = 1) => (x === undefined || Number.isNaN(x) ? "-" : x.toFixed(d));
+const ratio = (v: number | undefined, ref: number) => (v === undefined || Number.isNaN(v) ? "-" : `${(v / ref).toFixed(2)}×`);
+const errs = (r: OpenLoopResult) => `${r.errors} of ${r.scheduled}${r.errors ? ` (${Object.entries(r.errorKinds).map(([k, n]) => `${k}: ${n}`).join(", ")})` : ""}`;
+
+function table(rep: Report): string[] {
+  const rows: string[][] = [];
+  if (rep.list) {
+    const l = rep.list.latencyMs;
+    rows.push(
+      ["list query p50", `${fmt(l.p50)} ms`, "", ""],
+      ["list query p95", `${fmt(l.p95)} ms`, "< 50 ms (target)", ratio(l.p95, 50)],
+      ["list query p99", `${fmt(l.p99)} ms`, "< 150 ms (target)", ratio(l.p99, 150)],
+      ["list query errors", errs(rep.list), "0 (target)", ""],
+      ["list query answered / s", fmt(rep.list.throughput, 0), `${RATE} offered`, ratio(rep.list.throughput, RATE)],
+    );
+  }
+  if (rep.quotes) {
+    const l = rep.quotes.latencyMs;
+    rows.push(
+      ["quote post p50", `${fmt(l.p50)} ms`, "", ""],
+      ["quote post p95", `${fmt(l.p95)} ms`, "< 100 ms (target)", ratio(l.p95, 100)],
+      ["quote post p99", `${fmt(l.p99)} ms`, "", ""],
+      ["quote post errors", errs(rep.quotes), "0 (target)", ""],
+      ["quote posts answered / s", fmt(rep.quotes.throughput, 0), `${RATE} offered`, ratio(rep.quotes.throughput, RATE)],
+    );
+  }
+  if (rep.sat) {
+    const s = rep.sat;
+    rows.push(
+      [`list query saturation, ${s.connections} connections`, `${fmt(s.requestsPerSecond, 0)} req/s`, "≥ 5,000 req/s (target)", ratio(s.requestsPerSecond, 5_000)],
+      ["", "", "Ponder, no index: ~150 req/s", ratio(s.requestsPerSecond, 150)],
+      ["", "", "Ponder, index added by hand: ~1,000 req/s", ratio(s.requestsPerSecond, 1_000)],
+      ["", "", "bare Node HTTP server, 1 KB: ~57,000 req/s", ratio(s.requestsPerSecond, 57_000)],
+      ["saturation latency p50 / p99", `${fmt(s.latencyMs.p50)} / ${fmt(s.latencyMs.p99)} ms`, "", ""],
+      ["saturation errors", `${s.errors} of ${s.total} (non-2xx ${s.non2xx}, wrong body ${s.mismatches}, timeouts ${s.timeouts})`, "0", ""],
+    );
+  }
+  return ["| metric | value | reference value | ratio |", "|---|---|---|---|", ...rows.map((r) => `| ${r.join(" | ")} |`)];
+}
+
+function section(rep: Report): string {
+  const gen = (r: OpenLoopResult | undefined) =>
+    r ? `generator send lag p50 ${fmt(r.sendLagMs.p50, 2)} ms, p99 ${fmt(r.sendLagMs.p99, 2)} ms; ${r.connections} connections opened in ${fmt(r.connectMs / 1000, 1)} s` : "-";
+  return [
+    "## API load (GraphQL list query, quote posts)",
+    "",
+    `- command: \`npm run bench:api\` (scripts/bench/api, its own npm package with autocannon ${JSON.parse(readFileSync(join(BENCH_DIR, "package.json"), "utf8")).dependencies.autocannon})`,
+    `- date: ${rep.date}`,
+    `- machine: ${rep.cores} cores (${rep.cpu}), Node ${rep.node}; the load generator, the indexer service, PostgreSQL and the Hardhat node share it. Load average (1 / 5 / 15 min) before the runs ${rep.load.before}; at the start of the list run ${rep.load.list ?? "-"}, of the quote run ${rep.load.quotes ?? "-"}, of the saturation run ${rep.load.saturation ?? "-"}`,
+    `- database: ${rep.postgres}, a fresh schema \`${rep.schema}\` (dropped afterwards); ${rep.rows.toLocaleString("en-US")} rows in \`token_transfer\``,
+    `- list query (POST /graphql): \`${LIST_QUERY}\``,
+    `- quote posts: POST /quotes, each a distinct EIP-712 quote pre-signed by one of ${rep.agents} provider agents (fresh nonce each, so none is a duplicate), with the agent's SIWE bearer token; the service checks signature, nonce on-chain, standing, open-quote count, stores it and audits it. Any 4xx/5xx counts as an error`,
+    `- open-loop runs: ${CONNECTIONS} keep-alive connections are opened first; then each sends one request every ${(CONNECTIONS / RATE).toFixed(2)} s at its own random phase (${RATE} req/s in total), whatever the answers; ${WARMUP} s of warm-up are not recorded, then ${SECONDS} s are measured. Latency runs from a request's scheduled time to its full answer (a request waiting for a busy connection is charged for the wait; no sample is invented). Generator (own raw-socket generator, scripts/bench/api/loadgen.ts): list ${gen(rep.list)}; quotes ${gen(rep.quotes)}`,
+    `- saturation: autocannon, ${SAT_CONNECTIONS} connections, closed loop (no rate), ${SAT_SECONDS} s after a 5 s warm-up; every answer is compared with the expected body`,
+    BLOCK_MS > 0 ? `- during the runs a block with a COMPUTE transfer was mined every ${BLOCK_MS} ms (the indexer indexes it, cached list answers are dropped)` : `- no new blocks during the runs (the chain is idle once indexed)`,
+    "",
+    ...table(rep),
+    "",
+  ].join("\n");
+}
+
+function writeDocs(rep: Report) {
+  const file = join(ROOT, "docs", "benchmarks.md");
+  const text = existsSync(file) ? readFileSync(file, "utf8") : "# Benchmarks\n\nMeasured figures of the protocol's off-chain components, each section written by its benchmark script.\n";
+  const heading = "## API load (GraphQL list query, quote posts)";
+  const body = section(rep);
+  let out: string;
+  const at = text.indexOf(heading);
+  if (at >= 0) {
+    const next = text.indexOf("\n## ", at + heading.length);
+    out = text.slice(0, at) + body + (next >= 0 ? text.slice(next + 1) : "");
+  } else out = text.replace(/\s*$/, "\n\n") + body;
+  writeFileSync(file, out);
+  log(`wrote ${file}`);
+}
+
+// ---------------------------------------------------------------------------------------------
+
+async function main() {
+  ensureInstalled();
+  ensureArtifacts();
+  const report: Report = {
+    date: new Date().toISOString().replace(/\.\d+Z$/, "Z"),
+    cores: cpus().length,
+    cpu: cpus()[0]?.model ?? "?",
+    node: process.version,
+    load: { before: load() },
+    postgres: "",
+    schema: `apibench_${process.pid}_${Date.now().toString(36)}`,
+    rows: 0,
+    agents: 0,
+  };
+  log(`load average ${report.load.before} on ${report.cores} cores`);
+  const admin = new pg.Client({ connectionString: DATABASE_URL });
+  await admin.connect();
+  const v = await admin.query<{ v: string }>("SHOW server_version");
+  report.postgres = `PostgreSQL ${v.rows[0].v} at ${DATABASE_URL.replace(/\/\/[^@]*@/, "//")}`;
+
+  log("starting a Hardhat node and deploying the protocol");
+  const chain = await startChain();
+  let server: Awaited<ReturnType<typeof startServer>> | undefined;
+  let blockTimer: NodeJS.Timeout | undefined;
+  try {
+    log(`making ${TRANSFERS.toLocaleString("en-US")} COMPUTE transfers (BenchTransferBatcher, 250 per transaction)`);
+    await makeTransfers(chain, TRANSFERS);
+    const wanted = ONLY === null || ONLY.has("quotes") ? Math.ceil(((WARMUP + SECONDS) * RATE * 1.05) / QUOTES_PER_AGENT) : 0;
+    log(`registering ${wanted} provider agents`);
+    const agents = await registerProviders(chain, wanted);
+    report.agents = agents.length;
+
+    log(`starting the indexer service (PostgreSQL schema ${report.schema})`);
+    server = await startServer(chain, report.schema);
+    const url = server.url;
+    const host = new URL(url).host;
+    const port = Number(new URL(url).port);
+    await waitIndexed(chain, url);
+    const c = await admin.query<{ n: string }>(`SELECT count(*)::text AS n FROM ${report.schema}.token_transfer`);
+    report.rows = Number(c.rows[0].n);
+    log(`indexed: ${report.rows.toLocaleString("en-US")} token transfers`);
+
+    // what the list query answers (checked on every answer)
+    const listBody = JSON.stringify({ query: LIST_QUERY });
+    const first = await (await fetch(`${url}/graphql`, { method: "POST", headers: { "content-type": "application/json" }, body: listBody })).text();
+    const parsed = JSON.parse(first) as { data?: { tokenTransfers: unknown[] }; errors?: unknown };
+    if (parsed.errors || parsed.data?.tokenTransfers.length !== 20) throw new Error(`unexpected answer to the list query: ${first.slice(0, 500)}`);
+
+    if (process.env.BENCH_HOLD === "1") {
+      writeFileSync(join(BENCH_DIR, "hold.json"), JSON.stringify({ url, agents: agents.map((a) => ({ key: a.wallet.privateKey, agentId: a.agentId.toString() })), rpc: chain.url, deployments: chain.deployments }));
+      log(`holding (pid ${process.pid}): API at ${url}, chain at ${chain.url} (scripts/bench/api/hold.json); Ctrl-C or SIGTERM to stop`);
+      await new Promise<void>((r) => { process.once("SIGINT", () => r()); process.once("SIGTERM", () => r()); });
+      return;
+    }
+
+    if (BLOCK_MS > 0) {
+      const compute = chain.contract("ComputeToken", chain.signers[2]);
+      let busy = false;
+      blockTimer = setInterval(() => {
+        if (busy) return;
+        busy = true;
+        compute.transfer(chain.signers[3], 1n).then((tx) => tx.wait()).catch(() => undefined).finally(() => (busy = false));
+      }, BLOCK_MS);
+    }
+
+    if (ONLY === null || ONLY.has("list")) {
+      report.load.list = load();
+      log(`list query: ${CONNECTIONS} connections, ${RATE} req/s open loop, ${WARMUP} s warm-up + ${SECONDS} s measured (load ${report.load.list})`);
+      const req = rawRequest(host, "POST", "/graphql", listBody);
+      report.list = await openLoop({
+        host: "127.0.0.1", port, connections: CONNECTIONS, rate: RATE, warmupSeconds: WARMUP, seconds: SECONDS, seed: 1,
+        request: () => req,
+        check: (_s, body) => {
+          const b = body.toString("utf8");
+          if (b.includes('"errors"')) return "GraphQL errors";
+          const d = JSON.parse(b) as { data?: { tokenTransfers?: unknown[] } };
+          return d.data?.tokenTransfers?.length === 20 ? null : "wrong answer";
+        },
+        onProgress: progress("list"),
+      });
+      log(`  list: p50 ${fmt(report.list.latencyMs.p50)} ms, p95 ${fmt(report.list.latencyMs.p95)} ms, p99 ${fmt(report.list.latencyMs.p99)} ms, errors ${report.list.errors}`);
+    }
+
+    if (ONLY === null || ONLY.has("quotes")) {
+      log(`signing in ${agents.length} provider agents (SIWE)`);
+      for (const a of agents) a.token = await signIn(url, a.wallet);
+      const total = Math.ceil((WARMUP + SECONDS) * RATE * 1.02) + CONNECTIONS;
+      log(`pre-signing ${total.toLocaleString("en-US")} quotes`);
+      const domain = { name: "UBC WorkMarket", version: "1", chainId: chain.deployments.chainId, verifyingContract: chain.deployments.contracts.WorkMarket.address };
+      const types = { Quote: [
+        { name: "providerAgentId", type: "uint256" }, { name: "resourceKind", type: "bytes32" }, { name: "units", type: "uint256" },
+        { name: "unitPrice", type: "uint256" }, { name: "expiry", type: "uint256" }, { name: "nonce", type: "uint256" },
+        { name: "requester", type: "uint256" }, { name: "deliveryPeriod", type: "uint256" },
+      ] };
+      const kinds = ["gpu-hour", "sha256", "llm-tokens"].map((k) => ethers.id(k));
+      const expiry = BigInt(Math.floor(Date.now() / 1000) + 3 * 3600);
+      const requests: Buffer[] = [];
+      let lastLog = performance.now();
+      for (let i = 0; i < total; i++) {
+        const a = agents[i % agents.length];
+        const q = {
+          providerAgentId: a.agentId, resourceKind: kinds[i % 3], units: BigInt(1 + (i % 10)), unitPrice: BigInt(100 + (i % 400)) * E18,
+          expiry, nonce: BigInt(1 + Math.floor(i / agents.length)), requester: 0n, deliveryPeriod: 86_400n,
+        };
+        const signature = a.wallet.signingKey.sign(ethers.TypedDataEncoder.hash(domain, types, q)).serialized;
+        const quote = Object.fromEntries(Object.entries(q).map(([k, v]) => [k, typeof v === "bigint" ? v.toString() : v]));
+        requests.push(rawRequest(host, "POST", "/quotes", JSON.stringify({ quote, signature }), { authorization: `Bearer ${a.token}` }));
+        if (performance.now() - lastLog > 3_000) {
+          lastLog = performance.now();
+          log(`  ${i.toLocaleString("en-US")} / ${total.toLocaleString("en-US")} quotes signed`);
+        }
+      }
+      report.load.quotes = load();
+      log(`quote posts: ${CONNECTIONS} connections, ${RATE} req/s open loop, ${WARMUP} s warm-up + ${SECONDS} s measured (load ${report.load.quotes})`);
+      report.quotes = await openLoop({
+        host: "127.0.0.1", port, connections: CONNECTIONS, rate: RATE, warmupSeconds: WARMUP, seconds: SECONDS, seed: 2,
+        request: (i) => {
+          if (i >= requests.length) throw new Error("ran out of pre-signed quotes");
+          return requests[i];
+        },
+        check: (status, body) => (status === 201 && body.includes('"id"') ? null : "wrong answer"),
+        onProgress: progress("quotes"),
+      });
+      log(`  quotes: p50 ${fmt(report.quotes.latencyMs.p50)} ms, p95 ${fmt(report.quotes.latencyMs.p95)} ms, p99 ${fmt(report.quotes.latencyMs.p99)} ms, errors ${report.quotes.errors}`);
+    }
+
+    if (ONLY === null || ONLY.has("saturation")) {
+      report.load.saturation = load();
+      log(`saturation of the list query (load ${report.load.saturation})`);
+      const expected = await (await fetch(`${url}/graphql`, { method: "POST", headers: { "content-type": "application/json" }, body: listBody })).text();
+      report.sat = await saturation(url, listBody, expected);
+      log(`  saturation: ${fmt(report.sat.requestsPerSecond, 0)} req/s, errors ${report.sat.errors}`);
+    }
+  } finally {
+    if (blockTimer) clearInterval(blockTimer);
+    if (server) await stopProcess(server.proc, 15_000);
+    await chain.stop();
+    await admin.query(`DROP SCHEMA IF EXISTS ${report.schema} CASCADE`).catch(() => undefined);
+    await admin.end();
+    rmSync(join(tmpdir(), `ubc-apibench-${process.pid}.json`), { force: true });
+  }
+
+  process.stdout.write("\n" + table(report).join("\n") + "\n\n");
+  writeFileSync(join(BENCH_DIR, "last-run.json"), JSON.stringify(report, null, 2));
+  if (WRITE_DOCS) writeDocs(report);
+  else log("docs/benchmarks.md not written (BENCH_ONLY or BENCH_NO_DOCS set)");
+}
+
+await main();
