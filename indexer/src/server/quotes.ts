@@ -9,6 +9,7 @@ import type { Database } from "../database/adapter.ts";
 import { findArtifact } from "../indexing/abi.ts";
 import { HttpError, type RouteContext } from "./http.ts";
 import type { AuthService } from "./auth.ts";
+import { KnownKeys, recoversTo } from "./secp256k1.ts";
 
 export const PROVIDER_ROLE = 1;
 export const REQUESTER_ROLE = 2;
@@ -107,6 +108,7 @@ export class QuoteBoard {
   private domainSeparator: string;
   private auth: AuthService;
   private listeners = new Set<() => void>();
+  private keys = new KnownKeys();
   counters = { posted: 0, refused: 0 };
 
   constructor(db: Database, auth: AuthService, cfg: QuoteBoardConfig) {
@@ -171,12 +173,28 @@ export class QuoteBoard {
     if (!/^0x[0-9a-fA-F]+$/.test(signature) || signature.length > 2 + 2 * 1024) throw new HttpError(400, "BAD_FIELD", "signature must be hex");
     code ??= this.provider.getCode(expected);
     if ((await code) === "0x") {
+      // a wallet seen before: check against its known public key (see secp256k1.ts), which
+      // answers only "it recovers to that key"; anything else takes ethers' recovery as before
+      const key = this.keys.get(expected);
+      if (key !== undefined) {
+        let ok = false;
+        try {
+          const sig = ethers.Signature.from(signature); // the parse the recovery below makes (its getters throw on what it refuses)
+          ok = recoversTo(key, digest, BigInt(sig.r), BigInt(sig.s), sig.yParity);
+        } catch {
+          /* malformed or refused: reported by the recovery below */
+        }
+        if (ok) return;
+      }
       let recovered: string;
+      let publicKey: string;
       try {
-        recovered = ethers.recoverAddress(digest, signature).toLowerCase();
+        publicKey = ethers.SigningKey.recoverPublicKey(digest, signature);
+        recovered = ethers.computeAddress(publicKey).toLowerCase();
       } catch {
         throw new HttpError(400, "BAD_SIGNATURE", "the signature is malformed");
       }
+      if (recovered === expected) this.keys.learn(expected, publicKey);
       if (recovered !== expected) throw new HttpError(401, "BAD_SIGNATURE", `the quote is signed by ${recovered}, not by the agent's wallet ${expected}`);
       return;
     }

@@ -1,0 +1,17 @@
+import { readFileSync } from "node:fs";
+import { ethers } from "ethers";
+import { signIn } from "./testing/siwe.ts";
+import { QUOTE_TYPES } from "./server/quotes.ts";
+const h = JSON.parse(readFileSync("/work/wt-apibench/scripts/bench/api/hold.json", "utf8"));
+const conc = Number(process.argv[2] ?? 1), total = Number(process.argv[3] ?? 20), base = Number(process.argv[4] ?? 1);
+const provider = new ethers.JsonRpcProvider(h.rpc, undefined, { staticNetwork: true });
+const agents = await Promise.all(h.agents.slice(0, 4).map(async (a: any) => { const w = new ethers.Wallet(a.key, provider); return { w, id: BigInt(a.agentId), token: await signIn(h.url, w) }; }));
+const domain = { name: "UBC WorkMarket", version: "1", chainId: 31337, verifyingContract: h.deployments.contracts.WorkMarket.address };
+const bodies = Array.from({ length: total }, (_, i) => { const a = agents[i % agents.length]; const q = { providerAgentId: a.id, resourceKind: ethers.id("gpu"), units: 2n, unitPrice: 100n * 10n ** 18n, expiry: BigInt(Math.floor(Date.now() / 1000) + 3600), nonce: BigInt(base + i), requester: 0n, deliveryPeriod: 86400n };
+  return { token: a.token, body: JSON.stringify({ quote: Object.fromEntries(Object.entries(q).map(([k, v]) => [k, v.toString()])), signature: a.w.signingKey.sign(ethers.TypedDataEncoder.hash(domain, QUOTE_TYPES, q)).serialized }) }; });
+let next = 0; const lat: number[] = []; const statuses: Record<number, number> = {};
+const t = performance.now();
+await Promise.all(Array.from({ length: conc }, async () => { while (next < total) { const b = bodies[next++]; const s = performance.now(); const r = await fetch(`${h.url}/quotes`, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${b.token}` }, body: b.body }); const txt = await r.text(); statuses[r.status] = (statuses[r.status] ?? 0) + 1; if (r.status !== 201 && statuses[r.status] < 3) console.log(txt); lat.push(performance.now() - s); } }));
+lat.sort((a, b) => a - b);
+console.log(`conc ${conc} total ${total}: ${(total / ((performance.now() - t) / 1000)).toFixed(0)} req/s p50 ${lat[lat.length >> 1].toFixed(1)} p95 ${lat[Math.floor(lat.length * 0.95)].toFixed(1)}`, statuses);
+provider.destroy();
