@@ -5,7 +5,7 @@ import { QUOTE_TYPES } from "./server/quotes.ts";
 const h = JSON.parse(readFileSync("/work/wt-apibench/scripts/bench/api/hold.json", "utf8"));
 const conc = Number(process.argv[2] ?? 1), total = Number(process.argv[3] ?? 20), base = Number(process.argv[4] ?? 1);
 const provider = new ethers.JsonRpcProvider(h.rpc, undefined, { staticNetwork: true });
-const agents = await Promise.all(h.agents.slice(0, 4).map(async (a: any) => { const w = new ethers.Wallet(a.key, provider); return { w, id: BigInt(a.agentId), token: await signIn(h.url, w) }; }));
+const agents = await Promise.all(h.agents.slice(0, 12).map(async (a: any) => { const w = new ethers.Wallet(a.key, provider); return { w, id: BigInt(a.agentId), token: await signIn(h.url, w) }; }));
 const domain = { name: "UBC WorkMarket", version: "1", chainId: 31337, verifyingContract: h.deployments.contracts.WorkMarket.address };
 const bodies = Array.from({ length: total }, (_, i) => { const a = agents[i % agents.length]; const q = { providerAgentId: a.id, resourceKind: ethers.id("gpu"), units: 2n, unitPrice: 100n * 10n ** 18n, expiry: BigInt(Math.floor(Date.now() / 1000) + 3600), nonce: BigInt(base + i), requester: 0n, deliveryPeriod: 86400n };
   return { token: a.token, body: JSON.stringify({ quote: Object.fromEntries(Object.entries(q).map(([k, v]) => [k, v.toString()])), signature: a.w.signingKey.sign(ethers.TypedDataEncoder.hash(domain, QUOTE_TYPES, q)).serialized }) }; });

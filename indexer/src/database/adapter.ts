@@ -12,7 +12,11 @@ export type Row = Record<string, unknown>;
 
 /** A connection inside (or outside) a transaction. */
 export interface Queryable {
-  query<T extends Row = Row>(sql: string, params?: unknown[]): Promise<T[]>;
+  /**
+   * `opts.prepared`: a name for the statement, for a hot query of fixed text: PostgreSQL then
+   * parses it once per connection and may reuse its plan (PGlite ignores it). One name, one text.
+   */
+  query<T extends Row = Row>(sql: string, params?: unknown[], opts?: { prepared?: string }): Promise<T[]>;
   exec(sql: string): Promise<void>;
   /** COPY `table (columns)` FROM the given text (PostgreSQL text format). */
   copyFrom(table: string, columns: string[], text: string): Promise<void>;
@@ -104,8 +108,8 @@ class PostgresDatabase implements Database {
 
   private static wrap(client: pg.Pool | pg.PoolClient): Queryable {
     return {
-      async query<T extends Row>(sql: string, params: unknown[] = []) {
-        const r = await client.query(sql, params);
+      async query<T extends Row>(sql: string, params: unknown[] = [], opts?: { prepared?: string }) {
+        const r = opts?.prepared ? await client.query({ name: opts.prepared, text: sql, values: params }) : await client.query(sql, params);
         return r.rows as T[];
       },
       async exec(sql: string) {
@@ -120,8 +124,8 @@ class PostgresDatabase implements Database {
     };
   }
 
-  query<T extends Row = Row>(sql: string, params?: unknown[]) {
-    return PostgresDatabase.wrap(this.pool).query<T>(sql, params);
+  query<T extends Row = Row>(sql: string, params?: unknown[], opts?: { prepared?: string }) {
+    return PostgresDatabase.wrap(this.pool).query<T>(sql, params, opts);
   }
   exec(sql: string) {
     return PostgresDatabase.wrap(this.pool).exec(sql);
@@ -168,13 +172,18 @@ export interface DatabaseOptions {
   dataDir?: string;
   /** PostgreSQL schema holding the tables (created if missing). */
   schema?: string;
+  /** Largest number of PostgreSQL connections (default 32). */
+  poolSize?: number;
 }
 
 export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
   const schema = opts.schema ?? "public";
   if (!/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`invalid database schema name "${schema}"`);
   if (opts.url !== undefined && opts.url !== "") {
-    const pool = new pg.Pool({ connectionString: opts.url, max: 8, options: `-c search_path=${schema}` });
+    // Up to 32 connections (opened only as concurrency needs them): a query of the API waits for
+    // a free connection, and a write (a quote post) holds one for its commit's WAL flush, which
+    // concurrent commits share (group commit) only if they run on different connections.
+    const pool = new pg.Pool({ connectionString: opts.url, max: opts.poolSize ?? 32, options: `-c search_path=${schema}` });
     pool.on("error", () => undefined); // idle-client errors surface on the next query
     const db = new PostgresDatabase(pool, schema);
     await db.exec(`CREATE SCHEMA IF NOT EXISTS ${schema}`);

@@ -5,6 +5,7 @@ import { startChain, ARTIFACTS, type TestChain } from "../testing/chain.ts";
 import { setupMarket, signQuote, type MarketActors, QUOTE_TYPES } from "../testing/market.ts";
 import { signIn } from "../testing/siwe.ts";
 import { startService, type Service } from "../service.ts";
+import { ChainReads } from "./chainreads.ts";
 
 const E18 = 10n ** 18n;
 const KIND = ethers.id("gpu-hour");
@@ -126,5 +127,36 @@ describe("quote board (Resource Exchange Protocol)", () => {
     const after = await gql(`{ bestQuotes(resourceKind: "${KIND}") { id } quotes(where: { status: "cancelled" }) { id } }`);
     assert.equal(after.bestQuotes.length, 0, "every open quote was cancelled below the new minimum nonce");
     assert.ok(after.quotes.length >= 2);
+  });
+  test("the batched chain reads of quote posts answer as eth_getCode and WorkMarket.isQuoteNonceUsed do", async () => {
+    const market = chain.contract("WorkMarket");
+    const marketAddr = (await market.getAddress()).toLowerCase();
+    await (await (market.connect(actors.provider.signer) as ethers.Contract).cancelQuote(actors.provider.agentId, 777_777n)).wait();
+    const provider = new ethers.JsonRpcProvider(chain.url, 31337, { staticNetwork: true, batchMaxCount: 1 });
+    const reads = new ChainReads(provider, marketAddr, { maxBatch: 7 });
+    try {
+      const eoa = (await actors.provider.signer.getAddress()).toLowerCase();
+      const withCode = [marketAddr, (await chain.contract("ComputeToken").getAddress()).toLowerCase()];
+      const questions: [string, bigint, bigint][] = [];
+      for (let i = 0; i < 20; i++) {
+        const signer = i % 3 === 0 ? withCode[i % 2] : i % 3 === 1 ? eoa : ethers.Wallet.createRandom().address.toLowerCase();
+        const nonce = i % 4 === 0 ? 777_777n : i % 4 === 1 ? nonce0() : BigInt(i);
+        questions.push([signer, i % 5 === 0 ? 999n : actors.provider.agentId, nonce]);
+      }
+      const answers = await Promise.all(questions.map(([s, a, n]) => reads.ask(s, a, n)));
+      for (const [i, [s, a, n]] of questions.entries()) {
+        assert.equal(answers[i].hasCode, (await chain.provider.getCode(s)) !== "0x", `code of ${s}`);
+        assert.equal(answers[i].nonceUsed, await market.isQuoteNonceUsed(a, n), `nonce ${n} of agent ${a}`);
+      }
+      assert.ok(answers.some((x) => x.nonceUsed) && answers.some((x) => !x.nonceUsed) && answers.some((x) => x.hasCode) && answers.some((x) => !x.hasCode));
+      const broken = new ChainReads(provider, eoa); // no contract there: the read fails as the contract call would
+      await assert.rejects(broken.ask(eoa, 1n, 1n));
+    } finally {
+      reads.close();
+      provider.destroy();
+    }
+    function nonce0() {
+      return 1n;
+    }
   });
 });

@@ -6,10 +6,10 @@
 // time), so the book follows reorgs like the rest of the projection.
 import { ethers } from "ethers";
 import type { Database } from "../database/adapter.ts";
-import { findArtifact } from "../indexing/abi.ts";
 import { HttpError, type RouteContext } from "./http.ts";
 import type { AuthService } from "./auth.ts";
 import { KnownKeys, recoversTo } from "./secp256k1.ts";
+import { ChainReads } from "./chainreads.ts";
 
 export const PROVIDER_ROLE = 1;
 export const REQUESTER_ROLE = 2;
@@ -103,12 +103,13 @@ export class QuoteBoard {
   private db: Database;
   private cfg: Required<QuoteBoardConfig>;
   private provider: ethers.JsonRpcProvider;
-  private market: ethers.Contract;
   private domain: ethers.TypedDataDomain;
   private domainSeparator: string;
   private auth: AuthService;
   private listeners = new Set<() => void>();
   private keys = new KnownKeys();
+  private readsProvider: ethers.JsonRpcProvider;
+  private reads: ChainReads;
   counters = { posted: 0, refused: 0 };
 
   constructor(db: Database, auth: AuthService, cfg: QuoteBoardConfig) {
@@ -116,8 +117,9 @@ export class QuoteBoard {
     this.auth = auth;
     this.cfg = { minReputation: 20, minLifetimeSeconds: 30, maxOpenPerAgent: 1_000, ...cfg };
     this.provider = new ethers.JsonRpcProvider(cfg.rpcUrl, cfg.chainId, { staticNetwork: true });
-    const { abi } = findArtifact(cfg.artifactsDir, "WorkMarket");
-    this.market = new ethers.Contract(cfg.workMarket, abi as ethers.InterfaceAbi, this.provider);
+    // its own provider, without ethers' batching stall: ChainReads gathers the posts itself
+    this.readsProvider = new ethers.JsonRpcProvider(cfg.rpcUrl, cfg.chainId, { staticNetwork: true, batchMaxCount: 1 });
+    this.reads = new ChainReads(this.readsProvider, cfg.workMarket);
     this.domain = { name: "UBC WorkMarket", version: "1", chainId: cfg.chainId, verifyingContract: cfg.workMarket };
     this.domainSeparator = ethers.TypedDataEncoder.hashDomain(this.domain);
   }
@@ -157,6 +159,7 @@ export class QuoteBoard {
          (SELECT count(*) FROM _quotes WHERE provider_agent_id = $2::numeric AND expiry > $3)::text AS open
        FROM agent WHERE id = $1`,
       [agentId.toString(), agentId.toString(), now.toString()],
+      { prepared: "quote_board_provider_agent" },
     );
     if (rows.length === 0) throw new HttpError(404, "UNKNOWN_AGENT", `agent ${agentId} is not registered (or not indexed yet)`);
     const r = rows[0];
@@ -169,10 +172,11 @@ export class QuoteBoard {
     }
   }
 
-  private async checkSignature(expected: string, digest: string, signature: string, code?: Promise<string>): Promise<void> {
+  /** `hasCode`: whether `expected` has code (a contract wallet), if already asked; else eth_getCode. */
+  private async checkSignature(expected: string, digest: string, signature: string, hasCode?: Promise<boolean>): Promise<void> {
     if (!/^0x[0-9a-fA-F]+$/.test(signature) || signature.length > 2 + 2 * 1024) throw new HttpError(400, "BAD_FIELD", "signature must be hex");
-    code ??= this.provider.getCode(expected);
-    if ((await code) === "0x") {
+    hasCode ??= this.provider.getCode(expected).then((code) => code !== "0x");
+    if (!(await hasCode)) {
       // a wallet seen before: check against its known public key (see secp256k1.ts), which
       // answers only "it recovers to that key"; anything else takes ethers' recovery as before
       const key = this.keys.get(expected);
@@ -221,14 +225,12 @@ export class QuoteBoard {
       if (q.units === 0n || q.unitPrice === 0n) throw new HttpError(400, "BAD_FIELD", "units and unitPrice must be positive");
       if (q.units * q.unitPrice < MIN_JOB_VALUE) throw new HttpError(400, "VALUE_TOO_SMALL", `the quote is worth ${q.units * q.unitPrice} COMPUTE wei, under the 100 COMPUTE minimum`);
       const digest = quoteDigest(this.domainSeparator, q);
-      // both chain reads at once (the provider batches them into one JSON-RPC request with other
-      // posts'); their results are still checked in the same order: signature, then nonce
-      const code = this.provider.getCode(a.signer);
-      const used = this.market.isQuoteNonceUsed(q.providerAgentId, q.nonce) as Promise<boolean>;
-      code.catch(() => undefined);
-      used.catch(() => undefined);
-      await this.checkSignature(a.signer, digest, signature, code);
-      if (await used) {
+      // both chain reads at once, in one eth_call with other posts' (chainreads.ts); their
+      // results are still checked in the same order: signature, then nonce
+      const chain = this.reads.ask(a.signer, q.providerAgentId, q.nonce);
+      chain.catch(() => undefined);
+      await this.checkSignature(a.signer, digest, signature, chain.then((c) => c.hasCode));
+      if ((await chain).nonceUsed) {
         throw new HttpError(409, "NONCE_USED", `nonce ${q.nonce} of agent ${q.providerAgentId} is already used or cancelled on-chain`);
       }
       if (a.open >= this.cfg.maxOpenPerAgent) throw new HttpError(429, "TOO_MANY_QUOTES", `agent ${q.providerAgentId} has ${a.open} live quotes`);
@@ -243,6 +245,7 @@ export class QuoteBoard {
          SELECT id FROM ins`,
         [digest, q.providerAgentId.toString(), q.resourceKind, q.units.toString(), q.unitPrice.toString(), q.expiry.toString(), q.nonce.toString(),
           q.requester.toString(), q.deliveryPeriod.toString(), signature.toLowerCase(), a.signer, sender, Date.now(), ip],
+        { prepared: "quote_board_insert" },
       );
       if (inserted.length === 0) throw new HttpError(409, "DUPLICATE", "this quote is already on the board");
       this.counters.posted++;
@@ -320,6 +323,8 @@ export class QuoteBoard {
   }
 
   close(): void {
+    this.reads.close();
+    this.readsProvider.destroy();
     this.provider.destroy();
   }
 }

@@ -25,7 +25,7 @@
 // autocannon lives in this folder's own package (scripts/bench/api/package.json), installed here
 // with `npm ci --prefix scripts/bench/api` when missing: it never enters the root lockfile.
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, writeFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -59,6 +59,42 @@ const QUOTES_PER_AGENT = 900;
 
 /** The list query: the latest COMPUTE/UBC transfers with a positive value, as a wallet or explorer shows them. */
 export const LIST_QUERY = `{ tokenTransfers(first: 20, orderBy: blockNumber, orderDirection: desc, where: { value_gt: "0" }) { id from { id } to { id } value blockNumber timestamp transactionHash } }`;
+
+/** CPU seconds used so far by a process (and its threads), from /proc. */
+function cpuOf(pid: number | undefined): number {
+  if (pid === undefined) return 0;
+  try {
+    const f = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const rest = f.slice(f.lastIndexOf(")") + 2).split(" ");
+    return (Number(rest[11]) + Number(rest[12])) / 100; // utime + stime, in clock ticks of 10 ms
+  } catch {
+    return 0;
+  }
+}
+/** CPU seconds of every PostgreSQL process on the machine (its backends serve this benchmark, but not only). */
+function cpuOfPostgres(): number {
+  let total = 0;
+  for (const d of readdirSync("/proc")) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const f = readFileSync(`/proc/${d}/stat`, "utf8");
+      if (!f.includes("(postgres)")) continue;
+      total += cpuOf(Number(d));
+    } catch {
+      /* gone */
+    }
+  }
+  return total;
+}
+type Cpu = { service: number; chain: number; postgres: number; generator: number; wall: number };
+let servicePid: number | undefined;
+let chainPid: number | undefined;
+const cpuNow = (): Cpu => ({ service: cpuOf(servicePid), chain: cpuOf(chainPid), postgres: cpuOfPostgres(), generator: cpuOf(process.pid), wall: performance.now() / 1000 });
+const cpuSince = (a: Cpu): Cpu => {
+  const b = cpuNow();
+  return { service: b.service - a.service, chain: b.chain - a.chain, postgres: b.postgres - a.postgres, generator: b.generator - a.generator, wall: b.wall - a.wall };
+};
+const cpuText = (c: Cpu) => `CPU over ${c.wall.toFixed(0)} s: service ${(c.service / c.wall).toFixed(2)} cores, Hardhat node ${(c.chain / c.wall).toFixed(2)}, PostgreSQL ${(c.postgres / c.wall).toFixed(2)}, generator ${(c.generator / c.wall).toFixed(2)}`;
 
 const t0 = performance.now();
 const log = (line: string) => process.stdout.write(`[${((performance.now() - t0) / 1000).toFixed(1).padStart(6)} s] ${line}\n`);
@@ -248,6 +284,7 @@ interface Report {
   list?: OpenLoopResult;
   quotes?: OpenLoopResult;
   sat?: Saturation;
+  cpu: { list?: Cpu; quotes?: Cpu; saturation?: Cpu };
 }
 
 const fmt = (x: number | undefined, d = 1) => (x === undefined || Number.isNaN(x) ? "-" : x.toFixed(d));
@@ -341,6 +378,7 @@ async function main() {
     schema: `apibench_${process.pid}_${Date.now().toString(36)}`,
     rows: 0,
     agents: 0,
+    cpu: {},
   };
   log(`load average ${report.load.before} on ${report.cores} cores`);
   const admin = new pg.Client({ connectionString: DATABASE_URL });
@@ -362,6 +400,8 @@ async function main() {
 
     log(`starting the indexer service (PostgreSQL schema ${report.schema})`);
     server = await startServer(chain, report.schema);
+    servicePid = server.proc.child.pid;
+    chainPid = chain.node.child.pid;
     const url = server.url;
     const host = new URL(url).host;
     const port = Number(new URL(url).port);
@@ -397,6 +437,7 @@ async function main() {
       report.load.list = load();
       log(`list query: ${CONNECTIONS} connections, ${RATE} req/s open loop, ${WARMUP} s warm-up + ${SECONDS} s measured (load ${report.load.list})`);
       const req = rawRequest(host, "POST", "/graphql", listBody);
+      const cpu = cpuNow();
       report.list = await openLoop({
         host: "127.0.0.1", port, connections: CONNECTIONS, rate: RATE, warmupSeconds: WARMUP, seconds: SECONDS, seed: 1,
         request: () => req,
@@ -408,6 +449,8 @@ async function main() {
         },
         onProgress: progress("list"),
       });
+      report.cpu.list = cpuSince(cpu);
+      log(`  ${cpuText(report.cpu.list)}`);
       log(`  list: p50 ${fmt(report.list.latencyMs.p50)} ms, p95 ${fmt(report.list.latencyMs.p95)} ms, p99 ${fmt(report.list.latencyMs.p99)} ms, errors ${report.list.errors}`);
     }
 
@@ -442,6 +485,7 @@ async function main() {
       }
       report.load.quotes = load();
       log(`quote posts: ${CONNECTIONS} connections, ${RATE} req/s open loop, ${WARMUP} s warm-up + ${SECONDS} s measured (load ${report.load.quotes})`);
+      const cpu = cpuNow();
       report.quotes = await openLoop({
         host: "127.0.0.1", port, connections: CONNECTIONS, rate: RATE, warmupSeconds: WARMUP, seconds: SECONDS, seed: 2,
         request: (i) => {
@@ -451,6 +495,8 @@ async function main() {
         check: (status, body) => (status === 201 && body.includes('"id"') ? null : "wrong answer"),
         onProgress: progress("quotes"),
       });
+      report.cpu.quotes = cpuSince(cpu);
+      log(`  ${cpuText(report.cpu.quotes)}`);
       log(`  quotes: p50 ${fmt(report.quotes.latencyMs.p50)} ms, p95 ${fmt(report.quotes.latencyMs.p95)} ms, p99 ${fmt(report.quotes.latencyMs.p99)} ms, errors ${report.quotes.errors}`);
     }
 
@@ -458,7 +504,10 @@ async function main() {
       report.load.saturation = load();
       log(`saturation of the list query (load ${report.load.saturation})`);
       const expected = await (await fetch(`${url}/graphql`, { method: "POST", headers: { "content-type": "application/json" }, body: listBody })).text();
+      const cpu = cpuNow();
       report.sat = await saturation(url, listBody, expected);
+      report.cpu.saturation = cpuSince(cpu);
+      log(`  ${cpuText(report.cpu.saturation)}`);
       log(`  saturation: ${fmt(report.sat.requestsPerSecond, 0)} req/s, errors ${report.sat.errors}`);
     }
   } finally {
