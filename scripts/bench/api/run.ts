@@ -17,6 +17,7 @@
 //   BENCH_SECONDS           measured seconds of each open-loop run (default 20)
 //   BENCH_SAT_CONNECTIONS   connections of the saturation run (default 100)
 //   BENCH_SAT_SECONDS       measured seconds of the saturation run (default 15)
+//   BENCH_QUOTE_LOW_RATE    a second quote-post run at this rate in total, to show the latency below saturation (default 500; 0: none)
 //   BENCH_BLOCK_MS          mine a block with a COMPUTE transfer every so many ms during the runs (default 0: none)
 //   BENCH_ONLY              comma list of list,quotes,saturation (default all; docs are not written then)
 //   BENCH_NO_DOCS=1         do not write docs/benchmarks.md
@@ -49,6 +50,7 @@ const SECONDS = env("BENCH_SECONDS", 20);
 const SAT_CONNECTIONS = env("BENCH_SAT_CONNECTIONS", 100);
 const SAT_SECONDS = env("BENCH_SAT_SECONDS", 15);
 const BLOCK_MS = env("BENCH_BLOCK_MS", 0);
+const QUOTE_LOW_RATE = env("BENCH_QUOTE_LOW_RATE", 500);
 const ONLY = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(",").map((s) => s.trim())) : null;
 const WRITE_DOCS = ONLY === null && process.env.BENCH_NO_DOCS !== "1";
 const PROFILE = process.env.BENCH_PROFILE === "1";
@@ -213,6 +215,23 @@ async function waitIndexed(chain: TestChain, url: string) {
   }
 }
 
+/** Waits until the service has finished what earlier runs left queued (its request counters stop moving). */
+async function waitIdle(url: string) {
+  const counters = async () => {
+    const text = await (await fetch(`${url}/metrics`)).text();
+    return (text.match(/^(graphql_requests_total|quote_posts_total|quote_refusals_total) \d+/gm) ?? []).join(",");
+  };
+  let last = await counters();
+  const started = performance.now();
+  for (;;) {
+    await new Promise((r) => setTimeout(r, 1_500));
+    const now = await counters();
+    if (now === last || performance.now() - started > 120_000) break;
+    last = now;
+  }
+  log(`  the service is idle again (waited ${((performance.now() - started) / 1000).toFixed(1)} s)`);
+}
+
 function rawRequest(host: string, method: string, path: string, body: string, headers: Record<string, string> = {}): Buffer {
   const extra = Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join("");
   return Buffer.from(
@@ -274,17 +293,18 @@ async function saturation(url: string, body: string, expected: string): Promise<
 interface Report {
   date: string;
   cores: number;
-  cpu: string;
+  cpuModel: string;
   node: string;
-  load: { before: string; list?: string; quotes?: string; saturation?: string };
+  load: { before: string; list?: string; quotes?: string; quotesLow?: string; saturation?: string };
   postgres: string;
   schema: string;
   rows: number;
   agents: number;
   list?: OpenLoopResult;
   quotes?: OpenLoopResult;
+  quotesLow?: OpenLoopResult;
   sat?: Saturation;
-  cpu: { list?: Cpu; quotes?: Cpu; saturation?: Cpu };
+  cpu: { list?: Cpu; quotes?: Cpu; quotesLow?: Cpu; saturation?: Cpu };
 }
 
 const fmt = (x: number | undefined, d = 1) => (x === undefined || Number.isNaN(x) ? "-" : x.toFixed(d));
@@ -313,6 +333,14 @@ function table(rep: Report): string[] {
       ["quote posts answered / s", fmt(rep.quotes.throughput, 0), `${RATE} offered`, ratio(rep.quotes.throughput, RATE)],
     );
   }
+  if (rep.quotesLow) {
+    const l = rep.quotesLow.latencyMs;
+    rows.push(
+      [`quote post at ${rep.quotesLow.rate} req/s: p50 / p95 / p99`, `${fmt(l.p50)} / ${fmt(l.p95)} / ${fmt(l.p99)} ms`, "(not a target: below saturation)", ""],
+      [`quote post at ${rep.quotesLow.rate} req/s: errors`, errs(rep.quotesLow), "", ""],
+      [`quote posts at ${rep.quotesLow.rate} req/s: answered / s`, fmt(rep.quotesLow.throughput, 0), `${rep.quotesLow.rate} offered`, ratio(rep.quotesLow.throughput, rep.quotesLow.rate)],
+    );
+  }
   if (rep.sat) {
     const s = rep.sat;
     rows.push(
@@ -335,7 +363,8 @@ function section(rep: Report): string {
     "",
     `- command: \`npm run bench:api\` (scripts/bench/api, its own npm package with autocannon ${JSON.parse(readFileSync(join(BENCH_DIR, "package.json"), "utf8")).dependencies.autocannon})`,
     `- date: ${rep.date}`,
-    `- machine: ${rep.cores} cores (${rep.cpu}), Node ${rep.node}; the load generator, the indexer service, PostgreSQL and the Hardhat node share it. Load average (1 / 5 / 15 min) before the runs ${rep.load.before}; at the start of the list run ${rep.load.list ?? "-"}, of the quote run ${rep.load.quotes ?? "-"}, of the saturation run ${rep.load.saturation ?? "-"}`,
+    `- machine: ${rep.cores} cores (${rep.cpuModel}), Node ${rep.node}; the load generator, the indexer service, PostgreSQL and the Hardhat node share it (and so did other engineers' jobs: see the load average). Load average (1 / 5 / 15 min) before the runs ${rep.load.before}; at the start of the list run ${rep.load.list ?? "-"}, of the quote run ${rep.load.quotes ?? "-"}, of the ${QUOTE_LOW_RATE} req/s quote run ${rep.load.quotesLow ?? "-"}, of the saturation run ${rep.load.saturation ?? "-"}`,
+    `- CPU (cores used on average over each run, connection set-up and draining included): ${(["list", "quotes", "quotesLow", "saturation"] as const).filter((k) => rep.cpu[k]).map((k) => `${k === "quotesLow" ? `quotes at ${QUOTE_LOW_RATE}/s` : k}: service ${(rep.cpu[k]!.service / rep.cpu[k]!.wall).toFixed(2)}, Hardhat ${(rep.cpu[k]!.chain / rep.cpu[k]!.wall).toFixed(2)}, PostgreSQL ${(rep.cpu[k]!.postgres / rep.cpu[k]!.wall).toFixed(2)}, generator ${(rep.cpu[k]!.generator / rep.cpu[k]!.wall).toFixed(2)}`).join("; ")}`,
     `- database: ${rep.postgres}, a fresh schema \`${rep.schema}\` (dropped afterwards); ${rep.rows.toLocaleString("en-US")} rows in \`token_transfer\``,
     `- list query (POST /graphql): \`${LIST_QUERY}\``,
     `- quote posts: POST /quotes, each a distinct EIP-712 quote pre-signed by one of ${rep.agents} provider agents (fresh nonce each, so none is a duplicate), with the agent's SIWE bearer token; the service checks signature, nonce on-chain, standing, open-quote count, stores it and audits it. Any 4xx/5xx counts as an error`,
@@ -371,7 +400,7 @@ async function main() {
   const report: Report = {
     date: new Date().toISOString().replace(/\.\d+Z$/, "Z"),
     cores: cpus().length,
-    cpu: cpus()[0]?.model ?? "?",
+    cpuModel: cpus()[0]?.model ?? "?",
     node: process.version,
     load: { before: load() },
     postgres: "",
@@ -393,7 +422,8 @@ async function main() {
   try {
     log(`making ${TRANSFERS.toLocaleString("en-US")} COMPUTE transfers (BenchTransferBatcher, 250 per transaction)`);
     await makeTransfers(chain, TRANSFERS);
-    const wanted = ONLY === null || ONLY.has("quotes") ? Math.ceil(((WARMUP + SECONDS) * RATE * 1.05) / QUOTES_PER_AGENT) : 0;
+    const quoteTotal = Math.ceil((WARMUP + SECONDS) * (RATE + QUOTE_LOW_RATE) * 1.02) + 2 * CONNECTIONS;
+    const wanted = ONLY === null || ONLY.has("quotes") ? Math.ceil(quoteTotal / QUOTES_PER_AGENT) : 0;
     log(`registering ${wanted} provider agents`);
     const agents = await registerProviders(chain, wanted);
     report.agents = agents.length;
@@ -452,12 +482,13 @@ async function main() {
       report.cpu.list = cpuSince(cpu);
       log(`  ${cpuText(report.cpu.list)}`);
       log(`  list: p50 ${fmt(report.list.latencyMs.p50)} ms, p95 ${fmt(report.list.latencyMs.p95)} ms, p99 ${fmt(report.list.latencyMs.p99)} ms, errors ${report.list.errors}`);
+      await waitIdle(url);
     }
 
     if (ONLY === null || ONLY.has("quotes")) {
       log(`signing in ${agents.length} provider agents (SIWE)`);
       for (const a of agents) a.token = await signIn(url, a.wallet);
-      const total = Math.ceil((WARMUP + SECONDS) * RATE * 1.02) + CONNECTIONS;
+      const total = quoteTotal;
       log(`pre-signing ${total.toLocaleString("en-US")} quotes`);
       const domain = { name: "UBC WorkMarket", version: "1", chainId: chain.deployments.chainId, verifyingContract: chain.deployments.contracts.WorkMarket.address };
       const types = { Quote: [
@@ -498,6 +529,27 @@ async function main() {
       report.cpu.quotes = cpuSince(cpu);
       log(`  ${cpuText(report.cpu.quotes)}`);
       log(`  quotes: p50 ${fmt(report.quotes.latencyMs.p50)} ms, p95 ${fmt(report.quotes.latencyMs.p95)} ms, p99 ${fmt(report.quotes.latencyMs.p99)} ms, errors ${report.quotes.errors}`);
+      await waitIdle(url);
+      if (QUOTE_LOW_RATE > 0) {
+        // the next unused pre-signed quotes: the first run used at most `scheduled + warm-up` of them
+        const offset = report.quotes.scheduled + report.quotes.warmup.scheduled;
+        report.load.quotesLow = load();
+        log(`quote posts at ${QUOTE_LOW_RATE} req/s: ${CONNECTIONS} connections, open loop, ${WARMUP} s warm-up + ${SECONDS} s measured (load ${report.load.quotesLow})`);
+        const cpu2 = cpuNow();
+        report.quotesLow = await openLoop({
+          host: "127.0.0.1", port, connections: CONNECTIONS, rate: QUOTE_LOW_RATE, warmupSeconds: WARMUP, seconds: SECONDS, seed: 3,
+          request: (i) => {
+            if (offset + i >= requests.length) throw new Error("ran out of pre-signed quotes");
+            return requests[offset + i];
+          },
+          check: (status, body) => (status === 201 && body.includes('"id"') ? null : "wrong answer"),
+          onProgress: progress("quotes@" + QUOTE_LOW_RATE),
+        });
+        report.cpu.quotesLow = cpuSince(cpu2);
+        log(`  ${cpuText(report.cpu.quotesLow)}`);
+        log(`  quotes at ${QUOTE_LOW_RATE}/s: p50 ${fmt(report.quotesLow.latencyMs.p50)} ms, p95 ${fmt(report.quotesLow.latencyMs.p95)} ms, p99 ${fmt(report.quotesLow.latencyMs.p99)} ms, errors ${report.quotesLow.errors}`);
+        await waitIdle(url);
+      }
     }
 
     if (ONLY === null || ONLY.has("saturation")) {
