@@ -3,6 +3,7 @@
 import { readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { parse } from "yaml";
 import { WasmInstance } from "./runtime.ts";
 
 const BUILD = resolve(dirname(fileURLToPath(import.meta.url)), "..", "build");
@@ -11,29 +12,46 @@ export interface BuiltSource {
   name: string;
   template: boolean;
   wasm: string;
+  network: string;
+  address?: string;
+  startBlock?: number;
+  /** The data source context (String entries only, as the generated manifest writes it). */
+  context: Map<string, string>;
   handlers: { event: string; handler: string }[];
 }
 
-/** The data sources and templates of build/subgraph.yaml (the generated manifest's simple layout). */
+/** The data sources and templates of build/subgraph.yaml (as rewritten by `graph build`). */
 export function builtSources(buildDir = BUILD): BuiltSource[] {
-  const lines = readFileSync(join(buildDir, "subgraph.yaml"), "utf8").split("\n");
-  const out: BuiltSource[] = [];
-  let section = "";
-  let cur: BuiltSource | undefined;
-  let event = "";
-  for (const line of lines) {
-    if (/^dataSources:/.test(line)) section = "dataSources";
-    else if (/^templates:/.test(line)) section = "templates";
-    let m: RegExpExecArray | null;
-    if ((m = /^  - kind: /.exec(line))) {
-      cur = { name: "", template: section === "templates", wasm: "", handlers: [] };
-      out.push(cur);
-    } else if (cur && (m = /^    name: (\S+)/.exec(line))) cur.name = m[1];
-    else if (cur && (m = /^      file: (\S+\.wasm)/.exec(line))) cur.wasm = join(buildDir, m[1]);
-    else if (cur && (m = /^\s+- event: (.+)$/.exec(line))) event = m[1].replace(/^["']|["']$/g, "");
-    else if (cur && (m = /^\s+handler: (\S+)/.exec(line))) cur.handlers.push({ event, handler: m[1] });
-  }
-  return out;
+  const manifest = parse(readFileSync(join(buildDir, "subgraph.yaml"), "utf8")) as {
+    dataSources?: RawSource[];
+    templates?: RawSource[];
+  };
+  const one = (s: RawSource, template: boolean): BuiltSource => {
+    const context = new Map<string, string>();
+    for (const [k, v] of Object.entries(s.context ?? {})) {
+      if (v.type !== "String") throw new Error(`${s.name}: context ${k} is a ${v.type}; only String entries are supported`);
+      context.set(k, String(v.data));
+    }
+    return {
+      name: s.name,
+      template,
+      wasm: join(buildDir, s.mapping.file),
+      network: s.network ?? "",
+      address: s.source.address?.toLowerCase(),
+      startBlock: s.source.startBlock,
+      context,
+      handlers: (s.mapping.eventHandlers ?? []).map((h) => ({ event: h.event, handler: h.handler })),
+    };
+  };
+  return [...(manifest.dataSources ?? []).map((s) => one(s, false)), ...(manifest.templates ?? []).map((s) => one(s, true))];
+}
+
+interface RawSource {
+  name: string;
+  network?: string;
+  context?: Record<string, { type: string; data: unknown }>;
+  source: { address?: string; startBlock?: number };
+  mapping: { file: string; eventHandlers?: { event: string; handler: string }[] };
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -299,9 +299,8 @@ export class WasmInstance {
       .map((i) => `${i.module}.${i.name}`);
   }
 
-  static async load(wasm: string | Uint8Array, opts: InstanceOptions): Promise<WasmInstance> {
-    const bytes = typeof wasm === "string" ? readFileSync(wasm) : wasm;
-    const module = await WebAssembly.compile(bytes);
+  static async load(wasm: string | Uint8Array | WebAssembly.Module, opts: InstanceOptions): Promise<WasmInstance> {
+    const module = wasm instanceof WebAssembly.Module ? wasm : await WebAssembly.compile(typeof wasm === "string" ? readFileSync(wasm) : wasm);
     let self: WasmInstance | undefined;
     const imports: Record<string, Record<string, unknown>> = {};
     for (const imp of WebAssembly.Module.imports(module)) {

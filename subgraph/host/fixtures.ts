@@ -1,0 +1,267 @@
+// Event fixtures for the parity test: every event type the subgraph handles, and sequences that
+// move the aggregates (balances and holder counts, supply/minted/burned, staking totals, daily
+// stats across days, venture raises and revenue lists). Deterministic (a seeded generator).
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import type { FixtureEvent } from "./subgraph.ts";
+
+export const DEPLOYMENTS = JSON.parse(readFileSync(fileURLToPath(new URL("../tests/fixtures/deployments.json", import.meta.url)), "utf8")) as {
+  chainId: number;
+  contracts: Record<string, { address: string; blockNumber: number }>;
+};
+const C = (name: string) => DEPLOYMENTS.contracts[name].address;
+
+export const ZERO = "0x0000000000000000000000000000000000000000";
+const addr = (n: number) => "0x" + n.toString(16).padStart(40, "0");
+export const USERS = [0xa11ce, 0xb0b, 0xca401, 0xd0e, 0xe1e, 0xf00].map(addr);
+const [ALICE, BOB, CAROL, DAVE, ERIN, FRANK] = USERS;
+const E18 = 10n ** 18n;
+const DAY = 86_400n;
+
+class FixtureChain {
+  events: FixtureEvent[] = [];
+  block = 100n;
+  time = 1_700_000_000n;
+  private logIndex = 0;
+  private tx = 0;
+  private txHash = "";
+
+  /** Starts a new block `seconds` later. */
+  mine(seconds = 12n): void {
+    this.block += 1n;
+    this.time += seconds;
+    this.logIndex = 0;
+  }
+  /** The following emits share one transaction. */
+  newTx(): void {
+    this.tx += 1;
+    this.txHash = "0x" + this.tx.toString(16).padStart(64, "0");
+  }
+  emit(contract: string, address: string, event: string, args: Record<string, unknown>, sameTx = false): void {
+    if (!sameTx || this.txHash === "") this.newTx();
+    this.events.push({
+      contract,
+      address,
+      event,
+      args,
+      block: { number: this.block, hash: "0x" + this.block.toString(16).padStart(64, "f"), timestamp: this.time },
+      transactionHash: this.txHash,
+      logIndex: this.logIndex++,
+    });
+  }
+}
+
+/** A small deterministic generator (LCG) so that runs are reproducible. */
+function rng(seed: number) {
+  let s = BigInt(seed);
+  return (n: number) => {
+    s = (s * 6364136223846793005n + 1442695040888963407n) % 2n ** 64n;
+    return Number((s >> 33n) % BigInt(n));
+  };
+}
+
+export interface Scenario {
+  name: string;
+  events: FixtureEvent[];
+}
+
+export function scenarios(): Scenario[] {
+  return [everyEvent(), randomTransfers(7, 400), ventureLifecycle()];
+}
+
+/** Every event type once or more, in a plausible order over three days. */
+function everyEvent(): Scenario {
+  const c = new FixtureChain();
+  const UBC = C("UBCToken");
+  const COMPUTE = C("ComputeToken");
+  const VAULT = C("StakingVault");
+  const FACTORY = C("VentureFactory");
+  const V1 = C("Venture");
+  // tokens
+  c.emit("UBCToken", UBC, "Transfer", { from: ZERO, to: ALICE, value: 1_000_000n * E18 });
+  c.emit("UBCToken", UBC, "Transfer", { from: ALICE, to: BOB, value: 250_000n * E18 });
+  c.emit("UBCToken", UBC, "DelegateChanged", { delegator: ALICE, fromDelegate: ZERO, toDelegate: ALICE });
+  c.emit("UBCToken", UBC, "DelegateVotesChanged", { delegate: ALICE, previousVotes: 0n, newVotes: 750_000n * E18 }, true);
+  c.emit("UBCToken", UBC, "DelegateChanged", { delegator: BOB, fromDelegate: ZERO, toDelegate: CAROL });
+  c.emit("UBCToken", UBC, "DelegateVotesChanged", { delegate: CAROL, previousVotes: 0n, newVotes: 250_000n * E18 }, true);
+  c.mine();
+  c.emit("UBCToken", UBC, "DelegateChanged", { delegator: BOB, fromDelegate: CAROL, toDelegate: ZERO });
+  c.emit("UBCToken", UBC, "DelegateVotesChanged", { delegate: CAROL, previousVotes: 250_000n * E18, newVotes: 0n }, true);
+  c.emit("UBCToken", UBC, "Transfer", { from: BOB, to: BOB, value: 1n * E18 }); // to oneself
+  c.emit("UBCToken", UBC, "Transfer", { from: CAROL, to: DAVE, value: 0n }); // zero value, new accounts
+  // staking
+  c.emit("StakingVault", VAULT, "PoolAdded", { poolId: 0n, duration: 90n * DAY, ratePerDay: 3n * E18 / 10n });
+  c.emit("StakingVault", VAULT, "PoolAdded", { poolId: 1n, duration: 165n * DAY, ratePerDay: 5n * E18 / 10n });
+  c.emit("StakingVault", VAULT, "PoolAdded", { poolId: 2n, duration: 365n * DAY, ratePerDay: E18 });
+  c.emit("StakingVault", VAULT, "PoolStatusChanged", { poolId: 2n, open: false });
+  c.mine();
+  c.emit("UBCToken", UBC, "Transfer", { from: ALICE, to: VAULT, value: 10_000n * E18 });
+  c.emit("StakingVault", VAULT, "Staked", { positionId: 1n, owner: ALICE, poolId: 0n, amount: 10_000n * E18, reward: 270n * E18, unlockTime: c.time + 90n * DAY }, true);
+  c.emit("UBCToken", UBC, "Transfer", { from: BOB, to: VAULT, value: 5_000n * E18 });
+  c.emit("StakingVault", VAULT, "Staked", { positionId: 2n, owner: BOB, poolId: 1n, amount: 5_000n * E18, reward: 412n * E18, unlockTime: c.time + 165n * DAY }, true);
+  c.mine(DAY);
+  c.emit("ComputeToken", COMPUTE, "Transfer", { from: ZERO, to: ALICE, value: 3n * E18 });
+  c.emit("StakingVault", VAULT, "Claimed", { positionId: 1n, owner: ALICE, amount: 3n * E18 }, true);
+  c.emit("ComputeToken", COMPUTE, "Transfer", { from: ALICE, to: BOB, value: 1n * E18 });
+  c.emit("ComputeToken", COMPUTE, "AuthorizationUsed", { authorizer: ALICE, nonce: "0x" + "01".repeat(32) }, true);
+  c.emit("ComputeToken", COMPUTE, "AuthorizationCanceled", { authorizer: BOB, nonce: "0x" + "02".repeat(32) });
+  c.emit("ComputeToken", COMPUTE, "Transfer", { from: BOB, to: ZERO, value: E18 / 2n }); // burn by a holder
+  c.emit("ComputeToken", COMPUTE, "Transfer", { from: ZERO, to: VAULT, value: 2n * E18 });
+  c.emit("ComputeToken", COMPUTE, "Transfer", { from: VAULT, to: ZERO, value: 2n * E18 }); // burn by a deployed contract
+  // ventures
+  c.mine();
+  c.emit("VentureFactory", FACTORY, "VentureCreated", {
+    venture: V1,
+    operator: CAROL,
+    operatorAgentId: 3n,
+    creator: CAROL,
+    deadline: c.time + 7n * DAY,
+    params: ventureParams(CAROL, "Swarm Band", [COMPUTE, UBC]),
+  });
+  c.emit("Venture", V1, "Transfer", { from: ZERO, to: ALICE, value: 100n * E18 });
+  c.emit("Venture", V1, "Invested", { investor: ALICE, shares: 100n * E18, cost: 200n * E18 }, true);
+  c.emit("Venture", V1, "RaiseSucceeded", { operator: CAROL, shares: 100n * E18, raised: 200n * E18 });
+  c.emit("Venture", V1, "RevenueDeposited", { depositor: DAVE, token: UBC, amount: 50n * E18, distributed: 36n * E18, performanceFee: 4n * E18, operatorShare: 10n * E18, magnifiedRevenuePerShare: 123n });
+  c.emit("Venture", V1, "RevenueClaimed", { holder: ALICE, amounts: [0n, 36n * E18] });
+  c.emit("Venture", V1, "OperatorRevenueWithdrawn", { operator: CAROL, amounts: [0n, 14n * E18] });
+  c.emit("Venture", V1, "OperatorTransferStarted", { operator: CAROL, pendingOperator: ERIN });
+  c.emit("Venture", V1, "OperatorTransferred", { previousOperator: CAROL, newOperator: ERIN });
+  c.emit("ComputeToken", COMPUTE, "Transfer", { from: ALICE, to: V1, value: E18 });
+  c.emit("ComputeToken", COMPUTE, "Transfer", { from: V1, to: ZERO, value: E18 }); // burn by a venture
+  c.mine(DAY);
+  const V2 = addr(0x7e2);
+  c.emit("VentureFactory", FACTORY, "VentureCreated", {
+    venture: V2,
+    operator: DAVE,
+    operatorAgentId: 0n,
+    creator: ERIN,
+    deadline: c.time + DAY,
+    params: ventureParams(DAVE, "Trading Swarm", [COMPUTE]),
+  });
+  c.emit("Venture", V2, "Transfer", { from: ZERO, to: BOB, value: 10n * E18 });
+  c.emit("Venture", V2, "Invested", { investor: BOB, shares: 10n * E18, cost: 20n * E18 }, true);
+  c.emit("Venture", V2, "RaiseFailed", { shares: 10n * E18, minShares: 100n * E18 });
+  c.emit("Venture", V2, "Transfer", { from: BOB, to: ZERO, value: 10n * E18 });
+  c.emit("Venture", V2, "Refunded", { holder: BOB, shares: 10n * E18, amount: 20n * E18 }, true);
+  const V3 = addr(0x7e3);
+  c.emit("VentureFactory", FACTORY, "VentureCreated", {
+    venture: V3,
+    operator: FRANK,
+    operatorAgentId: 9n,
+    creator: FRANK,
+    deadline: c.time + DAY,
+    params: ventureParams(FRANK, "Cancelled Co", [UBC]),
+  });
+  c.emit("Venture", V3, "RaiseCancelled", { operator: FRANK, shares: 0n });
+  c.mine(90n * DAY);
+  c.emit("StakingVault", VAULT, "Withdrawn", { positionId: 1n, owner: ALICE, amount: 10_000n * E18 });
+  c.emit("UBCToken", UBC, "Transfer", { from: VAULT, to: ALICE, value: 10_000n * E18 }, true);
+  return { name: "every event type", events: c.events };
+}
+
+function ventureParams(operator: string, name: string, revenueTokens: string[]) {
+  return {
+    operator,
+    operatorAgentId: 0n,
+    name,
+    symbol: name.slice(0, 4).toUpperCase(),
+    metadataURI: `ipfs://${name.replace(/\s/g, "-").toLowerCase()}`,
+    pricePerShare: 2n,
+    minShares: 100n * E18,
+    maxShares: 10_000n * E18,
+    raiseDuration: 7n * DAY,
+    distributionBps: 7200n,
+    performanceFeeBps: 800n,
+    performancePeriod: 30n * DAY,
+    revenueTokens,
+    hurdles: revenueTokens.map((_, i) => BigInt(i) * E18),
+  };
+}
+
+/** Seeded random mints, transfers (to oneself too) and burns of both tokens, staking in between, over several days. */
+function randomTransfers(seed: number, n: number): Scenario {
+  const c = new FixtureChain();
+  const next = rng(seed);
+  const UBC = C("UBCToken");
+  const COMPUTE = C("ComputeToken");
+  const VAULT = C("StakingVault");
+  const balances = new Map<string, bigint>();
+  const bal = (t: string, a: string) => balances.get(t + a) ?? 0n;
+  const move = (t: string, from: string, to: string, v: bigint) => {
+    if (from !== ZERO) balances.set(t + from, bal(t, from) - v);
+    if (to !== ZERO) balances.set(t + to, bal(t, to) + v);
+  };
+  c.emit("StakingVault", VAULT, "PoolAdded", { poolId: 0n, duration: 90n * DAY, ratePerDay: 3n * E18 / 10n });
+  let position = 0n;
+  for (let i = 0; i < n; i++) {
+    if (next(10) === 0) c.mine(BigInt(1 + next(3)) * 20_000n); // days go by
+    const token = next(2) === 0 ? UBC : COMPUTE;
+    const contract = token === UBC ? "UBCToken" : "ComputeToken";
+    const from = next(5) === 0 ? ZERO : USERS[next(USERS.length)];
+    const to = next(7) === 0 && from !== ZERO ? ZERO : USERS[next(USERS.length)];
+    const have = from === ZERO ? 1_000n * E18 : bal(token, from);
+    const pick = next(4);
+    const v = pick === 0 ? have : pick === 1 ? 0n : have / BigInt(1 + next(5));
+    move(token, from, to, v);
+    c.emit(contract, token, "Transfer", { from, to, value: v });
+    if (token === UBC && from !== ZERO && to !== ZERO && next(6) === 0 && bal(UBC, to) > 0n) {
+      const amount = bal(UBC, to);
+      position += 1n;
+      move(UBC, to, VAULT, amount);
+      c.emit("UBCToken", UBC, "Transfer", { from: to, to: VAULT, value: amount });
+      c.emit("StakingVault", VAULT, "Staked", { positionId: position, owner: to, poolId: 0n, amount, reward: amount / 37n, unlockTime: c.time + 90n * DAY }, true);
+    }
+  }
+  return { name: `random transfers (seed ${seed}, ${n} steps)`, events: c.events };
+}
+
+/** A venture's shares changing hands during and after the raise, revenue in two tokens, claims. */
+function ventureLifecycle(): Scenario {
+  const c = new FixtureChain();
+  const FACTORY = C("VentureFactory");
+  const COMPUTE = C("ComputeToken");
+  const UBC = C("UBCToken");
+  const V = addr(0xbee);
+  c.emit("VentureFactory", FACTORY, "VentureCreated", {
+    venture: V,
+    operator: ALICE,
+    operatorAgentId: 1n,
+    creator: ALICE,
+    deadline: c.time + 7n * DAY,
+    params: ventureParams(ALICE, "Lifecycle", [COMPUTE, UBC]),
+  });
+  const invest = (who: string, shares: bigint) => {
+    c.emit("Venture", V, "Transfer", { from: ZERO, to: who, value: shares });
+    c.emit("Venture", V, "Invested", { investor: who, shares, cost: shares * 2n }, true);
+  };
+  invest(BOB, 60n * E18);
+  invest(CAROL, 30n * E18);
+  c.mine(DAY);
+  invest(BOB, 20n * E18);
+  invest(DAVE, 10n * E18);
+  c.emit("Venture", V, "RaiseSucceeded", { operator: ALICE, shares: 120n * E18, raised: 240n * E18 });
+  c.emit("Venture", V, "Transfer", { from: BOB, to: ERIN, value: 80n * E18 }); // whole holding
+  c.emit("Venture", V, "Transfer", { from: CAROL, to: CAROL, value: 5n * E18 }); // to oneself
+  c.emit("Venture", V, "Transfer", { from: DAVE, to: ERIN, value: 0n }); // zero value
+  for (const [token, amount] of [[COMPUTE, 100n], [UBC, 40n], [COMPUTE, 7n]] as [string, bigint][]) {
+    c.mine();
+    c.emit("Venture", V, "RevenueDeposited", {
+      depositor: FRANK,
+      token,
+      amount: amount * E18,
+      distributed: (amount * E18 * 72n) / 100n,
+      performanceFee: (amount * E18 * 8n) / 100n,
+      operatorShare: (amount * E18 * 20n) / 100n,
+      magnifiedRevenuePerShare: amount,
+    });
+  }
+  c.emit("Venture", V, "RevenueClaimed", { holder: ERIN, amounts: [50n * E18, 20n * E18] });
+  c.emit("Venture", V, "RevenueClaimed", { holder: CAROL, amounts: [20n * E18, 8n * E18] });
+  c.emit("Venture", V, "RevenueClaimed", { holder: ERIN, amounts: [1n, 0n] });
+  c.emit("Venture", V, "OperatorRevenueWithdrawn", { operator: ALICE, amounts: [21n * E18, 8n * E18] });
+  c.emit("Venture", V, "Transfer", { from: ERIN, to: ZERO, value: 10n * E18 }); // shares burned
+  c.emit("Venture", V, "OperatorTransferStarted", { operator: ALICE, pendingOperator: BOB });
+  c.emit("Venture", V, "OperatorTransferStarted", { operator: ALICE, pendingOperator: DAVE });
+  c.emit("Venture", V, "OperatorTransferred", { previousOperator: ALICE, newOperator: DAVE });
+  return { name: "venture lifecycle", events: c.events };
+}
