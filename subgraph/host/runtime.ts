@@ -299,8 +299,9 @@ export class WasmInstance {
       .map((i) => `${i.module}.${i.name}`);
   }
 
-  static async load(wasm: string | Uint8Array | WebAssembly.Module, opts: InstanceOptions): Promise<WasmInstance> {
-    const module = wasm instanceof WebAssembly.Module ? wasm : await WebAssembly.compile(typeof wasm === "string" ? readFileSync(wasm) : wasm);
+  static async load(wasm: string | Uint8Array<ArrayBuffer> | WebAssembly.Module, opts: InstanceOptions): Promise<WasmInstance> {
+    const module =
+      wasm instanceof WebAssembly.Module ? wasm : await WebAssembly.compile(typeof wasm === "string" ? new Uint8Array(readFileSync(wasm)) : wasm);
     let self: WasmInstance | undefined;
     const imports: Record<string, Record<string, unknown>> = {};
     for (const imp of WebAssembly.Module.imports(module)) {
