@@ -28,6 +28,18 @@ export function protocol(): Protocol {
   p.transferCount = BigInt.zero();
   p.ventureCount = 0;
   p.ventureInvested = BigInt.zero();
+  p.agentCount = 0;
+  p.jobCount = 0;
+  p.jobsSettled = 0;
+  p.marketVolume = BigInt.zero();
+  p.marketBurned = BigInt.zero();
+  p.protocolFees = BigInt.zero();
+  p.validationFees = BigInt.zero();
+  p.treasuryPaid = BigInt.zero();
+  p.burnShareBps = 0;
+  p.validatorCount = 0;
+  p.activeValidatorCount = 0;
+  p.validatorStake = BigInt.zero();
   p.lastBlock = BigInt.zero();
   p.lastTimestamp = BigInt.zero();
   return p;
@@ -80,6 +92,10 @@ export function daily(event: ethereum.Event, p: Protocol): DailyStat {
   d.ubcTransferVolume = BigInt.zero();
   d.stakeCount = 0;
   d.ventureInvested = BigInt.zero();
+  d.jobsCreated = 0;
+  d.jobsSettled = 0;
+  d.marketVolume = BigInt.zero();
+  d.marketBurned = BigInt.zero();
   return d;
 }
 
