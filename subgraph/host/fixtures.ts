@@ -66,7 +66,7 @@ export interface Scenario {
 }
 
 export function scenarios(): Scenario[] {
-  return [everyEvent(), randomTransfers(7, 400), ventureLifecycle()];
+  return [everyEvent(), randomTransfers(7, 400), ventureLifecycle(), agentsAndEconomy()];
 }
 
 /** Every event type once or more, in a plausible order over three days. */
@@ -264,4 +264,48 @@ function ventureLifecycle(): Scenario {
   c.emit("Venture", V, "OperatorTransferStarted", { operator: ALICE, pendingOperator: DAVE });
   c.emit("Venture", V, "OperatorTransferred", { previousOperator: ALICE, newOperator: DAVE });
   return { name: "venture lifecycle", events: c.events };
+}
+
+/** Agent identities (mint order as the registry emits it), feedback, fee epochs, treasury payments. */
+function agentsAndEconomy(): Scenario {
+  const c = new FixtureChain();
+  const AGENTS = C("AgentRegistry");
+  const REPUTATION = C("ReputationRegistry");
+  const FEES = C("FeeController");
+  const TREASURY = C("Treasury");
+  const COMPUTE = C("ComputeToken");
+  const register = (id: bigint, owner: string, wallet: string, roles: bigint) => {
+    c.emit("AgentRegistry", AGENTS, "Transfer", { from: ZERO, to: owner, tokenId: id });
+    if (wallet !== ZERO) c.emit("AgentRegistry", AGENTS, "AgentWalletChanged", { agentId: id, previousWallet: ZERO, newWallet: wallet }, true);
+    c.emit("AgentRegistry", AGENTS, "AgentRegistered", { agentId: id, owner, wallet, roles, cardURI: `ipfs://agent-${id}` }, true);
+  };
+  register(1n, ALICE, BOB, 1n);
+  register(2n, CAROL, ZERO, 2n);
+  register(3n, DAVE, DAVE, 7n);
+  c.mine();
+  c.emit("AgentRegistry", AGENTS, "AgentCardUpdated", { agentId: 1n, cardURI: "https://alice.example/agent.json" });
+  c.emit("AgentRegistry", AGENTS, "AgentRolesUpdated", { agentId: 2n, roles: 6n });
+  c.emit("AgentRegistry", AGENTS, "AgentWalletChanged", { agentId: 2n, previousWallet: ZERO, newWallet: ERIN });
+  c.emit("AgentRegistry", AGENTS, "AgentWalletChanged", { agentId: 1n, previousWallet: BOB, newWallet: ZERO });
+  c.emit("AgentRegistry", AGENTS, "Transfer", { from: DAVE, to: FRANK, tokenId: 3n }); // FRANK: a new account
+  c.mine(DAY);
+  for (const [agentId, from, score] of [[1n, 2n, 90n], [2n, 1n, 75n], [1n, 3n, 10n]] as bigint[][]) {
+    c.emit("ReputationRegistry", REPUTATION, "NewFeedback", {
+      agentId, jobId: agentId * 100n + from, fromAgentId: from, client: USERS[Number(from)], score, tag: "0x" + score.toString(16).padStart(64, "0"), feedbackURI: score > 50n ? "ipfs://good" : "",
+    });
+  }
+  c.emit("FeeController", FEES, "VolumeRecorded", { epoch: 0n, value: 500n * E18, epochVolume: 500n * E18 });
+  c.emit("FeeController", FEES, "VolumeRecorded", { epoch: 0n, value: 250n * E18, epochVolume: 750n * E18 });
+  c.mine(DAY);
+  c.emit("FeeController", FEES, "EpochRolled", { epoch: 0n, volume: 750n * E18, newBurnShareBps: 5250n });
+  c.emit("FeeController", FEES, "VolumeRecorded", { epoch: 1n, value: 10n * E18, epochVolume: 10n * E18 }, true);
+  c.mine(3n * DAY);
+  c.emit("FeeController", FEES, "EpochRolled", { epoch: 1n, volume: 10n * E18, newBurnShareBps: 5000n });
+  c.emit("FeeController", FEES, "IdleEpochsApplied", { firstEpoch: 2n, lastEpoch: 3n, newBurnShareBps: 4500n }, true);
+  c.emit("FeeController", FEES, "BurnShareClamped", { newBurnShareBps: 4000n });
+  c.emit("ComputeToken", COMPUTE, "Transfer", { from: ZERO, to: TREASURY, value: 100n * E18 });
+  c.emit("Treasury", TREASURY, "Withdrawn", { token: COMPUTE, to: ERIN, amount: 40n * E18, reason: "grant: swarm tooling" });
+  c.emit("ComputeToken", COMPUTE, "Transfer", { from: TREASURY, to: ERIN, value: 40n * E18 }, true);
+  c.emit("ComputeToken", COMPUTE, "Transfer", { from: TREASURY, to: ZERO, value: 10n * E18 }); // burn by the Treasury
+  return { name: "agents and economy", events: c.events };
 }

@@ -228,11 +228,10 @@ function shapeProblems(e: EntityModel, items: Record<string, unknown>[]): string
   return problems;
 }
 
-describe("parity: the indexer's GraphQL answers as graph-node would", () => {
+for (const scenario of [SCENARIOS[0], SCENARIOS[3]]) describe(`parity: the indexer's GraphQL answers as graph-node would (${scenario.name})`, () => {
   let db: Database;
   let api: ApiServer;
   let subgraph: Rows;
-  const scenario = SCENARIOS[0];
   const last = scenario.events[scenario.events.length - 1].block;
 
   before(async () => {

@@ -58,3 +58,15 @@ export function bytes32(name: string, v: string): ethereum.EventParam {
 export function uints(name: string, v: BigInt[]): ethereum.EventParam {
   return new ethereum.EventParam(name, ethereum.Value.fromUnsignedBigIntArray(v));
 }
+
+export const AGENTS = "0x5fc8d32690cc91d4c39d9d3abcbd16989f875707";
+export const REPUTATION = "0x0165878a594ca255338adfa4d48449f69242eb8f";
+export const FEES = "0xa513e6e4b8f2a923d98304ec87f64353c4d5c853";
+export const TREASURY = "0x2279b7a0a67db372996a5fab50d91eaa73d2ebe6";
+
+export function str(name: string, v: string): ethereum.EventParam {
+  return new ethereum.EventParam(name, ethereum.Value.fromString(v));
+}
+export function int(name: string, v: i32): ethereum.EventParam {
+  return new ethereum.EventParam(name, ethereum.Value.fromUnsignedBigInt(BigInt.fromI32(v)));
+}
