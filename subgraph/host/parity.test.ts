@@ -177,9 +177,18 @@ function leafProblem(f: FieldModel, v: unknown): string | undefined {
   return one(v);
 }
 
+/**
+ * The fields the GraphQL check selects: all but references into entity types that the fixtures
+ * never create (Feedback.job points at a WorkRequest, and the WorkMarket contract does not exist
+ * yet, so no fixture creates one: a dangling non-null reference is an error on graph-node too).
+ */
+function checkedFields(e: EntityModel, rows: Rows): FieldModel[] {
+  return e.fields.filter((f) => !f.ref || f.derivedFrom || Object.keys(rows[f.ref] ?? {}).length > 0);
+}
+
 /** The query for all entities of a type: scalars, references as { id }, derived lists as { id }. */
-function listQuery(e: EntityModel): string {
-  const sel = e.fields.map((f) => (f.ref ? `${f.name}${f.derivedFrom ? "(first: 100, orderBy: id)" : ""} { id }` : f.name)).join(" ");
+function listQuery(e: EntityModel, rows: Rows): string {
+  const sel = checkedFields(e, rows).map((f) => (f.ref ? `${f.name}${f.derivedFrom ? "(first: 100, orderBy: id)" : ""} { id }` : f.name)).join(" ");
   return `{ ${queryNames(e).plural}(first: 100, orderBy: id) { ${sel} } }`;
 }
 
@@ -188,7 +197,7 @@ function expectedList(e: EntityModel, rows: Rows): Record<string, unknown>[] {
   const out: Record<string, unknown>[] = [];
   for (const row of Object.values(rows[e.name])) {
     const o: Record<string, unknown> = {};
-    for (const f of e.fields) {
+    for (const f of checkedFields(e, rows)) {
       if (f.derivedFrom) {
         const target = model.byName.get(f.ref!)!;
         const back = target.byName.get(f.derivedFrom)!;
@@ -208,10 +217,10 @@ function expectedList(e: EntityModel, rows: Rows): Record<string, unknown>[] {
 
 const byId = (a: Record<string, unknown>, b: Record<string, unknown>) => (String(a.id) < String(b.id) ? -1 : String(a.id) > String(b.id) ? 1 : 0);
 
-function shapeProblems(e: EntityModel, items: Record<string, unknown>[]): string[] {
+function shapeProblems(e: EntityModel, items: Record<string, unknown>[], rows: Rows): string[] {
   const problems: string[] = [];
   for (const item of items) {
-    for (const f of e.fields) {
+    for (const f of checkedFields(e, rows)) {
       const v = item[f.name];
       if (f.ref) {
         if (v === null && f.nullable && !f.list) continue;
@@ -259,11 +268,11 @@ for (const scenario of [SCENARIOS[0], SCENARIOS[3]]) describe(`parity: the index
 
   for (const e of model.entities) {
     test(`${queryNames(e).plural}: graph-node's shape, the subgraph's values`, async () => {
-      const data = await gql(listQuery(e));
+      const data = await gql(listQuery(e, subgraph));
       const items = data[queryNames(e).plural] as Record<string, unknown>[];
       assert.ok(Array.isArray(items), "a list");
       assert.ok(items.length < 100, "the scenario fits one page");
-      assert.deepEqual(shapeProblems(e, items), []);
+      assert.deepEqual(shapeProblems(e, items, subgraph), []);
       const got = items.map((i) => {
         const o = { ...i };
         for (const f of e.fields) if (f.derivedFrom) o[f.name] = [...(o[f.name] as Record<string, unknown>[])].sort(byId);
