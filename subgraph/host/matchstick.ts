@@ -13,6 +13,8 @@ import { fileURLToPath } from "node:url";
 import { buildModel } from "../../indexer/src/schema/model.ts";
 import { readFileSync } from "node:fs";
 import { GraphStore, LOG_LEVELS, MappingError, UnimplementedHostFunction, WasmInstance, type CreatedDataSource, type DataSourceInfo } from "./runtime.ts";
+import { builtSources } from "./check-build.ts";
+import { MAPPINGS } from "../scripts/manifest.ts";
 import { displayStoreValue, plainEthValue, type EthValue } from "./values.ts";
 
 const SUBGRAPH = resolve(dirname(fileURLToPath(import.meta.url)), "..");
@@ -294,6 +296,24 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
       process.exit(1);
     }
     throw e;
+  }
+  if (!filter) {
+    // Every handler of the manifest is called by at least one test importing its mapping file.
+    const texts = files.map((f) => readFileSync(join(dir, f), "utf8"));
+    let count = 0;
+    const untested: string[] = [];
+    for (const s of builtSources()) {
+      const file = MAPPINGS[s.name];
+      const importers = texts.filter((t) => t.includes(`"../src/${file}"`));
+      for (const h of s.handlers) {
+        count++;
+        if (!importers.some((t) => new RegExp(`\\b${h.handler}\\(`).test(t))) untested.push(`${s.name}.${h.handler} (src/${file}.ts)`);
+      }
+    }
+    if (untested.length > 0) {
+      failed += untested.length;
+      for (const h of untested) failures.push(`${h}: no mapping test calls this handler`);
+    } else console.log(`each of the ${count} handlers of the manifest is called by a mapping test`);
   }
   if (failures.length > 0) console.log("\nfailures:\n  " + failures.join("\n  "));
   console.log(`${passed} passed, ${failed} failed`);
