@@ -66,7 +66,7 @@ export interface Scenario {
 }
 
 export function scenarios(): Scenario[] {
-  return [everyEvent(), randomTransfers(7, 400), ventureLifecycle(), agentsAndEconomy()];
+  return [everyEvent(), randomTransfers(7, 400), ventureLifecycle(), agentsAndEconomy(), workMarket()];
 }
 
 /** Every event type once or more, in a plausible order over three days. */
@@ -308,4 +308,107 @@ function agentsAndEconomy(): Scenario {
   c.emit("ComputeToken", COMPUTE, "Transfer", { from: TREASURY, to: ERIN, value: 40n * E18 }, true);
   c.emit("ComputeToken", COMPUTE, "Transfer", { from: TREASURY, to: ZERO, value: 10n * E18 }); // burn by the Treasury
   return { name: "agents and economy", events: c.events };
+}
+
+/**
+ * The work market: jobs through every path (open to any provider, by quote, validated, rejected
+ * and disputed with an escalation, cancelled, expired, a job whose provider is its requester),
+ * agent credits, burns (a reason the indexer does not name too), validators joining, staking,
+ * attesting, slashed, unbonding and withdrawing, quote cancellations, feedback on a settled job.
+ */
+function workMarket(): Scenario {
+  const c = new FixtureChain();
+  const AGENTS = C("AgentRegistry");
+  const REPUTATION = C("ReputationRegistry");
+  const MARKET = C("WorkMarket");
+  const POOL = C("ValidatorPool");
+  const m = (event: string, args: Record<string, unknown>, sameTx = false) => c.emit("WorkMarket", MARKET, event, args, sameTx);
+  const v = (event: string, args: Record<string, unknown>, sameTx = false) => c.emit("ValidatorPool", POOL, event, args, sameTx);
+  const owners = [ALICE, BOB, CAROL, DAVE, ERIN];
+  owners.forEach((owner, i) => {
+    const id = BigInt(i + 1);
+    c.emit("AgentRegistry", AGENTS, "Transfer", { from: ZERO, to: owner, tokenId: id });
+    c.emit("AgentRegistry", AGENTS, "AgentRegistered", { agentId: id, owner, wallet: ZERO, roles: i < 2 ? 3n : 4n, cardURI: `ipfs://agent-${id}` }, true);
+  });
+  m("Deposited", { agentId: 1n, from: ALICE, amount: 500n * E18 });
+  m("Withdrawn", { agentId: 1n, to: ALICE, amount: 50n * E18 });
+  m("Deposited", { agentId: 2n, from: BOB, amount: 0n }); // nothing credited
+  for (const [id, account, agentId] of [[1n, CAROL, 3n], [2n, DAVE, 4n], [3n, ERIN, 5n]] as [bigint, string, bigint][]) {
+    v("ValidatorJoined", { validatorId: id, account, agentId });
+    v("Staked", { validatorId: id, amount: 1_000n * E18, stake: 1_000n * E18 }, true);
+    v("Activated", { validatorId: id }, true);
+  }
+  v("Staked", { validatorId: 1n, amount: 500n * E18, stake: 1_500n * E18 });
+  const spec = (n: number) => "0x" + n.toString(16).padStart(64, "5");
+  // job 1: open to any provider, accepted, validated by a committee, settled
+  c.mine();
+  m("JobCreated", { jobId: 1n, requesterAgentId: 1n, providerAgentId: 0n, value: 100n * E18, specHash: spec(1), acceptDeadline: c.time + DAY, deliveryPeriod: DAY });
+  m("Funded", { jobId: 1n, agentId: 1n, payer: ALICE, amount: 106n * E18, fromCredit: true }, true);
+  m("JobAccepted", { jobId: 1n, providerAgentId: 2n, deliveryDeadline: c.time + DAY });
+  m("Funded", { jobId: 1n, agentId: 2n, payer: BOB, amount: 2n * E18, fromCredit: false }, true);
+  c.mine(3600n);
+  m("JobSubmitted", { jobId: 1n, resultHash: spec(11), resultURI: "ipfs://result-1", validationDeadline: c.time + DAY, seedBlock: c.block + 2n });
+  v("CommitteeArmed", { jobId: 1n, kind: 1n, seedBlock: c.block + 2n }, true);
+  c.mine();
+  v("CommitteeDrawn", { jobId: 1n, kind: 1n, validatorIds: [1n, 2n, 3n] });
+  v("Attested", { jobId: 1n, validatorId: 1n, approve: true, kind: 1n });
+  v("Attested", { jobId: 1n, validatorId: 2n, approve: false, kind: 1n });
+  v("Attested", { jobId: 1n, validatorId: 3n, approve: true, kind: 1n });
+  v("RoundDecided", { jobId: 1n, kind: 1n, producerWins: true, noFault: false, winners: 2n }, true);
+  m("JobValidated", { jobId: 1n, producerWins: true, validatorsPaid: false, challengeDeadline: c.time + DAY }, true);
+  c.mine(DAY);
+  m("JobSettled", { jobId: 1n, providerPayout: 102n * E18, requesterPayout: 5n * E18, protocolFee: E18, validationFee: E18 / 2n, validatorsPaid: true });
+  m("Burned", { jobId: 1n, amount: E18 / 2n, reason: 0n }, true);
+  m("TreasuryPaid", { amount: E18 / 2n }, true);
+  v("FeesClaimed", { validatorId: 1n, jobId: 1n, amount: E18 / 4n });
+  c.emit("ReputationRegistry", REPUTATION, "NewFeedback", { agentId: 2n, jobId: 1n, fromAgentId: 1n, client: ALICE, score: 95n, tag: spec(99), feedbackURI: "" });
+  // job 2: by quote, rejected, disputed, escalated, resolved against the producer
+  m("JobCreated", { jobId: 2n, requesterAgentId: 1n, providerAgentId: 2n, value: 200n * E18, specHash: spec(2), acceptDeadline: c.time + DAY, deliveryPeriod: 2n * DAY });
+  m("QuoteFilled", { jobId: 2n, providerAgentId: 2n, nonce: 7n, resourceKind: spec(77), units: 20n, unitPrice: 10n * E18 }, true);
+  m("JobAccepted", { jobId: 2n, providerAgentId: 2n, deliveryDeadline: c.time + 2n * DAY }, true);
+  m("Funded", { jobId: 2n, agentId: 1n, payer: ALICE, amount: 213n * E18, fromCredit: false }, true);
+  m("Funded", { jobId: 2n, agentId: 2n, payer: BOB, amount: 4n * E18, fromCredit: false }, true);
+  m("JobSubmitted", { jobId: 2n, resultHash: spec(22), resultURI: "ipfs://result-2", validationDeadline: c.time + DAY, seedBlock: c.block + 2n });
+  v("CommitteeDrawn", { jobId: 2n, kind: 1n, validatorIds: [2n, 3n] });
+  v("Attested", { jobId: 2n, validatorId: 2n, approve: false, kind: 1n });
+  v("Attested", { jobId: 2n, validatorId: 3n, approve: false, kind: 1n });
+  v("RoundDecided", { jobId: 2n, kind: 1n, producerWins: false, noFault: false, winners: 2n }, true);
+  m("JobValidated", { jobId: 2n, producerWins: false, validatorsPaid: false, challengeDeadline: c.time + DAY }, true);
+  m("JobDisputed", { jobId: 2n, challengerAgentId: 2n, bond: 10n * E18, disputeDeadline: c.time + DAY });
+  v("CommitteeArmed", { jobId: 2n, kind: 2n, seedBlock: c.block + 2n }, true);
+  c.mine();
+  v("CommitteeDrawn", { jobId: 2n, kind: 2n, validatorIds: [1n, 2n, 3n] });
+  v("Attested", { jobId: 2n, validatorId: 1n, approve: false, kind: 2n });
+  v("RoundDecided", { jobId: 2n, kind: 2n, producerWins: false, noFault: false, winners: 3n }, true);
+  m("JobResolved", { jobId: 2n, producerWins: false, noFault: false, validatorsPaid: true }, true);
+  v("Slashed", { validatorId: 2n, jobId: 2n, amount: 100n * E18, stakeLeft: 900n * E18 }, true);
+  m("Burned", { jobId: 2n, amount: 2n * E18, reason: 1n }, true);
+  m("Burned", { jobId: 2n, amount: 5n * E18, reason: 3n }, true);
+  m("Burned", { jobId: 2n, amount: 1n, reason: 9n }, true); // a reason the indexer does not name
+  m("JobSettled", { jobId: 2n, providerPayout: 0n, requesterPayout: 210n * E18, protocolFee: 2n * E18, validationFee: E18, validatorsPaid: true }, true);
+  // job 3: cancelled before acceptance; job 4: the requester is its own provider, disputed by nobody
+  c.mine(DAY);
+  m("JobCreated", { jobId: 3n, requesterAgentId: 1n, providerAgentId: 0n, value: 100n * E18, specHash: spec(3), acceptDeadline: c.time + DAY, deliveryPeriod: DAY });
+  m("Funded", { jobId: 3n, agentId: 1n, payer: ALICE, amount: 106n * E18, fromCredit: true }, true);
+  m("JobCancelled", { jobId: 3n, refund: 106n * E18 });
+  m("JobCreated", { jobId: 4n, requesterAgentId: 2n, providerAgentId: 2n, value: 150n * E18, specHash: spec(4), acceptDeadline: c.time + DAY, deliveryPeriod: DAY });
+  m("Funded", { jobId: 4n, agentId: 2n, payer: BOB, amount: 160n * E18, fromCredit: false }, true);
+  m("JobAccepted", { jobId: 4n, providerAgentId: 2n, deliveryDeadline: c.time + DAY }, true);
+  m("JobSubmitted", { jobId: 4n, resultHash: spec(44), resultURI: "", validationDeadline: c.time + DAY, seedBlock: c.block + 2n });
+  m("JobDisputed", { jobId: 4n, challengerAgentId: 0n, bond: 0n, disputeDeadline: c.time + DAY });
+  m("JobResolved", { jobId: 4n, producerWins: true, noFault: true, validatorsPaid: false });
+  m("JobSettled", { jobId: 4n, providerPayout: 150n * E18, requesterPayout: 8n * E18, protocolFee: 15n * E18 / 10n, validationFee: 0n, validatorsPaid: false }, true);
+  // job 5: accepted, never delivered, expired
+  m("JobCreated", { jobId: 5n, requesterAgentId: 1n, providerAgentId: 0n, value: 100n * E18, specHash: spec(5), acceptDeadline: c.time + DAY, deliveryPeriod: DAY });
+  m("JobAccepted", { jobId: 5n, providerAgentId: 2n, deliveryDeadline: c.time + DAY });
+  c.mine(2n * DAY);
+  m("JobExpired", { jobId: 5n, fromStatus: 1n, requesterRefund: 108n * E18, providerSlashed: 2n * E18 });
+  m("QuoteCancelled", { providerAgentId: 2n, nonce: 8n });
+  m("QuotesCancelledBelow", { providerAgentId: 2n, minNonce: 20n });
+  v("Deactivated", { validatorId: 2n });
+  v("UnbondingStarted", { validatorId: 2n, unbondAt: c.time + 7n * DAY }, true);
+  c.mine(7n * DAY);
+  v("StakeWithdrawn", { validatorId: 2n, to: DAVE, amount: 900n * E18 });
+  m("Withdrawn", { agentId: 2n, to: BOB, amount: 100n * E18 });
+  return { name: "work market and validators", events: c.events };
 }
