@@ -70,3 +70,15 @@ export function str(name: string, v: string): ethereum.EventParam {
 export function int(name: string, v: i32): ethereum.EventParam {
   return new ethereum.EventParam(name, ethereum.Value.fromUnsignedBigInt(BigInt.fromI32(v)));
 }
+
+export const MARKET = "0x8a791620dd6260079bf849dc5567adc3f2fdc318";
+export const POOL = "0x610178da211fef7d417bc0e6fed39f05609ad788";
+
+export function ints(name: string, v: i32[]): ethereum.EventParam {
+  let out = new Array<BigInt>(v.length);
+  for (let i = 0; i < v.length; i++) out[i] = BigInt.fromI32(v[i]);
+  return new ethereum.EventParam(name, ethereum.Value.fromUnsignedBigIntArray(out));
+}
+export function n(name: string, v: i32): ethereum.EventParam {
+  return new ethereum.EventParam(name, ethereum.Value.fromUnsignedBigInt(BigInt.fromI32(v)));
+}
