@@ -16,10 +16,13 @@ export class ApiError extends Error {
 
 export class ApiClient {
   readonly url: string;
+  /** Where GraphQL queries go: the indexer's /graphql by default, or a subgraph's URL on graph-node. */
+  readonly graphqlUrl: string;
   private token: string | undefined;
 
-  constructor(url: string) {
+  constructor(url: string, opts: { graphqlUrl?: string } = {}) {
     this.url = url.replace(/\/$/, "");
+    this.graphqlUrl = opts.graphqlUrl ?? `${this.url}/graphql`;
   }
 
   /** Signs in with the client's account (EIP-4361); later calls carry the session as a bearer token. */
@@ -42,7 +45,7 @@ export class ApiClient {
   }
 
   async graphql<T = any>(query: string, variables?: Record<string, unknown>): Promise<T> {
-    const res = await fetch(`${this.url}/graphql`, { method: "POST", headers: this.headers(), body: JSON.stringify({ query, variables }) });
+    const res = await fetch(this.graphqlUrl, { method: "POST", headers: this.headers(), body: JSON.stringify({ query, variables }) });
     const body = (await res.json()) as { data?: T; errors?: { message: string; extensions?: { code?: string } }[] };
     if (body.errors?.length) throw new ApiError(res.status, body.errors[0].extensions?.code, body.errors.map((e) => e.message).join("; "));
     return body.data as T;
