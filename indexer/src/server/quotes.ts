@@ -228,8 +228,10 @@ export class QuoteBoard {
       // both chain reads at once, in one eth_call with other posts' (chainreads.ts); their
       // results are still checked in the same order: signature, then nonce
       const chain = this.reads.ask(a.signer, q.providerAgentId, q.nonce);
-      chain.catch(() => undefined);
-      await this.checkSignature(a.signer, digest, signature, chain.then((c) => c.hasCode));
+      const hasCode = chain.then((c) => c.hasCode);
+      chain.catch(() => undefined); // awaited below, unless an earlier check refuses the quote
+      hasCode.catch(() => undefined);
+      await this.checkSignature(a.signer, digest, signature, hasCode);
       if ((await chain).nonceUsed) {
         throw new HttpError(409, "NONCE_USED", `nonce ${q.nonce} of agent ${q.providerAgentId} is already used or cancelled on-chain`);
       }
