@@ -39,7 +39,7 @@ export interface OpenLoopResult {
   errors: number;
   errorKinds: Record<string, number>;
   statuses: Record<string, number>;
-  /** How late the generator itself put requests on the wire (its own event-loop lag), ms. */
+  /** How late the generator itself put requests on the wire (its own event-loop lag), ms; requests due on an idle connection only. */
   sendLagMs: { p50: number; p99: number; max: number };
   warmup: { scheduled: number; errors: number };
   connectMs: number;
@@ -69,6 +69,8 @@ interface Pending {
   i: number;
   at: number;
   measured: boolean;
+  /** Its connection was busy when it was due (it waits for the answer before). */
+  queued: boolean;
 }
 
 /** Incremental parser of HTTP/1.1 responses on one socket. */
@@ -220,7 +222,7 @@ export async function openLoop(opts: OpenLoopOptions): Promise<OpenLoopResult> {
     c.inFlight = p;
     inFlightCount++;
     const now = performance.now();
-    if (p.measured) sendLags.push(now - p.at);
+    if (p.measured && !p.queued) sendLags.push(now - p.at);
     c.socket.write(opts.request(p.i));
     sent++;
     c.timer = setTimeout(() => {
@@ -256,7 +258,7 @@ export async function openLoop(opts: OpenLoopOptions): Promise<OpenLoopResult> {
         if (measured) scheduled++;
         else warmScheduled++;
         const c = phases[k].c;
-        c.queue.push({ i: i++, at, measured });
+        c.queue.push({ i: i++, at, measured, queued: c.inFlight !== null || c.queue.length > 0 });
         pump(c);
         if (++k === phases.length) {
           k = 0;
@@ -278,9 +280,13 @@ export async function openLoop(opts: OpenLoopOptions): Promise<OpenLoopResult> {
   while (performance.now() < deadline && conns.some((c) => c.inFlight || c.queue.length > 0)) await new Promise((r) => setTimeout(r, 20));
   stopping = true;
   for (const c of conns) {
-    for (const p of c.queue) fail(p, "never sent");
-    if (c.inFlight) fail(c.inFlight, "no answer");
+    for (const p of c.queue) fail(p, `not answered within ${timeoutMs / 1000} s of the end (queued behind a slow answer)`);
+    c.queue = [];
+    if (c.inFlight) fail(c.inFlight, `not answered within ${timeoutMs / 1000} s of the end`);
+    c.inFlight = null;
     if (c.timer) clearTimeout(c.timer);
+    c.socket.removeAllListeners();
+    c.socket.on("error", () => undefined);
     c.socket.destroy();
   }
   const lat = Float64Array.from(latencies).sort();

@@ -17,7 +17,7 @@
 //   BENCH_SECONDS           measured seconds of each open-loop run (default 20)
 //   BENCH_SAT_CONNECTIONS   connections of the saturation run (default 100)
 //   BENCH_SAT_SECONDS       measured seconds of the saturation run (default 15)
-//   BENCH_QUOTE_LOW_RATE    a second quote-post run at this rate in total, to show the latency below saturation (default 500; 0: none)
+//   BENCH_QUOTE_LOW_RATE    a second quote-post run at this rate in total, to show the latency below saturation (default 300; 0: none)
 //   BENCH_BLOCK_MS          mine a block with a COMPUTE transfer every so many ms during the runs (default 0: none)
 //   BENCH_ONLY              comma list of list,quotes,saturation (default all; docs are not written then)
 //   BENCH_NO_DOCS=1         do not write docs/benchmarks.md
@@ -50,7 +50,7 @@ const SECONDS = env("BENCH_SECONDS", 20);
 const SAT_CONNECTIONS = env("BENCH_SAT_CONNECTIONS", 100);
 const SAT_SECONDS = env("BENCH_SAT_SECONDS", 15);
 const BLOCK_MS = env("BENCH_BLOCK_MS", 0);
-const QUOTE_LOW_RATE = env("BENCH_QUOTE_LOW_RATE", 500);
+const QUOTE_LOW_RATE = env("BENCH_QUOTE_LOW_RATE", 300);
 const ONLY = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(",").map((s) => s.trim())) : null;
 const WRITE_DOCS = ONLY === null && process.env.BENCH_NO_DOCS !== "1";
 const PROFILE = process.env.BENCH_PROFILE === "1";
@@ -62,18 +62,22 @@ const QUOTES_PER_AGENT = 900;
 /** The list query: the latest COMPUTE/UBC transfers with a positive value, as a wallet or explorer shows them. */
 export const LIST_QUERY = `{ tokenTransfers(first: 20, orderBy: blockNumber, orderDirection: desc, where: { value_gt: "0" }) { id from { id } to { id } value blockNumber timestamp transactionHash } }`;
 
-/** CPU seconds used so far by a process (and its threads), from /proc. */
-function cpuOf(pid: number | undefined): number {
+/** CPU seconds used so far by a process (and its threads), from /proc; with `children`, also by its exited children. */
+function cpuOf(pid: number | undefined, children = false): number {
   if (pid === undefined) return 0;
   try {
     const f = readFileSync(`/proc/${pid}/stat`, "utf8");
     const rest = f.slice(f.lastIndexOf(")") + 2).split(" ");
-    return (Number(rest[11]) + Number(rest[12])) / 100; // utime + stime, in clock ticks of 10 ms
+    // utime + stime (+ cutime + cstime), in clock ticks of 10 ms
+    return (Number(rest[11]) + Number(rest[12]) + (children ? Number(rest[13]) + Number(rest[14]) : 0)) / 100;
   } catch {
     return 0;
   }
 }
-/** CPU seconds of every PostgreSQL process on the machine (its backends serve this benchmark, but not only). */
+/**
+ * CPU seconds of every PostgreSQL process on the machine (its backends serve this benchmark, but
+ * not only), the exited backends included (the postmaster's children times).
+ */
 function cpuOfPostgres(): number {
   let total = 0;
   for (const d of readdirSync("/proc")) {
@@ -81,7 +85,7 @@ function cpuOfPostgres(): number {
     try {
       const f = readFileSync(`/proc/${d}/stat`, "utf8");
       if (!f.includes("(postgres)")) continue;
-      total += cpuOf(Number(d));
+      total += cpuOf(Number(d), true);
     } catch {
       /* gone */
     }
@@ -355,9 +359,18 @@ function table(rep: Report): string[] {
   return ["| metric | value | reference value | ratio |", "|---|---|---|---|", ...rows.map((r) => `| ${r.join(" | ")} |`)];
 }
 
+function targetLines(rep: Report): string {
+  const out: string[] = [];
+  const met = (ok: boolean) => (ok ? "met" : "**missed**");
+  if (rep.list) out.push(`list p95 < 50 ms ${met(rep.list.latencyMs.p95 < 50)}, list p99 < 150 ms ${met(rep.list.latencyMs.p99 < 150)}, list errors 0 ${met(rep.list.errors === 0)}`);
+  if (rep.quotes) out.push(`quote post p95 < 100 ms ${met(rep.quotes.latencyMs.p95 < 100)}, quote errors 0 ${met(rep.quotes.errors === 0)}${rep.quotes.errors && !Object.keys(rep.quotes.errorKinds).some((k) => k.startsWith("HTTP")) ? " (no 4xx/5xx: the errors are posts still unanswered 10 s after the run)" : ""}`);
+  if (rep.sat) out.push(`saturation ≥ 5,000 req/s ${met(rep.sat.requestsPerSecond >= 5_000)}`);
+  return out.join("; ");
+}
+
 function section(rep: Report): string {
   const gen = (r: OpenLoopResult | undefined) =>
-    r ? `generator send lag p50 ${fmt(r.sendLagMs.p50, 2)} ms, p99 ${fmt(r.sendLagMs.p99, 2)} ms; ${r.connections} connections opened in ${fmt(r.connectMs / 1000, 1)} s` : "-";
+    r ? `the generator's own lag (requests due on an idle connection) p50 ${fmt(r.sendLagMs.p50, 2)} ms, p99 ${fmt(r.sendLagMs.p99, 2)} ms; ${r.connections} connections opened in ${fmt(r.connectMs / 1000, 1)} s` : "-";
   return [
     "## API load (GraphQL list query, quote posts)",
     "",
@@ -370,6 +383,7 @@ function section(rep: Report): string {
     `- quote posts: POST /quotes, each a distinct EIP-712 quote pre-signed by one of ${rep.agents} provider agents (fresh nonce each, so none is a duplicate), with the agent's SIWE bearer token; the service checks signature, nonce on-chain, standing, open-quote count, stores it and audits it. Any 4xx/5xx counts as an error`,
     `- open-loop runs: ${CONNECTIONS} keep-alive connections are opened first; then each sends one request every ${(CONNECTIONS / RATE).toFixed(2)} s at its own random phase (${RATE} req/s in total), whatever the answers; ${WARMUP} s of warm-up are not recorded, then ${SECONDS} s are measured. Latency runs from a request's scheduled time to its full answer (a request waiting for a busy connection is charged for the wait; no sample is invented). Generator (own raw-socket generator, scripts/bench/api/loadgen.ts): list ${gen(rep.list)}; quotes ${gen(rep.quotes)}`,
     `- saturation: autocannon, ${SAT_CONNECTIONS} connections, closed loop (no rate), ${SAT_SECONDS} s after a 5 s warm-up; every answer is compared with the expected body`,
+    `- targets: ${targetLines(rep)}`,
     BLOCK_MS > 0 ? `- during the runs a block with a COMPUTE transfer was mined every ${BLOCK_MS} ms (the indexer indexes it, cached list answers are dropped)` : `- no new blocks during the runs (the chain is idle once indexed)`,
     "",
     ...table(rep),
@@ -412,8 +426,8 @@ async function main() {
   log(`load average ${report.load.before} on ${report.cores} cores`);
   const admin = new pg.Client({ connectionString: DATABASE_URL });
   await admin.connect();
-  const v = await admin.query<{ v: string }>("SHOW server_version");
-  report.postgres = `PostgreSQL ${v.rows[0].v} at ${DATABASE_URL.replace(/\/\/[^@]*@/, "//")}`;
+  const v = await admin.query<{ server_version: string }>("SHOW server_version");
+  report.postgres = `PostgreSQL ${v.rows[0].server_version} at ${DATABASE_URL.replace(/\/\/[^@]*@/, "//")}`;
 
   log("starting a Hardhat node and deploying the protocol");
   const chain = await startChain();
