@@ -6,7 +6,9 @@
 // Environment: RPC_URL (http://127.0.0.1:8545), DEPLOYMENTS (deployments/localhost.json),
 // DATABASE_URL (unset: PGlite), DATA_DIR (.data/indexer), DATABASE_SCHEMA (ubc),
 // INDEXER_PORT (42069), INDEXER_HOST (127.0.0.1), FINALITY_DEPTH (12), INDEXER_ROLE (auto|api),
-// INDEXER_MAX_RANGE (largest getLogs range), LOG_LEVEL (info|warn|error). Flags: --fresh (drop the indexed data first).
+// INDEXER_MAX_RANGE (largest getLogs range), LOG_LEVEL (info|warn|error), SIWE_DOMAINS and
+// SIWE_URIS (accepted besides the API's own address), CORS_ORIGINS (default the web app on
+// localhost:3000), RATE_LIMIT_PER_IP / RATE_LIMIT_PER_ADDRESS (requests/s; 200 / 50). Flags: --fresh (drop the indexed data first).
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -50,6 +52,12 @@ const service = await startService({
   maxRange,
   role,
   fresh: process.argv.includes("--fresh"),
+  siweDomains: env.SIWE_DOMAINS?.split(",").map((x) => x.trim()).filter(Boolean),
+  siweUris: env.SIWE_URIS?.split(",").map((x) => x.trim()).filter(Boolean),
+  corsOrigins: env.CORS_ORIGINS?.split(",").map((x) => x.trim()).filter(Boolean),
+  rateLimit: env.RATE_LIMIT_PER_IP
+    ? { perIp: Number(env.RATE_LIMIT_PER_IP), perAddress: Number(env.RATE_LIMIT_PER_ADDRESS ?? env.RATE_LIMIT_PER_IP) }
+    : undefined,
   log,
 }).catch((err: Error) => fail(err.message));
 

@@ -10,6 +10,10 @@ import type { Deployments } from "./indexing/types.ts";
 import { loadModel, type Model } from "./schema/model.ts";
 import { startApi, type ApiServer } from "./server/http.ts";
 import type { MetaSource } from "./server/resolvers.ts";
+import { AuthService } from "./server/auth.ts";
+import { QuoteBoard } from "./server/quotes.ts";
+import { OFFCHAIN_SDL, offchainResolvers } from "./server/offchain.ts";
+import { ensureAlertTable, runDetectors } from "./detect/detectors.ts";
 
 export type LogFn = (level: "info" | "warn" | "error", msg: string, fields?: Record<string, unknown>) => void;
 
@@ -30,6 +34,13 @@ export interface ServiceConfig {
   /** "auto": index if the writer lock is free, else serve only; "api": serve only. */
   role?: "auto" | "api";
   fresh?: boolean;
+  /** SIWE domains and URI prefixes accepted besides the API's own address (e.g. the web app's). */
+  siweDomains?: string[];
+  siweUris?: string[];
+  /** Browser origins allowed by CORS (the web app). */
+  corsOrigins?: string[];
+  /** Requests per second per IP and per signed-in address (burst: twice that). */
+  rateLimit?: { perIp: number; perAddress: number };
   log?: LogFn;
   model?: Model;
 }
@@ -37,6 +48,8 @@ export interface ServiceConfig {
 export interface Service {
   db: Database;
   api: ApiServer;
+  auth: AuthService;
+  board: QuoteBoard | undefined;
   indexer: Indexer | undefined;
   role: "writer" | "api";
   /** Resolves once the writer first reaches the chain head (at once for an API replica). */
@@ -99,8 +112,44 @@ export async function startService(cfg: ServiceConfig): Promise<Service> {
   }
 
   const started = Date.now();
+  const siweDomains = [...(cfg.siweDomains ?? [])];
+  const siweUris = [...(cfg.siweUris ?? [])];
+  const auth = new AuthService(db, { domains: siweDomains, uriPrefixes: siweUris, chainId: deployments.chainId, rpcUrl: cfg.rpcUrl });
+  await auth.init();
+  const market = deployments.contracts.WorkMarket;
+  const board = market
+    ? new QuoteBoard(db, auth, { chainId: deployments.chainId, workMarket: market.address, rpcUrl: cfg.rpcUrl, artifactsDir: cfg.artifactsDir })
+    : undefined;
+  await board?.init();
+  await ensureAlertTable(db);
+
+  // Threat detection: after indexed blocks, at most every two seconds (writer only).
+  const alertCounts = new Map<string, number>();
+  let detecting = false;
+  let lastDetect = 0;
+  const detect = async () => {
+    if (!indexer || detecting || Date.now() - lastDetect < 2_000) return;
+    detecting = true;
+    lastDetect = Date.now();
+    try {
+      await runDetectors(db, indexer.status.checkpoint.number);
+      const rows = await db.query<{ kind: string; n: string }>(`SELECT kind, count(*)::text AS n FROM _alerts GROUP BY kind`);
+      alertCounts.clear();
+      for (const r of rows) alertCounts.set(r.kind, Number(r.n));
+    } catch (err) {
+      log("warn", "threat detection failed", { error: (err as Error).message });
+    } finally {
+      detecting = false;
+    }
+  };
+  indexer?.on("block", () => void detect());
+  const boardListeners = new Set<() => void>();
   const api = await startApi({
-    model, db, meta, port: cfg.port, host: cfg.host, log,
+    model, db, meta, port: cfg.port, host: cfg.host, log, auth,
+    extra: { typeDefs: OFFCHAIN_SDL, resolvers: offchainResolvers(model, db, board, meta, (l) => (board ? board.onChange(l) : (boardListeners.add(l), () => boardListeners.delete(l)))) },
+    routes: board ? (ctx) => board.route(ctx) : undefined,
+    corsOrigins: cfg.corsOrigins ?? ["http://localhost:3000", "http://127.0.0.1:3000"],
+    rateLimit: cfg.rateLimit ?? { perIp: 200, perAddress: 50 },
     health: () => {
       if (!indexer) return { ok: true, role: "api", block: meta.block()?.number.toString() ?? null };
       const s = indexer.status;
@@ -115,7 +164,9 @@ export async function startService(cfg: ServiceConfig): Promise<Service> {
       };
     },
     metrics: () => {
-      if (!indexer) return "";
+      const alertLines = ["# TYPE threat_alerts gauge", ...[...alertCounts].map(([k, n]) => `threat_alerts{kind="${k}"} ${n}`)];
+      const boardLines = board ? ["# TYPE quote_posts_total counter", `quote_posts_total ${board.counters.posted}`, "# TYPE quote_refusals_total counter", `quote_refusals_total ${board.counters.refused}`] : [];
+      if (!indexer) return [...alertLines, ...boardLines].join("\n");
       const s = indexer.status;
       const r = indexer.rpc.stats;
       const secs = Math.max(1, (Date.now() - started) / 1000);
@@ -131,18 +182,26 @@ export async function startService(cfg: ServiceConfig): Promise<Service> {
         "# TYPE indexer_rpc_requests_total counter", `indexer_rpc_requests_total ${r.requests}`,
         "# TYPE indexer_rpc_retries_total counter", `indexer_rpc_retries_total ${r.retries}`,
         "# TYPE indexer_rpc_failures_total counter", `indexer_rpc_failures_total ${r.failures}`,
+        ...alertLines,
+        ...boardLines,
       ].join("\n");
     },
   });
 
+  // the API's own address is always a valid SIWE domain and URI (agents sign in against it)
+  const own = new URL(api.url);
+  siweDomains.push(own.host);
+  siweUris.push(api.url);
   const running = indexer ? indexer.run() : Promise.resolve();
   return {
-    db, api, indexer, role: isWriter ? "writer" : "api", caughtUp,
+    db, api, auth, board, indexer, role: isWriter ? "writer" : "api", caughtUp,
     async stop() {
       if (replicaTimer) clearInterval(replicaTimer);
       indexer?.stop();
       await running;
       await api.close();
+      auth.close();
+      board?.close();
       await db.close();
     },
   };

@@ -32,9 +32,10 @@ pg.types.setTypeParser(20, (v) => v); // int8
 pg.types.setTypeParser(1700, (v) => v); // numeric
 // Arrays of them too: the driver's default parses numeric[] elements as floats, which would
 // silently round 256-bit values.
-const textArray = pg.types.getTypeParser(1009); // text[]
-pg.types.setTypeParser(1016, textArray); // int8[]
-pg.types.setTypeParser(1231, textArray); // numeric[]
+const TEXT_ARRAY = 1009 as Parameters<typeof pg.types.getTypeParser>[0];
+const textArray = pg.types.getTypeParser(TEXT_ARRAY) as (v: string) => string[];
+pg.types.setTypeParser(1016 as typeof TEXT_ARRAY, textArray); // int8[]
+pg.types.setTypeParser(1231 as typeof TEXT_ARRAY, textArray); // numeric[]
 
 function hashKey(key: string): number {
   let h = 0;

@@ -24,6 +24,18 @@ export async function protocol(store: Store): Promise<EntityRow> {
       transferCount: 0n,
       ventureCount: 0,
       ventureInvested: 0n,
+      agentCount: 0,
+      jobCount: 0,
+      jobsSettled: 0,
+      marketVolume: 0n,
+      marketBurned: 0n,
+      protocolFees: 0n,
+      validationFees: 0n,
+      treasuryPaid: 0n,
+      burnShareBps: 0,
+      validatorCount: 0,
+      activeValidatorCount: 0,
+      validatorStake: 0n,
       lastBlock: 0n,
       lastTimestamp: 0n,
     }
@@ -79,6 +91,10 @@ export async function daily(store: Store, e: IndexedEvent, p: EntityRow): Promis
     ubcTransferVolume: 0n,
     stakeCount: 0,
     ventureInvested: 0n,
+    jobsCreated: 0,
+    jobsSettled: 0,
+    marketVolume: 0n,
+    marketBurned: 0n,
   };
 }
 

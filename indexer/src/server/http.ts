@@ -11,6 +11,8 @@ import type { Model } from "../schema/model.ts";
 import { buildSdl } from "./sdl.ts";
 import { buildResolvers, QueryError, type MetaSource, type RequestContext } from "./resolvers.ts";
 import { DEFAULT_LIMITS, limitsRule, type QueryLimits } from "./limits.ts";
+import { AuthError, SESSION_COOKIE, tokenOf, type AuthService } from "./auth.ts";
+import { RateLimiter } from "./ratelimit.ts";
 
 export interface ApiOptions {
   model: Model;
@@ -25,6 +27,37 @@ export interface ApiOptions {
   /** Health: ok and details. */
   health?: () => { ok: boolean; [k: string]: unknown };
   log?: (level: "info" | "warn" | "error", msg: string, fields?: Record<string, unknown>) => void;
+  /** Sign-In with Ethereum; without it the /auth routes answer 404. */
+  auth?: AuthService;
+  /** Origins allowed to call the API from a browser (CORS, with credentials). */
+  corsOrigins?: string[];
+  /** Requests per second (and burst) per IP and per signed-in address. */
+  rateLimit?: { perIp: number; perAddress: number; burst?: number };
+  /** Extra GraphQL types and resolvers (the off-chain quote board and alerts). */
+  extra?: { typeDefs: string; resolvers: Record<string, unknown> };
+  /** Extra routes (e.g. the quote board); return true when handled. */
+  routes?: (ctx: RouteContext) => Promise<boolean>;
+}
+
+export interface RouteContext {
+  req: IncomingMessage;
+  res: ServerResponse;
+  url: URL;
+  ip: string;
+  /** The signed-in address, if any. */
+  address: string | null;
+  readJson(): Promise<unknown>;
+  send(status: number, body: unknown, headers?: Record<string, string>): void;
+}
+
+export class HttpError extends Error {
+  readonly status: number;
+  readonly code: string;
+  constructor(status: number, code: string, message: string) {
+    super(message);
+    this.status = status;
+    this.code = code;
+  }
 }
 
 export interface ApiServer {
@@ -37,7 +70,10 @@ export async function startApi(opts: ApiOptions): Promise<ApiServer> {
   const log = opts.log ?? (() => undefined);
   const limits = opts.limits ?? DEFAULT_LIMITS;
   const maxBody = opts.maxBodyBytes ?? 256 * 1024;
-  const schema = makeExecutableSchema({ typeDefs: buildSdl(opts.model), resolvers: buildResolvers(opts.model, opts.db, opts.meta) as never });
+  const schema = makeExecutableSchema({
+    typeDefs: opts.extra ? [buildSdl(opts.model), opts.extra.typeDefs] : buildSdl(opts.model),
+    resolvers: (opts.extra ? [buildResolvers(opts.model, opts.db, opts.meta), opts.extra.resolvers] : buildResolvers(opts.model, opts.db, opts.meta)) as never,
+  });
   const counters = { requests: 0, errors: 0, rejected: 0, subscriptions: 0 };
   let currentVariables: Record<string, unknown> | undefined;
 
@@ -75,14 +111,103 @@ export async function startApi(opts: ApiOptions): Promise<ApiServer> {
       req.on("error", reject);
     });
 
-  const sendJson = (res: ServerResponse, status: number, body: unknown) => {
-    res.writeHead(status, { "content-type": "application/json" });
+  const sendJson = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
+    res.writeHead(status, { "content-type": "application/json", ...headers });
     res.end(JSON.stringify(body));
   };
 
+  const corsOrigins = new Set(opts.corsOrigins ?? []);
+  const burst = opts.rateLimit?.burst ?? 2;
+  const ipLimiter = opts.rateLimit ? new RateLimiter(Math.max(1, opts.rateLimit.perIp * burst), opts.rateLimit.perIp) : undefined;
+  const addressLimiter = opts.rateLimit ? new RateLimiter(Math.max(1, opts.rateLimit.perAddress * burst), opts.rateLimit.perAddress) : undefined;
+  let rateLimited = 0;
+
   const server = createServer(async (req, res) => {
     const url = new URL(req.url ?? "/", "http://localhost");
+    const ip = req.socket.remoteAddress ?? "unknown";
     try {
+      const origin = req.headers.origin;
+      if (origin !== undefined) {
+        if (corsOrigins.has(origin)) {
+          res.setHeader("access-control-allow-origin", origin);
+          res.setHeader("access-control-allow-credentials", "true");
+          res.setHeader("vary", "Origin");
+        } else if (req.method === "OPTIONS") {
+          return sendJson(res, 403, { error: `origin ${origin} is not allowed` });
+        }
+      }
+      if (req.method === "OPTIONS") {
+        res.writeHead(204, {
+          "access-control-allow-methods": "GET, POST, OPTIONS",
+          "access-control-allow-headers": "content-type, authorization, x-payment, apollo-require-preflight",
+          "access-control-max-age": "600",
+        });
+        return res.end();
+      }
+      if (url.pathname !== "/healthz" && url.pathname !== "/metrics" && ipLimiter) {
+        const wait = ipLimiter.take(ip);
+        if (wait > 0) {
+          rateLimited++;
+          return sendJson(res, 429, { error: "too many requests from this address, slow down" }, { "retry-after": String(wait) });
+        }
+      }
+      const token = tokenOf(req.headers);
+      const session = opts.auth && token ? await opts.auth.session(token) : null;
+      if (session && addressLimiter) {
+        const wait = addressLimiter.take(session.address);
+        if (wait > 0) {
+          rateLimited++;
+          return sendJson(res, 429, { error: "too many requests from this account, slow down" }, { "retry-after": String(wait) });
+        }
+      }
+      if (url.pathname.startsWith("/auth/")) {
+        if (!opts.auth) return sendJson(res, 404, { error: "sign-in is not enabled on this server" });
+        const auth = opts.auth;
+        if (url.pathname === "/auth/nonce" && req.method === "GET") return sendJson(res, 200, { nonce: await auth.nonce() });
+        if (url.pathname === "/auth/verify" && req.method === "POST") {
+          let body: { message?: unknown; signature?: unknown };
+          try {
+            body = JSON.parse(await readBody(req));
+          } catch (err) {
+            if ((err as { status?: number }).status === 413) throw err;
+            return sendJson(res, 400, { error: "the body must be JSON: { message, signature }" });
+          }
+          try {
+            const s = await auth.verify(body?.message as string, body?.signature as string, ip);
+            const maxAge = Math.max(0, s.expiresAt - Math.floor(Date.now() / 1000));
+            return sendJson(res, 200, { token: s.token, address: s.address, expiresAt: s.expiresAt }, {
+              "set-cookie": `${SESSION_COOKIE}=${s.token}; HttpOnly; SameSite=Lax; Path=/; Max-Age=${maxAge}`,
+            });
+          } catch (err) {
+            if (err instanceof AuthError) return sendJson(res, err.status, { error: err.message, code: err.code });
+            throw err;
+          }
+        }
+        if (url.pathname === "/auth/session" && req.method === "GET") {
+          if (!session) return sendJson(res, 401, { error: "not signed in" });
+          return sendJson(res, 200, { address: session.address, expiresAt: session.expiresAt });
+        }
+        if (url.pathname === "/auth/logout" && req.method === "POST") {
+          await auth.logout(token);
+          return sendJson(res, 200, { ok: true }, { "set-cookie": `${SESSION_COOKIE}=; HttpOnly; SameSite=Lax; Path=/; Max-Age=0` });
+        }
+        return sendJson(res, 404, { error: `no route ${req.method} ${url.pathname}` });
+      }
+      if (opts.routes) {
+        const handled = await opts.routes({
+          req, res, url, ip, address: session?.address ?? null,
+          readJson: async () => {
+            const text = await readBody(req);
+            try {
+              return JSON.parse(text);
+            } catch {
+              throw new HttpError(400, "BAD_JSON", "the body must be JSON");
+            }
+          },
+          send: (status, body, headers) => sendJson(res, status, body, headers),
+        });
+        if (handled) return;
+      }
       if (url.pathname === "/healthz") {
         const h = opts.health?.() ?? { ok: true };
         return sendJson(res, h.ok ? 200 : 503, h);
@@ -95,6 +220,9 @@ export async function startApi(opts: ApiOptions): Promise<ApiServer> {
             "# TYPE graphql_errors_total counter", `graphql_errors_total ${counters.errors}`,
             "# TYPE graphql_rejected_requests_total counter", `graphql_rejected_requests_total ${counters.rejected}`,
             "# TYPE graphql_subscriptions_active gauge", `graphql_subscriptions_active ${counters.subscriptions}`,
+            "# TYPE http_rate_limited_total counter", `http_rate_limited_total ${rateLimited}`,
+            "# TYPE siwe_signins_total counter", `siwe_signins_total ${opts.auth?.counters.signins ?? 0}`,
+            "# TYPE siwe_signin_failures_total counter", `siwe_signin_failures_total ${opts.auth?.counters.failures ?? 0}`,
             opts.metrics?.() ?? "",
           ].join("\n") + "\n",
         );
@@ -123,7 +251,7 @@ export async function startApi(opts: ApiOptions): Promise<ApiServer> {
       currentVariables = (body as { variables?: Record<string, unknown> } | undefined)?.variables ?? undefined;
       const result = await apollo.executeHTTPGraphQLRequest({
         httpGraphQLRequest: { method: req.method ?? "GET", headers, search: url.search, body },
-        context: async () => ({ loaders: new Map() }),
+        context: async () => ({ loaders: new Map(), address: session?.address ?? null }),
       });
       currentVariables = undefined;
       const outHeaders: Record<string, string> = {};
@@ -136,10 +264,14 @@ export async function startApi(opts: ApiOptions): Promise<ApiServer> {
       }
     } catch (err) {
       const status = (err as { status?: number }).status ?? 500;
-      if (status >= 500) log("error", "http request failed", { error: (err as Error).message });
+      if (status >= 500) log("error", "http request failed", { error: (err as Error).message, path: url.pathname });
       if (status === 413) counters.rejected++;
-      if (!res.headersSent) sendJson(res, status, { errors: [{ message: (err as Error).message }] });
-      else res.end();
+      const message = status >= 500 ? "internal error" : (err as Error).message;
+      const code = (err as { code?: string }).code;
+      if (!res.headersSent) {
+        if (url.pathname === "/graphql" || url.pathname === "/") sendJson(res, status, { errors: [{ message, extensions: { code } }] });
+        else sendJson(res, status, { error: message, code });
+      } else res.end();
     }
   });
 

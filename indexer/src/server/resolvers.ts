@@ -17,6 +17,8 @@ export interface MetaSource {
 
 export interface RequestContext {
   loaders: Map<string, Loader>;
+  /** The signed-in address (SIWE session), if any. */
+  address?: string | null;
 }
 
 /** Batches `id` lookups of one entity made in the same tick into one query. */
@@ -82,14 +84,16 @@ const stringScalar = (name: string, check?: (s: string) => boolean) =>
     },
   });
 
+/** A database row of entity `e` as its GraphQL object (nested references resolve from the ids). */
+export function entityObject(e: EntityModel, row: Row | null): Record<string, unknown> | null {
+  if (row === null) return null;
+  const out: Record<string, unknown> = { __entity: e.name };
+  for (const f of e.columns) out[f.name] = fieldValue(f, row[f.column!]);
+  return out;
+}
+
 export function buildResolvers(model: Model, db: Database, meta: MetaSource) {
-  const colOf = (e: EntityModel) => new Map(e.columns.map((f) => [f.column!, f]));
-  const toObject = (e: EntityModel, row: Row | null) => {
-    if (row === null) return null;
-    const out: Record<string, unknown> = { __entity: e.name };
-    for (const [col, f] of colOf(e)) out[f.name] = fieldValue(f, row[col]);
-    return out;
-  };
+  const toObject = entityObject;
   const loader = (ctx: RequestContext, e: EntityModel) => {
     let l = ctx.loaders.get(e.name);
     if (!l) ctx.loaders.set(e.name, (l = new Loader(db, e.table)));

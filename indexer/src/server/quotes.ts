@@ -1,0 +1,289 @@
+// The quote board of the Resource Exchange Protocol: signed-in agent wallets post EIP-712
+// quotes (providers) and requests-for-quote (requesters). A quote is checked against the
+// provider agent's registered wallet, its expiry and minimum value, its nonce state on-chain and
+// the agent's standing, then stored. Its status is derived from the indexed chain at read time
+// (filled by a QuoteFilled, cancelled by a QuoteCancelled / QuotesCancelledBelow, expired by
+// time), so the book follows reorgs like the rest of the projection.
+import { ethers } from "ethers";
+import type { Database } from "../database/adapter.ts";
+import { findArtifact } from "../indexing/abi.ts";
+import { HttpError, type RouteContext } from "./http.ts";
+import type { AuthService } from "./auth.ts";
+
+export const PROVIDER_ROLE = 1;
+export const REQUESTER_ROLE = 2;
+export const MIN_JOB_VALUE = 100n * 10n ** 18n;
+
+export const QUOTE_TYPES = {
+  Quote: [
+    { name: "providerAgentId", type: "uint256" },
+    { name: "resourceKind", type: "bytes32" },
+    { name: "units", type: "uint256" },
+    { name: "unitPrice", type: "uint256" },
+    { name: "expiry", type: "uint256" },
+    { name: "nonce", type: "uint256" },
+    { name: "requester", type: "uint256" },
+    { name: "deliveryPeriod", type: "uint256" },
+  ],
+};
+
+export interface QuoteInput {
+  providerAgentId: bigint;
+  resourceKind: string;
+  units: bigint;
+  unitPrice: bigint;
+  expiry: bigint;
+  nonce: bigint;
+  requester: bigint;
+  deliveryPeriod: bigint;
+}
+
+export interface QuoteBoardConfig {
+  chainId: number;
+  workMarket: string;
+  rpcUrl: string;
+  artifactsDir: string;
+  /** Feedback average (0–100) under which an agent with at least 3 ratings may not post. */
+  minReputation?: number;
+  /** A quote must stay valid at least this long after posting. */
+  minLifetimeSeconds?: number;
+  maxOpenPerAgent?: number;
+}
+
+const UINT = /^\d{1,78}$/;
+const BYTES32 = /^0x[0-9a-fA-F]{64}$/;
+
+function uint(body: Record<string, unknown>, key: string): bigint {
+  const v = body[key];
+  if (typeof v === "number" && Number.isSafeInteger(v) && v >= 0) return BigInt(v);
+  if (typeof v !== "string" || !UINT.test(v)) throw new HttpError(400, "BAD_FIELD", `${key} must be a non-negative integer (decimal string)`);
+  const b = BigInt(v);
+  if (b >= 2n ** 256n) throw new HttpError(400, "BAD_FIELD", `${key} does not fit uint256`);
+  return b;
+}
+
+function bytes32(body: Record<string, unknown>, key: string): string {
+  const v = body[key];
+  if (typeof v !== "string" || !BYTES32.test(v)) throw new HttpError(400, "BAD_FIELD", `${key} must be 32 bytes of hex`);
+  return v.toLowerCase();
+}
+
+export function parseQuote(raw: unknown): QuoteInput {
+  if (typeof raw !== "object" || raw === null) throw new HttpError(400, "BAD_FIELD", "quote must be an object");
+  const q = raw as Record<string, unknown>;
+  return {
+    providerAgentId: uint(q, "providerAgentId"),
+    resourceKind: bytes32(q, "resourceKind"),
+    units: uint(q, "units"),
+    unitPrice: uint(q, "unitPrice"),
+    expiry: uint(q, "expiry"),
+    nonce: uint(q, "nonce"),
+    requester: uint(q, "requester"),
+    deliveryPeriod: uint(q, "deliveryPeriod"),
+  };
+}
+
+export class QuoteBoard {
+  private db: Database;
+  private cfg: Required<QuoteBoardConfig>;
+  private provider: ethers.JsonRpcProvider;
+  private market: ethers.Contract;
+  private domain: ethers.TypedDataDomain;
+  private auth: AuthService;
+  private listeners = new Set<() => void>();
+  counters = { posted: 0, refused: 0 };
+
+  constructor(db: Database, auth: AuthService, cfg: QuoteBoardConfig) {
+    this.db = db;
+    this.auth = auth;
+    this.cfg = { minReputation: 20, minLifetimeSeconds: 30, maxOpenPerAgent: 1_000, ...cfg };
+    this.provider = new ethers.JsonRpcProvider(cfg.rpcUrl, cfg.chainId, { staticNetwork: true });
+    const { abi } = findArtifact(cfg.artifactsDir, "WorkMarket");
+    this.market = new ethers.Contract(cfg.workMarket, abi as ethers.InterfaceAbi, this.provider);
+    this.domain = { name: "UBC WorkMarket", version: "1", chainId: cfg.chainId, verifyingContract: cfg.workMarket };
+  }
+
+  async init(): Promise<void> {
+    await this.db.exec(`CREATE TABLE IF NOT EXISTS _quotes (
+      id text PRIMARY KEY, provider_agent_id numeric NOT NULL, resource_kind text NOT NULL, units numeric NOT NULL,
+      unit_price numeric NOT NULL, expiry bigint NOT NULL, nonce numeric NOT NULL, requester numeric NOT NULL,
+      delivery_period numeric NOT NULL, signature text NOT NULL, signer text NOT NULL, posted_by text NOT NULL, posted_at bigint NOT NULL)`);
+    await this.db.exec(`CREATE INDEX IF NOT EXISTS _quotes_kind_price ON _quotes (resource_kind, unit_price)`);
+    await this.db.exec(`CREATE INDEX IF NOT EXISTS _quotes_provider ON _quotes (provider_agent_id, nonce)`);
+    await this.db.exec(`CREATE TABLE IF NOT EXISTS _rfqs (
+      id text PRIMARY KEY, requester_agent_id numeric NOT NULL, resource_kind text NOT NULL, units numeric NOT NULL,
+      max_unit_price numeric, expiry bigint NOT NULL, spec_hash text, posted_by text NOT NULL, posted_at bigint NOT NULL)`);
+  }
+
+  onChange(l: () => void): () => void {
+    this.listeners.add(l);
+    return () => this.listeners.delete(l);
+  }
+
+  /** The address allowed to sign for an agent: its wallet, or its owner when none is bound. */
+  private async agent(agentId: bigint): Promise<{ signer: string; owner: string; roles: number; count: number; sum: number }> {
+    const rows = await this.db.query<{ wallet: string | null; owner: string; roles: number; feedback_count: number; feedback_score_sum: number }>(
+      `SELECT wallet, owner, roles, feedback_count, feedback_score_sum FROM agent WHERE id = $1`,
+      [agentId.toString()],
+    );
+    if (rows.length === 0) throw new HttpError(404, "UNKNOWN_AGENT", `agent ${agentId} is not registered (or not indexed yet)`);
+    const r = rows[0];
+    return { signer: r.wallet ?? r.owner, owner: r.owner, roles: Number(r.roles), count: Number(r.feedback_count), sum: Number(r.feedback_score_sum) };
+  }
+
+  private standing(a: { count: number; sum: number }, agentId: bigint) {
+    if (a.count >= 3 && a.sum / a.count < this.cfg.minReputation) {
+      throw new HttpError(403, "POOR_STANDING", `agent ${agentId} has an average rating of ${(a.sum / a.count).toFixed(1)}, under ${this.cfg.minReputation}`);
+    }
+  }
+
+  private async checkSignature(expected: string, digest: string, signature: string): Promise<void> {
+    if (!/^0x[0-9a-fA-F]+$/.test(signature) || signature.length > 2 + 2 * 1024) throw new HttpError(400, "BAD_FIELD", "signature must be hex");
+    const code = await this.provider.getCode(expected);
+    if (code === "0x") {
+      let recovered: string;
+      try {
+        recovered = ethers.recoverAddress(digest, signature).toLowerCase();
+      } catch {
+        throw new HttpError(400, "BAD_SIGNATURE", "the signature is malformed");
+      }
+      if (recovered !== expected) throw new HttpError(401, "BAD_SIGNATURE", `the quote is signed by ${recovered}, not by the agent's wallet ${expected}`);
+      return;
+    }
+    const wallet = new ethers.Contract(expected, ["function isValidSignature(bytes32,bytes) view returns (bytes4)"], this.provider);
+    const magic = await wallet.isValidSignature(digest, signature).catch(() => "0x");
+    if (magic !== "0x1626ba7e") throw new HttpError(401, "BAD_SIGNATURE", `the agent's contract wallet ${expected} does not accept the signature`);
+  }
+
+  /** POST /quotes { quote, signature } by a signed-in address that may act for the provider agent. */
+  async post(body: unknown, sender: string | null, ip: string): Promise<{ id: string }> {
+    try {
+      if (sender === null) throw new HttpError(401, "NOT_SIGNED_IN", "sign in with Ethereum first (/auth/nonce, /auth/verify)");
+      if (typeof body !== "object" || body === null) throw new HttpError(400, "BAD_FIELD", "the body must be { quote, signature }");
+      const q = parseQuote((body as Record<string, unknown>).quote);
+      const signature = (body as Record<string, unknown>).signature;
+      if (typeof signature !== "string") throw new HttpError(400, "BAD_FIELD", "signature must be a hex string");
+      const a = await this.agent(q.providerAgentId);
+      if (sender !== a.signer && sender !== a.owner) throw new HttpError(403, "NOT_YOUR_AGENT", `${sender} may not post for agent ${q.providerAgentId}`);
+      if ((a.roles & PROVIDER_ROLE) === 0) throw new HttpError(403, "NOT_A_PROVIDER", `agent ${q.providerAgentId} does not offer the provider role`);
+      this.standing(a, q.providerAgentId);
+      const now = BigInt(Math.floor(Date.now() / 1000));
+      if (q.expiry <= now + BigInt(this.cfg.minLifetimeSeconds)) throw new HttpError(400, "EXPIRED", `the quote expires at ${q.expiry}, too soon`);
+      if (q.units === 0n || q.unitPrice === 0n) throw new HttpError(400, "BAD_FIELD", "units and unitPrice must be positive");
+      if (q.units * q.unitPrice < MIN_JOB_VALUE) throw new HttpError(400, "VALUE_TOO_SMALL", `the quote is worth ${q.units * q.unitPrice} COMPUTE wei, under the 100 COMPUTE minimum`);
+      const digest = ethers.TypedDataEncoder.hash(this.domain, QUOTE_TYPES, q);
+      await this.checkSignature(a.signer, digest, signature);
+      if (await this.market.isQuoteNonceUsed(q.providerAgentId, q.nonce)) {
+        throw new HttpError(409, "NONCE_USED", `nonce ${q.nonce} of agent ${q.providerAgentId} is already used or cancelled on-chain`);
+      }
+      const open = await this.db.query<{ n: string }>(`SELECT count(*)::text AS n FROM _quotes WHERE provider_agent_id = $1 AND expiry > $2`, [q.providerAgentId.toString(), now.toString()]);
+      if (Number(open[0].n) >= this.cfg.maxOpenPerAgent) throw new HttpError(429, "TOO_MANY_QUOTES", `agent ${q.providerAgentId} has ${open[0].n} live quotes`);
+      const inserted = await this.db.query(
+        `INSERT INTO _quotes (id, provider_agent_id, resource_kind, units, unit_price, expiry, nonce, requester, delivery_period, signature, signer, posted_by, posted_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) ON CONFLICT (id) DO NOTHING RETURNING id`,
+        [digest, q.providerAgentId.toString(), q.resourceKind, q.units.toString(), q.unitPrice.toString(), q.expiry.toString(), q.nonce.toString(),
+          q.requester.toString(), q.deliveryPeriod.toString(), signature.toLowerCase(), a.signer, sender, Date.now()],
+      );
+      if (inserted.length === 0) throw new HttpError(409, "DUPLICATE", "this quote is already on the board");
+      this.counters.posted++;
+      await this.auth.audit("quote_post", sender, ip, digest);
+      for (const l of this.listeners) l();
+      return { id: digest };
+    } catch (err) {
+      this.counters.refused++;
+      if (err instanceof HttpError) await this.auth.audit("quote_refused", sender, ip, `${err.code}: ${err.message}`);
+      throw err;
+    }
+  }
+
+  /** POST /rfqs { requesterAgentId, resourceKind, units, maxUnitPrice?, expiry, specHash? }. */
+  async postRfq(body: unknown, sender: string | null, ip: string): Promise<{ id: string; bestQuotes: Record<string, unknown>[] }> {
+    if (sender === null) throw new HttpError(401, "NOT_SIGNED_IN", "sign in with Ethereum first (/auth/nonce, /auth/verify)");
+    if (typeof body !== "object" || body === null) throw new HttpError(400, "BAD_FIELD", "the body must be an object");
+    const b = body as Record<string, unknown>;
+    const requesterAgentId = uint(b, "requesterAgentId");
+    const resourceKind = bytes32(b, "resourceKind");
+    const units = uint(b, "units");
+    const expiry = uint(b, "expiry");
+    const maxUnitPrice = b.maxUnitPrice === undefined || b.maxUnitPrice === null ? null : uint(b, "maxUnitPrice");
+    const specHash = b.specHash === undefined || b.specHash === null ? null : bytes32(b, "specHash");
+    if (units === 0n) throw new HttpError(400, "BAD_FIELD", "units must be positive");
+    const a = await this.agent(requesterAgentId);
+    if (sender !== a.signer && sender !== a.owner) throw new HttpError(403, "NOT_YOUR_AGENT", `${sender} may not post for agent ${requesterAgentId}`);
+    if ((a.roles & REQUESTER_ROLE) === 0) throw new HttpError(403, "NOT_A_REQUESTER", `agent ${requesterAgentId} does not offer the requester role`);
+    const now = BigInt(Math.floor(Date.now() / 1000));
+    if (expiry <= now) throw new HttpError(400, "EXPIRED", "the request has already expired");
+    const id = ethers.keccak256(ethers.AbiCoder.defaultAbiCoder().encode(["uint256", "bytes32", "uint256", "uint256", "address", "uint256"], [requesterAgentId, resourceKind, units, expiry, sender, BigInt(Date.now())]));
+    await this.db.query(
+      `INSERT INTO _rfqs (id, requester_agent_id, resource_kind, units, max_unit_price, expiry, spec_hash, posted_by, posted_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)`,
+      [id, requesterAgentId.toString(), resourceKind, units.toString(), maxUnitPrice?.toString() ?? null, expiry.toString(), specHash, sender, Date.now()],
+    );
+    await this.auth.audit("rfq_post", sender, ip, id);
+    for (const l of this.listeners) l();
+    return { id, bestQuotes: await this.best(resourceKind, units, requesterAgentId, maxUnitPrice, 5) };
+  }
+
+  /** SQL of the derived status of quote alias q. */
+  static statusSql(q: string): string {
+    return `CASE
+      WHEN EXISTS (SELECT 1 FROM work_request w WHERE w.provider = ${q}.provider_agent_id::text AND w.quote_nonce = ${q}.nonce) THEN 'filled'
+      WHEN EXISTS (SELECT 1 FROM quote_cancellation c WHERE c.provider = ${q}.provider_agent_id::text AND ((NOT c.below AND c.nonce = ${q}.nonce) OR (c.below AND ${q}.nonce < c.nonce))) THEN 'cancelled'
+      WHEN ${q}.expiry <= extract(epoch from now())::bigint THEN 'expired'
+      ELSE 'open' END`;
+  }
+
+  /** Open quotes for a resource kind that a requester may fill, cheapest first (best-price matching). */
+  async best(resourceKind: string, units: bigint | null, requesterAgentId: bigint | null, maxUnitPrice: bigint | null, first: number) {
+    const rows = await this.db.query(
+      `SELECT * FROM (SELECT q.*, ${QuoteBoard.statusSql("q")} AS status FROM _quotes q
+         WHERE q.resource_kind = $1 AND ($2::numeric IS NULL OR q.units >= $2::numeric)
+           AND ($3::numeric IS NULL OR q.requester = 0 OR q.requester = $3::numeric)
+           AND ($4::numeric IS NULL OR q.unit_price <= $4::numeric)) x
+       WHERE x.status = 'open' ORDER BY x.unit_price ASC, x.posted_at ASC LIMIT ${Math.min(Math.max(1, first), 100)}`,
+      [resourceKind.toLowerCase(), units?.toString() ?? null, requesterAgentId?.toString() ?? null, maxUnitPrice?.toString() ?? null],
+    );
+    return rows;
+  }
+
+  /** Routes: POST /quotes, POST /rfqs. */
+  async route(ctx: RouteContext): Promise<boolean> {
+    const { url, req } = ctx;
+    if (url.pathname === "/quotes" && req.method === "POST") {
+      ctx.send(201, await this.post(await ctx.readJson(), ctx.address, ctx.ip));
+      return true;
+    }
+    if (url.pathname === "/rfqs" && req.method === "POST") {
+      const r = await this.postRfq(await ctx.readJson(), ctx.address, ctx.ip);
+      ctx.send(201, { id: r.id, bestQuotes: r.bestQuotes.map(quoteToGraphQL) });
+      return true;
+    }
+    return false;
+  }
+
+  close(): void {
+    this.provider.destroy();
+  }
+}
+
+/** A _quotes row as the GraphQL Quote type. */
+export function quoteToGraphQL(r: Record<string, unknown>) {
+  const s = (k: string) => String(r[k]);
+  return {
+    id: s("id"),
+    providerAgentId: s("provider_agent_id"),
+    provider: s("provider_agent_id"),
+    resourceKind: s("resource_kind"),
+    units: s("units"),
+    unitPrice: s("unit_price"),
+    totalPrice: (BigInt(s("units")) * BigInt(s("unit_price"))).toString(),
+    expiry: s("expiry"),
+    nonce: s("nonce"),
+    requester: s("requester"),
+    deliveryPeriod: s("delivery_period"),
+    signature: s("signature"),
+    signer: s("signer"),
+    postedBy: s("posted_by"),
+    postedAt: s("posted_at"),
+    status: s("status"),
+  };
+}
