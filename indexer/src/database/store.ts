@@ -16,14 +16,22 @@ export type { EntityRow, Value };
 interface Pending {
   row: EntityRow | null; // null: removed
   block: bigint;
+  /** The row before this batch (for the undo log); null: none. */
+  prev: EntityRow | null;
 }
 
 /** The writes of one batch. */
 export interface Batch {
   /** entity -> id -> the write of this batch. */
   pending: Map<string, Map<string, Pending>>;
-  /** entity -> id -> the row before this batch (for the undo log). */
-  before: Map<string, Map<string, EntityRow | null>>;
+}
+
+/** What `set` needs of an entity, found with one lookup. */
+interface EntityOps {
+  e: EntityModel;
+  cache: Map<string, EntityRow | null>;
+  check: (r: EntityRow, b: EntityRow | null | undefined) => void;
+  copy: (row: EntityRow) => EntityRow;
 }
 
 export class Store {
@@ -51,11 +59,8 @@ export class Store {
   }
 
   private newBatch(): Batch {
-    const b: Batch = { pending: new Map(), before: new Map() };
-    for (const e of this.model.entities) {
-      b.pending.set(e.name, new Map());
-      b.before.set(e.name, new Map());
-    }
+    const b: Batch = { pending: new Map() };
+    for (const e of this.model.entities) b.pending.set(e.name, new Map());
     return b;
   }
 
@@ -159,17 +164,26 @@ export class Store {
     return row ? this.copier(this.entity(name))(row) : undefined;
   }
 
-  private remember(name: string, id: string) {
-    const before = this.cur.before.get(name)!;
-    if (before.has(id)) return;
-    const sealed = this.sealedWrite(name, id);
-    const cached = sealed !== undefined ? sealed.row : this.cache.get(name)!.get(id);
-    before.set(id, cached === undefined ? null : cached);
+  private opsByName = new Map<string, EntityOps>();
+  private ops(name: string): EntityOps {
+    let o = this.opsByName.get(name);
+    if (o === undefined) {
+      const e = this.entity(name);
+      o = { e, cache: this.cache.get(name)!, check: this.checker(e), copy: this.copier(e) };
+      this.opsByName.set(name, o);
+    }
+    return o;
+  }
+
+  /** The current version of a row before a write of this batch (the sealed batch's, or the clean one). */
+  private current(o: EntityOps, id: string): EntityRow | null | undefined {
+    const sealed = this.sealedWrite(o.e.name, id);
+    return sealed !== undefined ? sealed.row : o.cache.get(id);
   }
 
   /** Writes a whole row (every non-null field must be set). */
   set(name: string, row: EntityRow): void {
-    const e = this.entity(name);
+    const o = this.ops(name);
     const id = row.id;
     if (typeof id !== "string" || id === "") throw new TypeError(`${name}: id must be a non-empty string`);
     const pending = this.cur.pending.get(name)!;
@@ -177,23 +191,32 @@ export class Store {
     // The version this write replaces was checked when it was written or loaded: a scalar field
     // that still holds the same value needs no new check (handlers mostly change a few fields).
     let base: EntityRow | null | undefined;
-    if (known !== undefined) base = known.row;
-    else {
-      const sealed = this.sealedWrite(name, id);
-      base = sealed !== undefined ? sealed.row : this.cache.get(name)!.get(id);
+    let prev: EntityRow | null;
+    if (known !== undefined) {
+      base = known.row;
+      prev = known.prev;
+    } else {
+      base = this.current(o, id);
+      prev = base === undefined ? null : base;
     }
-    this.checker(e)(row, base);
-    const clean = this.copier(e)(row);
-    if (e.immutable && known && known.row !== null) throw new Error(`${name} ${id} is immutable and was already written`);
-    this.remember(name, id);
-    pending.set(id, { row: clean, block: this.block });
+    o.check(row, base);
+    const clean = o.copy(row);
+    if (o.e.immutable && known && known.row !== null) throw new Error(`${name} ${id} is immutable and was already written`);
+    pending.set(id, { row: clean, block: this.block, prev });
     this.stats.writes++;
   }
 
   remove(name: string, id: string): void {
-    this.entity(name);
-    this.remember(name, id);
-    this.cur.pending.get(name)!.set(id, { row: null, block: this.block });
+    const o = this.ops(name);
+    const pending = this.cur.pending.get(name)!;
+    const known = pending.get(id);
+    let prev: EntityRow | null;
+    if (known !== undefined) prev = known.prev;
+    else {
+      const b = this.current(o, id);
+      prev = b === undefined ? null : b;
+    }
+    pending.set(id, { row: null, block: this.block, prev });
   }
 
   /** Whether anything is waiting to be written. */
@@ -237,12 +260,11 @@ export class Store {
         }
       }
       if (undoBlock !== undefined) {
-        const before = batch.before.get(e.name)!;
         const ids: string[] = [];
         const prevs: (string | null)[] = [];
-        for (const id of pending.keys()) {
+        for (const [id, p] of pending) {
           ids.push(id);
-          const prev = before.get(id) ?? null;
+          const prev = p.prev;
           prevs.push(prev === null ? null : rowToJson({ ...prev, [BLOCK_COLUMN]: this.blockOf(e.name, id) }));
         }
         await tx.query(

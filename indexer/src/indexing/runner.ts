@@ -3,7 +3,7 @@
 // and written in one transaction with the checkpoint.
 import { EventEmitter } from "node:events";
 import type { Database } from "../database/adapter.ts";
-import { migrate, dropAll } from "../database/migrations.ts";
+import { migrate, dropAll, entityDdl } from "../database/migrations.ts";
 import { Store, type Batch } from "../database/store.ts";
 import type { Model } from "../schema/model.ts";
 import { LogFetcher, type BlockHeader, type FetcherOptions, type RawLog } from "../sync/fetcher.ts";
@@ -30,6 +30,13 @@ export interface IndexerOptions {
 
 /** Logs per backfill transaction (fetch ranges are smaller: they overlap the projection). */
 const BACKFILL_BATCH_LOGS = 30_000;
+
+/** The secondary indexes of the entity tables (not the primary keys), as migrations create them. */
+function secondaryIndexes(model: Model): { name: string; create: string }[] {
+  return entityDdl(model)
+    .filter((s) => s.startsWith("CREATE INDEX"))
+    .map((create) => ({ name: /^CREATE INDEX IF NOT EXISTS "([^"]+)"/.exec(create)![1], create }));
+}
 
 interface FetchedRange {
   from: bigint;
@@ -304,6 +311,17 @@ export class Indexer extends EventEmitter {
       this.pendingContracts = [];
       await this.loadDynamic();
     };
+    // A long backfill (more than one full batch to write) writes without the secondary indexes
+    // and builds them once at the end, which is several times cheaper than maintaining them row
+    // by row. They are back before the backfill returns or fails (and `migrate` creates any
+    // missing one at start-up, should the process die in between).
+    let indexesDropped = false;
+    const restoreIndexes = async () => {
+      if (!indexesDropped) return;
+      for (const ix of secondaryIndexes(this.opts.model)) await this.opts.db.exec(ix.create);
+      indexesDropped = false;
+      this.log("info", "backfill: secondary indexes rebuilt");
+    };
     try {
       while (next !== undefined) {
         let cur: FetchedRange = await next;
@@ -335,6 +353,11 @@ export class Indexer extends EventEmitter {
         if (next === undefined || batchLogs >= BACKFILL_BATCH_LOGS || to - batchFrom + 1n >= BigInt(this.fetcher.maxRange)) {
           await writing; // the previous batch is in the database
           writing = undefined;
+          if (!indexesDropped && next !== undefined && batchLogs >= BACKFILL_BATCH_LOGS) {
+            for (const ix of secondaryIndexes(this.opts.model)) await this.opts.db.exec(`DROP INDEX IF EXISTS "${ix.name}"`);
+            indexesDropped = true;
+            this.log("info", "backfill: writing without secondary indexes until caught up");
+          }
           this.pendingContracts = batchCreated;
           writing = quiet(this.commit(last, batchEvents, undefined, to - batchFrom + 1n, this.store.seal()));
           batchFrom = undefined;
@@ -345,9 +368,11 @@ export class Indexer extends EventEmitter {
       }
       await writing;
       writing = undefined;
+      await restoreIndexes();
     } catch (err) {
       await writing?.catch(() => undefined);
       await forgetProjected(); // not in the database
+      await restoreIndexes().catch((e) => this.log("warn", "backfill: rebuilding the secondary indexes failed (start-up migrations will)", { error: (e as Error).message }));
       throw err;
     } finally {
       await next?.catch(() => undefined);
