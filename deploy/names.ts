@@ -12,4 +12,6 @@ export const CONTRACT_NAMES: Record<string, string> = {
   reputationRegistry: "ReputationRegistry",
   feeController: "FeeController",
   treasury: "Treasury",
+  workMarket: "WorkMarket",
+  validatorPool: "ValidatorPool",
 };

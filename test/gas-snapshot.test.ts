@@ -13,6 +13,13 @@ export const GAS_TARGETS: GasEntries = {
   "StakingVault.claim": 70_000,
   "StakingVault.withdraw": 60_000,
   "ComputeToken.transferWithAuthorization": 80_000,
+  // Work market (issue 2-4).
+  "WorkMarket.fillQuote": 180_000,
+  "WorkMarket.submit": 60_000,
+  "ValidatorPool.attest": 70_000,
+  "ValidatorPool.attest reaching quorum": 70_000,
+  "WorkMarket.settle one job": 100_000,
+  "WorkMarket.settle 20 jobs per job": 50_000,
   "Venture.invest": 120_000,
   "Venture.depositRevenue": 80_000,
   "Venture.claim two revenue tokens": 80_000,

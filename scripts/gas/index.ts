@@ -2,13 +2,14 @@
 import type { NetworkConnection } from "hardhat/types/network";
 import { createRecorder, type GasEntries, type GasRecorder } from "./lib.ts";
 import * as foundation from "./foundation.ts";
-import * as ventures from "./ventures.ts";
 import * as economy from "./economy.ts";
+import * as market from "./market.ts";
+import * as ventures from "./ventures.ts";
 
 type Area = { measure(conn: NetworkConnection<"generic">, rec: GasRecorder): Promise<void> };
 
 /** The areas measured, in order. Each new area adds its module here. */
-export const AREAS: Record<string, Area> = { foundation, ventures, economy };
+export const AREAS: Record<string, Area> = { foundation, economy, market, ventures };
 
 export async function measureAll(connect: () => Promise<NetworkConnection<"generic">>): Promise<GasEntries> {
   const rec = createRecorder();

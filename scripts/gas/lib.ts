@@ -11,6 +11,8 @@ export interface GasRecorder {
   entries: GasEntries;
   /** Waits for `tx` and records its gasUsed under `key` (a key may be recorded only once). */
   record(key: string, tx: Promise<ContractTransactionResponse> | ContractTransactionResponse): Promise<number>;
+  /** Records a value derived from other measurements (e.g. a batch total divided per item). */
+  derive(key: string, gas: number): number;
 }
 
 export function createRecorder(): GasRecorder {
@@ -23,6 +25,11 @@ export function createRecorder(): GasRecorder {
       if (receipt === null) throw new Error(`no receipt for ${key}`);
       entries[key] = Number(receipt.gasUsed);
       return entries[key];
+    },
+    derive(key, gas) {
+      if (key in entries) throw new Error(`gas key recorded twice: ${key}`);
+      entries[key] = gas;
+      return gas;
     },
   };
 }

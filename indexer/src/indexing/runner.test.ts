@@ -4,6 +4,7 @@ import { loadModel } from "../schema/model.ts";
 import { startChain, ARTIFACTS, type TestChain } from "../testing/chain.ts";
 import { randomActivity, seedAccounts } from "../testing/activity.ts";
 import { verifyProjection, dumpProjection } from "../testing/verify.ts";
+import { marketActivity, setupMarket } from "../testing/market.ts";
 import { dbTargets } from "../testing/databases.ts";
 import { Indexer } from "./runner.ts";
 import { HANDLERS, TEMPLATES } from "./handlers/index.ts";
@@ -48,6 +49,12 @@ describe(`indexer on a real Hardhat node (seed ${seed}; TEST_SEED=${seed} to rep
         await randomActivity(chain, users, seed + 1, 30);
         await catchUp(ix);
         await verifyProjection(db, chain);
+        // the work market: agents, quote fills and jobs through their paths, committees, settlement
+        const actors = await setupMarket(chain, 3, target.name);
+        const jobs = await marketActivity(chain, actors, seed, 6);
+        await catchUp(ix);
+        const m = await verifyProjection(db, chain);
+        assert.ok(m.jobs >= jobs.length, `jobs indexed: ${m.jobs}`);
       } finally {
         await db.close();
       }

@@ -84,8 +84,13 @@ export async function startApi(opts: ApiOptions): Promise<ApiServer> {
     formatError(formatted: GraphQLFormattedError, error: unknown) {
       counters.errors++;
       const original = (error as GraphQLError)?.originalError ?? error;
-      if (original instanceof QueryError || formatted.extensions?.code !== "INTERNAL_SERVER_ERROR") {
-        return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions: { code: formatted.extensions?.code } };
+      if (original instanceof QueryError) {
+        return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions: { code: "BAD_USER_INPUT" } };
+      }
+      if (formatted.extensions?.code !== "INTERNAL_SERVER_ERROR" || (original instanceof GraphQLError && original.originalError === undefined)) {
+        // an error of the query itself (graphql-js raised it, e.g. an operation type this schema lacks)
+        const code = formatted.extensions?.code === "INTERNAL_SERVER_ERROR" ? "BAD_REQUEST" : formatted.extensions?.code;
+        return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions: { code } };
       }
       log("error", "graphql resolver failed", { error: (original as Error)?.message });
       return { message: "Internal error while resolving the query", path: formatted.path, extensions: { code: "INTERNAL_SERVER_ERROR" } };
@@ -112,8 +117,22 @@ export async function startApi(opts: ApiOptions): Promise<ApiServer> {
     });
 
   const sendJson = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
-    res.writeHead(status, { "content-type": "application/json", ...headers });
-    res.end(JSON.stringify(body));
+    const req = res.req;
+    const send = () => {
+      if (res.headersSent || res.destroyed) return;
+      res.writeHead(status, { "content-type": "application/json", ...headers });
+      res.end(JSON.stringify(body));
+    };
+    if (req && !req.readableEnded && req.method !== "GET" && req.method !== "HEAD" && req.listenerCount("data") === 0) {
+      let size = 0;
+      req.on("data", (c: Buffer) => {
+        size += c.length;
+        if (size > 4 * maxBody) req.destroy();
+      });
+      req.once("end", send);
+      req.once("close", send);
+      req.resume();
+    } else send();
   };
 
   const corsOrigins = new Set(opts.corsOrigins ?? []);
@@ -123,7 +142,12 @@ export async function startApi(opts: ApiOptions): Promise<ApiServer> {
   let rateLimited = 0;
 
   const server = createServer(async (req, res) => {
-    const url = new URL(req.url ?? "/", "http://localhost");
+    let url: URL;
+    try {
+      url = new URL((req.url ?? "/").replace(/^\/+/, "/"), "http://localhost");
+    } catch {
+      url = new URL("http://localhost/invalid-path");
+    }
     const ip = req.socket.remoteAddress ?? "unknown";
     try {
       const origin = req.headers.origin;

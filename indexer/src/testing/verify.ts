@@ -5,7 +5,7 @@ import { ethers } from "ethers";
 import { ARTIFACTS, type TestChain } from "./chain.ts";
 import { findArtifact } from "../indexing/abi.ts";
 
-export async function verifyProjection(db: Queryable, chain: TestChain, blockTag: number | "latest" = "latest"): Promise<{ accounts: number; positions: number; ventures: number }> {
+export async function verifyProjection(db: Queryable, chain: TestChain, blockTag: number | "latest" = "latest"): Promise<{ accounts: number; positions: number; ventures: number; jobs: number }> {
   const opts = { blockTag };
   const ubc = chain.contract("UBCToken");
   const compute = chain.contract("ComputeToken");
@@ -55,7 +55,36 @@ export async function verifyProjection(db: Queryable, chain: TestChain, blockTag
     const holders = holdings.filter((h) => BigInt(h.shares as string) > 0n).length;
     assert.equal(Number(v.holder_count), holders, `holder count of ${v.id}`);
   }
-  return { accounts: accounts.length, positions: positions.length, ventures: ventures.length };
+  let jobs = 0;
+  if (chain.deployments.contracts.WorkMarket) {
+    const market = chain.contract("WorkMarket");
+    const pool = chain.contract("ValidatorPool");
+    const STATUS = ["none", "open", "accepted", "submitted", "validated", "disputed", "resolved", "cancelled", "expired", "settled"];
+    assert.equal(BigInt(p.job_count), await market.jobCount(opts), "job count");
+    const rows = await db.query<Record<string, string | null>>(`SELECT id, status, provider, requester_locked FROM work_request`);
+    for (const w of rows) {
+      const j = await market.getJob(BigInt(w.id!), opts);
+      assert.equal(w.status, STATUS[Number(j.status)], `status of job ${w.id}`);
+      assert.equal(w.provider ?? "0", j.providerAgentId.toString(), `provider of job ${w.id}`);
+    }
+    jobs = rows.length;
+    const agents = await db.query<Record<string, string | null>>(`SELECT id, market_credit, owner, feedback_count, feedback_score_sum FROM agent`);
+    const registry = chain.contract("AgentRegistry");
+    const reputation = chain.contract("ReputationRegistry");
+    for (const a of agents) {
+      assert.equal(BigInt(a.market_credit!), await market.credits(BigInt(a.id!), opts), `market credit of agent ${a.id}`);
+      assert.equal(a.owner, (await registry.ownerOf(BigInt(a.id!), opts)).toLowerCase(), `owner of agent ${a.id}`);
+      const summary = await reputation.getSummary(BigInt(a.id!), opts);
+      assert.equal(BigInt(a.feedback_count!), BigInt(summary[0]), `feedback count of agent ${a.id}`);
+    }
+    const validators = await db.query<Record<string, string | boolean | null>>(`SELECT id, stake, active FROM validator`);
+    for (const v of validators) {
+      const onChain = await pool.getValidator(BigInt(v.id as string), opts);
+      assert.equal(BigInt(v.stake as string), onChain.stake, `stake of validator ${v.id}`);
+      assert.equal(v.active, onChain.active, `active flag of validator ${v.id}`);
+    }
+  }
+  return { accounts: accounts.length, positions: positions.length, ventures: ventures.length, jobs };
 }
 
 /** A canonical dump of every entity table (for comparing two projections). */

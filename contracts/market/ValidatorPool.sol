@@ -1,0 +1,492 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
+import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
+import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+import {IAgentRegistry} from "../interfaces/IAgentRegistry.sol";
+import {IWorkMarket} from "../interfaces/IWorkMarket.sol";
+import {IValidatorPool} from "../interfaces/IValidatorPool.sol";
+import {AgentRoles} from "../libraries/AgentRoles.sol";
+import {FeeMath} from "../libraries/FeeMath.sol";
+import {Committee} from "../libraries/Committee.sol";
+
+/// @title ValidatorPool
+/// @notice Validators (agents with the VALIDATOR role) stake UBC; each submitted job of the
+///         WorkMarket gets a committee of `committeeSize` active validators, drawn with the hash of
+///         the block after the submission (which neither party knows when it acts); members
+///         attest; a quorum (a majority of the committee) on one side with no dissent is the
+///         verdict, which the losing party may challenge. A disagreement or a challenge goes to a
+///         larger escalation committee drawn without the first committee; its majority is final
+///         and every vote on the losing side, in either round, is slashed (UBC to the treasury).
+///         The validation fee goes to the winners of the final round (claimed after settlement).
+/// @dev Every per-job record is one slot (`Round`). Loops are bounded by the committee size (at
+///      most 9) and the caller-supplied arrays; the active set is at most MAX_VALIDATORS.
+contract ValidatorPool is IValidatorPool, AccessControl, Pausable, ReentrancyGuardTransient {
+    using SafeERC20 for IERC20;
+    using Committee for uint144;
+
+    bytes32 public constant GOVERNOR_ROLE = keccak256("GOVERNOR_ROLE");
+    bytes32 public constant PAUSER_ROLE = keccak256("PAUSER_ROLE");
+    /// @notice Most validators active at once (bounds the active list).
+    uint256 public constant MAX_VALIDATORS = 256;
+    /// @notice Largest committee (members are packed 16 bits each into 144 bits).
+    uint256 public constant MAX_COMMITTEE = 9;
+    /// @notice Positions probed for each member after its random index (see docs/market.md).
+    uint256 public constant PROBES = 8;
+
+    uint8 private constant PHASE_ARMED = 1;
+    uint8 private constant PHASE_VOTING = 2;
+    uint8 private constant PHASE_DECIDED = 3;
+    uint8 private constant KIND_FIRST = 1;
+    uint8 private constant KIND_ESCALATION = 2;
+
+    /// @notice The staked token (UBC).
+    IERC20 public immutable ubc;
+    /// @notice The fee token (COMPUTE), received from the market at settlement.
+    IERC20 public immutable compute;
+    /// @notice The market whose jobs this pool validates.
+    IWorkMarket public immutable market;
+    /// @notice Agent identities.
+    IAgentRegistry public immutable registry;
+    /// @notice Receives slashed UBC.
+    address public immutable treasury;
+
+    /// @notice Governed parameters, one slot.
+    struct Params {
+        uint96 minStake;
+        uint32 unbondingDelay;
+        uint8 committeeSize;
+        uint8 escalationSize;
+        uint16 slashBps;
+    }
+
+    Params public params;
+    /// @notice Validator ids ever assigned (ids run from 1).
+    uint256 public validatorCount;
+    mapping(uint256 validatorId => Validator) private _validators;
+    mapping(address account => uint256) private _idOf;
+    mapping(uint256 agentId => uint256) private _idOfAgent;
+    uint16[] private _active;
+    mapping(uint256 jobId => Round) private _rounds;
+    mapping(uint256 jobId => Round) private _firstRounds;
+
+    /// @param ubc_ UBC.
+    /// @param compute_ COMPUTE.
+    /// @param market_ The WorkMarket.
+    /// @param registry_ The AgentRegistry.
+    /// @param treasury_ Receives slashed stake.
+    /// @param governor Receives DEFAULT_ADMIN_ROLE, GOVERNOR_ROLE and PAUSER_ROLE.
+    constructor(
+        IERC20 ubc_,
+        IERC20 compute_,
+        IWorkMarket market_,
+        IAgentRegistry registry_,
+        address treasury_,
+        address governor
+    ) {
+        if (
+            address(ubc_) == address(0) || address(compute_) == address(0) || address(market_) == address(0)
+                || address(registry_) == address(0) || treasury_ == address(0) || governor == address(0)
+        ) revert ZeroAddress();
+        ubc = ubc_;
+        compute = compute_;
+        market = market_;
+        registry = registry_;
+        treasury = treasury_;
+        _grantRole(DEFAULT_ADMIN_ROLE, governor);
+        _grantRole(GOVERNOR_ROLE, governor);
+        _grantRole(PAUSER_ROLE, governor);
+        _setParams(Params({minStake: 10_000e18, unbondingDelay: 7 days, committeeSize: 3, escalationSize: 5, slashBps: 1_000}));
+    }
+
+    // ------------------------------------------------------------------ staking
+
+    /// @inheritdoc IValidatorPool
+    function stake(uint256 agentId, uint256 amount) external nonReentrant whenNotPaused {
+        if (amount == 0) revert ZeroAmount();
+        uint256 id = _idOf[msg.sender];
+        if (id == 0) {
+            if (!registry.isAuthorized(agentId, msg.sender)) revert NotAuthorized(agentId, msg.sender);
+            if (!registry.hasRoles(agentId, AgentRoles.VALIDATOR)) revert MissingValidatorRole(agentId);
+            if (agentId > type(uint40).max) revert AgentIdTooLarge(agentId);
+            if (_idOfAgent[agentId] != 0) revert AgentAlreadyValidator(agentId, _idOfAgent[agentId]);
+            id = ++validatorCount;
+            if (id > type(uint16).max) revert TooManyValidators();
+            _idOf[msg.sender] = id;
+            _idOfAgent[agentId] = id;
+            _validators[id].account = msg.sender;
+            _validators[id].agentId = uint40(agentId);
+            emit ValidatorJoined(id, msg.sender, agentId);
+        } else if (_validators[id].agentId != agentId) {
+            revert NotAuthorized(agentId, msg.sender);
+        }
+        Validator storage v = _validators[id];
+        if (v.unbondAt != 0) revert Unbonding(id);
+        uint256 newStake = uint256(v.stake) + amount;
+        if (newStake > type(uint96).max) revert StakeTooLarge(newStake);
+        v.stake = uint96(newStake);
+        emit Staked(id, amount, newStake);
+        if (!v.active && newStake >= params.minStake) _activate(id, v);
+        ubc.safeTransferFrom(msg.sender, address(this), amount);
+    }
+
+    /// @inheritdoc IValidatorPool
+    function requestUnbond() external {
+        uint256 id = _requireValidator(msg.sender);
+        Validator storage v = _validators[id];
+        if (v.unbondAt != 0) revert Unbonding(id);
+        if (v.active) _deactivate(id, v);
+        uint256 unbondAt = block.timestamp + params.unbondingDelay;
+        v.unbondAt = uint40(unbondAt);
+        emit UnbondingStarted(id, unbondAt);
+    }
+
+    /// @inheritdoc IValidatorPool
+    function withdrawStake() external nonReentrant returns (uint256 amount) {
+        uint256 id = _requireValidator(msg.sender);
+        Validator storage v = _validators[id];
+        if (v.unbondAt == 0) revert NotUnbonding(id);
+        if (block.timestamp < v.unbondAt) revert StillBonded(id, v.unbondAt);
+        amount = v.stake;
+        v.stake = 0;
+        v.unbondAt = 0;
+        emit StakeWithdrawn(id, msg.sender, amount);
+        if (amount != 0) ubc.safeTransfer(msg.sender, amount);
+    }
+
+    // ------------------------------------------------------------------ committees
+
+    /// @inheritdoc IValidatorPool
+    function drawCommittee(uint256 jobId) external {
+        Round memory r = _rounds[jobId];
+        IWorkMarket.Job memory j = market.getJob(jobId);
+        IWorkMarket.Status s = IWorkMarket.Status(j.status);
+        uint256 seedBlock;
+        if (r.phase == 0) {
+            if (s != IWorkMarket.Status.Submitted) revert WrongJobStatus(jobId, uint8(s));
+            r.kind = KIND_FIRST;
+            seedBlock = j.aux;
+        } else if (r.phase == PHASE_ARMED) {
+            IWorkMarket.Status expected =
+                r.kind == KIND_FIRST ? IWorkMarket.Status.Submitted : IWorkMarket.Status.Disputed;
+            if (s != expected) revert WrongJobStatus(jobId, uint8(s));
+            seedBlock = r.seedBlock;
+        } else {
+            revert WrongPhase(jobId, r.phase);
+        }
+        if (block.number <= seedBlock) revert SeedNotReady(jobId, seedBlock);
+        bytes32 hash = blockhash(seedBlock);
+        if (hash == bytes32(0)) {
+            // Older than 256 blocks: re-arm on the next block, whose hash nobody knows yet.
+            r.phase = PHASE_ARMED;
+            r.seedBlock = uint32(block.number + 1);
+            _rounds[jobId] = r;
+            emit CommitteeArmed(jobId, r.kind, block.number + 1);
+            return;
+        }
+        Params memory p = params;
+        uint256 size = r.kind == KIND_FIRST ? p.committeeSize : p.escalationSize;
+        Round memory first = _firstRounds[jobId];
+        (uint144 members, uint256 drawn) =
+            _draw(keccak256(abi.encode(hash, jobId, r.kind)), size, j.requesterAgentId, j.providerAgentId, first.members, first.size);
+        r.members = members;
+        r.size = uint8(drawn);
+        r.phase = PHASE_VOTING;
+        r.seedBlock = uint32(seedBlock);
+        _rounds[jobId] = r;
+        emit CommitteeDrawn(jobId, r.kind, members.toArray(drawn));
+    }
+
+    /// @dev Draws up to `size` distinct active validators: for each member a pseudo-random index
+    ///      from `seed`, then at most PROBES positions forward to skip members already drawn,
+    ///      the excluded round and the parties' own agents. O(size * PROBES).
+    function _draw(
+        bytes32 seed,
+        uint256 size,
+        uint256 requester,
+        uint256 provider,
+        uint144 excluded,
+        uint256 excludedSize
+    ) private view returns (uint144 members, uint256 count) {
+        uint256 n = _active.length;
+        if (n == 0) return (0, 0);
+        uint256 probes = n < PROBES ? n : PROBES;
+        for (uint256 i; i < size; ++i) {
+            uint256 start = uint256(keccak256(abi.encode(seed, i))) % n;
+            for (uint256 k; k < probes; ++k) {
+                uint256 id = _active[(start + k) % n];
+                if (members.contains(count, id) || excluded.contains(excludedSize, id)) continue;
+                uint256 agent = _validators[id].agentId;
+                if (agent == requester || agent == provider) continue;
+                members = members.set(count, id);
+                ++count;
+                break;
+            }
+        }
+    }
+
+    /// @inheritdoc IValidatorPool
+    function attest(uint256 jobId, bool approve) external nonReentrant {
+        Round memory r = _rounds[jobId];
+        if (r.phase != PHASE_VOTING) revert WrongPhase(jobId, r.phase);
+        uint256 id = _idOf[msg.sender];
+        (bool found, uint256 i) = r.members.indexOf(r.size, id);
+        if (!found || id == 0) revert NotCommitteeMember(jobId, msg.sender);
+        uint16 bit = uint16(1 << i);
+        if ((r.approvals | r.rejections) & bit != 0) revert AlreadyAttested(jobId, id);
+        if (approve) r.approvals |= bit;
+        else r.rejections |= bit;
+        emit Attested(jobId, id, approve, r.kind);
+
+        uint256 quorum = uint256(r.size) / 2 + 1;
+        uint256 ayes = Committee.popcount(r.approvals);
+        uint256 nays = Committee.popcount(r.rejections);
+        if (r.kind == KIND_FIRST) {
+            if (ayes != 0 && nays != 0) {
+                // Disagreement: the first round closes and an escalation committee decides.
+                r.phase = PHASE_DECIDED;
+                _firstRounds[jobId] = r;
+                _arm(jobId);
+                market.recordOutcome(jobId, IWorkMarket.Outcome.Disagreement, false, false);
+                return;
+            }
+            if (ayes >= quorum || nays >= quorum) {
+                r.phase = PHASE_DECIDED;
+                _rounds[jobId] = r;
+                emit RoundDecided(jobId, KIND_FIRST, ayes != 0, false, uint16(ayes + nays));
+                market.recordOutcome(jobId, IWorkMarket.Outcome.Verdict, ayes != 0, true);
+                return;
+            }
+        } else if (ayes >= quorum || nays >= quorum) {
+            r.phase = PHASE_DECIDED;
+            _rounds[jobId] = r;
+            _decideEscalation(jobId, r, ayes >= quorum, ayes >= quorum ? ayes : nays);
+            return;
+        }
+        _rounds[jobId] = r;
+    }
+
+    /// @inheritdoc IValidatorPool
+    function finalize(uint256 jobId) external nonReentrant {
+        IWorkMarket.Job memory j = market.getJob(jobId);
+        IWorkMarket.Status s = IWorkMarket.Status(j.status);
+        uint256 deadline = j.deadline;
+        if (s != IWorkMarket.Status.Submitted && s != IWorkMarket.Status.Disputed) {
+            revert WrongJobStatus(jobId, uint8(s));
+        }
+        if (block.timestamp <= deadline) revert DeadlineNotReached(jobId, deadline);
+        Round memory r = _rounds[jobId];
+        uint256 ayes;
+        uint256 nays;
+        if (r.phase == PHASE_VOTING) {
+            ayes = Committee.popcount(r.approvals);
+            nays = Committee.popcount(r.rejections);
+        }
+        r.phase = PHASE_DECIDED;
+        if (s == IWorkMarket.Status.Submitted) {
+            // No quorum in time. Votes so far are all on one side (a disagreement would have
+            // escalated); with none, the result is accepted optimistically and the validation fee
+            // returns to the requester, who can still challenge.
+            r.kind = KIND_FIRST;
+            _rounds[jobId] = r;
+            bool producerWins = nays == 0;
+            emit RoundDecided(jobId, KIND_FIRST, producerWins, false, uint16(ayes + nays));
+            market.recordOutcome(jobId, IWorkMarket.Outcome.Verdict, producerWins, ayes + nays != 0);
+        } else {
+            _rounds[jobId] = r;
+            if (ayes != nays) {
+                _decideEscalation(jobId, r, ayes > nays, ayes > nays ? ayes : nays);
+            } else if (j.flags & 8 != 0) {
+                // FLAG_CHALLENGED: a challenge that won no majority leaves the verdict standing
+                // (FLAG_PRODUCER_WINS still holds it); nobody is slashed, the fee is refunded.
+                bool producerWins = j.flags & 1 != 0;
+                emit RoundDecided(jobId, KIND_ESCALATION, producerWins, false, 0);
+                market.recordOutcome(jobId, IWorkMarket.Outcome.Final, producerWins, false);
+            } else {
+                // A disagreement that no majority resolved: nobody is at fault.
+                emit RoundDecided(jobId, KIND_ESCALATION, false, true, 0);
+                market.recordOutcome(jobId, IWorkMarket.Outcome.NoFault, false, false);
+            }
+        }
+    }
+
+    /// @inheritdoc IValidatorPool
+    function escalate(uint256 jobId) external {
+        if (msg.sender != address(market)) revert NotMarket(msg.sender);
+        Round memory r = _rounds[jobId];
+        r.phase = PHASE_DECIDED;
+        _firstRounds[jobId] = r;
+        _arm(jobId);
+    }
+
+    function _arm(uint256 jobId) private {
+        uint256 seedBlock = block.number + 1;
+        _rounds[jobId] = Round({
+            members: 0,
+            approvals: 0,
+            rejections: 0,
+            claimed: 0,
+            seedBlock: uint32(seedBlock),
+            size: 0,
+            phase: PHASE_ARMED,
+            kind: KIND_ESCALATION
+        });
+        emit CommitteeArmed(jobId, KIND_ESCALATION, seedBlock);
+    }
+
+    /// @dev Final verdict of a dispute: slashes the losing votes of both rounds, then tells the market.
+    function _decideEscalation(uint256 jobId, Round memory r, bool producerWins, uint256 winners) private {
+        emit RoundDecided(jobId, KIND_ESCALATION, producerWins, false, uint16(winners));
+        Round memory first = _firstRounds[jobId];
+        uint256 slashed = _slash(jobId, r.members, r.size, producerWins ? r.rejections : r.approvals);
+        slashed += _slash(jobId, first.members, first.size, producerWins ? first.rejections : first.approvals);
+        market.recordOutcome(jobId, IWorkMarket.Outcome.Final, producerWins, true);
+        if (slashed != 0) {
+            emit SlashedStakeSent(treasury, slashed);
+            ubc.safeTransfer(treasury, slashed);
+        }
+    }
+
+    function _slash(uint256 jobId, uint144 members, uint256 size, uint16 losers) private returns (uint256 total) {
+        if (losers == 0) return 0;
+        Params memory p = params;
+        for (uint256 i; i < size; ++i) {
+            if (losers & (1 << i) == 0) continue;
+            uint256 id = members.at(i);
+            Validator storage v = _validators[id];
+            uint256 amount = FeeMath.bps(v.stake, p.slashBps);
+            uint256 left = v.stake - amount;
+            v.stake = uint96(left);
+            total += amount;
+            emit Slashed(id, jobId, amount, left);
+            if (v.active && left < p.minStake) _deactivate(id, v);
+        }
+    }
+
+    // ------------------------------------------------------------------ fees
+
+    /// @inheritdoc IValidatorPool
+    function claimFees(uint256[] calldata jobIds) external nonReentrant returns (uint256 amount) {
+        uint256 id = _requireValidator(msg.sender);
+        for (uint256 k; k < jobIds.length; ++k) {
+            uint256 jobId = jobIds[k];
+            IWorkMarket.Job memory j = market.getJob(jobId);
+            uint8 flags = j.flags;
+            if (j.status != uint8(IWorkMarket.Status.Settled) || flags & 2 == 0) continue; // FLAG_VALIDATORS_PAID
+            Round memory r = _rounds[jobId];
+            (bool found, uint256 i) = r.members.indexOf(r.size, id);
+            if (!found) continue;
+            uint16 winners = flags & 1 != 0 ? r.approvals : r.rejections; // FLAG_PRODUCER_WINS
+            uint16 bit = uint16(1 << i);
+            if (winners & bit == 0 || r.claimed & bit != 0) continue;
+            _rounds[jobId].claimed = r.claimed | bit;
+            uint256 share = FeeMath.validationFee(j.value) / Committee.popcount(winners);
+            amount += share;
+            emit FeesClaimed(id, jobId, share);
+        }
+        if (amount == 0) revert NothingToClaim();
+        (, uint256 pendingToPool) = market.pendingFees();
+        if (pendingToPool != 0) market.sweep();
+        compute.safeTransfer(msg.sender, amount);
+    }
+
+    // ------------------------------------------------------------------ governance
+
+    /// @notice Sets the pool parameters: minimum stake (> 0), unbonding delay (1 to 90 days, and
+    ///         longer than a job's validation, challenge and dispute periods together), committee
+    ///         size (odd, 1 to 9), escalation size (committee size to 9), slash (at most 50%).
+    ///         Only GOVERNOR_ROLE.
+    function setParams(Params calldata p) external onlyRole(GOVERNOR_ROLE) {
+        _setParams(p);
+    }
+
+    function _setParams(Params memory p) private {
+        if (
+            p.minStake == 0 || p.unbondingDelay < 1 days || p.unbondingDelay > 90 days || p.committeeSize == 0
+                || p.committeeSize % 2 == 0 || p.escalationSize < p.committeeSize || p.escalationSize > MAX_COMMITTEE
+                || p.slashBps > 5_000
+        ) revert BadParameters();
+        params = p;
+        emit ParametersUpdated(p.minStake, p.unbondingDelay, p.committeeSize, p.escalationSize, p.slashBps);
+    }
+
+    /// @notice Stops new stakes (exits and validation continue). Only PAUSER_ROLE.
+    function pause() external onlyRole(PAUSER_ROLE) {
+        _pause();
+    }
+
+    /// @notice Lifts the pause. Only PAUSER_ROLE.
+    function unpause() external onlyRole(PAUSER_ROLE) {
+        _unpause();
+    }
+
+    // ------------------------------------------------------------------ views
+
+    /// @inheritdoc IValidatorPool
+    function getRound(uint256 jobId) external view returns (Round memory) {
+        return _rounds[jobId];
+    }
+
+    /// @inheritdoc IValidatorPool
+    function getFirstRound(uint256 jobId) external view returns (Round memory) {
+        return _firstRounds[jobId];
+    }
+
+    /// @inheritdoc IValidatorPool
+    function committee(uint256 jobId) external view returns (uint16[] memory ids) {
+        Round memory r = _rounds[jobId];
+        return r.members.toArray(r.size);
+    }
+
+    /// @inheritdoc IValidatorPool
+    function getValidator(uint256 validatorId) external view returns (Validator memory) {
+        return _validators[validatorId];
+    }
+
+    /// @inheritdoc IValidatorPool
+    function validatorIdOf(address account) external view returns (uint256) {
+        return _idOf[account];
+    }
+
+    /// @inheritdoc IValidatorPool
+    function activeCount() external view returns (uint256) {
+        return _active.length;
+    }
+
+    /// @notice The active validator ids.
+    function activeValidators() external view returns (uint16[] memory) {
+        return _active;
+    }
+
+    // ------------------------------------------------------------------ internals
+
+    function _requireValidator(address account) private view returns (uint256 id) {
+        id = _idOf[account];
+        if (id == 0) revert UnknownValidator(account);
+    }
+
+    function _activate(uint256 id, Validator storage v) private {
+        if (_active.length >= MAX_VALIDATORS) revert TooManyValidators();
+        v.activeIndex = uint16(_active.length);
+        v.active = true;
+        _active.push(uint16(id));
+        emit Activated(id);
+    }
+
+    function _deactivate(uint256 id, Validator storage v) private {
+        uint256 index = v.activeIndex;
+        uint256 last = _active.length - 1;
+        if (index != last) {
+            uint16 moved = _active[last];
+            _active[index] = moved;
+            _validators[moved].activeIndex = uint16(index);
+        }
+        _active.pop();
+        v.active = false;
+        v.activeIndex = 0;
+        emit Deactivated(id);
+    }
+}

@@ -1,0 +1,686 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
+import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
+import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
+import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
+import {IComputeToken} from "../interfaces/IComputeToken.sol";
+import {IEIP3009} from "../interfaces/IEIP3009.sol";
+import {IAgentRegistry} from "../interfaces/IAgentRegistry.sol";
+import {IFeeController} from "../interfaces/IFeeController.sol";
+import {IJobRegistry} from "../interfaces/IJobRegistry.sol";
+import {IWorkMarket} from "../interfaces/IWorkMarket.sol";
+import {IValidatorPool} from "../interfaces/IValidatorPool.sol";
+import {AgentRoles} from "../libraries/AgentRoles.sol";
+import {FeeMath} from "../libraries/FeeMath.sol";
+import {Settlement} from "../libraries/Settlement.sol";
+
+/// @title WorkMarket
+/// @notice Escrowed jobs between agents, paid in COMPUTE. A requester agent opens a job (or fills
+///         a provider's signed quote, which opens and accepts it at once) and locks the value,
+///         a 5% deposit, the 1% protocol fee and the 0.5% validation fee; the producer locks a 2%
+///         deposit on acceptance and submits a result hash and URI; a committee of the
+///         ValidatorPool decides; after the challenge window (or a dispute) anyone settles many
+///         jobs in one call, crediting the agents, who withdraw. Deadlines are enforced by anyone:
+///         see `expire` and docs/market.md for every rule on refunds, slashing and burns.
+/// @dev Storage: a job is one slot (`Job`) plus one slot for its spec hash, overwritten by the
+///      result hash on submission. Fees are constants of the value (FeeMath), so nothing else is
+///      stored per job. Payouts are credited to agent ids (pull-based), which keeps settlement
+///      cheap and immune to receivers that revert. GOVERNOR_ROLE tunes the validation, challenge
+///      and dispute periods (bounded); PAUSER_ROLE pauses new jobs, acceptances and quote fills
+///      only — submit, challenge, expire, settle and withdraw are never paused.
+contract WorkMarket is IWorkMarket, AccessControl, Pausable, ReentrancyGuardTransient, EIP712 {
+    using SafeERC20 for IERC20;
+    using AgentRoles for uint8;
+
+    bytes32 public constant GOVERNOR_ROLE = keccak256("GOVERNOR_ROLE");
+    bytes32 public constant PAUSER_ROLE = keccak256("PAUSER_ROLE");
+    /// @notice EIP-712 type of a provider quote.
+    bytes32 public constant QUOTE_TYPEHASH = keccak256(
+        "Quote(uint256 providerAgentId,bytes32 resourceKind,uint256 units,uint256 unitPrice,uint256 expiry,uint256 nonce,uint256 requester,uint256 deliveryPeriod)"
+    );
+    /// @dev Tag of the EIP-3009 intent hash of a quote fill.
+    bytes32 private constant FILL_INTENT_TAG = keccak256("UBC.WorkMarket.FillIntent");
+
+    /// @notice Smallest job value: 100 COMPUTE.
+    uint256 public constant MIN_JOB_VALUE = 100e18;
+    /// @notice Longest deadline or period accepted anywhere.
+    uint256 public constant MAX_PERIOD = 365 days;
+    /// @notice Bounds of the governed periods.
+    uint256 internal constant MIN_GOVERNED_PERIOD = 1 hours;
+    uint256 internal constant MAX_GOVERNED_PERIOD = 30 days;
+
+    /// @dev Job flags (documented in docs/market.md).
+    uint8 internal constant FLAG_PRODUCER_WINS = 1;
+    uint8 internal constant FLAG_VALIDATORS_PAID = 2;
+    uint8 internal constant FLAG_NO_FAULT = 4;
+    uint8 internal constant FLAG_CHALLENGED = 8;
+    uint8 internal constant FLAG_BOND_BY_PROVIDER = 16;
+    uint8 internal constant FLAG_DISAGREEMENT = 32;
+
+    /// @notice The currency (COMPUTE).
+    IComputeToken public immutable compute;
+    /// @notice Agent identities and authorisation.
+    IAgentRegistry public immutable registry;
+    /// @notice Decides the burn share of the protocol fee; this market holds its MARKET_ROLE.
+    IFeeController public immutable feeController;
+    /// @notice Receives the treasury share of the protocol fee.
+    address public immutable treasury;
+
+    /// @dev Read together on every job creation and submission: one slot.
+    struct Config {
+        uint64 jobCount;
+        uint32 validationPeriod;
+        uint32 challengePeriod;
+        uint32 disputePeriod;
+    }
+
+    Config private _config;
+    /// @notice The validator pool (set once).
+    address public validatorPool;
+    /// @dev Fee shares settled and not yet pushed by `sweep`, one slot.
+    struct Pending {
+        uint128 treasury;
+        uint128 validators;
+    }
+
+    Pending private _pending;
+
+    mapping(uint256 jobId => Job) private _jobs;
+    mapping(uint256 jobId => bytes32) private _data;
+    /// @inheritdoc IWorkMarket
+    mapping(uint256 agentId => uint256) public credits;
+    mapping(uint256 providerAgentId => mapping(uint256 word => uint256 bits)) private _nonceBits;
+    /// @notice Quotes of a provider with a nonce below this are cancelled.
+    mapping(uint256 providerAgentId => uint256) public minQuoteNonce;
+
+    /// @dev Sums carried through a settlement batch.
+    struct Totals {
+        uint256 burned;
+        uint256 toTreasury;
+        uint256 toValidators;
+    }
+
+    /// @param compute_ COMPUTE.
+    /// @param registry_ The AgentRegistry.
+    /// @param feeController_ The FeeController (grant this market its MARKET_ROLE).
+    /// @param treasury_ Receives the treasury share of protocol fees.
+    /// @param governor Receives DEFAULT_ADMIN_ROLE and GOVERNOR_ROLE (a timelock).
+    /// @param pauser Receives PAUSER_ROLE (a guardian).
+    constructor(
+        IComputeToken compute_,
+        IAgentRegistry registry_,
+        IFeeController feeController_,
+        address treasury_,
+        address governor,
+        address pauser
+    ) EIP712("UBC WorkMarket", "1") {
+        if (
+            address(compute_) == address(0) || address(registry_) == address(0)
+                || address(feeController_) == address(0) || treasury_ == address(0) || governor == address(0)
+                || pauser == address(0)
+        ) revert ZeroAddress();
+        compute = compute_;
+        registry = registry_;
+        feeController = feeController_;
+        treasury = treasury_;
+        _grantRole(DEFAULT_ADMIN_ROLE, governor);
+        _grantRole(GOVERNOR_ROLE, governor);
+        _grantRole(PAUSER_ROLE, pauser);
+        _config = Config({jobCount: 0, validationPeriod: 1 days, challengePeriod: 1 days, disputePeriod: 2 days});
+    }
+
+    // ------------------------------------------------------------------ open jobs
+
+    /// @inheritdoc IWorkMarket
+    function createJob(JobRequest calldata r) external nonReentrant whenNotPaused returns (uint256 jobId) {
+        _requireAuthorized(r.requesterAgentId, msg.sender);
+        jobId = _openJob(r);
+        _fund(jobId, r.requesterAgentId, msg.sender, FeeMath.requesterLock(r.value));
+    }
+
+    /// @inheritdoc IWorkMarket
+    function depositWithAuthorization(uint256 agentId, uint256 amount, bytes32 nonce, Authorization calldata auth)
+        external
+        nonReentrant
+    {
+        if (amount == 0) revert ZeroAmount();
+        if (!registry.isAuthorized(agentId, auth.from)) revert PayerNotAuthorized(auth.from);
+        credits[agentId] += amount;
+        emit Deposited(agentId, auth.from, amount);
+        _receive(auth, amount, nonce);
+    }
+
+    function _openJob(JobRequest calldata r) private returns (uint256 jobId) {
+        uint256 value = r.value;
+        if (value < MIN_JOB_VALUE) revert ValueTooSmall(value, MIN_JOB_VALUE);
+        if (value > type(uint88).max) revert ValueTooLarge(value);
+        if (r.specHash == bytes32(0)) revert ZeroSpec();
+        if (r.acceptDeadline <= block.timestamp || r.acceptDeadline > block.timestamp + MAX_PERIOD) {
+            revert BadDeadline(r.acceptDeadline);
+        }
+        if (r.deliveryPeriod == 0 || r.deliveryPeriod > MAX_PERIOD) revert BadPeriod(r.deliveryPeriod);
+        _requireRole(r.requesterAgentId, AgentRoles.REQUESTER);
+        _checkId(r.requesterAgentId);
+        if (r.providerAgentId != 0) {
+            _checkId(r.providerAgentId);
+            if (r.providerAgentId == r.requesterAgentId) revert SameAgent(r.providerAgentId);
+        }
+        jobId = ++_config.jobCount;
+        _jobs[jobId] = Job({
+            requesterAgentId: uint40(r.requesterAgentId),
+            providerAgentId: uint40(r.providerAgentId),
+            value: uint88(value),
+            deadline: uint40(r.acceptDeadline),
+            aux: uint32(r.deliveryPeriod),
+            status: uint8(Status.Open),
+            flags: 0
+        });
+        _data[jobId] = r.specHash;
+        emit JobCreated(
+            jobId, r.requesterAgentId, r.providerAgentId, value, r.specHash, r.acceptDeadline, r.deliveryPeriod
+        );
+    }
+
+    /// @inheritdoc IWorkMarket
+    function accept(uint256 jobId, uint256 providerAgentId) external nonReentrant whenNotPaused {
+        Job memory j = _jobs[jobId];
+        _requireStatus(jobId, j, Status.Open);
+        if (block.timestamp > j.deadline) revert DeadlinePassed(jobId, j.deadline);
+        if (j.providerAgentId != 0 && j.providerAgentId != providerAgentId) {
+            revert NotDesignatedProvider(jobId, providerAgentId);
+        }
+        if (providerAgentId == j.requesterAgentId) revert SameAgent(providerAgentId);
+        _checkId(providerAgentId);
+        _requireAuthorized(providerAgentId, msg.sender);
+        _requireRole(providerAgentId, AgentRoles.PROVIDER);
+        uint256 deliveryDeadline = block.timestamp + j.aux;
+        j.providerAgentId = uint40(providerAgentId);
+        j.status = uint8(Status.Accepted);
+        j.deadline = uint40(deliveryDeadline);
+        j.aux = 0;
+        _jobs[jobId] = j;
+        emit JobAccepted(jobId, providerAgentId, deliveryDeadline);
+        _fund(jobId, providerAgentId, msg.sender, FeeMath.providerDeposit(j.value));
+    }
+
+    /// @inheritdoc IWorkMarket
+    function cancel(uint256 jobId) external nonReentrant {
+        Job memory j = _jobs[jobId];
+        _requireStatus(jobId, j, Status.Open);
+        _requireAuthorized(j.requesterAgentId, msg.sender);
+        uint256 refund = FeeMath.requesterLock(j.value);
+        _jobs[jobId].status = uint8(Status.Cancelled);
+        credits[j.requesterAgentId] += refund;
+        emit JobCancelled(jobId, refund);
+    }
+
+    // ------------------------------------------------------------------ quotes
+
+    /// @inheritdoc IWorkMarket
+    function fillQuote(Quote calldata q, bytes calldata signature, uint256 requesterAgentId, bytes32 specHash)
+        external
+        nonReentrant
+        whenNotPaused
+        returns (uint256 jobId)
+    {
+        _requireAuthorized(requesterAgentId, msg.sender);
+        (uint256 value, address providerWallet) = _checkQuote(q, signature, requesterAgentId);
+        jobId = _createFilled(q, requesterAgentId, specHash, value);
+        _fund(jobId, requesterAgentId, msg.sender, FeeMath.requesterLock(value));
+        _fund(jobId, q.providerAgentId, providerWallet, FeeMath.providerDeposit(value));
+    }
+
+    /// @inheritdoc IWorkMarket
+    function fillQuoteWithAuthorization(
+        Quote calldata q,
+        bytes calldata signature,
+        uint256 requesterAgentId,
+        bytes32 specHash,
+        Authorization calldata auth
+    ) external nonReentrant whenNotPaused returns (uint256 jobId) {
+        if (!registry.isAuthorized(requesterAgentId, auth.from)) revert PayerNotAuthorized(auth.from);
+        (uint256 value, address providerWallet) = _checkQuote(q, signature, requesterAgentId);
+        jobId = _createFilled(q, requesterAgentId, specHash, value);
+        uint256 lock = FeeMath.requesterLock(value);
+        emit Funded(jobId, requesterAgentId, auth.from, lock, false);
+        _receive(auth, lock, _fillIntent(q, requesterAgentId, specHash));
+        _fund(jobId, q.providerAgentId, providerWallet, FeeMath.providerDeposit(value));
+    }
+
+    /// @dev Validates a quote and consumes its nonce; returns the job value and the signer.
+    function _checkQuote(Quote calldata q, bytes calldata signature, uint256 requesterAgentId)
+        private
+        returns (uint256 value, address wallet)
+    {
+        if (block.timestamp > q.expiry) revert QuoteExpired(q.expiry);
+        if (q.requester != 0 && q.requester != requesterAgentId) {
+            revert QuoteRequesterMismatch(q.requester, requesterAgentId);
+        }
+        uint256 provider = q.providerAgentId;
+        if (provider == requesterAgentId) revert SameAgent(provider);
+        if (q.deliveryPeriod == 0 || q.deliveryPeriod > MAX_PERIOD) revert BadPeriod(q.deliveryPeriod);
+        value = q.units * q.unitPrice;
+        if (value < MIN_JOB_VALUE) revert ValueTooSmall(value, MIN_JOB_VALUE);
+        if (value > type(uint88).max) revert ValueTooLarge(value);
+        _checkId(provider);
+        _checkId(requesterAgentId);
+        // Nonce: below the provider's minimum, or its bit set, means used or cancelled.
+        uint256 nonce = q.nonce;
+        uint256 bit = 1 << (nonce & 0xff);
+        uint256 bits = _nonceBits[provider][nonce >> 8];
+        if (nonce < minQuoteNonce[provider] || bits & bit != 0) revert QuoteNonceUsed(provider, nonce);
+        _nonceBits[provider][nonce >> 8] = bits | bit;
+        _requireRole(provider, AgentRoles.PROVIDER);
+        _requireRole(requesterAgentId, AgentRoles.REQUESTER);
+        wallet = registry.agentWallet(provider);
+        if (!SignatureChecker.isValidSignatureNow(wallet, _quoteDigest(q), signature)) {
+            revert InvalidQuoteSignature(provider);
+        }
+    }
+
+    function _createFilled(Quote calldata q, uint256 requesterAgentId, bytes32 specHash, uint256 value)
+        private
+        returns (uint256 jobId)
+    {
+        if (specHash == bytes32(0)) revert ZeroSpec();
+        jobId = ++_config.jobCount;
+        uint256 deliveryDeadline = block.timestamp + q.deliveryPeriod;
+        _jobs[jobId] = Job({
+            requesterAgentId: uint40(requesterAgentId),
+            providerAgentId: uint40(q.providerAgentId),
+            value: uint88(value),
+            deadline: uint40(deliveryDeadline),
+            aux: 0,
+            status: uint8(Status.Accepted),
+            flags: 0
+        });
+        _data[jobId] = specHash;
+        emit JobCreated(jobId, requesterAgentId, q.providerAgentId, value, specHash, block.timestamp, q.deliveryPeriod);
+        emit QuoteFilled(jobId, q.providerAgentId, q.nonce, q.resourceKind, q.units, q.unitPrice);
+        emit JobAccepted(jobId, q.providerAgentId, deliveryDeadline);
+    }
+
+    /// @inheritdoc IWorkMarket
+    function cancelQuote(uint256 providerAgentId, uint256 nonce) external {
+        _requireAuthorized(providerAgentId, msg.sender);
+        _nonceBits[providerAgentId][nonce >> 8] |= 1 << (nonce & 0xff);
+        emit QuoteCancelled(providerAgentId, nonce);
+    }
+
+    /// @inheritdoc IWorkMarket
+    function cancelQuotesBelow(uint256 providerAgentId, uint256 minNonce) external {
+        _requireAuthorized(providerAgentId, msg.sender);
+        uint256 current = minQuoteNonce[providerAgentId];
+        if (minNonce <= current) revert NonceNotIncreasing(current, minNonce);
+        minQuoteNonce[providerAgentId] = minNonce;
+        emit QuotesCancelledBelow(providerAgentId, minNonce);
+    }
+
+    // ------------------------------------------------------------------ delivery and deadlines
+
+    /// @inheritdoc IWorkMarket
+    function submit(uint256 jobId, bytes32 resultHash, string calldata resultURI) external {
+        Job memory j = _jobs[jobId];
+        _requireStatus(jobId, j, Status.Accepted);
+        if (block.timestamp > j.deadline) revert DeadlinePassed(jobId, j.deadline);
+        if (resultHash == bytes32(0)) revert ZeroSpec();
+        _requireAuthorized(j.providerAgentId, msg.sender);
+        uint256 validationDeadline = block.timestamp + _config.validationPeriod;
+        uint256 seedBlock = block.number + 1;
+        j.status = uint8(Status.Submitted);
+        j.deadline = uint40(validationDeadline);
+        j.aux = uint32(seedBlock);
+        _jobs[jobId] = j;
+        _data[jobId] = resultHash;
+        emit JobSubmitted(jobId, resultHash, resultURI, validationDeadline, seedBlock);
+    }
+
+    /// @inheritdoc IWorkMarket
+    function expire(uint256 jobId) external nonReentrant {
+        Job memory j = _jobs[jobId];
+        Status s = Status(j.status);
+        if (s != Status.Open && s != Status.Accepted) revert WrongStatus(jobId, s);
+        if (block.timestamp <= j.deadline) revert DeadlineNotReached(jobId, j.deadline);
+        uint256 refund = FeeMath.requesterLock(j.value);
+        uint256 slashed;
+        uint256 burned;
+        if (s == Status.Accepted) {
+            // The producer never delivered: its deposit is slashed, half to the requester.
+            slashed = FeeMath.providerDeposit(j.value);
+            uint256 compensation;
+            (compensation, burned) = FeeMath.splitSlash(slashed);
+            refund += compensation;
+        }
+        _jobs[jobId].status = uint8(Status.Expired);
+        credits[j.requesterAgentId] += refund;
+        emit JobExpired(jobId, uint8(s), refund, slashed);
+        if (burned != 0) _burn(jobId, burned, BurnReason.ProviderDepositSlashed);
+    }
+
+    /// @inheritdoc IWorkMarket
+    function challenge(uint256 jobId, uint256 agentId) external nonReentrant {
+        Job memory j = _jobs[jobId];
+        _requireStatus(jobId, j, Status.Validated);
+        if (block.timestamp > j.deadline) revert DeadlinePassed(jobId, j.deadline);
+        bool byProvider = j.flags & FLAG_PRODUCER_WINS == 0;
+        if (agentId != (byProvider ? j.providerAgentId : j.requesterAgentId)) revert NotAParty(jobId, agentId);
+        _requireAuthorized(agentId, msg.sender);
+        uint256 bond;
+        uint8 flags = j.flags | FLAG_CHALLENGED;
+        if (byProvider) {
+            bond = FeeMath.challengeBond(j.value);
+            flags |= FLAG_BOND_BY_PROVIDER;
+        } // the requester's deposit is its bond
+        uint256 disputeDeadline = block.timestamp + _config.disputePeriod;
+        j.status = uint8(Status.Disputed);
+        j.flags = flags;
+        j.deadline = uint40(disputeDeadline);
+        _jobs[jobId] = j;
+        emit JobDisputed(jobId, agentId, bond, disputeDeadline);
+        if (bond != 0) _fund(jobId, agentId, msg.sender, bond);
+        IValidatorPool(_pool()).escalate(jobId);
+    }
+
+    // ------------------------------------------------------------------ validator pool hooks
+
+    /// @inheritdoc IWorkMarket
+    function recordOutcome(uint256 jobId, Outcome outcome, bool producerWins, bool validatorsPaid) external {
+        if (msg.sender != validatorPool || msg.sender == address(0)) revert NotValidatorPool(msg.sender);
+        Job memory j = _jobs[jobId];
+        _requireStatus(jobId, j, outcome == Outcome.Verdict || outcome == Outcome.Disagreement ? Status.Submitted : Status.Disputed);
+        uint8 flags = j.flags & ~(FLAG_PRODUCER_WINS | FLAG_VALIDATORS_PAID);
+        if (producerWins) flags |= FLAG_PRODUCER_WINS;
+        if (validatorsPaid) flags |= FLAG_VALIDATORS_PAID;
+        if (outcome == Outcome.Verdict) {
+            uint256 challengeDeadline = block.timestamp + _config.challengePeriod;
+            j.status = uint8(Status.Validated);
+            j.deadline = uint40(challengeDeadline);
+            emit JobValidated(jobId, producerWins, validatorsPaid, challengeDeadline);
+        } else if (outcome == Outcome.Disagreement) {
+            uint256 disputeDeadline = block.timestamp + _config.disputePeriod;
+            j.status = uint8(Status.Disputed);
+            flags |= FLAG_DISAGREEMENT;
+            j.deadline = uint40(disputeDeadline);
+            emit JobDisputed(jobId, 0, 0, disputeDeadline);
+        } else {
+            bool noFault = outcome == Outcome.NoFault;
+            if (noFault) flags = (flags | FLAG_NO_FAULT) & ~(FLAG_PRODUCER_WINS | FLAG_VALIDATORS_PAID);
+            j.status = uint8(Status.Resolved);
+            emit JobResolved(jobId, producerWins && !noFault, noFault, validatorsPaid && !noFault);
+        }
+        j.flags = flags;
+        _jobs[jobId] = j;
+    }
+
+    // ------------------------------------------------------------------ settlement
+
+    /// @inheritdoc IWorkMarket
+    function settle(uint256[] calldata jobIds) external nonReentrant returns (uint256 settled) {
+        // Pass 1: the volume paid to producers, recorded once for the batch. Ids must increase
+        // strictly, so that no job is counted twice.
+        uint256 volume;
+        uint256 prev;
+        uint256 n = jobIds.length;
+        for (uint256 i; i < n; ++i) {
+            uint256 id = jobIds[i];
+            if (id <= prev) revert UnsortedJobIds(prev, id);
+            prev = id;
+            Job memory j = _jobs[id];
+            if (_ready(j) && j.flags & (FLAG_PRODUCER_WINS | FLAG_NO_FAULT) == FLAG_PRODUCER_WINS) volume += j.value;
+        }
+        uint256 burnBps;
+        if (volume != 0) burnBps = _recordVolume(volume);
+        // Pass 2: pay out.
+        Totals memory t;
+        for (uint256 i; i < n; ++i) {
+            uint256 id = jobIds[i];
+            Job memory j = _jobs[id];
+            if (!_ready(j)) continue;
+            _jobs[id].status = uint8(Status.Settled);
+            _settleOne(id, j, burnBps, t);
+            ++settled;
+        }
+        if (settled == 0) revert NothingToSettle();
+        if (t.burned != 0) compute.burn(t.burned); // each part was emitted as `Burned`
+        if (t.toTreasury != 0 || t.toValidators != 0) {
+            // Fee shares accrue here and are pushed by `sweep` (one slot write per batch).
+            Pending memory p = _pending;
+            p.treasury += uint128(t.toTreasury);
+            p.validators += uint128(t.toValidators);
+            _pending = p;
+        }
+    }
+
+    /// @inheritdoc IWorkMarket
+    /// @dev Leaves 1 wei of the treasury share pending, so that the packed slot stays non-zero
+    ///      and the next settlement updates it (5,000 gas) instead of re-creating it (20,000 gas).
+    ///      That wei stays accounted and is paid by a later sweep. Validation fees are pushed in
+    ///      full: the pool owes them to validators.
+    function sweep() external nonReentrant {
+        Pending memory p = _pending;
+        uint256 toTreasury = p.treasury > 1 ? p.treasury - 1 : 0;
+        uint256 toValidators = p.validators;
+        _pending = Pending({treasury: p.treasury - uint128(toTreasury), validators: 0});
+        if (toTreasury != 0) {
+            emit TreasuryPaid(toTreasury);
+            IERC20(address(compute)).safeTransfer(treasury, toTreasury);
+        }
+        if (toValidators != 0) {
+            emit ValidationFeesPaid(toValidators);
+            IERC20(address(compute)).safeTransfer(validatorPool, toValidators);
+        }
+    }
+
+    /// @inheritdoc IWorkMarket
+    function pendingFees() external view returns (uint256 toTreasury, uint256 toValidators) {
+        Pending memory p = _pending;
+        return (p.treasury, p.validators);
+    }
+
+    /// @dev Asks the FeeController for the burn share, which never blocks a payout: if it reverts
+    ///      (paused, misconfigured) half the fee burns; an out-of-range answer is capped at 100%.
+    function _recordVolume(uint256 volume) private returns (uint256 burnBps) {
+        try feeController.recordVolume(volume) returns (uint16 bps) {
+            burnBps = bps > FeeMath.BPS ? FeeMath.BPS : bps;
+        } catch {
+            burnBps = FeeMath.BPS / 2;
+            emit VolumeNotRecorded(volume);
+        }
+    }
+
+    function _ready(Job memory j) private view returns (bool) {
+        return j.status == uint8(Status.Resolved)
+            || (j.status == uint8(Status.Validated) && block.timestamp > j.deadline);
+    }
+
+    /// @dev Credits one job's payouts (computed by the Settlement library) and adds its burns and
+    ///      fees to the batch totals.
+    function _settleOne(uint256 jobId, Job memory j, uint256 burnBps, Totals memory t) private {
+        Settlement.Payout memory p = Settlement.payout(j.value, j.flags, burnBps);
+        t.toTreasury += p.toTreasury;
+        t.toValidators += p.toValidators;
+        _addBurn(t, jobId, p.feeBurn, BurnReason.ProtocolFee);
+        _addBurn(t, jobId, p.requesterBondBurn, BurnReason.RequesterBondSlashed);
+        _addBurn(t, jobId, p.providerDepositBurn, BurnReason.ProviderDepositSlashed);
+        _addBurn(t, jobId, p.providerBondBurn, BurnReason.ProviderBondSlashed);
+        if (p.toProvider != 0) credits[j.providerAgentId] += p.toProvider;
+        if (p.toRequester != 0) credits[j.requesterAgentId] += p.toRequester;
+        emit JobSettled(jobId, p.toProvider, p.toRequester, p.protocolFee, p.toValidators, p.toValidators != 0);
+    }
+
+    function _addBurn(Totals memory t, uint256 jobId, uint256 amount, BurnReason reason) private {
+        if (amount == 0) return;
+        t.burned += amount;
+        emit Burned(jobId, amount, reason);
+    }
+
+    /// @inheritdoc IWorkMarket
+    function withdraw(uint256 agentId, address to, uint256 amount) external nonReentrant {
+        if (to == address(0)) revert ZeroAddress();
+        if (amount == 0) revert ZeroAmount();
+        _requireAuthorized(agentId, msg.sender);
+        uint256 credit = credits[agentId];
+        if (amount > credit) revert InsufficientCredit(agentId, credit, amount);
+        credits[agentId] = credit - amount;
+        emit Withdrawn(agentId, to, amount);
+        IERC20(address(compute)).safeTransfer(to, amount);
+    }
+
+    // ------------------------------------------------------------------ governance
+
+    /// @notice Sets the validator pool, once. Only DEFAULT_ADMIN_ROLE.
+    function setValidatorPool(address pool) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        if (pool == address(0)) revert ZeroAddress();
+        if (validatorPool != address(0)) revert PoolAlreadySet();
+        validatorPool = pool;
+        emit ValidatorPoolSet(pool);
+    }
+
+    /// @notice Sets the validation, challenge and dispute periods (each 1 hour to 30 days); jobs
+    ///         already in a phase keep their deadline. Only GOVERNOR_ROLE.
+    function setPeriods(uint32 validationPeriod, uint32 challengePeriod, uint32 disputePeriod)
+        external
+        onlyRole(GOVERNOR_ROLE)
+    {
+        _checkGoverned(validationPeriod);
+        _checkGoverned(challengePeriod);
+        _checkGoverned(disputePeriod);
+        Config memory c = _config;
+        c.validationPeriod = validationPeriod;
+        c.challengePeriod = challengePeriod;
+        c.disputePeriod = disputePeriod;
+        _config = c;
+        emit PeriodsUpdated(validationPeriod, challengePeriod, disputePeriod);
+    }
+
+    /// @notice Stops new jobs, acceptances and quote fills. Only PAUSER_ROLE.
+    function pause() external onlyRole(PAUSER_ROLE) {
+        _pause();
+    }
+
+    /// @notice Lifts the pause. Only PAUSER_ROLE.
+    function unpause() external onlyRole(PAUSER_ROLE) {
+        _unpause();
+    }
+
+    // ------------------------------------------------------------------ views
+
+    /// @inheritdoc IJobRegistry
+    function jobParties(uint256 jobId)
+        external
+        view
+        returns (uint256 requesterAgentId, uint256 providerAgentId, bool settled)
+    {
+        Job memory j = _jobs[jobId];
+        return (j.requesterAgentId, j.providerAgentId, j.status == uint8(Status.Settled));
+    }
+
+    /// @inheritdoc IWorkMarket
+    function getJob(uint256 jobId) external view returns (Job memory) {
+        return _jobs[jobId];
+    }
+
+    /// @inheritdoc IWorkMarket
+    function jobData(uint256 jobId) external view returns (bytes32) {
+        return _data[jobId];
+    }
+
+    /// @inheritdoc IWorkMarket
+    function quoteDigest(Quote calldata q) external view returns (bytes32) {
+        return _quoteDigest(q);
+    }
+
+    /// @inheritdoc IWorkMarket
+    function isQuoteNonceUsed(uint256 providerAgentId, uint256 nonce) external view returns (bool) {
+        return nonce < minQuoteNonce[providerAgentId]
+            || _nonceBits[providerAgentId][nonce >> 8] & (1 << (nonce & 0xff)) != 0;
+    }
+
+    /// @inheritdoc IWorkMarket
+    function fillIntent(Quote calldata q, uint256 requesterAgentId, bytes32 specHash) external view returns (bytes32) {
+        return _fillIntent(q, requesterAgentId, specHash);
+    }
+
+    /// @inheritdoc IWorkMarket
+    function requesterLock(uint256 value) external pure returns (uint256) {
+        return FeeMath.requesterLock(value);
+    }
+
+    /// @inheritdoc IWorkMarket
+    function jobCount() external view returns (uint256) {
+        return _config.jobCount;
+    }
+
+    /// @inheritdoc IWorkMarket
+    function periods() external view returns (uint32 validationPeriod, uint32 challengePeriod, uint32 disputePeriod) {
+        Config memory c = _config;
+        return (c.validationPeriod, c.challengePeriod, c.disputePeriod);
+    }
+
+    // ------------------------------------------------------------------ internals
+
+    function _quoteDigest(Quote calldata q) private view returns (bytes32) {
+        return _hashTypedDataV4(keccak256(abi.encode(QUOTE_TYPEHASH, q)));
+    }
+
+    function _fillIntent(Quote calldata q, uint256 requesterAgentId, bytes32 specHash) private view returns (bytes32) {
+        return keccak256(abi.encode(FILL_INTENT_TAG, _quoteDigest(q), requesterAgentId, specHash));
+    }
+
+    /// @dev Locks `amount` for `agentId`: from its credit if that covers it, else from `payer`.
+    function _fund(uint256 jobId, uint256 agentId, address payer, uint256 amount) private {
+        uint256 credit = credits[agentId];
+        if (credit >= amount) {
+            credits[agentId] = credit - amount;
+            emit Funded(jobId, agentId, address(this), amount, true);
+        } else {
+            emit Funded(jobId, agentId, payer, amount, false);
+            IERC20(address(compute)).safeTransferFrom(payer, address(this), amount);
+        }
+    }
+
+    /// @dev Pulls `amount` with an EIP-3009 ReceiveWithAuthorization whose nonce is `intent`.
+    function _receive(Authorization calldata auth, uint256 amount, bytes32 intent) private {
+        IEIP3009(address(compute)).receiveWithAuthorization(
+            auth.from, address(this), amount, auth.validAfter, auth.validBefore, intent, auth.signature
+        );
+    }
+
+    /// @dev Burns through COMPUTE.burn, so the token's `totalBurned` counts it; the `Burned` event
+    ///      names the job and the reason.
+    function _burn(uint256 jobId, uint256 amount, BurnReason reason) private {
+        emit Burned(jobId, amount, reason);
+        compute.burn(amount);
+    }
+
+    function _requireAuthorized(uint256 agentId, address account) private view {
+        if (!registry.isAuthorized(agentId, account)) revert NotAuthorized(agentId, account);
+    }
+
+    function _requireRole(uint256 agentId, uint8 role) private view {
+        if (!registry.hasRoles(agentId, role)) revert MissingRole(agentId, role);
+    }
+
+    function _requireStatus(uint256 jobId, Job memory j, Status expected) private pure {
+        if (j.status != uint8(expected)) revert WrongStatus(jobId, Status(j.status));
+    }
+
+    function _checkId(uint256 agentId) private pure {
+        if (agentId > type(uint40).max) revert AgentIdTooLarge(agentId);
+    }
+
+    function _checkGoverned(uint256 period) private pure {
+        if (period < MIN_GOVERNED_PERIOD || period > MAX_GOVERNED_PERIOD) revert BadPeriod(period);
+    }
+
+    function _pool() private view returns (address pool) {
+        pool = validatorPool;
+        if (pool == address(0)) revert PoolNotSet();
+    }
+
+}

@@ -1,0 +1,130 @@
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { ethers } from "ethers";
+import { startChain, ARTIFACTS, type TestChain } from "../testing/chain.ts";
+import { setupMarket, signQuote, type MarketActors, QUOTE_TYPES } from "../testing/market.ts";
+import { signIn } from "../testing/siwe.ts";
+import { startService, type Service } from "../service.ts";
+
+const E18 = 10n ** 18n;
+const KIND = ethers.id("gpu-hour");
+
+describe("quote board (Resource Exchange Protocol)", () => {
+  let chain: TestChain;
+  let svc: Service;
+  let url: string;
+  let actors: MarketActors;
+  let providerToken: string;
+  let requesterToken: string;
+  let nonce = 1n;
+
+  async function waitIndexed() {
+    const head = await chain.provider.getBlockNumber();
+    while (svc.indexer!.status.checkpoint.number < BigInt(head)) await new Promise((r) => setTimeout(r, 20));
+  }
+  async function quote(over: Record<string, bigint | string> = {}) {
+    const now = BigInt((await chain.provider.getBlock("latest"))!.timestamp);
+    return {
+      providerAgentId: actors.provider.agentId, resourceKind: KIND, units: 10n, unitPrice: 50n * E18, expiry: BigInt(Math.floor(Date.now() / 1000)) + 3_600n > now + 3_600n ? BigInt(Math.floor(Date.now() / 1000)) + 3_600n : now + 3_600n,
+      nonce: nonce++, requester: 0n, deliveryPeriod: 86_400n, ...over,
+    };
+  }
+  const json = (q: Record<string, unknown>) => Object.fromEntries(Object.entries(q).map(([k, v]) => [k, typeof v === "bigint" ? v.toString() : v]));
+  async function post(token: string | null, q: Record<string, bigint | string>, signature: string) {
+    const res = await fetch(`${url}/quotes`, {
+      method: "POST", headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify({ quote: json(q), signature }),
+    });
+    return { status: res.status, body: (await res.json()) as { id?: string; code?: string; error?: string } };
+  }
+  async function gql(query: string) {
+    const res = await fetch(`${url}/graphql`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query }) });
+    const body = (await res.json()) as { data: any; errors?: unknown };
+    assert.equal(body.errors, undefined, JSON.stringify(body.errors));
+    return body.data;
+  }
+
+  before(async () => {
+    chain = await startChain();
+    actors = await setupMarket(chain, 0);
+    svc = await startService({ rpcUrl: chain.url, deployments: chain.deployments, artifactsDir: ARTIFACTS, port: 0, finalityDepth: 1, pollIntervalMs: 20 });
+    await svc.caughtUp;
+    url = svc.api.url;
+    providerToken = await signIn(url, actors.provider.signer);
+    requesterToken = await signIn(url, actors.requester.signer);
+  });
+  after(async () => {
+    await svc?.stop();
+    await chain?.stop();
+  });
+
+  test("a provider posts signed quotes; the book lists them, best price first", async () => {
+    const cheap = await quote({ unitPrice: 20n * E18 });
+    const dear = await quote({ unitPrice: 80n * E18 });
+    for (const q of [dear, cheap]) {
+      const r = await post(providerToken, q, await signQuote(chain, actors.provider.signer, q));
+      assert.equal(r.status, 201, JSON.stringify(r.body));
+      assert.match(r.body.id!, /^0x[0-9a-f]{64}$/);
+    }
+    const d = await gql(`{ bestQuotes(resourceKind: "${KIND}", units: "5") { unitPrice status provider { id roles } } quotes(where: { providerAgentId: "${actors.provider.agentId}" }) { id status totalPrice } }`);
+    assert.deepEqual(d.bestQuotes.map((q: { unitPrice: string }) => q.unitPrice), [(20n * E18).toString(), (80n * E18).toString()]);
+    assert.equal(d.bestQuotes[0].provider.id, actors.provider.agentId.toString());
+    assert.ok(d.quotes.every((q: { status: string }) => q.status === "open"));
+    const dup = await post(providerToken, cheap, await signQuote(chain, actors.provider.signer, cheap));
+    assert.equal(dup.body.code, "DUPLICATE");
+  });
+
+  test("refuses forged, foreign, expired, cancelled and cross-chain quotes, and anonymous posts", async () => {
+    const q1 = await quote();
+    assert.equal((await post(providerToken, q1, await signQuote(chain, actors.requester.signer, q1))).body.code, "BAD_SIGNATURE");
+    const q2 = await quote();
+    assert.equal((await post(requesterToken, q2, await signQuote(chain, actors.provider.signer, q2))).body.code, "NOT_YOUR_AGENT");
+    const q3 = await quote({ expiry: BigInt(Math.floor(Date.now() / 1000)) - 10n });
+    assert.equal((await post(providerToken, q3, await signQuote(chain, actors.provider.signer, q3))).body.code, "EXPIRED");
+    const q4 = await quote();
+    await (await (chain.contract("WorkMarket").connect(actors.provider.signer) as ethers.Contract).cancelQuote(actors.provider.agentId, q4.nonce)).wait();
+    const r4 = await post(providerToken, q4, await signQuote(chain, actors.provider.signer, q4));
+    assert.equal(r4.status, 409);
+    assert.equal(r4.body.code, "NONCE_USED");
+    const q5 = await quote();
+    const otherChain = await actors.provider.signer.signTypedData(
+      { name: "UBC WorkMarket", version: "1", chainId: 1, verifyingContract: await chain.contract("WorkMarket").getAddress() }, QUOTE_TYPES, q5);
+    assert.equal((await post(providerToken, q5, otherChain)).body.code, "BAD_SIGNATURE");
+    const otherDeployment = await actors.provider.signer.signTypedData(
+      { name: "UBC WorkMarket", version: "1", chainId: 31337, verifyingContract: ethers.ZeroAddress }, QUOTE_TYPES, q5);
+    assert.equal((await post(providerToken, q5, otherDeployment)).body.code, "BAD_SIGNATURE");
+    assert.equal((await post(null, q5, await signQuote(chain, actors.provider.signer, q5))).status, 401);
+    const small = await quote({ units: 1n, unitPrice: 1n });
+    assert.equal((await post(providerToken, small, await signQuote(chain, actors.provider.signer, small))).body.code, "VALUE_TOO_SMALL");
+    const bad = await fetch(`${url}/quotes`, { method: "POST", headers: { authorization: `Bearer ${providerToken}` }, body: JSON.stringify({ quote: { units: "-1" } }) });
+    assert.equal(bad.status, 400);
+    const audit = await svc.db.query<{ kind: string }>(`SELECT kind FROM _audit WHERE kind LIKE 'quote%'`);
+    assert.ok(audit.some((a) => a.kind === "quote_post") && audit.filter((a) => a.kind === "quote_refused").length >= 7);
+  });
+
+  test("quotes leave the book when filled or cancelled on-chain; a request-for-quote gets the best match", async () => {
+    const q = await quote({ unitPrice: 10n * E18 });
+    const sig = await signQuote(chain, actors.provider.signer, q);
+    const posted = await post(providerToken, q, sig);
+    assert.equal(posted.status, 201);
+    const rfq = await fetch(`${url}/rfqs`, {
+      method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${requesterToken}` },
+      body: JSON.stringify({ requesterAgentId: actors.requester.agentId.toString(), resourceKind: KIND, units: "10", expiry: String(Math.floor(Date.now() / 1000) + 600) }),
+    });
+    assert.equal(rfq.status, 201);
+    const best = ((await rfq.json()) as { bestQuotes: { id: string }[] }).bestQuotes;
+    assert.equal(best[0].id, posted.body.id, "the cheapest open quote matches");
+
+    await (await (chain.contract("WorkMarket").connect(actors.requester.signer) as ethers.Contract).fillQuote(q, sig, actors.requester.agentId, ethers.id("spec"))).wait();
+    await waitIndexed();
+    const d = await gql(`{ quotes(where: { providerAgentId: "${actors.provider.agentId}", status: "filled" }) { id } bestQuotes(resourceKind: "${KIND}") { id } requestForQuotes { id bestQuotes { id } } }`);
+    assert.deepEqual(d.quotes.map((x: { id: string }) => x.id), [posted.body.id]);
+    assert.ok(!d.bestQuotes.some((x: { id: string }) => x.id === posted.body.id), "a filled quote leaves the book");
+
+    await (await (chain.contract("WorkMarket").connect(actors.provider.signer) as ethers.Contract).cancelQuotesBelow(actors.provider.agentId, nonce + 100n)).wait();
+    await waitIndexed();
+    const after = await gql(`{ bestQuotes(resourceKind: "${KIND}") { id } quotes(where: { status: "cancelled" }) { id } }`);
+    assert.equal(after.bestQuotes.length, 0, "every open quote was cancelled below the new minimum nonce");
+    assert.ok(after.quotes.length >= 2);
+  });
+});
