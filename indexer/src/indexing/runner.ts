@@ -28,8 +28,12 @@ export interface IndexerOptions {
   log?: (level: "info" | "warn" | "error", msg: string, fields?: Record<string, unknown>) => void;
 }
 
-/** Logs per backfill transaction (fetch ranges are smaller: they overlap the projection). */
+/**
+ * Logs per backfill transaction (fetch ranges are smaller: they overlap the projection). The
+ * first batch is smaller, so that writing starts early.
+ */
 const BACKFILL_BATCH_LOGS = 30_000;
+const BACKFILL_FIRST_BATCH_LOGS = 10_000;
 
 /** The secondary indexes of the entity tables (not the primary keys), as migrations create them. */
 function secondaryIndexes(model: Model): { name: string; create: string }[] {
@@ -306,12 +310,13 @@ export class Indexer extends EventEmitter {
     let batchLogs = 0;
     let batchEvents = 0;
     let batchCreated: { contract: string; address: string; block: bigint }[] = [];
+    let batches = 0;
     const forgetProjected = async () => {
       this.store.discard();
       this.pendingContracts = [];
       await this.loadDynamic();
     };
-    // A long backfill (more than one full batch to write) writes without the secondary indexes
+    // A long backfill (a full batch with more to come) writes without the secondary indexes
     // and builds them once at the end, which is several times cheaper than maintaining them row
     // by row. They are back before the backfill returns or fails (and `migrate` creates any
     // missing one at start-up, should the process die in between).
@@ -350,10 +355,11 @@ export class Indexer extends EventEmitter {
         batchLogs += logs.length;
         const last = headers.get(to)!;
         prevHash = last.hash;
-        if (next === undefined || batchLogs >= BACKFILL_BATCH_LOGS || to - batchFrom + 1n >= BigInt(this.fetcher.maxRange)) {
+        const full = batchLogs >= (batches === 0 ? BACKFILL_FIRST_BATCH_LOGS : BACKFILL_BATCH_LOGS);
+        if (next === undefined || full || to - batchFrom + 1n >= BigInt(this.fetcher.maxRange)) {
           await writing; // the previous batch is in the database
           writing = undefined;
-          if (!indexesDropped && next !== undefined && batchLogs >= BACKFILL_BATCH_LOGS) {
+          if (!indexesDropped && next !== undefined && full) {
             for (const ix of secondaryIndexes(this.opts.model)) await this.opts.db.exec(`DROP INDEX IF EXISTS "${ix.name}"`);
             indexesDropped = true;
             this.log("info", "backfill: writing without secondary indexes until caught up");
@@ -364,6 +370,7 @@ export class Indexer extends EventEmitter {
           batchLogs = 0;
           batchEvents = 0;
           batchCreated = [];
+          batches++;
         }
       }
       await writing;

@@ -137,6 +137,8 @@ interface OursRun {
   events: number;
   balances: Map<string, bigint>;
   transfers: number;
+  /** Secondary indexes of the schema that are missing after the backfill (it rebuilds them). */
+  missingIndexes: string[];
 }
 
 async function runOurs(chain: BenchChain, expected: Expected, db: { url?: string; dataDir?: string; schema: string }, label: string): Promise<OursRun> {
@@ -179,7 +181,13 @@ async function runOurs(chain: BenchChain, expected: Expected, db: { url?: string
     const balances = new Map(data.accounts.map((a) => [a.id, BigInt(a.computeBalance)]));
     const computeAddress = chain.deployments.contracts.ComputeToken.address.toLowerCase();
     const [row] = await service.db.query<{ n: string }>(`SELECT count(*)::text AS n FROM token_transfer WHERE token = $1`, [computeAddress]);
-    return { seconds, events: ix.status.events, balances, transfers: Number(row.n) };
+    const { entityDdl } = await import("../../../indexer/src/database/migrations.ts");
+    const { loadModel } = await import("../../../indexer/src/schema/model.ts");
+    const present = new Set((await service.db.query<{ indexname: string }>(`SELECT indexname FROM pg_indexes WHERE schemaname = current_schema()`)).map((r) => r.indexname));
+    const missingIndexes = entityDdl(loadModel())
+      .map((ddl) => /^CREATE INDEX IF NOT EXISTS "([^"]+)"/.exec(ddl)?.[1])
+      .filter((n): n is string => n !== undefined && !present.has(n));
+    return { seconds, events: ix.status.events, balances, transfers: Number(row.n), missingIndexes };
   } finally {
     ix.off("block", onBlock);
     await service.stop();
@@ -365,6 +373,7 @@ async function main() {
       results.ours.pglite = r;
       log(`  ours/PGlite: ${fmt(expected.transfers / r.seconds)} events/s (${r.seconds.toFixed(2)} s)`);
       results.problems.push(...compare("ours/PGlite", expected, r.balances, r.transfers));
+      if (r.missingIndexes.length > 0) results.problems.push(`ours/PGlite: indexes missing after the backfill: ${r.missingIndexes.join(", ")}`);
     }
     if (want("ours-pg") && pgProblem === undefined) {
       log("our indexer on PostgreSQL: backfill…");
@@ -374,6 +383,7 @@ async function main() {
       results.ours.postgres = r;
       log(`  ours/PostgreSQL: ${fmt(expected.transfers / r.seconds)} events/s (${r.seconds.toFixed(2)} s)`);
       results.problems.push(...compare("ours/PostgreSQL", expected, r.balances, r.transfers));
+      if (r.missingIndexes.length > 0) results.problems.push(`ours/PostgreSQL: indexes missing after the backfill: ${r.missingIndexes.join(", ")}`);
     }
     const computeAbi = JSON.parse(readFileSync(join(ROOT, "artifacts", "contracts", "tokens", "ComputeToken.sol", "ComputeToken.json"), "utf8")).abi as unknown[];
     const ponderProject = () => {
