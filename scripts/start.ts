@@ -46,6 +46,12 @@ async function main() {
     for (const l of buildOutput) log("build", l);
     throw new Error(`the contracts do not compile (exit code ${buildCode})`);
   }
+  const codegen = startProcess("codegen", process.execPath, [join(root, "scripts", "codegen-abis.ts")], { cwd: root, onLine: (l) => buildOutput.push(l) });
+  children.push(codegen);
+  if ((await codegen.exited) !== 0) {
+    for (const l of buildOutput) log("build", l);
+    throw new Error("generating the ABI modules failed");
+  }
   log("start", "starting the local chain…");
   const chain = startProcess("chain", process.execPath, [hardhatBin, "node", "--port", String(port), "--hostname", "127.0.0.1"], {
     cwd: root,

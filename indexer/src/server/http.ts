@@ -87,7 +87,8 @@ export async function startApi(opts: ApiOptions): Promise<ApiServer> {
       if (original instanceof QueryError) {
         return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions: { code: "BAD_USER_INPUT" } };
       }
-      if (formatted.extensions?.code !== "INTERNAL_SERVER_ERROR" || (original instanceof GraphQLError && original.originalError === undefined)) {
+      const nonNull = (original as Error)?.message?.startsWith("Cannot return null for non-nullable field");
+      if (nonNull || formatted.extensions?.code !== "INTERNAL_SERVER_ERROR" || (original instanceof GraphQLError && original.originalError === undefined)) {
         // an error of the query itself (graphql-js raised it, e.g. an operation type this schema lacks)
         const code = formatted.extensions?.code === "INTERNAL_SERVER_ERROR" ? "BAD_REQUEST" : formatted.extensions?.code;
         return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions: { code } };

@@ -12,13 +12,14 @@ export interface FaultyProxy {
 export async function startFaultyProxy(target: string, opts: { seed: number; rate: number; hangMs: number }): Promise<FaultyProxy> {
   const r = rng(opts.seed);
   const faults: Record<string, number> = { timeout: 0, "429": 0, "500": 0, truncated: 0, dropped: 0, passed: 0 };
+  let injected = 0;
   const server: Server = createServer(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     const body = Buffer.concat(chunks);
     const roll = r.next();
     if (roll < opts.rate) {
-      const kind = r.int(5);
+      const kind = injected++ % 5; // every kind in turn, so that any run of 5+ faults has them all
       if (kind === 0) {
         faults.timeout++;
         setTimeout(() => res.destroy(), opts.hangMs);

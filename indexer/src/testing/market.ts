@@ -78,8 +78,9 @@ export async function marketActivity(chain: TestChain, a: MarketActors, seed: nu
   const reputation = chain.contract("ReputationRegistry");
   const ids: bigint[] = [];
   const toSettle: bigint[] = [];
+  // committees are drawn from every active validator on the chain (other tests' too)
   const byAccount = new Map<string, ethers.Signer>();
-  for (const v of a.validators) byAccount.set((await v.signer.getAddress()).toLowerCase(), v.signer);
+  for (const s of chain.signers) byAccount.set((await s.getAddress()).toLowerCase(), s);
   for (let i = 0; i < jobs; i++) {
     const now = await latest(chain);
     const path = r.int(6);
@@ -137,9 +138,15 @@ export async function marketActivity(chain: TestChain, a: MarketActors, seed: nu
   const periods = await market.periods();
   await chain.rpc("evm_increaseTime", [Number(periods.challengePeriod) + 1]);
   await chain.rpc("evm_mine", []);
-  if (toSettle.length > 0) await (await market.settle(toSettle)).wait();
+  // only verdicts (Validated or Resolved) can be settled
+  const settleable: bigint[] = [];
+  for (const id of toSettle) {
+    const status = Number((await market.getJob(id)).status);
+    if (status === 4 || status === 6) settleable.push(id);
+  }
+  if (settleable.length > 0) await (await market.settle(settleable)).wait();
   // feedback both ways on the first settled job, a withdrawal, a quote cancellation
-  for (const jobId of toSettle.slice(0, 2)) {
+  for (const jobId of settleable.slice(0, 2)) {
     const parties = await market.jobParties(jobId);
     if (!parties.settled) continue;
     await (await c(reputation, a.requester.signer).giveFeedback(jobId, a.provider.agentId, 60 + r.int(40), ethers.id("quality"), "")).wait();

@@ -1,0 +1,199 @@
+// The agent SDK's on-chain client: typed reads and writes of every protocol contract (ABIs from
+// the compiled artifacts, addresses from deployments/<network>.json), EIP-712 quote signing and
+// EIP-3009 authorisations, with reverts turned into UbcContractError naming the custom error.
+import { readFileSync } from "node:fs";
+import {
+  createPublicClient, createWalletClient, defineChain, http, keccak256, toHex,
+  type Account, type Address, type Hex, type PublicClient, type WalletClient, type Chain,
+} from "viem";
+import { privateKeyToAccount } from "viem/accounts";
+import { ABIS, type ContractName } from "../generated/abis.ts";
+import { toUbcError } from "./errors.ts";
+
+export interface Deployments {
+  chainId: number;
+  contracts: Record<string, { address: string; blockNumber: number }>;
+}
+
+export interface Quote {
+  providerAgentId: bigint;
+  resourceKind: Hex;
+  units: bigint;
+  unitPrice: bigint;
+  expiry: bigint;
+  nonce: bigint;
+  requester: bigint;
+  deliveryPeriod: bigint;
+}
+
+export const QUOTE_TYPES = {
+  Quote: [
+    { name: "providerAgentId", type: "uint256" }, { name: "resourceKind", type: "bytes32" }, { name: "units", type: "uint256" },
+    { name: "unitPrice", type: "uint256" }, { name: "expiry", type: "uint256" }, { name: "nonce", type: "uint256" },
+    { name: "requester", type: "uint256" }, { name: "deliveryPeriod", type: "uint256" },
+  ],
+} as const;
+
+export const ROLES = { PROVIDER: 1, REQUESTER: 2, VALIDATOR: 4 } as const;
+
+export interface UbcClientOptions {
+  rpcUrl: string;
+  /** A 0x private key, or a viem Account. */
+  account: Hex | Account;
+  /** The deployments object, or the path of deployments/<network>.json. */
+  deployments: Deployments | string;
+}
+
+/** A resource kind as the market stores it: keccak256 of its name ("gpu-hour", "sha256", …). */
+export const resourceKind = (name: string): Hex => keccak256(toHex(name));
+
+export class UbcClient {
+  readonly account: Account;
+  readonly deployments: Deployments;
+  readonly chain: Chain;
+  readonly public: PublicClient;
+  readonly wallet: WalletClient;
+
+  constructor(opts: UbcClientOptions) {
+    this.account = typeof opts.account === "string" ? privateKeyToAccount(opts.account) : opts.account;
+    this.deployments = typeof opts.deployments === "string" ? JSON.parse(readFileSync(opts.deployments, "utf8")) : opts.deployments;
+    this.chain = defineChain({
+      id: this.deployments.chainId, name: `chain-${this.deployments.chainId}`,
+      nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 }, rpcUrls: { default: { http: [opts.rpcUrl] } },
+    });
+    this.public = createPublicClient({ chain: this.chain, transport: http(opts.rpcUrl) }) as PublicClient;
+    this.wallet = createWalletClient({ chain: this.chain, transport: http(opts.rpcUrl), account: this.account });
+  }
+
+  get address(): Address {
+    return this.account.address;
+  }
+
+  addressOf(contract: ContractName | string): Address {
+    const d = this.deployments.contracts[contract];
+    if (!d) throw new Error(`${contract} is not in the deployments file (chain ${this.deployments.chainId})`);
+    return d.address as Address;
+  }
+
+  /** A typed read. */
+  async read(contract: ContractName, functionName: string, args: readonly unknown[] = [], address?: Address): Promise<any> {
+    try {
+      return await this.public.readContract({ address: address ?? this.addressOf(contract), abi: ABIS[contract] as never, functionName, args } as never);
+    } catch (err) {
+      throw toUbcError(err, contract, functionName);
+    }
+  }
+
+  /** A write: simulated first (a revert throws UbcContractError without spending gas), then sent and awaited. */
+  async write(contract: ContractName, functionName: string, args: readonly unknown[] = [], address?: Address): Promise<{ hash: Hex; result: any }> {
+    const target = address ?? this.addressOf(contract);
+    try {
+      const { request, result } = await this.public.simulateContract({ address: target, abi: ABIS[contract] as never, functionName, args, account: this.account } as never);
+      const hash = await this.wallet.writeContract(request as never);
+      const receipt = await this.public.waitForTransactionReceipt({ hash });
+      if (receipt.status !== "success") throw new Error(`${contract}.${functionName} failed in transaction ${hash}`);
+      return { hash, result };
+    } catch (err) {
+      throw toUbcError(err, contract, functionName);
+    }
+  }
+
+  /** Approves `spender` (e.g. the WorkMarket, which pulls a provider's deposit when a quote is filled). */
+  async approve(token: "UBCToken" | "ComputeToken", spender: Address, amount: bigint = 2n ** 256n - 1n): Promise<Hex> {
+    return (await this.write(token, "approve", [spender, amount])).hash;
+  }
+
+  private async ensureAllowance(token: ContractName, spender: Address, amount: bigint) {
+    const allowance = (await this.read(token, "allowance", [this.address, spender])) as bigint;
+    if (allowance < amount) await this.write(token, "approve", [spender, 2n ** 256n - 1n]);
+  }
+
+  // ------------------------------------------------------------------ staking
+
+  /** Stakes `amount` UBC in `poolId` (approving the vault if needed); returns the position id. */
+  async stake(poolId: number, amount: bigint): Promise<bigint> {
+    await this.ensureAllowance("UBCToken", this.addressOf("StakingVault"), amount);
+    return (await this.write("StakingVault", "stake", [poolId, amount])).result as bigint;
+  }
+
+  async claim(positionId: bigint): Promise<bigint> {
+    return (await this.write("StakingVault", "claim", [positionId])).result as bigint;
+  }
+
+  async withdraw(positionId: bigint): Promise<bigint> {
+    return (await this.write("StakingVault", "withdraw", [positionId])).result as bigint;
+  }
+
+  pendingReward(positionId: bigint): Promise<bigint> {
+    return this.read("StakingVault", "pendingReward", [positionId]);
+  }
+
+  // ------------------------------------------------------------------ agents
+
+  /** Registers an agent owned (and, as its wallet, operated) by this account; returns its id. */
+  async registerAgent(cardURI: string, roles: number): Promise<bigint> {
+    return (await this.write("AgentRegistry", "register", [cardURI, roles])).result as bigint;
+  }
+
+  async giveFeedback(jobId: bigint, agentId: bigint, score: number, tag: Hex, uri = ""): Promise<Hex> {
+    return (await this.write("ReputationRegistry", "giveFeedback", [jobId, agentId, score, tag, uri])).hash;
+  }
+
+  // ------------------------------------------------------------------ work market
+
+  /** Signs a quote (EIP-712, the WorkMarket's domain on this chain) as the provider's wallet. */
+  signQuote(q: Quote): Promise<Hex> {
+    return this.wallet.signTypedData({
+      account: this.account,
+      domain: { name: "UBC WorkMarket", version: "1", chainId: this.deployments.chainId, verifyingContract: this.addressOf("WorkMarket") },
+      types: QUOTE_TYPES,
+      primaryType: "Quote",
+      message: q,
+    });
+  }
+
+  /** Fills a provider's signed quote for `requesterAgentId` (creates and accepts a job); returns the job id. */
+  async fillQuote(q: Quote, signature: Hex, requesterAgentId: bigint, specHash: Hex): Promise<bigint> {
+    const value = q.units * q.unitPrice;
+    await this.ensureAllowance("ComputeToken", this.addressOf("WorkMarket"), value * 2n);
+    return (await this.write("WorkMarket", "fillQuote", [q, signature, requesterAgentId, specHash])).result as bigint;
+  }
+
+  async submit(jobId: bigint, resultHash: Hex, resultURI: string): Promise<Hex> {
+    return (await this.write("WorkMarket", "submit", [jobId, resultHash, resultURI])).hash;
+  }
+
+  async attest(jobId: bigint, approve: boolean): Promise<Hex> {
+    return (await this.write("ValidatorPool", "attest", [jobId, approve])).hash;
+  }
+
+  async settle(jobIds: bigint[]): Promise<bigint> {
+    return (await this.write("WorkMarket", "settle", [jobIds])).result as bigint;
+  }
+
+  async withdrawCredit(agentId: bigint, amount: bigint, to: Address = this.address): Promise<Hex> {
+    return (await this.write("WorkMarket", "withdraw", [agentId, to, amount])).hash;
+  }
+
+  credits(agentId: bigint): Promise<bigint> {
+    return this.read("WorkMarket", "credits", [agentId]);
+  }
+
+  // ------------------------------------------------------------------ ventures
+
+  async invest(venture: Address, shares: bigint): Promise<bigint> {
+    const price = ((await this.read("Venture", "raiseConfig", [], venture)) as { pricePerShare: bigint }).pricePerShare;
+    await this.ensureAllowance("ComputeToken", venture, shares * price);
+    return (await this.write("Venture", "invest", [shares], venture)).result as bigint;
+  }
+
+  async claimRevenue(venture: Address): Promise<readonly bigint[]> {
+    return (await this.write("Venture", "claim", [], venture)).result as readonly bigint[];
+  }
+
+  // ------------------------------------------------------------------ tokens
+
+  balanceOf(token: "UBCToken" | "ComputeToken", who: Address = this.address): Promise<bigint> {
+    return this.read(token, "balanceOf", [who]);
+  }
+}

@@ -1,0 +1,78 @@
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { ethers } from "ethers";
+import type { Hex } from "viem";
+import { startChain, ARTIFACTS, type TestChain } from "../../../indexer/src/testing/chain.ts";
+import { startService, type Service } from "../../../indexer/src/service.ts";
+import { UbcClient, ApiClient, UbcContractError, resourceKind, ROLES } from "./index.ts";
+
+const E18 = 10n ** 18n;
+const MNEMONIC = "test test test test test test test test test test test junk"; // Hardhat's development accounts
+const key = (i: number) => ethers.HDNodeWallet.fromPhrase(MNEMONIC, undefined, `m/44'/60'/0'/0/${i}`).privateKey as Hex;
+
+describe("agent SDK against a real chain and the indexer's API", () => {
+  let chain: TestChain;
+  let svc: Service;
+  let provider: UbcClient;
+  let requester: UbcClient;
+
+  before(async () => {
+    chain = await startChain();
+    svc = await startService({ rpcUrl: chain.url, deployments: chain.deployments, artifactsDir: ARTIFACTS, port: 0, finalityDepth: 1, pollIntervalMs: 20 });
+    provider = new UbcClient({ rpcUrl: chain.url, account: key(15), deployments: chain.deployments });
+    requester = new UbcClient({ rpcUrl: chain.url, account: key(16), deployments: chain.deployments });
+    const ubc = chain.contract("UBCToken");
+    const compute = chain.contract("ComputeToken");
+    for (const c of [provider, requester]) {
+      await (await ubc.transfer(c.address, 100_000n * E18)).wait();
+      await (await compute.transfer(c.address, 50_000n * E18)).wait();
+    }
+  });
+  after(async () => {
+    await svc?.stop();
+    await chain?.stop();
+  });
+
+  test("stake, accrue, claim; reverts come back as the contract's named custom errors", async () => {
+    const id = await requester.stake(2, 1_000n * E18);
+    assert.equal(id, 1n);
+    await chain.rpc("evm_increaseTime", [10 * 86_400]);
+    await chain.rpc("evm_mine", []);
+    const pending = await requester.pendingReward(id);
+    assert.ok(pending >= 10n * E18 && pending <= 11n * E18, `10 days of 1 COMPUTE/day: ${pending}`);
+    const before = await requester.balanceOf("ComputeToken");
+    await requester.claim(id);
+    assert.ok((await requester.balanceOf("ComputeToken")) - before >= pending);
+    await assert.rejects(requester.withdraw(id), (e: unknown) => e instanceof UbcContractError && e.errorName === "StillLocked" && e.args[0] === id);
+    await assert.rejects(requester.stake(0, 0n), (e: unknown) => e instanceof UbcContractError && e.errorName === "ZeroAmount");
+    await assert.rejects(provider.claim(id), (e: unknown) => e instanceof UbcContractError && e.errorName === "NotPositionOwner");
+  });
+
+  test("a provider posts a signed quote to the board; a requester finds the best one and fills it", async () => {
+    const provId = await provider.registerAgent("ipfs://sdk-provider", ROLES.PROVIDER);
+    const reqId = await requester.registerAgent("ipfs://sdk-requester", ROLES.REQUESTER);
+    const api = new ApiClient(svc.api.url);
+    await api.login(provider);
+    const now = BigInt((await chain.provider.getBlock("latest"))!.timestamp);
+    const kind = resourceKind("sha256");
+    const quote = { providerAgentId: provId, resourceKind: kind, units: 4n, unitPrice: 30n * E18, expiry: (now > BigInt(Math.floor(Date.now() / 1000)) ? now : BigInt(Math.floor(Date.now() / 1000))) + 3_600n, nonce: 7n, requester: 0n, deliveryPeriod: 86_400n };
+    const sig = await provider.signQuote(quote);
+    // without the provider's allowance the fill fails on COMPUTE's own error, named through the nested call
+    await assert.rejects(requester.fillQuote(quote, sig, reqId, resourceKind("spec")), (e: unknown) => e instanceof UbcContractError && e.errorName === "ERC20InsufficientAllowance");
+    await provider.approve("ComputeToken", provider.addressOf("WorkMarket"));
+    // wait until the indexer has seen the new agents, then post
+    for (let i = 0; i < 200 && svc.indexer!.status.checkpoint.number < BigInt(await chain.provider.getBlockNumber()); i++) await new Promise((r) => setTimeout(r, 25));
+    const quoteId = await api.postQuote(quote, sig);
+    const buyerApi = new ApiClient(svc.api.url);
+    const best = await buyerApi.bestQuotes(kind, 4n, reqId);
+    assert.equal(best[0].id, quoteId);
+    const jobId = await requester.fillQuote(best[0], best[0].signature, reqId, resourceKind("spec: hash these four inputs"));
+    await provider.submit(jobId, resourceKind("the result"), "ipfs://result");
+    for (let i = 0; i < 200 && svc.indexer!.status.checkpoint.number < BigInt(await chain.provider.getBlockNumber()); i++) await new Promise((r) => setTimeout(r, 25));
+    const d = await buyerApi.graphql<{ workRequest: { status: string; provider: { id: string }; unitPrice: string } }>(`query($id: ID!) { workRequest(id: $id) { status provider { id } unitPrice } }`, { id: jobId.toString() });
+    assert.equal(d.workRequest.status, "submitted");
+    assert.equal(d.workRequest.provider.id, provId.toString());
+    assert.equal(d.workRequest.unitPrice, (30n * E18).toString());
+    await assert.rejects(requester.fillQuote(best[0], best[0].signature, reqId, resourceKind("again")), (e: unknown) => e instanceof UbcContractError && /Nonce|Quote/.test(e.errorName));
+  });
+});
