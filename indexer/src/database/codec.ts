@@ -62,7 +62,10 @@ function parsePgArray(text: string): (string | null)[] {
   return out;
 }
 
+const NEEDS_ESCAPE = /[\\\t\n\r]/;
+
 function escapeCopy(s: string): string {
+  if (!NEEDS_ESCAPE.test(s)) return s; // the common case (hex, decimal digits): one scan, no copies
   return s.replace(/\\/g, "\\\\").replace(/\t/g, "\\t").replace(/\n/g, "\\n").replace(/\r/g, "\\r");
 }
 
@@ -80,6 +83,7 @@ export function toCopy(f: FieldModel, v: Value): string {
     return escapeCopy("{" + v.map(arrayElement).join(",") + "}");
   }
   if (typeof v === "boolean") return v ? "t" : "f";
+  if (typeof v === "bigint" || typeof v === "number") return String(v); // digits and "-": nothing to escape
   return escapeCopy(String(v));
 }
 

@@ -4,6 +4,8 @@
 // immutable rows, into a staging table + one INSERT … ON CONFLICT for mutable rows). For
 // unfinalized blocks the previous version of every written row goes to the undo log, which a
 // reorg replays backwards to the common ancestor.
+// For the backfill pipeline, a batch can be sealed: it is then written (flush, committed) while
+// the next batch is projected on top of it (reads see the sealed rows until they are committed).
 import type { EntityModel, Model } from "../schema/model.ts";
 import type { Queryable } from "./adapter.ts";
 import { checkValue, fromDb, rowToJson, toCopy, type EntityRow, type Value } from "./codec.ts";
@@ -14,15 +16,31 @@ export type { EntityRow, Value };
 interface Pending {
   row: EntityRow | null; // null: removed
   block: bigint;
+  /** The row before this batch (for the undo log); null: none. */
+  prev: EntityRow | null;
+}
+
+/** The writes of one batch. */
+export interface Batch {
+  /** entity -> id -> the write of this batch. */
+  pending: Map<string, Map<string, Pending>>;
+}
+
+/** What `set` needs of an entity, found with one lookup. */
+interface EntityOps {
+  e: EntityModel;
+  cache: Map<string, EntityRow | null>;
+  check: (r: EntityRow, b: EntityRow | null | undefined) => void;
+  copy: (row: EntityRow) => EntityRow;
 }
 
 export class Store {
   /** entity -> id -> row (null: known not to exist). Clean rows, kept across batches. */
   private cache = new Map<string, Map<string, EntityRow | null>>();
-  /** entity -> id -> the write of this batch. */
-  private pending = new Map<string, Map<string, Pending>>();
-  /** entity -> id -> the row before this batch (for the undo log). */
-  private before = new Map<string, Map<string, EntityRow | null>>();
+  /** The batch being projected. */
+  private cur: Batch;
+  /** A batch being written while the next one is projected (backfill pipeline). */
+  private sealed: Batch | undefined;
   private cachedRows = 0;
   /** Block number stamped on rows written now (set by the runner per block). */
   block = 0n;
@@ -36,11 +54,66 @@ export class Store {
     this.model = model;
     this.db = db;
     this.maxCachedRows = maxCachedRows;
-    for (const e of model.entities) {
-      this.cache.set(e.name, new Map());
-      this.pending.set(e.name, new Map());
-      this.before.set(e.name, new Map());
+    for (const e of model.entities) this.cache.set(e.name, new Map());
+    this.cur = this.newBatch();
+  }
+
+  private newBatch(): Batch {
+    const b: Batch = { pending: new Map() };
+    for (const e of this.model.entities) b.pending.set(e.name, new Map());
+    return b;
+  }
+
+  /** The write of `id` in the batch being written, if any. */
+  private sealedWrite(name: string, id: string): Pending | undefined {
+    return this.sealed === undefined ? undefined : this.sealed.pending.get(name)!.get(id);
+  }
+
+  /**
+   * Seals the current batch for writing (flush(tx, undo, batch), then committed(batch)); a new
+   * batch starts on top of it. One sealed batch at a time.
+   */
+  seal(): Batch {
+    if (this.sealed !== undefined) throw new Error("a sealed batch is still being written");
+    const b = this.cur;
+    this.sealed = b;
+    this.cur = this.newBatch();
+    return b;
+  }
+
+  /**
+   * Per entity, a function that copies a row's columns (missing ones as null) into a new object
+   * literal of a fixed shape: rows stay fast-mode objects, whose copies and reads are cheap.
+   */
+  private copiers = new Map<string, (row: EntityRow) => EntityRow>();
+  private copier(e: EntityModel): (row: EntityRow) => EntityRow {
+    let c = this.copiers.get(e.name);
+    if (c === undefined) {
+      const body = e.columns.map((f) => `${JSON.stringify(f.name)}: r[${JSON.stringify(f.name)}] ?? null`).join(", ");
+      c = new Function("r", `return { ${body} };`) as (row: EntityRow) => EntityRow;
+      this.copiers.set(e.name, c);
     }
+    return c;
+  }
+
+  /**
+   * Per entity, a function that checks each column of `r` whose value differs from `b` (the
+   * version being replaced, already checked; lists are always checked), with named property
+   * reads rather than a loop of keyed ones.
+   */
+  private checkers = new Map<string, (r: EntityRow, b: EntityRow | null | undefined) => void>();
+  private checker(e: EntityModel): (r: EntityRow, b: EntityRow | null | undefined) => void {
+    let c = this.checkers.get(e.name);
+    if (c === undefined) {
+      const lines = e.columns.map((f, i) => {
+        const k = JSON.stringify(f.name);
+        return `v = r[${k}] ?? null; if (b == null || v !== b[${k}] || (typeof v === "object" && v !== null)) check(name, columns[${i}], v);`;
+      });
+      const make = new Function("check", "name", "columns", `return function (r, b) { let v; ${lines.join(" ")} };`);
+      c = make(checkValue, e.name, e.columns) as (r: EntityRow, b: EntityRow | null | undefined) => void;
+      this.checkers.set(e.name, c);
+    }
+    return c;
   }
 
   private entity(name: string): EntityModel {
@@ -52,7 +125,7 @@ export class Store {
   private rowFromDb(e: EntityModel, r: Record<string, unknown>): EntityRow {
     const row: EntityRow = {};
     for (const f of e.columns) row[f.name] = fromDb(f, r[f.column!]);
-    return row;
+    return this.copier(e)(row);
   }
 
   /** Loads the given ids of each entity that are not in memory yet, in one query per entity. */
@@ -60,8 +133,9 @@ export class Store {
     for (const [name, ids] of wants) {
       const e = this.entity(name);
       const cache = this.cache.get(name)!;
-      const pending = this.pending.get(name)!;
-      const missing = [...new Set(ids)].filter((id) => !cache.has(id) && !pending.has(id));
+      const pending = this.cur.pending.get(name)!;
+      const sealed = this.sealed?.pending.get(name);
+      const missing = [...new Set(ids)].filter((id) => !cache.has(id) && !pending.has(id) && !(sealed !== undefined && sealed.has(id)));
       if (missing.length === 0) continue;
       const rows = await this.db.query(`SELECT * FROM "${e.table}" WHERE id = ANY($1)`, [missing]);
       this.stats.loads += rows.length;
@@ -81,58 +155,84 @@ export class Store {
 
   /** The current row of `name` with `id` (a copy), or undefined. */
   async get(name: string, id: string): Promise<EntityRow | undefined> {
-    const p = this.pending.get(name)?.get(id);
-    if (p) return p.row === null ? undefined : { ...p.row };
+    const p = this.cur.pending.get(name)?.get(id) ?? (this.sealed === undefined ? undefined : this.sealed.pending.get(name)?.get(id));
+    if (p) return p.row === null ? undefined : this.copier(this.entity(name))(p.row);
     const cache = this.cache.get(name);
     if (!cache) throw new Error(`unknown entity ${name}`);
     if (!cache.has(id)) await this.preload(new Map([[name, [id]]]));
     const row = cache.get(id);
-    return row ? { ...row } : undefined;
+    return row ? this.copier(this.entity(name))(row) : undefined;
   }
 
-  private remember(name: string, id: string) {
-    const before = this.before.get(name)!;
-    if (before.has(id)) return;
-    const cached = this.cache.get(name)!.get(id);
-    before.set(id, cached === undefined ? null : cached);
+  private opsByName = new Map<string, EntityOps>();
+  private ops(name: string): EntityOps {
+    let o = this.opsByName.get(name);
+    if (o === undefined) {
+      const e = this.entity(name);
+      o = { e, cache: this.cache.get(name)!, check: this.checker(e), copy: this.copier(e) };
+      this.opsByName.set(name, o);
+    }
+    return o;
+  }
+
+  /** The current version of a row before a write of this batch (the sealed batch's, or the clean one). */
+  private current(o: EntityOps, id: string): EntityRow | null | undefined {
+    const sealed = this.sealedWrite(o.e.name, id);
+    return sealed !== undefined ? sealed.row : o.cache.get(id);
   }
 
   /** Writes a whole row (every non-null field must be set). */
   set(name: string, row: EntityRow): void {
-    const e = this.entity(name);
+    const o = this.ops(name);
     const id = row.id;
     if (typeof id !== "string" || id === "") throw new TypeError(`${name}: id must be a non-empty string`);
-    for (const f of e.columns) checkValue(name, f, row[f.name] ?? null);
-    if (e.immutable) {
-      const known = this.pending.get(name)!.get(id);
-      if (known && known.row !== null) throw new Error(`${name} ${id} is immutable and was already written`);
+    const pending = this.cur.pending.get(name)!;
+    const known = pending.get(id);
+    // The version this write replaces was checked when it was written or loaded: a scalar field
+    // that still holds the same value needs no new check (handlers mostly change a few fields).
+    let base: EntityRow | null | undefined;
+    let prev: EntityRow | null;
+    if (known !== undefined) {
+      base = known.row;
+      prev = known.prev;
+    } else {
+      base = this.current(o, id);
+      prev = base === undefined ? null : base;
     }
-    this.remember(name, id);
-    const clean: EntityRow = {};
-    for (const f of e.columns) clean[f.name] = row[f.name] ?? null;
-    this.pending.get(name)!.set(id, { row: clean, block: this.block });
+    o.check(row, base);
+    const clean = o.copy(row);
+    if (o.e.immutable && known && known.row !== null) throw new Error(`${name} ${id} is immutable and was already written`);
+    pending.set(id, { row: clean, block: this.block, prev });
     this.stats.writes++;
   }
 
   remove(name: string, id: string): void {
-    this.entity(name);
-    this.remember(name, id);
-    this.pending.get(name)!.set(id, { row: null, block: this.block });
+    const o = this.ops(name);
+    const pending = this.cur.pending.get(name)!;
+    const known = pending.get(id);
+    let prev: EntityRow | null;
+    if (known !== undefined) prev = known.prev;
+    else {
+      const b = this.current(o, id);
+      prev = b === undefined ? null : b;
+    }
+    pending.set(id, { row: null, block: this.block, prev });
   }
 
   /** Whether anything is waiting to be written. */
   get dirty(): boolean {
-    for (const p of this.pending.values()) if (p.size > 0) return true;
+    for (const p of this.cur.pending.values()) if (p.size > 0) return true;
     return false;
   }
 
   /**
-   * Writes the batch in `tx`. With `undoBlock`, the batch is one unfinalized block and the
-   * previous versions of its rows go to the undo log under that block number.
+   * Writes the batch (the current one, or the given sealed one) in `tx`. With `undoBlock`, the
+   * batch is one unfinalized block and the previous versions of its rows go to the undo log
+   * under that block number.
    */
-  async flush(tx: Queryable, undoBlock?: bigint): Promise<void> {
+  async flush(tx: Queryable, undoBlock?: bigint, batch: Batch = this.cur): Promise<void> {
     for (const e of this.model.entities) {
-      const pending = this.pending.get(e.name)!;
+      const pending = batch.pending.get(e.name)!;
       if (pending.size === 0) continue;
       const deletes: string[] = [];
       const lines: string[] = [];
@@ -142,7 +242,9 @@ export class Store {
           continue;
         }
         const row = p.row;
-        lines.push(e.columns.map((f) => toCopy(f, row[f.name])).join("\t") + "\t" + p.block.toString() + "\n");
+        let line = "";
+        for (const f of e.columns) line += toCopy(f, row[f.name]) + "\t";
+        lines.push(line + p.block.toString() + "\n");
       }
       const columns = [...e.columns.map((f) => `"${f.column}"`), `"${BLOCK_COLUMN}"`];
       if (deletes.length > 0) await tx.query(`DELETE FROM "${e.table}" WHERE id = ANY($1)`, [deletes]);
@@ -158,12 +260,11 @@ export class Store {
         }
       }
       if (undoBlock !== undefined) {
-        const before = this.before.get(e.name)!;
         const ids: string[] = [];
         const prevs: (string | null)[] = [];
-        for (const id of pending.keys()) {
+        for (const [id, p] of pending) {
           ids.push(id);
-          const prev = before.get(id) ?? null;
+          const prev = p.prev;
           prevs.push(prev === null ? null : rowToJson({ ...prev, [BLOCK_COLUMN]: this.blockOf(e.name, id) }));
         }
         await tx.query(
@@ -179,10 +280,12 @@ export class Store {
     return (this.committedBlock.get(entity)?.get(id) ?? 0n).toString();
   }
 
-  /** After the transaction committed: pending writes become the clean cache. */
-  committed(): void {
+  /** After the transaction committed: the batch's writes become the clean cache. */
+  committed(batch: Batch = this.cur): void {
+    if (batch === this.sealed) this.sealed = undefined;
+    else if (batch === this.cur) this.cur = this.newBatch();
     for (const e of this.model.entities) {
-      const pending = this.pending.get(e.name)!;
+      const pending = batch.pending.get(e.name)!;
       const cache = this.cache.get(e.name)!;
       if (!e.immutable) {
         let blocks = this.committedBlock.get(e.name);
@@ -194,16 +297,15 @@ export class Store {
           else blocks.set(id, p.block);
         }
       }
-      pending.clear();
-      this.before.get(e.name)!.clear();
     }
     if (this.cachedRows > this.maxCachedRows) this.clearCache();
   }
 
   /** After a failed transaction: forget the batch (the database is unchanged). */
   discard(): void {
-    for (const p of this.pending.values()) p.clear();
-    for (const b of this.before.values()) b.clear();
+    // new objects, not cleared ones: a sealed batch may still be read by a flush in progress
+    this.cur = this.newBatch();
+    this.sealed = undefined;
     this.clearCache();
   }
 

@@ -3,8 +3,8 @@
 // and written in one transaction with the checkpoint.
 import { EventEmitter } from "node:events";
 import type { Database } from "../database/adapter.ts";
-import { migrate, dropAll } from "../database/migrations.ts";
-import { Store } from "../database/store.ts";
+import { migrate, dropAll, entityDdl } from "../database/migrations.ts";
+import { Store, type Batch } from "../database/store.ts";
 import type { Model } from "../schema/model.ts";
 import { LogFetcher, type BlockHeader, type FetcherOptions, type RawLog } from "../sync/fetcher.ts";
 import { RpcClient, type RpcOptions } from "../sync/rpc.ts";
@@ -26,6 +26,29 @@ export interface IndexerOptions {
   rpc?: RpcOptions;
   fetcher?: FetcherOptions;
   log?: (level: "info" | "warn" | "error", msg: string, fields?: Record<string, unknown>) => void;
+}
+
+/**
+ * Logs per backfill transaction (fetch ranges are smaller: they overlap the projection). The
+ * first batch is smaller, so that writing starts early.
+ */
+const BACKFILL_BATCH_LOGS = 30_000;
+const BACKFILL_FIRST_BATCH_LOGS = 10_000;
+
+/** The secondary indexes of the entity tables (not the primary keys), as migrations create them. */
+function secondaryIndexes(model: Model): { name: string; create: string }[] {
+  return entityDdl(model)
+    .filter((s) => s.startsWith("CREATE INDEX"))
+    .map((create) => ({ name: /^CREATE INDEX IF NOT EXISTS "([^"]+)"/.exec(create)![1], create }));
+}
+
+interface FetchedRange {
+  from: bigint;
+  to: bigint;
+  logs: RawLog[];
+  headers: Map<bigint, BlockHeader>;
+  /** The fetcher's address-list generation the logs were fetched with. */
+  generation: number;
 }
 
 export interface Checkpoint {
@@ -249,24 +272,118 @@ export class Indexer extends EventEmitter {
     return true;
   }
 
-  private async backfill(from: bigint, limit: bigint): Promise<void> {
+  /** Logs of the next adaptive range from `from` (at most to `limit`) and the headers it needs. */
+  private async fetchRange(from: bigint, limit: bigint): Promise<FetchedRange> {
+    const generation = this.fetcher.generation;
     const { to, logs } = await this.fetcher.nextRange(from, limit);
-    const blocks = new Set<bigint>(logs.map((l) => BigInt(l.blockNumber)));
+    const blocks = new Set<bigint>();
     blocks.add(from);
+    let lastNumber = "";
+    for (const l of logs) {
+      if (l.blockNumber === lastNumber) continue; // logs come in block order: one BigInt per block
+      lastNumber = l.blockNumber;
+      blocks.add(BigInt(lastNumber));
+    }
     blocks.add(to);
     const headers = await this.fetcher.headers([...blocks].sort((a, b) => (a < b ? -1 : 1)));
-    const last = headers.get(to)!;
-    // The range must continue the indexed chain (a restarted or rewound chain does not).
-    if (this.status.checkpoint.hash !== "" && headers.get(from)!.parentHash !== this.status.checkpoint.hash) {
-      await this.handleReorg();
-      return;
+    return { from, to, logs, headers, generation };
+  }
+
+  /**
+   * Indexes the finalized blocks [from, limit] as a pipeline: ranges are fetched one ahead of
+   * their projection, and projected ranges are gathered into batches of about BACKFILL_BATCH_LOGS
+   * logs (at most `maxRange` blocks), each written in one transaction with its checkpoint while
+   * the next batch is projected on top of it. Any failure waits for the write in progress,
+   * forgets what was projected after the last committed batch and rethrows: the run loop resumes
+   * from the last committed checkpoint.
+   */
+  private async backfill(from: bigint, limit: bigint): Promise<void> {
+    const quiet = <T>(p: Promise<T>): Promise<T> => {
+      p.catch(() => undefined); // awaited later, or abandoned: never an unhandled rejection
+      return p;
+    };
+    let next: Promise<FetchedRange> | undefined = quiet(this.fetchRange(from, limit));
+    let writing: Promise<void> | undefined;
+    let prevHash = this.status.checkpoint.hash;
+    // the batch being projected
+    let batchFrom: bigint | undefined;
+    let batchLogs = 0;
+    let batchEvents = 0;
+    let batchCreated: { contract: string; address: string; block: bigint }[] = [];
+    let batches = 0;
+    const forgetProjected = async () => {
+      this.store.discard();
+      this.pendingContracts = [];
+      await this.loadDynamic();
+    };
+    // A long backfill (a full batch with more to come) writes without the secondary indexes
+    // and builds them once at the end, which is several times cheaper than maintaining them row
+    // by row. They are back before the backfill returns or fails (and `migrate` creates any
+    // missing one at start-up, should the process die in between).
+    let indexesDropped = false;
+    const restoreIndexes = async () => {
+      if (!indexesDropped) return;
+      for (const ix of secondaryIndexes(this.opts.model)) await this.opts.db.exec(ix.create);
+      indexesDropped = false;
+      this.log("info", "backfill: secondary indexes rebuilt");
+    };
+    try {
+      while (next !== undefined) {
+        let cur: FetchedRange = await next;
+        next = undefined;
+        // A contract created in an earlier range joined the address list after this range was
+        // fetched: fetch it again, with that contract's logs.
+        if (cur.generation !== this.fetcher.generation) cur = await this.fetchRange(cur.from, limit);
+        if (cur.to < limit && !this.stopped) next = quiet(this.fetchRange(cur.to + 1n, limit));
+        const { to, logs, headers } = cur;
+        // The range must continue the indexed chain (a restarted or rewound chain does not).
+        if (prevHash !== "" && headers.get(cur.from)!.parentHash !== prevHash) {
+          await writing;
+          writing = undefined;
+          if (batchFrom !== undefined) await forgetProjected();
+          await this.handleReorg();
+          return;
+        }
+        for (const l of logs) {
+          const h = headers.get(BigInt(l.blockNumber))!;
+          if (l.blockHash.toLowerCase() !== h.hash) throw new Error(`log of block ${l.blockNumber} has hash ${l.blockHash}, header says ${h.hash}: chain moving, retrying`);
+        }
+        batchEvents += await this.project(logs, headers, to);
+        batchCreated.push(...this.pendingContracts);
+        this.pendingContracts = [];
+        batchFrom ??= cur.from;
+        batchLogs += logs.length;
+        const last = headers.get(to)!;
+        prevHash = last.hash;
+        const full = batchLogs >= (batches === 0 ? BACKFILL_FIRST_BATCH_LOGS : BACKFILL_BATCH_LOGS);
+        if (next === undefined || full || to - batchFrom + 1n >= BigInt(this.fetcher.maxRange)) {
+          await writing; // the previous batch is in the database
+          writing = undefined;
+          if (!indexesDropped && next !== undefined && full) {
+            for (const ix of secondaryIndexes(this.opts.model)) await this.opts.db.exec(`DROP INDEX IF EXISTS "${ix.name}"`);
+            indexesDropped = true;
+            this.log("info", "backfill: writing without secondary indexes until caught up");
+          }
+          this.pendingContracts = batchCreated;
+          writing = quiet(this.commit(last, batchEvents, undefined, to - batchFrom + 1n, this.store.seal()));
+          batchFrom = undefined;
+          batchLogs = 0;
+          batchEvents = 0;
+          batchCreated = [];
+          batches++;
+        }
+      }
+      await writing;
+      writing = undefined;
+      await restoreIndexes();
+    } catch (err) {
+      await writing?.catch(() => undefined);
+      await forgetProjected(); // not in the database
+      await restoreIndexes().catch((e) => this.log("warn", "backfill: rebuilding the secondary indexes failed (start-up migrations will)", { error: (e as Error).message }));
+      throw err;
+    } finally {
+      await next?.catch(() => undefined);
     }
-    for (const l of logs) {
-      const h = headers.get(BigInt(l.blockNumber))!;
-      if (l.blockHash.toLowerCase() !== h.hash) throw new Error(`log of block ${l.blockNumber} has hash ${l.blockHash}, header says ${h.hash}: chain moving, retrying`);
-    }
-    const events = await this.project(logs, headers, to);
-    await this.commit(last, events, undefined, to - from + 1n);
   }
 
   private async liveBlock(n: bigint): Promise<void> {
@@ -380,13 +497,13 @@ export class Indexer extends EventEmitter {
 
   private pendingContracts: { contract: string; address: string; block: bigint }[] = [];
 
-  private async commit(last: BlockHeader, events: number, undoBlock: bigint | undefined, blockCount: bigint): Promise<void> {
+  private async commit(last: BlockHeader, events: number, undoBlock: bigint | undefined, blockCount: bigint, batch?: Batch): Promise<void> {
     const finalized = this.status.head - this.finalityDepth;
     try {
       const created = this.pendingContracts;
       this.pendingContracts = [];
       await this.opts.db.transaction(async (tx) => {
-        await this.store.flush(tx, undoBlock);
+        await this.store.flush(tx, undoBlock, batch);
         for (const c of created) {
           await tx.query(`INSERT INTO _contracts (address, contract, block) VALUES ($1, $2, $3) ON CONFLICT (address) DO NOTHING`, [c.address, c.contract, c.block.toString()]);
         }
@@ -408,7 +525,7 @@ export class Indexer extends EventEmitter {
       await this.loadDynamic();
       throw err;
     }
-    this.store.committed();
+    this.store.committed(batch);
     this.status.checkpoint = { number: last.number, hash: last.hash, timestamp: last.timestamp };
     this.status.events += events;
     this.status.blocks += Number(blockCount);

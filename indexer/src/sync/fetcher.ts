@@ -35,27 +35,29 @@ export function toHeader(b: RawBlock): BlockHeader {
 const hex = (n: bigint) => "0x" + n.toString(16);
 
 export interface FetcherOptions {
-  /** Starting range size in blocks. */
+  /** Starting range size in blocks (small: a dense chain must not start with one huge answer). */
   initialRange?: number;
   maxRange?: number;
-  /** Shrink the range when a response holds more logs than this. */
+  /** The number of logs a range aims at: the range grows below half of it, shrinks above twice. */
   targetLogs?: number;
 }
 
 export class LogFetcher {
   range: number;
-  private maxRange: number;
+  readonly maxRange: number;
   private targetLogs: number;
 
   private rpc: RpcClient;
   private addresses: string[];
+  /** Changes whenever the address list does (logs fetched before then may miss some). */
+  generation = 0;
 
   constructor(rpc: RpcClient, addresses: string[], opts: FetcherOptions = {}) {
     this.rpc = rpc;
     this.addresses = addresses;
-    this.range = opts.initialRange ?? 2_000;
     this.maxRange = opts.maxRange ?? 100_000;
-    this.targetLogs = opts.targetLogs ?? 20_000;
+    this.range = Math.min(this.maxRange, opts.initialRange ?? 20);
+    this.targetLogs = opts.targetLogs ?? 10_000;
   }
 
   async blockNumber(): Promise<bigint> {
@@ -82,12 +84,18 @@ export class LogFetcher {
   }
 
   addAddress(address: string): void {
-    if (!this.addresses.includes(address)) this.addresses.push(address);
+    if (!this.addresses.includes(address)) {
+      this.addresses.push(address);
+      this.generation++;
+    }
   }
 
   removeAddress(address: string): void {
     const i = this.addresses.indexOf(address);
-    if (i >= 0) this.addresses.splice(i, 1);
+    if (i >= 0) {
+      this.addresses.splice(i, 1);
+      this.generation++;
+    }
   }
 
   /** Logs of the given addresses in [from, to]. */
@@ -102,19 +110,25 @@ export class LogFetcher {
 
   /**
    * Logs from `from` up to at most `limit`, in one range chosen adaptively: halves on node
-   * errors about size and on oversized answers, grows while answers are small.
+   * errors about size, shrinks to the observed density on oversized answers, and grows (up to
+   * 8× at once, by the observed density) while answers are small.
    */
   async nextRange(from: bigint, limit: bigint): Promise<{ to: bigint; logs: RawLog[] }> {
     for (;;) {
       const to = from + BigInt(this.range) - 1n > limit ? limit : from + BigInt(this.range) - 1n;
       try {
         const logs = await this.logs(from, to);
-        if (logs.length > this.targetLogs * 2 && to > from) {
-          this.range = Math.max(1, Math.floor(this.range / 2));
-          if (logs.length <= this.targetLogs * 8) return { to, logs }; // usable, just shrink next time
+        const n = logs.length;
+        const span = Number(to - from + 1n);
+        if (n > this.targetLogs * 2 && to > from) {
+          this.range = Math.max(1, Math.min(Math.floor(span / 2), Math.floor((span * this.targetLogs) / n)));
+          if (n <= this.targetLogs * 8) return { to, logs }; // usable, just shrink next time
           continue;
         }
-        if (logs.length < this.targetLogs / 2) this.range = Math.min(this.maxRange, this.range * 2);
+        if (n < this.targetLogs / 2) {
+          const factor = n === 0 ? 8 : Math.max(2, Math.min(8, Math.floor(this.targetLogs / n)));
+          this.range = Math.min(this.maxRange, Math.max(this.range, span) * factor);
+        }
         return { to, logs };
       } catch (err) {
         if (err instanceof RpcError && err.code !== undefined && to > from) {

@@ -1,0 +1,469 @@
+// npm run bench:indexer — the ERC-20 benchmark of the indexer: decode COMPUTE `Transfer` events
+// and keep account balances, over ≥ 100,000 transfers on a local Hardhat node, this indexer
+// against Ponder in the same run, each on PostgreSQL and on its embedded PGlite; then the time
+// from a block being mined to its data being visible through our GraphQL API (p50/p95).
+// Prints a table and writes the section "## Indexer backfill (ERC-20 transfers)" of
+// docs/benchmarks.md.
+//
+// Environment:
+//   BENCH_TRANSFERS (100000)   transfers to generate       BENCH_PER_TX (400)  transfers per tx
+//   BENCH_RECIPIENTS (10000)   distinct recipients          BENCH_SAMPLES (100) latency samples
+//   BENCH_DATABASE_URL (postgresql://postgres@127.0.0.1:5432/test)  PostgreSQL server to use
+//   BENCH_ONLY=ours-pglite,ours-pg,ponder-pglite,ponder-pg,latency,getlogs   run only these parts
+//   BENCH_NO_DOCS=1            do not write docs/benchmarks.md
+//
+// Ponder is a dependency of this folder's own package (scripts/bench/indexer/package.json), which
+// this script installs with `npm ci` when its node_modules is missing: it never enters the root
+// lockfile or CI's install.
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpus, loadavg, tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import pg from "pg";
+import { freePort } from "../../lib/processes.ts";
+import { generateTransfers, startBenchChain, transferValue, type BenchChain } from "./chain.ts";
+import { removeProject, runPonder, writePonderProject } from "./ponder.ts";
+
+const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
+const ROOT = resolve(BENCH_DIR, "..", "..", "..");
+const env = process.env;
+const TOTAL = Number(env.BENCH_TRANSFERS ?? 100_000);
+const PER_TX = Number(env.BENCH_PER_TX ?? 400);
+const RECIPIENTS = Number(env.BENCH_RECIPIENTS ?? 10_000);
+const SAMPLES = Number(env.BENCH_SAMPLES ?? 100);
+const PG_URL = env.BENCH_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/test";
+const ONLY = env.BENCH_ONLY === undefined || env.BENCH_ONLY === "" ? undefined : new Set(env.BENCH_ONLY.split(","));
+const UNIT = 10n ** 15n; // 0.001 COMPUTE
+const EXTRA_BLOCKS = 40; // Ponder treats the last 30 blocks of chain 31337 as unfinalized
+const SAMPLE_SIZE = 100;
+const LATENCY_POLL_MS = 100; // the indexer's default poll interval
+const LATENCY_FINALITY_DEPTH = 2;
+const TARGET_EVENTS_PER_S = 30_000;
+const TARGET_RATIO = 10;
+const TARGET_P95_MS = 250;
+
+const want = (part: string) => ONLY === undefined || ONLY.has(part);
+const t0 = performance.now();
+const loadAtStart = loadavg()[0];
+function log(line: string) {
+  process.stdout.write(`[bench ${((performance.now() - t0) / 1000).toFixed(1).padStart(6)}s] ${line}\n`);
+}
+
+function ensureBenchPackage() {
+  if (existsSync(join(BENCH_DIR, "node_modules", "ponder", "package.json"))) return;
+  log("installing the benchmark's own package (Ponder) with npm ci --prefix scripts/bench/indexer");
+  const r = spawnSync("npm", ["ci", "--prefix", BENCH_DIR, "--no-audit", "--no-fund"], { stdio: "inherit", cwd: ROOT });
+  if (r.status !== 0) throw new Error(`npm ci --prefix ${BENCH_DIR} failed (exit code ${r.status})`);
+}
+
+function ensureBuilt() {
+  if (existsSync(join(ROOT, "artifacts", "contracts", "test", "BenchTransferBatcher.sol", "BenchTransferBatcher.json"))) return;
+  log("building the contracts (npx hardhat build)");
+  const r = spawnSync(process.execPath, [join(ROOT, "node_modules", "hardhat", "dist", "src", "cli.js"), "build"], { stdio: "inherit", cwd: ROOT });
+  if (r.status !== 0) throw new Error("hardhat build failed");
+}
+
+async function pgReachable(): Promise<string | undefined> {
+  const c = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 3000 });
+  try {
+    await c.connect();
+    await c.query("SELECT 1");
+    return undefined;
+  } catch (err) {
+    return (err as Error).message;
+  } finally {
+    await c.end().catch(() => undefined);
+  }
+}
+
+async function pgExec(url: string, sql: string): Promise<void> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    await c.query(sql);
+  } finally {
+    await c.end();
+  }
+}
+
+const quantile = (xs: number[], q: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))];
+};
+
+interface Expected {
+  sample: string[];
+  balances: Map<string, bigint>;
+  transfers: number; // COMPUTE Transfer events on the chain
+}
+
+async function expectedState(chain: BenchChain): Promise<Expected> {
+  const sample = [chain.batcher, chain.accounts[0].toLowerCase()];
+  for (let k = 0; sample.length < SAMPLE_SIZE; k += Math.max(1, Math.floor(RECIPIENTS / SAMPLE_SIZE))) sample.push(chain.recipient(k % RECIPIENTS));
+  const balances = new Map<string, bigint>();
+  for (const a of sample) balances.set(a, (await chain.compute.balanceOf(a)) as bigint);
+  // every COMPUTE Transfer on the chain (the deployment makes a few too)
+  const topic = chain.compute.interface.getEvent("Transfer")!.topicHash;
+  const head = await chain.provider.getBlockNumber();
+  let transfers = 0;
+  for (let from = 0; from <= head; from += 20) {
+    const logs = await chain.rpc<unknown[]>("eth_getLogs", [{ address: chain.deployments.contracts.ComputeToken.address, topics: [topic], fromBlock: "0x" + from.toString(16), toBlock: "0x" + Math.min(head, from + 19).toString(16) }]);
+    transfers += logs.length;
+  }
+  return { sample, balances, transfers };
+}
+
+function compare(label: string, expected: Expected, got: Map<string, bigint>, transfers: number): string[] {
+  const problems: string[] = [];
+  for (const [a, v] of expected.balances) {
+    const g = got.get(a) ?? 0n;
+    if (g !== v) problems.push(`${label}: balance of ${a} is ${g}, balanceOf says ${v}`);
+  }
+  if (transfers !== expected.transfers) problems.push(`${label}: ${transfers} transfer rows, the chain has ${expected.transfers} Transfer events`);
+  if (problems.length === 0) log(`  ${label}: verified ${expected.balances.size} balances against balanceOf and ${transfers.toLocaleString("en-US")} transfer rows`);
+  return problems;
+}
+
+async function gql<T>(url: string, query: string, variables?: Record<string, unknown>): Promise<T> {
+  const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query, variables }) });
+  const body = (await res.json()) as { data?: T; errors?: unknown };
+  if (body.errors !== undefined || body.data === undefined) throw new Error(`GraphQL: ${JSON.stringify(body.errors)}`);
+  return body.data;
+}
+
+interface OursRun {
+  seconds: number;
+  events: number;
+  balances: Map<string, bigint>;
+  transfers: number;
+  /** Secondary indexes of the schema that are missing after the backfill (it rebuilds them). */
+  missingIndexes: string[];
+}
+
+async function runOurs(chain: BenchChain, expected: Expected, db: { url?: string; dataDir?: string; schema: string }, label: string): Promise<OursRun> {
+  const { startService } = await import("../../../indexer/src/service.ts");
+  const port = await freePort();
+  const started = performance.now();
+  const service = await startService({
+    rpcUrl: chain.url,
+    deployments: chain.deployments,
+    artifactsDir: join(ROOT, "artifacts"),
+    databaseUrl: db.url,
+    dataDir: db.dataDir,
+    databaseSchema: db.schema,
+    port,
+    host: "127.0.0.1",
+    log: (level, msg, fields) => {
+      if (level !== "info") log(`  ${label} ${level}: ${msg} ${fields ? JSON.stringify(fields) : ""}`);
+    },
+  });
+  const ix = service.indexer!;
+  let lastPrint = performance.now();
+  const onBlock = () => {
+    if (performance.now() - lastPrint < 2_000) return;
+    lastPrint = performance.now();
+    log(`  ${label}: block ${ix.status.checkpoint.number} of ${ix.status.head}, ${ix.status.events.toLocaleString("en-US")} events`);
+  };
+  ix.on("block", onBlock);
+  try {
+    await Promise.race([
+      service.caughtUp,
+      new Promise((_, reject) => ix.once("failed", (err) => reject(err))),
+    ]);
+    const seconds = (performance.now() - started) / 1000;
+    const url = `http://127.0.0.1:${port}/graphql`;
+    const data = await gql<{ accounts: { id: string; computeBalance: string }[] }>(
+      url,
+      `query ($ids: [Bytes!]) { accounts(first: 1000, where: { id_in: $ids }) { id computeBalance } }`,
+      { ids: expected.sample },
+    );
+    const balances = new Map(data.accounts.map((a) => [a.id, BigInt(a.computeBalance)]));
+    const computeAddress = chain.deployments.contracts.ComputeToken.address.toLowerCase();
+    const [row] = await service.db.query<{ n: string }>(`SELECT count(*)::text AS n FROM token_transfer WHERE token = $1`, [computeAddress]);
+    const { entityDdl } = await import("../../../indexer/src/database/migrations.ts");
+    const { loadModel } = await import("../../../indexer/src/schema/model.ts");
+    const present = new Set((await service.db.query<{ indexname: string }>(`SELECT indexname FROM pg_indexes WHERE schemaname = current_schema()`)).map((r) => r.indexname));
+    const missingIndexes = entityDdl(loadModel())
+      .map((ddl) => /^CREATE INDEX IF NOT EXISTS "([^"]+)"/.exec(ddl)?.[1])
+      .filter((n): n is string => n !== undefined && !present.has(n));
+    return { seconds, events: ix.status.events, balances, transfers: Number(row.n), missingIndexes };
+  } finally {
+    ix.off("block", onBlock);
+    await service.stop();
+  }
+}
+
+let latencyRun = 0;
+
+async function measureLatency(chain: BenchChain, db: { url?: string; dataDir?: string; schema: string }, label: string): Promise<number[]> {
+  const run = ++latencyRun; // fresh recipients per run: a balance must be new to be waited for
+  const { startService } = await import("../../../indexer/src/service.ts");
+  const port = await freePort();
+  const service = await startService({
+    rpcUrl: chain.url,
+    deployments: chain.deployments,
+    artifactsDir: join(ROOT, "artifacts"),
+    databaseUrl: db.url,
+    dataDir: db.dataDir,
+    databaseSchema: db.schema,
+    port,
+    host: "127.0.0.1",
+    finalityDepth: LATENCY_FINALITY_DEPTH,
+    pollIntervalMs: LATENCY_POLL_MS,
+  });
+  try {
+    await service.caughtUp;
+    const url = `http://127.0.0.1:${port}/graphql`;
+    const query = `query ($id: ID!) { account(id: $id) { computeBalance } }`;
+    const iface = chain.compute.interface;
+    const out: number[] = [];
+    for (let i = 0; i < SAMPLES; i++) {
+      const to = "0x" + ((0xbe0000n + BigInt(run)) * 2n ** 32n + BigInt(i)).toString(16).padStart(40, "0");
+      const value = BigInt(i + 1) * UNIT;
+      const data = iface.encodeFunctionData("transfer", [to, value]);
+      const hash = await chain.rpc<string>("eth_sendTransaction", [{ from: chain.accounts[0], to: chain.compute.target, data }]);
+      const receipt = await chain.rpc<{ blockNumber: string } | null>("eth_getTransactionReceipt", [hash]);
+      if (receipt === null) throw new Error("automine is off: no receipt right after sending");
+      const mined = performance.now();
+      for (;;) {
+        const d = await gql<{ account: { computeBalance: string } | null }>(url, query, { id: to });
+        if (d.account !== null && BigInt(d.account.computeBalance) === value) break;
+        if (performance.now() - mined > 30_000) throw new Error(`transfer ${hash} not visible through GraphQL after 30 s`);
+        await new Promise((r) => setTimeout(r, 2));
+      }
+      out.push(performance.now() - mined);
+      // spread the samples over the poll cycle
+      await new Promise((r) => setTimeout(r, 7 + ((i * 37) % 50)));
+    }
+    log(`  ${label}: block-to-query latency p50 ${quantile(out, 0.5).toFixed(0)} ms, p95 ${quantile(out, 0.95).toFixed(0)} ms (${out.length} samples)`);
+    return out;
+  } finally {
+    await service.stop();
+  }
+}
+
+/** Raw eth_getLogs of the COMPUTE address over the benchmark's blocks: logs/s including JSON parsing. */
+async function rawGetLogs(chain: BenchChain, firstBlock: number, lastBlock: number): Promise<number> {
+  const address = chain.deployments.contracts.ComputeToken.address;
+  const step = Math.max(1, Math.floor(20_000 / PER_TX));
+  let n = 0;
+  const started = performance.now();
+  for (let from = firstBlock; from <= lastBlock; from += step) {
+    const res = await fetch(chain.url, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_getLogs", params: [{ address, fromBlock: "0x" + from.toString(16), toBlock: "0x" + Math.min(lastBlock, from + step - 1).toString(16) }] }),
+    });
+    const body = JSON.parse(await res.text()) as { result: unknown[] };
+    n += body.result.length;
+  }
+  return n / ((performance.now() - started) / 1000);
+}
+
+interface Results {
+  transfers: number;
+  ours: Partial<Record<"pglite" | "postgres", OursRun>>;
+  ponder: Partial<Record<"pglite" | "postgres", Awaited<ReturnType<typeof runPonder>>>>;
+  latency: Partial<Record<"pglite" | "postgres", number[]>>;
+  getLogs?: number;
+  problems: string[];
+}
+
+const fmt = (x: number | undefined, digits = 0) => (x === undefined || !Number.isFinite(x) ? "n/a" : x.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits }));
+
+function table(r: Results): string[][] {
+  const rows: string[][] = [];
+  const eps = (s: { seconds: number } | undefined) => (s === undefined ? undefined : r.transfers / s.seconds);
+  const oursPg = eps(r.ours.postgres);
+  const oursLite = eps(r.ours.pglite);
+  const ponderPg = eps(r.ponder.postgres);
+  const ponderLite = eps(r.ponder.pglite);
+  const ratio = (a: number | undefined, b: number | undefined) => (a === undefined || b === undefined ? "n/a" : `${(a / b).toFixed(2)}×`);
+  rows.push(["transfers indexed (COMPUTE Transfer events)", fmt(r.transfers), "≥ 100,000", ratio(r.transfers, 100_000)]);
+  rows.push(["ours, PostgreSQL: backfill events/s", fmt(oursPg), `${fmt(TARGET_EVENTS_PER_S)} (target)`, ratio(oursPg, TARGET_EVENTS_PER_S)]);
+  rows.push(["ours, PGlite: backfill events/s", fmt(oursLite), `${fmt(TARGET_EVENTS_PER_S)} (target on PostgreSQL)`, ratio(oursLite, TARGET_EVENTS_PER_S)]);
+  rows.push(["Ponder 0.16.10, PostgreSQL: backfill events/s", fmt(ponderPg), "~1,700–1,900 (earlier measurement here)", "—"]);
+  rows.push(["Ponder 0.16.10, PGlite: backfill events/s", fmt(ponderLite), "~1,700–1,900 (earlier measurement here)", "—"]);
+  rows.push(["ours / Ponder, PostgreSQL", ratio(oursPg, ponderPg), `${TARGET_RATIO}× (target)`, oursPg && ponderPg ? ratio(oursPg / ponderPg, TARGET_RATIO) : "n/a"]);
+  rows.push(["ours / Ponder, PGlite", ratio(oursLite, ponderLite), `${TARGET_RATIO}× (target)`, oursLite && ponderLite ? ratio(oursLite / ponderLite, TARGET_RATIO) : "n/a"]);
+  const wall = (s: { seconds: number } | undefined) => (s === undefined ? "n/a" : `${s.seconds.toFixed(1)} s`);
+  rows.push(["wall time ours PostgreSQL / PGlite", `${wall(r.ours.postgres)} / ${wall(r.ours.pglite)}`, "start → caught up (incl. migrations, API start)", "—"]);
+  rows.push(["wall time Ponder PostgreSQL / PGlite", `${wall(r.ponder.postgres)} / ${wall(r.ponder.pglite)}`, "`ponder start` → /ready (incl. its build)", "—"]);
+  for (const k of ["postgres", "pglite"] as const) {
+    const l = r.latency[k];
+    if (l === undefined) continue;
+    const name = k === "postgres" ? "PostgreSQL" : "PGlite";
+    const p50 = quantile(l, 0.5);
+    const p95 = quantile(l, 0.95);
+    rows.push([`block-to-query latency p50, ${name} (ms)`, fmt(p50), `${TARGET_P95_MS} (p95 target)`, (p50 / TARGET_P95_MS).toFixed(2)]);
+    rows.push([`block-to-query latency p95, ${name} (ms)`, fmt(p95), `< ${TARGET_P95_MS} (target)`, (p95 / TARGET_P95_MS).toFixed(2)]);
+  }
+  if (r.getLogs !== undefined) rows.push(["raw eth_getLogs from the node, logs/s (incl. JSON parse)", fmt(r.getLogs), "~110,000 (earlier measurement here)", ratio(r.getLogs, 110_000)]);
+  if (r.getLogs !== undefined && oursPg !== undefined) rows.push(["ours PostgreSQL / raw eth_getLogs", ratio(oursPg, r.getLogs), "1× = as fast as the node serves logs", "—"]);
+  return rows;
+}
+
+function markdown(r: Results, rows: string[][]): string {
+  const date = new Date().toISOString().slice(0, 10);
+  const cpu = cpus();
+  const lines = [
+    "## Indexer backfill (ERC-20 transfers)",
+    "",
+    "The case public indexer benchmarks use: decode `Transfer` events and keep account balances (plus one row per transfer).",
+    `${fmt(r.transfers)} COMPUTE transfers (${PER_TX} per transaction from the TEST/BENCH fixture \`BenchTransferBatcher\` to ${fmt(RECIPIENTS)} distinct recipients) on a local Hardhat node; this indexer (its full COMPUTE handler: Account, Token, Protocol, DailyStat, TokenTransfer) against Ponder 0.16.10 (balances + a transfer row) in the same run, each on PostgreSQL (a fresh schema / database) and on its embedded PGlite (on disk).`,
+    "Events/s = COMPUTE Transfer events ÷ wall time from start to caught up (ours: `startService` → caught up; Ponder: `ponder start` → `/ready`). Balances of a sample of accounts are checked against `balanceOf` and the transfer rows are counted for every run.",
+    `Latency: our indexer following the head (finality depth ${LATENCY_FINALITY_DEPTH}, poll interval ${LATENCY_POLL_MS} ms), one transfer per block, from the receipt being returned to the new balance being visible through GraphQL (polled every ~2 ms), ${SAMPLES} samples.`,
+    "",
+    `- command: \`npm run bench:indexer\``,
+    `- date: ${date}`,
+    `- machine: ${cpu.length} cores (${cpu[0]?.model.trim() ?? "unknown CPU"}), Node ${process.versions.node}, PostgreSQL at 127.0.0.1; shared with other work: 1-minute load average ${loadAtStart.toFixed(1)} at the start, ${loadavg()[0].toFixed(1)} at the end (the node, the databases and both indexers share the same ${cpu.length} cores, so figures move with that load)`,
+    `- notes: ours includes opening the database and migrations (a fresh on-disk PGlite takes seconds to create, which weighs on its figure); Ponder's includes its build step. Our long backfills write without the secondary indexes and build them at the end, as Ponder does.`,
+    "",
+    "| metric | value | reference value | ratio |",
+    "|---|---|---|---|",
+    ...rows.map((row) => `| ${row.join(" | ")} |`),
+    "",
+  ];
+  if (r.problems.length > 0) lines.push("Verification problems:", "", ...r.problems.map((p) => `- ${p}`), "");
+  return lines.join("\n");
+}
+
+function writeDocs(section: string) {
+  const file = join(ROOT, "docs", "benchmarks.md");
+  let text = existsSync(file)
+    ? readFileSync(file, "utf8")
+    : "# Benchmarks\n\nOne section per benchmark: the command that produced it, the date, the machine, and a table `metric | value | reference value | ratio`.\n\n";
+  const start = text.indexOf("## Indexer backfill (ERC-20 transfers)");
+  if (start >= 0) {
+    const next = text.indexOf("\n## ", start + 1);
+    text = text.slice(0, start) + section + (next >= 0 ? text.slice(next + 1) : "");
+  } else {
+    text = text.replace(/\n*$/, "\n\n") + section;
+  }
+  writeFileSync(file, text.replace(/\n*$/, "\n"));
+  log(`wrote ${file}`);
+}
+
+async function main() {
+  ensureBuilt();
+  if (want("ponder-pglite") || want("ponder-pg")) ensureBenchPackage();
+  const pgProblem = await pgReachable();
+  if (pgProblem !== undefined) log(`!!! PostgreSQL at ${PG_URL} is not reachable (${pgProblem}): the PostgreSQL runs are SKIPPED`);
+  const chain = await startBenchChain(ROOT, log);
+  const results: Results = { transfers: 0, ours: {}, ponder: {}, latency: {}, problems: [] };
+  const temps: string[] = [];
+  const schemas: string[] = [];
+  const databases: string[] = [];
+  try {
+    log(`generating ${TOTAL.toLocaleString("en-US")} COMPUTE transfers, ${PER_TX} per transaction, to ${RECIPIENTS.toLocaleString("en-US")} recipients`);
+    const gen = await generateTransfers(ROOT, chain, { total: TOTAL, perTx: PER_TX, recipients: RECIPIENTS, unit: UNIT, extraBlocks: EXTRA_BLOCKS }, log);
+    const expected = await expectedState(chain);
+    results.transfers = expected.transfers;
+    log(`the chain holds ${expected.transfers.toLocaleString("en-US")} COMPUTE Transfer events (${TOTAL.toLocaleString("en-US")} generated, the rest from the deployment)`);
+    // sanity: the generated values match what the fixture computes
+    if (transferValue(0, UNIT) !== UNIT) throw new Error("transferValue mismatch");
+
+    const tag = `${process.pid}_${Date.now().toString(36)}`;
+    if (want("ours-pglite")) {
+      log("our indexer on PGlite (on disk): backfill…");
+      const dataDir = mkdtempSync(join(tmpdir(), "ubc-bench-pglite-"));
+      temps.push(dataDir);
+      const r = await runOurs(chain, expected, { dataDir, schema: "ubc" }, "ours/PGlite");
+      results.ours.pglite = r;
+      log(`  ours/PGlite: ${fmt(expected.transfers / r.seconds)} events/s (${r.seconds.toFixed(2)} s)`);
+      results.problems.push(...compare("ours/PGlite", expected, r.balances, r.transfers));
+      if (r.missingIndexes.length > 0) results.problems.push(`ours/PGlite: indexes missing after the backfill: ${r.missingIndexes.join(", ")}`);
+    }
+    if (want("ours-pg") && pgProblem === undefined) {
+      log("our indexer on PostgreSQL: backfill…");
+      const schema = `bench_${tag}`;
+      schemas.push(schema);
+      const r = await runOurs(chain, expected, { url: PG_URL, schema }, "ours/PostgreSQL");
+      results.ours.postgres = r;
+      log(`  ours/PostgreSQL: ${fmt(expected.transfers / r.seconds)} events/s (${r.seconds.toFixed(2)} s)`);
+      results.problems.push(...compare("ours/PostgreSQL", expected, r.balances, r.transfers));
+      if (r.missingIndexes.length > 0) results.problems.push(`ours/PostgreSQL: indexes missing after the backfill: ${r.missingIndexes.join(", ")}`);
+    }
+    const computeAbi = JSON.parse(readFileSync(join(ROOT, "artifacts", "contracts", "tokens", "ComputeToken.sol", "ComputeToken.json"), "utf8")).abi as unknown[];
+    const ponderProject = () => {
+      const dir = writePonderProject(BENCH_DIR, {
+        rpcUrl: chain.url,
+        address: chain.deployments.contracts.ComputeToken.address,
+        startBlock: chain.deployments.contracts.ComputeToken.blockNumber,
+        abi: computeAbi,
+      });
+      temps.push(dir);
+      return dir;
+    };
+    if (want("ponder-pglite")) {
+      log("Ponder on PGlite (on disk): backfill…");
+      const r = await runPonder(BENCH_DIR, ponderProject(), { schema: "bench", sample: expected.sample, lastBlock: gen.lastBlock, log });
+      results.ponder.pglite = r;
+      log(`  Ponder/PGlite: ${fmt(expected.transfers / r.seconds)} events/s (${r.seconds.toFixed(2)} s from spawn${r.indexingSeconds === undefined ? "" : `, ${r.indexingSeconds.toFixed(2)} s from its first progress line`})`);
+      results.problems.push(...compare("Ponder/PGlite", expected, r.balances, r.transfers));
+    }
+    if (want("ponder-pg") && pgProblem === undefined) {
+      // A fresh database, so that Ponder's sync cache (schema ponder_sync) starts cold.
+      const dbName = `ubc_bench_ponder_${tag}`;
+      let url = PG_URL;
+      try {
+        await pgExec(PG_URL, `CREATE DATABASE ${dbName}`);
+        databases.push(dbName);
+        const u = new URL(PG_URL);
+        u.pathname = `/${dbName}`;
+        url = u.toString();
+      } catch (err) {
+        log(`  cannot create a database for Ponder (${(err as Error).message}): using ${PG_URL} with a fresh schema; its sync cache may be warm`);
+      }
+      const schema = `ponder_${tag}`;
+      if (url === PG_URL) schemas.push(schema);
+      log("Ponder on PostgreSQL: backfill…");
+      const r = await runPonder(BENCH_DIR, ponderProject(), { databaseUrl: url, schema, sample: expected.sample, lastBlock: gen.lastBlock, log });
+      results.ponder.postgres = r;
+      log(`  Ponder/PostgreSQL: ${fmt(expected.transfers / r.seconds)} events/s (${r.seconds.toFixed(2)} s from spawn${r.indexingSeconds === undefined ? "" : `, ${r.indexingSeconds.toFixed(2)} s from its first progress line`})`);
+      results.problems.push(...compare("Ponder/PostgreSQL", expected, r.balances, r.transfers));
+    }
+    if (want("getlogs")) {
+      results.getLogs = await rawGetLogs(chain, gen.firstBlock, gen.lastBlock);
+      log(`raw eth_getLogs: ${fmt(results.getLogs)} logs/s`);
+    }
+    if (want("latency")) {
+      if (pgProblem === undefined) {
+        log("block-to-query latency, our indexer on PostgreSQL (catching up first)…");
+        const schema = `bench_lat_${tag}`;
+        schemas.push(schema);
+        results.latency.postgres = await measureLatency(chain, { url: PG_URL, schema }, "ours/PostgreSQL");
+      }
+      log("block-to-query latency, our indexer on PGlite (catching up first)…");
+      const dataDir = mkdtempSync(join(tmpdir(), "ubc-bench-pglite-"));
+      temps.push(dataDir);
+      results.latency.pglite = await measureLatency(chain, { dataDir, schema: "ubc" }, "ours/PGlite");
+    }
+  } finally {
+    await chain.stop();
+    for (const d of temps) removeProject(d);
+    if (pgProblem === undefined) {
+      for (const s of schemas) await pgExec(PG_URL, `DROP SCHEMA IF EXISTS ${s} CASCADE`).catch(() => undefined);
+      for (const d of databases) await pgExec(PG_URL, `DROP DATABASE IF EXISTS ${d} WITH (FORCE)`).catch(() => undefined);
+    }
+  }
+
+  const rows = table(results);
+  const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i].length), ["metric", "value", "reference value", "ratio"][i].length));
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join(" | ");
+  process.stdout.write("\n" + line(["metric", "value", "reference value", "ratio"]) + "\n" + widths.map((w) => "-".repeat(w)).join("-|-") + "\n");
+  for (const r of rows) process.stdout.write(line(r) + "\n");
+  process.stdout.write("\n");
+  if (results.problems.length > 0) {
+    for (const p of results.problems) log(`VERIFICATION FAILED: ${p}`);
+  }
+  if (env.BENCH_NO_DOCS !== "1" && ONLY === undefined) writeDocs(markdown(results, rows));
+  else log("docs/benchmarks.md not written (BENCH_ONLY or BENCH_NO_DOCS set)");
+  if (results.problems.length > 0) process.exitCode = 1;
+}
+
+main().catch((err) => {
+  process.stderr.write(`bench:indexer failed: ${(err as Error).stack ?? String(err)}\n`);
+  process.exit(1);
+});
