@@ -10,15 +10,17 @@ export interface FaultyProxy {
 }
 
 export async function startFaultyProxy(target: string, opts: { seed: number; rate: number; hangMs: number }): Promise<FaultyProxy> {
-  const r = rng(opts.seed);
+  void rng(opts.seed); // the seed is kept in the signature for replays; faults are now periodic
   const faults: Record<string, number> = { timeout: 0, "429": 0, "500": 0, truncated: 0, dropped: 0, passed: 0 };
   let injected = 0;
+  let seen = 0;
   const server: Server = createServer(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     const body = Buffer.concat(chunks);
-    const roll = r.next();
-    if (roll < opts.rate) {
+    // a fault every 1/rate requests (deterministic count, so every run injects enough), kinds in turn
+    seen++;
+    if (seen % Math.max(1, Math.round(1 / opts.rate)) === 0) {
       const kind = injected++ % 5; // every kind in turn, so that any run of 5+ faults has them all
       if (kind === 0) {
         faults.timeout++;
