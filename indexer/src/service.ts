@@ -67,6 +67,7 @@ export async function startService(cfg: ServiceConfig): Promise<Service> {
   if (isWriter && cfg.fresh) await dropAll(db, model);
 
   let indexer: Indexer | undefined;
+  let running: Promise<void> = Promise.resolve();
   let caughtUp: Promise<void> = Promise.resolve();
   const listeners = new Set<() => void>();
   let meta: MetaSource;
@@ -81,6 +82,8 @@ export async function startService(cfg: ServiceConfig): Promise<Service> {
     });
     indexer = ix;
     await ix.init();
+    // Indexing starts now: the API's start-up below overlaps the backfill.
+    running = ix.run();
     ix.on("block", () => { for (const l of listeners) l(); });
     ix.on("reorg", () => { for (const l of listeners) l(); });
     caughtUp = new Promise((resolve) => ix.once("caughtUp", () => resolve()));
@@ -115,13 +118,20 @@ export async function startService(cfg: ServiceConfig): Promise<Service> {
   const siweDomains = [...(cfg.siweDomains ?? [])];
   const siweUris = [...(cfg.siweUris ?? [])];
   const auth = new AuthService(db, { domains: siweDomains, uriPrefixes: siweUris, chainId: deployments.chainId, rpcUrl: cfg.rpcUrl });
-  await auth.init();
+  // The indexer already runs: a failure from here on stops it before the error surfaces.
+  const abortStart = async (err: unknown): Promise<never> => {
+    indexer?.stop();
+    await running.catch(() => undefined);
+    await db.close().catch(() => undefined);
+    throw err;
+  };
+  await auth.init().catch(abortStart);
   const market = deployments.contracts.WorkMarket;
   const board = market
     ? new QuoteBoard(db, auth, { chainId: deployments.chainId, workMarket: market.address, rpcUrl: cfg.rpcUrl, artifactsDir: cfg.artifactsDir })
     : undefined;
-  await board?.init();
-  await ensureAlertTable(db);
+  await board?.init().catch(abortStart);
+  await ensureAlertTable(db).catch(abortStart);
 
   // Threat detection: after indexed blocks, at most every two seconds (writer only).
   const alertCounts = new Map<string, number>();
@@ -186,13 +196,12 @@ export async function startService(cfg: ServiceConfig): Promise<Service> {
         ...boardLines,
       ].join("\n");
     },
-  });
+  }).catch(abortStart);
 
   // the API's own address is always a valid SIWE domain and URI (agents sign in against it)
   const own = new URL(api.url);
   siweDomains.push(own.host);
   siweUris.push(api.url);
-  const running = indexer ? indexer.run() : Promise.resolve();
   return {
     db, api, auth, board, indexer, role: isWriter ? "writer" : "api", caughtUp,
     async stop() {

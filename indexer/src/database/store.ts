@@ -8,7 +8,7 @@
 // the next batch is projected on top of it (reads see the sealed rows until they are committed).
 import type { EntityModel, Model } from "../schema/model.ts";
 import type { Queryable } from "./adapter.ts";
-import { checkValue, fromDb, rowToJson, toCopy, type EntityRow, type Value } from "./codec.ts";
+import { checkValue, copyLineWriter, fromDb, rowToJson, type EntityRow, type Value } from "./codec.ts";
 import { BLOCK_COLUMN } from "./migrations.ts";
 
 export type { EntityRow, Value };
@@ -18,6 +18,8 @@ interface Pending {
   block: bigint;
   /** The row before this batch (for the undo log); null: none. */
   prev: EntityRow | null;
+  /** The check generation in which `row` was last handed out by draft() (unchecked until checkDrafts). */
+  drafted?: number;
 }
 
 /** The writes of one batch. */
@@ -116,6 +118,13 @@ export class Store {
     return c;
   }
 
+  private lineWriters = new Map<string, (row: EntityRow, extra: string) => string>();
+  private lineWriter(e: EntityModel): (row: EntityRow, extra: string) => string {
+    let w = this.lineWriters.get(e.name);
+    if (w === undefined) this.lineWriters.set(e.name, (w = copyLineWriter(e.columns)));
+    return w;
+  }
+
   private entity(name: string): EntityModel {
     const e = this.model.byName.get(name);
     if (!e) throw new Error(`unknown entity ${name}`);
@@ -135,7 +144,16 @@ export class Store {
       const cache = this.cache.get(name)!;
       const pending = this.cur.pending.get(name)!;
       const sealed = this.sealed?.pending.get(name);
-      const missing = [...new Set(ids)].filter((id) => !cache.has(id) && !pending.has(id) && !(sealed !== undefined && sealed.has(id)));
+      const missing: string[] = [];
+      const seen = ids instanceof Set ? undefined : new Set<string>();
+      for (const id of ids) {
+        if (cache.has(id) || pending.has(id) || (sealed !== undefined && sealed.has(id))) continue;
+        if (seen !== undefined) {
+          if (seen.has(id)) continue;
+          seen.add(id);
+        }
+        missing.push(id);
+      }
       if (missing.length === 0) continue;
       const rows = await this.db.query(`SELECT * FROM "${e.table}" WHERE id = ANY($1)`, [missing]);
       this.stats.loads += rows.length;
@@ -199,11 +217,57 @@ export class Store {
       base = this.current(o, id);
       prev = base === undefined ? null : base;
     }
+    if (known !== undefined && known.row === row) {
+      // the batch's own row, handed out by draft(): changed in place, checked by checkDrafts()
+      known.block = this.block;
+      this.stats.writes++;
+      return;
+    }
     o.check(row, base);
     const clean = o.copy(row);
     if (o.e.immutable && known && known.row !== null) throw new Error(`${name} ${id} is immutable and was already written`);
     pending.set(id, { row: clean, block: this.block, prev });
     this.stats.writes++;
+  }
+
+  /** Rows handed out by draft() since the last checkDrafts(), with their entity's checks. */
+  private drafts: { p: Pending; o: EntityOps }[] = [];
+  private draftGeneration = 1;
+
+  /**
+   * The current row of a mutable entity, for changing in place: the batch's own copy of it
+   * (made on the first call in a batch), so that a handler that reads and rewrites a row for
+   * every event copies it once per batch rather than twice per event. Returns null if the row
+   * does not exist, undefined if it is not in memory (load it with get() or preload first).
+   * Changes to a drafted row are part of the batch even without a set() (handlers still call
+   * set(), which stamps the block); they are checked against the schema by checkDrafts(), which
+   * the runner calls after every projected range.
+   */
+  draft(name: string, id: string): EntityRow | null | undefined {
+    const o = this.ops(name);
+    if (o.e.immutable) throw new Error(`${name} is immutable: draft() is for mutable entities`);
+    const pending = this.cur.pending.get(name)!;
+    let p = pending.get(id);
+    if (p === undefined) {
+      const base = this.current(o, id);
+      if (base === undefined || base === null) return base;
+      p = { row: o.copy(base), block: this.block, prev: base };
+      pending.set(id, p);
+    } else if (p.row === null) return null;
+    p.block = this.block;
+    if (p.drafted !== this.draftGeneration) {
+      p.drafted = this.draftGeneration;
+      this.drafts.push({ p, o });
+    }
+    return p.row;
+  }
+
+  /** Checks the rows drafted since the last call (throws like set() on a bad value). */
+  checkDrafts(): void {
+    const list = this.drafts;
+    this.drafts = [];
+    this.draftGeneration++;
+    for (const { p, o } of list) if (p.row !== null) o.check(p.row, undefined);
   }
 
   remove(name: string, id: string): void {
@@ -236,15 +300,13 @@ export class Store {
       if (pending.size === 0) continue;
       const deletes: string[] = [];
       const lines: string[] = [];
+      const write = this.lineWriter(e);
       for (const [id, p] of pending) {
         if (p.row === null) {
           deletes.push(id);
           continue;
         }
-        const row = p.row;
-        let line = "";
-        for (const f of e.columns) line += toCopy(f, row[f.name]) + "\t";
-        lines.push(line + p.block.toString() + "\n");
+        lines.push(write(p.row, p.block.toString()));
       }
       const columns = [...e.columns.map((f) => `"${f.column}"`), `"${BLOCK_COLUMN}"`];
       if (deletes.length > 0) await tx.query(`DELETE FROM "${e.table}" WHERE id = ANY($1)`, [deletes]);
@@ -304,6 +366,8 @@ export class Store {
   /** After a failed transaction: forget the batch (the database is unchanged). */
   discard(): void {
     // new objects, not cleared ones: a sealed batch may still be read by a flush in progress
+    this.drafts = [];
+    this.draftGeneration++;
     this.cur = this.newBatch();
     this.sealed = undefined;
     this.clearCache();

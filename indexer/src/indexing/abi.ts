@@ -138,33 +138,71 @@ function decodeAt(p: AbiParam, hex: string, pos: number): unknown {
   return decodeWord(t, wordAt(hex, pos));
 }
 
+/**
+ * A reader of one static one-word value at hex position `pos` of `hex` (a "0x…" topic or data
+ * string), chosen once per event parameter rather than per log.
+ */
+function wordReader(type: string): ((hex: string, pos: number) => unknown) | undefined {
+  if (type === "address") return (h, p) => "0x" + h.substr(p + 24, 40);
+  if (type === "bool") return (h, p) => h.charCodeAt(p + 63) === 49; // '1'
+  if (/^uint\d*$/.test(type)) return (h, p) => (p === 2 && h.length === 66 ? BigInt(h) : BigInt("0x" + h.substr(p, 64)));
+  const int = /^int(\d*)$/.exec(type);
+  if (int) {
+    const bits = Number(int[1] || "256");
+    return (h, p) => BigInt.asIntN(bits, BigInt("0x" + h.substr(p, 64))); // two's complement over the low bits
+  }
+  const bytes = /^bytes(\d+)$/.exec(type);
+  if (bytes) {
+    const n = Number(bytes[1]) * 2;
+    return (h, p) => "0x" + h.substr(p, n);
+  }
+  return undefined;
+}
+
 export function makeDecoder(contract: string, e: AbiEvent): EventDecoder {
   const signature = eventSignature(e);
   const topic0 = keccakHex(signature);
   const indexed = e.inputs.filter((p) => p.indexed);
   const plain = e.inputs.filter((p) => !p.indexed);
   const names = e.inputs.map((p, i) => p.name || `arg${i}`);
+  // The plan, per parameter: indexed ones are a topic (a static value, or the hash of a dynamic
+  // one, as "0x…"); plain ones come from the data, by a fixed head position when every plain
+  // parameter is a one-word static value (the common case), else by the general decoder.
+  const simpleData = plain.every((p) => !isDynamicParam(p) && staticWords(p) === 1 && wordReader(p.type) !== undefined);
+  type Step = { name: string; topic: number; read: ((hex: string, pos: number) => unknown) | undefined; dataIndex: number };
+  const steps: Step[] = [];
+  let ti = 1;
+  let di = 0;
+  e.inputs.forEach((p, i) => {
+    if (p.indexed) {
+      const hashed = isDynamicParam(p) || p.type.startsWith("tuple") || p.type.endsWith("]");
+      steps.push({ name: names[i], topic: ti++, read: hashed ? undefined : wordReader(p.type) ?? ((h, q) => decodeWord(p.type, h.substr(q, 64))), dataIndex: -1 });
+    } else {
+      steps.push({ name: names[i], topic: -1, read: simpleData ? wordReader(p.type) : undefined, dataIndex: di++ });
+    }
+  });
+  const topicCount = indexed.length + 1;
   return {
     contract,
     event: e.name,
     signature,
     topic0,
     decode(topics: string[], data: string): DecodedArgs {
-      if (topics.length !== indexed.length + 1) {
-        throw new Error(`${contract}.${e.name}: expected ${indexed.length + 1} topics, got ${topics.length}`);
+      if (topics.length !== topicCount) {
+        throw new Error(`${contract}.${e.name}: expected ${topicCount} topics, got ${topics.length}`);
       }
-      const values = plain.length > 0 ? decodeSequence(plain, data.slice(2), 0) : [];
+      const values = plain.length > 0 && !simpleData ? decodeSequence(plain, data.slice(2), 0) : undefined;
+      if (simpleData && data.length < 2 + plain.length * 64) throw new Error(`${contract}.${e.name}: data too short (${data.length} hex characters)`);
       const args: DecodedArgs = {};
-      let ti = 1;
-      let di = 0;
-      e.inputs.forEach((p, i) => {
-        if (p.indexed) {
-          const word = topics[ti++].slice(2);
-          args[names[i]] = isDynamicParam(p) || p.type.startsWith("tuple") || p.type.endsWith("]") ? "0x" + word : decodeWord(p.type, word);
+      for (let k = 0; k < steps.length; k++) {
+        const st = steps[k];
+        if (st.topic >= 0) {
+          const t = topics[st.topic];
+          args[st.name] = st.read === undefined ? t : st.read(t, 2);
         } else {
-          args[names[i]] = values[di++];
+          args[st.name] = values !== undefined ? values[st.dataIndex] : st.read!(data, 2 + st.dataIndex * 64);
         }
-      });
+      }
       return args;
     },
   };
@@ -205,8 +243,9 @@ export function buildDecoders(artifactsDir: string, contracts: string[]): Map<st
   return byContract;
 }
 
+const HEX_BYTE = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, "0"));
+
 /** graph-ts `txHash.concatI32(logIndex)`: the hash bytes followed by the index as 4 little-endian bytes. */
 export function eventId(transactionHash: string, logIndex: number): string {
-  const le = [logIndex & 0xff, (logIndex >>> 8) & 0xff, (logIndex >>> 16) & 0xff, (logIndex >>> 24) & 0xff];
-  return transactionHash.toLowerCase() + le.map((b) => b.toString(16).padStart(2, "0")).join("");
+  return transactionHash.toLowerCase() + HEX_BYTE[logIndex & 0xff] + HEX_BYTE[(logIndex >>> 8) & 0xff] + HEX_BYTE[(logIndex >>> 16) & 0xff] + HEX_BYTE[(logIndex >>> 24) & 0xff];
 }

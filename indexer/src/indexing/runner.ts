@@ -6,7 +6,7 @@ import type { Database } from "../database/adapter.ts";
 import { migrate, dropAll, entityDdl } from "../database/migrations.ts";
 import { Store, type Batch } from "../database/store.ts";
 import type { Model } from "../schema/model.ts";
-import { LogFetcher, type BlockHeader, type FetcherOptions, type RawLog } from "../sync/fetcher.ts";
+import { LogFetcher, type BlockHeader, type FetcherOptions, type Log } from "../sync/fetcher.ts";
 import { RpcClient, type RpcOptions } from "../sync/rpc.ts";
 import { buildDecoders, eventId, type EventDecoder } from "./abi.ts";
 import type { Deployments, HandlerMap, IndexedEvent } from "./types.ts";
@@ -33,6 +33,10 @@ export interface IndexerOptions {
  * first batch is smaller, so that writing starts early.
  */
 const BACKFILL_BATCH_LOGS = 30_000;
+
+/** INDEXER_TRACE=1: one line per fetched, projected and committed range (stage timings) on stderr. */
+const TRACE = process.env.INDEXER_TRACE === "1";
+const traceStart = performance.now();
 const BACKFILL_FIRST_BATCH_LOGS = 10_000;
 
 /** The secondary indexes of the entity tables (not the primary keys), as migrations create them. */
@@ -45,7 +49,7 @@ function secondaryIndexes(model: Model): { name: string; create: string }[] {
 interface FetchedRange {
   from: bigint;
   to: bigint;
-  logs: RawLog[];
+  logs: Log[];
   headers: Map<bigint, BlockHeader>;
   /** The fetcher's address-list generation the logs were fetched with. */
   generation: number;
@@ -275,18 +279,32 @@ export class Indexer extends EventEmitter {
   /** Logs of the next adaptive range from `from` (at most to `limit`) and the headers it needs. */
   private async fetchRange(from: bigint, limit: bigint): Promise<FetchedRange> {
     const generation = this.fetcher.generation;
+    const fetchStart = performance.now();
     const { to, logs } = await this.fetcher.nextRange(from, limit);
+    const logsDone = performance.now();
     const blocks = new Set<bigint>();
     blocks.add(from);
-    let lastNumber = "";
-    for (const l of logs) {
-      if (l.blockNumber === lastNumber) continue; // logs come in block order: one BigInt per block
-      lastNumber = l.blockNumber;
-      blocks.add(BigInt(lastNumber));
-    }
+    for (const l of logs) blocks.add(l.blockNumber);
     blocks.add(to);
     const headers = await this.fetcher.headers([...blocks].sort((a, b) => (a < b ? -1 : 1)));
+    if (TRACE) this.trace(`fetched ${from}..${to}: ${logs.length} logs, eth_getLogs ${(logsDone - fetchStart).toFixed(0)} ms, headers ${(performance.now() - logsDone).toFixed(0)} ms`);
     return { from, to, logs, headers, generation };
+  }
+
+  /**
+   * A range fetched before contracts joined the address list: adds those contracts' logs (merged
+   * in chain order) and the headers they need, or fetches the range again if the list also lost
+   * an address.
+   */
+  private async completeRange(cur: FetchedRange, limit: bigint): Promise<FetchedRange> {
+    const generation = this.fetcher.generation;
+    const added = this.fetcher.addedSince(cur.generation);
+    if (added === undefined) return this.fetchRange(cur.from, limit);
+    const more = added.length === 0 ? [] : await this.fetcher.logsOf(added, cur.from, cur.to);
+    const missing = [...new Set(more.map((l) => l.blockNumber))].filter((b) => !cur.headers.has(b));
+    const headers = new Map(cur.headers);
+    for (const [b, h] of await this.fetcher.headers(missing)) headers.set(b, h);
+    return { from: cur.from, to: cur.to, logs: mergeLogs(cur.logs, more), headers, generation };
   }
 
   /**
@@ -323,7 +341,8 @@ export class Indexer extends EventEmitter {
     let indexesDropped = false;
     const restoreIndexes = async () => {
       if (!indexesDropped) return;
-      for (const ix of secondaryIndexes(this.opts.model)) await this.opts.db.exec(ix.create);
+      // In parallel: on PostgreSQL each runs on its own connection (and core); PGlite queues them.
+      await Promise.all(secondaryIndexes(this.opts.model).map((ix) => this.opts.db.exec(ix.create)));
       indexesDropped = false;
       this.log("info", "backfill: secondary indexes rebuilt");
     };
@@ -333,7 +352,7 @@ export class Indexer extends EventEmitter {
         next = undefined;
         // A contract created in an earlier range joined the address list after this range was
         // fetched: fetch it again, with that contract's logs.
-        if (cur.generation !== this.fetcher.generation) cur = await this.fetchRange(cur.from, limit);
+        if (cur.generation !== this.fetcher.generation) cur = await this.completeRange(cur, limit);
         if (cur.to < limit && !this.stopped) next = quiet(this.fetchRange(cur.to + 1n, limit));
         const { to, logs, headers } = cur;
         // The range must continue the indexed chain (a restarted or rewound chain does not).
@@ -344,11 +363,18 @@ export class Indexer extends EventEmitter {
           await this.handleReorg();
           return;
         }
+        let checked: bigint | undefined;
+        let checkedHash = "";
         for (const l of logs) {
-          const h = headers.get(BigInt(l.blockNumber))!;
-          if (l.blockHash.toLowerCase() !== h.hash) throw new Error(`log of block ${l.blockNumber} has hash ${l.blockHash}, header says ${h.hash}: chain moving, retrying`);
+          if (l.blockNumber === checked && l.blockHash === checkedHash) continue; // as the log before
+          const h = headers.get(l.blockNumber)!;
+          if (l.blockHash !== h.hash) throw new Error(`log of block ${l.blockNumber} has hash ${l.blockHash}, header says ${h.hash}: chain moving, retrying`);
+          checked = l.blockNumber;
+          checkedHash = l.blockHash;
         }
+        const projectStart = performance.now();
         batchEvents += await this.project(logs, headers, to);
+        if (TRACE) this.trace(`projected ${cur.from}..${to}: ${logs.length} logs in ${(performance.now() - projectStart).toFixed(0)} ms`);
         batchCreated.push(...this.pendingContracts);
         this.pendingContracts = [];
         batchFrom ??= cur.from;
@@ -360,7 +386,7 @@ export class Indexer extends EventEmitter {
           await writing; // the previous batch is in the database
           writing = undefined;
           if (!indexesDropped && next !== undefined && full) {
-            for (const ix of secondaryIndexes(this.opts.model)) await this.opts.db.exec(`DROP INDEX IF EXISTS "${ix.name}"`);
+            await this.opts.db.exec(secondaryIndexes(this.opts.model).map((ix) => `DROP INDEX IF EXISTS "${ix.name}"`).join(";\n"));
             indexesDropped = true;
             this.log("info", "backfill: writing without secondary indexes until caught up");
           }
@@ -395,29 +421,38 @@ export class Indexer extends EventEmitter {
     }
     const logs = await this.fetcher.logs(n, n);
     for (const l of logs) {
-      if (l.blockHash.toLowerCase() !== h.hash) throw new Error(`block ${n} changed while reading it: retrying`);
+      if (l.blockHash !== h.hash) throw new Error(`block ${n} changed while reading it: retrying`);
     }
     const events = await this.project(logs, new Map([[n, h]]), n);
     await this.commit(h, events, n, 1n);
   }
 
-  private decode(l: RawLog, headers: Map<bigint, BlockHeader>) {
+  /** The `block` of the events of a block: one object per block, shared by its events. */
+  private eventBlock(headers: Map<bigint, BlockHeader>, blocks: Map<bigint, IndexedEvent["block"]>, n: bigint): IndexedEvent["block"] {
+    let b = blocks.get(n);
+    if (b === undefined) {
+      const h = headers.get(n)!;
+      b = { number: n, hash: h.hash, timestamp: h.timestamp };
+      blocks.set(n, b);
+    }
+    return b;
+  }
+
+  private decode(l: Log, headers: Map<bigint, BlockHeader>, blocks: Map<bigint, IndexedEvent["block"]>) {
     if (l.removed) return undefined;
-    const address = l.address.toLowerCase();
-    const decoder = this.decoders.get(address)?.get(l.topics[0]?.toLowerCase());
+    const address = l.address;
+    const decoder = this.decoders.get(address)?.get(l.topics[0]);
     if (!decoder) return undefined;
     const handler = this.opts.handlers[decoder.contract]?.[decoder.event];
     if (!handler) return undefined;
-    const bn = BigInt(l.blockNumber);
-    const h = headers.get(bn)!;
-    const logIndex = Number(l.logIndex);
+    const logIndex = l.logIndex;
     const ev: IndexedEvent = {
       contract: decoder.contract,
       address,
       event: decoder.event,
       args: decoder.decode(l.topics, l.data),
-      block: { number: bn, hash: h.hash, timestamp: h.timestamp },
-      transactionHash: l.transactionHash.toLowerCase(),
+      block: this.eventBlock(headers, blocks, l.blockNumber),
+      transactionHash: l.transactionHash,
       logIndex,
       id: eventId(l.transactionHash, logIndex),
     };
@@ -425,19 +460,21 @@ export class Indexer extends EventEmitter {
   }
 
   /** Decodes the logs and runs the handlers into the store (not yet written); `to` ends the range. */
-  private async project(logs: RawLog[], headers: Map<bigint, BlockHeader>, to: bigint): Promise<number> {
+  private async project(logs: Log[], headers: Map<bigint, BlockHeader>, to: bigint): Promise<number> {
     type Item = { ev: IndexedEvent; handler: NonNullable<HandlerMap[string][string]> };
     const events: Item[] = [];
+    const blocks = new Map<bigint, IndexedEvent["block"]>();
     for (const l of logs) {
-      const item = this.decode(l, headers);
+      const item = this.decode(l, headers, blocks);
       if (item) events.push(item);
     }
-    const wants = new Map<string, string[]>();
+    const wants = new Map<string, Set<string>>();
     for (const { ev, handler } of events) {
-      for (const [entity, id] of handler.preload?.(ev) ?? []) {
-        let list = wants.get(entity);
-        if (!list) wants.set(entity, (list = []));
-        list.push(id);
+      if (handler.preload === undefined) continue;
+      for (const [entity, id] of handler.preload(ev)) {
+        let ids = wants.get(entity);
+        if (!ids) wants.set(entity, (ids = new Set()));
+        ids.add(id);
       }
     }
     await this.store.preload(wants);
@@ -453,11 +490,11 @@ export class Indexer extends EventEmitter {
         created.push({ contract, address: address.toLowerCase(), block: at.block.number });
         // The new contract's events later in this range join the stream in chain order.
         const more = await this.fetcher.logsOf([address.toLowerCase()], at.block.number, to);
-        const missing = [...new Set(more.map((l) => BigInt(l.blockNumber)))].filter((b) => !headers.has(b));
+        const missing = [...new Set(more.map((l) => l.blockNumber))].filter((b) => !headers.has(b));
         for (const [b, h] of await this.fetcher.headers(missing)) headers.set(b, h);
         const after = more
-          .filter((l) => BigInt(l.blockNumber) > at.block.number || Number(l.logIndex) > at.logIndex)
-          .map((l) => this.decode(l, headers))
+          .filter((l) => l.blockNumber > at.block.number || l.logIndex > at.logIndex)
+          .map((l) => this.decode(l, headers, blocks))
           .filter((x): x is Item => x !== undefined);
         for (const item of after) {
           // insert by (block, logIndex)
@@ -481,6 +518,13 @@ export class Indexer extends EventEmitter {
           throw e;
         }
       }
+      try {
+        this.store.checkDrafts();
+      } catch (err) {
+        const e = new Error(`a handler wrote an invalid value in blocks ${logs[0]?.blockNumber ?? to}..${to}: ${(err as Error).message}`);
+        (e as { handlerError?: boolean }).handlerError = true;
+        throw e;
+      }
     } catch (err) {
       this.store.discard();
       // forget contracts discovered in a batch that will not be written
@@ -499,6 +543,7 @@ export class Indexer extends EventEmitter {
 
   private async commit(last: BlockHeader, events: number, undoBlock: bigint | undefined, blockCount: bigint, batch?: Batch): Promise<void> {
     const finalized = this.status.head - this.finalityDepth;
+    const commitStart = performance.now();
     try {
       const created = this.pendingContracts;
       this.pendingContracts = [];
@@ -526,10 +571,15 @@ export class Indexer extends EventEmitter {
       throw err;
     }
     this.store.committed(batch);
+    if (TRACE) this.trace(`committed ..${last.number}: ${events} events in ${(performance.now() - commitStart).toFixed(0)} ms`);
     this.status.checkpoint = { number: last.number, hash: last.hash, timestamp: last.timestamp };
     this.status.events += events;
     this.status.blocks += Number(blockCount);
     this.emit("block", this.status.checkpoint, events);
+  }
+
+  private trace(msg: string): void {
+    process.stderr.write(`[indexer ${((performance.now() - traceStart) / 1000).toFixed(3)}s] ${msg}\n`);
   }
 
   /** The newest indexed block that is still on the chain, or null if none we track is. */
@@ -574,4 +624,26 @@ export class Indexer extends EventEmitter {
     this.log("warn", "reorg: rolled back", { from: from.toString(), to: ancestor.toString(), restored });
     this.emit("reorg", ancestor);
   }
+}
+
+/** Merges two lists of logs, each in chain order (block number, log index), into one. */
+export function mergeLogs(a: Log[], b: Log[]): Log[] {
+  if (b.length === 0) return a;
+  const out: Log[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) {
+    const ab = a[i].blockNumber;
+    const al = a[i].logIndex;
+    const bb = b[j].blockNumber;
+    const bl = b[j].logIndex;
+    if (ab < bb || (ab === bb && al < bl)) out.push(a[i++]);
+    else if (ab === bb && al === bl) {
+      out.push(a[i++]); // the same log in both: once
+      j++;
+    } else out.push(b[j++]);
+  }
+  while (i < a.length) out.push(a[i++]);
+  while (j < b.length) out.push(b[j++]);
+  return out;
 }

@@ -1,18 +1,9 @@
 // Fetches logs of the deployed contracts in adaptive block ranges, and block headers (hash,
 // parent hash, timestamp) for the blocks that have logs and for the range ends.
 import { RpcClient, RpcError } from "./rpc.ts";
+import type { Log } from "./logs.ts";
 
-export interface RawLog {
-  address: string;
-  topics: string[];
-  data: string;
-  blockNumber: string;
-  blockHash: string;
-  transactionHash: string;
-  transactionIndex: string;
-  logIndex: string;
-  removed?: boolean;
-}
+export type { Log, RawLog } from "./logs.ts";
 
 export interface BlockHeader {
   number: bigint;
@@ -83,10 +74,14 @@ export class LogFetcher {
     return out;
   }
 
+  /** The address-list changes, by the generation they produced. */
+  private changes: { generation: number; added: boolean; address: string }[] = [];
+
   addAddress(address: string): void {
     if (!this.addresses.includes(address)) {
       this.addresses.push(address);
       this.generation++;
+      this.changes.push({ generation: this.generation, added: true, address });
     }
   }
 
@@ -95,17 +90,32 @@ export class LogFetcher {
     if (i >= 0) {
       this.addresses.splice(i, 1);
       this.generation++;
+      this.changes.push({ generation: this.generation, added: false, address });
     }
   }
 
+  /**
+   * The addresses added since `generation`, if the list only grew since then (logs fetched then
+   * lack only these addresses' logs); undefined if an address was removed.
+   */
+  addedSince(generation: number): string[] | undefined {
+    const out: string[] = [];
+    for (const c of this.changes) {
+      if (c.generation <= generation) continue;
+      if (!c.added) return undefined;
+      out.push(c.address);
+    }
+    return out;
+  }
+
   /** Logs of the given addresses in [from, to]. */
-  async logsOf(addresses: string[], from: bigint, to: bigint): Promise<RawLog[]> {
-    return this.rpc.call<RawLog[]>("eth_getLogs", [{ address: addresses, fromBlock: hex(from), toBlock: hex(to) }]);
+  async logsOf(addresses: string[], from: bigint, to: bigint): Promise<Log[]> {
+    return this.rpc.getLogs({ address: addresses, fromBlock: hex(from), toBlock: hex(to) });
   }
 
   /** Logs in [from, to] (inclusive). */
-  async logs(from: bigint, to: bigint): Promise<RawLog[]> {
-    return this.rpc.call<RawLog[]>("eth_getLogs", [{ address: this.addresses, fromBlock: hex(from), toBlock: hex(to) }]);
+  async logs(from: bigint, to: bigint): Promise<Log[]> {
+    return this.rpc.getLogs({ address: this.addresses, fromBlock: hex(from), toBlock: hex(to) });
   }
 
   /**
@@ -113,7 +123,7 @@ export class LogFetcher {
    * errors about size, shrinks to the observed density on oversized answers, and grows (up to
    * 8× at once, by the observed density) while answers are small.
    */
-  async nextRange(from: bigint, limit: bigint): Promise<{ to: bigint; logs: RawLog[] }> {
+  async nextRange(from: bigint, limit: bigint): Promise<{ to: bigint; logs: Log[] }> {
     for (;;) {
       const to = from + BigInt(this.range) - 1n > limit ? limit : from + BigInt(this.range) - 1n;
       try {

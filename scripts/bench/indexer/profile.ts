@@ -1,0 +1,81 @@
+// A tool for profiling the backfill without regenerating the chain each time.
+//
+//   node scripts/bench/indexer/profile.ts chain <state.json>
+//       starts the benchmark's chain (Hardhat node, deployment, BENCH_TRANSFERS transfers),
+//       writes its URL and deployments to <state.json> and keeps it running until SIGINT/SIGTERM.
+//   node [--cpu-prof] scripts/bench/indexer/profile.ts run <state.json> [pg|pglite]
+//       backfills it once with the indexer alone (no API), on a fresh PostgreSQL schema (at
+//       BENCH_DATABASE_URL) or a fresh on-disk PGlite, and prints wall time, the time to the first
+//       commit, this process's CPU time (user + system) and the load average.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { loadavg, tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import pg from "pg";
+import { generateTransfers, startBenchChain } from "./chain.ts";
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
+const [mode, stateFile, dbKind = "pg"] = process.argv.slice(2);
+const PG_URL = process.env.BENCH_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/test";
+const log = (l: string) => process.stdout.write(l + "\n");
+
+async function chain() {
+  const c = await startBenchChain(ROOT, log);
+  await generateTransfers(ROOT, c, { total: Number(process.env.BENCH_TRANSFERS ?? 100_000), perTx: 400, recipients: 10_000, unit: 10n ** 15n, extraBlocks: 40 }, log);
+  writeFileSync(stateFile, JSON.stringify({ url: c.url, deployments: c.deployments }));
+  log(`ready: ${stateFile}`);
+  const stop = async () => {
+    await c.stop();
+    process.exit(0);
+  };
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+}
+
+async function run() {
+  const state = JSON.parse(readFileSync(stateFile, "utf8"));
+  const { openDatabase } = await import("../../../indexer/src/database/adapter.ts");
+  const { Indexer } = await import("../../../indexer/src/indexing/runner.ts");
+  const { HANDLERS, TEMPLATES } = await import("../../../indexer/src/indexing/handlers/index.ts");
+  const { loadModel } = await import("../../../indexer/src/schema/model.ts");
+  const schema = `prof_${process.pid}`;
+  const dataDir = dbKind === "pglite" ? mkdtempSync(join(tmpdir(), "ubc-prof-")) : undefined;
+  const load0 = loadavg();
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  const db = await openDatabase(dbKind === "pg" ? { url: PG_URL, schema } : { dataDir, schema: "ubc" });
+  const tOpen = performance.now();
+  const ix = new Indexer({ rpcUrl: state.url, deployments: state.deployments, artifactsDir: join(ROOT, "artifacts"), db, model: loadModel(), handlers: HANDLERS, templates: TEMPLATES });
+  await ix.init();
+  const tInit = performance.now();
+  let tFirst = 0;
+  ix.once("block", () => (tFirst = performance.now()));
+  await new Promise<void>((res, rej) => {
+    ix.once("caughtUp", () => res());
+    ix.once("failed", rej);
+    void ix.run();
+  });
+  const t1 = performance.now();
+  const cpu = process.cpuUsage(cpu0);
+  ix.stop();
+  const [row] = await db.query<{ n: string }>(`SELECT count(*)::text AS n FROM token_transfer`);
+  const ev = ix.status.events;
+  log(
+    `${dbKind}: ${ev} events in ${((t1 - t0) / 1000).toFixed(2)} s = ${Math.round(ev / ((t1 - t0) / 1000))} ev/s; ` +
+      `open ${(tOpen - t0).toFixed(0)} ms, init ${(tInit - tOpen).toFixed(0)} ms, first commit at ${(tFirst - t0).toFixed(0)} ms; ` +
+      `CPU user ${(cpu.user / 1e6).toFixed(2)} s + sys ${(cpu.system / 1e6).toFixed(2)} s = ${((cpu.user + cpu.system) / 1e6 / (ev / 1e5)).toFixed(2)} s per 100k events; ` +
+      `rows ${row.n}; load ${load0.map((x) => x.toFixed(2)).join("/")} -> ${loadavg().map((x) => x.toFixed(2)).join("/")}`,
+  );
+  await db.close();
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  if (dbKind === "pg") {
+    const c = new pg.Client({ connectionString: PG_URL });
+    await c.connect();
+    await c.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    await c.end();
+  }
+}
+
+if (mode === "chain") await chain();
+else if (mode === "run") await run();
+else throw new Error("usage: profile.ts chain <state.json> | run <state.json> [pg|pglite]");
