@@ -1,0 +1,107 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { createServer } from "node:http";
+import { normalizeLog, parseLogsAnswer, type RawLog } from "./logs.ts";
+import { RpcClient } from "./rpc.ts";
+
+const hex = (n: number, bytes: number) => "0x" + n.toString(16).padStart(bytes * 2, "0");
+
+function rawLogs(n: number): RawLog[] {
+  const out: RawLog[] = [];
+  for (let i = 0; i < n; i++) {
+    const block = 100 + Math.floor(i / 3);
+    out.push({
+      address: i % 2 === 0 ? "0xE7F1725E7734CE288F8367E1BB143E90BB3F0512" : "0x5fbdb2315678afecb367f032d93f642f64180aa3",
+      topics: ["0xddf252ad1be2c89b69c2b068fc378daa952ba7f163c4a11628f55a4df523b3ef", hex(i, 32), hex(i * 7, 32)],
+      data: hex(i * 1_000_003, 32),
+      blockNumber: "0x" + block.toString(16),
+      blockHash: hex(block * 13, 32),
+      transactionHash: hex(Math.floor(i / 2) + 5, 32),
+      transactionIndex: "0x0",
+      logIndex: "0x" + (i % 3).toString(16),
+      removed: false,
+    });
+  }
+  return out;
+}
+
+test("the byte parser reads eth_getLogs answers exactly as JSON.parse + normalizeLog does", () => {
+  const logs = rawLogs(50);
+  const answer = JSON.stringify({ jsonrpc: "2.0", id: 42, result: logs.map((l, i) => (i === 3 ? { ...l, blockTimestamp: "0x6b0ee5c0" } : l)) });
+  const got = parseLogsAnswer(Buffer.from(answer));
+  assert.ok(got, "parsed");
+  assert.equal(got.id, 42);
+  assert.deepEqual(got.logs, logs.map(normalizeLog));
+  assert.equal(got.logs[0].address, "0xe7f1725e7734ce288f8367e1bb143e90bb3f0512", "addresses in lowercase");
+  assert.equal(got.logs[1].blockNumber, 100n);
+  assert.equal(got.logs[2].logIndex, 2);
+  // whitespace and another key order
+  const spaced = JSON.stringify({ result: logs.slice(0, 3), id: 7, jsonrpc: "2.0" }, null, 2);
+  assert.deepEqual(parseLogsAnswer(Buffer.from(spaced))?.logs, logs.slice(0, 3).map(normalizeLog));
+  assert.deepEqual(parseLogsAnswer(Buffer.from(`{"jsonrpc":"2.0","id":1,"result":[]}`))?.logs, []);
+});
+
+test("the byte parser gives up on anything but a plain list of logs (the caller then uses JSON.parse)", () => {
+  const good = JSON.stringify({ jsonrpc: "2.0", id: 1, result: rawLogs(4) });
+  for (const bad of [
+    good.slice(0, good.length / 2), // truncated
+    good.slice(0, -1),
+    good + "x",
+    JSON.stringify({ jsonrpc: "2.0", id: 1, error: { code: -32005, message: "query returned more than 10000 results" } }),
+    JSON.stringify({ jsonrpc: "2.0", id: 1, result: [{ ...rawLogs(1)[0], blockNumber: "0xzz" }] }),
+    JSON.stringify({ jsonrpc: "2.0", id: 1, result: [{ ...rawLogs(1)[0], extra: { nested: true } }] }),
+    JSON.stringify({ jsonrpc: "2.0", id: 1, result: [{ ...rawLogs(1)[0], data: undefined }] }), // a field missing
+    JSON.stringify({ jsonrpc: "2.0", id: 1, result: [{ ...rawLogs(1)[0], note: 'a "quoted" word' }] }), // escapes
+    "",
+    "null",
+  ]) {
+    assert.equal(parseLogsAnswer(Buffer.from(bad)), undefined, bad.slice(0, 80));
+  }
+});
+
+test("getLogs over HTTP: fast path, fallback, node errors and a cut-short answer retried", async () => {
+  const logs = rawLogs(30);
+  let mode: "plain" | "error" | "truncated-once" | "odd" = "plain";
+  let requests = 0;
+  const server = createServer(async (req, res) => {
+    requests++;
+    let body = "";
+    for await (const c of req) body += c;
+    const { id } = JSON.parse(body) as { id: number };
+    const answer = JSON.stringify({ jsonrpc: "2.0", id, result: logs });
+    if (mode === "error") {
+      res.end(JSON.stringify({ jsonrpc: "2.0", id, error: { code: -32005, message: "too many results" } }));
+    } else if (mode === "truncated-once") {
+      mode = "plain";
+      res.writeHead(200, { "content-length": String(answer.length) });
+      res.write(answer.slice(0, 100));
+      res.destroy();
+    } else if (mode === "odd") {
+      // an escaped character: the byte parser declines, JSON.parse reads it
+      res.end(JSON.stringify({ jsonrpc: "2.0", id, result: logs.map((l) => ({ ...l, note: "tab\there" })) }));
+    } else res.end(answer);
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
+  const port = (server.address() as { port: number }).port;
+  const rpc = new RpcClient(`http://127.0.0.1:${port}`, { baseDelayMs: 1, maxDelayMs: 5 });
+  try {
+    const expected = logs.map(normalizeLog);
+    assert.deepEqual(await rpc.getLogs({}), expected);
+    mode = "odd";
+    assert.deepEqual(await rpc.getLogs({}), expected);
+    mode = "truncated-once";
+    const before = requests;
+    assert.deepEqual(await rpc.getLogs({}), expected);
+    assert.equal(requests - before, 2, "the cut-short answer was retried once");
+    mode = "error";
+    await assert.rejects(rpc.getLogs({}), (err: Error & { code?: number }) => err.code === -32005);
+    // many answers through the reused receive buffers stay intact
+    mode = "plain";
+    const all = await Promise.all(Array.from({ length: 8 }, () => rpc.getLogs({})));
+    for (const got of all) assert.deepEqual(got, expected);
+  } finally {
+    rpc.close();
+    server.closeAllConnections();
+    await new Promise<void>((r) => server.close(() => r()));
+  }
+});
