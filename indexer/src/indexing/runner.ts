@@ -247,6 +247,7 @@ export class Indexer extends EventEmitter {
         await new Promise((r) => setTimeout(r, 500));
       }
     }
+    this.rpc.close(); // the kept-alive connections (a later call opens new ones)
   }
 
   /** One unit of progress: a backfill range or one live block. False when at the head. */
@@ -342,7 +343,9 @@ export class Indexer extends EventEmitter {
     const restoreIndexes = async () => {
       if (!indexesDropped) return;
       // In parallel: on PostgreSQL each runs on its own connection (and core); PGlite queues them.
+      const started = performance.now();
       await Promise.all(secondaryIndexes(this.opts.model).map((ix) => this.opts.db.exec(ix.create)));
+      if (TRACE) this.trace(`secondary indexes rebuilt in ${(performance.now() - started).toFixed(0)} ms`);
       indexesDropped = false;
       this.log("info", "backfill: secondary indexes rebuilt");
     };

@@ -139,11 +139,20 @@ interface OursRun {
   transfers: number;
   /** Secondary indexes of the schema that are missing after the backfill (it rebuilds them). */
   missingIndexes: string[];
+  /** CPU time (user + system) of this process from start to caught up: the indexer, its API (idle) and, for PGlite, the database. */
+  cpuSeconds: number;
+  /** 1-minute load average at the start and at the end of the run. */
+  load: [number, number];
 }
+
+/** The 1-minute load average at the start and the end of each measured run, by label. */
+const loads: Record<string, [number, number]> = {};
 
 async function runOurs(chain: BenchChain, expected: Expected, db: { url?: string; dataDir?: string; schema: string }, label: string): Promise<OursRun> {
   const { startService } = await import("../../../indexer/src/service.ts");
   const port = await freePort();
+  const load0 = loadavg()[0];
+  const cpu0 = process.cpuUsage();
   const started = performance.now();
   const service = await startService({
     rpcUrl: chain.url,
@@ -172,6 +181,10 @@ async function runOurs(chain: BenchChain, expected: Expected, db: { url?: string
       new Promise((_, reject) => ix.once("failed", (err) => reject(err))),
     ]);
     const seconds = (performance.now() - started) / 1000;
+    const cpu = process.cpuUsage(cpu0);
+    const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+    const load: [number, number] = [load0, loadavg()[0]];
+    loads[label] = load;
     const url = `http://127.0.0.1:${port}/graphql`;
     const data = await gql<{ accounts: { id: string; computeBalance: string }[] }>(
       url,
@@ -187,7 +200,7 @@ async function runOurs(chain: BenchChain, expected: Expected, db: { url?: string
     const missingIndexes = entityDdl(loadModel())
       .map((ddl) => /^CREATE INDEX IF NOT EXISTS "([^"]+)"/.exec(ddl)?.[1])
       .filter((n): n is string => n !== undefined && !present.has(n));
-    return { seconds, events: ix.status.events, balances, transfers: Number(row.n), missingIndexes };
+    return { seconds, events: ix.status.events, balances, transfers: Number(row.n), missingIndexes, cpuSeconds, load };
   } finally {
     ix.off("block", onBlock);
     await service.stop();
@@ -290,6 +303,8 @@ function table(r: Results): string[][] {
   const wall = (s: { seconds: number } | undefined) => (s === undefined ? "n/a" : `${s.seconds.toFixed(1)} s`);
   rows.push(["wall time ours PostgreSQL / PGlite", `${wall(r.ours.postgres)} / ${wall(r.ours.pglite)}`, "start → caught up (incl. migrations, API start)", "—"]);
   rows.push(["wall time Ponder PostgreSQL / PGlite", `${wall(r.ponder.postgres)} / ${wall(r.ponder.pglite)}`, "`ponder start` → /ready (incl. its build)", "—"]);
+  const cpu = (s: OursRun | undefined) => (s === undefined ? "n/a" : `${((s.cpuSeconds * 100_000) / r.transfers).toFixed(2)} s`);
+  rows.push(["ours: CPU time of the indexer process per 100k events, PostgreSQL / PGlite", `${cpu(r.ours.postgres)} / ${cpu(r.ours.pglite)}`, "user + system, start → caught up (PGlite: the database runs in-process too)", "—"]);
   for (const k of ["postgres", "pglite"] as const) {
     const l = r.latency[k];
     if (l === undefined) continue;
@@ -318,7 +333,8 @@ function markdown(r: Results, rows: string[][]): string {
     `- command: \`npm run bench:indexer\``,
     `- date: ${date}`,
     `- machine: ${cpu.length} cores (${cpu[0]?.model.trim() ?? "unknown CPU"}), Node ${process.versions.node}, PostgreSQL at 127.0.0.1; shared with other work: 1-minute load average ${loadAtStart.toFixed(1)} at the start, ${loadavg()[0].toFixed(1)} at the end (the node, the databases and both indexers share the same ${cpu.length} cores, so figures move with that load)`,
-    `- notes: ours includes opening the database and migrations (a fresh on-disk PGlite takes seconds to create, which weighs on its figure); Ponder's includes its build step. Our long backfills write without the secondary indexes and build them at the end, as Ponder does.`,
+    `- 1-minute load average at the start → end of each run: ${Object.entries(loads).map(([k, [a, b]]) => `${k} ${a.toFixed(1)} → ${b.toFixed(1)}`).join("; ")}`,
+    `- notes: ours includes opening the database and migrations (a fresh on-disk PGlite takes seconds to create, which weighs on its figure); Ponder's includes its build step. Our long backfills write without the secondary indexes and build them at the end (in parallel on PostgreSQL), as Ponder does.`,
     "",
     "| metric | value | reference value | ratio |",
     "|---|---|---|---|",
@@ -398,7 +414,9 @@ async function main() {
     };
     if (want("ponder-pglite")) {
       log("Ponder on PGlite (on disk): backfill…");
+      const load0 = loadavg()[0];
       const r = await runPonder(BENCH_DIR, ponderProject(), { schema: "bench", sample: expected.sample, lastBlock: gen.lastBlock, log });
+      loads["Ponder/PGlite"] = [load0, loadavg()[0]];
       results.ponder.pglite = r;
       log(`  Ponder/PGlite: ${fmt(expected.transfers / r.seconds)} events/s (${r.seconds.toFixed(2)} s from spawn${r.indexingSeconds === undefined ? "" : `, ${r.indexingSeconds.toFixed(2)} s from its first progress line`})`);
       results.problems.push(...compare("Ponder/PGlite", expected, r.balances, r.transfers));
@@ -419,7 +437,9 @@ async function main() {
       const schema = `ponder_${tag}`;
       if (url === PG_URL) schemas.push(schema);
       log("Ponder on PostgreSQL: backfill…");
+      const load0 = loadavg()[0];
       const r = await runPonder(BENCH_DIR, ponderProject(), { databaseUrl: url, schema, sample: expected.sample, lastBlock: gen.lastBlock, log });
+      loads["Ponder/PostgreSQL"] = [load0, loadavg()[0]];
       results.ponder.postgres = r;
       log(`  Ponder/PostgreSQL: ${fmt(expected.transfers / r.seconds)} events/s (${r.seconds.toFixed(2)} s from spawn${r.indexingSeconds === undefined ? "" : `, ${r.indexingSeconds.toFixed(2)} s from its first progress line`})`);
       results.problems.push(...compare("Ponder/PostgreSQL", expected, r.balances, r.transfers));
