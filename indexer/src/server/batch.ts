@@ -7,7 +7,8 @@
 // load, the items that arrive during one round trip to the database leave together in the next.
 // `run` answers one outcome per item, in order: a value, or an Error for that item alone. If
 // `run` throws, the batch is retried one item at a time (when it held more than one), so a
-// failure caused by one item cannot fail the others.
+// failure caused by one item cannot fail the others (`retryAlone: false`: every item of the
+// batch gets the error instead, for a failure that no single item can cause, like an RPC error).
 
 export type Outcome<O> = O | Error;
 
@@ -24,13 +25,15 @@ export class Batcher<I, O> {
   private readonly run: (items: I[]) => Promise<Outcome<O>[]>;
   private readonly maxBatch: number;
   private readonly maxInFlight: number;
+  private readonly retryAlone: boolean;
   /** Batches run, and items in them (for tests and metrics). */
   stats = { batches: 0, items: 0, largest: 0, retriedAlone: 0 };
 
-  constructor(run: (items: I[]) => Promise<Outcome<O>[]>, opts: { maxBatch?: number; maxInFlight?: number } = {}) {
+  constructor(run: (items: I[]) => Promise<Outcome<O>[]>, opts: { maxBatch?: number; maxInFlight?: number; retryAlone?: boolean } = {}) {
     this.run = run;
     this.maxBatch = opts.maxBatch ?? 200;
     this.maxInFlight = opts.maxInFlight ?? 2;
+    this.retryAlone = opts.retryAlone ?? true;
   }
 
   submit(item: I): Promise<O> {
@@ -70,8 +73,8 @@ export class Batcher<I, O> {
       outcomes = await this.run(batch.map((w) => w.item));
       if (outcomes.length !== batch.length) throw new Error(`a batch of ${batch.length} answered ${outcomes.length} outcomes`);
     } catch (err) {
-      if (batch.length === 1) {
-        batch[0].reject(err);
+      if (batch.length === 1 || !this.retryAlone) {
+        for (const w of batch) w.reject(err);
         return;
       }
       // one item may have caused it: each one on its own

@@ -618,8 +618,20 @@ async function main() {
         const q = { providerAgentId: a.agentId, resourceKind: kinds[0], units: 1n, unitPrice: 100n * E18, expiry, nonce: 1_000_000_000n, requester: 0n, deliveryPeriod: 86_400n };
         const signature = a.wallet.signingKey.sign(ethers.TypedDataEncoder.hash(domain, types, q)).serialized;
         const quote = Object.fromEntries(Object.entries(q).map(([k, v]) => [k, v.toString()]));
-        const r = await fetch(`${url}/quotes`, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${a.token}` }, body: JSON.stringify({ quote, signature }) });
-        if (r.status !== 201) throw new Error(`the warm-up post of agent ${a.agentId} failed: ${r.status} ${await r.text()}`);
+        const body = JSON.stringify({ quote, signature });
+        let status = 0;
+        let text = "";
+        for (let attempt = 0; attempt < 3 && status !== 201; attempt++) {
+          try {
+            // a fresh connection each time (no keep-alive race with the server's idle timeout)
+            const r = await fetch(`${url}/quotes`, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${a.token}`, connection: "close" }, body });
+            [status, text] = [r.status, await r.text()];
+            if (attempt > 0 && status === 409 && text.includes("DUPLICATE")) status = 201; // the first attempt got through
+          } catch (err) {
+            text = (err as Error).message;
+          }
+        }
+        if (status !== 201) throw new Error(`the warm-up post of agent ${a.agentId} failed: ${status} ${text}`);
       }
       await waitCpuIdle();
       report.load.quotes = load();
