@@ -5,6 +5,7 @@
 // (filled by a QuoteFilled, cancelled by a QuoteCancelled / QuotesCancelledBelow, expired by
 // time), so the book follows reorgs like the rest of the projection.
 import { ethers } from "ethers";
+import { keccak_256 } from "@noble/hashes/sha3.js";
 import type { Database } from "../database/adapter.ts";
 import { HttpError, type RouteContext } from "./http.ts";
 import type { AuthService } from "./auth.ts";
@@ -87,17 +88,28 @@ export function parseQuote(raw: unknown): QuoteInput {
 
 const QUOTE_TYPEHASH = ethers.id("Quote(uint256 providerAgentId,bytes32 resourceKind,uint256 units,uint256 unitPrice,uint256 expiry,uint256 nonce,uint256 requester,uint256 deliveryPeriod)").slice(2);
 const word = (v: bigint) => v.toString(16).padStart(64, "0");
+const HEX = /^0x[0-9a-fA-F]{64}$/;
 
 /**
  * The EIP-712 digest of a parsed quote under `domainSeparator`: the same value as
  * ethers.TypedDataEncoder.hash(domain, QUOTE_TYPES, q), written out because every field is a
- * static 32-byte word (parseQuote has checked the ranges), which makes it much cheaper.
+ * static 32-byte word (parseQuote has checked the ranges), which makes it much cheaper; keccak
+ * straight on bytes (@noble/hashes, the implementation under ethers' keccak256, without its
+ * hex-string checks and copies).
  */
 export function quoteDigest(domainSeparator: string, q: QuoteInput): string {
-  const struct = ethers.keccak256(
-    "0x" + QUOTE_TYPEHASH + word(q.providerAgentId) + q.resourceKind.slice(2) + word(q.units) + word(q.unitPrice) + word(q.expiry) + word(q.nonce) + word(q.requester) + word(q.deliveryPeriod),
-  );
-  return ethers.keccak256("0x1901" + domainSeparator.slice(2) + struct.slice(2));
+  const words = [q.providerAgentId, q.units, q.unitPrice, q.expiry, q.nonce, q.requester, q.deliveryPeriod];
+  if (!HEX.test(domainSeparator) || !HEX.test(q.resourceKind) || words.some((w) => w < 0n || w >= 2n ** 256n)) throw new Error("quoteDigest: a field is not a 32-byte word");
+  const struct = keccak_256(Buffer.from(
+    QUOTE_TYPEHASH + word(q.providerAgentId) + q.resourceKind.slice(2) + word(q.units) + word(q.unitPrice) + word(q.expiry) + word(q.nonce) + word(q.requester) + word(q.deliveryPeriod),
+    "hex",
+  ));
+  const message = Buffer.allocUnsafe(66);
+  message[0] = 0x19;
+  message[1] = 0x01;
+  message.write(domainSeparator.slice(2), 2, "hex");
+  message.set(struct, 34);
+  return "0x" + Buffer.from(keccak_256(message)).toString("hex");
 }
 
 interface ProviderRow {
@@ -137,7 +149,6 @@ export class QuoteBoard {
   private auth: AuthService;
   private listeners = new Set<() => void>();
   private keys = new KnownKeys();
-  private readsProvider: ethers.JsonRpcProvider;
   private reads: ChainReads;
   /** Concurrent posts' agent lookups, one query per batch (batch.ts). */
   private agentLookups: Batcher<bigint, ProviderRow>;
@@ -150,9 +161,8 @@ export class QuoteBoard {
     this.auth = auth;
     this.cfg = { minReputation: 20, minLifetimeSeconds: 30, maxOpenPerAgent: 1_000, ...cfg };
     this.provider = new ethers.JsonRpcProvider(cfg.rpcUrl, cfg.chainId, { staticNetwork: true });
-    // its own provider, without ethers' batching stall: ChainReads gathers the posts itself
-    this.readsProvider = new ethers.JsonRpcProvider(cfg.rpcUrl, cfg.chainId, { staticNetwork: true, batchMaxCount: 1 });
-    this.reads = new ChainReads(this.readsProvider, cfg.workMarket);
+    // its own JSON-RPC client (ChainReads gathers the posts itself)
+    this.reads = new ChainReads(cfg.rpcUrl, cfg.workMarket);
     this.domain = { name: "UBC WorkMarket", version: "1", chainId: cfg.chainId, verifyingContract: cfg.workMarket };
     this.domainSeparator = ethers.TypedDataEncoder.hashDomain(this.domain);
     this.agentLookups = new Batcher((ids) => this.lookupProviders(ids));
@@ -404,7 +414,6 @@ export class QuoteBoard {
 
   close(): void {
     this.reads.close();
-    this.readsProvider.destroy();
     this.provider.destroy();
   }
 }
