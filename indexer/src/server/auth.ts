@@ -6,6 +6,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { ethers } from "ethers";
 import { SiweMessage } from "siwe";
 import type { Database } from "../database/adapter.ts";
+import { Batcher } from "./batch.ts";
 
 export interface AuthConfig {
   /** The domain (host[:port]) the SIWE message must name: the web app's or the API's host. */
@@ -48,6 +49,14 @@ export const SESSION_COOKIE = "ubc_session";
 
 const sha256 = (s: string) => createHash("sha256").update(s).digest("hex");
 
+interface AuditRow {
+  at: string;
+  kind: string;
+  address: string | null;
+  ip: string | null;
+  detail: string | null;
+}
+
 /** At most this many sessions are kept in memory (the oldest are dropped first). */
 const MAX_CACHED_SESSIONS = 50_000;
 
@@ -64,6 +73,7 @@ export class AuthService {
   private unlisten: (() => Promise<void>) | undefined;
   private readonly channel: string;
   counters = { signins: 0, failures: 0, sessionReads: 0, sessionHits: 0 };
+  private audits = new Batcher<AuditRow, true>((rows) => this.writeAudits(rows));
 
   constructor(db: Database, cfg: AuthConfig) {
     this.db = db;
@@ -87,8 +97,20 @@ export class AuthService {
     await this.db.exec(`CREATE TABLE IF NOT EXISTS _audit (id bigserial PRIMARY KEY, at bigint NOT NULL, kind text NOT NULL, address text, ip text, detail text)`);
   }
 
+  /** Writes an audit record; concurrent records share one statement (batch.ts), in order. */
   async audit(kind: string, address: string | null, ip: string | null, detail: string | null): Promise<void> {
-    await this.db.query(`INSERT INTO _audit (at, kind, address, ip, detail) VALUES ($1, $2, $3, $4, $5)`, [Date.now(), kind, address, ip, detail]);
+    await this.audits.submit({ at: String(Date.now()), kind, address, ip, detail });
+  }
+
+  private async writeAudits(rows: AuditRow[]): Promise<true[]> {
+    const col = <K extends keyof AuditRow>(k: K) => rows.map((r) => r[k]);
+    await this.db.query(
+      `INSERT INTO _audit (at, kind, address, ip, detail)
+       SELECT at, kind, address, ip, detail FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[]) WITH ORDINALITY AS v(at, kind, address, ip, detail, ord) ORDER BY ord`,
+      [col("at"), col("kind"), col("address"), col("ip"), col("detail")],
+      { prepared: "auth_audit_batch" },
+    );
+    return rows.map(() => true as const);
   }
 
   /** A fresh single-use nonce (alphanumeric, as EIP-4361 requires). */

@@ -181,6 +181,9 @@ export class QuoteBoard {
       delivery_period numeric NOT NULL, signature text NOT NULL, signer text NOT NULL, posted_by text NOT NULL, posted_at bigint NOT NULL)`);
     await this.db.exec(`CREATE INDEX IF NOT EXISTS _quotes_kind_price ON _quotes (resource_kind, unit_price)`);
     await this.db.exec(`CREATE INDEX IF NOT EXISTS _quotes_provider ON _quotes (provider_agent_id, nonce)`);
+    // the live-quote count of each post (provider, expiry > now) as an index-only scan: ~0.1 ms for
+    // 900 live quotes instead of ~1 ms of heap visits, one page per quote
+    await this.db.exec(`CREATE INDEX IF NOT EXISTS _quotes_provider_expiry ON _quotes (provider_agent_id, expiry)`);
     await this.db.exec(`CREATE TABLE IF NOT EXISTS _rfqs (
       id text PRIMARY KEY, requester_agent_id numeric NOT NULL, resource_kind text NOT NULL, units numeric NOT NULL,
       max_unit_price numeric, expiry bigint NOT NULL, spec_hash text, posted_by text NOT NULL, posted_at bigint NOT NULL)`);
