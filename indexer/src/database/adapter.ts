@@ -28,6 +28,16 @@ export interface Database extends Queryable {
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
   /** Takes the single-writer lock (a PostgreSQL advisory lock); false if another writer holds it. */
   tryWriterLock(key: string): Promise<boolean>;
+  /** The schema holding the tables (channel names of `listen` are qualified with it). */
+  readonly schema: string;
+  /**
+   * Calls `onMessage` with the payload of every `pg_notify(channel, payload)` committed on this
+   * database by any process (an API replica, the writer). PostgreSQL: a dedicated connection;
+   * when it fails it is reopened and `onReset` is called, since notifications may have been
+   * missed in between. PGlite: one process owns the database, so nothing else can notify (a
+   * no-op). Returns the function that stops listening.
+   */
+  listen(channel: string, onMessage: (payload: string) => void, onReset: () => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
@@ -49,15 +59,17 @@ function hashKey(key: string): number {
 
 class PgliteDatabase implements Database {
   kind = "pglite" as const;
+  readonly schema: string;
   private db: PGlite;
-  private constructor(db: PGlite) {
+  private constructor(db: PGlite, schema: string) {
     this.db = db;
+    this.schema = schema;
   }
 
-  static async open(dataDir: string | undefined): Promise<PgliteDatabase> {
+  static async open(dataDir: string | undefined, schema: string): Promise<PgliteDatabase> {
     if (dataDir !== undefined) mkdirSync(dataDir, { recursive: true });
     const db = dataDir === undefined ? await PGlite.create() : await PGlite.create(dataDir);
-    return new PgliteDatabase(db);
+    return new PgliteDatabase(db, schema);
   }
 
   private static wrap(q: { query: PGlite["query"]; exec: PGlite["exec"] }): Queryable {
@@ -91,6 +103,9 @@ class PgliteDatabase implements Database {
   async tryWriterLock(): Promise<boolean> {
     return true; // an embedded database has one process by construction
   }
+  async listen(): Promise<() => Promise<void>> {
+    return async () => undefined; // one process: its own changes are known without notifications
+  }
   async close() {
     await this.db.close();
   }
@@ -101,9 +116,13 @@ class PostgresDatabase implements Database {
   private lockClient: pg.PoolClient | undefined;
   private pool: pg.Pool;
   private searchPath: string | undefined;
-  constructor(pool: pg.Pool, searchPath: string | undefined) {
+  private url: string;
+  readonly schema: string;
+  constructor(pool: pg.Pool, searchPath: string, url: string) {
     this.pool = pool;
     this.searchPath = searchPath;
+    this.schema = searchPath;
+    this.url = url;
   }
 
   private static wrap(client: pg.Pool | pg.PoolClient): Queryable {
@@ -158,6 +177,46 @@ class PostgresDatabase implements Database {
     client.release();
     return false;
   }
+  async listen(channel: string, onMessage: (payload: string) => void, onReset: () => void): Promise<() => Promise<void>> {
+    let client: pg.Client | undefined;
+    let stopped = false;
+    let retry: NodeJS.Timeout | undefined;
+    const open = async () => {
+      const c = new pg.Client({ connectionString: this.url });
+      c.on("error", () => undefined); // followed by "end"
+      c.on("notification", (n) => {
+        if (n.channel === channel) onMessage(n.payload ?? "");
+      });
+      try {
+        await c.connect();
+        await c.query(`LISTEN ${c.escapeIdentifier(channel)}`);
+      } catch (err) {
+        await c.end().catch(() => undefined);
+        throw err;
+      }
+      c.on("end", () => {
+        if (client === c) client = undefined;
+        if (stopped) return;
+        onReset();
+        reopen();
+      });
+      client = c;
+      if (stopped) await c.end();
+    };
+    const reopen = () => {
+      retry = setTimeout(() => {
+        retry = undefined;
+        if (stopped) return;
+        open().then(() => onReset(), () => reopen());
+      }, 500);
+    };
+    await open();
+    return async () => {
+      stopped = true;
+      if (retry) clearTimeout(retry);
+      await client?.end().catch(() => undefined);
+    };
+  }
   async close() {
     this.lockClient?.release();
     this.lockClient = undefined;
@@ -185,11 +244,11 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
     // concurrent commits share (group commit) only if they run on different connections.
     const pool = new pg.Pool({ connectionString: opts.url, max: opts.poolSize ?? 32, options: `-c search_path=${schema}` });
     pool.on("error", () => undefined); // idle-client errors surface on the next query
-    const db = new PostgresDatabase(pool, schema);
+    const db = new PostgresDatabase(pool, schema, opts.url);
     await db.exec(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
     return db;
   }
-  const db = await PgliteDatabase.open(opts.dataDir);
+  const db = await PgliteDatabase.open(opts.dataDir, schema);
   await db.exec(`CREATE SCHEMA IF NOT EXISTS ${schema}; SET search_path TO ${schema}`);
   return db;
 }

@@ -6,6 +6,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { ethers } from "ethers";
 import { SiweMessage } from "siwe";
 import type { Database } from "../database/adapter.ts";
+import { Batcher } from "./batch.ts";
 
 export interface AuthConfig {
   /** The domain (host[:port]) the SIWE message must name: the web app's or the API's host. */
@@ -18,6 +19,14 @@ export interface AuthConfig {
   nonceTtlSeconds?: number;
   /** Allowed clock skew for issued-at, seconds. */
   skewSeconds?: number;
+  /**
+   * How long a session read from the database may be trusted from memory, ms (default 1000;
+   * 0: read it on every request). A sign-out on this process takes effect at once; on another
+   * API process sharing the database it takes effect when its notification arrives (PostgreSQL
+   * LISTEN/NOTIFY, normally a few ms) and never later than this bound (a lost notification, or a
+   * session revoked in the database by hand).
+   */
+  sessionCacheMs?: number;
 }
 
 export interface Session {
@@ -40,26 +49,68 @@ export const SESSION_COOKIE = "ubc_session";
 
 const sha256 = (s: string) => createHash("sha256").update(s).digest("hex");
 
+interface AuditRow {
+  at: string;
+  kind: string;
+  address: string | null;
+  ip: string | null;
+  detail: string | null;
+}
+
+/** At most this many sessions are kept in memory (the oldest are dropped first). */
+const MAX_CACHED_SESSIONS = 50_000;
+
 export class AuthService {
   private db: Database;
   private cfg: Required<AuthConfig>;
   private provider: ethers.JsonRpcProvider;
-  counters = { signins: 0, failures: 0 };
+  /** Live sessions read from the database, by token hash, with the time they were read (ms). */
+  private sessions = new Map<string, { address: string; expiresAt: number; readAt: number }>();
+  /** Reads in progress, by token hash: concurrent requests with one token share one read. */
+  private reading = new Map<string, Promise<{ address: string; expiresAt: number } | null>>();
+  /** Bumped by every revocation seen: a read that started before one is not cached. */
+  private revocations = 0;
+  private unlisten: (() => Promise<void>) | undefined;
+  private readonly channel: string;
+  counters = { signins: 0, failures: 0, sessionReads: 0, sessionHits: 0 };
+  private audits = new Batcher<AuditRow, true>((rows) => this.writeAudits(rows));
 
   constructor(db: Database, cfg: AuthConfig) {
     this.db = db;
-    this.cfg = { sessionTtlSeconds: 24 * 3600, nonceTtlSeconds: 600, skewSeconds: 60, ...cfg };
+    this.cfg = { sessionTtlSeconds: 24 * 3600, nonceTtlSeconds: 600, skewSeconds: 60, sessionCacheMs: 1_000, ...cfg };
     this.provider = new ethers.JsonRpcProvider(cfg.rpcUrl, cfg.chainId, { staticNetwork: true });
+    this.channel = `${db.schema}.session_revoked`;
+  }
+
+  /** Drops a revoked session (by token hash) from memory, or all of them (null). */
+  private forget(hash: string | null) {
+    this.revocations++;
+    if (hash === null) this.sessions.clear();
+    else this.sessions.delete(hash);
   }
 
   async init(): Promise<void> {
+    // sign-outs on other API processes sharing the database (see sessionCacheMs)
+    if (this.cfg.sessionCacheMs > 0) this.unlisten = await this.db.listen(this.channel, (hash) => this.forget(hash), () => this.forget(null));
     await this.db.exec(`CREATE TABLE IF NOT EXISTS _siwe_nonces (nonce text PRIMARY KEY, expires_at bigint NOT NULL, used boolean NOT NULL DEFAULT false)`);
     await this.db.exec(`CREATE TABLE IF NOT EXISTS _sessions (token_hash text PRIMARY KEY, address text NOT NULL, expires_at bigint NOT NULL, revoked boolean NOT NULL DEFAULT false)`);
     await this.db.exec(`CREATE TABLE IF NOT EXISTS _audit (id bigserial PRIMARY KEY, at bigint NOT NULL, kind text NOT NULL, address text, ip text, detail text)`);
   }
 
+  /** Writes an audit record; concurrent records share one statement (batch.ts), in order. */
   async audit(kind: string, address: string | null, ip: string | null, detail: string | null): Promise<void> {
-    await this.db.query(`INSERT INTO _audit (at, kind, address, ip, detail) VALUES ($1, $2, $3, $4, $5)`, [Date.now(), kind, address, ip, detail]);
+    await this.audits.submit({ at: String(Date.now()), kind, address, ip, detail });
+  }
+
+  private async writeAudits(rows: AuditRow[]): Promise<true[]> {
+    const col = <K extends keyof AuditRow>(k: K) => rows.map((r) => r[k]);
+    await this.db.query(
+      `INSERT INTO _audit (at, kind, address, ip, detail)
+       SELECT at, kind, address, ip, detail FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[]) WITH ORDINALITY AS v(at, kind, address, ip, detail, ord) ORDER BY ord`,
+      [col("at"), col("kind"), col("address"), col("ip"), col("detail")],
+      { prepared: "auth_audit_batch" },
+    );
+    return rows.map(() => true as const);
   }
 
   /** A fresh single-use nonce (alphanumeric, as EIP-4361 requires). */
@@ -125,24 +176,68 @@ export class AuthService {
     return { token, address: m.address.toLowerCase(), expiresAt };
   }
 
-  /** The live session of a token, or null. */
+  /**
+   * The live session of a token, or null. A session read from the database is trusted from
+   * memory for `sessionCacheMs` (and never past its expiry); unknown tokens are always read.
+   */
   async session(token: string | undefined): Promise<Session | null> {
     if (!token || token.length > 200) return null;
-    const rows = await this.db.query<{ address: string; expires_at: string }>(
-      `SELECT address, expires_at::text AS expires_at FROM _sessions WHERE token_hash = $1 AND revoked = false AND expires_at > $2`,
-      [sha256(token), Math.floor(Date.now() / 1000)],
-    );
-    return rows.length === 0 ? null : { token, address: rows[0].address, expiresAt: Number(rows[0].expires_at) };
+    const hash = sha256(token);
+    const now = Date.now();
+    const cached = this.sessions.get(hash);
+    if (cached !== undefined) {
+      if (now - cached.readAt < this.cfg.sessionCacheMs && cached.expiresAt > Math.floor(now / 1000)) {
+        this.counters.sessionHits++;
+        return { token, address: cached.address, expiresAt: cached.expiresAt };
+      }
+      this.sessions.delete(hash);
+    }
+    let read = this.reading.get(hash);
+    if (read === undefined) {
+      read = this.readSession(hash);
+      this.reading.set(hash, read);
+      void read.finally(() => this.reading.delete(hash)).catch(() => undefined);
+    }
+    const s = await read;
+    return s === null ? null : { token, address: s.address, expiresAt: s.expiresAt };
   }
 
+  private async readSession(hash: string): Promise<{ address: string; expiresAt: number } | null> {
+    const seen = this.revocations;
+    const readAt = Date.now();
+    this.counters.sessionReads++;
+    const rows = await this.db.query<{ address: string; expires_at: string }>(
+      `SELECT address, expires_at::text AS expires_at FROM _sessions WHERE token_hash = $1 AND revoked = false AND expires_at > $2`,
+      [hash, Math.floor(readAt / 1000)],
+      { prepared: "auth_session" },
+    );
+    if (rows.length === 0) return null;
+    const s = { address: rows[0].address, expiresAt: Number(rows[0].expires_at) };
+    // not if a sign-out was seen meanwhile: this read may predate it
+    if (this.cfg.sessionCacheMs > 0 && seen === this.revocations) {
+      if (this.sessions.size >= MAX_CACHED_SESSIONS) this.sessions.delete(this.sessions.keys().next().value!);
+      this.sessions.set(hash, { ...s, readAt });
+    }
+    return s;
+  }
+
+  /** Revokes a session, here at once and on the other API processes by a notification. */
   async logout(token: string | undefined): Promise<boolean> {
     if (!token) return false;
-    const rows = await this.db.query(`UPDATE _sessions SET revoked = true WHERE token_hash = $1 AND revoked = false RETURNING address`, [sha256(token)]);
+    const hash = sha256(token);
+    this.forget(hash);
+    const rows = await this.db.query(
+      `WITH r AS (UPDATE _sessions SET revoked = true WHERE token_hash = $1 AND revoked = false RETURNING address)
+       SELECT address, pg_notify($2, $1) FROM r`,
+      [hash, this.channel],
+    );
+    this.forget(hash);
     return rows.length > 0;
   }
 
   close(): void {
     this.provider.destroy();
+    void this.unlisten?.();
   }
 }
 

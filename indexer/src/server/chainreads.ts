@@ -8,6 +8,7 @@
 // from the chain's latest state, at a fraction of the RPC node's work (Hardhat answers a few
 // hundred eth_getCode per second; one of these calls answers a hundred posts).
 import { ethers } from "ethers";
+import { Batcher, type Outcome } from "./batch.ts";
 
 type Op = number | { push1: number } | { push4: number } | { label: string } | { to: string };
 
@@ -84,66 +85,71 @@ interface Question {
   signer: string;
   agentId: bigint;
   nonce: bigint;
-  resolve: (a: ChainAnswer) => void;
-  reject: (e: unknown) => void;
 }
 
 const word = (v: bigint) => v.toString(16).padStart(64, "0");
 
-/** Gathers the questions of concurrent posts and asks them in one eth_call. */
+/**
+ * Gathers the questions of concurrent posts and asks them in one eth_call: at most two calls
+ * are in flight, and the questions that arrive meanwhile leave together in the next (batch.ts),
+ * so the RPC node answers a few calls per round trip whatever the rate of posts.
+ */
 export class ChainReads {
-  private provider: ethers.JsonRpcProvider;
+  private send: (method: string, params: unknown[]) => Promise<unknown>;
   private market: string;
-  private queue: Question[] = [];
-  private timer: NodeJS.Timeout | undefined;
-  private maxBatch: number;
-  private waitMs: number;
-  constructor(provider: ethers.JsonRpcProvider, market: string, opts: { maxBatch?: number; waitMs?: number } = {}) {
-    this.provider = provider;
+  private batcher: Batcher<Question, ChainAnswer>;
+  private id = 0;
+  /**
+   * `rpc`: the node's URL (a minimal JSON-RPC client: fetch, with the request body and the answer
+   * encoded natively, where ethers' provider spends more CPU than the call itself on these
+   * long hex strings), or an ethers provider.
+   */
+  constructor(rpc: ethers.JsonRpcProvider | string, market: string, opts: { maxBatch?: number; maxInFlight?: number; timeoutMs?: number } = {}) {
+    const timeoutMs = opts.timeoutMs ?? 30_000;
+    this.send = typeof rpc !== "string" ? (m, p) => rpc.send(m, p) : async (method, params) => {
+      const res = await fetch(rpc, {
+        method: "POST", headers: { "content-type": "application/json" }, signal: AbortSignal.timeout(timeoutMs),
+        body: JSON.stringify({ jsonrpc: "2.0", id: ++this.id, method, params }),
+      });
+      const text = await res.text();
+      let body: { result?: unknown; error?: { code?: number; message?: string } };
+      try {
+        body = JSON.parse(text);
+      } catch {
+        throw new Error(`${method}: the RPC node answered HTTP ${res.status} without JSON`);
+      }
+      if (body.error !== undefined || body.result === undefined) throw new Error(`${method} failed: ${body.error?.message ?? "no result"} (HTTP ${res.status})`);
+      return body.result;
+    };
     this.market = market;
-    this.maxBatch = opts.maxBatch ?? 200;
-    this.waitMs = opts.waitMs ?? 2;
+    // an RPC failure is every question's (as the separate calls would have failed), not retried alone
+    this.batcher = new Batcher((qs) => this.call(qs), { maxBatch: opts.maxBatch ?? 200, maxInFlight: opts.maxInFlight ?? 2, retryAlone: false });
   }
 
   ask(signer: string, agentId: bigint, nonce: bigint): Promise<ChainAnswer> {
-    return new Promise((resolve, reject) => {
-      this.queue.push({ signer, agentId, nonce, resolve, reject });
-      if (this.queue.length >= this.maxBatch) this.flush();
-      else this.timer ??= setTimeout(() => this.flush(), this.waitMs);
+    return this.batcher.submit({ signer, agentId, nonce });
+  }
+
+  private async call(batch: Question[]): Promise<Outcome<ChainAnswer>[]> {
+    let data = CHAIN_READS_CODE + word(BigInt(this.market));
+    for (const q of batch) data += word(BigInt(q.signer)) + word(q.agentId) + word(q.nonce);
+    const out = await this.send("eth_call", [{ data }, "latest"]);
+    if (typeof out !== "string" || !/^0x[0-9a-fA-F]*$/.test(out)) throw new Error("eth_call answered something that is not hex");
+    const hex = out.slice(2);
+    return batch.map((_, i) => {
+      const at = i * 192;
+      if (hex.length < at + 192) return new Error("the chain reads answered too little");
+      const size = BigInt("0x" + hex.slice(at, at + 64));
+      const ret = BigInt("0x" + hex.slice(at + 64, at + 128));
+      const status = BigInt("0x" + hex.slice(at + 128, at + 192));
+      // as the contract call through ethers: a revert, or an answer that is not one ABI bool, is an error
+      if ((status & 1n) === 0n) return new Error("isQuoteNonceUsed reverted");
+      if (status >> 1n !== 32n || ret > 1n) return new Error("isQuoteNonceUsed answered something that is not a bool");
+      return { hasCode: size !== 0n, nonceUsed: ret === 1n };
     });
   }
 
-  private flush() {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
-    const batch = this.queue.splice(0, this.maxBatch);
-    if (this.queue.length > 0) this.timer = setTimeout(() => this.flush(), 0);
-    if (batch.length === 0) return;
-    let data = CHAIN_READS_CODE + word(BigInt(this.market));
-    for (const q of batch) data += word(BigInt(q.signer)) + word(q.agentId) + word(q.nonce);
-    this.provider.send("eth_call", [{ data }, "latest"]).then(
-      (out: string) => {
-        const hex = String(out).slice(2);
-        batch.forEach((q, i) => {
-          const at = i * 192;
-          if (hex.length < at + 192) return q.reject(new Error("the chain reads answered too little"));
-          const size = BigInt("0x" + hex.slice(at, at + 64));
-          const ret = BigInt("0x" + hex.slice(at + 64, at + 128));
-          const status = BigInt("0x" + hex.slice(at + 128, at + 192));
-          // as the contract call through ethers: a revert, or an answer that is not one ABI bool, is an error
-          if ((status & 1n) === 0n) return q.reject(new Error("isQuoteNonceUsed reverted"));
-          if (status >> 1n !== 32n || ret > 1n) return q.reject(new Error("isQuoteNonceUsed answered something that is not a bool"));
-          q.resolve({ hasCode: size !== 0n, nonceUsed: ret === 1n });
-        });
-      },
-      (err: unknown) => {
-        for (const q of batch) q.reject(err);
-      },
-    );
-  }
-
   close() {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
+    /* nothing pending on a timer */
   }
 }

@@ -3,14 +3,14 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { ApolloServer, HeaderMap } from "@apollo/server";
 import { makeExecutableSchema } from "@graphql-tools/schema";
-import { GraphQLError, Kind, TypeInfo, getNamedType, isObjectType, parse, specifiedRules, validate, visit, visitWithTypeInfo, type GraphQLFormattedError, type GraphQLSchema } from "graphql";
+import { GraphQLError, Kind, TypeInfo, getNamedType, isObjectType, parse, visit, visitWithTypeInfo, type GraphQLFormattedError, type GraphQLSchema } from "graphql";
 import { WebSocketServer } from "ws";
 import { useServer } from "graphql-ws/use/ws";
 import type { Database } from "../database/adapter.ts";
 import type { Model } from "../schema/model.ts";
 import { buildSdl } from "./sdl.ts";
 import { buildResolvers, QueryError, type MetaSource, type RequestContext } from "./resolvers.ts";
-import { DEFAULT_LIMITS, limitsRule, type QueryLimits } from "./limits.ts";
+import { DEFAULT_LIMITS, checkLimits, type QueryLimits } from "./limits.ts";
 import { AuthError, SESSION_COOKIE, tokenOf, type AuthService } from "./auth.ts";
 import { RateLimiter } from "./ratelimit.ts";
 
@@ -117,12 +117,25 @@ export async function startApi(opts: ApiOptions): Promise<ApiServer> {
     resolvers: (opts.extra ? [buildResolvers(opts.model, opts.db, opts.meta), opts.extra.resolvers] : buildResolvers(opts.model, opts.db, opts.meta)) as never,
   });
   const counters = { requests: 0, errors: 0, rejected: 0, subscriptions: 0 };
-  let currentVariables: Record<string, unknown> | undefined;
 
   const apollo = new ApolloServer<RequestContext>({
     schema,
     introspection: true,
-    validationRules: [limitsRule(limits, () => currentVariables)],
+    plugins: [
+      {
+        // the depth and cost limits with this request's own variables, on every request (not a
+        // validation rule: Apollo validates a query text once and then reuses the validated
+        // document for any variables)
+        async requestDidStart() {
+          return {
+            async didResolveOperation(rc) {
+              const errors = checkLimits(schema, rc.document, limits, rc.request.variables);
+              if (errors.length > 0) throw errors[0];
+            },
+          };
+        },
+      },
+    ],
     formatError(formatted: GraphQLFormattedError, error: unknown) {
       counters.errors++;
       const original = (error as GraphQLError)?.originalError ?? error;
@@ -353,12 +366,10 @@ export async function startApi(opts: ApiOptions): Promise<ApiServer> {
       }
       const headers = new HeaderMap();
       for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(", ") : v);
-      currentVariables = (body as { variables?: Record<string, unknown> } | undefined)?.variables ?? undefined;
       const result = await apollo.executeHTTPGraphQLRequest({
         httpGraphQLRequest: { method: req.method ?? "GET", headers, search: url.search, body },
         context: async () => ({ loaders: new Map(), address: session?.address ?? null }),
       });
-      currentVariables = undefined;
       const outHeaders: Record<string, string> = {};
       for (const [k, v] of result.headers) outHeaders[k] = v;
       res.writeHead(result.status ?? 200, outHeaders);
@@ -394,8 +405,16 @@ export async function startApi(opts: ApiOptions): Promise<ApiServer> {
     {
       schema,
       context: () => ({ loaders: new Map() }),
-      validate: (sch, doc) => validate(sch, doc, [...specifiedRules, limitsRule(limits)]),
-      onSubscribe: () => {
+      onSubscribe: (_ctx, _id, payload) => {
+        // the depth and cost limits with this subscription's own variables
+        let doc;
+        try {
+          doc = parse(payload.query);
+        } catch {
+          return; // reported by graphql-ws's own parse
+        }
+        const errors = checkLimits(schema, doc, limits, payload.variables as Record<string, unknown> | null | undefined);
+        if (errors.length > 0) return errors;
         counters.subscriptions++;
       },
       onComplete: () => {

@@ -1,6 +1,7 @@
-// Validation rules that refuse expensive queries before they run: maximum selection depth and
-// a cost estimate in which a list field multiplies its children by its `first` argument.
-import { GraphQLError, Kind, type ASTVisitor, type FieldNode, type FragmentDefinitionNode, type SelectionSetNode, type ValidationContext, type ValueNode } from "graphql";
+// Limits that refuse expensive queries before they run: maximum selection depth and a cost
+// estimate in which a list field multiplies its children by its `first` argument (a literal, or
+// the request's variable). Checked on every request with its own variables (checkLimits).
+import { GraphQLError, Kind, getVariableValues, type DocumentNode, type FieldNode, type FragmentDefinitionNode, type GraphQLSchema, type OperationDefinitionNode, type SelectionSetNode, type ValueNode } from "graphql";
 
 export interface QueryLimits {
   maxDepth: number;
@@ -55,21 +56,42 @@ function measure(
   return { depth: maxDepth, cost };
 }
 
-export function limitsRule(limits: QueryLimits, variables?: () => Record<string, unknown> | undefined) {
-  return (context: ValidationContext): ASTVisitor => {
-    const doc = context.getDocument();
-    const fragments = new Map<string, FragmentDefinitionNode>();
-    for (const d of doc.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
-    return {
-      OperationDefinition(node) {
-        const { depth, cost } = measure(node.selectionSet, fragments, variables?.(), 0, new Set());
-        if (depth > limits.maxDepth) {
-          context.reportError(new GraphQLError(`Query is too deep: depth ${depth} exceeds the limit of ${limits.maxDepth}`, { nodes: [node], extensions: { code: "QUERY_TOO_DEEP" } }));
-        }
-        if (cost > limits.maxCost) {
-          context.reportError(new GraphQLError(`Query is too expensive: estimated cost ${cost} exceeds the limit of ${limits.maxCost}`, { nodes: [node], extensions: { code: "QUERY_TOO_EXPENSIVE" } }));
-        }
-      },
-    };
-  };
+function limitErrors(node: OperationDefinitionNode, fragments: Map<string, FragmentDefinitionNode>, limits: QueryLimits, variables: Record<string, unknown> | undefined): GraphQLError[] {
+  const { depth, cost } = measure(node.selectionSet, fragments, variables, 0, new Set());
+  const out: GraphQLError[] = [];
+  // a request error (HTTP 400)
+  if (depth > limits.maxDepth) {
+    out.push(new GraphQLError(`Query is too deep: depth ${depth} exceeds the limit of ${limits.maxDepth}`, { nodes: [node], extensions: { code: "QUERY_TOO_DEEP", http: { status: 400 } } }));
+  }
+  if (cost > limits.maxCost) {
+    out.push(new GraphQLError(`Query is too expensive: estimated cost ${cost} exceeds the limit of ${limits.maxCost}`, { nodes: [node], extensions: { code: "QUERY_TOO_EXPENSIVE", http: { status: 400 } } }));
+  }
+  return out;
+}
+
+function fragmentsOf(doc: DocumentNode): Map<string, FragmentDefinitionNode> {
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const d of doc.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
+  return fragments;
+}
+
+/**
+ * The depth and cost limits of one request: every operation of `doc` measured with the request's
+ * variables as the operation would see them (coerced, with the defaults of the variable
+ * definitions). Run on every request, after validation and not as a validation rule: Apollo
+ * Server keeps validated documents by query text and skips validation for a text seen before,
+ * whatever the variables (and a rule cannot see the variables anyway).
+ */
+export function checkLimits(schema: GraphQLSchema, doc: DocumentNode, limits: QueryLimits, variables: Record<string, unknown> | null | undefined): GraphQLError[] {
+  const fragments = fragmentsOf(doc);
+  const out: GraphQLError[] = [];
+  for (const d of doc.definitions) {
+    if (d.kind !== Kind.OPERATION_DEFINITION) continue;
+    let vars: Record<string, unknown> | undefined = variables ?? undefined;
+    const coerced = getVariableValues(schema, d.variableDefinitions ?? [], variables ?? {}, { maxErrors: 1 });
+    // values that do not coerce make the request fail anyway; measure with what was sent
+    if (coerced.coerced !== undefined) vars = coerced.coerced;
+    out.push(...limitErrors(d, fragments, limits, vars));
+  }
+  return out;
 }

@@ -5,11 +5,13 @@
 // (filled by a QuoteFilled, cancelled by a QuoteCancelled / QuotesCancelledBelow, expired by
 // time), so the book follows reorgs like the rest of the projection.
 import { ethers } from "ethers";
+import { keccak_256 } from "@noble/hashes/sha3.js";
 import type { Database } from "../database/adapter.ts";
 import { HttpError, type RouteContext } from "./http.ts";
 import type { AuthService } from "./auth.ts";
 import { KnownKeys, recoversTo } from "./secp256k1.ts";
 import { ChainReads } from "./chainreads.ts";
+import { Batcher, type Outcome } from "./batch.ts";
 
 export const PROVIDER_ROLE = 1;
 export const REQUESTER_ROLE = 2;
@@ -86,17 +88,56 @@ export function parseQuote(raw: unknown): QuoteInput {
 
 const QUOTE_TYPEHASH = ethers.id("Quote(uint256 providerAgentId,bytes32 resourceKind,uint256 units,uint256 unitPrice,uint256 expiry,uint256 nonce,uint256 requester,uint256 deliveryPeriod)").slice(2);
 const word = (v: bigint) => v.toString(16).padStart(64, "0");
+const HEX = /^0x[0-9a-fA-F]{64}$/;
 
 /**
  * The EIP-712 digest of a parsed quote under `domainSeparator`: the same value as
  * ethers.TypedDataEncoder.hash(domain, QUOTE_TYPES, q), written out because every field is a
- * static 32-byte word (parseQuote has checked the ranges), which makes it much cheaper.
+ * static 32-byte word (parseQuote has checked the ranges), which makes it much cheaper; keccak
+ * straight on bytes (@noble/hashes, the implementation under ethers' keccak256, without its
+ * hex-string checks and copies).
  */
 export function quoteDigest(domainSeparator: string, q: QuoteInput): string {
-  const struct = ethers.keccak256(
-    "0x" + QUOTE_TYPEHASH + word(q.providerAgentId) + q.resourceKind.slice(2) + word(q.units) + word(q.unitPrice) + word(q.expiry) + word(q.nonce) + word(q.requester) + word(q.deliveryPeriod),
-  );
-  return ethers.keccak256("0x1901" + domainSeparator.slice(2) + struct.slice(2));
+  const words = [q.providerAgentId, q.units, q.unitPrice, q.expiry, q.nonce, q.requester, q.deliveryPeriod];
+  if (!HEX.test(domainSeparator) || !HEX.test(q.resourceKind) || words.some((w) => w < 0n || w >= 2n ** 256n)) throw new Error("quoteDigest: a field is not a 32-byte word");
+  const struct = keccak_256(Buffer.from(
+    QUOTE_TYPEHASH + word(q.providerAgentId) + q.resourceKind.slice(2) + word(q.units) + word(q.unitPrice) + word(q.expiry) + word(q.nonce) + word(q.requester) + word(q.deliveryPeriod),
+    "hex",
+  ));
+  const message = Buffer.allocUnsafe(66);
+  message[0] = 0x19;
+  message[1] = 0x01;
+  message.write(domainSeparator.slice(2), 2, "hex");
+  message.set(struct, 34);
+  return "0x" + Buffer.from(keccak_256(message)).toString("hex");
+}
+
+interface ProviderRow {
+  signer: string;
+  owner: string;
+  roles: number;
+  count: number;
+  sum: number;
+  /** Live quotes of the agent on the board. */
+  open: number;
+}
+
+/** A checked quote post, as stored (every value as SQL text). */
+interface QuoteRow {
+  id: string;
+  providerAgentId: string;
+  resourceKind: string;
+  units: string;
+  unitPrice: string;
+  expiry: string;
+  nonce: string;
+  requester: string;
+  deliveryPeriod: string;
+  signature: string;
+  signer: string;
+  postedBy: string;
+  postedAt: string;
+  ip: string;
 }
 
 export class QuoteBoard {
@@ -108,8 +149,11 @@ export class QuoteBoard {
   private auth: AuthService;
   private listeners = new Set<() => void>();
   private keys = new KnownKeys();
-  private readsProvider: ethers.JsonRpcProvider;
   private reads: ChainReads;
+  /** Concurrent posts' agent lookups, one query per batch (batch.ts). */
+  private agentLookups: Batcher<bigint, ProviderRow>;
+  /** Concurrent posts' inserts (quote + audit record), one statement per batch (batch.ts). */
+  private inserts: Batcher<QuoteRow, boolean>;
   counters = { posted: 0, refused: 0 };
 
   constructor(db: Database, auth: AuthService, cfg: QuoteBoardConfig) {
@@ -117,11 +161,17 @@ export class QuoteBoard {
     this.auth = auth;
     this.cfg = { minReputation: 20, minLifetimeSeconds: 30, maxOpenPerAgent: 1_000, ...cfg };
     this.provider = new ethers.JsonRpcProvider(cfg.rpcUrl, cfg.chainId, { staticNetwork: true });
-    // its own provider, without ethers' batching stall: ChainReads gathers the posts itself
-    this.readsProvider = new ethers.JsonRpcProvider(cfg.rpcUrl, cfg.chainId, { staticNetwork: true, batchMaxCount: 1 });
-    this.reads = new ChainReads(this.readsProvider, cfg.workMarket);
+    // its own JSON-RPC client (ChainReads gathers the posts itself)
+    this.reads = new ChainReads(cfg.rpcUrl, cfg.workMarket);
     this.domain = { name: "UBC WorkMarket", version: "1", chainId: cfg.chainId, verifyingContract: cfg.workMarket };
     this.domainSeparator = ethers.TypedDataEncoder.hashDomain(this.domain);
+    this.agentLookups = new Batcher((ids) => this.lookupProviders(ids));
+    this.inserts = new Batcher((rows) => this.insertQuotes(rows));
+  }
+
+  /** Batcher statistics (group commit), for /metrics and tests. */
+  get batchStats() {
+    return { lookups: this.agentLookups.stats, inserts: this.inserts.stats };
   }
 
   async init(): Promise<void> {
@@ -131,6 +181,9 @@ export class QuoteBoard {
       delivery_period numeric NOT NULL, signature text NOT NULL, signer text NOT NULL, posted_by text NOT NULL, posted_at bigint NOT NULL)`);
     await this.db.exec(`CREATE INDEX IF NOT EXISTS _quotes_kind_price ON _quotes (resource_kind, unit_price)`);
     await this.db.exec(`CREATE INDEX IF NOT EXISTS _quotes_provider ON _quotes (provider_agent_id, nonce)`);
+    // the live-quote count of each post (provider, expiry > now) as an index-only scan: ~0.1 ms for
+    // 900 live quotes instead of ~1 ms of heap visits, one page per quote
+    await this.db.exec(`CREATE INDEX IF NOT EXISTS _quotes_provider_expiry ON _quotes (provider_agent_id, expiry)`);
     await this.db.exec(`CREATE TABLE IF NOT EXISTS _rfqs (
       id text PRIMARY KEY, requester_agent_id numeric NOT NULL, resource_kind text NOT NULL, units numeric NOT NULL,
       max_unit_price numeric, expiry bigint NOT NULL, spec_hash text, posted_by text NOT NULL, posted_at bigint NOT NULL)`);
@@ -152,18 +205,62 @@ export class QuoteBoard {
     return { signer: r.wallet ?? r.owner, owner: r.owner, roles: Number(r.roles), count: Number(r.feedback_count), sum: Number(r.feedback_score_sum) };
   }
 
-  /** The agent (as `agent`) with the number of its live quotes on the board, in one query. */
-  private async providerAgent(agentId: bigint, now: bigint): Promise<{ signer: string; owner: string; roles: number; count: number; sum: number; open: number }> {
-    const rows = await this.db.query<{ wallet: string | null; owner: string; roles: number; feedback_count: number; feedback_score_sum: number; open: string }>(
-      `SELECT wallet, owner, roles, feedback_count, feedback_score_sum,
-         (SELECT count(*) FROM _quotes WHERE provider_agent_id = $2::numeric AND expiry > $3)::text AS open
-       FROM agent WHERE id = $1`,
-      [agentId.toString(), agentId.toString(), now.toString()],
-      { prepared: "quote_board_provider_agent" },
+  /**
+   * The agents of concurrent posts with the number of their live quotes on the board, in one
+   * query (a missing agent is that post's 404 only). The live count is read when the query runs.
+   */
+  private async lookupProviders(ids: bigint[]): Promise<Outcome<ProviderRow>[]> {
+    const distinct = [...new Set(ids.map(String))];
+    const now = Math.floor(Date.now() / 1000);
+    const rows = await this.db.query<{ id: string; wallet: string | null; owner: string; roles: number; feedback_count: number; feedback_score_sum: number; open: string }>(
+      `SELECT a.id, a.wallet, a.owner, a.roles, a.feedback_count, a.feedback_score_sum,
+         (SELECT count(*) FROM _quotes q WHERE q.provider_agent_id = w.id::numeric AND q.expiry > $2)::text AS open
+       FROM unnest($1::text[]) AS w(id) JOIN agent a ON a.id = w.id`,
+      [distinct, String(now)],
+      { prepared: "quote_board_provider_agents" },
     );
-    if (rows.length === 0) throw new HttpError(404, "UNKNOWN_AGENT", `agent ${agentId} is not registered (or not indexed yet)`);
-    const r = rows[0];
-    return { signer: r.wallet ?? r.owner, owner: r.owner, roles: Number(r.roles), count: Number(r.feedback_count), sum: Number(r.feedback_score_sum), open: Number(r.open) };
+    const byId = new Map(rows.map((r) => [String(r.id), r]));
+    return ids.map((id) => {
+      const r = byId.get(String(id));
+      if (r === undefined) return new HttpError(404, "UNKNOWN_AGENT", `agent ${id} is not registered (or not indexed yet)`);
+      return { signer: r.wallet ?? r.owner, owner: r.owner, roles: Number(r.roles), count: Number(r.feedback_count), sum: Number(r.feedback_score_sum), open: Number(r.open) };
+    });
+  }
+
+  /**
+   * Concurrent posts' quotes and their audit records in one statement, one transaction (group
+   * commit): true for each quote stored, false for one already on the board (the first of two
+   * identical posts in a batch wins; the audit record is written only for a stored quote).
+   */
+  private async insertQuotes(rows: QuoteRow[]): Promise<Outcome<boolean>[]> {
+    const first = new Map<string, number>();
+    const keep: QuoteRow[] = [];
+    rows.forEach((r, i) => {
+      if (!first.has(r.id)) {
+        first.set(r.id, i);
+        keep.push(r);
+      }
+    });
+    const col = <K extends keyof QuoteRow>(k: K) => keep.map((r) => r[k]);
+    const inserted = await this.db.query<{ id: string }>(
+      `WITH v AS (
+         SELECT * FROM unnest($1::text[], $2::numeric[], $3::text[], $4::numeric[], $5::numeric[], $6::bigint[], $7::numeric[], $8::numeric[], $9::numeric[],
+           $10::text[], $11::text[], $12::text[], $13::bigint[], $14::text[]) WITH ORDINALITY
+           AS v(id, provider_agent_id, resource_kind, units, unit_price, expiry, nonce, requester, delivery_period, signature, signer, posted_by, posted_at, ip, ord)
+       ), ins AS (
+         INSERT INTO _quotes (id, provider_agent_id, resource_kind, units, unit_price, expiry, nonce, requester, delivery_period, signature, signer, posted_by, posted_at)
+         SELECT id, provider_agent_id, resource_kind, units, unit_price, expiry, nonce, requester, delivery_period, signature, signer, posted_by, posted_at FROM v ORDER BY ord
+         ON CONFLICT (id) DO NOTHING RETURNING id
+       ), audit AS (
+         INSERT INTO _audit (at, kind, address, ip, detail) SELECT v.posted_at, 'quote_post', v.posted_by, v.ip, v.id FROM v JOIN ins ON ins.id = v.id ORDER BY v.ord
+       )
+       SELECT id FROM ins`,
+      [col("id"), col("providerAgentId"), col("resourceKind"), col("units"), col("unitPrice"), col("expiry"), col("nonce"), col("requester"), col("deliveryPeriod"),
+        col("signature"), col("signer"), col("postedBy"), col("postedAt"), col("ip")],
+      { prepared: "quote_board_insert_batch" },
+    );
+    const stored = new Set(inserted.map((r) => r.id));
+    return rows.map((r, i) => first.get(r.id) === i && stored.has(r.id));
   }
 
   private standing(a: { count: number; sum: number }, agentId: bigint) {
@@ -217,7 +314,7 @@ export class QuoteBoard {
       if (typeof signature !== "string") throw new HttpError(400, "BAD_FIELD", "signature must be a hex string");
       const now = BigInt(Math.floor(Date.now() / 1000));
       // the agent and its live-quote count in one query (the count is checked at the same step as before)
-      const a = await this.providerAgent(q.providerAgentId, now);
+      const a = await this.agentLookups.submit(q.providerAgentId);
       if (sender !== a.signer && sender !== a.owner) throw new HttpError(403, "NOT_YOUR_AGENT", `${sender} may not post for agent ${q.providerAgentId}`);
       if ((a.roles & PROVIDER_ROLE) === 0) throw new HttpError(403, "NOT_A_PROVIDER", `agent ${q.providerAgentId} does not offer the provider role`);
       this.standing(a, q.providerAgentId);
@@ -236,20 +333,14 @@ export class QuoteBoard {
         throw new HttpError(409, "NONCE_USED", `nonce ${q.nonce} of agent ${q.providerAgentId} is already used or cancelled on-chain`);
       }
       if (a.open >= this.cfg.maxOpenPerAgent) throw new HttpError(429, "TOO_MANY_QUOTES", `agent ${q.providerAgentId} has ${a.open} live quotes`);
-      // the quote and its audit record in one statement (the audit row only if the quote is new)
-      const inserted = await this.db.query(
-        `WITH ins AS (
-           INSERT INTO _quotes (id, provider_agent_id, resource_kind, units, unit_price, expiry, nonce, requester, delivery_period, signature, signer, posted_by, posted_at)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) ON CONFLICT (id) DO NOTHING RETURNING id
-         ), audit AS (
-           INSERT INTO _audit (at, kind, address, ip, detail) SELECT $13, 'quote_post', $12, $14, id FROM ins
-         )
-         SELECT id FROM ins`,
-        [digest, q.providerAgentId.toString(), q.resourceKind, q.units.toString(), q.unitPrice.toString(), q.expiry.toString(), q.nonce.toString(),
-          q.requester.toString(), q.deliveryPeriod.toString(), signature.toLowerCase(), a.signer, sender, Date.now(), ip],
-        { prepared: "quote_board_insert" },
-      );
-      if (inserted.length === 0) throw new HttpError(409, "DUPLICATE", "this quote is already on the board");
+      // the quote and its audit record, in one statement with concurrent posts' (group commit);
+      // answered once that statement has committed
+      const inserted = await this.inserts.submit({
+        id: digest, providerAgentId: q.providerAgentId.toString(), resourceKind: q.resourceKind, units: q.units.toString(), unitPrice: q.unitPrice.toString(),
+        expiry: q.expiry.toString(), nonce: q.nonce.toString(), requester: q.requester.toString(), deliveryPeriod: q.deliveryPeriod.toString(),
+        signature: signature.toLowerCase(), signer: a.signer, postedBy: sender, postedAt: String(Date.now()), ip,
+      });
+      if (!inserted) throw new HttpError(409, "DUPLICATE", "this quote is already on the board");
       this.counters.posted++;
       for (const l of this.listeners) l();
       return { id: digest };
@@ -326,7 +417,6 @@ export class QuoteBoard {
 
   close(): void {
     this.reads.close();
-    this.readsProvider.destroy();
     this.provider.destroy();
   }
 }

@@ -56,8 +56,11 @@ function addAffine(p: Jac, x: bigint, y: bigint): Jac {
   const Z2 = mod(p.Z * p.Z);
   const U2 = mod(x * Z2);
   const S2 = mod(y * Z2 * p.Z);
-  const H = mod(U2 - p.X);
-  const R = mod(S2 - p.Y);
+  // both operands are reduced (in [0, P)): one conditional addition instead of a division
+  let H = U2 - p.X;
+  if (H < 0n) H += P;
+  let R = S2 - p.Y;
+  if (R < 0n) R += P;
   if (H === 0n) return R === 0n ? double(p) : INF;
   const HH = mod(H * H);
   const HHH = mod(H * HH);

@@ -26,7 +26,7 @@
 // autocannon lives in this folder's own package (scripts/bench/api/package.json), installed here
 // with `npm ci --prefix scripts/bench/api` when missing: it never enters the root lockfile.
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, writeFileSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -92,15 +92,74 @@ function cpuOfPostgres(): number {
   }
   return total;
 }
-type Cpu = { service: number; chain: number; postgres: number; generator: number; wall: number };
+/**
+ * CPU seconds so far of the PostgreSQL backends serving the service's own connections (other
+ * engineers' jobs use the same server): the service's TCP connections to port 5432 are found
+ * through its socket inodes in /proc/net/tcp, and a backend names its client's port in its
+ * command line ("postgres: … 127.0.0.1(port) …"). Keyed by backend pid.
+ */
+function serviceBackends(pid: number | undefined): Map<number, number> {
+  const out = new Map<number, number>();
+  if (pid === undefined) return out;
+  try {
+    const inodes = new Set<string>();
+    for (const fd of readdirSync(`/proc/${pid}/fd`)) {
+      try {
+        const m = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`));
+        if (m) inodes.add(m[1]);
+      } catch {
+        /* closed meanwhile */
+      }
+    }
+    const ports = new Set<number>();
+    for (const file of ["/proc/net/tcp", "/proc/net/tcp6"]) {
+      let text = "";
+      try {
+        text = readFileSync(file, "utf8");
+      } catch {
+        continue;
+      }
+      for (const line of text.split("\n").slice(1)) {
+        const f = line.trim().split(/\s+/);
+        if (f.length < 10 || !inodes.has(f[9])) continue;
+        if (parseInt(f[2].split(":")[1], 16) === 5432) ports.add(parseInt(f[1].split(":")[1], 16));
+      }
+    }
+    for (const d of readdirSync("/proc")) {
+      if (!/^\d+$/.test(d)) continue;
+      try {
+        const cmd = readFileSync(`/proc/${d}/cmdline`, "utf8");
+        const m = /^postgres: .*\((\d+)\)/.exec(cmd);
+        if (m && ports.has(Number(m[1]))) out.set(Number(d), cpuOf(Number(d)));
+      } catch {
+        /* gone */
+      }
+    }
+  } catch {
+    /* no /proc */
+  }
+  return out;
+}
+type Cpu = { service: number; chain: number; postgres: number; generator: number; wall: number; backends: Map<number, number>; ownPostgres: number };
 let servicePid: number | undefined;
 let chainPid: number | undefined;
-const cpuNow = (): Cpu => ({ service: cpuOf(servicePid), chain: cpuOf(chainPid), postgres: cpuOfPostgres(), generator: cpuOf(process.pid), wall: performance.now() / 1000 });
+const cpuNow = (): Cpu => ({ service: cpuOf(servicePid), chain: cpuOf(chainPid), postgres: cpuOfPostgres(), generator: cpuOf(process.pid), wall: performance.now() / 1000, backends: serviceBackends(servicePid), ownPostgres: 0 });
 const cpuSince = (a: Cpu): Cpu => {
   const b = cpuNow();
-  return { service: b.service - a.service, chain: b.chain - a.chain, postgres: b.postgres - a.postgres, generator: b.generator - a.generator, wall: b.wall - a.wall };
+  // the service's backends: what each used since the start (a backend opened meanwhile: all of it; one closed meanwhile is missed)
+  let own = 0;
+  for (const [pid, t] of b.backends) own += t - (a.backends.get(pid) ?? 0);
+  return { service: b.service - a.service, chain: b.chain - a.chain, postgres: b.postgres - a.postgres, generator: b.generator - a.generator, wall: b.wall - a.wall, backends: b.backends, ownPostgres: own };
 };
-const cpuText = (c: Cpu) => `CPU over ${c.wall.toFixed(0)} s: service ${(c.service / c.wall).toFixed(2)} cores, Hardhat node ${(c.chain / c.wall).toFixed(2)}, PostgreSQL ${(c.postgres / c.wall).toFixed(2)}, generator ${(c.generator / c.wall).toFixed(2)}`;
+const cpuText = (c: Cpu) => `CPU over ${c.wall.toFixed(0)} s: service ${(c.service / c.wall).toFixed(2)} cores, Hardhat node ${(c.chain / c.wall).toFixed(2)}, PostgreSQL ${(c.postgres / c.wall).toFixed(2)} (the service's backends ${(c.ownPostgres / c.wall).toFixed(2)}), generator ${(c.generator / c.wall).toFixed(2)}`;
+/** CPU ms per stored post: service, its PostgreSQL backends, Hardhat node. */
+const perPost = (c: Cpu | undefined, posts: number | undefined) =>
+  c && posts ? `service ${((1000 * c.service) / posts).toFixed(2)} / PostgreSQL ${((1000 * c.ownPostgres) / posts).toFixed(2)} / Hardhat ${((1000 * c.chain) / posts).toFixed(2)} ms (${posts.toLocaleString("en-US")} posts stored)` : "-";
+/** Quotes the service has stored so far (its /metrics). */
+async function postsStored(url: string): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  return Number(/^quote_posts_total (\d+)/m.exec(text)?.[1] ?? 0);
+}
 
 const t0 = performance.now();
 const log = (line: string) => process.stdout.write(`[${((performance.now() - t0) / 1000).toFixed(1).padStart(6)} s] ${line}\n`);
@@ -236,6 +295,20 @@ async function waitIdle(url: string) {
   log(`  the service is idle again (waited ${((performance.now() - started) / 1000).toFixed(1)} s)`);
 }
 
+/** Waits until the service's CPU use stays under 10% of a core for two seconds (at most 60 s). */
+async function waitCpuIdle() {
+  const started = performance.now();
+  let quiet = 0;
+  let last = cpuOf(servicePid);
+  while (quiet < 4 && performance.now() - started < 60_000) {
+    await new Promise((r) => setTimeout(r, 500));
+    const now = cpuOf(servicePid);
+    quiet = now - last < 0.05 ? quiet + 1 : 0;
+    last = now;
+  }
+  log(`  the service's CPU is idle (waited ${((performance.now() - started) / 1000).toFixed(1)} s)`);
+}
+
 function rawRequest(host: string, method: string, path: string, body: string, headers: Record<string, string> = {}): Buffer {
   const extra = Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join("");
   return Buffer.from(
@@ -299,7 +372,9 @@ interface Report {
   cores: number;
   cpuModel: string;
   node: string;
-  load: { before: string; list?: string; quotes?: string; quotesLow?: string; saturation?: string };
+  load: { before: string; list?: string; quotes?: string; quotesLow?: string; saturation?: string; listEnd?: string; quotesEnd?: string; quotesLowEnd?: string; saturationEnd?: string };
+  /** Posts stored by the service during each quote run (warm-up and draining included). */
+  posts: { quotes?: number; quotesLow?: number };
   postgres: string;
   schema: string;
   rows: number;
@@ -335,6 +410,8 @@ function table(rep: Report): string[] {
       ["quote post p99", `${fmt(l.p99)} ms`, "", ""],
       ["quote post errors", errs(rep.quotes), "0 (target)", ""],
       ["quote posts answered / s", fmt(rep.quotes.throughput, 0), `${RATE} offered`, ratio(rep.quotes.throughput, RATE)],
+      ["quote post CPU per post: service / PostgreSQL / Hardhat", perPost(rep.cpu.quotes, rep.posts.quotes), "", ""],
+      ["load average (1 min) at the start / end of the quote run", `${rep.load.quotes?.split(" / ")[0] ?? "-"} / ${rep.load.quotesEnd?.split(" / ")[0] ?? "-"}`, "2 cores", ""],
     );
   }
   if (rep.quotesLow) {
@@ -343,6 +420,8 @@ function table(rep: Report): string[] {
       [`quote post at ${rep.quotesLow.rate} req/s: p50 / p95 / p99`, `${fmt(l.p50)} / ${fmt(l.p95)} / ${fmt(l.p99)} ms`, "(not a target: below saturation)", ""],
       [`quote post at ${rep.quotesLow.rate} req/s: errors`, errs(rep.quotesLow), "", ""],
       [`quote posts at ${rep.quotesLow.rate} req/s: answered / s`, fmt(rep.quotesLow.throughput, 0), `${rep.quotesLow.rate} offered`, ratio(rep.quotesLow.throughput, rep.quotesLow.rate)],
+      [`quote post at ${rep.quotesLow.rate} req/s: CPU per post: service / PostgreSQL / Hardhat`, perPost(rep.cpu.quotesLow, rep.posts.quotesLow), "", ""],
+      [`load average (1 min) at the start / end of the ${rep.quotesLow.rate} req/s run`, `${rep.load.quotesLow?.split(" / ")[0] ?? "-"} / ${rep.load.quotesLowEnd?.split(" / ")[0] ?? "-"}`, "2 cores", ""],
     );
   }
   if (rep.sat) {
@@ -376,8 +455,8 @@ function section(rep: Report): string {
     "",
     `- command: \`npm run bench:api\` (scripts/bench/api, its own npm package with autocannon ${JSON.parse(readFileSync(join(BENCH_DIR, "package.json"), "utf8")).dependencies.autocannon})`,
     `- date: ${rep.date}`,
-    `- machine: ${rep.cores} cores (${rep.cpuModel}), Node ${rep.node}; the load generator, the indexer service, PostgreSQL and the Hardhat node share it (and so did other engineers' jobs: see the load average). Load average (1 / 5 / 15 min) before the runs ${rep.load.before}; at the start of the list run ${rep.load.list ?? "-"}, of the quote run ${rep.load.quotes ?? "-"}, of the ${QUOTE_LOW_RATE} req/s quote run ${rep.load.quotesLow ?? "-"}, of the saturation run ${rep.load.saturation ?? "-"}`,
-    `- CPU (cores used on average over each run, connection set-up and draining included): ${(["list", "quotes", "quotesLow", "saturation"] as const).filter((k) => rep.cpu[k]).map((k) => `${k === "quotesLow" ? `quotes at ${QUOTE_LOW_RATE}/s` : k}: service ${(rep.cpu[k]!.service / rep.cpu[k]!.wall).toFixed(2)}, Hardhat ${(rep.cpu[k]!.chain / rep.cpu[k]!.wall).toFixed(2)}, PostgreSQL ${(rep.cpu[k]!.postgres / rep.cpu[k]!.wall).toFixed(2)}, generator ${(rep.cpu[k]!.generator / rep.cpu[k]!.wall).toFixed(2)}`).join("; ")}`,
+    `- machine: ${rep.cores} cores (${rep.cpuModel}), Node ${rep.node}; the load generator, the indexer service, PostgreSQL and the Hardhat node share it (and so did other engineers' jobs: see the load average). Load average (1 / 5 / 15 min) before the runs ${rep.load.before}; at the start / end of the list run ${rep.load.list ?? "-"} / ${rep.load.listEnd ?? "-"}, of the quote run ${rep.load.quotes ?? "-"} / ${rep.load.quotesEnd ?? "-"}, of the ${QUOTE_LOW_RATE} req/s quote run ${rep.load.quotesLow ?? "-"} / ${rep.load.quotesLowEnd ?? "-"}, of the saturation run ${rep.load.saturation ?? "-"} / ${rep.load.saturationEnd ?? "-"}`,
+    `- CPU (cores used on average over each run, connection set-up and draining included): ${(["list", "quotes", "quotesLow", "saturation"] as const).filter((k) => rep.cpu[k]).map((k) => `${k === "quotesLow" ? `quotes at ${QUOTE_LOW_RATE}/s` : k}: service ${(rep.cpu[k]!.service / rep.cpu[k]!.wall).toFixed(2)}, Hardhat ${(rep.cpu[k]!.chain / rep.cpu[k]!.wall).toFixed(2)}, PostgreSQL ${(rep.cpu[k]!.postgres / rep.cpu[k]!.wall).toFixed(2)} (all backends on the machine; the service's own ${(rep.cpu[k]!.ownPostgres / rep.cpu[k]!.wall).toFixed(2)}), generator ${(rep.cpu[k]!.generator / rep.cpu[k]!.wall).toFixed(2)}`).join("; ")}`,
     `- database: ${rep.postgres}, a fresh schema \`${rep.schema}\` (dropped afterwards); ${rep.rows.toLocaleString("en-US")} rows in \`token_transfer\``,
     `- list query (POST /graphql): \`${LIST_QUERY}\``,
     `- quote posts: POST /quotes, each a distinct EIP-712 quote pre-signed by one of ${rep.agents} provider agents (fresh nonce each, so none is a duplicate), with the agent's SIWE bearer token; the service checks signature, nonce on-chain, standing, open-quote count, stores it and audits it. Any 4xx/5xx counts as an error`,
@@ -422,6 +501,7 @@ async function main() {
     rows: 0,
     agents: 0,
     cpu: {},
+    posts: {},
   };
   log(`load average ${report.load.before} on ${report.cores} cores`);
   const admin = new pg.Client({ connectionString: DATABASE_URL });
@@ -494,6 +574,7 @@ async function main() {
         onProgress: progress("list"),
       });
       report.cpu.list = cpuSince(cpu);
+      report.load.listEnd = load();
       log(`  ${cpuText(report.cpu.list)}`);
       log(`  list: p50 ${fmt(report.list.latencyMs.p50)} ms, p95 ${fmt(report.list.latencyMs.p95)} ms, p99 ${fmt(report.list.latencyMs.p99)} ms, errors ${report.list.errors}`);
       await waitIdle(url);
@@ -528,9 +609,35 @@ async function main() {
           log(`  ${i.toLocaleString("en-US")} / ${total.toLocaleString("en-US")} quotes signed`);
         }
       }
+      // Each agent posts one quote first (nonces far above the run's), so that the service has
+      // seen every wallet once before the load starts, as it has in steady operation: the first
+      // post of a wallet takes ethers' full recovery and starts building its key's tables
+      // (secp256k1.ts); then the service is left to finish them (its CPU use falls back to idle).
+      log(`one post per agent before the runs (the service learns each wallet's public key), then waiting until the service is idle`);
+      for (const a of agents) {
+        const q = { providerAgentId: a.agentId, resourceKind: kinds[0], units: 1n, unitPrice: 100n * E18, expiry, nonce: 1_000_000_000n, requester: 0n, deliveryPeriod: 86_400n };
+        const signature = a.wallet.signingKey.sign(ethers.TypedDataEncoder.hash(domain, types, q)).serialized;
+        const quote = Object.fromEntries(Object.entries(q).map(([k, v]) => [k, v.toString()]));
+        const body = JSON.stringify({ quote, signature });
+        let status = 0;
+        let text = "";
+        for (let attempt = 0; attempt < 3 && status !== 201; attempt++) {
+          try {
+            // a fresh connection each time (no keep-alive race with the server's idle timeout)
+            const r = await fetch(`${url}/quotes`, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${a.token}`, connection: "close" }, body });
+            [status, text] = [r.status, await r.text()];
+            if (attempt > 0 && status === 409 && text.includes("DUPLICATE")) status = 201; // the first attempt got through
+          } catch (err) {
+            text = (err as Error).message;
+          }
+        }
+        if (status !== 201) throw new Error(`the warm-up post of agent ${a.agentId} failed: ${status} ${text}`);
+      }
+      await waitCpuIdle();
       report.load.quotes = load();
       log(`quote posts: ${CONNECTIONS} connections, ${RATE} req/s open loop, ${WARMUP} s warm-up + ${SECONDS} s measured (load ${report.load.quotes})`);
       const cpu = cpuNow();
+      const stored0 = await postsStored(url);
       report.quotes = await openLoop({
         host: "127.0.0.1", port, connections: CONNECTIONS, rate: RATE, warmupSeconds: WARMUP, seconds: SECONDS, seed: 2,
         request: (i) => {
@@ -541,7 +648,10 @@ async function main() {
         onProgress: progress("quotes"),
       });
       report.cpu.quotes = cpuSince(cpu);
+      report.load.quotesEnd = load();
+      report.posts.quotes = (await postsStored(url)) - stored0;
       log(`  ${cpuText(report.cpu.quotes)}`);
+      log(`  CPU per post: ${perPost(report.cpu.quotes, report.posts.quotes)}`);
       log(`  quotes: p50 ${fmt(report.quotes.latencyMs.p50)} ms, p95 ${fmt(report.quotes.latencyMs.p95)} ms, p99 ${fmt(report.quotes.latencyMs.p99)} ms, errors ${report.quotes.errors}`);
       await waitIdle(url);
       if (QUOTE_LOW_RATE > 0) {
@@ -550,6 +660,7 @@ async function main() {
         report.load.quotesLow = load();
         log(`quote posts at ${QUOTE_LOW_RATE} req/s: ${CONNECTIONS} connections, open loop, ${WARMUP} s warm-up + ${SECONDS} s measured (load ${report.load.quotesLow})`);
         const cpu2 = cpuNow();
+        const storedLow0 = await postsStored(url);
         report.quotesLow = await openLoop({
           host: "127.0.0.1", port, connections: CONNECTIONS, rate: QUOTE_LOW_RATE, warmupSeconds: WARMUP, seconds: SECONDS, seed: 3,
           request: (i) => {
@@ -560,7 +671,10 @@ async function main() {
           onProgress: progress("quotes@" + QUOTE_LOW_RATE),
         });
         report.cpu.quotesLow = cpuSince(cpu2);
+        report.load.quotesLowEnd = load();
+        report.posts.quotesLow = (await postsStored(url)) - storedLow0;
         log(`  ${cpuText(report.cpu.quotesLow)}`);
+        log(`  CPU per post: ${perPost(report.cpu.quotesLow, report.posts.quotesLow)}`);
         log(`  quotes at ${QUOTE_LOW_RATE}/s: p50 ${fmt(report.quotesLow.latencyMs.p50)} ms, p95 ${fmt(report.quotesLow.latencyMs.p95)} ms, p99 ${fmt(report.quotesLow.latencyMs.p99)} ms, errors ${report.quotesLow.errors}`);
         await waitIdle(url);
       }
@@ -573,6 +687,7 @@ async function main() {
       const cpu = cpuNow();
       report.sat = await saturation(url, listBody, expected);
       report.cpu.saturation = cpuSince(cpu);
+      report.load.saturationEnd = load();
       log(`  ${cpuText(report.cpu.saturation)}`);
       log(`  saturation: ${fmt(report.sat.requestsPerSecond, 0)} req/s, errors ${report.sat.errors}`);
     }

@@ -1,0 +1,111 @@
+// Group commit of quote posts (batch.ts, quotes.ts): concurrent posts share one agent lookup and
+// one insert statement, yet each is checked and answered on its own — refused posts in the same
+// burst do not fail the good ones, identical posts store one quote, and every stored quote has
+// exactly one audit record. On PGlite and PostgreSQL.
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { ethers } from "ethers";
+import { startChain, ARTIFACTS, type TestChain } from "../testing/chain.ts";
+import { dbTargets } from "../testing/databases.ts";
+import { setupMarket, signQuote, type MarketActors } from "../testing/market.ts";
+import { signIn } from "../testing/siwe.ts";
+import { startService, type Service } from "../service.ts";
+
+const E18 = 10n ** 18n;
+const KIND = ethers.id("gpu-hour");
+const json = (q: Record<string, unknown>) => Object.fromEntries(Object.entries(q).map(([k, v]) => [k, typeof v === "bigint" ? v.toString() : v]));
+
+const targets = await dbTargets();
+for (const target of targets) {
+  describe(`quote posts in batches (${target.name})`, { skip: target.unavailable }, () => {
+    let chain: TestChain;
+    let svc: Service;
+    let url: string;
+    let actors: MarketActors;
+    let providerToken: string;
+    let requesterToken: string;
+
+    before(async () => {
+      chain = await startChain();
+      actors = await setupMarket(chain, 0);
+      const opts = target.options() as { url?: string; schema?: string };
+      svc = await startService({ rpcUrl: chain.url, deployments: chain.deployments, artifactsDir: ARTIFACTS, port: 0, finalityDepth: 1, pollIntervalMs: 20, databaseUrl: opts.url, databaseSchema: opts.schema });
+      await svc.caughtUp;
+      url = svc.api.url;
+      providerToken = await signIn(url, actors.provider.signer);
+      requesterToken = await signIn(url, actors.requester.signer);
+    });
+    after(async () => {
+      await svc?.stop();
+      await chain?.stop();
+      await target.cleanup();
+    });
+
+    async function post(token: string, q: Record<string, unknown>, signature: string) {
+      const res = await fetch(`${url}/quotes`, {
+        method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+        body: JSON.stringify({ quote: json(q), signature }),
+      });
+      return { status: res.status, body: (await res.json()) as { id?: string; code?: string } };
+    }
+
+    test("a burst of good, refused and duplicate posts: each gets its own answer", async () => {
+      const expiry = BigInt(Math.floor(Date.now() / 1000)) + 3_600n;
+      const quote = (nonce: bigint, over: Record<string, bigint> = {}) => ({
+        providerAgentId: actors.provider.agentId, resourceKind: KIND, units: 10n, unitPrice: 50n * E18, expiry, nonce, requester: 0n, deliveryPeriod: 86_400n, ...over,
+      });
+      // one post first, so that the provider's wallet is known (the fast signature path) as in steady use
+      const warm = quote(1n);
+      assert.equal((await post(providerToken, warm, await signQuote(chain, actors.provider.signer, warm))).status, 201);
+
+      type Case = { token: string; q: Record<string, bigint | string>; sig: string; want: number | string };
+      const cases: Case[] = [];
+      for (let i = 0; i < 24; i++) {
+        const q = quote(100n + BigInt(i));
+        cases.push({ token: providerToken, q, sig: await signQuote(chain, actors.provider.signer, q), want: 201 });
+      }
+      const twice = quote(500n);
+      const twiceSig = await signQuote(chain, actors.provider.signer, twice);
+      const forged = quote(501n);
+      const expired = quote(502n, { expiry: BigInt(Math.floor(Date.now() / 1000)) + 5n });
+      const unknown = quote(503n, { providerAgentId: 999_999n });
+      const foreign = quote(504n);
+      cases.push(
+        { token: providerToken, q: twice, sig: twiceSig, want: "once" },
+        { token: providerToken, q: twice, sig: twiceSig, want: "once" },
+        { token: providerToken, q: forged, sig: await signQuote(chain, actors.requester.signer, forged), want: "BAD_SIGNATURE" },
+        { token: providerToken, q: expired, sig: await signQuote(chain, actors.provider.signer, expired), want: "EXPIRED" },
+        { token: providerToken, q: unknown, sig: await signQuote(chain, actors.provider.signer, unknown), want: "UNKNOWN_AGENT" },
+        { token: requesterToken, q: foreign, sig: await signQuote(chain, actors.provider.signer, foreign), want: "NOT_YOUR_AGENT" },
+      );
+      // interleave the bad ones among the good ones
+      const order = cases.map((c, i) => ({ c, k: (i * 7919) % cases.length })).sort((a, b) => a.k - b.k).map((x) => x.c);
+      const stats0 = structuredClone(svc.board!.batchStats);
+      const answers = await Promise.all(order.map((c) => post(c.token, c.q, c.sig)));
+      let twiceStored = 0;
+      let twiceDuplicate = 0;
+      order.forEach((c, i) => {
+        const a = answers[i];
+        if (c.want === 201) assert.equal(a.status, 201, JSON.stringify(a.body));
+        else if (c.want === "once") {
+          if (a.status === 201) twiceStored++;
+          else if (a.body.code === "DUPLICATE") twiceDuplicate++;
+        } else assert.equal(a.body.code, c.want, JSON.stringify(a.body));
+      });
+      assert.deepEqual([twiceStored, twiceDuplicate], [1, 1], "one of two identical posts is stored, the other is a duplicate");
+      const stats = svc.board!.batchStats;
+      assert.ok(stats.inserts.batches - stats0.inserts.batches < stats.inserts.items - stats0.inserts.items, `the inserts were batched: ${JSON.stringify(stats)}`);
+      assert.ok(stats.lookups.batches - stats0.lookups.batches < stats.lookups.items - stats0.lookups.items, `the lookups were batched: ${JSON.stringify(stats)}`);
+
+      // every stored quote is on the board once, with one audit record
+      const ids = answers.filter((a) => a.status === 201).map((a) => a.body.id!);
+      assert.equal(ids.length, 25);
+      const rows = await svc.db.query<{ id: string; n: string }>(
+        `SELECT q.id, (SELECT count(*) FROM _audit a WHERE a.kind = 'quote_post' AND a.detail = q.id)::text AS n FROM _quotes q WHERE q.id = ANY($1::text[])`, [ids]);
+      assert.equal(rows.length, 25);
+      assert.ok(rows.every((r) => r.n === "1"), JSON.stringify(rows.filter((r) => r.n !== "1")));
+      const stored = await svc.db.query<{ signature: string; posted_by: string; nonce: string }>(`SELECT signature, posted_by, nonce::text AS nonce FROM _quotes WHERE id = $1`, [ids[0]]);
+      assert.equal(stored[0].posted_by, (await actors.provider.signer.getAddress()).toLowerCase());
+    });
+  });
+}
