@@ -74,7 +74,7 @@ export interface SeedOptions {
 }
 
 /** ABIs from the compiled artifacts (artifacts/contracts/<area>/<Name>.sol/<Name>.json). */
-function loadAbis(root: string): Map<string, InterfaceAbi> {
+export function loadAbis(root: string): Map<string, InterfaceAbi> {
   const out = new Map<string, InterfaceAbi>();
   const walk = (dir: string) => {
     for (const entry of readdirSync(dir)) {
