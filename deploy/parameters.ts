@@ -6,8 +6,9 @@
 // The environment sets the roles: DEPLOY_TREASURY -> treasury, DEPLOY_GUARDIAN -> guardian,
 // DEPLOY_VENTURE_OPERATOR -> exampleVentureOperator (all `$global`).
 import { isAddress } from "ethers";
+import type { DeploymentParameters } from "@nomicfoundation/ignition-core";
 
-export type Parameters = Record<string, Record<string, unknown>>;
+export type Parameters = DeploymentParameters;
 
 export const ROLE_ENV: Record<string, string> = {
   DEPLOY_TREASURY: "treasury",
@@ -24,11 +25,11 @@ export function bigintReviver(_key: string, value: unknown): unknown {
 export function loadParameters(text: string, chainId: number, env: NodeJS.ProcessEnv): Parameters {
   const raw = JSON.parse(text, bigintReviver) as Record<string, unknown>;
   const out: Parameters = {};
-  for (const [k, v] of Object.entries(raw)) if (!k.startsWith("_")) out[k] = v as Record<string, unknown>;
+  for (const [k, v] of Object.entries(raw)) if (!k.startsWith("_")) out[k] = v as Parameters[string];
   if (raw._chainId !== undefined && raw._chainId !== chainId) {
     throw new Error(`these parameters are for chain ${raw._chainId}, but the network has chain id ${chainId}`);
   }
-  const global = (out.$global ??= {});
+  const global: Record<string, unknown> = (out.$global ??= {});
   for (const [name, param] of Object.entries(ROLE_ENV)) {
     const v = env[name];
     if (v === undefined || v === "") continue;
