@@ -113,7 +113,8 @@ export function loadConfig(root: string, argv: string[], baseEnv: NodeJS.Process
 /** The environment to hand to child processes: the base one plus the .env file's values. */
 export function childEnv(cfg: DevnetConfig, baseEnv: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...baseEnv };
-  if (cfg.envFile) for (const [k, v] of Object.entries(parseEnvFile(readFileSync(cfg.envFile, "utf8")))) if (env[k] === undefined) env[k] = v;
+  // empty values in the file mean "unset" (as in .env.example), so they are not passed on
+  if (cfg.envFile) for (const [k, v] of Object.entries(parseEnvFile(readFileSync(cfg.envFile, "utf8")))) if (env[k] === undefined && v !== "") env[k] = v;
   return env;
 }
 
