@@ -177,6 +177,22 @@ describe("npm start", function () {
       expect(d.protocol.ventureInvested).to.equal(String(sold * 10n));
       expect(d.workRequests.map((w) => w.status)).to.deep.equal(["settled", "settled", "settled", "open"]);
 
+      // the SDK example (docs/getting-started.md) runs against this devnet: registers, signs in, posts a quote
+      const out: string[] = [];
+      const example = startProcess("example", process.execPath, [join(root, "agents", "examples", "first-agent.ts")], {
+        cwd: root,
+        env: { RPC_URL: url, DEPLOYMENTS: join(dir, "localhost.json"), INDEXER_URL: `http://127.0.0.1:${indexerPort}` },
+        onLine: (l) => out.push(l),
+      });
+      expect(await example.exited, out.join("\n")).to.equal(0);
+      const agent = devAccount(ROLES.exampleAgent).address;
+      expect(out).to.include(`agent wallet: ${agent}`);
+      expect(out).to.include("registered agent 8");
+      expect(out.some((l) => l.startsWith("quote posted: 0x"))).to.equal(true);
+      expect(await registry.agentOfWallet(agent)).to.equal(8n);
+      const board = await graphql<{ quotes: { providerAgentId: string; status: string }[] }>(graphqlUrl, "{ quotes { providerAgentId status } }");
+      expect(board.quotes).to.deep.include({ providerAgentId: "8", status: "open" });
+
       await stopAndCheck(p, lines, [url, graphqlUrl]);
     } finally {
       provider.destroy();

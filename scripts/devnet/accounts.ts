@@ -9,7 +9,8 @@
 //   6       requester agent "Scribe" (wallet = owner)
 //   7       provider+requester agent "Relay", operated by a separate wallet (index 20)
 //   8–11    validator agents, each staked in the ValidatorPool
-//   12–19   untouched by the seed: left for the swarm
+//   12–18   untouched by the seed: left for the swarm
+//   19      untouched: the SDK example agent (agents/examples/first-agent.ts)
 import { HDNodeWallet } from "ethers";
 
 export const DEV_MNEMONIC = "test test test test test test test test test test test junk";
@@ -36,5 +37,7 @@ export const ROLES = {
   relayOperator: 20,
   validators: [8, 9, 10, 11],
   /** Indexes the seed never touches, for the swarm's agents. */
-  swarm: [12, 13, 14, 15, 16, 17, 18, 19],
+  swarm: [12, 13, 14, 15, 16, 17, 18],
+  /** The SDK example's agent (agents/examples/first-agent.ts). */
+  exampleAgent: 19,
 } as const;
