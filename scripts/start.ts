@@ -172,45 +172,62 @@ async function cannotResume(cfg: DevnetConfig, state: DevnetState | undefined, c
   return undefined;
 }
 
-async function deployAndSeed(cfg: DevnetConfig, env: NodeJS.ProcessEnv, chain: { chainId: number; genesisHash: string; local: boolean }) {
+/** Deploys unless the recorded deployment can be resumed on this chain. */
+async function deploy(cfg: DevnetConfig, env: NodeJS.ProcessEnv, chain: { chainId: number; genesisHash: string; local: boolean }) {
   const t = performance.now();
   parts.deploy.state = "starting";
   const file = join(cfg.deploymentsDir, "localhost.json");
   const state: DevnetState | undefined = existsSync(stateFile(cfg)) ? JSON.parse(readFileSync(stateFile(cfg), "utf8")) : undefined;
   const why = cfg.fresh ? "--fresh" : await cannotResume(cfg, state, chain.chainId, chain.genesisHash);
-  let seed: SeedResult | null = null;
-  let resumed = false;
   if (why === undefined && state) {
-    resumed = true;
-    seed = state.seed;
     log("deploy", `resuming: the deployment of ${state.deployedAt} is on this chain (indexed data kept)`);
   } else {
     log("deploy", `deploying the contracts (${why})…`);
     await step("deploy", () => runChild("deploy", [hardhatBin, "run", "scripts/deploy.ts", "--network", "localhost"], { ...env, RPC_URL: cfg.rpcUrl, DEPLOYMENTS_DIR: cfg.deploymentsDir, CI: "1" }, cfg.verbose));
-    if (cfg.seed) {
-      log("seed", "seeding accounts, stakes, agents, validators, the venture's raise and jobs…");
-      const deployments = JSON.parse(readFileSync(file, "utf8")) as DeploymentsFile;
-      seed = await step("seed", () => seedDevnet({ rpcUrl: cfg.rpcUrl, deployments, root, timeTravel: chain.local, log: (l) => log("seed", l) }));
-      log("seed", `done: ${seed.transactions} transactions`);
-    }
-    mkdirSync(cfg.dataDir, { recursive: true });
-    const next: DevnetState = { chainId: chain.chainId, rpcUrl: cfg.rpcUrl, genesisHash: chain.genesisHash, deployments: file, deployedAt: new Date().toISOString(), seed };
-    writeFileSync(stateFile(cfg), JSON.stringify(next, null, 2) + "\n");
   }
   const deployments = JSON.parse(readFileSync(file, "utf8")) as DeploymentsFile;
   for (const [name, c] of Object.entries(deployments.contracts)) console.log(`${name}: ${c.address}`);
   console.log(`deployments: ${file}`);
-  const n = Object.keys(deployments.contracts).length;
-  parts.deploy = {
-    state: "ready",
-    detail: resumed ? `${n} contracts, resumed` : `${n} contracts deployed${seed ? `, seeded (${seed.agents.length} agents, ${seed.positions.length} positions, ${seed.jobs.settled.length} settled jobs)` : ", not seeded"}`,
-    ms: performance.now() - t,
-  };
-  log("deploy", `ready (${secs(parts.deploy.ms!)})`);
-  return { file, deployments, seed, resumed };
+  return { file, deployments, resumed: why === undefined && state !== undefined, state, t };
 }
 
-async function startIndexer(cfg: DevnetConfig, env: NodeJS.ProcessEnv, deploymentsFile: string, reindex: boolean): Promise<string> {
+/** Seeds a fresh deployment (while the indexer starts), then records the devnet's state. */
+async function seedAndRecord(cfg: DevnetConfig, chain: { chainId: number; genesisHash: string; local: boolean }, d: Awaited<ReturnType<typeof deploy>>): Promise<SeedResult | null> {
+  let seed: SeedResult | null = null;
+  if (d.resumed) {
+    seed = d.state?.seed ?? null;
+  } else {
+    if (cfg.seed) {
+      log("seed", "seeding accounts, stakes, agents, validators, the venture's raise and jobs…");
+      seed = await step("seed", () => seedDevnet({ rpcUrl: cfg.rpcUrl, deployments: d.deployments, root, timeTravel: chain.local, log: (l) => log("seed", l) }));
+      log("seed", `done: ${seed.transactions} transactions`);
+    }
+    mkdirSync(cfg.dataDir, { recursive: true });
+    const next: DevnetState = { chainId: chain.chainId, rpcUrl: cfg.rpcUrl, genesisHash: chain.genesisHash, deployments: d.file, deployedAt: new Date().toISOString(), seed };
+    writeFileSync(stateFile(cfg), JSON.stringify(next, null, 2) + "\n");
+  }
+  const n = Object.keys(d.deployments.contracts).length;
+  parts.deploy = {
+    state: "ready",
+    detail: d.resumed ? `${n} contracts, resumed` : `${n} contracts deployed${seed ? `, seeded (${seed.agents.length} agents, ${seed.positions.length} positions, ${seed.jobs.settled.length} settled jobs)` : ", not seeded"}`,
+    ms: performance.now() - d.t,
+  };
+  log("deploy", `ready (${secs(parts.deploy.ms!)})`);
+  return seed;
+}
+
+/** Waits until the indexer (healthz) has indexed the chain's current head. */
+async function waitIndexed(cfg: DevnetConfig, indexerUrl: string) {
+  const head = BigInt(await rpc<string>(cfg.rpcUrl, "eth_blockNumber"));
+  for (;;) {
+    if (stopping) return;
+    const h = (await (await fetch(`${indexerUrl}/healthz`)).json()) as { block?: string | null };
+    if (h.block != null && BigInt(h.block) >= head) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function startIndexer(cfg: DevnetConfig, env: NodeJS.ProcessEnv, deploymentsFile: string, reindex: boolean): Promise<{ url: string; ready: () => void }> {
   const t = performance.now();
   parts.indexer.state = "starting";
   log("indexer", reindex ? "indexing from the deployment block…" : "resuming from its checkpoint…");
@@ -242,11 +259,13 @@ async function startIndexer(cfg: DevnetConfig, env: NodeJS.ProcessEnv, deploymen
   });
   children.push(indexer);
   watch(indexer, "indexer");
-  await up;
-  parts.indexer = { state: "ready", detail: graphql, ms: performance.now() - t };
-  log("indexer", `ready: caught up with the chain (${secs(parts.indexer.ms!)})`);
-  timings.push(["indexer", parts.indexer.ms!]);
-  return graphql.replace(/\/graphql$/, "");
+  await Promise.race([up, indexer.exited.then((code) => { throw new Error(`the indexer exited (code ${code})`); })]);
+  const url = graphql.replace(/\/graphql$/, "");
+  return { url, ready: () => {
+    parts.indexer = { state: "ready", detail: graphql, ms: performance.now() - t };
+    log("indexer", `ready: caught up with the chain (${secs(parts.indexer.ms!)})`);
+    timings.push(["indexer", parts.indexer.ms!]);
+  } };
 }
 
 async function startWeb(cfg: DevnetConfig, env: NodeJS.ProcessEnv, p: { chainId: number; indexerUrl: string; deployments: string }) {
@@ -351,10 +370,17 @@ async function main() {
     for (const sub of ["indexer", "devnet.json", "swarm", "web"]) rmSync(join(cfg.dataDir, sub), { recursive: true, force: true });
     log("start", "--fresh: dropped the devnet's data");
   }
-  await step("build", () => build(env));
-  const chain = await step("chain", () => startChain(cfg, env));
-  const { file, seed, resumed } = await deployAndSeed(cfg, env, chain);
-  const indexerUrl = await startIndexer(cfg, env, file, !resumed);
+  // the contracts compile while the chain starts; the indexer boots while the seed runs
+  const [, chain] = await Promise.all([step("build", () => build(env)), step("chain", () => startChain(cfg, env))]);
+  const d = await deploy(cfg, env, chain);
+  const indexerStarted = startIndexer(cfg, env, d.file, !d.resumed);
+  indexerStarted.catch(() => undefined); // awaited below; a failure while seeding must not go unhandled
+  const seed = await seedAndRecord(cfg, chain, d);
+  const indexer = await indexerStarted;
+  const indexerUrl = indexer.url;
+  await waitIndexed(cfg, indexerUrl);
+  indexer.ready();
+  const file = d.file;
   await startWeb(cfg, env, { chainId: chain.chainId, indexerUrl, deployments: file });
   await startSwarm(cfg, env, { chainId: chain.chainId, indexerUrl, deployments: file, seed });
 
