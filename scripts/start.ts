@@ -317,9 +317,11 @@ async function startSwarm(cfg: DevnetConfig, env: NodeJS.ProcessEnv, p: { chainI
     parts.swarm = { state: "off", detail: "SWARM=0 or SWARM_AGENTS=0" };
     return;
   }
-  if (!swarmEntry(root)) {
-    parts.swarm = { state: "absent", detail: "agents/src/swarm does not exist yet" };
-    log("swarm", "not started: agents/src/swarm does not exist yet");
+  const entry = cfg.swarmModule ?? swarmEntry(root);
+  if (!entry || !existsSync(entry)) {
+    const why = cfg.swarmModule ? `SWARM_MODULE ${cfg.swarmModule} does not exist` : "agents/src/swarm does not exist yet";
+    parts.swarm = { state: "absent", detail: why };
+    log("swarm", `not started: ${why}`);
     return;
   }
   const t = performance.now();
@@ -336,6 +338,7 @@ async function startSwarm(cfg: DevnetConfig, env: NodeJS.ProcessEnv, p: { chainI
       DEPLOYMENTS: p.deployments,
       INDEXER_URL: p.indexerUrl,
       SWARM_AGENTS: String(cfg.swarmAgents),
+      SWARM_MODULE: entry,
       ...(cfg.swarmJobs !== undefined ? { SWARM_JOBS: String(cfg.swarmJobs) } : {}),
       // development keys only, and only on a devnet funded from the development mnemonic
       ...(local

@@ -201,7 +201,7 @@ describe("npm start", function () {
     }
   });
 
-  it("on an existing chain (RPC_URL), a second start resumes the deployment and the indexed data, and leaves the chain running", async function () {
+  it("on an existing chain (RPC_URL), runs the swarm hook, and a second start resumes the deployment and the indexed data, leaving the chain running", async function () {
     const [port, indexerPort] = [await freePort(), await freePort()];
     const dir = mkdtempSync(join(tmpdir(), "ubc-start-"));
     const rpcUrl = `http://127.0.0.1:${port}`;
@@ -209,11 +209,22 @@ describe("npm start", function () {
     const env = { RPC_URL: rpcUrl, CHAIN_ID: "31337", DEPLOYMENTS_DIR: dir, INDEXER_PORT: String(indexerPort), DATA_DIR: join(dir, "data") };
     try {
       await waitForRpc(rpcUrl, 120_000);
-      const first = await start(env);
+      // the swarm part, with a module standing in for agents/src/swarm (test/helpers/swarm-fixture.ts)
+      const swarmOut = join(dir, "swarm.jsonl");
+      const first = await start({ ...env, SWARM: "1", SWARM_AGENTS: "3", SWARM_MODULE: "test/helpers/swarm-fixture.ts", SWARM_FIXTURE_OUT: swarmOut });
       expect(first.lines.some((l) => l.startsWith("[deploy] deploying the contracts (no earlier run"))).to.equal(true);
       expect(first.lines.some((l) => l.startsWith("[seed] done"))).to.equal(true);
+      expect(first.lines).to.include("swarm: 3 agents, continuous (rule-based policy)");
+      expect(first.lines.some((l) => /^\[start\]\s+swarm\s+ready/.test(l))).to.equal(true);
+      const started = JSON.parse(readFileSync(swarmOut, "utf8").split("\n")[0]);
+      expect(started.event).to.equal("started");
+      expect(started.agentCount).to.equal(7);
+      expect(started.options).to.include({ rpcUrl, chainId: 31337, agents: 3, apiUrl: `http://127.0.0.1:${indexerPort}`, deployments: join(dir, "localhost.json") });
+      expect(started.options.keys).to.deep.equal(ROLES.swarm.map((i) => devAccount(i).privateKey));
+      expect(started.options.validatorKeys).to.deep.equal(ROLES.validators.map((i) => devAccount(i).privateKey));
       const deployments = readFileSync(join(dir, "localhost.json"), "utf8");
       await stopAndCheck(first.p, first.lines, [`http://127.0.0.1:${indexerPort}/graphql`]);
+      expect(readFileSync(swarmOut, "utf8").trim().split("\n").map((l) => JSON.parse(l).event)).to.deep.equal(["started", "aborted", "stopped"]);
       expect(processGroupAlive(node.child.pid!), "the chain npm start did not start must keep running").to.equal(true);
 
       const second = await start(env);

@@ -21,6 +21,8 @@ export interface DevnetConfig {
   logLevel: string;
   swarmAgents: number;
   swarmJobs: number | undefined;
+  /** A module exporting runSwarm other than agents/src/swarm (SWARM_MODULE). */
+  swarmModule: string | undefined;
   openaiApiKey: string | undefined;
   openaiBaseUrl: string | undefined;
   /** Parts to leave out: WEB=0, SWARM=0 (or SWARM_AGENTS=0), SEED=0. */
@@ -43,7 +45,7 @@ export function parseEnvFile(text: string): Record<string, string> {
     if (!m) continue;
     let value = m[2];
     if (/^(["']).*\1$/.test(value)) value = value.slice(1, -1);
-    else value = value.replace(/\s+#.*$/, "");
+    else value = value.replace(/(^|\s+)#.*$/, "");
     out[m[1]] = value;
   }
   return out;
@@ -99,6 +101,7 @@ export function loadConfig(root: string, argv: string[], baseEnv: NodeJS.Process
     logLevel: env.LOG_LEVEL || "warn",
     swarmAgents,
     swarmJobs: count(env, "SWARM_JOBS", undefined),
+    swarmModule: env.SWARM_MODULE ? rel(env.SWARM_MODULE) : undefined,
     openaiApiKey: env.OPENAI_API_KEY || undefined,
     openaiBaseUrl: env.OPENAI_BASE_URL || undefined,
     web: !off(env.WEB),

@@ -155,7 +155,7 @@ export async function seedDevnet(opts: SeedOptions): Promise<SeedResult> {
   for (const [token, i, amount] of transfers) await send(token, deployer, "transfer", devAccount(i).address, amount);
   log(`funded ${new Set(transfers.map((t) => t[1])).size} accounts with UBC and COMPUTE`);
 
-  // 2. Agents (cards as data: URIs) and validators; each account's calls in order, accounts in parallel.
+  // 2. Agents (cards as data: URIs) and validators.
   const agents: SeededAgent[] = [];
   const register = async (i: number, name: string, roles: number, card: string, operator?: Wallet) => {
     const owner = wallet(i);
@@ -175,27 +175,27 @@ export async function seedDevnet(opts: SeedOptions): Promise<SeedResult> {
     const agent = { name, agentId: agentId.toString(), owner: owner.address, wallet: operator?.address ?? owner.address, roles, cardURI: card };
     return { agent, owner, agentId };
   };
-  const [prov, req, relay] = await Promise.all([
-    register(ROLES.provider, "Atlas Compute", ROLE.PROVIDER, agentCard("Atlas Compute", "GPU hours and SHA-256 batches on demand.", [{ name: "quotes", endpoint: "ubc:quote-board" }])),
-    register(ROLES.requester, "Scribe", ROLE.REQUESTER, agentCard("Scribe", "Buys LLM tokens to summarise documents.", [])),
-    register(ROLES.relay, "Relay", ROLE.PROVIDER | ROLE.REQUESTER, agentCard("Relay", "Resells compute: buys in bulk, sells by the unit.", [{ name: "x402", endpoint: "http://127.0.0.1/relay" }]), new Wallet(devAccount(ROLES.relayOperator).privateKey, provider)),
-  ]);
+  // one after the other, so that agent ids, position ids and job ids are the same on every seed
+  const prov = await register(ROLES.provider, "Atlas Compute", ROLE.PROVIDER, agentCard("Atlas Compute", "GPU hours and SHA-256 batches on demand.", [{ name: "quotes", endpoint: "ubc:quote-board" }]));
+  const req = await register(ROLES.requester, "Scribe", ROLE.REQUESTER, agentCard("Scribe", "Buys LLM tokens to summarise documents.", []));
+  const relay = await register(ROLES.relay, "Relay", ROLE.PROVIDER | ROLE.REQUESTER, agentCard("Relay", "Resells compute: buys in bulk, sells by the unit.", [{ name: "x402", endpoint: "http://127.0.0.1/relay" }]), new Wallet(devAccount(ROLES.relayOperator).privateKey, provider));
   agents.push(prov.agent, req.agent, relay.agent);
   // the market pulls the requester's payment and the provider's deposit
-  await Promise.all([prov.owner, req.owner].map((w) => send(compute, w, "approve", addr(market), 2n ** 255n)));
-  const validators = await Promise.all(ROLES.validators.map(async (i, k) => {
+  for (const w of [prov.owner, req.owner]) await send(compute, w, "approve", addr(market), 2n ** 255n);
+  const validators = [];
+  for (const [k, i] of ROLES.validators.entries()) {
     const r = await register(i, `Validator ${k + 1}`, ROLE.VALIDATOR, agentCard(`Validator ${k + 1}`, "Re-executes deterministic jobs and attests.", []));
     await send(ubc, r.owner, "approve", addr(pool), minStake);
     await send(pool, r.owner, "stake", r.agentId, minStake);
-    return { ...r, validatorId: (await pool.validatorIdOf(r.owner.address)) as bigint };
-  }));
+    validators.push({ ...r, validatorId: (await pool.validatorIdOf(r.owner.address)) as bigint });
+  }
   agents.push(...validators.map((v) => v.agent));
   log(`registered ${agents.length} agents; ${validators.length} validators staked ${minStake / E18} UBC each`);
 
   // 3. Stakes: every staker holds a position in each pool (opened before the clock moves, so
   //    they show accrued COMPUTE).
   const positions: SeedResult["positions"] = [];
-  await Promise.all(ROLES.stakers.map(async (i, k) => {
+  for (const [k, i] of ROLES.stakers.entries()) {
     const w = wallet(i);
     await send(ubc, w, "approve", addr(vault), 2n ** 255n);
     for (let poolId = 0; poolId < 3; poolId++) {
@@ -205,17 +205,18 @@ export async function seedDevnet(opts: SeedOptions): Promise<SeedResult> {
         .find((p: { name: string } | null) => p?.name === "Staked");
       positions.push({ id: String(ev!.args[0]), owner: w.address, poolId, amount: amount.toString() });
     }
-  }));
+  }
   log(`opened ${positions.length} staking positions (each staker in pools 0, 1 and 2)`);
 
   // 4. The example venture's open raise: two investors.
-  const investors = await Promise.all(SEED.ventureShares.map(async (shares, k) => {
+  const investors = [];
+  const price = ((await venture.raiseConfig()) as { pricePerShare: bigint }).pricePerShare;
+  for (const [k, shares] of SEED.ventureShares.entries()) {
     const w = wallet(ROLES.stakers[k]);
-    const price = ((await venture.raiseConfig()) as { pricePerShare: bigint }).pricePerShare;
     await send(compute, w, "approve", addr(venture), shares * price);
     await send(venture, w, "invest", shares);
-    return { address: w.address, shares: shares.toString() };
-  }));
+    investors.push({ address: w.address, shares: shares.toString() });
+  }
   log(`${investors.length} investors in the venture ${await venture.name()} at ${addr(venture)}`);
 
   // 5. Jobs: the provider signs quotes, the requester fills them, the provider delivers, the
@@ -276,7 +277,7 @@ export async function seedDevnet(opts: SeedOptions): Promise<SeedResult> {
   return {
     testWallet: { address: tw.address, privateKey: tw.privateKey, index: tw.index },
     stakers: ROLES.stakers.map((i) => devAccount(i).address),
-    positions: positions.sort((a, b) => Number(BigInt(a.id) - BigInt(b.id))),
+    positions,
     agents,
     validators: validators.map((v) => ({ agentId: v.agentId.toString(), account: v.owner.address, validatorId: v.validatorId.toString(), stake: minStake.toString() })),
     venture: { address: addr(venture), investors },

@@ -9,7 +9,7 @@
 // options.signal aborts or stop() is called. `startSwarm` is accepted as the name too.
 // The host prints `swarm: <n> agents` and `ready`, and exits 0 on SIGINT/SIGTERM once stopped.
 //
-// Input: the environment set by scripts/start.ts — RPC_URL, CHAIN_ID, DEPLOYMENTS, INDEXER_URL,
+// Input: the environment set by scripts/start.ts — SWARM_MODULE (optional), RPC_URL, CHAIN_ID, DEPLOYMENTS, INDEXER_URL,
 // SWARM_AGENTS, SWARM_JOBS, OPENAI_API_KEY, OPENAI_BASE_URL, SWARM_KEYS (comma-separated
 // development keys the seed left untouched), SWARM_FUNDER_KEY, SWARM_VALIDATOR_KEYS.
 import { existsSync } from "node:fs";
@@ -50,9 +50,10 @@ export function swarmEntry(base = root): string | undefined {
 }
 
 async function main() {
-  const entry = swarmEntry();
-  if (!entry) {
-    process.stderr.write("swarm: agents/src/swarm does not exist\n");
+  // SWARM_MODULE: another module exporting runSwarm (an external agent runtime; the tests' fixture)
+  const entry = process.env.SWARM_MODULE ? resolve(root, process.env.SWARM_MODULE) : swarmEntry();
+  if (!entry || !existsSync(entry)) {
+    process.stderr.write(`swarm: ${entry ?? "agents/src/swarm"} does not exist\n`);
     process.exit(3);
   }
   const mod = (await import(pathToFileURL(entry).href)) as { runSwarm?: RunSwarm; startSwarm?: RunSwarm };
