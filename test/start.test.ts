@@ -86,7 +86,8 @@ async function waitIndexed(graphqlUrl: string, provider: JsonRpcProvider) {
 }
 
 describe("npm start", function () {
-  this.timeout(300_000);
+  // each start takes 30–60 s on an idle 2-core machine, several times that when it is shared
+  this.timeout(600_000);
   const abis = loadAbis(root);
 
   it("brings up a seeded devnet whose indexer totals equal the contracts' reads, and stops cleanly on SIGINT", async function () {

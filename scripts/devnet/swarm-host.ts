@@ -106,6 +106,8 @@ async function main() {
   });
   handle = await running;
   onReady();
+  // a returned handle means "running until stop()": stay up even if the swarm holds no timer
+  if (handle !== undefined && !stopping) setInterval(() => undefined, 2 ** 30);
   if (handle === undefined && !stopping) {
     // runSwarm returned without a handle: a bounded run (SWARM_JOBS) has finished. The host exits
     // with 0, which `npm start` reports as finished rather than as a crash.
