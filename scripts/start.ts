@@ -22,7 +22,7 @@ import { startProcess, stopProcess, waitForRpc, type Managed } from "./lib/proce
 import { childEnv, loadConfig, stateFile, type DevnetConfig } from "./devnet/config.ts";
 import { seedDevnet, type SeedResult } from "./devnet/seed.ts";
 import { devAccount, ROLES } from "./devnet/accounts.ts";
-import { detectWebApp, needsBuild, waitForHttp, webEnv } from "./devnet/web.ts";
+import { detectWebApp, needsBuild, waitForHttp, webEnv, type WebApp } from "./devnet/web.ts";
 import { swarmEntry } from "./devnet/swarm-host.ts";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
@@ -268,16 +268,24 @@ async function startIndexer(cfg: DevnetConfig, env: NodeJS.ProcessEnv, deploymen
   } };
 }
 
-async function startWeb(cfg: DevnetConfig, env: NodeJS.ProcessEnv, p: { chainId: number; indexerUrl: string; deployments: string }) {
+interface PreparedWeb {
+  app: WebApp;
+  env: NodeJS.ProcessEnv;
+  t: number;
+}
+
+/** Detects the web app and builds it if its sources changed; runs while the chain is deployed,
+ *  seeded and indexed (the app must not need the indexer at build time: pages fetch at request time). */
+async function buildWeb(cfg: DevnetConfig, env: NodeJS.ProcessEnv, p: { chainId: number; indexerUrl: string; deployments: string }): Promise<PreparedWeb | undefined> {
   if (!cfg.web) {
     parts.web = { state: "off", detail: "WEB=0" };
-    return;
+    return undefined;
   }
   const app = detectWebApp(root);
   if ("absent" in app) {
     parts.web = { state: "absent", detail: app.absent };
     log("web", `not started: ${app.absent}`);
-    return;
+    return undefined;
   }
   const t = performance.now();
   parts.web.state = "starting";
@@ -294,11 +302,19 @@ async function startWeb(cfg: DevnetConfig, env: NodeJS.ProcessEnv, p: { chainId:
       throw new Error(`the web app does not build (exit code ${code})`);
     }
     timings.push(["web build", performance.now() - t]);
+    log("web", `built (${secs(performance.now() - t)})`);
   }
+  return { app, env: wenv, t };
+}
+
+/** Serves the built web app with `next start` and waits until it answers. */
+async function serveWeb(cfg: DevnetConfig, w: PreparedWeb | undefined) {
+  if (!w) return;
+  const t = performance.now();
   const url = `http://127.0.0.1:${cfg.webPort}`;
-  const web = startProcess("web", process.execPath, [app.nextBin, "start", "-p", String(cfg.webPort), "-H", "127.0.0.1"], {
-    cwd: app.dir,
-    env: wenv,
+  const web = startProcess("web", process.execPath, [w.app.nextBin, "start", "-p", String(cfg.webPort), "-H", "127.0.0.1"], {
+    cwd: w.app.dir,
+    env: w.env,
     onLine: (l) => {
       if (cfg.verbose || /error/i.test(l)) log("web", l);
     },
@@ -307,9 +323,9 @@ async function startWeb(cfg: DevnetConfig, env: NodeJS.ProcessEnv, p: { chainId:
   watch(web, "web");
   await waitForHttp(url, 120_000, () => stopping);
   console.log(`web: ${url}`);
-  parts.web = { state: "ready", detail: url, ms: performance.now() - t };
+  parts.web = { state: "ready", detail: url, ms: performance.now() - w.t };
   log("web", `ready (${secs(parts.web.ms!)})`);
-  timings.push(["web", parts.web.ms!]);
+  timings.push(["web", performance.now() - t]);
 }
 
 async function startSwarm(cfg: DevnetConfig, env: NodeJS.ProcessEnv, p: { chainId: number; indexerUrl: string; deployments: string; seed: SeedResult | null }) {
@@ -375,6 +391,10 @@ async function main() {
   }
   // the contracts compile while the chain starts; the indexer boots while the seed runs
   const [, chain] = await Promise.all([step("build", () => build(env)), step("chain", () => startChain(cfg, env))]);
+  // the web app builds (if needed) while the contracts are deployed, seeded and indexed
+  const file = join(cfg.deploymentsDir, "localhost.json");
+  const webBuilt = buildWeb(cfg, env, { chainId: chain.chainId, indexerUrl: `http://127.0.0.1:${cfg.indexerPort}`, deployments: file });
+  webBuilt.catch(() => undefined); // awaited below
   const d = await deploy(cfg, env, chain);
   const indexerStarted = startIndexer(cfg, env, d.file, !d.resumed);
   indexerStarted.catch(() => undefined); // awaited below; a failure while seeding must not go unhandled
@@ -383,9 +403,10 @@ async function main() {
   const indexerUrl = indexer.url;
   await waitIndexed(cfg, indexerUrl);
   indexer.ready();
-  const file = d.file;
-  await startWeb(cfg, env, { chainId: chain.chainId, indexerUrl, deployments: file });
-  await startSwarm(cfg, env, { chainId: chain.chainId, indexerUrl, deployments: file, seed });
+  await Promise.all([
+    webBuilt.then((w) => serveWeb(cfg, w)),
+    startSwarm(cfg, env, { chainId: chain.chainId, indexerUrl, deployments: file, seed }),
+  ]);
 
   const tw = seed?.testWallet ?? (chain.local ? devAccount(ROLES.testWallet) : undefined);
   if (tw) {
