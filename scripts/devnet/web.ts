@@ -5,13 +5,16 @@
 // Detection: web/app or web/src/app (App Router) and the `next` package resolvable from web/.
 // Until the web app exists, the part reports itself as absent and `npm start` goes on without it.
 //
-// What the web app receives (at build and at start; values it reads at request time on the
-// server follow every restart, NEXT_PUBLIC_* values are inlined by `next build`):
-//   NEXT_PUBLIC_CHAIN_ID, NEXT_PUBLIC_RPC_URL, NEXT_PUBLIC_GRAPHQL_URL, NEXT_PUBLIC_INDEXER_URL,
-//   DEPLOYMENTS (path of deployments/<network>.json), INDEXER_URL, RPC_URL, CHAIN_ID, PORT.
+// What the web app receives, at build and at start. The app reads its configuration on the server
+// at request time (web/TESTHOOKS.md: `/api/config`), so a new chain or new ports need no rebuild:
+//   DEPLOYMENTS_DIR + NETWORK (deployments/<network>.json), RPC_URL, CHAIN_ID, GRAPHQL_URL,
+//   API_URL (the indexer's base URL), PORT, HOSTNAME; the same under NEXT_PUBLIC_* for code that
+//   reads them in the browser bundle (inlined by `next build`).
+// The build runs while the contracts are deployed and indexed: the app must not need the indexer
+// at build time (its pages fetch at request time).
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
-import { join } from "node:path";
+import { basename, dirname, join } from "node:path";
 
 export interface WebApp {
   dir: string;
@@ -57,15 +60,20 @@ export function needsBuild(app: WebApp): boolean {
 
 export function webEnv(p: { chainId: number; rpcUrl: string; indexerUrl: string; deployments: string; webPort: number }): NodeJS.ProcessEnv {
   return {
+    DEPLOYMENTS_DIR: dirname(p.deployments),
+    NETWORK: basename(p.deployments, ".json"),
+    DEPLOYMENTS: p.deployments,
+    CHAIN_ID: String(p.chainId),
+    RPC_URL: p.rpcUrl,
+    GRAPHQL_URL: `${p.indexerUrl}/graphql`,
+    API_URL: p.indexerUrl,
+    INDEXER_URL: p.indexerUrl,
     NEXT_PUBLIC_CHAIN_ID: String(p.chainId),
     NEXT_PUBLIC_RPC_URL: p.rpcUrl,
     NEXT_PUBLIC_GRAPHQL_URL: `${p.indexerUrl}/graphql`,
-    NEXT_PUBLIC_INDEXER_URL: p.indexerUrl,
-    CHAIN_ID: String(p.chainId),
-    RPC_URL: p.rpcUrl,
-    INDEXER_URL: p.indexerUrl,
-    DEPLOYMENTS: p.deployments,
+    NEXT_PUBLIC_API_URL: p.indexerUrl,
     PORT: String(p.webPort),
+    HOSTNAME: "127.0.0.1",
     NEXT_TELEMETRY_DISABLED: "1",
   };
 }
