@@ -1,5 +1,5 @@
 import { createRequire } from "node:module";
-import { defineConfig } from "hardhat/config";
+import { configVariable, defineConfig } from "hardhat/config";
 import hardhatToolboxMochaEthers from "@nomicfoundation/hardhat-toolbox-mocha-ethers";
 
 const require = createRequire(import.meta.url);
@@ -36,7 +36,28 @@ export default defineConfig({
     ignition: "deploy",
     tests: { mocha: "test", solidity: "test" },
   },
+  // Public networks read their RPC URL and deployer key through configuration variables: from
+  // Hardhat's encrypted keystore (`npx hardhat keystore set BASE_SEPOLIA_RPC_URL`) or, failing
+  // that, from the environment. They are resolved only when the network is used, so nothing is
+  // needed for local work. Parameters: deploy/parameters/<network>.json. See docs/deploy.md.
   networks: {
     localhost: { type: "http", url: process.env.RPC_URL ?? "http://127.0.0.1:8545" },
+    baseSepolia: {
+      type: "http",
+      chainType: "op",
+      chainId: 84532,
+      url: configVariable("BASE_SEPOLIA_RPC_URL"),
+      accounts: [configVariable("BASE_SEPOLIA_DEPLOYER_KEY")],
+    },
+    base: {
+      type: "http",
+      chainType: "op",
+      chainId: 8453,
+      url: configVariable("BASE_RPC_URL"),
+      accounts: [configVariable("BASE_DEPLOYER_KEY")],
+    },
+  },
+  verify: {
+    etherscan: { apiKey: configVariable("ETHERSCAN_API_KEY") },
   },
 });

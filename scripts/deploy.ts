@@ -2,13 +2,18 @@
 // { chainId, contracts: { <ContractName>: { address, blockNumber } } }, the file that the
 // indexer, the subgraph manifest, the SDK and the web app read.
 //   npx hardhat run scripts/deploy.ts --network localhost
-// Parameters: deploy/parameters/<network>.json if present (Ignition's parameter format).
+// Parameters: deploy/parameters/<network>.json if present (Ignition's parameter format, with
+// "123n" strings for big integers and `$global` for parameters every module shares). Keys that
+// start with "_" are this script's: `_chainId` (the network must have it) and `_required` (global
+// parameters that must come from the environment). The environment overrides the roles:
+// DEPLOY_TREASURY, DEPLOY_GUARDIAN, DEPLOY_VENTURE_OPERATOR (addresses).
 // DEPLOYMENTS_DIR overrides where the file is written (tests use a temporary folder).
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { network } from "hardhat";
 import UBCExchange from "../deploy/modules/UBCExchange.ts";
 import { CONTRACT_NAMES } from "../deploy/names.ts";
+import { loadParameters } from "../deploy/parameters.ts";
 
 export interface DeploymentsFile {
   chainId: number;
@@ -19,7 +24,7 @@ const conn = await network.create();
 const { ethers, ignition, networkName } = conn;
 const chainId = Number((await ethers.provider.getNetwork()).chainId);
 const paramsUrl = new URL(`../deploy/parameters/${networkName}.json`, import.meta.url);
-const parameters = existsSync(paramsUrl) ? JSON.parse(readFileSync(paramsUrl, "utf8")) : {};
+const parameters = loadParameters(existsSync(paramsUrl) ? readFileSync(paramsUrl, "utf8") : "{}", chainId, process.env);
 
 // A local Hardhat chain starts empty every time: forget Ignition's journal of an earlier chain.
 if (chainId === 31337 && networkName !== "default") {

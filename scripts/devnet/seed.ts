@@ -1,0 +1,288 @@
+// Seeds a freshly deployed devnet so that every page and query has data from the first second:
+// UBC and COMPUTE for the well-known development accounts (scripts/devnet/accounts.ts), a
+// position in each of the three lock pools, registered agents with agent cards (one operated by a
+// separate wallet), validators staked in the ValidatorPool, investors in the example venture's
+// open raise, jobs run through the whole market (quote fill, delivery, committee attestation,
+// settlement, feedback both ways) and one open request for quotes.
+//
+// `npm start` calls seedDevnet() after a fresh deployment only (never on a resumed chain). It
+// uses nothing but JSON-RPC and the development keys, so it also works against any chain whose
+// accounts are funded from Hardhat's development mnemonic (a separate `npm run node`, Anvil).
+// Settling needs the challenge period (1 day) to pass: on a chain that accepts evm_increaseTime
+// (`timeTravel`), the seed moves the clock forward by that much once; otherwise the seeded jobs
+// stay Validated until the period ends.
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { Contract, JsonRpcProvider, Signature, Wallet, id, toUtf8Bytes, encodeBase64, type InterfaceAbi } from "ethers";
+import { devAccount, ROLES } from "./accounts.ts";
+
+const E18 = 10n ** 18n;
+const DAY = 86_400n;
+const ROLE = { PROVIDER: 1, REQUESTER: 2, VALIDATOR: 4 } as const;
+const QUOTE_TYPES = {
+  Quote: [
+    { name: "providerAgentId", type: "uint256" }, { name: "resourceKind", type: "bytes32" }, { name: "units", type: "uint256" },
+    { name: "unitPrice", type: "uint256" }, { name: "expiry", type: "uint256" }, { name: "nonce", type: "uint256" },
+    { name: "requester", type: "uint256" }, { name: "deliveryPeriod", type: "uint256" },
+  ],
+};
+
+/** The amounts the seed hands out; exported so tests check exactly these. */
+export const SEED = {
+  testWallet: { ubc: 100_000n * E18, compute: 10_000n * E18 },
+  staker: { ubc: 200_000n * E18, compute: 50_000n * E18 },
+  /** staker k (0, 1, 2) stakes stakes[pool] * (k + 1) in each pool 0, 1, 2 */
+  stakes: [10_000n * E18, 20_000n * E18, 30_000n * E18],
+  /** venture shares bought by stakers 0 and 1 (price: 10 COMPUTE-wei per share-wei) */
+  ventureShares: [1_500n * E18, 1_000n * E18],
+  agent: { ubc: 10_000n * E18, compute: 100_000n * E18 },
+  validator: { ubc: 20_000n * E18 },
+  /** jobs run to settlement, then one open request */
+  settledJobs: 3,
+  openJobValue: 750n * E18,
+} as const;
+
+export interface SeededAgent {
+  name: string;
+  agentId: string;
+  owner: string;
+  wallet: string;
+  roles: number;
+  cardURI: string;
+}
+
+export interface SeedResult {
+  testWallet: { address: string; privateKey: string; index: number };
+  stakers: string[];
+  positions: { id: string; owner: string; poolId: number; amount: string }[];
+  agents: SeededAgent[];
+  validators: { agentId: string; account: string; validatorId: string; stake: string }[];
+  venture: { address: string; investors: { address: string; shares: string }[] };
+  jobs: { settled: string[]; validated: string[]; open: string[] };
+  timeTravelled: number;
+  transactions: number;
+}
+
+export interface SeedOptions {
+  rpcUrl: string;
+  deployments: { chainId: number; contracts: Record<string, { address: string }> };
+  /** Root of the Hardhat project (for the compiled artifacts). */
+  root: string;
+  /** Allow evm_increaseTime (local chains) so that the seeded jobs can be settled. */
+  timeTravel?: boolean;
+  log?: (line: string) => void;
+}
+
+/** ABIs from the compiled artifacts (artifacts/contracts/<area>/<Name>.sol/<Name>.json). */
+export function loadAbis(root: string): Map<string, InterfaceAbi> {
+  const out = new Map<string, InterfaceAbi>();
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir)) {
+      const p = join(dir, entry);
+      if (statSync(p).isDirectory()) walk(p);
+      else if (entry.endsWith(".json") && !entry.endsWith(".dbg.json")) {
+        const a = JSON.parse(readFileSync(p, "utf8")) as { contractName?: string; abi?: InterfaceAbi };
+        if (a.contractName && a.abi && !out.has(a.contractName)) out.set(a.contractName, a.abi);
+      }
+    }
+  };
+  walk(join(root, "artifacts", "contracts"));
+  return out;
+}
+
+/** A data: URI holding an agent card (ERC-8004 style registration file). */
+export function agentCard(name: string, description: string, services: { name: string; endpoint: string }[]): string {
+  const card = {
+    type: "https://eips.ethereum.org/EIPS/eip-8004#registration-v1",
+    name,
+    description,
+    image: "",
+    endpoints: services,
+    supportedTrust: ["reputation", "crypto-economic"],
+  };
+  return `data:application/json;base64,${encodeBase64(toUtf8Bytes(JSON.stringify(card)))}`;
+}
+
+export async function seedDevnet(opts: SeedOptions): Promise<SeedResult> {
+  const log = opts.log ?? (() => undefined);
+  const provider = new JsonRpcProvider(opts.rpcUrl, opts.deployments.chainId, { staticNetwork: true, batchMaxCount: 1, cacheTimeout: -1 });
+  provider.pollingInterval = 50;
+  const abis = loadAbis(opts.root);
+  const at = (name: string, address?: string) => {
+    const abi = abis.get(name);
+    if (!abi) throw new Error(`no artifact for ${name}: build the contracts first`);
+    const addr = address ?? opts.deployments.contracts[name]?.address;
+    if (!addr) throw new Error(`${name} is not in the deployments file`);
+    return new Contract(addr, abi, provider);
+  };
+  const wallet = (i: number) => new Wallet(devAccount(i).privateKey, provider);
+  let txs = 0;
+  /** Sends a contract call from `signer` and waits for its receipt. */
+  const send = async (c: Contract, signer: Wallet, fn: string, ...args: unknown[]) => {
+    const tx = await (c.connect(signer) as Contract).getFunction(fn)(...args);
+    const receipt = await tx.wait();
+    txs++;
+    if (receipt?.status !== 1) throw new Error(`${fn} failed`);
+    return receipt;
+  };
+  const rpc = (method: string, params: unknown[]) => provider.send(method, params);
+  const now = async () => BigInt((await provider.getBlock("latest"))!.timestamp);
+
+  const ubc = at("UBCToken");
+  const compute = at("ComputeToken");
+  const vault = at("StakingVault");
+  const registry = at("AgentRegistry");
+  const reputation = at("ReputationRegistry");
+  const market = at("WorkMarket");
+  const pool = at("ValidatorPool");
+  const venture = at("Venture");
+  const addr = (c: Contract) => c.target as string;
+
+  if ((await registry.agentCount()) !== 0n) throw new Error("this chain already has agents: seed a fresh deployment only");
+  const deployer = wallet(ROLES.deployer);
+  if ((await ubc.balanceOf(deployer.address)) === 0n) throw new Error(`the deployer ${deployer.address} holds no UBC: seeding needs the development accounts`);
+
+  // 1. Funding: the deployer (treasury on a devnet) hands out UBC and COMPUTE.
+  const minStake = (await pool.params()).minStake as bigint;
+  const transfers: [Contract, number, bigint][] = [
+    [ubc, ROLES.testWallet, SEED.testWallet.ubc],
+    [compute, ROLES.testWallet, SEED.testWallet.compute],
+    ...ROLES.stakers.flatMap((i): [Contract, number, bigint][] => [[ubc, i, SEED.staker.ubc], [compute, i, SEED.staker.compute]]),
+    ...[ROLES.provider, ROLES.requester, ROLES.relay].flatMap((i): [Contract, number, bigint][] => [[ubc, i, SEED.agent.ubc], [compute, i, SEED.agent.compute]]),
+    ...ROLES.validators.map((i): [Contract, number, bigint] => [ubc, i, SEED.validator.ubc > minStake ? SEED.validator.ubc : minStake * 2n]),
+  ];
+  // one after the other: an automining node refuses a nonce ahead of the next one
+  for (const [token, i, amount] of transfers) await send(token, deployer, "transfer", devAccount(i).address, amount);
+  log(`funded ${new Set(transfers.map((t) => t[1])).size} accounts with UBC and COMPUTE`);
+
+  // 2. Agents (cards as data: URIs) and validators.
+  const agents: SeededAgent[] = [];
+  const register = async (i: number, name: string, roles: number, card: string, operator?: Wallet) => {
+    const owner = wallet(i);
+    let receipt;
+    if (operator) {
+      // the operator wallet consents to being bound with its own EIP-712 signature
+      const deadline = (await now()) + DAY;
+      const digest = (await registry.agentWalletDigest(0n, owner.address, operator.address, deadline)) as string;
+      const sig = Signature.from(operator.signingKey.sign(digest)).serialized;
+      receipt = await send(registry, owner, "registerWithWallet", card, roles, operator.address, deadline, sig);
+    } else {
+      receipt = await send(registry, owner, "register", card, roles);
+    }
+    const ev = receipt.logs.map((l: { topics: string[]; data: string }) => { try { return registry.interface.parseLog(l); } catch { return null; } })
+      .find((p: { name: string } | null) => p?.name === "AgentRegistered");
+    const agentId = ev!.args.agentId as bigint;
+    const agent = { name, agentId: agentId.toString(), owner: owner.address, wallet: operator?.address ?? owner.address, roles, cardURI: card };
+    return { agent, owner, agentId };
+  };
+  // one after the other, so that agent ids, position ids and job ids are the same on every seed
+  const prov = await register(ROLES.provider, "Atlas Compute", ROLE.PROVIDER, agentCard("Atlas Compute", "GPU hours and SHA-256 batches on demand.", [{ name: "quotes", endpoint: "ubc:quote-board" }]));
+  const req = await register(ROLES.requester, "Scribe", ROLE.REQUESTER, agentCard("Scribe", "Buys LLM tokens to summarise documents.", []));
+  const relay = await register(ROLES.relay, "Relay", ROLE.PROVIDER | ROLE.REQUESTER, agentCard("Relay", "Resells compute: buys in bulk, sells by the unit.", [{ name: "x402", endpoint: "http://127.0.0.1/relay" }]), new Wallet(devAccount(ROLES.relayOperator).privateKey, provider));
+  agents.push(prov.agent, req.agent, relay.agent);
+  // the market pulls the requester's payment and the provider's deposit
+  for (const w of [prov.owner, req.owner]) await send(compute, w, "approve", addr(market), 2n ** 255n);
+  const validators = [];
+  for (const [k, i] of ROLES.validators.entries()) {
+    const r = await register(i, `Validator ${k + 1}`, ROLE.VALIDATOR, agentCard(`Validator ${k + 1}`, "Re-executes deterministic jobs and attests.", []));
+    await send(ubc, r.owner, "approve", addr(pool), minStake);
+    await send(pool, r.owner, "stake", r.agentId, minStake);
+    validators.push({ ...r, validatorId: (await pool.validatorIdOf(r.owner.address)) as bigint });
+  }
+  agents.push(...validators.map((v) => v.agent));
+  log(`registered ${agents.length} agents; ${validators.length} validators staked ${minStake / E18} UBC each`);
+
+  // 3. Stakes: every staker holds a position in each pool (opened before the clock moves, so
+  //    they show accrued COMPUTE).
+  const positions: SeedResult["positions"] = [];
+  for (const [k, i] of ROLES.stakers.entries()) {
+    const w = wallet(i);
+    await send(ubc, w, "approve", addr(vault), 2n ** 255n);
+    for (let poolId = 0; poolId < 3; poolId++) {
+      const amount = SEED.stakes[poolId] * BigInt(k + 1);
+      const receipt = await send(vault, w, "stake", poolId, amount);
+      const ev = receipt.logs.map((l: { topics: string[]; data: string }) => { try { return vault.interface.parseLog(l); } catch { return null; } })
+        .find((p: { name: string } | null) => p?.name === "Staked");
+      positions.push({ id: String(ev!.args[0]), owner: w.address, poolId, amount: amount.toString() });
+    }
+  }
+  log(`opened ${positions.length} staking positions (each staker in pools 0, 1 and 2)`);
+
+  // 4. The example venture's open raise: two investors.
+  const investors = [];
+  const price = ((await venture.raiseConfig()) as { pricePerShare: bigint }).pricePerShare;
+  for (const [k, shares] of SEED.ventureShares.entries()) {
+    const w = wallet(ROLES.stakers[k]);
+    await send(compute, w, "approve", addr(venture), shares * price);
+    await send(venture, w, "invest", shares);
+    investors.push({ address: w.address, shares: shares.toString() });
+  }
+  log(`${investors.length} investors in the venture ${await venture.name()} at ${addr(venture)}`);
+
+  // 5. Jobs: the provider signs quotes, the requester fills them, the provider delivers, the
+  //    committee attests; after the challenge period they settle in one batch, with feedback.
+  const chainId = opts.deployments.chainId;
+  const domain = { name: "UBC WorkMarket", version: "1", chainId, verifyingContract: addr(market) };
+  const byAccount = new Map(validators.map((v) => [v.owner.address.toLowerCase(), v.owner]));
+  const validated: bigint[] = [];
+  const kinds = ["gpu-hour", "sha256", "llm-tokens"];
+  for (let j = 0; j < SEED.settledJobs; j++) {
+    const t = await now();
+    const q = {
+      providerAgentId: prov.agentId, resourceKind: id(kinds[j % kinds.length]), units: BigInt(2 + j),
+      unitPrice: BigInt(120 + 40 * j) * E18, expiry: t + DAY, nonce: BigInt(j + 1), requester: 0n, deliveryPeriod: DAY,
+    };
+    const sig = await prov.owner.signTypedData(domain, QUOTE_TYPES, q);
+    await send(market, req.owner, "fillQuote", q, sig, req.agentId, id(`devnet spec ${j + 1}`));
+    const jobId = (await market.jobCount()) as bigint;
+    await send(market, prov.owner, "submit", jobId, id(`devnet result ${jobId}`), `ipfs://devnet-result-${jobId}`);
+    await rpc("evm_mine", []).catch(async () => { await send(ubc, deployer, "transfer", deployer.address, 0n); }); // the seed block must be in the past
+    await send(pool, deployer, "drawCommittee", jobId);
+    for (const vid of (await pool.committee(jobId)) as bigint[]) {
+      if (Number((await market.getJob(jobId)).status) !== 3) break; // decided (quorum reached)
+      const v = await pool.getValidator(vid);
+      await send(pool, byAccount.get(String(v.account).toLowerCase())!, "attest", jobId, true);
+    }
+    validated.push(jobId);
+  }
+  let timeTravelled = 0;
+  const settled: bigint[] = [];
+  if (opts.timeTravel && validated.length > 0) {
+    const [, challengePeriod] = (await market.periods()) as [bigint, bigint, bigint];
+    timeTravelled = Number(challengePeriod) + 1;
+    await rpc("evm_increaseTime", [timeTravelled]);
+    await rpc("evm_mine", []);
+    await send(market, deployer, "settle", validated);
+    for (const jobId of validated) {
+      await send(reputation, req.owner, "giveFeedback", jobId, prov.agentId, 80 + Number(jobId) * 5, id("quality"), "");
+      await send(reputation, prov.owner, "giveFeedback", jobId, req.agentId, 90, id("paid-on-time"), "");
+    }
+    settled.push(...validated.splice(0));
+    log(`${settled.length} jobs settled (clock moved ${timeTravelled} s past the challenge period), feedback both ways`);
+  } else {
+    log(`${validated.length} jobs validated; they settle after the challenge period`);
+  }
+
+  // 6. One open request that any provider may accept.
+  const t = await now();
+  await send(market, req.owner, "createJob", {
+    requesterAgentId: req.agentId, providerAgentId: 0n, value: SEED.openJobValue, specHash: id("devnet open request"),
+    acceptDeadline: t + 7n * DAY, deliveryPeriod: DAY,
+  });
+  const openJob = (await market.jobCount()) as bigint;
+  log(`job ${openJob} open for any provider`);
+
+  const tw = devAccount(ROLES.testWallet);
+  provider.destroy();
+  return {
+    testWallet: { address: tw.address, privateKey: tw.privateKey, index: tw.index },
+    stakers: ROLES.stakers.map((i) => devAccount(i).address),
+    positions,
+    agents,
+    validators: validators.map((v) => ({ agentId: v.agentId.toString(), account: v.owner.address, validatorId: v.validatorId.toString(), stake: minStake.toString() })),
+    venture: { address: addr(venture), investors },
+    jobs: { settled: settled.map(String), validated: validated.map(String), open: [openJob.toString()] },
+    timeTravelled,
+    transactions: txs,
+  };
+}
