@@ -99,6 +99,15 @@ export class Agent {
   private lastClaim = 0n;
   private failures = new Map<string, number>();
   private firstSeen = new Map<string, number>();
+  /** Quote fills sent and not yet seen on chain: quote id → provider. */
+  private settling = new Set<bigint>();
+  private filling = new Map<string, { provider: bigint; nonce: bigint }>();
+
+  /** Fills sent and not yet in the view (forgetting those the view has, or that failed). */
+  private pendingFills(): { provider: bigint; nonce: bigint }[] {
+    for (const [id, f] of this.filling) if (this.view.filledQuotes.has(`${f.provider}:${f.nonce}`)) this.filling.delete(id);
+    return [...this.filling.values()];
+  }
   private steps = 0;
 
   constructor(o: AgentOptions) {
@@ -147,8 +156,35 @@ export class Agent {
       .finally(() => this.busy.delete(key));
   }
 
+  /** Actions started by `kick()` and not finished yet. */
+  readonly running = new Set<Promise<void>>();
+
+  /**
+   * Starts everything the agent can do now without waiting for it (actions already running are
+   * not started twice); returns how many started. `step()` is the same, awaited.
+   */
+  kick(): number {
+    const started = this.collect();
+    for (const p of started) {
+      this.running.add(p);
+      void p.finally(() => this.running.delete(p));
+    }
+    return started.length;
+  }
+
   /** Everything the agent can do now; resolves when those actions are done. */
   async step(): Promise<number> {
+    const before = this.tx.stats.sent + this.stats.quotes + this.stats.refusals;
+    await Promise.all(this.collect());
+    return this.tx.stats.sent + this.stats.quotes + this.stats.refusals - before;
+  }
+
+  /** A number that changes whenever the agent did something (sent, signed, refused). */
+  get activity(): number {
+    return this.tx.stats.sent + this.stats.quotes + this.stats.refusals;
+  }
+
+  private collect(): Promise<void>[] {
     const actions: (Promise<void> | undefined)[] = [];
     const v = this.view;
     this.steps++;
@@ -162,10 +198,7 @@ export class Agent {
     if (this.is(ROLES.PROVIDER)) actions.push(this.act("quotes", () => this.refreshQuotes(), false));
     if (this.is(ROLES.REQUESTER)) actions.push(this.act("buy", () => this.buy(), false));
     actions.push(this.claimStakingRewards());
-    const started = actions.filter((a) => a !== undefined);
-    const before = this.tx.stats.sent + this.stats.quotes + this.stats.refusals;
-    await Promise.all(started);
-    return this.tx.stats.sent + this.stats.quotes + this.stats.refusals - before;
+    return actions.filter((a) => a !== undefined);
   }
 
   // ------------------------------------------------------------------ provider
@@ -277,7 +310,14 @@ export class Agent {
   private inFlight(): number {
     let n = 0;
     for (const j of this.view.jobs.values()) if (j.requester === this.agentId && j.status >= Status.Open && j.status <= Status.Disputed) n++;
-    return n + [...this.busy].filter((k) => k.startsWith("fill:")).length;
+    return n + this.pendingFills().length;
+  }
+
+  private inFlightWith(provider: bigint): number {
+    let n = 0;
+    for (const j of this.view.jobs.values()) if (j.requester === this.agentId && j.provider === provider && j.status >= Status.Open && j.status <= Status.Disputed) n++;
+    for (const p of this.pendingFills()) if (p.provider === provider) n++;
+    return n;
   }
 
   private async reputation(agentId: bigint): Promise<{ count: number; average: number }> {
@@ -299,7 +339,7 @@ export class Agent {
       const board = await this.book.best(KIND_HASH[kind], this.agentId, this.view.time);
       const candidates = [];
       for (const b of board.slice(0, 12)) {
-        candidates.push({ id: b.id, provider: b.quote.providerAgentId, kind, unitPrice: b.quote.unitPrice, units: b.quote.units, reputation: await this.reputation(b.quote.providerAgentId), failedMe: this.failedMe.has(b.quote.providerAgentId) });
+        candidates.push({ id: b.id, provider: b.quote.providerAgentId, kind, unitPrice: b.quote.unitPrice, units: b.quote.units, reputation: await this.reputation(b.quote.providerAgentId), failedMe: this.failedMe.has(b.quote.providerAgentId), inFlightWithMe: this.inFlightWith(b.quote.providerAgentId) });
       }
       if (candidates.length === 0) return;
       const d = await this.policy.bid({ kind, minUnits: 1, maxUnits: 64, candidates }, this.guard);
@@ -322,7 +362,7 @@ export class Agent {
         this.book.drop(chosen.id);
         return;
       }
-      this.book.drop(chosen.id);
+      if (!this.book.take(chosen.id)) continue; // another agent took it meanwhile: choose again
       this.guard.commit(lock);
       this.demand--;
       await this.act(`fill:${chosen.id}`, () => this.fill(chosen, kind));
@@ -346,12 +386,14 @@ export class Agent {
     const h = specHash(spec);
     this.specs.set(h, spec);
     SPEC_STORE.set(h, spec); // the spec reaches the provider off-chain (here: in process)
+    this.filling.set(b.id, { provider: b.quote.providerAgentId, nonce: b.quote.nonce });
     try {
       await this.tx.call("WorkMarket", "fillQuote", [b.quote, b.signature, this.agentId, h]);
       this.stats.filled++;
     } catch (err) {
       this.demand++; // try another quote
       this.guard.release(requesterLock(b.quote.units * b.quote.unitPrice));
+      this.filling.delete(b.id);
       throw err;
     }
   }
@@ -403,21 +445,22 @@ export class Agent {
     const ids: bigint[] = [];
     for (const j of v.jobs.values()) {
       const ready = j.status === Status.Resolved || (j.status === Status.Validated && v.time > j.deadline);
-      if (!ready) continue;
+      if (!ready || this.settling.has(j.id)) continue;
       const mine = j.producerWins ? j.provider === this.agentId && this.is(ROLES.PROVIDER) : j.requester === this.agentId && this.is(ROLES.REQUESTER);
-      if (mine && !this.busy.has(`settle:${j.id}`)) ids.push(j.id);
+      if (mine) ids.push(j.id);
     }
     if (ids.length === 0) return undefined;
     ids.sort((a, b) => (a < b ? -1 : 1));
     const batch = ids.slice(0, 100);
-    const key = `settlebatch:${batch.join(",")}`;
-    for (const id of batch) this.busy.add(`settle:${id}`);
-    return this.act(key, async () => {
+    // kept until the view shows them settled (a second batch before that would find nothing)
+    for (const id of batch) this.settling.add(id);
+    return this.act(`settlebatch:${batch.join(",")}`, async () => {
       try {
         await this.tx.call("WorkMarket", "settle", [batch]);
         this.stats.settledBatches++;
-      } finally {
-        for (const id of batch) this.busy.delete(`settle:${id}`);
+      } catch (err) {
+        for (const id of batch) this.settling.delete(id);
+        throw err;
       }
     }, false);
   }

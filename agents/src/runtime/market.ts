@@ -17,6 +17,7 @@ export interface JobView {
   specHash: Hex;
   resourceKind?: Hex;
   quoteNonce?: bigint;
+  unitPrice?: bigint;
   status: number;
   /** Deadline of the current phase (chain time, seconds). */
   deadline: bigint;
@@ -59,6 +60,8 @@ export class MarketView {
   /** Staking positions by owner (lowercase address). */
   readonly positions = new Map<string, bigint[]>();
   readonly slashed = new Map<bigint, bigint>();
+  /** `${providerAgentId}:${nonce}` of every quote filled. */
+  readonly filledQuotes = new Set<string>();
   readonly feesClaimed = new Map<bigint, bigint>();
   readonly totals: MarketTotals = { burned: 0n, paidToProviders: 0n, protocolFees: 0n, validatorFees: 0n, validatorFeesClaimed: 0n, slashedUbc: 0n, disputes: 0 };
   block = 0n;
@@ -178,6 +181,8 @@ export class MarketView {
         j.status = Status.Accepted;
         j.resourceKind = a.resourceKind;
         j.quoteNonce = a.nonce;
+        j.unitPrice = a.unitPrice;
+        this.filledQuotes.add(`${a.providerAgentId}:${a.nonce}`);
         j.deadline = j.deadline + ((j as JobView & { deliveryPeriod?: bigint }).deliveryPeriod ?? 0n);
         return;
       }

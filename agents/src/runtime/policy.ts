@@ -35,6 +35,8 @@ export interface Candidate {
   reputation: { count: number; average: number };
   /** The provider failed this agent before (non-delivery or rejected work). */
   failedMe: boolean;
+  /** This agent's jobs with the provider still in flight. */
+  inFlightWithMe: number;
 }
 
 export interface BidContext {
@@ -118,7 +120,8 @@ export interface RulePolicyOptions {
  * rises 10% when most recent quotes were filled (≥ 80%), falls 5% when few were (< 30%), never
  * under cost nor under the agent's floor, and undercuts a cheaper competitor by 1% while that
  * stays above cost. Bidding: the cheapest quote in the unit range from a provider that has not
- * failed this agent and whose reputation passes; acceptance (as a validator, of model text): the
+ * failed this agent, whose reputation passes, and that holds fewer than one (unrated) or two
+ * (rated) of this agent's jobs in flight; acceptance (as a validator, of model text): the
  * rubric. Ratings: 90 for a job that went well, 10 for one that did not.
  */
 export class RulePolicy implements Policy {
@@ -166,7 +169,9 @@ export class RulePolicy implements Policy {
 
   async bid(ctx: BidContext, guard: SpendGuard): Promise<BidDecision> {
     const ok = ctx.candidates
-      .filter((c) => !c.failedMe && c.units >= BigInt(ctx.minUnits) && c.units <= BigInt(ctx.maxUnits))
+      // never trust one unproven provider with more than one job at a time, a rated one with two
+      .filter((c) => !c.failedMe && c.inFlightWithMe < (c.reputation.count >= guard.limits.minRatings ? 2 : 1))
+      .filter((c) => c.units >= BigInt(ctx.minUnits) && c.units <= BigInt(ctx.maxUnits))
       .filter((c) => {
         try {
           guard.checkReputation(c.provider, c.reputation);

@@ -18,6 +18,11 @@ export interface QuoteBook {
   best(resourceKind: Hex, requesterAgentId: bigint, chainTime: bigint): Promise<BoardQuote[]>;
   /** Forget a quote (filled, or found unusable). */
   drop(id: string): void;
+  /**
+   * Claims a quote before filling it: false if another agent of this process claimed it already
+   * (agents in other processes can still race for it; the chain lets one fill win).
+   */
+  take(id: string): boolean;
 }
 
 export function quoteId(q: Quote, chainId: number, market: Hex): string {
@@ -57,6 +62,10 @@ export class LocalQuoteBook implements QuoteBook {
 
   drop(id: string): void {
     this.quotes.delete(id);
+  }
+
+  take(id: string): boolean {
+    return this.quotes.delete(id);
   }
 
   get size(): number {
@@ -101,5 +110,11 @@ export class IndexerQuoteBook implements QuoteBook {
 
   drop(id: string): void {
     this.dropped.add(id);
+  }
+
+  take(id: string): boolean {
+    if (this.dropped.has(id)) return false;
+    this.dropped.add(id);
+    return true;
   }
 }

@@ -22,7 +22,7 @@ import OpenAI from "openai";
 import { ABIS } from "../generated/abis.ts";
 import { ROLES, UbcClient, type Deployments } from "../sdk/client.ts";
 import { Agent, type AgentEvent, type Behaviour } from "../runtime/agent.ts";
-import { MarketView, Status } from "../runtime/market.ts";
+import { MarketView, Status, type JobView } from "../runtime/market.ts";
 import { TxEnv, TxSender, type Addresses } from "../runtime/tx.ts";
 import { DEFAULT_LIMITS, E18, SpendGuard, type Limits } from "../runtime/limits.ts";
 import { RulePolicy, type Policy } from "../runtime/policy.ts";
@@ -140,6 +140,10 @@ export interface SwarmSummary {
 
 export interface SwarmRun {
   summary: SwarmSummary;
+  /** The swarm's jobs as the chain recorded them. */
+  jobs: JobView[];
+  /** The agents (for inspection in tests: stats, policies, guards). */
+  agents: Agent[];
 }
 
 const fmt = (v: bigint) => {
@@ -339,6 +343,8 @@ export async function runSwarm(opts: SwarmOptions): Promise<SwarmRun> {
   const honestIds = new Set(agents.filter((a) => a.behaviour === "honest").map((a) => a.agentId));
   let warps = 0;
   let idle = 0;
+  let lastActivity = -1;
+  let lastProgress = 0;
   let stopping = false;
   let drainUntil = 0;
   const timeout = Date.now() + (opts.timeoutMs ?? 30 * 60_000);
@@ -373,9 +379,18 @@ export async function runSwarm(opts: SwarmOptions): Promise<SwarmRun> {
     }
     if (opts.continuous && !stopping) for (const a of requesterAgents) a.demand = Math.max(a.demand, 1);
     await view.poll();
-    const acted = (await Promise.all(agents.map((a) => a.step()))).reduce((s, n) => s + n, 0);
-    opts.onProgress?.(progress());
-    if (acted > 0) {
+    for (const a of agents) a.kick();
+    // let the actions run: until all are done, or a short tick, then look at the chain again
+    const running = agents.flatMap((a) => [...a.running]);
+    if (running.length > 0) await Promise.race([Promise.all(running), new Promise((r) => setTimeout(r, 15))]);
+    const busy = agents.some((a) => a.running.size > 0);
+    const activity = agents.reduce((s, a) => s + a.activity, 0);
+    if (Date.now() - lastProgress > 250) {
+      lastProgress = Date.now();
+      opts.onProgress?.(progress());
+    }
+    if (busy || activity !== lastActivity) {
+      lastActivity = activity;
       idle = 0;
       continue;
     }
@@ -449,7 +464,7 @@ export async function runSwarm(opts: SwarmOptions): Promise<SwarmRun> {
     return {
       ...infos[i], compute, stakingRewards: rewards, trading: compute - rewards,
       slashedUbc: a.validatorId !== undefined ? (view.slashed.get(a.validatorId) ?? 0n) : 0n,
-      txs: a.tx.stats.sent, reverted: a.tx.stats.reverted, refusals: a.stats.refusals,
+      txs: a.tx.stats.sent, reverted: a.tx.stats.reverted, refusals: a.stats.refusals + ((a.policy as Partial<LlmPolicy>).refusals?.length ?? 0),
     };
   });
   const demandLeft = requesterAgents.reduce((s, a) => s + a.demand, 0);
@@ -459,9 +474,9 @@ export async function runSwarm(opts: SwarmOptions): Promise<SwarmRun> {
     computePaid: view.totals.paidToProviders, burned: view.totals.burned, protocolFees: view.totals.protocolFees,
     validatorFees: view.totals.validatorFees, slashedUbc: view.totals.slashedUbc,
     txs: txCount, reverted, tradingMs, setupMs, jobsPerSecond: wins / (tradingMs / 1000), txPerSecond: txCount / (tradingMs / 1000),
-    timeWarps: warps, refusals: agents.reduce((s, a) => s + a.stats.refusals, 0), perAgent, errors,
+    timeWarps: warps, refusals: agents.reduce((s, a) => s + a.stats.refusals + ((a.policy as Partial<LlmPolicy>).refusals?.length ?? 0), 0), perAgent, errors,
   };
-  return { summary };
+  return { summary, jobs: [...view.jobs.values()].filter((j) => ours(j.requester)), agents };
 }
 
 /** The summary as text (what the CLI prints). */
