@@ -1,0 +1,560 @@
+// An autonomous agent: a key, a role set (provider / requester / validator), a policy and limits.
+// `step()` looks at the market (a MarketView) and does everything the agent can do now, returning
+// how many actions it took; a scheduler (the swarm, or a loop of your own) calls it whenever the
+// view has new blocks. The flow follows the WorkMarket and ValidatorPool:
+//   provider:  sign quotes → (a requester fills one) → do the work → submit → draw the committee
+//              → challenge a wrong rejection → settle its paid jobs in one batch → rate the requester
+//   requester: pick the best acceptable quote → fill it → check the verdict (re-executing
+//              deterministic work) and challenge a wrong approval → expire a job never delivered →
+//              settle refunds → rate the provider
+//   validator: when drawn, re-execute / judge the delivery → attest → claim fees in one batch
+// A `behaviour` other than "honest" makes an adversary, for showing that the protocol protects
+// honest agents: "lazy" providers never deliver, "cheater" providers deliver wrong results,
+// "colluder" validators approve whatever their partners deliver.
+import { randomBytes } from "node:crypto";
+import type { Address, Hex } from "viem";
+import type OpenAI from "openai";
+import { ROLES, type Quote, type UbcClient } from "../sdk/client.ts";
+import { ABIS } from "../generated/abis.ts";
+import { UbcContractError } from "../sdk/errors.ts";
+import { MarketView, Status, type JobView } from "./market.ts";
+import { TxSender } from "./tx.ts";
+import { challengeBond, LimitError, providerDeposit, requesterLock, SpendGuard } from "./limits.ts";
+import type { Policy } from "./policy.ts";
+import type { BoardQuote, QuoteBook } from "./quotebook.ts";
+import {
+  encodeDelivery, execute, judgeText, KIND_HASH, kindOfHash, KINDS, resultHash, specHash, verifyDelivery,
+  type KindName, type Spec,
+} from "./jobs.ts";
+
+export type Behaviour = "honest" | "lazy" | "cheater" | "colluder";
+
+export interface AgentEvent {
+  agent: string;
+  kind: "refused" | "error" | "info";
+  message: string;
+}
+
+export interface AgentOptions {
+  name: string;
+  roles: number;
+  tx: TxSender;
+  view: MarketView;
+  book: QuoteBook;
+  policy: Policy;
+  guard: SpendGuard;
+  agentId: bigint;
+  behaviour?: Behaviour;
+  /** Kinds this agent provides / buys (within its limits). */
+  kinds?: KindName[];
+  /** Cost of one unit per kind (providers), COMPUTE wei. */
+  costPerUnit?: Partial<Record<KindName, bigint>>;
+  /** An OpenAI-compatible client for model jobs (providers do the work with it). */
+  llm?: OpenAI;
+  /** Model name used in the specs of model jobs. */
+  model?: string;
+  /** For posting to the indexer's board (SIWE). */
+  client?: UbcClient;
+  /** Open quotes a provider keeps on the board. */
+  openQuotes?: number;
+  /** Agents whose deliveries a colluder approves. */
+  partners?: Set<bigint>;
+  /** Rate counterparties after settlement: the requester always, the provider too with "both". */
+  feedback?: "both" | "requester" | "none";
+  /** Seeded randomness for specs and choices. */
+  random?: () => number;
+  /** Chain time between staking-reward claims (default 1 day). */
+  claimEvery?: bigint;
+  onEvent?: (e: AgentEvent) => void;
+}
+
+const errName = (e: unknown) => (e instanceof UbcContractError ? e.errorName : (e as Error).message);
+
+export class Agent {
+  readonly name: string;
+  readonly roles: number;
+  readonly tx: TxSender;
+  readonly view: MarketView;
+  readonly policy: Policy;
+  readonly guard: SpendGuard;
+  readonly agentId: bigint;
+  readonly behaviour: Behaviour;
+  validatorId: bigint | undefined;
+  /** Jobs this requester still wants (the scheduler sets it). */
+  demand = 0;
+  /** Most of this requester's jobs in flight at once. */
+  maxInFlight = 4;
+  readonly stats = { filled: 0, submitted: 0, attested: 0, challenges: 0, expired: 0, settledBatches: 0, feedback: 0, quotes: 0, refusals: 0, errors: 0, claims: 0, feeClaims: 0, lateVotes: 0 };
+  private o: AgentOptions;
+  private book: QuoteBook;
+  private rnd: () => number;
+  private nextNonce = BigInt(Date.now()) * 1_000n; // unique across restarts of the same key
+  private myQuotes = new Map<string, { q: Quote; reserved: bigint }>();
+  private recent: { quotes: number; fills: number }[] = [];
+  private specs = new Map<string, Spec>();
+  private busy = new Set<string>();
+  private done = new Set<string>();
+  private failedMe = new Set<bigint>();
+  private reputationCache = new Map<bigint, { count: number; average: number; at: bigint }>();
+  private lastClaim = 0n;
+  private failures = new Map<string, number>();
+  private firstSeen = new Map<string, number>();
+  /** Quote fills sent and not yet seen on chain: quote id → provider. */
+  private settling = new Set<bigint>();
+  private filling = new Map<string, { provider: bigint; nonce: bigint }>();
+
+  /** Fills sent and not yet in the view (forgetting those the view has, or that failed). */
+  private pendingFills(): { provider: bigint; nonce: bigint }[] {
+    for (const [id, f] of this.filling) if (this.view.filledQuotes.has(`${f.provider}:${f.nonce}`)) this.filling.delete(id);
+    return [...this.filling.values()];
+  }
+  private steps = 0;
+
+  constructor(o: AgentOptions) {
+    this.o = o;
+    this.name = o.name;
+    this.roles = o.roles;
+    this.tx = o.tx;
+    this.view = o.view;
+    this.policy = o.policy;
+    this.guard = o.guard;
+    this.agentId = o.agentId;
+    this.behaviour = o.behaviour ?? "honest";
+    this.book = o.book;
+    let s = Number(o.agentId) * 2_654_435_761;
+    this.rnd = o.random ?? (() => ((s = (s * 1_103_515_245 + 12_345) >>> 0) / 2 ** 32));
+  }
+
+  get address(): Address {
+    return this.tx.address;
+  }
+  is(role: number): boolean {
+    return (this.roles & role) !== 0;
+  }
+
+  private emit(kind: AgentEvent["kind"], message: string) {
+    if (kind === "refused") this.stats.refusals++;
+    if (kind === "error") this.stats.errors++;
+    this.o.onEvent?.({ agent: this.name, kind, message });
+  }
+
+  /** Runs `f` once per key at a time; `once` marks the key done after success. */
+  private act(key: string, f: () => Promise<void>, once = true): Promise<void> | undefined {
+    if (this.busy.has(key) || this.done.has(key)) return undefined;
+    this.busy.add(key);
+    return f()
+      .then(() => {
+        if (once) this.done.add(key);
+      })
+      .catch((e) => {
+        this.emit("error", `${key}: ${errName(e)}`);
+        // an action that keeps failing is given up after three tries
+        const n = (this.failures.get(key) ?? 0) + 1;
+        this.failures.set(key, n);
+        if (n >= 3) this.done.add(key);
+      })
+      .finally(() => this.busy.delete(key));
+  }
+
+  /** Actions started by `kick()` and not finished yet. */
+  readonly running = new Set<Promise<void>>();
+
+  /**
+   * Starts everything the agent can do now without waiting for it (actions already running are
+   * not started twice); returns how many started. `step()` is the same, awaited.
+   */
+  kick(): number {
+    const started = this.collect();
+    for (const p of started) {
+      this.running.add(p);
+      void p.finally(() => this.running.delete(p));
+    }
+    return started.length;
+  }
+
+  /** Everything the agent can do now; resolves when those actions are done. */
+  async step(): Promise<number> {
+    const before = this.tx.stats.sent + this.stats.quotes + this.stats.refusals;
+    await Promise.all(this.collect());
+    return this.tx.stats.sent + this.stats.quotes + this.stats.refusals - before;
+  }
+
+  /** A number that changes whenever the agent did something (sent, signed, refused). */
+  get activity(): number {
+    return this.tx.stats.sent + this.stats.quotes + this.stats.refusals;
+  }
+
+  private collect(): Promise<void>[] {
+    const actions: (Promise<void> | undefined)[] = [];
+    const v = this.view;
+    this.steps++;
+    for (const j of v.jobs.values()) {
+      if (this.is(ROLES.PROVIDER) && j.provider === this.agentId) actions.push(...this.providerOn(j));
+      if (this.is(ROLES.REQUESTER) && j.requester === this.agentId) actions.push(...this.requesterOn(j));
+      if (this.is(ROLES.VALIDATOR) && this.validatorId !== undefined && j.committee?.includes(this.validatorId)) actions.push(this.validatorOn(j));
+    }
+    actions.push(this.settleReady());
+    if (this.is(ROLES.VALIDATOR)) actions.push(this.claimFees());
+    if (this.is(ROLES.PROVIDER)) actions.push(this.act("quotes", () => this.refreshQuotes(), false));
+    if (this.is(ROLES.REQUESTER)) actions.push(this.act("buy", () => this.buy(), false));
+    actions.push(this.claimStakingRewards());
+    return actions.filter((a) => a !== undefined);
+  }
+
+  // ------------------------------------------------------------------ provider
+
+  private providerOn(j: JobView): (Promise<void> | undefined)[] {
+    const out: (Promise<void> | undefined)[] = [];
+    const v = this.view;
+    if (j.status === Status.Accepted && v.time <= j.deadline && this.behaviour !== "lazy") {
+      out.push(this.act(`submit:${j.id}`, () => this.deliver(j)));
+    }
+    if (j.status === Status.Submitted && j.committee === undefined && j.seedBlock !== undefined && v.block > j.seedBlock) {
+      out.push(this.act(`draw:${j.id}:1`, () => this.tx.call("ValidatorPool", "drawCommittee", [j.id]).then(() => undefined)));
+    }
+    if (j.status === Status.Disputed && j.armedSeed !== undefined && v.block > j.armedSeed) {
+      out.push(this.act(`draw:${j.id}:2`, () => this.tx.call("ValidatorPool", "drawCommittee", [j.id]).then(() => undefined)));
+    }
+    // a rejection of work we did honestly: challenge it (the 5% bond comes back if we are right)
+    if (j.status === Status.Validated && j.producerWins === false && this.behaviour === "honest" && !j.challenged && v.time <= j.deadline) {
+      out.push(this.act(`challenge:${j.id}`, async () => {
+        const bond = challengeBond(j.value);
+        this.guard.checkSpend(bond, `challenge of job ${j.id}`);
+        await this.tx.call("WorkMarket", "challenge", [j.id, this.agentId]);
+        this.guard.commit(bond);
+        this.stats.challenges++;
+      }));
+    }
+    if (j.status === Status.Settled && this.o.feedback === "both") out.push(this.rateCounterparty(j, j.requester));
+    return out;
+  }
+
+  private async deliver(j: JobView): Promise<void> {
+    const spec = this.specs.get(j.specHash) ?? SPEC_STORE.get(j.specHash);
+    if (!spec) throw new Error(`job ${j.id}: no spec for hash ${j.specHash}`);
+    let result = await execute(spec, this.o.llm);
+    if (this.behaviour === "cheater") result = spec.kind === KINDS.SHA256 ? `0x${randomBytes(32).toString("hex")}` : "lorem ipsum";
+    await this.tx.call("WorkMarket", "submit", [j.id, resultHash(result), encodeDelivery(spec, result)]);
+    this.stats.submitted++;
+  }
+
+  private async refreshQuotes(): Promise<void> {
+    const now = this.view.time;
+    let open = 0;
+    for (const [id, m] of this.myQuotes) {
+      const filled = [...this.view.jobs.values()].some((j) => j.provider === this.agentId && j.quoteNonce === m.q.nonce);
+      if (filled || m.q.expiry <= now + 60n) {
+        if (!filled) this.guard.release(m.reserved);
+        else if (this.recent.length > 0) this.recent[this.recent.length - 1].fills++;
+        this.myQuotes.delete(id);
+        this.book.drop(id);
+      } else open++;
+    }
+    const want = (this.o.openQuotes ?? 2) - open;
+    if (want <= 0) return;
+    const kinds = (this.o.kinds ?? [KINDS.SHA256]).filter((k) => this.guard.limits.allowedKinds.includes(k));
+    if (kinds.length === 0) return;
+    const kind = kinds[Math.floor(this.rnd() * kinds.length)];
+    if (this.recent.length === 0 || this.recent[this.recent.length - 1].quotes >= 8) this.recent.push({ quotes: 0, fills: 0 });
+    if (this.recent.length > 4) this.recent.shift();
+    const recentQuotes = this.recent.reduce((s, r) => s + r.quotes, 0);
+    const recentFills = this.recent.reduce((s, r) => s + r.fills, 0);
+    const competitors = await this.book.best(KIND_HASH[kind], 0n, now);
+    const bestCompetitor = competitors.find((b) => b.quote.providerAgentId !== this.agentId)?.quote.unitPrice;
+    const cost = this.o.costPerUnit?.[kind] ?? 40n * 10n ** 18n;
+    const decisions = await this.policy.quote({ kind, costPerUnit: cost, recentQuotes, recentFills, bestCompetitor, count: want }, this.guard);
+    for (const d of decisions) {
+      const value = d.unitPrice * BigInt(d.units);
+      const deposit = providerDeposit(value);
+      try {
+        this.guard.checkKind(kind);
+        this.guard.checkSellPrice(kind, d.unitPrice);
+        this.guard.checkDeliveryPeriod(d.deliveryPeriod);
+        if (value < 100n * 10n ** 18n) throw new LimitError("minJobValue", `a quote of ${value} wei is under the 100 COMPUTE minimum job`);
+        this.guard.checkSpend(deposit, "quote deposit");
+      } catch (err) {
+        this.emit("refused", `quote: ${(err as Error).message}`);
+        continue;
+      }
+      const expiryBase = now > BigInt(Math.floor(Date.now() / 1000)) ? now : BigInt(Math.floor(Date.now() / 1000));
+      const q: Quote = {
+        providerAgentId: this.agentId, resourceKind: KIND_HASH[kind], units: BigInt(d.units), unitPrice: d.unitPrice,
+        expiry: expiryBase + BigInt(d.lifetime), nonce: this.nextNonce++, requester: 0n, deliveryPeriod: BigInt(d.deliveryPeriod),
+      };
+      const signature = await this.signQuote(q);
+      this.guard.commit(deposit);
+      const id = await this.book.post(q, signature, { client: this.o.client });
+      this.myQuotes.set(id, { q, reserved: deposit });
+      this.recent[this.recent.length - 1].quotes++;
+      this.stats.quotes++;
+    }
+  }
+
+  private signQuote(q: Quote): Promise<Hex> {
+    return this.tx.account.signTypedData!({
+      domain: { name: "UBC WorkMarket", version: "1", chainId: this.tx.env.chainId, verifyingContract: this.tx.addresses.WorkMarket },
+      types: {
+        Quote: [
+          { name: "providerAgentId", type: "uint256" }, { name: "resourceKind", type: "bytes32" }, { name: "units", type: "uint256" },
+          { name: "unitPrice", type: "uint256" }, { name: "expiry", type: "uint256" }, { name: "nonce", type: "uint256" },
+          { name: "requester", type: "uint256" }, { name: "deliveryPeriod", type: "uint256" },
+        ],
+      },
+      primaryType: "Quote",
+      message: q,
+    });
+  }
+
+  // ------------------------------------------------------------------ requester
+
+  private inFlight(): number {
+    let n = 0;
+    for (const j of this.view.jobs.values()) if (j.requester === this.agentId && j.status >= Status.Open && j.status <= Status.Disputed) n++;
+    return n + this.pendingFills().length;
+  }
+
+  private inFlightWith(provider: bigint): number {
+    let n = 0;
+    for (const j of this.view.jobs.values()) if (j.requester === this.agentId && j.provider === provider && j.status >= Status.Open && j.status <= Status.Disputed) n++;
+    for (const p of this.pendingFills()) if (p.provider === provider) n++;
+    return n;
+  }
+
+  private async reputation(agentId: bigint): Promise<{ count: number; average: number }> {
+    const c = this.reputationCache.get(agentId);
+    if (c && c.at === this.view.block) return c;
+    const [count, , average] = (await this.tx.env.client.readContract({
+      address: this.tx.addresses.ReputationRegistry, abi: ABIS.ReputationRegistry, functionName: "getSummary", args: [agentId],
+    })) as readonly [bigint, bigint, bigint];
+    const r = { count: Number(count), average: Number(average), at: this.view.block };
+    this.reputationCache.set(agentId, r);
+    return r;
+  }
+
+  private async buy(): Promise<void> {
+    while (this.demand > 0 && this.inFlight() < this.maxInFlight) {
+      const kinds = (this.o.kinds ?? [KINDS.SHA256]).filter((k) => this.guard.limits.allowedKinds.includes(k));
+      if (kinds.length === 0) return;
+      const kind = kinds[Math.floor(this.rnd() * kinds.length)];
+      const board = await this.book.best(KIND_HASH[kind], this.agentId, this.view.time);
+      const candidates = [];
+      for (const b of board.slice(0, 12)) {
+        candidates.push({ id: b.id, provider: b.quote.providerAgentId, kind, unitPrice: b.quote.unitPrice, units: b.quote.units, reputation: await this.reputation(b.quote.providerAgentId), failedMe: this.failedMe.has(b.quote.providerAgentId), inFlightWithMe: this.inFlightWith(b.quote.providerAgentId) });
+      }
+      if (candidates.length === 0) return;
+      const d = await this.policy.bid({ kind, minUnits: 1, maxUnits: 64, candidates }, this.guard);
+      if (d.action === "skip") return;
+      const chosen = board.find((b) => b.id === d.quoteId);
+      if (!chosen) {
+        this.emit("refused", `bid: quote ${d.quoteId} is not on the board`);
+        return;
+      }
+      const value = chosen.quote.units * chosen.quote.unitPrice;
+      const lock = requesterLock(value);
+      try {
+        this.guard.checkKind(kind);
+        this.guard.checkBuyPrice(kind, chosen.quote.unitPrice);
+        this.guard.checkDeliveryPeriod(Number(chosen.quote.deliveryPeriod));
+        this.guard.checkReputation(chosen.quote.providerAgentId, await this.reputation(chosen.quote.providerAgentId));
+        this.guard.checkSpend(lock, `fill of ${chosen.id.slice(0, 10)}`);
+      } catch (err) {
+        this.emit("refused", `fill: ${(err as Error).message}`);
+        this.book.drop(chosen.id);
+        return;
+      }
+      if (!this.book.take(chosen.id)) continue; // another agent took it meanwhile: choose again
+      this.guard.commit(lock);
+      this.demand--;
+      await this.act(`fill:${chosen.id}`, () => this.fill(chosen, kind));
+    }
+  }
+
+  private makeSpec(kind: KindName, units: bigint): Spec {
+    const salt = `${this.agentId}-${randomBytes(6).toString("hex")}`;
+    if (kind === KINDS.SHA256) return { kind, input: `0x${randomBytes(32).toString("hex")}`, iterations: Number(units) * 1_000, salt };
+    const topics = ["staking", "validators", "burn", "quotes", "escrow"];
+    const topic = topics[Math.floor(this.rnd() * topics.length)];
+    return {
+      kind, model: this.o.model ?? "gpt-4o-mini", maxTokens: Number(units) * 100, salt,
+      prompt: `In two or three sentences, explain ${topic} in a compute market paid in COMPUTE.`,
+      rubric: { minWords: 5, maxWords: Number(units) * 75, mustInclude: [topic], mustNotInclude: ["lorem ipsum"] },
+    };
+  }
+
+  private async fill(b: BoardQuote, kind: KindName): Promise<void> {
+    const spec = this.makeSpec(kind, b.quote.units);
+    const h = specHash(spec);
+    this.specs.set(h, spec);
+    SPEC_STORE.set(h, spec); // the spec reaches the provider off-chain (here: in process)
+    this.filling.set(b.id, { provider: b.quote.providerAgentId, nonce: b.quote.nonce });
+    try {
+      await this.tx.call("WorkMarket", "fillQuote", [b.quote, b.signature, this.agentId, h]);
+      this.stats.filled++;
+    } catch (err) {
+      this.demand++; // try another quote
+      this.guard.release(requesterLock(b.quote.units * b.quote.unitPrice));
+      this.filling.delete(b.id);
+      throw err;
+    }
+  }
+
+  private requesterOn(j: JobView): (Promise<void> | undefined)[] {
+    const out: (Promise<void> | undefined)[] = [];
+    const v = this.view;
+    // an approval of work that re-execution shows wrong: challenge (our deposit is the bond)
+    if (j.status === Status.Validated && j.producerWins === true && !j.challenged && v.time <= j.deadline && this.behaviour === "honest") {
+      const kind = j.resourceKind ? kindOfHash(j.resourceKind) : undefined;
+      if (kind === KINDS.SHA256 && !verifyDelivery(j.specHash, j.resultHash, j.resultURI).ok) {
+        out.push(this.act(`challenge:${j.id}`, async () => {
+          await this.tx.call("WorkMarket", "challenge", [j.id, this.agentId]);
+          this.stats.challenges++;
+          this.failedMe.add(j.provider);
+        }));
+      }
+    }
+    if (j.status === Status.Accepted && v.time > j.deadline) {
+      out.push(this.act(`expire:${j.id}`, async () => {
+        await this.tx.call("WorkMarket", "expire", [j.id]);
+        this.stats.expired++;
+        this.failedMe.add(j.provider);
+      }));
+    }
+    if ((j.status === Status.Submitted || j.status === Status.Disputed) && v.time > j.deadline) {
+      out.push(this.act(`finalize:${j.id}:${j.status}`, () => this.tx.call("ValidatorPool", "finalize", [j.id]).then(() => undefined)));
+    }
+    if ((j.status === Status.Validated || j.status === Status.Resolved || j.status === Status.Settled) && j.producerWins === false) this.failedMe.add(j.provider);
+    if (j.status === Status.Settled && this.o.feedback !== "none") out.push(this.rateCounterparty(j, j.provider));
+    return out;
+  }
+
+  private rateCounterparty(j: JobView, other: bigint): Promise<void> | undefined {
+    return this.act(`rate:${j.id}`, async () => {
+      const asRequester = j.requester === this.agentId;
+      const score = this.policy.rate({ producerWins: j.producerWins === true, asRequester });
+      if (!Number.isInteger(score) || score < 0 || score > 100) throw new LimitError("score", `score ${score} is outside 0..100`);
+      await this.tx.call("ReputationRegistry", "giveFeedback", [j.id, other, score, KIND_HASH["sha256-iter"], ""]);
+      this.stats.feedback++;
+    });
+  }
+
+  // ------------------------------------------------------------------ both parties: settlement
+
+  /** Settles, in one transaction, the ready jobs this agent is owed money from. */
+  private settleReady(): Promise<void> | undefined {
+    const v = this.view;
+    const ids: bigint[] = [];
+    for (const j of v.jobs.values()) {
+      const ready = j.status === Status.Resolved || (j.status === Status.Validated && v.time > j.deadline);
+      if (!ready || this.settling.has(j.id)) continue;
+      const mine = j.producerWins ? j.provider === this.agentId && this.is(ROLES.PROVIDER) : j.requester === this.agentId && this.is(ROLES.REQUESTER);
+      if (mine) ids.push(j.id);
+    }
+    if (ids.length === 0) return undefined;
+    ids.sort((a, b) => (a < b ? -1 : 1));
+    const batch = ids.slice(0, 100);
+    // kept until the view shows them settled (a second batch before that would find nothing)
+    for (const id of batch) this.settling.add(id);
+    return this.act(`settlebatch:${batch.join(",")}`, async () => {
+      try {
+        await this.tx.call("WorkMarket", "settle", [batch]);
+        this.stats.settledBatches++;
+      } catch (err) {
+        for (const id of batch) this.settling.delete(id);
+        throw err;
+      }
+    }, false);
+  }
+
+  // ------------------------------------------------------------------ validator
+
+  private validatorOn(j: JobView): Promise<void> | undefined {
+    const me = this.validatorId!;
+    const kind = j.committeeKind ?? 1;
+    const voting = (kind === 1 && j.status === Status.Submitted) || (kind === 2 && j.status === Status.Disputed);
+    if (!voting || j.votes.has(me) || !j.committee) return undefined;
+    const index = j.committee.indexOf(me);
+    const quorum = Math.floor(j.committee.length / 2) + 1;
+    // the first `quorum` members vote at once, the others only if the round is still open a few
+    // steps later (a member that is down or slow), which saves the late votes that would revert
+    const seenKey = `${j.id}:${kind}`;
+    if (!this.firstSeen.has(seenKey)) this.firstSeen.set(seenKey, this.steps);
+    if (index >= quorum && this.steps - this.firstSeen.get(seenKey)! < 3) return undefined;
+    return this.act(`attest:${j.id}:${kind}`, async () => {
+      const approve = await this.verdict(j);
+      try {
+        await this.tx.call("ValidatorPool", "attest", [j.id, approve]);
+        this.stats.attested++;
+      } catch (err) {
+        // the round was decided by the other members' votes meanwhile: nothing lost
+        if (!(err instanceof UbcContractError && (err.errorName === "WrongPhase" || err.errorName === "AlreadyAttested"))) throw err;
+        this.stats.lateVotes++;
+      }
+    });
+  }
+
+  private async verdict(j: JobView): Promise<boolean> {
+    if (this.behaviour === "colluder" && this.o.partners?.has(j.provider)) return true;
+    const v = verifyDelivery(j.specHash, j.resultHash, j.resultURI);
+    if (!v.ok || v.spec?.kind !== KINDS.LLM) return v.ok;
+    // model text passed the rubric: the policy judges it too (a model, or the rubric itself)
+    const text = JSON.parse(Buffer.from(j.resultURI!.split(",")[1], "base64").toString("utf8")).result as string;
+    const d = await this.policy.judge({ spec: v.spec, text, rubric: judgeText(text, v.spec.rubric) });
+    return d.approve;
+  }
+
+  private claimFees(): Promise<void> | undefined {
+    const me = this.validatorId;
+    if (me === undefined) return undefined;
+    const ids: bigint[] = [];
+    for (const j of this.view.jobs.values()) {
+      if (j.status !== Status.Settled || !j.settled?.validatorsPaid || !j.committee?.includes(me)) continue;
+      const myVote = j.votes.get(me);
+      if (myVote === undefined || myVote !== (j.producerWins === true)) continue;
+      if (this.done.has(`fees:${j.id}`) || this.busy.has(`fees:${j.id}`)) continue;
+      ids.push(j.id);
+    }
+    if (ids.length === 0) return undefined;
+    for (const id of ids) this.busy.add(`fees:${id}`);
+    return this.act(`feebatch:${ids[0]}:${ids.length}`, async () => {
+      try {
+        await this.tx.call("ValidatorPool", "claimFees", [ids]);
+        this.stats.feeClaims++;
+        for (const id of ids) this.done.add(`fees:${id}`);
+      } catch (err) {
+        if (err instanceof UbcContractError && err.errorName === "NothingToClaim") for (const id of ids) this.done.add(`fees:${id}`);
+        else throw err;
+      } finally {
+        for (const id of ids) this.busy.delete(`fees:${id}`);
+      }
+    }, false);
+  }
+
+  // ------------------------------------------------------------------ staking
+
+  /** Claims the COMPUTE its staking positions accrued, once per `claimEvery` of chain time. */
+  private claimStakingRewards(): Promise<void> | undefined {
+    const positions = this.view.positions.get(this.address.toLowerCase());
+    if (!positions?.length) return undefined;
+    if (this.lastClaim === 0n) this.lastClaim = this.view.time;
+    if (this.view.time < this.lastClaim + (this.o.claimEvery ?? 86_400n)) return undefined;
+    this.lastClaim = this.view.time;
+    return this.act(`claim:${this.view.time}`, async () => {
+      await this.tx.call("StakingVault", "claimMany", [positions]);
+      this.stats.claims++;
+    });
+  }
+
+  /** Leaves the validator set (unbonding starts), so that later committees do not draw a stopped agent. */
+  async retire(): Promise<void> {
+    if (this.validatorId === undefined) return;
+    await this.tx.call("ValidatorPool", "requestUnbond", []).catch((e) => this.emit("error", `requestUnbond: ${errName(e)}`));
+  }
+}
+
+/**
+ * Specs by hash, as a requester hands them to its provider off-chain. In a swarm every agent
+ * lives in one process, so the hand-over is this map; across processes it would be the provider's
+ * API (or IPFS). Validators never need it: the delivery carries the spec, checked against its hash.
+ */
+export const SPEC_STORE = new Map<string, Spec>();
+

@@ -1,0 +1,250 @@
+// What an agent knows about the market: a projection of the WorkMarket's, ValidatorPool's and
+// StakingVault's events, polled with eth_getLogs from the last block seen. Every agent could run
+// its own; a swarm shares one (the same data, fetched once). The projection also keeps the chain
+// time of the latest block, which is the clock every deadline is measured against.
+import { decodeEventLog, type Abi, type Address, type Hex, type Log, type PublicClient } from "viem";
+import { ABIS } from "../generated/abis.ts";
+
+export const Status = {
+  None: 0, Open: 1, Accepted: 2, Submitted: 3, Validated: 4, Disputed: 5, Resolved: 6, Cancelled: 7, Expired: 8, Settled: 9,
+} as const;
+
+export interface JobView {
+  id: bigint;
+  requester: bigint;
+  provider: bigint;
+  value: bigint;
+  specHash: Hex;
+  resourceKind?: Hex;
+  quoteNonce?: bigint;
+  unitPrice?: bigint;
+  status: number;
+  /** Deadline of the current phase (chain time, seconds). */
+  deadline: bigint;
+  resultHash?: Hex;
+  resultURI?: string;
+  seedBlock?: bigint;
+  /** Validator ids of the current round's committee, and its kind (1 first, 2 escalation). */
+  committee?: bigint[];
+  committeeKind?: number;
+  drawnBlock?: bigint;
+  /** Escalation armed and not yet drawn: its seed block. */
+  armedSeed?: bigint;
+  votes: Map<bigint, boolean>;
+  producerWins?: boolean;
+  challenged: boolean;
+  settled?: { toProvider: bigint; toRequester: bigint; protocolFee: bigint; validationFee: bigint; validatorsPaid: boolean };
+  expired?: { refund: bigint; slashed: bigint };
+  burned: bigint;
+}
+
+export interface MarketTotals {
+  burned: bigint;
+  paidToProviders: bigint;
+  protocolFees: bigint;
+  validatorFees: bigint;
+  validatorFeesClaimed: bigint;
+  slashedUbc: bigint;
+  disputes: number;
+}
+
+const ABI: Abi = [...(ABIS.WorkMarket as Abi), ...(ABIS.ValidatorPool as Abi), ...(ABIS.StakingVault as Abi)];
+
+export class MarketView {
+  readonly client: PublicClient;
+  readonly addresses: { market: Address; pool: Address; vault: Address };
+  readonly jobs = new Map<bigint, JobView>();
+  /** Validator id → { account, agentId } (from ValidatorJoined). */
+  readonly validators = new Map<bigint, { account: Address; agentId: bigint }>();
+  readonly validatorOfAgent = new Map<bigint, bigint>();
+  /** Staking positions by owner (lowercase address). */
+  readonly positions = new Map<string, bigint[]>();
+  readonly slashed = new Map<bigint, bigint>();
+  /** `${providerAgentId}:${nonce}` of every quote filled. */
+  readonly filledQuotes = new Set<string>();
+  readonly feesClaimed = new Map<bigint, bigint>();
+  readonly totals: MarketTotals = { burned: 0n, paidToProviders: 0n, protocolFees: 0n, validatorFees: 0n, validatorFeesClaimed: 0n, slashedUbc: 0n, disputes: 0 };
+  block = 0n;
+  time = 0n;
+  private from: bigint;
+  private listeners: ((name: string, args: Record<string, any>, log: Log) => void)[] = [];
+  private polling: Promise<number> | undefined;
+
+  constructor(client: PublicClient, addresses: { market: Address; pool: Address; vault: Address }, fromBlock: bigint) {
+    this.client = client;
+    this.addresses = addresses;
+    this.from = fromBlock;
+  }
+
+  onEvent(l: (name: string, args: Record<string, any>, log: Log) => void): void {
+    this.listeners.push(l);
+  }
+
+  /** Fetches and applies the events of the blocks mined since the last poll; returns how many. */
+  poll(): Promise<number> {
+    // one poll at a time; callers arriving meanwhile share it
+    this.polling ??= this.pollNow().finally(() => (this.polling = undefined));
+    return this.polling;
+  }
+
+  private async pollNow(): Promise<number> {
+    const head = await this.client.getBlock({ blockTag: "latest" });
+    const to = head.number!;
+    let n = 0;
+    if (to >= this.from) {
+      const logs = await this.client.getLogs({ address: [this.addresses.market, this.addresses.pool, this.addresses.vault], fromBlock: this.from, toBlock: to });
+      for (const log of logs) {
+        let ev: { eventName: string; args: Record<string, any> };
+        try {
+          ev = decodeEventLog({ abi: ABI, data: log.data, topics: log.topics }) as never;
+        } catch {
+          continue; // an event of another contract version
+        }
+        this.apply(ev.eventName, ev.args, log);
+        for (const l of this.listeners) l(ev.eventName, ev.args, log);
+        n++;
+      }
+      this.from = to + 1n;
+    }
+    this.block = to;
+    this.time = head.timestamp;
+    return n;
+  }
+
+  private job(id: bigint): JobView {
+    let j = this.jobs.get(id);
+    if (!j) {
+      j = { id, requester: 0n, provider: 0n, value: 0n, specHash: "0x", status: Status.None, deadline: 0n, votes: new Map(), challenged: false, burned: 0n };
+      this.jobs.set(id, j);
+    }
+    return j;
+  }
+
+  private apply(name: string, a: Record<string, any>, log: Log): void {
+    const isPool = log.address.toLowerCase() === this.addresses.pool.toLowerCase();
+    const isVault = log.address.toLowerCase() === this.addresses.vault.toLowerCase();
+    if (isVault) {
+      if (name === "Staked") {
+        const k = (a.owner as string).toLowerCase();
+        this.positions.set(k, [...(this.positions.get(k) ?? []), a.positionId as bigint]);
+      }
+      return;
+    }
+    if (isPool) {
+      switch (name) {
+        case "ValidatorJoined":
+          this.validators.set(a.validatorId, { account: a.account, agentId: a.agentId });
+          this.validatorOfAgent.set(a.agentId, a.validatorId);
+          return;
+        case "CommitteeArmed": {
+          const j = this.job(a.jobId);
+          j.armedSeed = a.seedBlock;
+          return;
+        }
+        case "CommitteeDrawn": {
+          const j = this.job(a.jobId);
+          j.committee = (a.validatorIds as readonly number[]).map((x) => BigInt(x));
+          j.committeeKind = Number(a.kind);
+          j.drawnBlock = log.blockNumber ?? undefined;
+          j.armedSeed = undefined;
+          j.votes = new Map();
+          return;
+        }
+        case "Attested":
+          this.job(a.jobId).votes.set(a.validatorId, a.approve);
+          return;
+        case "Slashed":
+          this.slashed.set(a.validatorId, (this.slashed.get(a.validatorId) ?? 0n) + a.amount);
+          this.totals.slashedUbc += a.amount;
+          return;
+        case "FeesClaimed":
+          this.feesClaimed.set(a.validatorId, (this.feesClaimed.get(a.validatorId) ?? 0n) + a.amount);
+          this.totals.validatorFeesClaimed += a.amount;
+          return;
+      }
+      return;
+    }
+    switch (name) {
+      case "JobCreated": {
+        const j = this.job(a.jobId);
+        j.requester = a.requesterAgentId;
+        j.provider = a.providerAgentId;
+        j.value = a.value;
+        j.specHash = a.specHash;
+        j.status = Status.Open;
+        j.deadline = a.acceptDeadline;
+        (j as JobView & { deliveryPeriod?: bigint }).deliveryPeriod = a.deliveryPeriod;
+        return;
+      }
+      case "QuoteFilled": {
+        const j = this.job(a.jobId);
+        j.status = Status.Accepted;
+        j.resourceKind = a.resourceKind;
+        j.quoteNonce = a.nonce;
+        j.unitPrice = a.unitPrice;
+        this.filledQuotes.add(`${a.providerAgentId}:${a.nonce}`);
+        j.deadline = j.deadline + ((j as JobView & { deliveryPeriod?: bigint }).deliveryPeriod ?? 0n);
+        return;
+      }
+      case "JobAccepted": {
+        const j = this.job(a.jobId);
+        j.status = Status.Accepted;
+        j.provider = a.providerAgentId;
+        j.deadline = a.deliveryDeadline;
+        return;
+      }
+      case "JobSubmitted": {
+        const j = this.job(a.jobId);
+        j.status = Status.Submitted;
+        j.resultHash = a.resultHash;
+        j.resultURI = a.resultURI;
+        j.deadline = a.validationDeadline;
+        j.seedBlock = a.seedBlock;
+        return;
+      }
+      case "JobValidated": {
+        const j = this.job(a.jobId);
+        j.status = Status.Validated;
+        j.producerWins = a.producerWins;
+        j.deadline = a.challengeDeadline;
+        return;
+      }
+      case "JobDisputed": {
+        const j = this.job(a.jobId);
+        j.status = Status.Disputed;
+        j.deadline = a.disputeDeadline;
+        if (a.challengerAgentId !== 0n) j.challenged = true;
+        this.totals.disputes++;
+        return;
+      }
+      case "JobResolved": {
+        const j = this.job(a.jobId);
+        j.status = Status.Resolved;
+        j.producerWins = a.producerWins && !a.noFault;
+        return;
+      }
+      case "JobSettled": {
+        const j = this.job(a.jobId);
+        j.status = Status.Settled;
+        j.settled = { toProvider: a.providerPayout, toRequester: a.requesterPayout, protocolFee: a.protocolFee, validationFee: a.validationFee, validatorsPaid: a.validatorsPaid };
+        if (j.producerWins) this.totals.paidToProviders += j.value;
+        this.totals.protocolFees += a.protocolFee;
+        this.totals.validatorFees += a.validationFee;
+        return;
+      }
+      case "JobExpired": {
+        const j = this.job(a.jobId);
+        j.status = Status.Expired;
+        j.expired = { refund: a.requesterRefund, slashed: a.providerSlashed };
+        return;
+      }
+      case "JobCancelled":
+        this.job(a.jobId).status = Status.Cancelled;
+        return;
+      case "Burned":
+        this.job(a.jobId).burned += a.amount;
+        this.totals.burned += a.amount;
+        return;
+    }
+  }
+}

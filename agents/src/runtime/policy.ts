@@ -1,0 +1,198 @@
+// Policies: how an agent prices its quotes, chooses which quote to fill, judges model output and
+// rates counterparties. The default is deterministic and rule-based; `LlmPolicy` (llm.ts) asks a
+// model. Either way the agent checks every decision against its limits before signing.
+import { parseUnits } from "viem";
+import { E18, type SpendGuard } from "./limits.ts";
+import type { KindName, LlmSpec } from "./jobs.ts";
+import type { Schema } from "./schema.ts";
+
+export interface QuoteContext {
+  kind: KindName;
+  /** The provider's own cost of one unit (COMPUTE wei). */
+  costPerUnit: bigint;
+  /** Quotes of this kind signed and filled in the recent window (demand). */
+  recentQuotes: number;
+  recentFills: number;
+  /** The cheapest other open quote of this kind on the board, if any. */
+  bestCompetitor?: bigint;
+  /** How many quotes to publish now. */
+  count: number;
+}
+
+export interface QuoteDecision {
+  unitPrice: bigint;
+  units: number;
+  deliveryPeriod: number;
+  lifetime: number;
+}
+
+export interface Candidate {
+  id: string;
+  provider: bigint;
+  kind: KindName;
+  unitPrice: bigint;
+  units: bigint;
+  reputation: { count: number; average: number };
+  /** The provider failed this agent before (non-delivery or rejected work). */
+  failedMe: boolean;
+  /** This agent's jobs with the provider still in flight. */
+  inFlightWithMe: number;
+}
+
+export interface BidContext {
+  kind: KindName;
+  minUnits: number;
+  maxUnits: number;
+  candidates: Candidate[];
+}
+
+export type BidDecision = { action: "fill"; quoteId: string } | { action: "skip"; reason: string };
+
+export interface JudgeContext {
+  spec: LlmSpec;
+  text: string;
+  /** The deterministic rubric check, for reference. */
+  rubric: { pass: boolean; reasons: string[] };
+}
+export interface JudgeDecision {
+  approve: boolean;
+  reason: string;
+}
+
+export interface Policy {
+  readonly name: string;
+  quote(ctx: QuoteContext, guard: SpendGuard): Promise<QuoteDecision[]>;
+  bid(ctx: BidContext, guard: SpendGuard): Promise<BidDecision>;
+  judge(ctx: JudgeContext): Promise<JudgeDecision>;
+  /** Feedback score 0–100 for a counterparty after a settled job. */
+  rate(outcome: { producerWins: boolean; asRequester: boolean }): number;
+}
+
+// ---------------------------------------------------------------- schemas of decisions
+
+const DECIMAL = "^[0-9]{1,12}(\\.[0-9]{1,18})?$";
+export const QUOTE_SCHEMA: Schema = {
+  type: "object", additionalProperties: false, required: ["quotes"],
+  properties: {
+    quotes: {
+      type: "array", maxItems: 8,
+      items: {
+        type: "object", additionalProperties: false, required: ["unitPrice", "units", "deliveryPeriod", "lifetime"],
+        properties: {
+          unitPrice: { type: "string", pattern: DECIMAL, description: "COMPUTE per unit, decimal string" },
+          units: { type: "integer", minimum: 1, maximum: 1000 },
+          deliveryPeriod: { type: "integer", minimum: 60, maximum: 30 * 86_400, description: "seconds" },
+          lifetime: { type: "integer", minimum: 60, maximum: 30 * 86_400, description: "seconds until the quote expires" },
+        },
+      },
+    },
+  },
+};
+export const BID_SCHEMA: Schema = {
+  type: "object", additionalProperties: false, required: ["action"],
+  properties: {
+    action: { type: "string", enum: ["fill", "skip"] },
+    quoteId: { type: "string", pattern: "^0x[0-9a-fA-F]{1,64}$|^[A-Za-z0-9:_-]{1,80}$" },
+    reason: { type: "string", maxLength: 500 },
+  },
+};
+export const JUDGE_SCHEMA: Schema = {
+  type: "object", additionalProperties: false, required: ["approve", "reason"],
+  properties: { approve: { type: "boolean" }, reason: { type: "string", maxLength: 1000 } },
+};
+
+/** "12.5" COMPUTE → wei. */
+export const computeWei = (decimal: string): bigint => parseUnits(decimal, 18);
+
+// ---------------------------------------------------------------- the rule-based default
+
+export interface RulePolicyOptions {
+  /** Margin over cost, basis points (default 2,500 = 25%). */
+  marginBps?: number;
+  /** A deterministic source of choices in [0, 1) (default: a fixed sequence). */
+  random?: () => number;
+  deliveryPeriod?: number;
+  quoteLifetime?: number;
+}
+
+/**
+ * Pricing from cost and demand: unit price = cost × (1 + margin) × a demand multiplier that
+ * rises 10% when most recent quotes were filled (≥ 80%), falls 5% when few were (< 30%), never
+ * under cost nor under the agent's floor, and undercuts a cheaper competitor by 1% while that
+ * stays above cost. Bidding: the cheapest quote in the unit range from a provider that has not
+ * failed this agent, whose reputation passes, and that holds fewer than one (unrated) or two
+ * (rated) of this agent's jobs in flight; acceptance (as a validator, of model text): the
+ * rubric. Ratings: 90 for a job that went well, 10 for one that did not.
+ */
+export class RulePolicy implements Policy {
+  readonly name = "rules";
+  private multiplier = new Map<KindName, number>();
+  private opts: Required<RulePolicyOptions>;
+
+  constructor(opts: RulePolicyOptions = {}) {
+    let x = 0x2545f491;
+    this.opts = {
+      marginBps: 2_500,
+      random: () => ((x = (x * 1_103_515_245 + 12_345) >>> 0) / 2 ** 32),
+      deliveryPeriod: 3_600,
+      quoteLifetime: 6 * 3_600,
+      ...opts,
+    };
+  }
+
+  async quote(ctx: QuoteContext, guard: SpendGuard): Promise<QuoteDecision[]> {
+    let m = this.multiplier.get(ctx.kind) ?? 1;
+    if (ctx.recentQuotes >= 3) {
+      const utilisation = ctx.recentFills / ctx.recentQuotes;
+      if (utilisation >= 0.8) m *= 1.1;
+      else if (utilisation < 0.3) m *= 0.95;
+    }
+    m = Math.min(3, Math.max(1 / (1 + this.opts.marginBps / 10_000), m));
+    this.multiplier.set(ctx.kind, m);
+    let price = (ctx.costPerUnit * BigInt(10_000 + this.opts.marginBps) * BigInt(Math.round(m * 1_000))) / 10_000_000n;
+    if (ctx.bestCompetitor !== undefined && ctx.bestCompetitor < price) {
+      const under = (ctx.bestCompetitor * 99n) / 100n;
+      if (under >= ctx.costPerUnit) price = under;
+    }
+    if (price < ctx.costPerUnit) price = ctx.costPerUnit;
+    const floor = guard.limits.minUnitPrice[ctx.kind];
+    if (floor !== undefined && price < floor) price = floor;
+    price = (price / 10n ** 15n) * 10n ** 15n; // 0.001 COMPUTE ticks
+    const out: QuoteDecision[] = [];
+    for (let i = 0; i < ctx.count; i++) {
+      // enough units for the 100 COMPUTE minimum job, plus a random size
+      const minUnits = Number((100n * E18 + price - 1n) / price);
+      out.push({ unitPrice: price, units: minUnits + Math.floor(this.opts.random() * 4), deliveryPeriod: this.opts.deliveryPeriod, lifetime: this.opts.quoteLifetime });
+    }
+    return out;
+  }
+
+  async bid(ctx: BidContext, guard: SpendGuard): Promise<BidDecision> {
+    const ok = ctx.candidates
+      // never trust one unproven provider with more than one job at a time, a rated one with two
+      .filter((c) => !c.failedMe && c.inFlightWithMe < (c.reputation.count >= guard.limits.minRatings ? 2 : 1))
+      .filter((c) => c.units >= BigInt(ctx.minUnits) && c.units <= BigInt(ctx.maxUnits))
+      .filter((c) => {
+        try {
+          guard.checkReputation(c.provider, c.reputation);
+          guard.checkBuyPrice(c.kind, c.unitPrice);
+          return true;
+        } catch {
+          return false;
+        }
+      })
+      .sort((a, b) => (a.unitPrice < b.unitPrice ? -1 : a.unitPrice > b.unitPrice ? 1 : 0));
+    if (ok.length === 0) return { action: "skip", reason: "no acceptable quote" };
+    // among the quotes at the best price, spread the load
+    const best = ok.filter((c) => c.unitPrice === ok[0].unitPrice);
+    return { action: "fill", quoteId: best[Math.floor(this.opts.random() * best.length)].id };
+  }
+
+  async judge(ctx: JudgeContext): Promise<JudgeDecision> {
+    return { approve: ctx.rubric.pass, reason: ctx.rubric.pass ? "rubric passed" : ctx.rubric.reasons.join("; ") };
+  }
+
+  rate(o: { producerWins: boolean; asRequester: boolean }): number {
+    return o.producerWins ? 90 : 10;
+  }
+}

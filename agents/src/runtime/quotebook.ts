@@ -1,0 +1,120 @@
+// Where providers publish signed quotes and requesters find them: the indexer's quote board
+// (SIWE-authenticated, through the SDK's ApiClient), or an in-process book with the same
+// semantics for a swarm without an indexer. Both hold EIP-712 quotes that anyone can fill
+// on-chain; the chain alone decides whether a fill is valid.
+import { hashTypedData, type Hex } from "viem";
+import { ApiClient } from "../sdk/api.ts";
+import { QUOTE_TYPES, type Quote, type UbcClient } from "../sdk/client.ts";
+
+export interface BoardQuote {
+  id: string;
+  quote: Quote;
+  signature: Hex;
+}
+
+export interface QuoteBook {
+  post(q: Quote, signature: Hex, poster: { client?: UbcClient }): Promise<string>;
+  /** Open quotes of a kind that `requesterAgentId` may fill, cheapest first. */
+  best(resourceKind: Hex, requesterAgentId: bigint, chainTime: bigint): Promise<BoardQuote[]>;
+  /** Forget a quote (filled, or found unusable). */
+  drop(id: string): void;
+  /**
+   * Claims a quote before filling it: false if another agent of this process claimed it already
+   * (agents in other processes can still race for it; the chain lets one fill win).
+   */
+  take(id: string): boolean;
+}
+
+export function quoteId(q: Quote, chainId: number, market: Hex): string {
+  return hashTypedData({ domain: { name: "UBC WorkMarket", version: "1", chainId, verifyingContract: market }, types: QUOTE_TYPES, primaryType: "Quote", message: q });
+}
+
+export class LocalQuoteBook implements QuoteBook {
+  private quotes = new Map<string, BoardQuote>();
+  private chainId: number;
+  private market: Hex;
+
+  constructor(chainId: number, market: Hex) {
+    this.chainId = chainId;
+    this.market = market;
+  }
+
+  async post(q: Quote, signature: Hex): Promise<string> {
+    const id = quoteId(q, this.chainId, this.market);
+    this.quotes.set(id, { id, quote: q, signature });
+    return id;
+  }
+
+  async best(kind: Hex, requesterAgentId: bigint, chainTime: bigint): Promise<BoardQuote[]> {
+    const out: BoardQuote[] = [];
+    for (const [id, b] of this.quotes) {
+      if (b.quote.expiry <= chainTime + 60n) {
+        this.quotes.delete(id);
+        continue;
+      }
+      if (b.quote.resourceKind.toLowerCase() !== kind.toLowerCase()) continue;
+      if (b.quote.requester !== 0n && b.quote.requester !== requesterAgentId) continue;
+      if (b.quote.providerAgentId === requesterAgentId) continue;
+      out.push(b);
+    }
+    return out.sort((a, b) => (a.quote.unitPrice < b.quote.unitPrice ? -1 : a.quote.unitPrice > b.quote.unitPrice ? 1 : 0));
+  }
+
+  drop(id: string): void {
+    this.quotes.delete(id);
+  }
+
+  take(id: string): boolean {
+    return this.quotes.delete(id);
+  }
+
+  get size(): number {
+    return this.quotes.size;
+  }
+}
+
+/**
+ * The indexer's quote board. Each poster signs in once (SIWE) with its own client. The board
+ * checks quotes against wall-clock time and chain state as indexed; requesters still filter by
+ * chain time (on a devnet whose clock was advanced, chain time runs ahead of the wall clock).
+ */
+export class IndexerQuoteBook implements QuoteBook {
+  readonly url: string;
+  private sessions = new Map<string, ApiClient>();
+  private reader: ApiClient;
+  private dropped = new Set<string>();
+
+  constructor(url: string) {
+    this.url = url;
+    this.reader = new ApiClient(url);
+  }
+
+  async post(q: Quote, signature: Hex, poster: { client?: UbcClient }): Promise<string> {
+    if (!poster.client) throw new Error("posting to the indexer's quote board needs the provider's UbcClient (for SIWE)");
+    const key = poster.client.address.toLowerCase();
+    let api = this.sessions.get(key);
+    if (!api) {
+      api = new ApiClient(this.url);
+      await api.login(poster.client);
+      this.sessions.set(key, api);
+    }
+    return api.postQuote(q, signature);
+  }
+
+  async best(kind: Hex, requesterAgentId: bigint, chainTime: bigint): Promise<BoardQuote[]> {
+    const list = await this.reader.bestQuotes(kind, undefined, requesterAgentId);
+    return list
+      .filter((q) => q.expiry > chainTime + 60n && !this.dropped.has(q.id) && q.providerAgentId !== requesterAgentId)
+      .map((q) => ({ id: q.id, signature: q.signature, quote: { providerAgentId: q.providerAgentId, resourceKind: q.resourceKind, units: q.units, unitPrice: q.unitPrice, expiry: q.expiry, nonce: q.nonce, requester: q.requester, deliveryPeriod: q.deliveryPeriod } }));
+  }
+
+  drop(id: string): void {
+    this.dropped.add(id);
+  }
+
+  take(id: string): boolean {
+    if (this.dropped.has(id)) return false;
+    this.dropped.add(id);
+    return true;
+  }
+}

@@ -1,0 +1,155 @@
+// The runtime's parts without a chain: job kinds (re-execution, tampered deliveries, the
+// rubric), the limits guard, the rule-based policy, the schema validator, and the LLM policy
+// against a local server that speaks the OpenAI chat-completions protocol (no model behind it:
+// it answers with scripted good, malformed and out-of-limits decisions).
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import type { Hex } from "viem";
+import {
+  decodeDelivery, encodeDelivery, judgeText, resultHash, sha256Iter, specHash, unitsOf, verifyDelivery, KINDS, type ShaSpec, type LlmSpec,
+} from "./jobs.ts";
+import { DEFAULT_LIMITS, E18, LimitError, SpendGuard, requesterLock } from "./limits.ts";
+import { RulePolicy, QUOTE_SCHEMA, BID_SCHEMA, type Candidate } from "./policy.ts";
+import { validate } from "./schema.ts";
+import { LlmPolicy } from "./llm.ts";
+import { startOpenAiServer, type OpenAiTestServer } from "../testing/openai-server.ts";
+
+const spec: ShaSpec = { kind: "sha256-iter", input: "0x0102", iterations: 3_000, salt: "t" };
+
+describe("job kinds", () => {
+  test("sha256-iter re-executes to the same digest; a tampered delivery fails", () => {
+    assert.equal(sha256Iter("0x", 1), "0xe3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    assert.equal(unitsOf(spec), 3n);
+    const result = sha256Iter(spec.input, spec.iterations);
+    const uri = encodeDelivery(spec, result);
+    assert.deepEqual(decodeDelivery(uri).spec, spec);
+    assert.equal(verifyDelivery(specHash(spec), resultHash(result), uri).ok, true);
+    const wrong = `0x${"00".repeat(32)}` as Hex;
+    const bad = verifyDelivery(specHash(spec), resultHash(wrong), encodeDelivery(spec, wrong));
+    assert.deepEqual([bad.ok, bad.reason], [false, "re-executed: different digest"]);
+    // the delivery's spec must be the job's, and the result the submitted one
+    assert.match(verifyDelivery(specHash({ ...spec, salt: "other" }), resultHash(result), uri).reason, /not the job's spec/);
+    assert.match(verifyDelivery(specHash(spec), resultHash("x"), uri).reason, /does not match/);
+    assert.match(verifyDelivery(specHash(spec), resultHash(result), "ipfs://nothing").reason, /not an inline JSON delivery/);
+    assert.throws(() => decodeDelivery(`data:application/json;base64,${Buffer.from(JSON.stringify({ spec: { ...spec, iterations: 2e9 }, result })).toString("base64")}`), /iterations/);
+  });
+
+  test("llm-text is judged by its rubric", () => {
+    const s: LlmSpec = { kind: "llm-text", prompt: "explain burn", model: "m", maxTokens: 200, salt: "x", rubric: { minWords: 3, maxWords: 20, mustInclude: ["burn"], mustNotInclude: ["lorem ipsum"] } };
+    assert.equal(unitsOf(s), 2n);
+    assert.equal(judgeText("Burn removes supply for good.", s.rubric).pass, true);
+    assert.deepEqual(judgeText("lorem ipsum", s.rubric).reasons, ["2 words, under 3", 'missing "burn"', 'contains "lorem ipsum"']);
+    const text = "The burn share moves with volume.";
+    assert.equal(verifyDelivery(specHash(s), resultHash(text), encodeDelivery(s, text)).ok, true);
+  });
+});
+
+describe("limits", () => {
+  test("spend caps per job, per hour (sliding) and in total; kinds; reputation; prices", () => {
+    let now = 0;
+    const g = new SpendGuard({ ...DEFAULT_LIMITS, spendPerJob: 500n * E18, spendPerHour: 1_000n * E18, spendTotal: 1_500n * E18 }, () => now);
+    assert.throws(() => g.checkSpend(501n * E18, "x"), (e: unknown) => e instanceof LimitError && e.limit === "spendPerJob");
+    g.checkSpend(500n * E18, "a");
+    g.commit(500n * E18);
+    g.commit(500n * E18);
+    assert.throws(() => g.checkSpend(1n, "b"), (e: unknown) => e instanceof LimitError && e.limit === "spendPerHour");
+    now += 3_600_001;
+    g.checkSpend(500n * E18, "c");
+    g.commit(500n * E18);
+    assert.throws(() => g.checkSpend(1n, "d"), (e: unknown) => e instanceof LimitError && e.limit === "spendTotal");
+    assert.throws(() => g.checkKind("gpu-hour"), /not allowed/);
+    g.checkReputation(1n, { count: 1, average: 0 }); // too few ratings to judge
+    assert.throws(() => g.checkReputation(1n, { count: 5, average: 10 }), /under 40/);
+    assert.throws(() => g.checkBuyPrice("sha256-iter", 201n * E18), /over the cap/);
+    assert.throws(() => g.checkSellPrice("sha256-iter", 19n * E18), /under the floor/);
+    assert.equal(requesterLock(1_000n * E18), 1_065n * E18);
+  });
+});
+
+describe("rule-based policy", () => {
+  const guard = () => new SpendGuard(DEFAULT_LIMITS);
+  test("prices from cost and demand, undercuts a cheaper competitor but never sells under cost", async () => {
+    const p = new RulePolicy();
+    const base = { kind: "sha256-iter" as const, costPerUnit: 40n * E18, count: 1 };
+    const [q0] = await p.quote({ ...base, recentQuotes: 0, recentFills: 0 }, guard());
+    assert.equal(q0.unitPrice, 50n * E18); // cost + 25%
+    assert.ok(q0.unitPrice * BigInt(q0.units) >= 100n * E18);
+    const [hot] = await p.quote({ ...base, recentQuotes: 10, recentFills: 10 }, guard());
+    assert.equal(hot.unitPrice, 55n * E18); // demand: +10%
+    const [cold] = await p.quote({ ...base, recentQuotes: 10, recentFills: 0 }, guard());
+    assert.ok(cold.unitPrice < hot.unitPrice);
+    const [under] = await p.quote({ ...base, recentQuotes: 0, recentFills: 0, bestCompetitor: 45n * E18 }, guard());
+    assert.equal(under.unitPrice, (45n * E18 * 99n) / 100n);
+    const [floor] = await p.quote({ ...base, recentQuotes: 0, recentFills: 0, bestCompetitor: 10n * E18 }, guard());
+    assert.ok(floor.unitPrice >= 40n * E18);
+  });
+
+  test("bids on the cheapest acceptable quote; skips failed, disreputable, over-priced and over-exposed providers", async () => {
+    const p = new RulePolicy();
+    const c = (id: string, price: number, extra: Partial<Candidate> = {}): Candidate => ({ id, provider: BigInt(id.length), kind: "sha256-iter", unitPrice: BigInt(price) * E18, units: 3n, reputation: { count: 0, average: 0 }, failedMe: false, inFlightWithMe: 0, ...extra });
+    const ctx = (candidates: Candidate[]) => ({ kind: "sha256-iter" as const, minUnits: 1, maxUnits: 10, candidates });
+    assert.deepEqual(await p.bid(ctx([c("a", 60), c("bb", 50)]), guard()), { action: "fill", quoteId: "bb" });
+    assert.deepEqual(await p.bid(ctx([c("a", 60), c("bb", 50, { failedMe: true })]), guard()), { action: "fill", quoteId: "a" });
+    assert.deepEqual(await p.bid(ctx([c("a", 60, { reputation: { count: 4, average: 10 } })]), guard()), { action: "skip", reason: "no acceptable quote" });
+    assert.deepEqual(await p.bid(ctx([c("a", 250)]), guard()), { action: "skip", reason: "no acceptable quote" });
+    assert.deepEqual(await p.bid(ctx([c("a", 60, { inFlightWithMe: 1 })]), guard()), { action: "skip", reason: "no acceptable quote" });
+  });
+});
+
+describe("schema validation", () => {
+  test("accepts good decisions and names every problem of bad ones", () => {
+    assert.deepEqual(validate(QUOTE_SCHEMA, { quotes: [{ unitPrice: "55.5", units: 3, deliveryPeriod: 3600, lifetime: 600 }] }), []);
+    assert.deepEqual(validate(QUOTE_SCHEMA, { quotes: [{ unitPrice: 55, units: "four", deliveryPeriod: 1, extra: 1 }] }), [
+      "$.quotes[0].lifetime is required", "$.quotes[0].unitPrice must be a string", "$.quotes[0].units must be an integer",
+      "$.quotes[0].deliveryPeriod is under 60", "$.quotes[0].extra is not allowed",
+    ]);
+    assert.deepEqual(validate(BID_SCHEMA, { action: "buy" }), ["$.action must be one of fill, skip"]);
+    assert.deepEqual(validate(BID_SCHEMA, "fill"), ["$ must be an object"]);
+  });
+});
+
+describe("LLM policy against a local OpenAI-protocol server", () => {
+  let server: OpenAiTestServer;
+  before(async () => {
+    server = await startOpenAiServer();
+  });
+  after(async () => {
+    await server.close();
+  });
+
+  test("good answers are used; malformed and out-of-limits answers are refused, logged and not executed", async () => {
+    const lines: string[] = [];
+    const p = new LlmPolicy({ apiKey: "test-key", baseURL: server.url, model: "test-model", log: (l) => lines.push(l) });
+    const guard = new SpendGuard(DEFAULT_LIMITS);
+    const qctx = { kind: "sha256-iter" as const, costPerUnit: 40n * E18, recentQuotes: 0, recentFills: 0, count: 2 };
+    const good = await p.quote(qctx, guard);
+    assert.equal(good.length, 2);
+    assert.equal(good[0].unitPrice, 60n * E18);
+    assert.deepEqual(await p.quote(qctx, guard), []); // malformed
+    assert.deepEqual(await p.quote(qctx, guard), []); // under the floor
+    const candidates: Candidate[] = [{ id: "0x01", provider: 7n, kind: "sha256-iter", unitPrice: 50n * E18, units: 3n, reputation: { count: 0, average: 0 }, failedMe: false, inFlightWithMe: 0 }];
+    const bctx = { kind: "sha256-iter" as const, minUnits: 1, maxUnits: 10, candidates };
+    assert.deepEqual(await p.bid(bctx, guard), { action: "fill", quoteId: "0x01" });
+    assert.equal((await p.bid(bctx, guard)).action, "skip"); // not JSON
+    assert.equal((await p.bid(bctx, guard)).action, "skip"); // a quote id that is not on offer
+    // a good answer that breaks the limits is refused too: the only candidate is over the price cap
+    const pricey = { ...bctx, candidates: [{ ...candidates[0], unitPrice: 500n * E18 }] };
+    assert.equal((await p.bid(pricey, guard)).action, "skip");
+    assert.equal(p.refusals.length, 5);
+    assert.deepEqual(p.refusals.map((r) => r.decision), ["quote", "quote", "bid", "bid", "bid"]);
+    assert.match(p.refusals[0].reason, /does not match the schema/);
+    assert.match(p.refusals[1].reason, /under the floor/);
+    assert.match(p.refusals[2].reason, /not JSON/);
+    assert.match(p.refusals[3].reason, /not among the candidates/);
+    assert.match(p.refusals[4].reason, /over the cap/);
+    assert.equal(lines.length, 5);
+    // every request carried the schema and asked for JSON
+    assert.ok(server.requests.every((r) => r.response_format?.type === "json_object" && r.messages[0].content.includes('"additionalProperties":false')));
+    // a wrong key is an error of the call, refused like a bad answer
+    const wrongKey = new LlmPolicy({ apiKey: "nope", baseURL: server.url, log: () => {} });
+    assert.deepEqual(await wrongKey.quote(qctx, guard), []);
+    assert.match(wrongKey.refusals[0].reason, /model call failed/);
+  });
+});
+
+void KINDS;

@@ -1,0 +1,112 @@
+// Swarms on a real Hardhat node with the protocol deployed by the project's deploy script:
+// honest agents trading end to end, adversaries the protocol must stop, and agents driven by the
+// LLM policy through a local server that speaks the OpenAI chat-completions protocol (scripted
+// answers, no model). Randomised: each run prints its seed (SWARM_SEED=<seed> replays it).
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { startChain, type TestChain } from "../../../indexer/src/testing/chain.ts";
+import { formatSummary, runSwarm, type SwarmOptions } from "./swarm.ts";
+import { Status } from "../runtime/market.ts";
+import { E18, DEFAULT_LIMITS } from "../runtime/limits.ts";
+import { startOpenAiServer, served, type OpenAiTestServer } from "../testing/openai-server.ts";
+import { KIND_HASH } from "../runtime/jobs.ts";
+
+const baseSeed = process.env.SWARM_SEED ? Number(process.env.SWARM_SEED) : Math.floor(Math.random() * 1e9);
+console.log(`swarm tests: seed ${baseSeed} (SWARM_SEED=${baseSeed} replays)`);
+
+describe("swarm on a real chain", () => {
+  let chain: TestChain;
+  let llm: OpenAiTestServer;
+  const run = (o: Omit<SwarmOptions, "rpcUrl" | "deployments">) => runSwarm({ rpcUrl: chain.url, deployments: chain.deployments, log: () => {}, timeoutMs: 150_000, ...o });
+
+  before(async () => {
+    chain = await startChain();
+    llm = await startOpenAiServer({ apiKey: "local-test-key" });
+  });
+  after(async () => {
+    await llm?.close();
+    await chain?.stop();
+  });
+
+  test("6 honest agents trade 12 jobs end to end: every job settles with the provider paid", async () => {
+    let ready = 0;
+    const { summary, jobs } = await run({ agents: 6, jobs: 12, seed: baseSeed, onReady: () => ready++ });
+    console.log(formatSummary(summary));
+    assert.equal(ready, 1);
+    assert.equal(summary.jobsCreated, 12);
+    assert.equal(summary.producerWins, 12);
+    assert.equal(summary.failedHonest, 0);
+    assert.equal(summary.reverted, 0);
+    assert.ok(jobs.every((j) => j.status === Status.Settled && j.producerWins));
+    // money adds up: requesters paid price + 1% protocol fee + 0.5% validation fee, providers got the price
+    const paid = jobs.reduce((s, j) => s + j.value, 0n);
+    assert.equal(summary.computePaid, paid);
+    const trading = (role: string) => summary.perAgent.filter((a) => a.roles.includes(role)).reduce((s, a) => s + a.trading, 0n);
+    assert.equal(trading("requester"), -(paid + (paid * 150n) / 10_000n));
+    assert.equal(trading("provider"), paid);
+    assert.ok(trading("validator") > 0n && trading("validator") <= (paid * 50n) / 10_000n);
+    assert.ok(summary.burned > 0n && summary.burned <= (paid * 100n) / 10_000n);
+    // everyone rated each other after settlement, and staked UBC earned COMPUTE along the way
+    assert.ok(summary.perAgent.every((a) => a.stakingRewards > 0n));
+  });
+
+  test("adversaries (non-delivery, wrong results, colluding validators) lose; honest agents never lose more than the rules allow", async () => {
+    const { summary, jobs, agents } = await run({ agents: 20, jobs: 30, adversarial: true, seed: baseSeed + 1 });
+    console.log(formatSummary(summary));
+    const byId = new Map(agents.map((a) => [a.agentId, a]));
+    const honest = (id: bigint) => byId.get(id)?.behaviour === "honest";
+    assert.equal(summary.failedHonest, 0);
+    // every job with an honest provider was paid; every job of a lazy provider expired; every cheat was rejected
+    for (const j of jobs) {
+      const p = byId.get(j.provider)!;
+      if (p.behaviour === "honest") assert.ok(j.status === Status.Settled && j.producerWins, `job ${j.id} of an honest provider`);
+      if (p.behaviour === "lazy") assert.equal(j.status, Status.Expired, `job ${j.id} of the lazy provider`);
+      if (p.behaviour === "cheater") assert.ok(j.status === Status.Settled && j.producerWins === false, `job ${j.id} of the cheater: status ${j.status}`);
+    }
+    for (const a of summary.perAgent) {
+      if (a.behaviour !== "honest") continue;
+      if (a.roles.includes("provider")) assert.ok(a.trading >= 0n, `${a.name} lost ${a.trading}`);
+      if (a.roles.includes("validator")) assert.equal(a.slashedUbc, 0n, `${a.name} was slashed`);
+      if (a.roles.includes("requester")) {
+        // at most the price of the work it received plus 1.5% fees; bad providers only ever pay it
+        const bought = jobs.filter((j) => j.requester === a.agentId && j.producerWins && honest(j.provider)).reduce((s, j) => s + j.value, 0n);
+        assert.ok(-a.trading <= bought + (bought * 150n) / 10_000n, `${a.name}: lost ${-a.trading}, bought ${bought}`);
+      }
+    }
+    const lazy = summary.perAgent.find((a) => a.behaviour === "lazy")!;
+    const cheater = summary.perAgent.find((a) => a.behaviour === "cheater")!;
+    if (jobs.some((j) => j.provider === lazy.agentId)) assert.ok(lazy.trading < 0n, "the lazy provider lost its deposits");
+    if (jobs.some((j) => j.provider === cheater.agentId)) assert.ok(cheater.trading < 0n, "the cheater lost its deposits");
+    // a colluder that voted on the losing side of a decided dispute was slashed; no honest validator was
+    const colluderIds = agents.filter((a) => a.behaviour === "colluder").map((a) => a.validatorId!);
+    for (const j of jobs) {
+      if (j.committeeKind !== 2 || j.status !== Status.Settled) continue;
+      for (const [vid, vote] of j.votes) if (vote !== j.producerWins) assert.ok(colluderIds.includes(vid), `validator ${vid} voted against the verdict of job ${j.id}`);
+    }
+    assert.equal(summary.slashedUbc, summary.perAgent.filter((a) => a.behaviour === "colluder").reduce((s, a) => s + a.slashedUbc, 0n));
+  });
+
+  test("LLM-driven agents and model jobs: refused answers are never executed, the rest trades", async () => {
+    const before = { ...served };
+    const { summary, jobs, agents } = await run({
+      agents: 8, jobs: 10, seed: baseSeed + 2, llm: { apiKey: "local-test-key", baseURL: llm.url, model: "local-test-model" }, llmAgents: 3, modelShare: 1,
+    });
+    console.log(formatSummary(summary));
+    const llmAgents = agents.filter((a) => a.policy.name === "llm");
+    assert.equal(llmAgents.length, 3);
+    const refusals = llmAgents.flatMap((a) => (a.policy as import("../runtime/llm.ts").LlmPolicy).refusals);
+    assert.ok(served.malformed > before.malformed && served.outOfLimits > before.outOfLimits, "the server gave bad answers");
+    assert.ok(refusals.length >= served.malformed - before.malformed, `${refusals.length} refusals`);
+    assert.ok(refusals.some((r) => /schema|not JSON/.test(r.reason)) && refusals.some((r) => /floor|not among/.test(r.reason)));
+    // nothing out of limits reached the chain: every filled quote is priced within [floor, cap]
+    for (const j of jobs) {
+      const kind = j.resourceKind === KIND_HASH["llm-text"] ? "llm-text" : "sha256-iter";
+      assert.ok(j.unitPrice! >= DEFAULT_LIMITS.minUnitPrice[kind]! && j.unitPrice! <= DEFAULT_LIMITS.maxUnitPrice[kind]!, `job ${j.id} at ${j.unitPrice}`);
+      assert.ok(j.value >= 100n * E18);
+    }
+    assert.equal(summary.failedHonest, 0);
+    assert.ok(summary.producerWins >= 1, "some jobs were traded");
+    assert.ok(jobs.some((j) => j.resourceKind === KIND_HASH["llm-text"] && j.producerWins), "a model job was delivered, judged and paid");
+    assert.ok(served.text > before.text);
+  });
+});

@@ -1,0 +1,495 @@
+// A swarm: N agents with fresh keys trading M jobs end to end on a running chain.
+//
+// Setup. The funder (the deployer, which holds the genesis UBC and COMPUTE on the devnet: see
+// deploy/modules/Foundation.ts) gives each agent gas money and *stakes UBC for it* in the
+// 365-day lock pool (`StakingVault.stakeFor`), so every agent earns COMPUTE by staking and claims
+// it as it goes; because 100,000 UBC earn only 100 COMPUTE a day, the funder also tops up COMPUTE
+// from its genesis balance so that trading can start at once. Validators get the pool's minimum
+// stake in UBC and stake it in the ValidatorPool. Each agent registers its identity itself.
+//
+// Trading. A scheduler polls the chain (one MarketView for all: every agent reads the same
+// events) and lets every agent `step()`; agents act on their own within their limits. When no
+// agent can act and jobs wait only for a deadline (the challenge window before settlement, a
+// delivery deadline that lapsed, a stalled committee), the *clock keeper* advances the chain's
+// time to the earliest such deadline (`evm_increaseTime`: devnet only, `timeWarp`); it never
+// jumps while any agent still has something to do, so no honest deadline is skipped. Without
+// time warp (a real chain) the scheduler simply waits.
+import { createPublicClient, defineChain, http, type Address, type Hex, type PublicClient } from "viem";
+import { generatePrivateKey, privateKeyToAccount, type PrivateKeyAccount } from "viem/accounts";
+import { readFileSync, existsSync } from "node:fs";
+import { join, resolve } from "node:path";
+import OpenAI from "openai";
+import { ABIS } from "../generated/abis.ts";
+import { ROLES, UbcClient, type Deployments } from "../sdk/client.ts";
+import { Agent, type AgentEvent, type Behaviour } from "../runtime/agent.ts";
+import { MarketView, Status, type JobView } from "../runtime/market.ts";
+import { TxEnv, TxSender, type Addresses } from "../runtime/tx.ts";
+import { DEFAULT_LIMITS, E18, SpendGuard, type Limits } from "../runtime/limits.ts";
+import { RulePolicy, type Policy } from "../runtime/policy.ts";
+import { LlmPolicy } from "../runtime/llm.ts";
+import { IndexerQuoteBook, LocalQuoteBook, type QuoteBook } from "../runtime/quotebook.ts";
+import { KINDS, type KindName } from "../runtime/jobs.ts";
+
+/** Hardhat's first development account (the devnet's deployer); public test key, devnet only. */
+const HARDHAT_DEPLOYER_KEY: Hex = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
+
+export interface SwarmOptions {
+  /** Number of honest agents (validators, providers and requesters). */
+  agents: number;
+  /** Jobs to trade end to end (ignored with `continuous`). */
+  jobs: number;
+  /** Keep trading until `signal` aborts. */
+  continuous?: boolean;
+  /** Add adversaries: a lazy provider, a cheating provider and two validators colluding with it. */
+  adversarial?: boolean;
+  rpcUrl?: string;
+  /** The deployments object or file; default DEPLOYMENTS_DIR/<network>.json. */
+  deployments?: Deployments | string;
+  network?: string;
+  /** Post and read quotes on the indexer's quote board (SIWE) instead of an in-process book. */
+  indexerUrl?: string;
+  /** Funds the agents; default FUNDER_KEY, or Hardhat's deployer key on chain 31337. */
+  funderKey?: Hex;
+  /** Seed of the swarm's choices (printed; the same seed replays the same decisions). */
+  seed?: number;
+  /** Agents that use the LLM policy (default: none; all need `llm`). */
+  llmAgents?: number;
+  /** An OpenAI-compatible endpoint: for the LLM policy and for model jobs. */
+  llm?: { apiKey: string; baseURL?: string; model?: string };
+  /** Share of requesters that buy model jobs ("llm-text") too; needs `llm` (default 0.3 with llm). */
+  modelShare?: number;
+  /** Advance chain time when only deadlines remain (default: on for chain 31337 with automine). */
+  timeWarp?: boolean;
+  /** Jobs one requester keeps in flight (default 4). */
+  inFlight?: number;
+  feedback?: "both" | "requester" | "none";
+  limits?: Partial<Limits>;
+  signal?: AbortSignal;
+  /** Called after each scheduler step. */
+  onProgress?: (p: SwarmProgress) => void;
+  /** Called once, when the agents are set up and trading starts. */
+  onReady?: (info: { agents: AgentInfo[] }) => void;
+  log?: (line: string) => void;
+  /** Hard stop for a finite run (ms, default 30 minutes). */
+  timeoutMs?: number;
+}
+
+export interface AgentInfo {
+  name: string;
+  address: Address;
+  agentId: bigint;
+  roles: string[];
+  behaviour: Behaviour;
+  policy: string;
+}
+
+export interface SwarmProgress {
+  target: number;
+  settled: number;
+  failed: number;
+  inFlight: number;
+  txs: number;
+  elapsedMs: number;
+  chainTime: bigint;
+}
+
+export interface AgentPnl extends AgentInfo {
+  /** COMPUTE (balance + market credit) change over the run, wei. */
+  compute: bigint;
+  /** Of which staking rewards claimed. */
+  stakingRewards: bigint;
+  /** Trading P&L: `compute − stakingRewards`. */
+  trading: bigint;
+  /** UBC slashed from its validator stake. */
+  slashedUbc: bigint;
+  txs: number;
+  reverted: number;
+  refusals: number;
+}
+
+export interface SwarmSummary {
+  seed: number;
+  agents: number;
+  jobsCreated: number;
+  jobsSettled: number;
+  producerWins: number;
+  rejected: number;
+  expired: number;
+  disputes: number;
+  /** Jobs between honest parties that did not settle with the provider paid. */
+  failedHonest: number;
+  /** Jobs that did not end paid for any reason (adversaries' included). */
+  failed: number;
+  unplaced: number;
+  computePaid: bigint;
+  burned: bigint;
+  protocolFees: bigint;
+  validatorFees: bigint;
+  slashedUbc: bigint;
+  txs: number;
+  reverted: number;
+  tradingMs: number;
+  setupMs: number;
+  jobsPerSecond: number;
+  txPerSecond: number;
+  timeWarps: number;
+  refusals: number;
+  perAgent: AgentPnl[];
+  errors: string[];
+}
+
+export interface SwarmRun {
+  summary: SwarmSummary;
+  /** The swarm's jobs as the chain recorded them. */
+  jobs: JobView[];
+  /** The agents (for inspection in tests: stats, policies, guards). */
+  agents: Agent[];
+}
+
+const fmt = (v: bigint) => {
+  const neg = v < 0n;
+  const a = neg ? -v : v;
+  return `${neg ? "-" : ""}${a / E18}.${((a % E18) / 10n ** 14n).toString().padStart(4, "0")}`;
+};
+export { fmt as formatCompute };
+
+function rng(seed: number): () => number {
+  let s = seed >>> 0 || 1;
+  return () => {
+    s ^= s << 13;
+    s >>>= 0;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    s >>>= 0;
+    return s / 2 ** 32;
+  };
+}
+
+export function loadDeployments(opts: { deployments?: Deployments | string; network?: string }): Deployments {
+  if (opts.deployments && typeof opts.deployments === "object") return opts.deployments;
+  const file = typeof opts.deployments === "string"
+    ? opts.deployments
+    : join(resolve(process.env.DEPLOYMENTS_DIR ?? "deployments"), `${opts.network ?? "localhost"}.json`);
+  if (!existsSync(file)) throw new Error(`no deployments file at ${file}: deploy first (npm start, or npm run node + npm run deploy), or set DEPLOYMENTS_DIR`);
+  const d = JSON.parse(readFileSync(file, "utf8")) as Deployments;
+  for (const name of ["WorkMarket", "ValidatorPool", "StakingVault", "AgentRegistry", "ReputationRegistry", "ComputeToken", "UBCToken"]) {
+    if (!d.contracts?.[name]) throw new Error(`${file} has no ${name}`);
+  }
+  return d;
+}
+
+/** Roles of the swarm's honest agents: about 30% validators (at least 3), the rest half providers, half requesters. */
+export function planRoles(n: number): ("validator" | "provider" | "requester")[] {
+  if (!Number.isInteger(n) || n < 3) throw new Error(`a swarm needs at least 3 agents (one of each role), got ${n}`);
+  const validators = Math.max(n >= 6 ? 3 : 1, Math.floor(n * 0.3));
+  const rest = n - validators;
+  const providers = Math.ceil(rest / 2);
+  return [...Array(validators).fill("validator"), ...Array(providers).fill("provider"), ...Array(rest - providers).fill("requester")];
+}
+
+export async function runSwarm(opts: SwarmOptions): Promise<SwarmRun> {
+  const log = opts.log ?? ((l: string) => process.stderr.write(`${l}\n`));
+  if (!opts.continuous && (!Number.isInteger(opts.jobs) || opts.jobs < 1)) throw new Error(`--jobs must be a positive integer, got ${opts.jobs}`);
+  const seed = opts.seed ?? Math.floor(Math.random() * 2 ** 31);
+  const random = rng(seed);
+  const rpcUrl = opts.rpcUrl ?? process.env.RPC_URL ?? "http://127.0.0.1:8545";
+  const deployments = loadDeployments(opts);
+  const addr = (n: string) => deployments.contracts[n].address as Address;
+  const chain = defineChain({ id: deployments.chainId, name: `chain-${deployments.chainId}`, nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 }, rpcUrls: { default: { http: [rpcUrl] } } });
+  const client = createPublicClient({ chain, transport: http(rpcUrl, { retryCount: 2 }) }) as PublicClient;
+  let chainId: number;
+  try {
+    chainId = await client.getChainId();
+  } catch (err) {
+    throw new Error(`cannot reach the chain at ${rpcUrl}: ${(err as Error).message}`);
+  }
+  if (chainId !== deployments.chainId) throw new Error(`the chain at ${rpcUrl} has id ${chainId}, the deployments file says ${deployments.chainId}`);
+  if (((await client.getCode({ address: addr("WorkMarket") })) ?? "0x") === "0x") throw new Error(`no WorkMarket at ${addr("WorkMarket")} on ${rpcUrl}: is the deployments file from this chain?`);
+  const env = new TxEnv(rpcUrl, chainId, client);
+  await env.init();
+  const timeWarp = opts.timeWarp ?? (chainId === 31337 && env.automine);
+  const addresses: Addresses = Object.fromEntries(Object.entries(deployments.contracts).map(([k, v]) => [k, v.address as Address]));
+  const funderKey = opts.funderKey ?? (process.env.FUNDER_KEY as Hex | undefined) ?? (chainId === 31337 ? HARDHAT_DEPLOYER_KEY : undefined);
+  if (!funderKey) throw new Error("no funder: set FUNDER_KEY (an account holding UBC, COMPUTE and gas)");
+  const funder = new TxSender(privateKeyToAccount(funderKey), env, addresses);
+  log(`swarm: seed ${seed} (SWARM_SEED=${seed} replays the agents' choices), chain ${chainId} at ${rpcUrl}, time warp ${timeWarp ? "on" : "off"}`);
+
+  // ---------------------------------------------------------------- plan
+  type Plan = { role: "validator" | "provider" | "requester"; behaviour: Behaviour };
+  const plan: Plan[] = planRoles(opts.agents).map((role) => ({ role, behaviour: "honest" }));
+  if (opts.adversarial) {
+    plan.push({ role: "provider", behaviour: "lazy" }, { role: "provider", behaviour: "cheater" }, { role: "validator", behaviour: "colluder" }, { role: "validator", behaviour: "colluder" });
+  }
+  const honestValidators = plan.filter((p) => p.role === "validator" && p.behaviour === "honest").length;
+  if (opts.adversarial && honestValidators < 6) log(`swarm: warning: ${honestValidators} honest validators; with fewer than 6 a colluding pair can win an escalation (use --agents ≥ 20)`);
+  const minStake = ((await client.readContract({ address: addr("ValidatorPool"), abi: ABIS.ValidatorPool, functionName: "params" })) as readonly [bigint, ...unknown[]])[0];
+  const requesters = plan.filter((p) => p.role === "requester").length;
+  const jobsPer = opts.continuous ? 0 : Math.ceil(opts.jobs / requesters);
+  const computeFor = (p: Plan) => (p.role === "requester" ? BigInt(Math.max(20, jobsPer + 8)) * 1_000n * E18 : p.role === "provider" ? 10_000n * E18 : 0n);
+  const STAKE = 100_000n * E18;
+  const needUbc = plan.reduce((s, p) => s + STAKE + (p.role === "validator" ? minStake : 0n), 0n);
+  const needCompute = plan.reduce((s, p) => s + computeFor(p), 0n);
+  const [ubcBal, computeBal] = await Promise.all([
+    client.readContract({ address: addr("UBCToken"), abi: ABIS.UBCToken, functionName: "balanceOf", args: [funder.address] }) as Promise<bigint>,
+    client.readContract({ address: addr("ComputeToken"), abi: ABIS.ComputeToken, functionName: "balanceOf", args: [funder.address] }) as Promise<bigint>,
+  ]);
+  if (ubcBal < needUbc) throw new Error(`the funder ${funder.address} holds ${fmt(ubcBal)} UBC, the swarm needs ${fmt(needUbc)}`);
+  if (computeBal < needCompute) throw new Error(`the funder ${funder.address} holds ${fmt(computeBal)} COMPUTE, the swarm needs ${fmt(needCompute)}`);
+
+  // ---------------------------------------------------------------- setup
+  const t0 = Date.now();
+  const startBlock = await client.getBlockNumber();
+  const accounts: PrivateKeyAccount[] = plan.map(() => privateKeyToAccount(generatePrivateKey()));
+  await funder.call("UBCToken", "approve", [addr("StakingVault"), needUbc]);
+  const funding: Promise<unknown>[] = [];
+  plan.forEach((p, i) => {
+    const a = accounts[i].address;
+    funding.push(funder.transfer(a, 10n * E18));
+    funding.push(funder.call("StakingVault", "stakeFor", [a, 2, STAKE]));
+    if (computeFor(p) > 0n) funding.push(funder.call("ComputeToken", "transfer", [a, computeFor(p)]));
+    if (p.role === "validator") funding.push(funder.call("UBCToken", "transfer", [a, minStake]));
+  });
+  await Promise.all(funding);
+  const senders = accounts.map((acc) => new TxSender(acc, env, addresses));
+  const roleBits = { validator: ROLES.VALIDATOR, provider: ROLES.PROVIDER, requester: ROLES.REQUESTER };
+  const ids = await Promise.all(plan.map(async (p, i) => {
+    const s = senders[i];
+    await s.call("AgentRegistry", "register", [`data:application/json,{"name":"swarm-${p.role}-${i}","behaviour":"${p.behaviour}"}`, roleBits[p.role]]);
+    const agentId = (await client.readContract({ address: addr("AgentRegistry"), abi: ABIS.AgentRegistry, functionName: "agentOfWallet", args: [s.address] })) as bigint;
+    if (p.role === "validator") {
+      await s.call("UBCToken", "approve", [addr("ValidatorPool"), minStake]);
+      await s.call("ValidatorPool", "stake", [agentId, minStake]);
+    } else {
+      await s.call("ComputeToken", "approve", [addr("WorkMarket"), 2n ** 255n]);
+    }
+    return agentId;
+  }));
+
+  const view = new MarketView(client, { market: addr("WorkMarket"), pool: addr("ValidatorPool"), vault: addr("StakingVault") }, startBlock);
+  const claimed = new Map<string, bigint>();
+  view.onEvent((name, a, l) => {
+    if (name === "Claimed" && l.address.toLowerCase() === addr("StakingVault").toLowerCase()) {
+      const k = (a.owner as string).toLowerCase();
+      claimed.set(k, (claimed.get(k) ?? 0n) + (a.amount as bigint));
+    }
+  });
+  await view.poll();
+  const book: QuoteBook = opts.indexerUrl ? new IndexerQuoteBook(opts.indexerUrl) : new LocalQuoteBook(chainId, addr("WorkMarket"));
+  const llmClient = opts.llm ? new OpenAI({ apiKey: opts.llm.apiKey, baseURL: opts.llm.baseURL, timeout: 60_000, maxRetries: 1 }) : undefined;
+  const errors: string[] = [];
+  const onEvent = (e: AgentEvent) => {
+    if (e.kind === "info") return;
+    const line = `${e.agent}: ${e.kind === "refused" ? "refused " : ""}${e.message}`;
+    if (errors.length < 200) errors.push(line);
+    if (e.kind === "refused" || process.env.SWARM_VERBOSE) log(`swarm: ${line}`);
+  };
+  const limits: Limits = { ...DEFAULT_LIMITS, ...opts.limits };
+  const cheaters = new Set<bigint>();
+  plan.forEach((p, i) => p.behaviour === "cheater" && cheaters.add(ids[i]));
+  const modelShare = opts.llm ? (opts.modelShare ?? 0.3) : 0;
+  let llmLeft = opts.llm ? (opts.llmAgents ?? 0) : 0;
+  let txCount = 0;
+  let reverted = 0;
+  let tradingStart = 0;
+  const agents = plan.map((p, i) => {
+    const name = `${p.behaviour === "honest" ? "" : `${p.behaviour}-`}${p.role}-${i}`;
+    let policy: Policy = new RulePolicy({ random: rng(seed + i + 1) });
+    if (llmLeft > 0 && p.role !== "validator" && p.behaviour === "honest") {
+      llmLeft--;
+      policy = new LlmPolicy({ apiKey: opts.llm!.apiKey, baseURL: opts.llm!.baseURL, model: opts.llm!.model, log: (l) => log(`swarm: ${name}: ${l}`) });
+    }
+    const kinds: KindName[] = p.role === "requester" ? (random() < modelShare ? [KINDS.SHA256, KINDS.LLM] : [KINDS.SHA256]) : p.role === "provider" && llmClient ? [KINDS.SHA256, KINDS.LLM] : [KINDS.SHA256];
+    const s = senders[i];
+    s.onSent = (ok) => {
+      if (tradingStart > 0) {
+        txCount++;
+        if (!ok) reverted++;
+      }
+    };
+    const agent = new Agent({
+      name, roles: roleBits[p.role], tx: s, view, book, policy, guard: new SpendGuard(limits), agentId: ids[i], behaviour: p.behaviour,
+      kinds, llm: llmClient, model: opts.llm?.model, openQuotes: 3, partners: cheaters, feedback: opts.feedback ?? "both",
+      random: rng(seed * 31 + i), onEvent,
+      // adversaries undercut the market to get filled; honest providers price from a cost of 40–60 COMPUTE a unit
+      costPerUnit: p.behaviour === "honest" ? { "sha256-iter": BigInt(40 + Math.floor(random() * 20)) * E18, "llm-text": 60n * E18 } : { "sha256-iter": 25n * E18, "llm-text": 35n * E18 },
+      client: opts.indexerUrl ? new UbcClient({ rpcUrl, account: accounts[i], deployments }) : undefined,
+    });
+    agent.maxInFlight = opts.inFlight ?? 4;
+    agent.validatorId = view.validatorOfAgent.get(ids[i]);
+    return agent;
+  });
+  const requesterAgents = agents.filter((a) => a.is(ROLES.REQUESTER));
+  if (!opts.continuous) requesterAgents.forEach((a, i) => (a.demand = Math.floor(opts.jobs / requesterAgents.length) + (i < opts.jobs % requesterAgents.length ? 1 : 0)));
+  const infos: AgentInfo[] = agents.map((a, i) => ({
+    name: a.name, address: a.address, agentId: a.agentId, behaviour: a.behaviour, policy: a.policy.name,
+    roles: [a.is(ROLES.PROVIDER) && "provider", a.is(ROLES.REQUESTER) && "requester", a.is(ROLES.VALIDATOR) && "validator"].filter(Boolean) as string[],
+  }));
+  void ids;
+  const readCompute = async (a: Agent) => {
+    const [bal, credit] = await Promise.all([
+      client.readContract({ address: addr("ComputeToken"), abi: ABIS.ComputeToken, functionName: "balanceOf", args: [a.address] }) as Promise<bigint>,
+      client.readContract({ address: addr("WorkMarket"), abi: ABIS.WorkMarket, functionName: "credits", args: [a.agentId] }) as Promise<bigint>,
+    ]);
+    return bal + credit;
+  };
+  const startCompute = await Promise.all(agents.map(readCompute));
+  const setupMs = Date.now() - t0;
+  log(`swarm: ${agents.length} agents set up in ${(setupMs / 1000).toFixed(1)} s (${plan.filter((p) => p.role === "validator").length} validators, ${plan.filter((p) => p.role === "provider").length} providers, ${requesters} requesters${opts.adversarial ? "; adversaries: lazy provider, cheating provider, 2 colluding validators" : ""})`);
+
+  // ---------------------------------------------------------------- trading
+  tradingStart = Date.now();
+  opts.onReady?.({ agents: infos });
+  const ours = (requester: bigint) => requesterAgents.some((a) => a.agentId === requester);
+  const honestIds = new Set(agents.filter((a) => a.behaviour === "honest").map((a) => a.agentId));
+  let warps = 0;
+  let idle = 0;
+  let lastActivity = -1;
+  let lastProgress = 0;
+  let stopping = false;
+  let drainUntil = 0;
+  const timeout = Date.now() + (opts.timeoutMs ?? 30 * 60_000);
+  const progress = (): SwarmProgress => {
+    let settled = 0;
+    let failed = 0;
+    let inFlight = 0;
+    for (const j of view.jobs.values()) {
+      if (!ours(j.requester)) continue;
+      if (j.status === Status.Settled && j.producerWins) settled++;
+      else if (j.status === Status.Settled || j.status === Status.Expired || j.status === Status.Cancelled) failed++;
+      else inFlight++;
+    }
+    return { target: opts.continuous ? 0 : opts.jobs, settled, failed, inFlight, txs: txCount, elapsedMs: Date.now() - tradingStart, chainTime: view.time };
+  };
+  while (true) {
+    if (opts.signal?.aborted && !stopping) {
+      stopping = true;
+      drainUntil = Date.now() + 15_000;
+      for (const a of requesterAgents) a.demand = 0;
+      log("swarm: stopping: no new jobs; finishing the jobs in flight (15 s at most)");
+    }
+    if (stopping && Date.now() > drainUntil) break;
+    if (Date.now() > timeout) {
+      errors.push("swarm: timed out");
+      for (const j of view.jobs.values()) {
+        if (ours(j.requester) && j.status !== Status.Settled && j.status !== Status.Expired) {
+          errors.push(`  job ${j.id}: status ${j.status}, deadline ${j.deadline} (now ${view.time}), committee ${j.committee?.join(",") ?? "-"} kind ${j.committeeKind ?? "-"}, votes ${[...j.votes].map(([k, v]) => `${k}:${v}`).join(",")}, block ${view.block} seed ${j.seedBlock} drawn ${j.drawnBlock}`);
+        }
+      }
+      break;
+    }
+    if (opts.continuous && !stopping) for (const a of requesterAgents) a.demand = Math.max(a.demand, 1);
+    await view.poll();
+    for (const a of agents) a.kick();
+    // let the actions run: until all are done, or a short tick, then look at the chain again
+    const running = agents.flatMap((a) => [...a.running]);
+    if (running.length > 0) await Promise.race([Promise.all(running), new Promise((r) => setTimeout(r, 15))]);
+    const busy = agents.some((a) => a.running.size > 0);
+    const activity = agents.reduce((s, a) => s + a.activity, 0);
+    if (Date.now() - lastProgress > 250) {
+      lastProgress = Date.now();
+      opts.onProgress?.(progress());
+    }
+    if (busy || activity !== lastActivity) {
+      lastActivity = activity;
+      idle = 0;
+      continue;
+    }
+    idle++;
+    await view.poll();
+    // nobody could act: what are the jobs waiting for?
+    let blockGated = false;
+    let nextDeadline: bigint | undefined;
+    let open = 0;
+    for (const j of view.jobs.values()) {
+      if (!ours(j.requester)) continue;
+      if (j.status === Status.Submitted && j.committee === undefined) blockGated = true;
+      if (j.status === Status.Disputed && j.armedSeed !== undefined) blockGated = true;
+      // votes still expected from late members: a few more steps before the clock may move
+      if ((j.status === Status.Submitted || j.status === Status.Disputed) && j.committee && j.votes.size < j.committee.length && idle < 5) blockGated = true;
+      if (j.status >= Status.Accepted && j.status <= Status.Disputed) {
+        open++;
+        if (nextDeadline === undefined || j.deadline < nextDeadline) nextDeadline = j.deadline;
+      }
+    }
+    if (blockGated) {
+      if (env.automine) await env.rpc("evm_mine", []);
+      else await new Promise((r) => setTimeout(r, 1_000));
+      continue;
+    }
+    if (open > 0 && nextDeadline !== undefined) {
+      if (timeWarp) {
+        const delta = Number(nextDeadline - view.time) + 1;
+        if (delta > 0) {
+          await env.rpc("evm_increaseTime", [delta]);
+          warps++;
+        }
+        await env.rpc("evm_mine", []);
+      } else await new Promise((r) => setTimeout(r, 2_000));
+      continue;
+    }
+    const demandLeft = requesterAgents.reduce((s, a) => s + a.demand, 0);
+    if (demandLeft === 0 && !opts.continuous) break;
+    if (stopping) break;
+    // demand left but nobody could place it: give the providers a few more rounds, then stop
+    if (env.automine) await env.rpc("evm_mine", []);
+    else await new Promise((r) => setTimeout(r, 1_000));
+    if (idle > 20 && !opts.continuous) {
+      errors.push(`swarm: stalled with ${demandLeft} jobs unplaced (no acceptable quote)`);
+      break;
+    }
+  }
+  const tradingMs = Date.now() - tradingStart;
+  await view.poll();
+  // leave cleanly: validators stop being drawn for committees of later runs
+  await Promise.all(agents.map((a) => a.retire()));
+  const endCompute = await Promise.all(agents.map(readCompute));
+
+  // ---------------------------------------------------------------- summary
+  let created = 0, settled = 0, wins = 0, rejected = 0, expired = 0, failedHonest = 0, failed = 0, disputes = 0;
+  for (const j of view.jobs.values()) {
+    if (!ours(j.requester)) continue;
+    created++;
+    if (j.status === Status.Settled) settled++;
+    if (j.status === Status.Settled && j.producerWins) wins++;
+    else if (j.status === Status.Settled) rejected++;
+    if (j.status === Status.Expired) expired++;
+    if (j.challenged || (j.committeeKind === 2)) disputes++;
+    const ok = j.status === Status.Settled && j.producerWins === true;
+    if (!ok) failed++;
+    if (!ok && honestIds.has(j.requester) && honestIds.has(j.provider)) failedHonest++;
+  }
+  const perAgent: AgentPnl[] = agents.map((a, i) => {
+    const compute = endCompute[i] - startCompute[i];
+    const rewards = claimed.get(a.address.toLowerCase()) ?? 0n;
+    return {
+      ...infos[i], compute, stakingRewards: rewards, trading: compute - rewards,
+      slashedUbc: a.validatorId !== undefined ? (view.slashed.get(a.validatorId) ?? 0n) : 0n,
+      txs: a.tx.stats.sent, reverted: a.tx.stats.reverted, refusals: a.stats.refusals + ((a.policy as Partial<LlmPolicy>).refusals?.length ?? 0),
+    };
+  });
+  const demandLeft = requesterAgents.reduce((s, a) => s + a.demand, 0);
+  const summary: SwarmSummary = {
+    seed, agents: agents.length, jobsCreated: created, jobsSettled: settled, producerWins: wins, rejected, expired, disputes,
+    failedHonest, failed, unplaced: opts.continuous ? 0 : demandLeft,
+    computePaid: view.totals.paidToProviders, burned: view.totals.burned, protocolFees: view.totals.protocolFees,
+    validatorFees: view.totals.validatorFees, slashedUbc: view.totals.slashedUbc,
+    txs: txCount, reverted, tradingMs, setupMs, jobsPerSecond: wins / (tradingMs / 1000), txPerSecond: txCount / (tradingMs / 1000),
+    timeWarps: warps, refusals: agents.reduce((s, a) => s + a.stats.refusals + ((a.policy as Partial<LlmPolicy>).refusals?.length ?? 0), 0), perAgent, errors,
+  };
+  return { summary, jobs: [...view.jobs.values()].filter((j) => ours(j.requester)), agents };
+}
+
+/** The summary as text (what the CLI prints). */
+export function formatSummary(s: SwarmSummary): string {
+  const lines = [
+    `swarm summary (seed ${s.seed})`,
+    `  agents ${s.agents}; jobs created ${s.jobsCreated}, settled ${s.jobsSettled} (provider paid ${s.producerWins}, work rejected ${s.rejected}), expired ${s.expired}, unplaced ${s.unplaced}`,
+    `  failed ${s.failed} (between honest agents: ${s.failedHonest}); disputes ${s.disputes}`,
+    `  COMPUTE paid to providers ${fmt(s.computePaid)}, burned ${fmt(s.burned)}, protocol fees ${fmt(s.protocolFees)}, validator fees ${fmt(s.validatorFees)}; UBC slashed ${fmt(s.slashedUbc)}`,
+    `  transactions ${s.txs} (${s.reverted} reverted), ${(s.tradingMs / 1000).toFixed(1)} s trading (setup ${(s.setupMs / 1000).toFixed(1)} s): ${s.jobsPerSecond.toFixed(2)} jobs/s, ${s.txPerSecond.toFixed(1)} tx/s; clock advanced ${s.timeWarps}×; policy refusals ${s.refusals}`,
+    `  per-agent P&L (COMPUTE; trading = change − staking rewards):`,
+    ...s.perAgent.map((a) => `    ${a.name.padEnd(24)} agent ${String(a.agentId).padStart(4)} ${a.policy.padEnd(5)} trading ${fmt(a.trading).padStart(12)}  rewards ${fmt(a.stakingRewards).padStart(10)}${a.slashedUbc > 0n ? `  slashed ${fmt(a.slashedUbc)} UBC` : ""}  txs ${a.txs}${a.reverted ? ` (${a.reverted} reverted)` : ""}`),
+  ];
+  if (s.errors.length) lines.push(`  notes (${s.errors.length}):`, ...s.errors.slice(0, 20).map((e) => `    ${e}`));
+  return lines.join("\n");
+}
