@@ -113,8 +113,9 @@ function TxProvider({ children }: { children: ReactNode }) {
     try {
       const client = await walletClient();
       const account = client.account.address;
-      const { request } = await publicClient.simulateContract({ account, address: req.address, abi: req.abi, functionName: req.functionName, args: req.args ?? [] } as never);
-      const hash = await writeContract(client, { ...(request as object), account: client.account, chain: client.chain } as never);
+      // against the pending block: its timestamp is the next block's, as the transaction will see it
+      await publicClient.simulateContract({ account, address: req.address, abi: req.abi, functionName: req.functionName, args: req.args ?? [], blockTag: "pending" } as never);
+      const hash = await writeContract(client, { address: req.address, abi: req.abi, functionName: req.functionName, args: req.args ?? [], account: client.account, chain: client.chain } as never);
       setStatus({ phase: "pending", message: `Pending: ${req.label}…`, hash });
       const receipt = await publicClient.waitForTransactionReceipt({ hash, pollingInterval: 500 });
       if (receipt.status !== "success") {
@@ -205,7 +206,9 @@ function SessionProvider({ children }: { children: ReactNode }) {
       setSession(stored);
       return;
     }
-    // no token in this tab: the API's httpOnly cookie may still carry a session (same site)
+    // no token in this tab: the API's httpOnly cookie may still carry a session, but the browser
+    // sends it (SameSite=Lax) only when the API is on this page's host
+    if (new URL(cfg.apiUrl, window.location.href).hostname !== window.location.hostname) return;
     let live = true;
     fetchSession(cfg.apiUrl)
       .then((s) => {
@@ -281,11 +284,19 @@ export function Providers({ cfg, children }: { cfg: AppConfig; children: ReactNo
     const queryClient = new QueryClient({
       defaultOptions: { queries: { staleTime: 2_000, refetchOnWindowFocus: true, retry: 1 } },
     });
-    return { ctx: { cfg, publicClient, wagmiConfig }, queryClient };
+    // reconnect on load only in a browser that connected here before (and did not disconnect):
+    // a wallet that answers eth_accounts unasked is not connected until the person says so
+    let reconnect = false;
+    try {
+      reconnect = typeof window !== "undefined" && window.localStorage.getItem("wagmi.recentConnectorId") !== null;
+    } catch {
+      /* storage unavailable */
+    }
+    return { ctx: { cfg, publicClient, wagmiConfig }, queryClient, reconnect };
   });
   return (
     <ConfigContext.Provider value={state.ctx}>
-      <WagmiProvider config={state.ctx.wagmiConfig}>
+      <WagmiProvider config={state.ctx.wagmiConfig} reconnectOnMount={state.reconnect}>
         <QueryClientProvider client={state.queryClient}>
           <SessionProvider>
             <TxProvider>{children}</TxProvider>

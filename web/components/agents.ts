@@ -5,7 +5,7 @@ import { useGql } from "./data";
 
 export interface MyAgent { id: string; agentId: string; roles: number; wallet: string | null; owner: { id: string }; cardURI: string; marketCredit: string }
 
-const MY_AGENTS = `query MyAgents($me: String!) {
+const MY_AGENTS = `query MyAgents($me: Bytes!) {
   agents(first: 100, where: { or: [{ owner: $me }, { wallet: $me }] }, orderBy: agentId) { id agentId roles wallet owner { id } cardURI marketCredit }
 }`;
 

@@ -127,7 +127,7 @@ export function FlowChart({ label, source, flows, unit }: { label: string; sourc
   let y = 10;
   const summary = flows.map((f) => `${f.name} ${compact(f.value)} ${unit}`).join(", ");
   return (
-    <figure className="chart">
+    <figure className="chart flow">
       <svg viewBox={`0 0 ${FW} ${FH}`} role="img" aria-label={`${label}: ${source.name} ${compact(source.value)} ${unit} → ${summary}`}>
         <rect x={10} y={10} width={16} height={srcH} fill={source.color} />
         <text x={32} y={FH / 2 - 6} className="flow-label">{source.name}</text>

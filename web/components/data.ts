@@ -41,7 +41,7 @@ export function useChainNow(): number {
       const block = await publicClient.getBlock({ blockTag: "latest" });
       return Number(block.timestamp) - Date.now() / 1000;
     },
-    refetchInterval: 15000,
+    refetchInterval: 5000,
   });
   const [now, setNow] = useState(0);
   const off = offset.data ?? 0;

@@ -18,7 +18,7 @@ export interface Position {
 }
 
 const POOLS = `{ stakePools(first: 16, orderBy: poolId) { poolId duration ratePerDay open totalStaked positionCount } }`;
-export const POSITIONS = `query Positions($owner: String!) {
+export const POSITIONS = `query Positions($owner: Bytes!) {
   stakePositions(first: 200, where: { owner: $owner }, orderBy: positionId, orderDirection: desc) {
     id positionId amount reward claimed startTime unlockTime withdrawn pool { poolId duration ratePerDay }
   }

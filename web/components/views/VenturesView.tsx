@@ -25,7 +25,7 @@ export interface Holding {
 
 const VENTURE_FIELDS = "id name symbol status pricePerShare minShares maxShares sharesSold raised deadline investorCount holderCount revenueTokens revenueDistributed depositCount operatorAgentId";
 const LIST = `{ ventures(first: 100, orderBy: createdAtBlock, orderDirection: desc) { ${VENTURE_FIELDS} } }`;
-export const HOLDINGS = `query Holdings($me: String!) {
+export const HOLDINGS = `query Holdings($me: Bytes!) {
   ventureHoldings(first: 100, where: { holder: $me }) { id shares invested refunded claimed venture { id name symbol status revenueTokens } }
 }`;
 
