@@ -186,6 +186,8 @@ interface SessionApi {
   signOut(): Promise<void>;
 }
 const SessionContext = createContext<SessionApi | null>(null);
+/** localStorage: that this browser holds a session cookie of the API (no token, only its expiry). */
+const SIGNED_IN_HINT = "ubc.signedIn";
 
 export function useSession(): SessionApi {
   const c = useContext(SessionContext);
@@ -209,6 +211,14 @@ function SessionProvider({ children }: { children: ReactNode }) {
     // no token in this tab: the API's httpOnly cookie may still carry a session, but the browser
     // sends it (SameSite=Lax) only when the API is on this page's host
     if (new URL(cfg.apiUrl, window.location.href).hostname !== window.location.hostname) return;
+    // and only if this browser signed in before (another tab): no pointless 401 otherwise
+    let hint: { expiresAt?: number } | null = null;
+    try {
+      hint = JSON.parse(window.localStorage.getItem(SIGNED_IN_HINT) ?? "null") as { expiresAt?: number } | null;
+    } catch {
+      /* storage unavailable */
+    }
+    if (!hint?.expiresAt || hint.expiresAt < Date.now() / 1000) return;
     let live = true;
     fetchSession(cfg.apiUrl)
       .then((s) => {
@@ -236,6 +246,11 @@ function SessionProvider({ children }: { children: ReactNode }) {
       const s = await verifySignIn(cfg.apiUrl, message, signature);
       saveSession(s);
       setSession(s);
+      try {
+        window.localStorage.setItem(SIGNED_IN_HINT, JSON.stringify({ expiresAt: s.expiresAt }));
+      } catch {
+        /* storage unavailable */
+      }
       return true;
     } catch (err) {
       setError(explainError(err));
@@ -249,6 +264,11 @@ function SessionProvider({ children }: { children: ReactNode }) {
     await apiSignOut(cfg.apiUrl, session?.token || undefined);
     saveSession(null);
     setSession(null);
+    try {
+      window.localStorage.removeItem(SIGNED_IN_HINT);
+    } catch {
+      /* storage unavailable */
+    }
   }, [cfg.apiUrl, session]);
 
   // a session belongs to one address: another connected wallet is not signed in

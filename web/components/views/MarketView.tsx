@@ -12,6 +12,7 @@ import { useChainNow, useGql } from "../data";
 import { useApp, useContract, useMounted, useSession, useTx } from "../Providers";
 import { useMyAgents, type MyAgent } from "../agents";
 import { Amount, FieldError, ListState, Status } from "../ui";
+import { useBalanceAllowance } from "../tokens";
 
 interface Job {
   id: string; jobId: string; status: string; value: string; resourceKind: string | null; units: string | null;
@@ -160,7 +161,6 @@ function QuoteBoard() {
       label: `Fill quote of agent ${qt.providerAgentId} (${formatAmount(value)} COMPUTE)`, address: market, abi: WorkMarketAbi, functionName: "fillQuote",
       args: [quote, qt.signature as Hex, BigInt(requester.agentId), specHash(spec)],
     });
-    void cfg;
   }
 
   return (
@@ -265,7 +265,7 @@ function useSignedIn() {
 
 function PostQuoteForm() {
   const mounted = useMounted();
-  const { publicClient, cfg } = useApp();
+  const { cfg } = useApp();
   const tx = useTx();
   const session = useSession();
   const ensureSignedIn = useSignedIn();
@@ -314,14 +314,18 @@ function PostQuoteForm() {
     if (!signature) return;
     const posted = await tx.action("Post quote to the board", `quote posted (${formatAmount(u.value * p.value)} COMPUTE)`, () =>
       postQuote(cfg.apiUrl, session.token, Object.fromEntries(Object.entries(quote).map(([key, v]) => [key, typeof v === "bigint" ? v.toString() : v])), signature));
-    if (!posted) return;
-    // a fill pulls the 2% producer deposit from the signer: make sure the market may take it
-    const deposit = providerDeposit(u.value * p.value);
-    const allowance = await publicClient.readContract({ address: compute, abi: erc20Abi, functionName: "allowance", args: [me as Address, market] });
-    const credit = await publicClient.readContract({ address: market, abi: WorkMarketAbi, functionName: "credits", args: [BigInt(agent.agentId)] }) as bigint;
-    if (allowance < deposit && credit < deposit) {
-      await tx.write({ label: "Approve COMPUTE for the 2% provider deposit", address: compute, abi: erc20Abi, functionName: "approve", args: [market, allowance + deposit] });
-    }
+    if (posted) setPrice("");
+  }
+
+  // a fill pulls the provider's 2% deposit from the signing wallet (unless the agent's credit covers it)
+  const allowance = useBalanceAllowance(compute, me as Address | undefined, market);
+  const u = parseInteger(units, {});
+  const p = parseAmount(price, {});
+  const deposit = u.ok && p.ok ? providerDeposit(u.value * p.value) : null;
+  async function approveDeposit() {
+    if (!compute || !market || deposit === null) return;
+    const current = allowance.data?.allowance ?? 0n;
+    await tx.write({ label: "Approve COMPUTE for provider deposits", address: compute, abi: erc20Abi, functionName: "approve", args: [market, current + deposit] });
     setPrice("");
   }
 
@@ -344,7 +348,18 @@ function PostQuoteForm() {
         <TextField id="q-hours" label="Delivery period (hours)" value={hours} set={setHours} error={errors.hours} numeric />
         <TextField id="q-for" label="Only for requester agent (optional)" value={forReq} set={setForReq} error={errors.forReq} numeric />
         <FieldError id="q-form-error" error={errors.form} />
-        <div className="actions"><button type="submit" className="button" disabled={!mounted || tx.busy}>Sign and post quote</button></div>
+        {mounted && me && allowance.data && (
+          <p className="help" style={{ gridColumn: "1 / -1" }}>
+            A fill takes a 2% deposit{deposit !== null ? <> (<Amount wei={deposit} unit="COMPUTE" />)</> : null} from this wallet unless the agent&apos;s market credit covers it.
+            {" "}The market may take <Amount wei={allowance.data.allowance} unit="COMPUTE" />.
+          </p>
+        )}
+        <div className="actions">
+          <button type="submit" className="button" disabled={!mounted || tx.busy}>Sign and post quote</button>
+          {mounted && me && deposit !== null && allowance.data && allowance.data.allowance < deposit && (
+            <button type="button" className="button secondary" disabled={tx.busy} onClick={() => void approveDeposit()}>Approve deposit</button>
+          )}
+        </div>
       </form>
     </section>
   );
