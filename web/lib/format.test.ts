@@ -38,6 +38,7 @@ test("roles, reputation, addresses, resource kinds", () => {
   assert.equal(reputation(3, 250), 83.3);
   assert.equal(shortAddress("0x1234567890abcdef1234567890abcdef12345678"), "0x1234…5678");
   assert.equal(resourceKindLabel("0x6770752d686f7572000000000000000000000000000000000000000000000000"), "gpu-hour");
+  assert.equal(resourceKindLabel("0x2c5e6b4bb4d5de3b2f3bb09b4b1ba6aea5f4b4a3c3b0b4f1a2b3c4d5e6f70809"), "0x2c5e6b4b…");
   assert.equal(resourceKindLabel("0xff00000000000000000000000000000000000000000000000000000000000001"), "0xff000000…");
 });
 

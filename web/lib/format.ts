@@ -1,5 +1,6 @@
 // Display helpers: token amounts (18 decimals) with thousands separators, dates, durations,
-// addresses. Pure functions, tested in format.test.ts.
+// addresses, resource kinds. Pure functions, tested in format.test.ts.
+import { keccak256, toHex } from "viem";
 
 const WAD = 10n ** 18n;
 
@@ -101,16 +102,32 @@ export function reputation(count: number, sum: number): number | null {
   return count > 0 ? Math.round((sum / count) * 10) / 10 : null;
 }
 
-/** A bytes32 resource kind → its text when it is short-string encoded, else the hex. */
+/**
+ * Resource kinds are bytes32 on-chain: keccak256 of the kind's name, as the agent SDK writes
+ * them (`resourceKind("gpu-hour")`). Names are found again from the kinds the app knows, those
+ * typed in this page, or, for a short text stored as is, its bytes.
+ */
+export const KNOWN_RESOURCE_KINDS = ["gpu-hour", "cpu-hour", "llm-tokens", "sha256", "inference", "embedding", "training-hour", "render-frame", "storage-gb-month", "bandwidth-gb"];
+const kindNames = new Map<string, string>(KNOWN_RESOURCE_KINDS.map((k) => [keccak256(toHex(k)), k]));
+
+/** The bytes32 of a resource kind's name; remembers the name for resourceKindLabel. */
+export function resourceKindHash(name: string): `0x${string}` {
+  const h = keccak256(toHex(name));
+  kindNames.set(h, name);
+  return h;
+}
+
 export function resourceKindLabel(hex: string | null | undefined): string {
   if (!hex) return "—";
+  const known = kindNames.get(hex.toLowerCase());
+  if (known) return known;
   const h = hex.replace(/^0x/, "");
   const bytes: number[] = [];
   for (let i = 0; i < h.length; i += 2) bytes.push(parseInt(h.slice(i, i + 2), 16));
   let end = bytes.length;
   while (end > 0 && bytes[end - 1] === 0) end--;
   const body = bytes.slice(0, end);
-  if (body.length > 0 && body.every((b) => b >= 0x20 && b < 0x7f)) return String.fromCharCode(...body);
+  if (body.length > 0 && end < bytes.length && body.every((b) => b >= 0x20 && b < 0x7f)) return String.fromCharCode(...body);
   return `${hex.slice(0, 10)}…`;
 }
 

@@ -2,6 +2,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { bestPerKind, providerDeposit, requesterLock, resourceKindToBytes32, specHash } from "./market.ts";
 import { siweMessage } from "./api.ts";
+import { resourceKindLabel } from "./format.ts";
+import { keccak256, toHex } from "viem";
 
 const E = 10n ** 18n;
 
@@ -11,11 +13,13 @@ test("requester lock is 106.5% and the provider deposit 2%", () => {
   assert.equal(requesterLock(199n), 199n + 9n + 1n + 0n);
 });
 
-test("resource kinds encode as bytes32 text", () => {
+test("resource kinds are keccak256 of their name, and their names come back", () => {
   const k = resourceKindToBytes32("gpu-hour");
-  assert.deepEqual(k, { ok: true, value: "0x6770752d686f7572000000000000000000000000000000000000000000000000" });
+  assert.deepEqual(k, { ok: true, value: keccak256(toHex("gpu-hour")) });
+  assert.equal(resourceKindLabel(keccak256(toHex("llm-tokens"))), "llm-tokens");
+  const mine = resourceKindToBytes32("my-own-kind");
+  assert.equal(mine.ok && resourceKindLabel(mine.value), "my-own-kind");
   assert.equal(resourceKindToBytes32("").ok, false);
-  assert.equal(resourceKindToBytes32("x".repeat(33)).ok, false);
   const hex = "0x" + "ab".repeat(32);
   assert.deepEqual(resourceKindToBytes32(hex), { ok: true, value: hex });
   assert.notEqual(specHash(""), "0x" + "0".repeat(64));

@@ -1,5 +1,6 @@
 // Market helpers: resource kinds as bytes32, quote typed data, best price per kind. Pure.
-import { keccak256, stringToHex, toHex, type Address, type Hex } from "viem";
+import { keccak256, toHex, type Address, type Hex } from "viem";
+import { resourceKindHash } from "./format.ts";
 
 export interface QuoteFields {
   providerAgentId: bigint;
@@ -34,14 +35,13 @@ export function quoteTypedData(q: QuoteFields, chainId: number, market: Address)
   };
 }
 
-/** "gpu-hour" → bytes32 (text, zero-padded); an 0x-prefixed 32-byte hex is taken as is. */
+/** "gpu-hour" → keccak256("gpu-hour") (the SDK's convention); an 0x-prefixed 32-byte hex is taken as is. */
 export function resourceKindToBytes32(kind: string): { ok: true; value: Hex } | { ok: false; error: string } {
   const k = kind.trim();
   if (k === "") return { ok: false, error: "Enter a resource kind, like gpu-hour." };
   if (/^0x[0-9a-fA-F]{64}$/.test(k)) return { ok: true, value: k.toLowerCase() as Hex };
-  const bytes = new TextEncoder().encode(k);
-  if (bytes.length > 32) return { ok: false, error: "A resource kind is at most 32 bytes of text." };
-  return { ok: true, value: stringToHex(k, { size: 32 }) };
+  if (k.length > 64) return { ok: false, error: "A resource kind is a short name (at most 64 characters)." };
+  return { ok: true, value: resourceKindHash(k) };
 }
 
 /** The spec hash of a job specification text (never zero). */
