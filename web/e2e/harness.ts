@@ -21,7 +21,7 @@ import { generatePrivateKey } from "viem/accounts";
 import type { Hex } from "viem";
 import { startChain, type TestChain } from "../../indexer/src/testing/chain.ts";
 import { freePort, startProcess, stopProcess, type Managed } from "../../scripts/lib/processes.ts";
-import { depositRevenue, seedChain, seedQuotes, type Seed } from "./seed.ts";
+import { depositRevenue, seedChain, seedQuotes, settleJob, type Seed } from "./seed.ts";
 import { installWallet, TestWallet } from "./wallet.ts";
 
 export const WEB_DIR = resolve(fileURLToPath(new URL("..", import.meta.url)));
@@ -126,20 +126,32 @@ export function buildEnv(): Record<string, string> {
  */
 export async function buildWebApp(log: Log = defaultLog, force = process.env.E2E_REBUILD === "1"): Promise<{ built: boolean; lines: string[]; ms: number }> {
   const buildId = join(WEB_DIR, ".next", "BUILD_ID");
-  const newest = newestSource();
-  if (!force && existsSync(buildId) && statSync(buildId).mtimeMs > newest.mtimeMs) {
-    log("web app: the build in web/.next is newer than its sources");
-    return { built: false, lines: [], ms: 0 };
-  }
-  log(`web app: next build (${existsSync(buildId) ? `${newest.file} changed since the last build` : "no build yet"})…`);
   const started = performance.now();
-  const lines: string[] = [];
-  const p = track(startProcess("next-build", process.execPath, [nextBin(), "build"], { cwd: WEB_DIR, env: buildEnv(), onLine: (l) => lines.push(l) }));
-  const code = await p.exited;
-  const ms = performance.now() - started;
-  if (code !== 0) throw new Error(`next build failed (exit code ${code}):\n${lines.slice(-60).join("\n")}`);
-  log(`web app: built in ${(ms / 1000).toFixed(1)} s`);
-  return { built: true, lines, ms };
+  // another `next build` of the same folder (a colleague's, in a shared work tree) holds Next's
+  // build lock: wait for it, then look again (its build may be current)
+  for (let attempt = 0; ; attempt++) {
+    const newest = newestSource();
+    if (!force && existsSync(buildId) && statSync(buildId).mtimeMs > newest.mtimeMs) {
+      log("web app: the build in web/.next is newer than its sources");
+      return { built: false, lines: [], ms: 0 };
+    }
+    log(`web app: next build (${existsSync(buildId) ? `${newest.file} changed since the last build` : "no build yet"})…`);
+    const lines: string[] = [];
+    const p = track(startProcess("next-build", process.execPath, [nextBin(), "build"], { cwd: WEB_DIR, env: buildEnv(), onLine: (l) => lines.push(l) }));
+    const code = await p.exited;
+    const ms = performance.now() - started;
+    if (code === 0) {
+      log(`web app: built in ${(ms / 1000).toFixed(1)} s`);
+      return { built: true, lines, ms };
+    }
+    if (lines.some((l) => l.includes("Another next build process is already running")) && attempt < 60) {
+      log("web app: another next build is running in web/: waiting for it");
+      await new Promise((r) => setTimeout(r, 5_000));
+      force = false;
+      continue;
+    }
+    throw new Error(`next build failed (exit code ${code}):\n${lines.slice(-60).join("\n")}`);
+  }
 }
 
 // ---------------------------------------------------------------- the stack
@@ -163,6 +175,8 @@ export interface Stack {
   waitForIndexed(block?: number, timeoutMs?: number): Promise<number>;
   /** The venture's operator deposits revenue; resolves once the indexer has it. */
   depositRevenue(amount: bigint, token?: "ComputeToken" | "UBCToken"): Promise<void>;
+  /** Delivers, validates and settles an accepted job of the seeded provider (moves the chain's clock a day ahead); resolves once indexed. */
+  settleJob(jobId: bigint): Promise<void>;
   log: Log;
   stop(): Promise<void>;
 }
@@ -228,9 +242,6 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     log(`chain: ${chain.url}, deployed`);
     const deploymentsFile = join(dir, "localhost.json");
     writeFileSync(deploymentsFile, JSON.stringify(chain.deployments, null, 2));
-    const seed0 = await seedChain(chain, walletKey);
-    log(`chain: seeded (wallet ${seed0.wallet.address}, venture ${seed0.venture.address}, head ${await chain.provider.getBlockNumber()})`);
-
     log("indexer: starting…");
     let ready: () => void = () => undefined;
     const readyP = new Promise<void>((r) => (ready = r));
@@ -244,9 +255,14 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       },
       onLine: (l) => {
         output.indexer.push(l);
+        if (l.startsWith("graphql: ")) log(`indexer: database open and API up (${l})`);
         if (l === "ready") ready();
       },
     }));
+    // the chain is seeded while the indexer opens its database (it indexes the seed as it comes)
+    const seed0 = await seedChain(chain, walletKey);
+    log(`chain: seeded (wallet ${seed0.wallet.address}, venture ${seed0.venture.address}, head ${await chain.provider.getBlockNumber()})`);
+
     const ix = indexer;
     let timer: NodeJS.Timeout | undefined;
     try {
@@ -289,7 +305,9 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
         env: { ...webRuntimeEnv({ rpcUrl: chain.url, indexerUrl, deploymentsFile, chainId: chain.deployments.chainId }), PORT: String(webPort), HOSTNAME: "127.0.0.1", ...opts.webEnv },
         onLine: (l) => output.web.push(l),
       }));
-      await waitForHttp(webUrl, web.exited, "next start", 60_000);
+      await waitForHttp(webUrl, web.exited, "next start", 60_000).catch((err: Error) => {
+        throw new Error(`${err.message}\n${output.web.slice(-40).join("\n")}`);
+      });
       log(`web app: ${webUrl}`);
     }
 
@@ -298,6 +316,10 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       processes: { chain: chain.node, indexer, web: web! }, output, gql, waitForIndexed, log,
       async depositRevenue(amount, token = "ComputeToken") {
         await depositRevenue(c, seed, amount, token);
+        await waitForIndexed();
+      },
+      async settleJob(jobId) {
+        await settleJob(c, seed, jobId);
         await waitForIndexed();
       },
       stop: stopAll,
@@ -363,6 +385,7 @@ export async function openBrowser(stack: Pick<Stack, "rpcUrl" | "walletKey" | "c
   const wallet = new TestWallet(stack.walletKey, stack.rpcUrl, stack.chain.deployments.chainId);
   await installWallet(context, wallet);
   mkdirSync(ARTIFACTS_DIR, { recursive: true });
+  for (const f of readdirSync(ARTIFACTS_DIR)) if (f.endsWith(".png")) rmSync(join(ARTIFACTS_DIR, f), { force: true });
   return {
     context,
     wallet,

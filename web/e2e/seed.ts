@@ -145,3 +145,32 @@ export async function depositRevenue(chain: TestChain, seed: Pick<Seed, "venture
   const venture = new ethers.Contract(seed.venture.address, ["function depositRevenue(address token, uint256 amount) returns (uint256)"], seed.venture.operator);
   await (await venture.depositRevenue(await t.getAddress(), amount)).wait();
 }
+
+/**
+ * Runs an accepted job of the market's provider to its settlement: the provider delivers, a
+ * validator committee is drawn and approves, the challenge period passes (the chain's clock jumps
+ * ahead by it) and the job is settled, which pays the provider and burns the fee's burn share.
+ */
+export async function settleJob(chain: TestChain, seed: Pick<Seed, "market">, jobId: bigint): Promise<void> {
+  const market = chain.contract("WorkMarket");
+  const pool = chain.contract("ValidatorPool");
+  await (await c(market, seed.market.provider.signer).submit(jobId, ethers.id(`e2e-result-${jobId}`), `ipfs://e2e-result-${jobId}`)).wait();
+  await chain.rpc("evm_mine", []);
+  await (await pool.drawCommittee(jobId)).wait();
+  const byAccount = new Map<string, ethers.Signer>();
+  for (const s of chain.signers) byAccount.set((await s.getAddress()).toLowerCase(), s);
+  for (const id of (await pool.committee(jobId)) as bigint[]) {
+    const v = await pool.getValidator(id);
+    const s = byAccount.get(String(v.account).toLowerCase());
+    if (!s) throw new Error(`no signer for validator ${id} (${v.account})`);
+    try {
+      await (await c(pool, s).attest(jobId, true)).wait();
+    } catch {
+      break; // the quorum has decided already
+    }
+  }
+  const periods = await market.periods();
+  await chain.rpc("evm_increaseTime", [Number(periods.challengePeriod) + 1]);
+  await chain.rpc("evm_mine", []);
+  await (await market.settle([jobId])).wait();
+}
