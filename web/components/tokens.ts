@@ -29,6 +29,17 @@ export async function ensureAllowance(
   return tx.write({ label: `Approve ${symbol}`, address: token, abi: erc20Abi, functionName: "approve", args: [spender, amount] });
 }
 
+/** Now, as the next block will see it: the later of the wall clock and the latest block (a devnet's time may run ahead). */
+export async function chainTime(client: PublicClient): Promise<bigint> {
+  const wall = BigInt(Math.floor(Date.now() / 1000));
+  try {
+    const block = await client.getBlock({ blockTag: "latest" });
+    return block.timestamp > wall ? block.timestamp : wall;
+  } catch {
+    return wall;
+  }
+}
+
 /** An EIP-2612 permit signed in the wallet: { deadline, v, r, s }, or null when refused. */
 export async function signPermit(
   tx: ReturnType<typeof useTx>, client: PublicClient, token: Address, symbol: string, owner: Address, spender: Address, value: bigint,
@@ -38,7 +49,7 @@ export async function signPermit(
     client.readContract({ address: token, abi: UBCTokenAbi, functionName: "nonces", args: [owner] }),
   ]);
   const [, name, version, chainId, verifyingContract] = domain as readonly [string, string, string, bigint, Address, string, readonly bigint[]];
-  const deadline = BigInt(Math.floor(Date.now() / 1000) + 3600);
+  const deadline = (await chainTime(client)) + 3600n;
   const sig = await tx.signTyped(`Sign ${symbol} permit`, {
     domain: { name, version, chainId: Number(chainId), verifyingContract },
     types: {

@@ -12,7 +12,7 @@ import { useChainNow, useGql } from "../data";
 import { useApp, useContract, useMounted, useSession, useTx } from "../Providers";
 import { useMyAgents, type MyAgent } from "../agents";
 import { Amount, FieldError, ListState, Status } from "../ui";
-import { useBalanceAllowance } from "../tokens";
+import { chainTime, useBalanceAllowance } from "../tokens";
 
 interface Job {
   id: string; jobId: string; status: string; value: string; resourceKind: string | null; units: string | null;
@@ -265,7 +265,7 @@ function useSignedIn() {
 
 function PostQuoteForm() {
   const mounted = useMounted();
-  const { cfg } = useApp();
+  const { cfg, publicClient } = useApp();
   const tx = useTx();
   const session = useSession();
   const ensureSignedIn = useSignedIn();
@@ -308,7 +308,7 @@ function PostQuoteForm() {
     if (!(await ensureSignedIn())) return tx.fail("sign in first (the quote board needs a SIWE session)");
     const quote = {
       providerAgentId: BigInt(agent.agentId), resourceKind: k.value, units: u.value, unitPrice: p.value,
-      expiry: BigInt(Math.floor(Date.now() / 1000)) + m.value * 60n, nonce: BigInt(Date.now()), requester: r.value, deliveryPeriod: h.value * 3600n,
+      expiry: (await chainTime(publicClient)) + m.value * 60n, nonce: BigInt(Date.now()), requester: r.value, deliveryPeriod: h.value * 3600n,
     };
     const signature = await tx.signTyped(`Sign quote of agent ${agent.agentId}`, quoteTypedData(quote, cfg.chainId, market) as never);
     if (!signature) return;
@@ -367,7 +367,7 @@ function PostQuoteForm() {
 
 function RfqForm() {
   const mounted = useMounted();
-  const { cfg } = useApp();
+  const { cfg, publicClient } = useApp();
   const tx = useTx();
   const session = useSession();
   const ensureSignedIn = useSignedIn();
@@ -399,7 +399,7 @@ function RfqForm() {
     if (!(await ensureSignedIn())) return tx.fail("sign in first (the quote board needs a SIWE session)");
     const ok = await tx.action("Post request for quote", "request for quote posted", () => postRfq(cfg.apiUrl, session.token, {
       requesterAgentId: agent.agentId, resourceKind: k.value, units: u.value.toString(),
-      maxUnitPrice: mx && mx.ok ? mx.value.toString() : null, expiry: String(Math.floor(Date.now() / 1000) + Number(m.value) * 60),
+      maxUnitPrice: mx && mx.ok ? mx.value.toString() : null, expiry: String((await chainTime(publicClient)) + m.value * 60n),
     }));
     if (ok) setMax("");
   }

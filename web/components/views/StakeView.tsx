@@ -72,6 +72,7 @@ function StakeForm({ pools }: { pools: Pool[] | undefined }) {
   const [poolId, setPoolId] = useState("0");
   const [amount, setAmount] = useState("");
   const [auth, setAuth] = useState<"permit" | "approve">("permit");
+  const chainNow = useChainNow();
   const [error, setError] = useState<string | null>(null);
   const open = (pools ?? []).filter((p) => p.open);
   const pool = open.find((p) => String(p.poolId) === poolId) ?? open[0];
@@ -129,7 +130,7 @@ function StakeForm({ pools }: { pools: Pool[] | undefined }) {
           </select>
         </div>
         <p className="preview" aria-live="polite">
-          {preview !== null && pool ? <>You will earn <Amount wei={preview} unit="COMPUTE" /> over {formatDuration(BigInt(pool.duration))}, unlocking {formatTime(Math.floor(Date.now() / 1000) + Number(pool.duration))}.</> : "\u00a0"}
+          {preview !== null && pool ? <>You will earn <Amount wei={preview} unit="COMPUTE" /> over {formatDuration(BigInt(pool.duration))}, unlocking {formatTime((chainNow || Math.floor(Date.now() / 1000)) + Number(pool.duration))}.</> : "\u00a0"}
         </p>
         <div className="actions">
           <button type="submit" className="button" disabled={!mounted || tx.busy || open.length === 0}>Stake</button>
