@@ -118,6 +118,8 @@ const num = (s: string | null) => Number((s ?? "").replace(/[^0-9.]/g, ""));
 const row = (testid: string, attr: string, value: string): Locator => page.locator(`[data-testid="${testid}"][${attr}="${value}"]`);
 const erc20 = (address: string) => new ethers.Contract(address, ["function balanceOf(address) view returns (uint256)"], stack.chain.provider);
 const addr = (name: string) => stack.chain.deployments.contracts[name].address;
+/** IWorkMarket.Status: None, Open, Accepted, Submitted, Validated, Disputed, Resolved, Cancelled, Expired, Settled. */
+const JOB_ACCEPTED = 2;
 
 // ------------------------------------------------------------------ the flows
 
@@ -260,7 +262,7 @@ step("market: the quote board shows the seeded quotes, and filling the cheapest 
   assert.equal(job.requesterAgentId as bigint, stack.seed.wallet.agentId, "the wallet's agent is the requester");
   assert.equal(job.providerAgentId as bigint, stack.seed.market.provider.agentId);
   assert.equal(job.value as bigint, 5n * 120n * E18, "the job is worth the quote's total");
-  assert.equal(Number(job.status), 1, "the job is created and accepted in one transaction (Accepted)");
+  assert.equal(Number(job.status), JOB_ACCEPTED, "the job is created and accepted in one transaction (Accepted)");
   // the board and the job list follow the indexer: the quote is filled, the job is listed
   await eventually("the filled quote leaves the open quotes", async () => (await row("quote-row", "data-quote-id", cheapest.id!).count()) === 0);
   await eventually("the new job is listed", async () => (await row("job-row", "data-job-id", String(jobId)).count()) === 1);
@@ -274,6 +276,8 @@ step("market: posts a quote signed with EIP-712 that a requester can then fill o
   await page.getByLabel("Resource kind").first().fill("llm-tokens");
   await page.getByLabel("Units").first().fill("4");
   await page.getByLabel("Unit price (COMPUTE)").fill("99");
+  // the chain's clock is an hour ahead of the wall clock by now (the staking test): a longer validity
+  await page.getByLabel("Valid for (minutes)").first().fill("600");
   const signsBefore = browser.wallet.calls("eth_signTypedData_v4").length;
   const sendsBefore = browser.wallet.calls("eth_sendTransaction").length;
   await page.getByRole("button", { name: "Sign and post quote" }).click();
@@ -407,7 +411,7 @@ step("overview reflects the activity of the session, and a settled job's volume 
   const filled = await eventually("the wallet's filled job", async () => {
     for (let id = (await market.jobCount()) as bigint; id > 0n; id--) {
       const j = await market.getJob(id);
-      if (j.requesterAgentId === stack.seed.wallet.agentId && Number(j.status) === 1) return id;
+      if (j.requesterAgentId === stack.seed.wallet.agentId && Number(j.status) === JOB_ACCEPTED) return id;
     }
     return null;
   }, 5_000);
