@@ -397,9 +397,10 @@ function RfqForm() {
     setErrors(errs);
     if (Object.keys(errs).length > 0 || !k.ok || !u.ok || !m.ok || (mx && !mx.ok) || !agent) return;
     if (!(await ensureSignedIn())) return tx.fail("sign in first (the quote board needs a SIWE session)");
+    const expiry = (await chainTime(publicClient)) + m.value * 60n;
     const ok = await tx.action("Post request for quote", "request for quote posted", () => postRfq(cfg.apiUrl, session.token, {
       requesterAgentId: agent.agentId, resourceKind: k.value, units: u.value.toString(),
-      maxUnitPrice: mx && mx.ok ? mx.value.toString() : null, expiry: String((await chainTime(publicClient)) + m.value * 60n),
+      maxUnitPrice: mx && mx.ok ? mx.value.toString() : null, expiry: String(expiry),
     }));
     if (ok) setMax("");
   }
