@@ -144,9 +144,9 @@ export async function buildWebApp(log: Log = defaultLog, force = process.env.E2E
       log(`web app: built in ${(ms / 1000).toFixed(1)} s`);
       return { built: true, lines, ms };
     }
-    if (lines.some((l) => l.includes("Another next build process is already running")) && attempt < 60) {
+    if (lines.some((l) => l.includes("Another next build process is already running")) && attempt < 40) {
       log("web app: another next build is running in web/: waiting for it");
-      await new Promise((r) => setTimeout(r, 5_000));
+      await new Promise((r) => setTimeout(r, 15_000));
       force = false;
       continue;
     }

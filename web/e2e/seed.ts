@@ -149,7 +149,8 @@ export async function depositRevenue(chain: TestChain, seed: Pick<Seed, "venture
 /**
  * Runs an accepted job of the market's provider to its settlement: the provider delivers, a
  * validator committee is drawn and approves, the challenge period passes (the chain's clock jumps
- * ahead by it) and the job is settled, which pays the provider and burns the fee's burn share.
+ * ahead by it) and the job is settled, which pays the provider and burns the fee's burn share;
+ * then the pending fees are swept to the treasury and the validator pool.
  */
 export async function settleJob(chain: TestChain, seed: Pick<Seed, "market">, jobId: bigint): Promise<void> {
   const market = chain.contract("WorkMarket");
@@ -173,4 +174,6 @@ export async function settleJob(chain: TestChain, seed: Pick<Seed, "market">, jo
   await chain.rpc("evm_increaseTime", [Number(periods.challengePeriod) + 1]);
   await chain.rpc("evm_mine", []);
   await (await market.settle([jobId])).wait();
+  // a keeper sweeps the pending fees: the treasury's share of the protocol fee, the validators' fee
+  await (await market.sweep()).wait();
 }
