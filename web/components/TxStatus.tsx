@@ -9,7 +9,7 @@ export function TxStatus() {
       {status.phase !== "idle" && (
         <>
           <span className="tx-message">{status.message}</span>
-          {status.hash && <code className="tx-hash" title={status.hash}>{`${status.hash.slice(0, 10)}…`}</code>}
+          {status.hash && <>{" "}<code className="tx-hash" title={status.hash}>{`tx ${status.hash.slice(0, 10)}…`}</code></>}
           {status.phase !== "wallet" && status.phase !== "pending" && (
             <button type="button" className="link-button" onClick={clear} aria-label="Dismiss the transaction status">×</button>
           )}

@@ -31,3 +31,9 @@ test("explainError reads viem errors: a revert, a rejection, revert data deep in
   assert.equal(explainError(rpc), "NotPositionOwner: position 3 belongs to another address");
   assert.equal(explainError({ code: 4001, message: "User denied" }), "You rejected the request in your wallet.");
 });
+
+test("a custom error named only in the node's message is still decoded", () => {
+  const err = new BaseError("Execution reverted with reason: VM Exception while processing transaction: reverted with custom error 'StillLocked(1, 1767225600)'.");
+  assert.equal(explainError(err), "StillLocked: the position is still locked until 2026-01-01 00:00 UTC");
+  assert.equal(explainError(new Error("boom\nsecond line")), "boom");
+});

@@ -141,8 +141,25 @@ function findRevertData(err: unknown, depth = 0): Hex | undefined {
   return findRevertData(e.cause, depth + 1);
 }
 
+/** A custom error named only in a node's message: "reverted with custom error 'StillLocked(1, 1767225600)'". */
+export function customErrorInMessage(message: string): { name: string; args: string[] } | null {
+  const m = /custom error '([A-Za-z_][A-Za-z0-9_]*)\(([^']*)\)'/.exec(message);
+  if (!m) return null;
+  const args = m[2].trim() === "" ? [] : m[2].split(",").map((a) => a.trim().replace(/^"(.*)"$/, "$1"));
+  return { name: m[1], args };
+}
+
+function messagesOf(err: unknown, depth = 0): string[] {
+  if (!err || typeof err !== "object" || depth > 8) return [];
+  const e = err as { message?: unknown; details?: unknown; shortMessage?: unknown; cause?: unknown };
+  const own = [e.shortMessage, e.details, e.message].filter((x): x is string => typeof x === "string");
+  return [...own, ...messagesOf(e.cause, depth + 1)];
+}
+
 /** Any error of a write (wallet, simulation, RPC) in one sentence for a person. */
 export function explainError(err: unknown): string {
+  const named = messagesOf(err).map(customErrorInMessage).find((x) => x !== null);
+  const fromMessage = () => (named ? describeError(named.name, named.args) : null);
   if (err instanceof BaseError) {
     if (err.walk((e) => e instanceof UserRejectedRequestError)) return "You rejected the request in your wallet.";
     const revert = err.walk((e) => e instanceof ContractFunctionRevertedError);
@@ -154,14 +171,16 @@ export function explainError(err: unknown): string {
         const d = decodeRevertData(revert.raw as Hex);
         if (d) return describeError(d.name, d.args);
       }
-      if (revert.reason) return `Reverted: ${revert.reason}`;
+      const n = fromMessage();
+      if (n) return n;
+      if (revert.reason) return `Reverted: ${revert.reason.split("\n")[0]}`;
     }
     const data = findRevertData(err);
     if (data) {
       const d = decodeRevertData(data);
       if (d) return describeError(d.name, d.args);
     }
-    return err.shortMessage || err.message;
+    return fromMessage() ?? (err.shortMessage || err.message).split("\n")[0];
   }
   const code = (err as { code?: number })?.code;
   if (code === 4001) return "You rejected the request in your wallet.";
@@ -170,5 +189,5 @@ export function explainError(err: unknown): string {
     const d = decodeRevertData(data);
     if (d) return describeError(d.name, d.args);
   }
-  return (err as Error)?.message ?? String(err);
+  return fromMessage() ?? ((err as Error)?.message ?? String(err)).split("\n")[0];
 }
