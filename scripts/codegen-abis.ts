@@ -1,5 +1,6 @@
-// Generates `agents/src/generated/abis.ts`: one `as const` ABI per protocol contract, taken from
-// the compiled artifacts (never copied by hand), for viem's typed clients (the SDK, the web app).
+// Generates `agents/src/generated/abis.ts` and `web/lib/generated/abis.ts` (the same module): one
+// `as const` ABI per protocol contract, taken from the compiled artifacts (never copied by hand),
+// for viem's typed clients (the SDK, the web app).
 // Run after `hardhat build` (npm test and npm start do).
 import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { join, resolve, dirname } from "node:path";
@@ -30,7 +31,9 @@ for (const name of names) {
 }
 out += `export const ABIS = { ${names.map((n) => `${n}: ${n}Abi`).join(", ")} } as const;\n`;
 out += `export type ContractName = keyof typeof ABIS;\n`;
-const dir = join(root, "agents", "src", "generated");
-mkdirSync(dir, { recursive: true });
-writeFileSync(join(dir, "abis.ts"), out);
-console.log(`wrote agents/src/generated/abis.ts (${names.length} contracts)`);
+for (const target of [["agents", "src", "generated"], ["web", "lib", "generated"]]) {
+  const dir = join(root, ...target);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, "abis.ts"), out);
+  console.log(`wrote ${target.join("/")}/abis.ts (${names.length} contracts)`);
+}

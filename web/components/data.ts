@@ -1,0 +1,55 @@
+"use client";
+// Data hooks: GraphQL from the indexer (polled for live updates) and contract reads over RPC.
+import { useEffect, useState } from "react";
+import { useQuery, type UseQueryResult } from "@tanstack/react-query";
+import { graphql } from "@/lib/api";
+import { useApp } from "./Providers";
+import type { PublicClient } from "viem";
+
+/** A GraphQL query against the configured indexer / subgraph URL, re-polled every `pollMs`. */
+export function useGql<T>(query: string, variables?: Record<string, unknown>, opts: { pollMs?: number; enabled?: boolean } = {}): UseQueryResult<T, Error> {
+  const { cfg } = useApp();
+  return useQuery<T, Error>({
+    queryKey: ["gql", cfg.graphqlUrl, query, variables ?? null],
+    queryFn: ({ signal }) => graphql<T>(cfg.graphqlUrl, query, variables, signal),
+    refetchInterval: opts.pollMs ?? 4000,
+    enabled: opts.enabled ?? true,
+  });
+}
+
+/** A contract read (or several) over RPC, keyed by `key`, refreshed after every write. */
+export function useChainRead<T>(key: readonly unknown[], fn: (client: PublicClient) => Promise<T>, opts: { enabled?: boolean; pollMs?: number } = {}): UseQueryResult<T, Error> {
+  const { publicClient, cfg } = useApp();
+  return useQuery<T, Error>({
+    queryKey: ["chain", cfg.rpcUrl, ...key],
+    queryFn: () => fn(publicClient),
+    enabled: opts.enabled ?? true,
+    refetchInterval: opts.pollMs ?? 8000,
+  });
+}
+
+/**
+ * The chain's clock in unix seconds, ticking every second after mount (0 before): the latest
+ * block's timestamp plus the wall time since it was read, so a devnet whose time was moved
+ * forward (evm_increaseTime) still shows locks and deadlines as the contracts see them.
+ */
+export function useChainNow(): number {
+  const { publicClient } = useApp();
+  const offset = useQuery({
+    queryKey: ["chain-clock"],
+    queryFn: async () => {
+      const block = await publicClient.getBlock({ blockTag: "latest" });
+      return Number(block.timestamp) - Date.now() / 1000;
+    },
+    refetchInterval: 5000,
+  });
+  const [now, setNow] = useState(0);
+  const off = offset.data ?? 0;
+  useEffect(() => {
+    const tick = () => setNow(Math.floor(Date.now() / 1000 + Math.max(0, off)));
+    tick();
+    const t = setInterval(tick, 1000);
+    return () => clearInterval(t);
+  }, [off]);
+  return now;
+}

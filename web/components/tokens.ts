@@ -1,0 +1,67 @@
+"use client";
+// Token helpers shared by the write flows: balances and allowances, approval when needed, and
+// EIP-2612 permit signatures.
+import { erc20Abi, parseSignature, type Address, type PublicClient } from "viem";
+import { UBCTokenAbi } from "@/lib/generated/abis";
+import { useChainRead } from "./data";
+import { useTx } from "./Providers";
+
+export function useBalanceAllowance(token: Address | undefined, owner: Address | undefined, spender: Address | undefined) {
+  return useChainRead(
+    ["balance-allowance", token, owner, spender],
+    async (c: PublicClient) => {
+      const [balance, allowance] = await Promise.all([
+        c.readContract({ address: token!, abi: erc20Abi, functionName: "balanceOf", args: [owner!] }),
+        spender ? c.readContract({ address: token!, abi: erc20Abi, functionName: "allowance", args: [owner!, spender] }) : Promise.resolve(0n),
+      ]);
+      return { balance, allowance };
+    },
+    { enabled: Boolean(token && owner) },
+  );
+}
+
+/** Approves `spender` for `amount` of `token` when the allowance is short. False if the approval failed. */
+export async function ensureAllowance(
+  tx: ReturnType<typeof useTx>, client: PublicClient, token: Address, symbol: string, owner: Address, spender: Address, amount: bigint,
+): Promise<boolean> {
+  const allowance = await client.readContract({ address: token, abi: erc20Abi, functionName: "allowance", args: [owner, spender] });
+  if (allowance >= amount) return true;
+  return tx.write({ label: `Approve ${symbol}`, address: token, abi: erc20Abi, functionName: "approve", args: [spender, amount] });
+}
+
+/** Now, as the next block will see it: the later of the wall clock and the latest block (a devnet's time may run ahead). */
+export async function chainTime(client: PublicClient): Promise<bigint> {
+  const wall = BigInt(Math.floor(Date.now() / 1000));
+  try {
+    const block = await client.getBlock({ blockTag: "latest" });
+    return block.timestamp > wall ? block.timestamp : wall;
+  } catch {
+    return wall;
+  }
+}
+
+/** An EIP-2612 permit signed in the wallet: { deadline, v, r, s }, or null when refused. */
+export async function signPermit(
+  tx: ReturnType<typeof useTx>, client: PublicClient, token: Address, symbol: string, owner: Address, spender: Address, value: bigint,
+): Promise<{ deadline: bigint; v: number; r: `0x${string}`; s: `0x${string}` } | null> {
+  const [domain, nonce] = await Promise.all([
+    client.readContract({ address: token, abi: UBCTokenAbi, functionName: "eip712Domain" }),
+    client.readContract({ address: token, abi: UBCTokenAbi, functionName: "nonces", args: [owner] }),
+  ]);
+  const [, name, version, chainId, verifyingContract] = domain as readonly [string, string, string, bigint, Address, string, readonly bigint[]];
+  const deadline = (await chainTime(client)) + 3600n;
+  const sig = await tx.signTyped(`Sign ${symbol} permit`, {
+    domain: { name, version, chainId: Number(chainId), verifyingContract },
+    types: {
+      Permit: [
+        { name: "owner", type: "address" }, { name: "spender", type: "address" }, { name: "value", type: "uint256" },
+        { name: "nonce", type: "uint256" }, { name: "deadline", type: "uint256" },
+      ],
+    },
+    primaryType: "Permit",
+    message: { owner, spender, value, nonce: nonce as bigint, deadline },
+  });
+  if (!sig) return null;
+  const p = parseSignature(sig);
+  return { deadline, v: Number(p.v ?? BigInt(27 + (p.yParity ?? 0))), r: p.r, s: p.s };
+}

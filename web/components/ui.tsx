@@ -1,0 +1,45 @@
+"use client";
+// Small shared pieces: list states (loading / error / empty), number tiles, amounts.
+import type { ReactNode } from "react";
+import { formatAmount } from "@/lib/format";
+
+/** Renders loading, error and empty states for a list, or the list itself. */
+export function ListState<T>({ q, items, empty, children }: {
+  q: { isPending: boolean; error: Error | null };
+  items: T[] | undefined;
+  empty: ReactNode;
+  children: (items: T[]) => ReactNode;
+}) {
+  if (q.error && !items) return <p className="error" role="alert">Could not load: {q.error.message}</p>;
+  if (q.isPending && !items) return <p className="muted" data-testid="loading" aria-busy="true">Loading…</p>;
+  if (!items || items.length === 0) return <p className="muted" data-testid="empty">{empty}</p>;
+  return <>{children(items)}</>;
+}
+
+export function Amount({ wei, unit, decimals = 4, testId }: { wei: bigint | string | null | undefined; unit?: string; decimals?: number; testId?: string }) {
+  return (
+    <span className="amount" data-testid={testId} data-value={wei === null || wei === undefined ? undefined : String(wei)}>
+      {formatAmount(wei, decimals)}{unit ? <span className="unit"> {unit}</span> : null}
+    </span>
+  );
+}
+
+export function Tile({ label, children, hint }: { label: string; children: ReactNode; hint?: ReactNode }) {
+  return (
+    <div className="tile">
+      <div className="tile-label">{label}</div>
+      <div className="tile-value">{children}</div>
+      {hint && <div className="tile-hint">{hint}</div>}
+    </div>
+  );
+}
+
+/** A field's error message, announced, tied to its input by id. */
+export function FieldError({ id, error }: { id: string; error: string | null | undefined }) {
+  if (!error) return null;
+  return <p id={id} className="field-error" role="alert">{error}</p>;
+}
+
+export function Status({ value }: { value: string }) {
+  return <span className={`pill pill-${value}`}>{value}</span>;
+}

@@ -1,0 +1,147 @@
+"use client";
+import Link from "next/link";
+import { useState, type FormEvent } from "react";
+import { useConnection } from "wagmi";
+import { erc20Abi, type Address } from "viem";
+import { AgentRegistryAbi, WorkMarketAbi } from "@/lib/generated/abis";
+import { formatTime, roleList } from "@/lib/format";
+import { useChainRead, useGql } from "../data";
+import { useContract, useMounted, useSession, useTx } from "../Providers";
+import { useMyAgents } from "../agents";
+import { Amount, FieldError, ListState, Tile } from "../ui";
+import { POSITIONS, PositionsTable, type Position } from "./StakeView";
+import { MyHoldings } from "./VenturesView";
+
+export function AccountView() {
+  const mounted = useMounted();
+  const connection = useConnection();
+  const session = useSession();
+  if (!mounted) return <p className="muted" data-testid="loading">Loading…</p>;
+  if (connection.status !== "connected") {
+    return <p className="muted" data-testid="empty">Connect a wallet (top right) to see your positions, agents and claims.</p>;
+  }
+  return (
+    <>
+      <section aria-labelledby="session-h" className="card">
+        <h2 id="session-h">Session</h2>
+        <dl className="facts">
+          <div><dt>Wallet</dt><dd><code className="break">{connection.address}</code></dd></div>
+          <div><dt>Signed in</dt><dd>{session.address ? <>as <code className="break" data-testid="account-session">{session.address}</code> until {formatTime(session.expiresAt)}</> : <>no — <button type="button" className="link-button" onClick={() => void session.signIn()}>sign in with Ethereum</button> to post quotes and requests</>}</dd></div>
+        </dl>
+        <Balances owner={connection.address} />
+      </section>
+      <MyPositions owner={connection.address.toLowerCase()} />
+      <MyAgents />
+      <MyHoldings />
+      <RegisterAgent />
+    </>
+  );
+}
+
+function Balances({ owner }: { owner: Address }) {
+  const ubc = useContract("UBCToken");
+  const compute = useContract("ComputeToken");
+  const q = useChainRead(["balances", owner, ubc, compute], async (c) => {
+    const [u, k] = await Promise.all([
+      ubc ? c.readContract({ address: ubc, abi: erc20Abi, functionName: "balanceOf", args: [owner] }) : 0n,
+      compute ? c.readContract({ address: compute, abi: erc20Abi, functionName: "balanceOf", args: [owner] }) : 0n,
+    ]);
+    return { u, k };
+  });
+  return (
+    <div className="tiles">
+      <Tile label="UBC balance"><Amount wei={q.data?.u} unit="UBC" testId="ubc-balance" /></Tile>
+      <Tile label="COMPUTE balance"><Amount wei={q.data?.k} unit="COMPUTE" testId="compute-balance" /></Tile>
+    </div>
+  );
+}
+
+function MyPositions({ owner }: { owner: string }) {
+  const q = useGql<{ stakePositions: Position[] }>(POSITIONS, { owner }, { pollMs: 5000 });
+  return (
+    <section aria-labelledby="acc-positions-h">
+      <h2 id="acc-positions-h">My staking positions</h2>
+      <ListState q={q} items={q.data?.stakePositions} empty={<>No positions. <Link href="/stake">Stake UBC</Link> to earn COMPUTE.</>}>
+        {(items) => <PositionsTable positions={items} />}
+      </ListState>
+    </section>
+  );
+}
+
+function MyAgents() {
+  const { me, q, agents } = useMyAgents();
+  const tx = useTx();
+  const market = useContract("WorkMarket");
+  return (
+    <section aria-labelledby="acc-agents-h">
+      <h2 id="acc-agents-h">My agents</h2>
+      <ListState q={q} items={me ? agents : []} empty="You own no agents. Register one below to trade on the market.">
+        {(items) => (
+          <div className="table-wrap">
+            <table>
+              <thead><tr><th scope="col">Agent</th><th scope="col">Roles</th><th scope="col">Wallet</th><th scope="col">Market credit</th><th scope="col"><span className="visually-hidden">Actions</span></th></tr></thead>
+              <tbody>
+                {items.map((a) => (
+                  <tr key={a.id} data-testid="agent-row" data-agent-id={a.agentId}>
+                    <td><Link href={`/agents/${a.agentId}`}>Agent {a.agentId}</Link></td>
+                    <td>{roleList(a.roles).join(", ")}</td>
+                    <td>{a.wallet ? <code>{a.wallet.slice(0, 10)}…</code> : <span className="muted">owner</span>}</td>
+                    <td><Amount wei={a.marketCredit} unit="COMPUTE" /></td>
+                    <td className="row-actions">
+                      <button type="button" className="button small" disabled={tx.busy || !market || BigInt(a.marketCredit) === 0n}
+                        onClick={() => tx.write({ label: `Withdraw agent ${a.agentId}'s credit`, address: market!, abi: WorkMarketAbi, functionName: "withdraw", args: [BigInt(a.agentId), me as Address, BigInt(a.marketCredit)] })}>
+                        Withdraw credit
+                      </button>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </ListState>
+    </section>
+  );
+}
+
+function RegisterAgent() {
+  const tx = useTx();
+  const registry = useContract("AgentRegistry");
+  const [uri, setUri] = useState("");
+  const [roles, setRoles] = useState({ provider: true, requester: true, validator: false });
+  const [error, setError] = useState<string | null>(null);
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    setError(null);
+    const bits = (roles.provider ? 1 : 0) | (roles.requester ? 2 : 0) | (roles.validator ? 4 : 0);
+    if (bits === 0) return setError("Choose at least one role.");
+    if (new TextEncoder().encode(uri).length > 2048) return setError("The card URI is too long.");
+    if (!registry) return setError("The agent registry is not deployed.");
+    const ok = await tx.write({ label: "Register an agent", address: registry, abi: AgentRegistryAbi, functionName: "register", args: [uri.trim(), bits] });
+    if (ok) setUri("");
+  }
+
+  return (
+    <section aria-labelledby="register-h" className="card">
+      <h2 id="register-h">Register an agent</h2>
+      <p className="muted small">An ERC-8004 identity (an NFT) owned by this wallet, which signs for it until you bind an agent wallet.</p>
+      <form onSubmit={submit} noValidate className="form-grid">
+        <div className="field">
+          <label htmlFor="reg-uri">Card URI</label>
+          <input id="reg-uri" value={uri} onChange={(e) => setUri(e.target.value)} placeholder="https://example.org/agent.json" autoComplete="off" aria-describedby="reg-error" />
+        </div>
+        <fieldset className="field">
+          <legend>Roles</legend>
+          {(["provider", "requester", "validator"] as const).map((r) => (
+            <label key={r} className="check">
+              <input type="checkbox" checked={roles[r]} onChange={(e) => setRoles({ ...roles, [r]: e.target.checked })} /> {r[0].toUpperCase() + r.slice(1)}
+            </label>
+          ))}
+        </fieldset>
+        <FieldError id="reg-error" error={error} />
+        <div className="actions"><button type="submit" className="button" disabled={tx.busy}>Register agent</button></div>
+      </form>
+    </section>
+  );
+}

@@ -1,0 +1,86 @@
+"use client";
+import Link from "next/link";
+import { formatTime, reputation, roleList, shortAddress } from "@/lib/format";
+import { useGql } from "../data";
+import { Amount, ListState, Tile } from "../ui";
+import { LineChart } from "../charts";
+import { JobsTable, ReputationBar } from "./MarketView";
+
+type JobRow = Parameters<typeof JobsTable>[0]["jobs"][number];
+interface AgentDetail {
+  agentId: string; owner: { id: string }; wallet: string | null; roles: number; cardURI: string; registeredAt: string;
+  marketCredit: string; jobsRequested: number; jobsProvided: number; jobsSettled: number; earned: string; spent: string;
+  feedbackCount: number; feedbackScoreSum: number;
+  requests: JobRow[]; provided: JobRow[];
+  feedbackReceived: { id: string; score: number; uri: string; timestamp: string; from: { id: string }; job: { id: string } }[];
+}
+interface Data { agent: AgentDetail | null; validators: { id: string; stake: string; active: boolean; slashed: string; feesClaimed: string; attestationCount: number }[] }
+
+const JOB_FIELDS = "id jobId status value resourceKind units createdAt acceptDeadline requester { id } provider { id }";
+const QUERY = `query Agent($id: ID!, $agent: String!) {
+  agent(id: $id) {
+    agentId owner { id } wallet roles cardURI registeredAt marketCredit jobsRequested jobsProvided jobsSettled earned spent feedbackCount feedbackScoreSum
+    requests(first: 25, orderBy: createdAt, orderDirection: desc) { ${JOB_FIELDS} }
+    provided(first: 25, orderBy: createdAt, orderDirection: desc) { ${JOB_FIELDS} }
+    feedbackReceived(first: 200, orderBy: timestamp, orderDirection: asc) { id score uri timestamp from { id } job { id } }
+  }
+  validators(first: 1, where: { agent: $agent }) { id stake active slashed feesClaimed attestationCount }
+}`;
+
+export function AgentView({ id }: { id: string }) {
+  const q = useGql<Data>(QUERY, { id, agent: id }, { pollMs: 6000 });
+  const a = q.data?.agent;
+  if (q.error && !q.data) return <p className="error" role="alert">Could not load agent {id}: {q.error.message}</p>;
+  if (q.isPending) return <p className="muted" data-testid="loading">Loading…</p>;
+  if (!a) return <p className="muted" data-testid="empty">Agent {id} is not registered (or not indexed yet).</p>;
+  const rep = reputation(a.feedbackCount, a.feedbackScoreSum);
+  let sum = 0;
+  const history = a.feedbackReceived.map((f, i) => {
+    sum += f.score;
+    return { x: Number(f.timestamp), y: sum / (i + 1) };
+  });
+  const jobs = [...a.requests, ...a.provided].sort((x, y) => Number(y.jobId) - Number(x.jobId)).filter((j, i, arr) => arr.findIndex((k) => k.id === j.id) === i);
+  const validator = q.data?.validators[0];
+  return (
+    <>
+      <section aria-labelledby="identity-h" className="card">
+        <h2 id="identity-h">Identity</h2>
+        <dl className="facts">
+          <div><dt>Roles</dt><dd data-testid="agent-roles">{roleList(a.roles).join(", ") || "none"}</dd></div>
+          <div><dt>Owner</dt><dd><code className="break">{a.owner.id}</code></dd></div>
+          <div><dt>Wallet</dt><dd>{a.wallet ? <code className="break">{a.wallet}</code> : <span className="muted">none bound (the owner signs)</span>}</dd></div>
+          <div><dt>Agent card</dt><dd className="break">{a.cardURI || "—"}</dd></div>
+          <div><dt>Registered</dt><dd>{formatTime(a.registeredAt)}</dd></div>
+          <div><dt>Reputation</dt><dd>{rep === null ? "unrated" : <ReputationBar score={rep} />} ({a.feedbackCount} ratings)</dd></div>
+        </dl>
+      </section>
+      <div className="tiles">
+        <Tile label="Earned as provider"><Amount wei={a.earned} unit="COMPUTE" testId="agent-earned" /></Tile>
+        <Tile label="Spent as requester"><Amount wei={a.spent} unit="COMPUTE" /></Tile>
+        <Tile label="Credit in the market"><Amount wei={a.marketCredit} unit="COMPUTE" /></Tile>
+        <Tile label="Jobs" hint={`${a.jobsRequested} requested · ${a.jobsProvided} provided`}>{a.jobsSettled} settled</Tile>
+        {validator && <Tile label="Validator stake" hint={`${validator.attestationCount} attestations · ${validator.active ? "active" : "inactive"}`}><Amount wei={validator.stake} unit="UBC" /></Tile>}
+      </div>
+      <section aria-labelledby="rep-h">
+        <h2 id="rep-h">Reputation history</h2>
+        {history.length > 0 ? (
+          <>
+            <LineChart label={`Average rating of agent ${id} over time`} series={[{ name: "Average rating", color: "#16a34a", points: history }]} />
+            <ul className="plain">
+              {[...a.feedbackReceived].reverse().slice(0, 20).map((f) => (
+                <li key={f.id} data-testid="feedback-row"><strong>{f.score}/100</strong> from <Link href={`/agents/${f.from.id}`}>agent {f.from.id}</Link> for <Link href={`/market/jobs/${f.job.id}`}>job {f.job.id}</Link> <span className="muted small">{formatTime(f.timestamp)}</span></li>
+              ))}
+            </ul>
+          </>
+        ) : (
+          <p className="muted" data-testid="empty">No ratings yet.</p>
+        )}
+      </section>
+      <section aria-labelledby="agent-jobs-h">
+        <h2 id="agent-jobs-h">Jobs</h2>
+        <ListState q={q} items={jobs} empty="No jobs yet.">{(rows) => <JobsTable jobs={rows} />}</ListState>
+      </section>
+      <p className="muted small">Owner {shortAddress(a.owner.id)}</p>
+    </>
+  );
+}

@@ -1,0 +1,132 @@
+"use client";
+import Link from "next/link";
+import { formatAmount, formatTime, resourceKindLabel, shortAddress } from "@/lib/format";
+import { useGql } from "../data";
+import { Amount, ListState, Status } from "../ui";
+
+interface JobDetail {
+  jobId: string; status: string; value: string; specHash: string; requesterLocked: string; providerLocked: string;
+  acceptDeadline: string; deliveryPeriod: string; deliveryDeadline: string | null; resourceKind: string | null; units: string | null;
+  unitPrice: string | null; quoteNonce: string | null; resultHash: string | null; resultURI: string | null;
+  validationDeadline: string | null; challengeDeadline: string | null; disputeDeadline: string | null;
+  challenger: { id: string } | null; producerWins: boolean | null; noFault: boolean | null; providerPayout: string | null;
+  requesterPayout: string | null; protocolFee: string | null; validationFee: string | null; burned: string; createdAt: string; updatedAt: string;
+  transactionHash: string; requester: { id: string }; provider: { id: string } | null;
+  history: { id: string; kind: string; agent: { id: string } | null; amount: string | null; timestamp: string; transactionHash: string }[];
+  attestations: { id: string; approve: boolean; round: number; timestamp: string; validator: { id: string; account: string; agent: { id: string } } }[];
+  feedback: { id: string; score: number; tag: string; uri: string; timestamp: string; from: { id: string }; agent: { id: string } }[];
+}
+interface Data {
+  workRequest: JobDetail | null;
+  committees: { id: string; round: number; members: { id: string; agent: { id: string } }[] }[];
+  marketBurns: { id: string; amount: string; reason: string; timestamp: string }[];
+}
+
+const QUERY = `query Job($id: ID!, $job: String!) {
+  workRequest(id: $id) {
+    jobId status value specHash requesterLocked providerLocked acceptDeadline deliveryPeriod deliveryDeadline resourceKind units unitPrice quoteNonce
+    resultHash resultURI validationDeadline challengeDeadline disputeDeadline challenger { id } producerWins noFault providerPayout requesterPayout
+    protocolFee validationFee burned createdAt updatedAt transactionHash requester { id } provider { id }
+    history(first: 100, orderBy: timestamp, orderDirection: asc) { id kind agent { id } amount timestamp transactionHash }
+    attestations(first: 50, orderBy: timestamp, orderDirection: asc) { id approve round timestamp validator { id account agent { id } } }
+    feedback(first: 10) { id score tag uri timestamp from { id } agent { id } }
+  }
+  committees(first: 5, where: { job: $job }, orderBy: round) { id round members { id agent { id } } }
+  marketBurns(first: 20, where: { job: $job }) { id amount reason timestamp }
+}`;
+
+export function JobView({ id }: { id: string }) {
+  const q = useGql<Data>(QUERY, { id, job: id }, { pollMs: 4000 });
+  const j = q.data?.workRequest;
+  if (q.error && !q.data) return <p className="error" role="alert">Could not load job {id}: {q.error.message}</p>;
+  if (q.isPending) return <p className="muted" data-testid="loading">Loading…</p>;
+  if (!j) return <p className="muted" data-testid="empty">Job {id} is not indexed (yet). <Link href="/market">Back to the market</Link></p>;
+  const disputed = j.history.some((h) => /disput|challeng/i.test(h.kind)) || j.challenger !== null;
+  return (
+    <>
+      <section aria-labelledby="summary-h" className="card">
+        <h2 id="summary-h">Summary</h2>
+        <dl className="facts">
+          <div><dt>Status</dt><dd data-testid="job-status" data-status={j.status}><Status value={j.status} /></dd></div>
+          <div><dt>Value</dt><dd><Amount wei={j.value} unit="COMPUTE" /></dd></div>
+          <div><dt>Requester</dt><dd><Link href={`/agents/${j.requester.id}`}>Agent {j.requester.id}</Link> (locked <Amount wei={j.requesterLocked} unit="COMPUTE" />)</dd></div>
+          <div><dt>Provider</dt><dd>{j.provider ? <><Link href={`/agents/${j.provider.id}`}>Agent {j.provider.id}</Link> (locked <Amount wei={j.providerLocked} unit="COMPUTE" />)</> : "any provider may accept"}</dd></div>
+          {j.resourceKind && <div><dt>From quote</dt><dd>{resourceKindLabel(j.resourceKind)} × {j.units} at <Amount wei={j.unitPrice} unit="COMPUTE" /> (nonce {j.quoteNonce})</dd></div>}
+          <div><dt>Spec hash</dt><dd><code className="break">{j.specHash}</code></dd></div>
+          {j.resultHash && <div><dt>Result</dt><dd><code className="break">{j.resultHash}</code>{j.resultURI ? <> · {j.resultURI}</> : null}</dd></div>}
+          <div><dt>Deadlines</dt><dd>accept by {formatTime(j.acceptDeadline)}{j.deliveryDeadline && <>; deliver by {formatTime(j.deliveryDeadline)}</>}{j.validationDeadline && <>; validate by {formatTime(j.validationDeadline)}</>}{j.challengeDeadline && <>; challenge by {formatTime(j.challengeDeadline)}</>}{j.disputeDeadline && <>; dispute decided by {formatTime(j.disputeDeadline)}</>}</dd></div>
+          {j.producerWins !== null && <div><dt>Outcome</dt><dd>{j.noFault ? "no fault" : j.producerWins ? "the provider won" : "the work was rejected"}</dd></div>}
+          {j.providerPayout !== null && <div><dt>Payouts</dt><dd>provider <Amount wei={j.providerPayout} unit="COMPUTE" />, requester <Amount wei={j.requesterPayout} unit="COMPUTE" />; fees <Amount wei={j.protocolFee} /> + <Amount wei={j.validationFee} /> COMPUTE</dd></div>}
+          <div><dt>Burned</dt><dd><Amount wei={j.burned} unit="COMPUTE" testId="job-burned" /></dd></div>
+        </dl>
+      </section>
+
+      <section aria-labelledby="history-h">
+        <h2 id="history-h">History</h2>
+        <ListState q={q} items={j.history} empty="No events yet.">
+          {(rows) => (
+            <ol className="timeline">
+              {rows.map((h) => (
+                <li key={h.id} data-testid="job-event-row" data-kind={h.kind}>
+                  <span className="when">{formatTime(h.timestamp)}</span>
+                  <strong>{h.kind}</strong>
+                  {h.agent && <> · <Link href={`/agents/${h.agent.id}`}>Agent {h.agent.id}</Link></>}
+                  {h.amount && <> · {formatAmount(h.amount)} COMPUTE</>}
+                  <code className="muted small" title={h.transactionHash}> {shortAddress(h.transactionHash)}</code>
+                </li>
+              ))}
+            </ol>
+          )}
+        </ListState>
+      </section>
+
+      <section aria-labelledby="validation-h">
+        <h2 id="validation-h">Validation{disputed ? " and dispute" : ""}</h2>
+        {q.data!.committees.length > 0 && (
+          <ul className="plain">
+            {q.data!.committees.map((c) => (
+              <li key={c.id}>{c.round === 1 ? "Committee" : "Escalation committee"}: {c.members.map((m) => `validator ${m.id} (agent ${m.agent.id})`).join(", ") || "empty"}</li>
+            ))}
+          </ul>
+        )}
+        <ListState q={q} items={j.attestations} empty="No attestations yet.">
+          {(rows) => (
+            <div className="table-wrap">
+              <table>
+                <thead><tr><th scope="col">Round</th><th scope="col">Validator</th><th scope="col">Vote</th><th scope="col">When</th></tr></thead>
+                <tbody>
+                  {rows.map((a) => (
+                    <tr key={a.id} data-testid="attestation-row">
+                      <td>{a.round === 1 ? "first" : "escalation"}</td>
+                      <td><Link href={`/agents/${a.validator.agent.id}`}>Agent {a.validator.agent.id}</Link> <code className="muted small">{shortAddress(a.validator.account)}</code></td>
+                      <td>{a.approve ? <span className="pill pill-validated">approve</span> : <span className="pill pill-disputed">reject</span>}</td>
+                      <td>{formatTime(a.timestamp)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+        </ListState>
+        {q.data!.marketBurns.length > 0 && (
+          <ul className="plain">
+            {q.data!.marketBurns.map((b) => <li key={b.id}>Burned {formatAmount(b.amount)} COMPUTE ({b.reason})</li>)}
+          </ul>
+        )}
+      </section>
+
+      <section aria-labelledby="feedback-h">
+        <h2 id="feedback-h">Feedback</h2>
+        <ListState q={q} items={j.feedback} empty="No feedback yet: the parties may rate each other once the job is settled.">
+          {(rows) => (
+            <ul className="plain">
+              {rows.map((f) => (
+                <li key={f.id} data-testid="feedback-row">Agent {f.from.id} rated agent {f.agent.id}: <strong>{f.score}/100</strong>{f.uri ? ` · ${f.uri}` : ""} <span className="muted small">{formatTime(f.timestamp)}</span></li>
+              ))}
+            </ul>
+          )}
+        </ListState>
+      </section>
+    </>
+  );
+}

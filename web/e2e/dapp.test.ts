@@ -1,0 +1,440 @@
+// End-to-end: the built web app (`next start`) in headless Debian chromium, against a real Hardhat
+// node and the real indexer, with the injected test wallet (wallet.ts) answering the app's
+// requests in Node. One stack and one browser tab for the whole file (the SIWE session lives in
+// the tab's sessionStorage), the flows in the order a user would go:
+// overview → connect and sign in → stake → claim → fill a quote → post a quote → invest →
+// revenue deposited → claim revenue → account, agent and job pages → overview again.
+// Every page is checked for console errors, uncaught errors (hydration errors among them) and
+// failed requests, and screenshotted to web/e2e/artifacts/.
+import assert from "node:assert/strict";
+import { after, before, test } from "node:test";
+import { ethers } from "ethers";
+import type { Locator, Page } from "playwright-core";
+import { openBrowser, processGroupAlive, startStack, type BrowserSession, type PageProblems, type Stack } from "./harness.ts";
+import { E18 } from "./seed.ts";
+
+let stack: Stack;
+let browser: BrowserSession;
+let page: Page;
+let problems: PageProblems;
+const pids: (number | undefined)[] = [];
+
+before(async () => {
+  stack = await startStack();
+  pids.push(stack.processes.chain.child.pid, stack.processes.indexer.child.pid, stack.processes.web.child.pid);
+  browser = await openBrowser(stack);
+  ({ page, problems } = await browser.newPage());
+  page.setDefaultTimeout(30_000);
+}, { timeout: 420_000 });
+
+after(async () => {
+  await browser?.close();
+  await stack?.stop();
+  // nothing left behind: every process group the harness started is gone
+  await new Promise((r) => setTimeout(r, 300));
+  for (const pid of pids) assert.equal(processGroupAlive(pid), false, `process group ${pid} is still alive after stop()`);
+});
+
+// ------------------------------------------------------------------ helpers
+
+/** Loads a route, waits for its h1 and for the app to be hydrated (the wallet button is live only after mount). */
+async function open(path: string, h1: RegExp | string): Promise<void> {
+  const res = await page.goto(stack.webUrl + path, { waitUntil: "load" });
+  assert.equal(res?.status(), 200, `GET ${path}`);
+  await page.getByRole("heading", { level: 1, name: h1 }).waitFor();
+  await hydrated();
+}
+
+/** The server render has a disabled "Connect wallet" button; after mount it is enabled, or the wallet is shown. */
+async function hydrated(timeout = 60_000): Promise<void> {
+  await page.locator('[data-testid="wallet-address"], .wallet button:not([disabled])').first().waitFor({ timeout });
+}
+
+/** Runs a test body; on failure, saves a screenshot and adds the page's recent console output to the error. */
+function step(name: string, fn: () => Promise<void>) {
+  test(name, async () => {
+    try {
+      await fn();
+    } catch (err) {
+      const slug = name.replace(/[^a-z0-9]+/gi, "-").slice(0, 60);
+      await browser?.screenshot(page, `FAILED-${slug}`).catch(() => undefined);
+      const tail = problems?.log.slice(-25).join("\n") ?? "";
+      const server = stack?.output.web.slice(-25).join("\n") ?? "";
+      if (err instanceof Error) err.message += `\n--- url: ${page?.url()}\n--- last console lines of the page:\n${tail}\n--- last lines of next start:\n${server}`;
+      throw err;
+    }
+  });
+}
+
+/** Fails on any console error (hydration errors included), uncaught error or failed request recorded since the last check. */
+function assertClean(where: string): void {
+  const all = [
+    ...problems.pageErrors.map((e) => `page error: ${e}`),
+    ...problems.consoleErrors.map((e) => `console error: ${e}`),
+    ...problems.failedRequests.map((e) => `request: ${e}`),
+  ];
+  problems.pageErrors.length = 0;
+  problems.consoleErrors.length = 0;
+  problems.failedRequests.length = 0;
+  assert.deepEqual(all, [], `${where}: the page reported problems`);
+}
+
+async function shot(name: string): Promise<void> {
+  await browser.screenshot(page, name);
+}
+
+/** Waits for the page's transaction region to settle on a confirmation whose text contains `label`. */
+async function confirmed(label: string | RegExp, timeout = 60_000): Promise<string> {
+  const region = page.getByTestId("tx-status");
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const state = await region.getAttribute("data-state");
+    const text = (await region.innerText()).trim();
+    if (state === "failed") assert.fail(`the transaction failed: ${text}`);
+    if (state === "confirmed" && (typeof label === "string" ? text.includes(label) : label.test(text))) return text;
+    if (Date.now() > deadline) assert.fail(`no confirmation of "${label}" within ${timeout} ms (state ${state}: ${text})`);
+    await page.waitForTimeout(100);
+  }
+}
+
+/** Polls `fn` until it returns a truthy value. */
+async function eventually<T>(what: string, fn: () => Promise<T>, timeout = 30_000): Promise<NonNullable<T>> {
+  const deadline = Date.now() + timeout;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await fn();
+      if (v) return v as NonNullable<T>;
+      last = v;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline) assert.fail(`${what}: not true within ${timeout} ms (last: ${String(last)})`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+const num = (s: string | null) => Number((s ?? "").replace(/[^0-9.]/g, ""));
+const row = (testid: string, attr: string, value: string): Locator => page.locator(`[data-testid="${testid}"][${attr}="${value}"]`);
+const erc20 = (address: string) => new ethers.Contract(address, ["function balanceOf(address) view returns (uint256)"], stack.chain.provider);
+const addr = (name: string) => stack.chain.deployments.contracts[name].address;
+/** IWorkMarket.Status: None, Open, Accepted, Submitted, Validated, Disputed, Resolved, Cancelled, Expired, Settled. */
+const JOB_ACCEPTED = 2;
+
+// ------------------------------------------------------------------ the flows
+
+step("overview shows the indexed protocol figures before any wallet is connected", async () => {
+  await open("/", "Overview");
+  const ubcSupply = await page.getByTestId("ubc-supply").innerText();
+  assert.match(ubcSupply, /1,000,000,000/, "UBC supply");
+  // someone else's 50,000 UBC stake from the seed is indexed
+  await eventually("total staked shows the seeded stake", async () => /50,000/.test(await page.getByTestId("total-staked").innerText()));
+  for (const id of ["compute-supply", "total-burned", "treasury", "market-volume"]) assert.ok(await page.getByTestId(id).isVisible(), `${id} is shown`);
+  assert.ok((await page.locator('svg[role="img"][aria-label]').count()) > 0, "the overview draws its charts");
+  await page.getByRole("button", { name: "Connect wallet" }).waitFor();
+  assert.equal(browser.wallet.authorized, false, "nothing asked the wallet for its accounts before the user connected");
+  await shot("01-overview");
+  assertClean("overview");
+});
+
+step("connects the injected EIP-6963 wallet and signs in with Ethereum", async () => {
+  await page.getByRole("button", { name: "Connect wallet" }).click();
+  const shown = page.getByTestId("wallet-address");
+  await shown.waitFor();
+  assert.equal((await shown.getAttribute("title"))?.toLowerCase(), stack.seed.wallet.address.toLowerCase());
+  // wagmi asks with wallet_requestPermissions (EIP-2255), or eth_requestAccounts: once, on the click
+  assert.equal(browser.wallet.calls("wallet_requestPermissions").length + browser.wallet.calls("eth_requestAccounts").length, 1);
+  assert.equal(browser.wallet.authorized, true);
+
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+  const session = page.getByTestId("session-address");
+  await session.waitFor();
+  assert.equal((await session.getAttribute("data-address"))?.toLowerCase(), stack.seed.wallet.address.toLowerCase());
+  // the wallet signed one EIP-4361 message naming the indexer's API and chain 31337
+  const signs = browser.wallet.calls("personal_sign");
+  assert.equal(signs.length, 1);
+  const message = Buffer.from(String(signs[0].params[0]).slice(2), "hex").toString("utf8");
+  assert.match(message, /wants you to sign in with your Ethereum account:/);
+  assert.ok(message.includes(stack.seed.wallet.address), "the message names the wallet's address");
+  assert.match(message, /Chain ID: 31337/);
+  assert.ok(message.includes(`URI: ${stack.indexerUrl}`), `the message's URI is the API (${stack.indexerUrl})`);
+  // the session is real on the indexer: its token answers /auth/session with the wallet's address
+  const stored = await page.evaluate(() => window.sessionStorage.getItem("ubc.session"));
+  assert.ok(stored, "the session is kept in sessionStorage (ubc.session)");
+  const token = (JSON.parse(stored) as { token: string }).token;
+  const res = await fetch(`${stack.indexerUrl}/auth/session`, { headers: { authorization: `Bearer ${token}` } });
+  assert.equal(res.status, 200);
+  assert.equal(((await res.json()) as { address: string }).address.toLowerCase(), stack.seed.wallet.address.toLowerCase());
+  await shot("02-signed-in");
+  assertClean("sign-in");
+});
+
+step("stake: validates the amount before sending, then stakes 1,000 UBC with a permit", async () => {
+  await open("/stake", "Stake");
+  assert.equal(await page.getByTestId("pool-row").count(), 3, "the three lock pools");
+  const sendsBefore = browser.wallet.calls("eth_sendTransaction").length;
+
+  // an invalid amount: an alert next to the field, and nothing is sent to the wallet
+  await page.getByLabel("Amount (UBC)").fill("12abc");
+  await page.getByRole("button", { name: "Stake", exact: true }).click();
+  await page.locator("form").getByRole("alert").first().waitFor();
+  assert.equal(browser.wallet.calls("eth_sendTransaction").length, sendsBefore, "no transaction for an invalid amount");
+  assert.equal(browser.wallet.calls("eth_signTypedData_v4").length, 0, "no permit for an invalid amount");
+
+  const vault = stack.chain.contract("StakingVault");
+  const countBefore = (await vault.positionCount()) as bigint;
+  await page.getByLabel("Amount (UBC)").fill("1000");
+  await page.getByLabel("Pool", { exact: true }).selectOption("0");
+  await page.getByRole("button", { name: "Stake", exact: true }).click();
+  await confirmed("Stake 1,000 UBC");
+  assert.equal(browser.wallet.calls("eth_signTypedData_v4").length, 1, "one EIP-2612 permit signature");
+  assert.equal(browser.wallet.calls("eth_sendTransaction").length, sendsBefore + 1, "one transaction (stakeWithPermit)");
+
+  // on chain: a new position of the wallet with 1,000 UBC
+  const positionId = (await vault.positionCount()) as bigint;
+  assert.equal(positionId, countBefore + 1n);
+  const p = await vault.getPosition(positionId);
+  assert.equal(String(p.owner).toLowerCase(), stack.seed.wallet.address.toLowerCase());
+  assert.equal(p.amount as bigint, 1_000n * E18);
+  // in the page, fed by the indexer
+  const r = row("position-row", "data-position-id", String(positionId));
+  await r.waitFor();
+  assert.match(await r.innerText(), /1,000(\.00)? UBC/);
+  await shot("03-stake");
+  assertClean("stake");
+});
+
+step("stake: COMPUTE accrues and the claim pays it out", async () => {
+  const vault = stack.chain.contract("StakingVault");
+  const positionId = (await vault.positionCount()) as bigint;
+  // an hour passes on the chain
+  await stack.chain.rpc("evm_increaseTime", [3600]);
+  await stack.chain.rpc("evm_mine", []);
+  await stack.waitForIndexed();
+  const r = row("position-row", "data-position-id", String(positionId));
+  // 1,000 UBC in the 90-day pool earn 0.3 COMPUTE a day: an hour is 0.0125 COMPUTE (the page's
+  // chain clock follows the new block within seconds)
+  const hour = (3n * E18) / 10n / 24n;
+  const accrued = await eventually("the position shows an hour of accrued COMPUTE", async () => {
+    const v = BigInt((await r.getByTestId("position-accrued").getAttribute("data-value")) ?? "0");
+    return v >= hour ? v : null;
+  });
+  assert.ok(accrued < 2n * hour, `accrued ${accrued} is about an hour of rewards`);
+
+  const compute = erc20(addr("ComputeToken"));
+  const before = (await compute.balanceOf(stack.seed.wallet.address)) as bigint;
+  await r.getByRole("button", { name: "Claim" }).click();
+  await confirmed(`Claim position #${positionId}`);
+  const gained = ((await compute.balanceOf(stack.seed.wallet.address)) as bigint) - before;
+  assert.ok(gained >= accrued, `claimed ${gained} COMPUTE wei, at least the ${accrued} shown`);
+  const claimed = ((await vault.getPosition(positionId)).claimed as bigint);
+  assert.equal(claimed, gained);
+  // the indexer has the claim
+  await eventually("the indexer has the claim", async () => {
+    const d = await stack.gql<{ stakePositions: { claimed: string }[] }>(`{ stakePositions(where: { positionId: "${positionId}" }) { claimed } }`);
+    return d.stakePositions[0]?.claimed === String(gained);
+  });
+  await shot("04-claimed");
+  assertClean("claim");
+});
+
+step("market: the quote board shows the seeded quotes, and filling the cheapest creates an accepted job", async () => {
+  await open("/market", "Market");
+  const seeded = stack.seed.quotes;
+  await eventually("the seeded quotes are on the board", async () => (await page.getByTestId("quote-row").count()) >= seeded.length);
+  const best = page.locator('[data-testid="best-price-row"][data-kind="gpu-hour"]');
+  await best.waitFor();
+  assert.match(await best.innerText(), /120 COMPUTE/, "the best gpu-hour price is the cheapest seeded quote");
+  assert.ok((await page.getByTestId("provider-row").count()) >= 1, "providers are listed");
+  await shot("05-market");
+
+  const cheapest = seeded.find((q) => q.resourceKind === "gpu-hour" && q.quote.unitPrice === String(120n * E18))!;
+  const market = stack.chain.contract("WorkMarket");
+  const jobsBefore = (await market.jobCount()) as bigint;
+  await page.getByLabel("Fill as agent").selectOption(String(stack.seed.wallet.agentId));
+  await page.getByLabel("Job spec").fill("e2e: render 5 frames");
+  await row("quote-row", "data-quote-id", cheapest.id!).getByRole("button", { name: "Fill" }).click();
+  await confirmed("Fill quote of agent", 90_000);
+
+  const jobId = (await market.jobCount()) as bigint;
+  assert.equal(jobId, jobsBefore + 1n, "one job was created");
+  const job = await market.getJob(jobId);
+  assert.equal(job.requesterAgentId as bigint, stack.seed.wallet.agentId, "the wallet's agent is the requester");
+  assert.equal(job.providerAgentId as bigint, stack.seed.market.provider.agentId);
+  assert.equal(job.value as bigint, 5n * 120n * E18, "the job is worth the quote's total");
+  assert.equal(Number(job.status), JOB_ACCEPTED, "the job is created and accepted in one transaction (Accepted)");
+  // the board and the job list follow the indexer: the quote is filled, the job is listed
+  await eventually("the filled quote leaves the open quotes", async () => (await row("quote-row", "data-quote-id", cheapest.id!).count()) === 0);
+  await eventually("the new job is listed", async () => (await row("job-row", "data-job-id", String(jobId)).count()) === 1);
+  await shot("06-quote-filled");
+  assertClean("fill a quote");
+});
+
+step("market: posts a quote signed with EIP-712 that a requester can then fill on-chain", async () => {
+  const agentId = String(stack.seed.wallet.agentId);
+  await page.getByLabel("Provider agent").selectOption(agentId);
+  await page.getByLabel("Resource kind").first().fill("llm-tokens");
+  await page.getByLabel("Units").first().fill("4");
+  await page.getByLabel("Unit price (COMPUTE)").fill("99");
+  // the chain's clock is an hour ahead of the wall clock by now (the staking test): a longer validity
+  await page.getByLabel("Valid for (minutes)").first().fill("600");
+  const signsBefore = browser.wallet.calls("eth_signTypedData_v4").length;
+  const sendsBefore = browser.wallet.calls("eth_sendTransaction").length;
+  await page.getByRole("button", { name: "Sign and post quote" }).click();
+  const mine = page.locator(`[data-testid="quote-row"][data-provider="${agentId}"]`);
+  await mine.first().waitFor({ timeout: 30_000 });
+  assert.equal(browser.wallet.calls("eth_signTypedData_v4").length, signsBefore + 1, "the wallet signed one quote");
+  assert.equal(browser.wallet.calls("eth_sendTransaction").length, sendsBefore, "posting a quote costs no transaction");
+  // on the board (GraphQL) with the wallet as signer and poster
+  type Q = { id: string; units: string; unitPrice: string; signature: string; signer: string; postedBy: string; nonce: string; expiry: string; deliveryPeriod: string; requester: string; resourceKind: string; status: string };
+  const d = await stack.gql<{ quotes: Q[] }>(
+    `{ quotes(where: { providerAgentId: "${agentId}" }) { id units unitPrice signature signer postedBy nonce expiry deliveryPeriod requester resourceKind status } }`,
+  );
+  const q = d.quotes.find((x) => x.unitPrice === String(99n * E18));
+  assert.ok(q, `the posted quote is on the board: ${JSON.stringify(d.quotes)}`);
+  assert.equal(q.signer, stack.seed.wallet.address.toLowerCase());
+  assert.equal(q.postedBy, stack.seed.wallet.address.toLowerCase());
+  assert.equal(q.status, "open");
+  assert.equal(q.units, "4");
+  assert.equal(q.resourceKind, ethers.id("llm-tokens"));
+  await shot("07-quote-posted");
+
+  // the signature is valid on-chain: the seeded requester fills the wallet's quote (the wallet,
+  // as provider, first allows the market to take its 2% deposit)
+  const walletSigner = new ethers.Wallet(stack.walletKey, stack.chain.provider);
+  const compute = stack.chain.contract("ComputeToken", walletSigner);
+  await (await compute.approve(addr("WorkMarket"), 10n ** 24n)).wait();
+  const market = stack.chain.contract("WorkMarket", stack.seed.market.requester.signer);
+  const quote = {
+    providerAgentId: BigInt(agentId), resourceKind: q.resourceKind, units: BigInt(q.units), unitPrice: BigInt(q.unitPrice),
+    expiry: BigInt(q.expiry), nonce: BigInt(q.nonce), requester: BigInt(q.requester), deliveryPeriod: BigInt(q.deliveryPeriod),
+  };
+  await (await market.fillQuote(quote, q.signature, stack.seed.market.requester.agentId, ethers.id("e2e: fill the wallet's quote"))).wait();
+  const job = await market.getJob((await market.jobCount()) as bigint);
+  assert.equal(job.providerAgentId as bigint, stack.seed.wallet.agentId);
+  await stack.waitForIndexed();
+  assertClean("post a quote");
+});
+
+step("ventures: invests in an open raise (approval, then invest)", async () => {
+  const v = stack.seed.venture;
+  await open("/ventures", "Ventures");
+  const listed = row("venture-row", "data-address", v.address.toLowerCase());
+  await listed.waitFor();
+  assert.match(await listed.innerText(), new RegExp(v.name));
+  await shot("08-ventures");
+  await listed.getByRole("link").first().click();
+  await page.getByRole("heading", { level: 1, name: new RegExp(`Venture ${v.name}`) }).waitFor();
+  await page.waitForLoadState("networkidle").catch(() => undefined);
+
+  await page.getByLabel("Shares").fill("100");
+  await page.getByRole("button", { name: "Invest", exact: true }).click();
+  await confirmed(`in ${v.name}`, 90_000);
+  const shares = (await erc20(v.address).balanceOf(stack.seed.wallet.address)) as bigint;
+  assert.equal(shares, 100n * E18, "the wallet holds 100 shares");
+  await row("holding-row", "data-venture", v.address.toLowerCase()).waitFor();
+  await shot("09-venture-invested");
+  assertClean("invest");
+});
+
+step("ventures: revenue deposited by the venture is claimable and claimed", async () => {
+  const v = stack.seed.venture;
+  // the venture's operator deposits 1,000 COMPUTE; 90% goes to the shareholders (only the wallet)
+  await stack.depositRevenue(1_000n * E18);
+  await open("/ventures", "Ventures");
+  const holding = row("holding-row", "data-venture", v.address.toLowerCase());
+  await eventually("the holding shows the claimable revenue", async () => /900 COMPUTE/.test(await holding.getByTestId("holding-claimable").innerText()), 30_000);
+  const compute = erc20(addr("ComputeToken"));
+  const before = (await compute.balanceOf(stack.seed.wallet.address)) as bigint;
+  await holding.getByRole("button", { name: "Claim" }).click();
+  await confirmed(`Claim revenue of ${v.name}`);
+  const gained = ((await compute.balanceOf(stack.seed.wallet.address)) as bigint) - before;
+  assert.equal(gained, 900n * E18, "the wallet received its 90% of the deposit");
+  const venture = new ethers.Contract(v.address, ["function claimableOf(address,address) view returns (uint256)"], stack.chain.provider);
+  assert.equal((await venture.claimableOf(stack.seed.wallet.address, addr("ComputeToken"))) as bigint, 0n);
+  await stack.waitForIndexed();
+  // the venture page lists the deposit in its revenue history
+  await page.goto(`${stack.webUrl}/ventures/${v.address}`);
+  await page.getByRole("heading", { level: 1, name: new RegExp(`Venture ${v.name}`) }).waitFor();
+  await page.getByTestId("revenue-row").first().waitFor();
+  assert.match(await page.getByTestId("revenue-row").first().innerText(), /1,000/);
+  await shot("10-revenue-claimed");
+  assertClean("claim revenue");
+});
+
+step("account: the session, my positions, my agents and my holdings", async () => {
+  await open("/account", "Account");
+  await page.getByTestId("account-session").waitFor();
+  assert.equal((await page.getByTestId("account-session").innerText()).toLowerCase(), stack.seed.wallet.address.toLowerCase());
+  await page.getByTestId("position-row").first().waitFor();
+  await row("agent-row", "data-agent-id", String(stack.seed.wallet.agentId)).waitFor();
+  await page.getByTestId("holding-row").first().waitFor();
+  await shot("11-account");
+  assertClean("account");
+});
+
+step("agent profile and job page show the indexed history", async () => {
+  const provider = stack.seed.market.provider.agentId;
+  await open(`/agents/${provider}`, /^Agent/);
+  assert.match(await page.getByTestId("agent-roles").innerText(), /provider/i);
+  await page.getByTestId("job-row").first().waitFor();
+  await shot("12-agent");
+  assertClean("agent");
+
+  const jobId = stack.seed.seededJobId;
+  await open(`/market/jobs/${jobId}`, /^Job/);
+  assert.match(await page.getByTestId("job-status").innerText(), /accepted/i);
+  assert.ok((await page.getByTestId("job-event-row").count()) >= 1, "the job's events are listed");
+  await shot("13-job");
+  assertClean("job");
+});
+
+step("a refused wallet request ends in a failed state, and nothing is sent", async () => {
+  await open("/stake", "Stake");
+  const sends = browser.wallet.calls("eth_sendTransaction").length;
+  browser.wallet.rejectNextRequest("eth_signTypedData_v4");
+  await page.getByLabel("Amount (UBC)").fill("10");
+  await page.getByRole("button", { name: "Stake", exact: true }).click();
+  const region = page.locator('[data-testid="tx-status"][data-state="failed"]');
+  await region.waitFor();
+  assert.match(await region.innerText(), /reject|denied|cancel/i);
+  assert.equal(browser.wallet.calls("eth_sendTransaction").length, sends);
+  await shot("14-rejected");
+  // a refused request is the user's choice, not an error of the app
+  problems.consoleErrors.length = 0;
+  assertClean("rejected request");
+});
+
+step("overview reflects the activity of the session, with a settled job's volume and fee", async () => {
+  // the job the wallet filled from the board is delivered, validated and settled (a day passes)
+  const market = stack.chain.contract("WorkMarket");
+  const filled = await eventually("the wallet's filled job", async () => {
+    for (let id = (await market.jobCount()) as bigint; id > 0n; id--) {
+      const j = await market.getJob(id);
+      if (j.requesterAgentId === stack.seed.wallet.agentId && Number(j.status) === JOB_ACCEPTED) return id;
+    }
+    return null;
+  }, 5_000);
+  await stack.settleJob(filled);
+  await open("/", "Overview");
+  await eventually("total staked includes the wallet's 1,000 UBC", async () => /51,000/.test(await page.getByTestId("total-staked").innerText()));
+  await eventually("market volume shows the settled job", async () => num(await page.getByTestId("market-volume").innerText()) > 0);
+  // the protocol fee (1% of the job) goes to the treasury and the burn (the burn share starts at 0%)
+  const treasury = (await erc20(addr("ComputeToken")).balanceOf(addr("Treasury"))) as bigint;
+  assert.ok(treasury > 0n, "the treasury received the swept fee on-chain");
+  await eventually("the treasury shows the settled job's protocol fee", async () => num(await page.getByTestId("treasury").innerText()) > 0);
+  await shot("15-overview-after");
+  assertClean("overview after");
+});
+
+step("mobile viewport: pages render without horizontal overflow", async () => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  for (const [path, h1] of [["/", "Overview"], ["/market", "Market"]] as const) {
+    await open(path, h1);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    assert.ok(overflow <= 1, `${path} overflows horizontally by ${overflow}px on a phone`);
+    await shot(`16-mobile${path === "/" ? "-overview" : path.replace(/\//g, "-")}`);
+  }
+  await page.setViewportSize({ width: 1280, height: 900 });
+  assertClean("mobile");
+});

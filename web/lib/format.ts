@@ -1,0 +1,134 @@
+// Display helpers: token amounts (18 decimals) with thousands separators, dates, durations,
+// addresses, resource kinds. Pure functions, tested in format.test.ts.
+import { keccak256, toHex } from "viem";
+
+const WAD = 10n ** 18n;
+
+/** `1234567890000000000000n` → "1,234.5679" (rounded down to `maxDecimals`, trailing zeros dropped). */
+export function formatAmount(wei: bigint | string | null | undefined, maxDecimals = 4, decimals = 18): string {
+  if (wei === null || wei === undefined || wei === "") return "—";
+  let v = typeof wei === "bigint" ? wei : BigInt(wei);
+  const negative = v < 0n;
+  if (negative) v = -v;
+  const unit = 10n ** BigInt(decimals);
+  const whole = v / unit;
+  let frac = (v % unit).toString().padStart(decimals, "0").slice(0, maxDecimals).replace(/0+$/, "");
+  const tiny = whole === 0n && frac === "" && v > 0n;
+  if (tiny) frac = "";
+  const grouped = whole.toString().replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+  const s = frac ? `${grouped}.${frac}` : grouped;
+  if (tiny) return `${negative ? "-" : ""}< 0.${"0".repeat(Math.max(0, maxDecimals - 1))}1`;
+  return negative ? `-${s}` : s;
+}
+
+/** A compact form for axes and tiles: 1.2B, 3.4M, 5.6k, 12.3. */
+export function formatCompact(wei: bigint | string, decimals = 18): string {
+  const v = typeof wei === "bigint" ? wei : BigInt(wei);
+  const n = Number(v / 10n ** BigInt(Math.max(0, decimals - 6))) / 1e6;
+  const abs = Math.abs(n);
+  const fmt = (x: number, s: string) => `${x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2)}`.replace(/\.?0+$/, "") + s;
+  if (abs >= 1e9) return fmt(n / 1e9, "B");
+  if (abs >= 1e6) return fmt(n / 1e6, "M");
+  if (abs >= 1e3) return fmt(n / 1e3, "k");
+  if (abs === 0) return "0";
+  return fmt(n, "");
+}
+
+/** Whole-token number (for charts), losing precision beyond doubles. */
+export function toNumber(wei: bigint | string, decimals = 18): number {
+  const v = typeof wei === "bigint" ? wei : BigInt(wei);
+  return Number(v / 10n ** BigInt(Math.max(0, decimals - 6))) / 1e6;
+}
+
+export function shortAddress(a: string | null | undefined): string {
+  if (!a) return "—";
+  return a.length > 12 ? `${a.slice(0, 6)}…${a.slice(-4)}` : a;
+}
+
+/** Unix seconds → "2026-12-01 15:04 UTC". */
+export function formatTime(seconds: bigint | string | number | null | undefined): string {
+  if (seconds === null || seconds === undefined || seconds === "") return "—";
+  const d = new Date(Number(seconds) * 1000);
+  if (Number.isNaN(d.getTime())) return "—";
+  return `${d.toISOString().slice(0, 16).replace("T", " ")} UTC`;
+}
+
+/** Unix seconds of a day → "Dec 1". */
+export function formatDay(seconds: number): string {
+  const d = new Date(seconds * 1000);
+  return `${["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"][d.getUTCMonth()]} ${d.getUTCDate()}`;
+}
+
+/** Seconds → "90 days", "3 h 5 min", "45 s". */
+export function formatDuration(seconds: bigint | number): string {
+  let s = Math.max(0, Math.floor(Number(seconds)));
+  if (s >= 86400 && s % 86400 === 0) return `${s / 86400} day${s === 86400 ? "" : "s"}`;
+  const d = Math.floor(s / 86400);
+  s -= d * 86400;
+  const h = Math.floor(s / 3600);
+  s -= h * 3600;
+  const m = Math.floor(s / 60);
+  s -= m * 60;
+  const parts: string[] = [];
+  if (d) parts.push(`${d} d`);
+  if (h) parts.push(`${h} h`);
+  if (m && !d) parts.push(`${m} min`);
+  if (!d && !h && (s || parts.length === 0)) parts.push(`${s} s`);
+  return parts.join(" ");
+}
+
+/** COMPUTE wei per day per 1,000 UBC → "0.3". */
+export function formatRate(ratePerDay: bigint | string): string {
+  return formatAmount(ratePerDay, 6);
+}
+
+/** Basis points → "12.5%". */
+export function formatBps(bps: number | bigint): string {
+  return `${(Number(bps) / 100).toFixed(2).replace(/\.?0+$/, "")}%`;
+}
+
+export const ROLE_NAMES = [
+  [1, "Provider"],
+  [2, "Requester"],
+  [4, "Validator"],
+] as const;
+
+export function roleList(bits: number): string[] {
+  return ROLE_NAMES.filter(([b]) => (bits & b) !== 0).map(([, n]) => n);
+}
+
+/** Average feedback score (0–100) or null without feedback. */
+export function reputation(count: number, sum: number): number | null {
+  return count > 0 ? Math.round((sum / count) * 10) / 10 : null;
+}
+
+/**
+ * Resource kinds are bytes32 on-chain: keccak256 of the kind's name, as the agent SDK writes
+ * them (`resourceKind("gpu-hour")`). Names are found again from the kinds the app knows, those
+ * typed in this page, or, for a short text stored as is, its bytes.
+ */
+export const KNOWN_RESOURCE_KINDS = ["gpu-hour", "cpu-hour", "llm-tokens", "sha256", "inference", "embedding", "training-hour", "render-frame", "storage-gb-month", "bandwidth-gb"];
+const kindNames = new Map<string, string>(KNOWN_RESOURCE_KINDS.map((k) => [keccak256(toHex(k)), k]));
+
+/** The bytes32 of a resource kind's name; remembers the name for resourceKindLabel. */
+export function resourceKindHash(name: string): `0x${string}` {
+  const h = keccak256(toHex(name));
+  kindNames.set(h, name);
+  return h;
+}
+
+export function resourceKindLabel(hex: string | null | undefined): string {
+  if (!hex) return "—";
+  const known = kindNames.get(hex.toLowerCase());
+  if (known) return known;
+  const h = hex.replace(/^0x/, "");
+  const bytes: number[] = [];
+  for (let i = 0; i < h.length; i += 2) bytes.push(parseInt(h.slice(i, i + 2), 16));
+  let end = bytes.length;
+  while (end > 0 && bytes[end - 1] === 0) end--;
+  const body = bytes.slice(0, end);
+  if (body.length > 0 && end < bytes.length && body.every((b) => b >= 0x20 && b < 0x7f)) return String.fromCharCode(...body);
+  return `${hex.slice(0, 10)}…`;
+}
+
+export { WAD };

@@ -1,0 +1,44 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { bestPerKind, providerDeposit, requesterLock, resourceKindToBytes32, specHash } from "./market.ts";
+import { siweMessage } from "./api.ts";
+import { resourceKindLabel } from "./format.ts";
+import { keccak256, toHex } from "viem";
+
+const E = 10n ** 18n;
+
+test("requester lock is 106.5% and the provider deposit 2%", () => {
+  assert.equal(requesterLock(100n * E), 1065n * E / 10n);
+  assert.equal(providerDeposit(100n * E), 2n * E);
+  assert.equal(requesterLock(199n), 199n + 9n + 1n + 0n);
+});
+
+test("resource kinds are keccak256 of their name, and their names come back", () => {
+  const k = resourceKindToBytes32("gpu-hour");
+  assert.deepEqual(k, { ok: true, value: keccak256(toHex("gpu-hour")) });
+  assert.equal(resourceKindLabel(keccak256(toHex("llm-tokens"))), "llm-tokens");
+  const mine = resourceKindToBytes32("my-own-kind");
+  assert.equal(mine.ok && resourceKindLabel(mine.value), "my-own-kind");
+  assert.equal(resourceKindToBytes32("").ok, false);
+  const hex = "0x" + "ab".repeat(32);
+  assert.deepEqual(resourceKindToBytes32(hex), { ok: true, value: hex });
+  assert.notEqual(specHash(""), "0x" + "0".repeat(64));
+});
+
+test("best price per kind", () => {
+  const rows = bestPerKind([
+    { resourceKind: "0x02", unitPrice: "5", units: "1", id: "a" },
+    { resourceKind: "0x01", unitPrice: "9", units: "1", id: "b" },
+    { resourceKind: "0x02", unitPrice: "3", units: "1", id: "c" },
+  ]);
+  assert.deepEqual(rows.map((r) => [r.kind, r.best.id, r.count]), [["0x01", "b", 1], ["0x02", "c", 2]]);
+});
+
+test("SIWE message follows EIP-4361 with a checksummed address", () => {
+  const m = siweMessage({ domain: "127.0.0.1:42069", address: "0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266", uri: "http://127.0.0.1:42069", chainId: 31337, nonce: "abcdef0123456789", issuedAt: new Date("2026-01-01T00:00:00Z") });
+  assert.match(m, /^127\.0\.0\.1:42069 wants you to sign in with your Ethereum account:\n0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266\n/);
+  assert.match(m, /\nURI: http:\/\/127\.0\.0\.1:42069\n/);
+  assert.match(m, /\nChain ID: 31337\n/);
+  assert.match(m, /\nNonce: abcdef0123456789\n/);
+  assert.match(m, /\nIssued At: 2026-01-01T00:00:00.000Z/);
+});

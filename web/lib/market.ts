@@ -1,0 +1,80 @@
+// Market helpers: resource kinds as bytes32, quote typed data, best price per kind. Pure.
+import { keccak256, toHex, type Address, type Hex } from "viem";
+import { resourceKindHash } from "./format.ts";
+
+export interface QuoteFields {
+  providerAgentId: bigint;
+  resourceKind: Hex;
+  units: bigint;
+  unitPrice: bigint;
+  expiry: bigint;
+  nonce: bigint;
+  requester: bigint;
+  deliveryPeriod: bigint;
+}
+
+export const QUOTE_TYPES = {
+  Quote: [
+    { name: "providerAgentId", type: "uint256" },
+    { name: "resourceKind", type: "bytes32" },
+    { name: "units", type: "uint256" },
+    { name: "unitPrice", type: "uint256" },
+    { name: "expiry", type: "uint256" },
+    { name: "nonce", type: "uint256" },
+    { name: "requester", type: "uint256" },
+    { name: "deliveryPeriod", type: "uint256" },
+  ],
+} as const;
+
+export function quoteTypedData(q: QuoteFields, chainId: number, market: Address) {
+  return {
+    domain: { name: "UBC WorkMarket", version: "1", chainId, verifyingContract: market },
+    types: QUOTE_TYPES,
+    primaryType: "Quote" as const,
+    message: q,
+  };
+}
+
+/** "gpu-hour" → keccak256("gpu-hour") (the SDK's convention); an 0x-prefixed 32-byte hex is taken as is. */
+export function resourceKindToBytes32(kind: string): { ok: true; value: Hex } | { ok: false; error: string } {
+  const k = kind.trim();
+  if (k === "") return { ok: false, error: "Enter a resource kind, like gpu-hour." };
+  if (/^0x[0-9a-fA-F]{64}$/.test(k)) return { ok: true, value: k.toLowerCase() as Hex };
+  if (k.length > 64) return { ok: false, error: "A resource kind is a short name (at most 64 characters)." };
+  return { ok: true, value: resourceKindHash(k) };
+}
+
+/** The spec hash of a job specification text (never zero). */
+export function specHash(spec: string): Hex {
+  return keccak256(toHex(spec.trim() === "" ? "unspecified" : spec));
+}
+
+/** The requester's lock for a job of value v: price + 5% deposit + 1% protocol fee + 0.5% validation fee (each rounded down). */
+export function requesterLock(value: bigint): bigint {
+  return value + (value * 500n) / 10000n + (value * 100n) / 10000n + (value * 50n) / 10000n;
+}
+
+/** The provider's 2% deposit. */
+export function providerDeposit(value: bigint): bigint {
+  return (value * 200n) / 10000n;
+}
+
+export interface PricedQuote {
+  resourceKind: string;
+  unitPrice: string;
+  units: string;
+}
+
+/** The cheapest quote per resource kind (ties: the first seen), sorted by kind. */
+export function bestPerKind<Q extends PricedQuote>(quotes: Q[]): { kind: string; best: Q; count: number }[] {
+  const map = new Map<string, { best: Q; count: number }>();
+  for (const q of quotes) {
+    const cur = map.get(q.resourceKind);
+    if (!cur) map.set(q.resourceKind, { best: q, count: 1 });
+    else {
+      cur.count++;
+      if (BigInt(q.unitPrice) < BigInt(cur.best.unitPrice)) cur.best = q;
+    }
+  }
+  return [...map.entries()].map(([kind, v]) => ({ kind, ...v })).sort((a, b) => (a.kind < b.kind ? -1 : 1));
+}
