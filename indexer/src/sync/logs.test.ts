@@ -105,3 +105,36 @@ test("getLogs over HTTP: fast path, fallback, node errors and a cut-short answer
     await new Promise<void>((r) => server.close(() => r()));
   }
 });
+
+test("a kept-alive connection the server dropped is replaced at once, without a retry", async () => {
+  // The second request on every connection finds it closed (as when the server's keep-alive
+  // timeout closes it just as the request is sent): the request is sent again on a new one.
+  const perSocket = new Map<unknown, number>();
+  let served = 0;
+  const server = createServer(async (req, res) => {
+    const n = (perSocket.get(req.socket) ?? 0) + 1;
+    perSocket.set(req.socket, n);
+    if (n === 2) {
+      req.socket.destroy();
+      return;
+    }
+    let body = "";
+    for await (const c of req) body += c;
+    const { id } = JSON.parse(body) as { id: number };
+    served++;
+    res.end(JSON.stringify({ jsonrpc: "2.0", id, result: [] }));
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
+  const port = (server.address() as { port: number }).port;
+  const rpc = new RpcClient(`http://127.0.0.1:${port}`, { baseDelayMs: 1, maxDelayMs: 5 });
+  try {
+    for (let i = 0; i < 4; i++) assert.deepEqual(await rpc.getLogs({}), []);
+    assert.equal(served, 4);
+    assert.ok(perSocket.size >= 3, `connections were dropped and replaced (${perSocket.size})`);
+    assert.equal(rpc.stats.retries, 0, "no backoff retry for a dropped idle connection");
+  } finally {
+    rpc.close();
+    server.closeAllConnections();
+    await new Promise<void>((r) => server.close(() => r()));
+  }
+});
