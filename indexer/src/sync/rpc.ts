@@ -184,7 +184,12 @@ export class RpcClient {
     } catch (err) {
       // A kept-alive connection the server closed while it was idle (its keep-alive timeout):
       // the request never reached it, so it is sent again at once on a new connection.
-      if ((err as { staleSocket?: boolean }).staleSocket) return this.postOnce(body);
+      // (Counted as a retry, as the node may also have dropped it: it just waits for nothing.)
+      if ((err as { staleSocket?: boolean }).staleSocket) {
+        this.stats.requests++;
+        this.stats.retries++;
+        return this.postOnce(body);
+      }
       throw err;
     }
   }
