@@ -33,11 +33,11 @@ export interface IndexerOptions {
  * first batch is smaller, so that writing starts early.
  */
 const BACKFILL_BATCH_LOGS = 30_000;
+const BACKFILL_FIRST_BATCH_LOGS = 10_000;
 
 /** INDEXER_TRACE=1: one line per fetched, projected and committed range (stage timings) on stderr. */
 const TRACE = process.env.INDEXER_TRACE === "1";
 const traceStart = performance.now();
-const BACKFILL_FIRST_BATCH_LOGS = 10_000;
 
 /** The secondary indexes of the entity tables (not the primary keys), as migrations create them. */
 function secondaryIndexes(model: Model): { name: string; create: string }[] {
@@ -354,7 +354,7 @@ export class Indexer extends EventEmitter {
         let cur: FetchedRange = await next;
         next = undefined;
         // A contract created in an earlier range joined the address list after this range was
-        // fetched: fetch it again, with that contract's logs.
+        // fetched: add that contract's logs to it.
         if (cur.generation !== this.fetcher.generation) cur = await this.completeRange(cur, limit);
         if (cur.to < limit && !this.stopped) next = quiet(this.fetchRange(cur.to + 1n, limit));
         const { to, logs, headers } = cur;

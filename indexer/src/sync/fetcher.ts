@@ -74,14 +74,24 @@ export class LogFetcher {
     return out;
   }
 
-  /** The address-list changes, by the generation they produced. */
+  /** The recent address-list changes, by the generation they produced (older ones are forgotten). */
   private changes: { generation: number; added: boolean; address: string }[] = [];
+  /** Changes up to this generation are forgotten. */
+  private forgotten = 0;
+
+  private record(added: boolean, address: string): void {
+    this.changes.push({ generation: this.generation, added, address });
+    if (this.changes.length > 1_000) {
+      const drop = this.changes.splice(0, 500);
+      this.forgotten = drop[drop.length - 1].generation;
+    }
+  }
 
   addAddress(address: string): void {
     if (!this.addresses.includes(address)) {
       this.addresses.push(address);
       this.generation++;
-      this.changes.push({ generation: this.generation, added: true, address });
+      this.record(true, address);
     }
   }
 
@@ -90,15 +100,17 @@ export class LogFetcher {
     if (i >= 0) {
       this.addresses.splice(i, 1);
       this.generation++;
-      this.changes.push({ generation: this.generation, added: false, address });
+      this.record(false, address);
     }
   }
 
   /**
    * The addresses added since `generation`, if the list only grew since then (logs fetched then
-   * lack only these addresses' logs); undefined if an address was removed.
+   * lack only these addresses' logs); undefined if an address was removed (or if that is too
+   * long ago to tell).
    */
   addedSince(generation: number): string[] | undefined {
+    if (generation < this.forgotten) return undefined;
     const out: string[] = [];
     for (const c of this.changes) {
       if (c.generation <= generation) continue;

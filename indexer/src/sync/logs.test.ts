@@ -105,3 +105,62 @@ test("getLogs over HTTP: fast path, fallback, node errors and a cut-short answer
     await new Promise<void>((r) => server.close(() => r()));
   }
 });
+
+test("a kept-alive connection the server dropped is replaced at once, without a backoff wait", async () => {
+  // The second request on every connection finds it closed (as when the server's keep-alive
+  // timeout closes it just as the request is sent): the request is sent again on a new one.
+  const perSocket = new Map<unknown, number>();
+  let served = 0;
+  const server = createServer(async (req, res) => {
+    const n = (perSocket.get(req.socket) ?? 0) + 1;
+    perSocket.set(req.socket, n);
+    if (n === 2) {
+      req.socket.destroy();
+      return;
+    }
+    let body = "";
+    for await (const c of req) body += c;
+    const { id } = JSON.parse(body) as { id: number };
+    served++;
+    res.end(JSON.stringify({ jsonrpc: "2.0", id, result: [] }));
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
+  const port = (server.address() as { port: number }).port;
+  // a backoff retry would wait at least 1.5 s each time
+  const rpc = new RpcClient(`http://127.0.0.1:${port}`, { baseDelayMs: 3_000, maxDelayMs: 3_000 });
+  try {
+    const started = performance.now();
+    for (let i = 0; i < 4; i++) assert.deepEqual(await rpc.getLogs({}), []);
+    assert.equal(served, 4);
+    assert.ok(perSocket.size >= 3, `connections were dropped and replaced (${perSocket.size})`);
+    assert.ok(rpc.stats.retries >= 2, `the resends count as retries (${rpc.stats.retries})`);
+    assert.ok(performance.now() - started < 1_400, `no backoff wait (${(performance.now() - started).toFixed(0)} ms)`);
+  } finally {
+    rpc.close();
+    server.closeAllConnections();
+    await new Promise<void>((r) => server.close(() => r()));
+  }
+});
+
+test("a prefetched range is completed with the logs of contracts added since, in chain order", async () => {
+  const { mergeLogs } = await import("../indexing/runner.ts");
+  const { LogFetcher } = await import("./fetcher.ts");
+  const log = (block: number, index: number, address: string) => normalizeLog({ ...rawLogs(1)[0], blockNumber: "0x" + block.toString(16), logIndex: "0x" + index.toString(16), address });
+  const a = [log(1, 0, "0xa"), log(1, 3, "0xa"), log(4, 1, "0xa")];
+  const b = [log(1, 1, "0xb"), log(2, 0, "0xb"), log(4, 0, "0xb"), log(4, 1, "0xa"), log(9, 0, "0xb")];
+  assert.deepEqual(mergeLogs(a, b).map((l) => [Number(l.blockNumber), l.logIndex]), [[1, 0], [1, 1], [1, 3], [2, 0], [4, 0], [4, 1], [9, 0]]);
+  assert.equal(mergeLogs(a, []), a);
+
+  const f = new LogFetcher(new RpcClient("http://127.0.0.1:1"), ["0xa"]);
+  const g0 = f.generation;
+  f.addAddress("0xb");
+  f.addAddress("0xc");
+  assert.deepEqual(f.addedSince(g0), ["0xb", "0xc"]);
+  assert.deepEqual(f.addedSince(f.generation), []);
+  f.removeAddress("0xb");
+  assert.equal(f.addedSince(g0), undefined, "an address was removed: fetch again");
+  const g1 = f.generation;
+  for (let i = 0; i < 1_200; i++) f.addAddress("0x" + i.toString(16).padStart(40, "0"));
+  assert.equal(f.addedSince(g1), undefined, "too long ago to tell");
+  assert.equal(f.addedSince(f.generation - 3)?.length, 3);
+});

@@ -178,7 +178,23 @@ export class RpcClient {
     return Buffer.allocUnsafeSlow(Math.max(length, 1 << 20));
   }
 
-  private post(body: string): Promise<{ status: number; retryAfter: string | undefined; body: Buffer; release: () => void }> {
+  private async post(body: string): Promise<{ status: number; retryAfter: string | undefined; body: Buffer; release: () => void }> {
+    try {
+      return await this.postOnce(body);
+    } catch (err) {
+      // A kept-alive connection the server closed while it was idle (its keep-alive timeout):
+      // the request never reached it, so it is sent again at once on a new connection.
+      // (Counted as a retry, as the node may also have dropped it: it just waits for nothing.)
+      if ((err as { staleSocket?: boolean }).staleSocket) {
+        this.stats.requests++;
+        this.stats.retries++;
+        return this.postOnce(body);
+      }
+      throw err;
+    }
+  }
+
+  private postOnce(body: string): Promise<{ status: number; retryAfter: string | undefined; body: Buffer; release: () => void }> {
     return new Promise((resolve, reject) => {
       const payload = Buffer.from(body);
       const req = this.transport.request(this.target, {
@@ -191,8 +207,13 @@ export class RpcClient {
         clearTimeout(timer);
         reject(err);
       };
-      req.on("error", fail);
+      let answered = false;
+      req.on("error", (err: Error & { code?: string; staleSocket?: boolean }) => {
+        if (!answered && req.reusedSocket && err.code === "ECONNRESET") err.staleSocket = true;
+        fail(err);
+      });
       req.on("response", (res) => {
+        answered = true;
         const length = Number(res.headers["content-length"]);
         // a known length up to the cap: straight into a reused buffer; otherwise chunks
         const into = Number.isSafeInteger(length) && length > 0 && length <= RpcClient.SPARE_MAX_BYTES ? this.takeBuffer(length) : undefined;

@@ -353,7 +353,7 @@ function writeDocs(section: string) {
   const start = text.indexOf("## Indexer backfill (ERC-20 transfers)");
   if (start >= 0) {
     const next = text.indexOf("\n## ", start + 1);
-    text = text.slice(0, start) + section + (next >= 0 ? text.slice(next + 1) : "");
+    text = text.slice(0, start) + section.replace(/\n*$/, "\n\n") + (next >= 0 ? text.slice(next + 1) : "");
   } else {
     text = text.replace(/\n*$/, "\n\n") + section;
   }
