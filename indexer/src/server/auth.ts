@@ -85,8 +85,14 @@ export class AuthService {
   /** Drops a revoked session (by token hash) from memory, or all of them (null). */
   private forget(hash: string | null) {
     this.revocations++;
-    if (hash === null) this.sessions.clear();
-    else this.sessions.delete(hash);
+    // a read in flight may predate the revocation: later requests must not join it
+    if (hash === null) {
+      this.sessions.clear();
+      this.reading.clear();
+    } else {
+      this.sessions.delete(hash);
+      this.reading.delete(hash);
+    }
   }
 
   async init(): Promise<void> {
@@ -194,9 +200,11 @@ export class AuthService {
     }
     let read = this.reading.get(hash);
     if (read === undefined) {
-      read = this.readSession(hash);
-      this.reading.set(hash, read);
-      void read.finally(() => this.reading.delete(hash)).catch(() => undefined);
+      const mine = (read = this.readSession(hash));
+      this.reading.set(hash, mine);
+      void mine.finally(() => {
+        if (this.reading.get(hash) === mine) this.reading.delete(hash);
+      }).catch(() => undefined);
     }
     const s = await read;
     return s === null ? null : { token, address: s.address, expiresAt: s.expiresAt };

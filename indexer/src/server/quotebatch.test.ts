@@ -49,7 +49,7 @@ for (const target of targets) {
       return { status: res.status, body: (await res.json()) as { id?: string; code?: string } };
     }
 
-    test("a burst of good, refused and duplicate posts: each gets its own answer", async () => {
+    test("a burst of good, refused and duplicate posts: each gets its own answer", async (t) => {
       const expiry = BigInt(Math.floor(Date.now() / 1000)) + 3_600n;
       const quote = (nonce: bigint, over: Record<string, bigint> = {}) => ({
         providerAgentId: actors.provider.agentId, resourceKind: KIND, units: 10n, unitPrice: 50n * E18, expiry, nonce, requester: 0n, deliveryPeriod: 86_400n, ...over,
@@ -93,9 +93,10 @@ for (const target of targets) {
         } else assert.equal(a.body.code, c.want, JSON.stringify(a.body));
       });
       assert.deepEqual([twiceStored, twiceDuplicate], [1, 1], "one of two identical posts is stored, the other is a duplicate");
+      // how the burst was grouped depends on timing (on a busy machine the posts may arrive one by
+      // one); the grouping itself is tested in batch.test.ts, the answers above hold either way
       const stats = svc.board!.batchStats;
-      assert.ok(stats.inserts.batches - stats0.inserts.batches < stats.inserts.items - stats0.inserts.items, `the inserts were batched: ${JSON.stringify(stats)}`);
-      assert.ok(stats.lookups.batches - stats0.lookups.batches < stats.lookups.items - stats0.lookups.items, `the lookups were batched: ${JSON.stringify(stats)}`);
+      t.diagnostic(`lookups: ${stats.lookups.items - stats0.lookups.items} in ${stats.lookups.batches - stats0.lookups.batches} batches; inserts: ${stats.inserts.items - stats0.inserts.items} in ${stats.inserts.batches - stats0.inserts.batches} batches`);
 
       // every stored quote is on the board once, with one audit record
       const ids = answers.filter((a) => a.status === 201).map((a) => a.body.id!);

@@ -21,7 +21,9 @@
 //   BENCH_BLOCK_MS          mine a block with a COMPUTE transfer every so many ms during the runs (default 0: none)
 //   BENCH_ONLY              comma list of list,quotes,saturation (default all; docs are not written then)
 //   BENCH_NO_DOCS=1         do not write docs/benchmarks.md
-//   BENCH_PROFILE=1         run the service with --cpu-prof (profiles in scripts/bench/api/profiles/)
+//   BENCH_PROFILE=1         run the service with --cpu-prof (profiles in scripts/bench/api/profiles/;
+//                           summary: node scripts/bench/api/profile-summary.ts <file>)
+//   BENCH_RENDER=1          only rewrite the docs section from scripts/bench/api/last-run.json
 //
 // autocannon lives in this folder's own package (scripts/bench/api/package.json), installed here
 // with `npm ci --prefix scripts/bench/api` when missing: it never enters the root lockfile.
@@ -386,8 +388,8 @@ interface Report {
   cpu: { list?: Cpu; quotes?: Cpu; quotesLow?: Cpu; saturation?: Cpu };
 }
 
-const fmt = (x: number | undefined, d = 1) => (x === undefined || Number.isNaN(x) ? "-" : x.toFixed(d));
-const ratio = (v: number | undefined, ref: number) => (v === undefined || Number.isNaN(v) ? "-" : `${(v / ref).toFixed(2)}×`);
+const fmt = (x: number | undefined | null, d = 1) => (x === undefined || x === null || Number.isNaN(x) ? "-" : x.toFixed(d));
+const ratio = (v: number | undefined | null, ref: number) => (v === undefined || v === null || Number.isNaN(v) ? "-" : `${(v / ref).toFixed(2)}×`);
 const errs = (r: OpenLoopResult) => `${r.errors} of ${r.scheduled}${r.errors ? ` (${Object.entries(r.errorKinds).map(([k, n]) => `${k}: ${n}`).join(", ")})` : ""}`;
 
 function table(rep: Report): string[] {
@@ -400,6 +402,7 @@ function table(rep: Report): string[] {
       ["list query p99", `${fmt(l.p99)} ms`, "< 150 ms (target)", ratio(l.p99, 150)],
       ["list query errors", errs(rep.list), "0 (target)", ""],
       ["list query answered / s", fmt(rep.list.throughput, 0), `${RATE} offered`, ratio(rep.list.throughput, RATE)],
+      ["load average (1 min) at the start / end of the list run", `${rep.load.list?.split(" / ")[0] ?? "-"} / ${rep.load.listEnd?.split(" / ")[0] ?? "-"}`, `${rep.cores} cores`, ""],
     );
   }
   if (rep.quotes) {
@@ -411,7 +414,7 @@ function table(rep: Report): string[] {
       ["quote post errors", errs(rep.quotes), "0 (target)", ""],
       ["quote posts answered / s", fmt(rep.quotes.throughput, 0), `${RATE} offered`, ratio(rep.quotes.throughput, RATE)],
       ["quote post CPU per post: service / PostgreSQL / Hardhat", perPost(rep.cpu.quotes, rep.posts.quotes), "", ""],
-      ["load average (1 min) at the start / end of the quote run", `${rep.load.quotes?.split(" / ")[0] ?? "-"} / ${rep.load.quotesEnd?.split(" / ")[0] ?? "-"}`, "2 cores", ""],
+      ["load average (1 min) at the start / end of the quote run", `${rep.load.quotes?.split(" / ")[0] ?? "-"} / ${rep.load.quotesEnd?.split(" / ")[0] ?? "-"}`, `${rep.cores} cores`, ""],
     );
   }
   if (rep.quotesLow) {
@@ -421,7 +424,7 @@ function table(rep: Report): string[] {
       [`quote post at ${rep.quotesLow.rate} req/s: errors`, errs(rep.quotesLow), "", ""],
       [`quote posts at ${rep.quotesLow.rate} req/s: answered / s`, fmt(rep.quotesLow.throughput, 0), `${rep.quotesLow.rate} offered`, ratio(rep.quotesLow.throughput, rep.quotesLow.rate)],
       [`quote post at ${rep.quotesLow.rate} req/s: CPU per post: service / PostgreSQL / Hardhat`, perPost(rep.cpu.quotesLow, rep.posts.quotesLow), "", ""],
-      [`load average (1 min) at the start / end of the ${rep.quotesLow.rate} req/s run`, `${rep.load.quotesLow?.split(" / ")[0] ?? "-"} / ${rep.load.quotesLowEnd?.split(" / ")[0] ?? "-"}`, "2 cores", ""],
+      [`load average (1 min) at the start / end of the ${rep.quotesLow.rate} req/s run`, `${rep.load.quotesLow?.split(" / ")[0] ?? "-"} / ${rep.load.quotesLowEnd?.split(" / ")[0] ?? "-"}`, `${rep.cores} cores`, ""],
     );
   }
   if (rep.sat) {
@@ -433,6 +436,7 @@ function table(rep: Report): string[] {
       ["", "", "bare Node HTTP server, 1 KB: ~57,000 req/s", ratio(s.requestsPerSecond, 57_000)],
       ["saturation latency p50 / p99", `${fmt(s.latencyMs.p50)} / ${fmt(s.latencyMs.p99)} ms`, "", ""],
       ["saturation errors", `${s.errors} of ${s.total} (non-2xx ${s.non2xx}, wrong body ${s.mismatches}, timeouts ${s.timeouts})`, "0", ""],
+      ["load average (1 min) at the start / end of the saturation run", `${rep.load.saturation?.split(" / ")[0] ?? "-"} / ${rep.load.saturationEnd?.split(" / ")[0] ?? "-"}`, `${rep.cores} cores`, ""],
     );
   }
   return ["| metric | value | reference value | ratio |", "|---|---|---|---|", ...rows.map((r) => `| ${r.join(" | ")} |`)];
@@ -459,7 +463,7 @@ function section(rep: Report): string {
     `- CPU (cores used on average over each run, connection set-up and draining included): ${(["list", "quotes", "quotesLow", "saturation"] as const).filter((k) => rep.cpu[k]).map((k) => `${k === "quotesLow" ? `quotes at ${QUOTE_LOW_RATE}/s` : k}: service ${(rep.cpu[k]!.service / rep.cpu[k]!.wall).toFixed(2)}, Hardhat ${(rep.cpu[k]!.chain / rep.cpu[k]!.wall).toFixed(2)}, PostgreSQL ${(rep.cpu[k]!.postgres / rep.cpu[k]!.wall).toFixed(2)} (all backends on the machine; the service's own ${(rep.cpu[k]!.ownPostgres / rep.cpu[k]!.wall).toFixed(2)}), generator ${(rep.cpu[k]!.generator / rep.cpu[k]!.wall).toFixed(2)}`).join("; ")}`,
     `- database: ${rep.postgres}, a fresh schema \`${rep.schema}\` (dropped afterwards); ${rep.rows.toLocaleString("en-US")} rows in \`token_transfer\``,
     `- list query (POST /graphql): \`${LIST_QUERY}\``,
-    `- quote posts: POST /quotes, each a distinct EIP-712 quote pre-signed by one of ${rep.agents} provider agents (fresh nonce each, so none is a duplicate), with the agent's SIWE bearer token; the service checks signature, nonce on-chain, standing, open-quote count, stores it and audits it. Any 4xx/5xx counts as an error`,
+    `- quote posts: POST /quotes, each a distinct EIP-712 quote pre-signed by one of ${rep.agents} provider agents (fresh nonce each, so none is a duplicate), with the agent's SIWE bearer token; the service checks signature, nonce on-chain, standing, open-quote count, stores it and audits it. Any 4xx/5xx counts as an error. Before the quote runs each agent posts one quote (so the service has seen every wallet once and built its key's tables, as in steady operation) and the service is left until its CPU is idle. CPU per post: the service's, its own PostgreSQL backends' and the Hardhat node's CPU time over the run (warm-up and draining included) divided by the quotes the service stored meanwhile (its quote_posts_total)`,
     `- open-loop runs: ${CONNECTIONS} keep-alive connections are opened first; then each sends one request every ${(CONNECTIONS / RATE).toFixed(2)} s at its own random phase (${RATE} req/s in total), whatever the answers; ${WARMUP} s of warm-up are not recorded, then ${SECONDS} s are measured. Latency runs from a request's scheduled time to its full answer (a request waiting for a busy connection is charged for the wait; no sample is invented). Generator (own raw-socket generator, scripts/bench/api/loadgen.ts): list ${gen(rep.list)}; quotes ${gen(rep.quotes)}`,
     `- saturation: autocannon, ${SAT_CONNECTIONS} connections, closed loop (no rate), ${SAT_SECONDS} s after a 5 s warm-up; every answer is compared with the expected body`,
     `- targets: ${targetLines(rep)}`,
@@ -706,4 +710,9 @@ async function main() {
   else log("docs/benchmarks.md not written (BENCH_ONLY or BENCH_NO_DOCS set)");
 }
 
-await main();
+if (process.env.BENCH_RENDER === "1") {
+  // rewrite the section of docs/benchmarks.md from the last run's figures (no measurement)
+  const rep = JSON.parse(readFileSync(join(BENCH_DIR, "last-run.json"), "utf8")) as Report;
+  process.stdout.write(table(rep).join("\n") + "\n");
+  writeDocs(rep);
+} else await main();
