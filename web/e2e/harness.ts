@@ -11,7 +11,7 @@
 //                 the whole group is signalled (SIGTERM, then SIGKILL); an exit handler kills
 //                 any group still alive if the test process dies first.
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { basename, dirname, join, relative, resolve } from "node:path";
@@ -61,6 +61,20 @@ for (const sig of ["SIGINT", "SIGTERM"] as const) {
     killAllNow();
     process.exit(130);
   });
+}
+
+/** Pids of live processes whose command line contains `needle` (e.g. a chromium's user-data-dir). */
+export function processesWith(needle: string): number[] {
+  const out: number[] = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/cmdline`, "utf8").includes(needle)) out.push(Number(entry));
+    } catch {
+      /* exited meanwhile */
+    }
+  }
+  return out;
 }
 
 /** Whether any process of the group led by `pid` is still alive. */
@@ -362,6 +376,8 @@ export interface PageProblems {
 
 export interface BrowserSession {
   context: BrowserContext;
+  /** The fresh user-data-dir of this chromium (its processes carry it on their command line). */
+  userDataDir: string;
   wallet: TestWallet;
   /** A new tab that records its problems (console errors, uncaught errors, failed requests). */
   newPage(): Promise<{ page: Page; problems: PageProblems }>;
@@ -388,6 +404,7 @@ export async function openBrowser(stack: Pick<Stack, "rpcUrl" | "walletKey" | "c
   for (const f of readdirSync(ARTIFACTS_DIR)) if (f.endsWith(".png")) rmSync(join(ARTIFACTS_DIR, f), { force: true });
   return {
     context,
+    userDataDir,
     wallet,
     async newPage() {
       const page = await context.newPage();
