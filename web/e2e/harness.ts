@@ -120,7 +120,8 @@ export function nextBin(): string {
 
 /** The newest modification time of the files that decide the build: everything under web/ but dependencies, outputs and tests. */
 function newestSource(): { mtimeMs: number; file: string } {
-  const skip = new Set(["node_modules", "e2e", "out", ".turbo"]);
+  // next-env.d.ts is rewritten by every build (any dist folder's): generated, not a source
+  const skip = new Set(["node_modules", "e2e", "out", ".turbo", "next-env.d.ts"]);
   let newest = { mtimeMs: 0, file: "" };
   const walk = (dir: string) => {
     for (const name of readdirSync(dir)) {
