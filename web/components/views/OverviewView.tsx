@@ -46,7 +46,7 @@ export function OverviewView({ initial }: { initial?: unknown }) {
           <Tile label="COMPUTE supply" hint={p ? <>minted <Amount wei={p.computeTotalMinted} decimals={0} /></> : null}>
             <Amount wei={p?.computeTotalSupply} unit="COMPUTE" decimals={2} testId="compute-supply" />
           </Tile>
-          <Tile label="UBC staked" hint={p ? `${p.positionCount} positions` : null}><Amount wei={p?.totalStaked} unit="UBC" decimals={2} testId="total-staked" /></Tile>
+          <Tile label="UBC staked" hint={p ? `${p.positionCount} position${p.positionCount === 1 ? "" : "s"}` : null}><Amount wei={p?.totalStaked} unit="UBC" decimals={2} testId="total-staked" /></Tile>
           <Tile label="COMPUTE burned" hint={p ? `burn share of fees now ${formatBps(p.burnShareBps)}` : null}>
             <Amount wei={p?.computeTotalBurned} unit="COMPUTE" decimals={4} testId="total-burned" />
           </Tile>
