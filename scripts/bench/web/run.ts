@@ -190,7 +190,11 @@ async function main() {
     for (const r of js) log(`first-load JS ${r.route} (${r.path}, HTTP ${r.status}): ${r.scripts} scripts, ${fmt(kb(r.raw))} kB raw, ${fmt(kb(r.gzip))} kB gzipped`);
     const mods = await lighthouseModules();
     // one untimed visit per page, so that the server's first-render work is not measured
-    for (const [, path] of PAGES) await fetch(stack.webUrl + path).then((r) => r.text());
+    for (const [, path] of PAGES) {
+      await fetch(stack.webUrl + path).then((r) => r.text()).catch((err: Error) => {
+        throw new Error(`GET ${path}: ${err.message} (${(err.cause as Error | undefined)?.message ?? ""}); next start exited: ${stack.processes.web.child.exitCode ?? stack.processes.web.child.signalCode ?? "no"}\n${stack.output.web.slice(-20).join("\n")}`);
+      });
+    }
     const results: Record<string, Record<Preset, Run[]>> = {};
     const loads: string[] = [];
     for (const [name, path] of PAGES) {
