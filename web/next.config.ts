@@ -6,6 +6,9 @@ import { fileURLToPath } from "node:url";
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
 const nextConfig: NextConfig = {
+  // NEXT_DIST_DIR lets a test suite build and serve its own copy (e.g. .next-e2e) beside a
+  // developer's .next in the same work tree
+  distDir: process.env.NEXT_DIST_DIR || ".next",
   reactStrictMode: true,
   poweredByHeader: false,
   turbopack: { root },

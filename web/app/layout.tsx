@@ -18,8 +18,18 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
   // read at request time: a new deployment or other URLs need no rebuild
   await connection();
   const cfg = readConfig();
+  const origins = [...new Set([cfg.graphqlUrl, cfg.apiUrl].map((u) => {
+    try {
+      return new URL(u).origin;
+    } catch {
+      return null;
+    }
+  }).filter((o): o is string => o !== null))];
   return (
     <html lang="en">
+      <head>
+        {origins.map((o) => <link key={o} rel="preconnect" href={o} crossOrigin="anonymous" />)}
+      </head>
       <body>
         <a className="skip-link" href="#main">Skip to content</a>
         <Providers cfg={cfg}>

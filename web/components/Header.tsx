@@ -104,7 +104,7 @@ function Wallet() {
       {wrongChain && <span className="badge warn">wrong network</span>}
       {session.address ? (
         <>
-          <span className="badge ok" data-testid="session-address" data-address={session.address} title={session.address}>Signed in as {shortAddress(session.address)}</span>
+          <span className="badge ok" data-testid="session-address" data-address={session.address} title={`Signed in as ${session.address}`}>Signed in</span>
           <button type="button" className="button secondary" onClick={() => void session.signOut()}>Sign out</button>
         </>
       ) : (

@@ -37,7 +37,10 @@ export function LineChart({ label, series, unit }: { label: string; series: Seri
   const sx = (x: number) => (maxX === minX ? PAD.l + (W - PAD.l - PAD.r) / 2 : PAD.l + ((x - minX) / (maxX - minX)) * (W - PAD.l - PAD.r));
   const sy = (y: number) => H - PAD.b - (y / maxY) * (H - PAD.t - PAD.b);
   const ticks = [0, 0.25, 0.5, 0.75, 1].map((f) => f * maxY);
-  const xTicks = xs.length === 0 ? [] : maxX === minX ? [minX] : [minX, minX + (maxX - minX) / 2, maxX];
+  // ticks at the data's own days (at most six), labelled once each
+  const days = [...new Set(xs)].sort((a, b) => a - b);
+  const step = Math.max(1, Math.ceil(days.length / 6));
+  const xTicks = days.filter((_, i) => i % step === 0 || i === days.length - 1);
   const last = series.map((s) => `${s.name} ${s.points.length ? compact(s.points[s.points.length - 1].y) : "none"}${unit ? ` ${unit}` : ""}`).join(", ");
   return (
     <figure className="chart">
@@ -49,7 +52,7 @@ export function LineChart({ label, series, unit }: { label: string; series: Seri
           </g>
         ))}
         {xTicks.map((x) => (
-          <text key={x} x={sx(x)} y={H - 8} textAnchor="middle" className="axis">{formatDay(x)}</text>
+          <text key={x} x={sx(x)} y={H - 8} textAnchor={xTicks.length > 1 && x === maxX ? "end" : xTicks.length > 1 && x === minX ? "start" : "middle"} className="axis">{formatDay(x)}</text>
         ))}
         {series.map((s) =>
           s.points.length === 1 ? (

@@ -7,13 +7,15 @@ import { useApp } from "./Providers";
 import type { PublicClient } from "viem";
 
 /** A GraphQL query against the configured indexer / subgraph URL, re-polled every `pollMs`. */
-export function useGql<T>(query: string, variables?: Record<string, unknown>, opts: { pollMs?: number; enabled?: boolean } = {}): UseQueryResult<T, Error> {
+export function useGql<T>(query: string, variables?: Record<string, unknown>, opts: { pollMs?: number; enabled?: boolean; initialData?: T } = {}): UseQueryResult<T, Error> {
   const { cfg } = useApp();
   return useQuery<T, Error>({
     queryKey: ["gql", cfg.graphqlUrl, query, variables ?? null],
     queryFn: ({ signal }) => graphql<T>(cfg.graphqlUrl, query, variables, signal),
     refetchInterval: opts.pollMs ?? 4000,
     enabled: opts.enabled ?? true,
+    initialData: opts.initialData,
+    initialDataUpdatedAt: opts.initialData === undefined ? undefined : Date.now(),
   });
 }
 

@@ -10,7 +10,7 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { ethers } from "ethers";
 import type { Locator, Page } from "playwright-core";
-import { openBrowser, processGroupAlive, startStack, type BrowserSession, type PageProblems, type Stack } from "./harness.ts";
+import { openBrowser, processesWith, processGroupAlive, startStack, type BrowserSession, type PageProblems, type Stack } from "./harness.ts";
 import { E18 } from "./seed.ts";
 
 let stack: Stack;
@@ -30,9 +30,10 @@ before(async () => {
 after(async () => {
   await browser?.close();
   await stack?.stop();
-  // nothing left behind: every process group the harness started is gone
-  await new Promise((r) => setTimeout(r, 300));
+  // nothing left behind: every process group the harness started is gone, and no chromium process
+  await new Promise((r) => setTimeout(r, 500));
   for (const pid of pids) assert.equal(processGroupAlive(pid), false, `process group ${pid} is still alive after stop()`);
+  if (browser) assert.deepEqual(processesWith(browser.userDataDir), [], "chromium processes are still alive after close()");
 });
 
 // ------------------------------------------------------------------ helpers

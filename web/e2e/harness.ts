@@ -2,8 +2,8 @@
 //   startStack()  a real Hardhat node on a free port with the protocol deployed (the deploy
 //                 script npm start uses), seeded for the browser flows (seed.ts); the real
 //                 indexer service in its own process on PGlite on a free port (CORS and SIWE
-//                 opened to the web app's origin); the web app built when web/.next is older than
-//                 its sources (`next build`) and served by `next start` on a free port.
+//                 opened to the web app's origin); the web app built into web/.next-e2e when that is
+//                 older than its sources (`next build`) and served by `next start` on a free port.
 //   openBrowser() headless Debian chromium through playwright-core with a fresh user-data-dir
 //                 and the injected test wallet (wallet.ts); pages record console errors,
 //                 page errors and failed requests, and save screenshots to web/e2e/artifacts/.
@@ -11,7 +11,7 @@
 //                 the whole group is signalled (SIGTERM, then SIGKILL); an exit handler kills
 //                 any group still alive if the test process dies first.
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { basename, dirname, join, relative, resolve } from "node:path";
@@ -27,6 +27,12 @@ import { installWallet, TestWallet } from "./wallet.ts";
 export const WEB_DIR = resolve(fileURLToPath(new URL("..", import.meta.url)));
 export const ROOT = resolve(WEB_DIR, "..");
 export const ARTIFACTS_DIR = join(WEB_DIR, "e2e", "artifacts");
+/**
+ * The suite's own build folder (web/next.config.ts reads NEXT_DIST_DIR), beside a developer's
+ * .next in the same work tree: their builds never swap the files under the suite's server.
+ */
+export const DIST_DIR = process.env.E2E_DIST_DIR ?? ".next-e2e";
+export const DIST_PATH = join(WEB_DIR, DIST_DIR);
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 export const CHROMIUM_FLAGS = [
   "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
@@ -61,6 +67,20 @@ for (const sig of ["SIGINT", "SIGTERM"] as const) {
     killAllNow();
     process.exit(130);
   });
+}
+
+/** Pids of live processes whose command line contains `needle` (e.g. a chromium's user-data-dir). */
+export function processesWith(needle: string): number[] {
+  const out: number[] = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/cmdline`, "utf8").includes(needle)) out.push(Number(entry));
+    } catch {
+      /* exited meanwhile */
+    }
+  }
+  return out;
 }
 
 /** Whether any process of the group led by `pid` is still alive. */
@@ -100,11 +120,12 @@ export function nextBin(): string {
 
 /** The newest modification time of the files that decide the build: everything under web/ but dependencies, outputs and tests. */
 function newestSource(): { mtimeMs: number; file: string } {
-  const skip = new Set(["node_modules", ".next", "e2e", "out", ".turbo"]);
+  // next-env.d.ts is rewritten by every build (any dist folder's): generated, not a source
+  const skip = new Set(["node_modules", "e2e", "out", ".turbo", "next-env.d.ts"]);
   let newest = { mtimeMs: 0, file: "" };
   const walk = (dir: string) => {
     for (const name of readdirSync(dir)) {
-      if (skip.has(name) || name.endsWith(".test.ts") || name.endsWith(".tsbuildinfo") || name.endsWith(".md")) continue;
+      if (skip.has(name) || name.startsWith(".next") || name.endsWith(".test.ts") || name.endsWith(".tsbuildinfo") || name.endsWith(".md")) continue;
       const p = join(dir, name);
       const s = statSync(p);
       if (s.isDirectory()) walk(p);
@@ -117,22 +138,22 @@ function newestSource(): { mtimeMs: number; file: string } {
 
 /** Build-time environment of the web app (nothing that changes from run to run: ports are runtime settings). */
 export function buildEnv(): Record<string, string> {
-  return { NEXT_TELEMETRY_DISABLED: "1" };
+  return { NEXT_TELEMETRY_DISABLED: "1", NEXT_DIST_DIR: DIST_DIR };
 }
 
 /**
- * `next build` unless web/.next holds a build newer than every source file (E2E_REBUILD=1 forces
- * one). The configuration is read at runtime (web/TESTHOOKS.md), so one build serves every run.
+ * `next build` into web/.next-e2e unless it holds a build newer than every source file
+ * (E2E_REBUILD=1 forces one). The configuration is read at runtime (web/TESTHOOKS.md), so one build serves every run.
  */
 export async function buildWebApp(log: Log = defaultLog, force = process.env.E2E_REBUILD === "1"): Promise<{ built: boolean; lines: string[]; ms: number }> {
-  const buildId = join(WEB_DIR, ".next", "BUILD_ID");
+  const buildId = join(DIST_PATH, "BUILD_ID");
   const started = performance.now();
   // another `next build` of the same folder (a colleague's, in a shared work tree) holds Next's
   // build lock: wait for it, then look again (its build may be current)
   for (let attempt = 0; ; attempt++) {
     const newest = newestSource();
     if (!force && existsSync(buildId) && statSync(buildId).mtimeMs > newest.mtimeMs) {
-      log("web app: the build in web/.next is newer than its sources");
+      log(`web app: the build in web/${DIST_DIR} is newer than its sources`);
       return { built: false, lines: [], ms: 0 };
     }
     log(`web app: next build (${existsSync(buildId) ? `${newest.file} changed since the last build` : "no build yet"})…`);
@@ -145,7 +166,7 @@ export async function buildWebApp(log: Log = defaultLog, force = process.env.E2E
       return { built: true, lines, ms };
     }
     if (lines.some((l) => l.includes("Another next build process is already running")) && attempt < 40) {
-      log("web app: another next build is running in web/: waiting for it");
+      log(`web app: another next build is running in web/${DIST_DIR}: waiting for it`);
       await new Promise((r) => setTimeout(r, 15_000));
       force = false;
       continue;
@@ -302,7 +323,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       log("web app: next start…");
       web = track(startProcess("web", process.execPath, [nextBin(), "start", "-p", String(webPort), "-H", "127.0.0.1"], {
         cwd: WEB_DIR,
-        env: { ...webRuntimeEnv({ rpcUrl: chain.url, indexerUrl, deploymentsFile, chainId: chain.deployments.chainId }), PORT: String(webPort), HOSTNAME: "127.0.0.1", ...opts.webEnv },
+        env: { ...webRuntimeEnv({ rpcUrl: chain.url, indexerUrl, deploymentsFile, chainId: chain.deployments.chainId }), NEXT_DIST_DIR: DIST_DIR, PORT: String(webPort), HOSTNAME: "127.0.0.1", ...opts.webEnv },
         onLine: (l) => output.web.push(l),
       }));
       await waitForHttp(webUrl, web.exited, "next start", 60_000).catch((err: Error) => {
@@ -362,6 +383,8 @@ export interface PageProblems {
 
 export interface BrowserSession {
   context: BrowserContext;
+  /** The fresh user-data-dir of this chromium (its processes carry it on their command line). */
+  userDataDir: string;
   wallet: TestWallet;
   /** A new tab that records its problems (console errors, uncaught errors, failed requests). */
   newPage(): Promise<{ page: Page; problems: PageProblems }>;
@@ -388,6 +411,7 @@ export async function openBrowser(stack: Pick<Stack, "rpcUrl" | "walletKey" | "c
   for (const f of readdirSync(ARTIFACTS_DIR)) if (f.endsWith(".png")) rmSync(join(ARTIFACTS_DIR, f), { force: true });
   return {
     context,
+    userDataDir,
     wallet,
     async newPage() {
       const page = await context.newPage();

@@ -1,26 +1,10 @@
 // Turns a failed write into words: the contract's custom error is decoded with the ABIs' error
 // entries (viem), then described. Pure apart from the ABI import; tested in errors.test.ts.
 import { BaseError, ContractFunctionRevertedError, UserRejectedRequestError, decodeErrorResult, type Abi, type Hex } from "viem";
-import {
-  AgentRegistryAbi, ComputeTokenAbi, ReputationRegistryAbi, StakingVaultAbi, UBCTokenAbi, ValidatorPoolAbi, VentureAbi, VentureFactoryAbi, WorkMarketAbi,
-} from "./generated/abis.ts";
+import { ProtocolErrorsAbi } from "./generated/abis.ts";
 
-/** Every custom error of the contracts the app calls (a revert may come from a nested call). */
-export const ERROR_ABI: Abi = (() => {
-  const seen = new Set<string>();
-  const out: Abi[number][] = [];
-  for (const abi of [StakingVaultAbi, WorkMarketAbi, VentureAbi, VentureFactoryAbi, AgentRegistryAbi, ReputationRegistryAbi, ValidatorPoolAbi, UBCTokenAbi, ComputeTokenAbi] as Abi[]) {
-    for (const item of abi) {
-      if (item.type !== "error") continue;
-      const key = `${item.name}(${item.inputs.map((i) => i.type).join(",")})`;
-      if (!seen.has(key)) {
-        seen.add(key);
-        out.push(item);
-      }
-    }
-  }
-  return out;
-})();
+/** Every custom error of the protocol's contracts (a revert may come from a nested call), from codegen. */
+export const ERROR_ABI: Abi = ProtocolErrorsAbi as unknown as Abi;
 
 const WAD = 10n ** 18n;
 const amt = (v: unknown) => {

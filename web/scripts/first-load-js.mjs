@@ -24,7 +24,7 @@ for (const route of routes) {
   let raw = 0;
   let gz = 0;
   for (const f of files) {
-    const buf = readFileSync(join(webDir, ".next", f.replace(/^\/_next\//, "")));
+    const buf = readFileSync(join(webDir, process.env.NEXT_DIST_DIR || ".next", f.replace(/^\/_next\//, "")));
     raw += buf.length;
     gz += gzipSync(buf, { level: 9 }).length;
   }

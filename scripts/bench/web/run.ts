@@ -6,7 +6,8 @@
 //      desktop settings; the median of BENCH_RUNS runs each.
 //   2. First-load JS per route of the production build: the scripts each route's HTML loads
 //      (what `next build` printed as "First Load JS" before Next.js 16 stopped printing sizes),
-//      read from web/.next/static and gzipped (level 9, as the old figure was).
+//      read from the build's static folder (web/.next-e2e, the e2e harness's own build) and
+//      gzipped (level 9, as the old figure was).
 // The pages are served by `next start` over the e2e harness's stack (web/e2e/harness.ts): a
 // Hardhat node with the protocol deployed and seeded, the real indexer on PGlite, so that the
 // pages show real data. Prints a table and writes the section "## Web app (Lighthouse,
@@ -16,7 +17,7 @@
 //   BENCH_RUNS=3       Lighthouse runs per page and setting (the median is reported)
 //   BENCH_NO_DOCS=1    do not write docs/benchmarks.md
 //   BENCH_JSON=path    also write every Lighthouse figure as JSON there
-//   E2E_REBUILD=1      rebuild the web app even if web/.next is newer than its sources
+//   E2E_REBUILD=1      rebuild the web app even if web/.next-e2e is newer than its sources
 //
 // lighthouse and chrome-launcher live in this folder's own package, installed here with
 // `npm ci --prefix scripts/bench/web` when missing: they never enter the root lockfile.
@@ -26,7 +27,7 @@ import { cpus, loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { gzipSync } from "node:zlib";
-import { CHROMIUM, CHROMIUM_FLAGS, WEB_DIR, buildWebApp, ensureChromium, startStack, type Stack } from "../../../web/e2e/harness.ts";
+import { CHROMIUM, CHROMIUM_FLAGS, DIST_DIR, DIST_PATH, buildWebApp, ensureChromium, startStack, type Stack } from "../../../web/e2e/harness.ts";
 
 const ROOT = resolve(fileURLToPath(new URL("../../..", import.meta.url)));
 const BENCH_DIR = join(ROOT, "scripts", "bench", "web");
@@ -119,7 +120,7 @@ interface FirstLoad { route: string; path: string; status: number; scripts: numb
 
 /** Every page route of the build (app-path-routes-manifest), with the seed's ids in dynamic segments. */
 function pageRoutes(stack: Stack): { route: string; path: string }[] {
-  const manifest = JSON.parse(readFileSync(join(WEB_DIR, ".next", "app-path-routes-manifest.json"), "utf8")) as Record<string, string>;
+  const manifest = JSON.parse(readFileSync(join(DIST_PATH, "app-path-routes-manifest.json"), "utf8")) as Record<string, string>;
   const sample: Record<string, string> = {
     "[id]": String(stack.seed.seededJobId), "[address]": stack.seed.venture.address.toLowerCase(),
   };
@@ -146,7 +147,7 @@ async function firstLoadJs(stack: Stack): Promise<FirstLoad[]> {
     let raw = 0;
     let gzip = 0;
     for (const f of files) {
-      const buf = readFileSync(join(WEB_DIR, ".next", f.replace(/^\/_next\//, "")));
+      const buf = readFileSync(join(DIST_PATH, f.replace(/^\/_next\//, "")));
       raw += buf.length;
       gzip += gzipSync(buf, { level: 9 }).length;
     }
@@ -184,9 +185,16 @@ async function main() {
   const stack = await startStack({ log });
   try {
     log(`web app at ${stack.webUrl}; load average ${load()}`);
+    // first-load JS first: it reads the build's files, which nothing may change meanwhile
+    const js = await firstLoadJs(stack);
+    for (const r of js) log(`first-load JS ${r.route} (${r.path}, HTTP ${r.status}): ${r.scripts} scripts, ${fmt(kb(r.raw))} kB raw, ${fmt(kb(r.gzip))} kB gzipped`);
     const mods = await lighthouseModules();
     // one untimed visit per page, so that the server's first-render work is not measured
-    for (const [, path] of PAGES) await fetch(stack.webUrl + path).then((r) => r.text());
+    for (const [, path] of PAGES) {
+      await fetch(stack.webUrl + path).then((r) => r.text()).catch((err: Error) => {
+        throw new Error(`GET ${path}: ${err.message} (${(err.cause as Error | undefined)?.message ?? ""}); next start exited: ${stack.processes.web.child.exitCode ?? stack.processes.web.child.signalCode ?? "no"}\n${stack.output.web.slice(-20).join("\n")}`);
+      });
+    }
     const results: Record<string, Record<Preset, Run[]>> = {};
     const loads: string[] = [];
     for (const [name, path] of PAGES) {
@@ -200,8 +208,6 @@ async function main() {
         }
       }
     }
-    const js = await firstLoadJs(stack);
-    for (const r of js) log(`first-load JS ${r.route} (${r.path}, HTTP ${r.status}): ${r.scripts} scripts, ${fmt(kb(r.raw))} kB raw, ${fmt(kb(r.gzip))} kB gzipped`);
     const loadAfter = load();
     if (process.env.BENCH_JSON) writeFileSync(process.env.BENCH_JSON, JSON.stringify({ results, js }, null, 2));
 
@@ -256,9 +262,9 @@ async function main() {
         `- command: \`npm run bench:web\` (scripts/bench/web, its own npm package with lighthouse ${versionOf("lighthouse")} and chrome-launcher ${versionOf("chrome-launcher")})`,
         `- date: ${new Date().toISOString().replace(/\.\d+Z$/, "Z")}`,
         `- machine: ${cpus().length} cores (${cpus()[0]?.model.trim() ?? "unknown"}), Node ${nodeVersion}, ${spawnSync(CHROMIUM, ["--version"], { encoding: "utf8" }).stdout.trim()} at ${CHROMIUM}; shared with the Hardhat node, the indexer, \`next start\` and other engineers' jobs. Load average (1 / 5 / 15 min) before ${loadBefore}, during the Lighthouse runs ${loads[0]} … ${loads.at(-1)}, after ${loadAfter}`,
-        `- what is served: the production build (\`next build\`${build.built ? `, built by this run in ${fmt(build.ms / 1000)} s` : ", web/.next newer than its sources"}) served by \`next start\` on 127.0.0.1, with a Hardhat node (protocol deployed and seeded: stakes, a market with a filled job and 6 quotes on the board, two ventures) and the indexer on PGlite behind it, so the pages render real data`,
+        `- what is served: the production build (\`next build\` into web/${DIST_DIR}${build.built ? `, built by this run in ${fmt(build.ms / 1000)} s` : `, newer than its sources`}) served by \`next start\` on 127.0.0.1, with a Hardhat node (protocol deployed and seeded: stakes, a market with a filled job and 6 quotes on the board, two ventures) and the indexer on PGlite behind it, so the pages render real data`,
         `- Lighthouse: categories performance and accessibility; "mobile" is Lighthouse's default (Moto G Power emulation, simulated slow 4G and 4× CPU slowdown), "desktop" its desktop preset; a fresh chromium (flags ${CHROMIUM_FLAGS.map((f) => `\`${f}\``).join(" ")}, fresh user-data-dir) per run; the median of ${RUNS} runs; one untimed visit of each page first. No wallet is injected (a first-time visitor)`,
-        "- first-load JS: the scripts each route's server-rendered HTML loads (the old `next build` \"First Load JS\"; Next.js 16 prints no sizes), read from web/.next/static and gzipped at level 9; legacy `noModule` polyfills excluded; dynamic routes measured with the seeded job, agent and venture",
+        `- first-load JS: the scripts each route's server-rendered HTML loads (the old \`next build\` "First Load JS"; Next.js 16 prints no sizes), read from web/${DIST_DIR}/static and gzipped at level 9; legacy \`noModule\` polyfills excluded; dynamic routes measured with the seeded job, agent and venture`,
         `- targets: ${verdicts.join("; ")}`,
         ...(failing.size ? [`- accessibility audits failing in at least one run: ${[...failing].map(([k, v]) => `${k} (${v})`).join("; ")}`] : []),
         ...(opportunities.size ? [`- largest performance opportunities: ${[...opportunities].slice(0, 6).map(([k, v]) => `${k} — ${v}`).join("; ")}`] : []),

@@ -4,6 +4,7 @@ import { useApp } from "../Providers";
 import { Amount, ListState, Tile } from "../ui";
 import { BarChart, FlowChart, LineChart } from "../charts";
 import { formatBps, toNumber } from "@/lib/format";
+import { OVERVIEW_QUERY } from "@/lib/queries";
 
 interface Protocol {
   ubcTotalSupply: string; computeTotalSupply: string; computeTotalMinted: string; computeTotalBurned: string;
@@ -23,23 +24,10 @@ interface Data {
   ventures: { revenueTokens: string[]; revenueDistributed: string[] }[];
 }
 
-const QUERY = `query Overview($treasury: ID!) {
-  protocol(id: "protocol") {
-    ubcTotalSupply computeTotalSupply computeTotalMinted computeTotalBurned totalStaked rewardsReserved rewardsClaimed
-    budgetLeft positionCount ventureInvested agentCount jobCount jobsSettled marketVolume marketBurned protocolFees
-    validationFees treasuryPaid burnShareBps activeValidatorCount ventureCount lastBlock
-  }
-  dailyStats(first: 90, orderBy: date, orderDirection: desc) {
-    date computeMinted computeBurned computeTotalSupply computeTotalBurned totalStaked marketVolume ventureInvested rewardsClaimed
-  }
-  treasury: account(id: $treasury) { ubcBalance computeBalance }
-  ventures(first: 200, orderBy: createdAtBlock, orderDirection: desc) { revenueTokens revenueDistributed }
-}`;
-
-export function OverviewView() {
+export function OverviewView({ initial }: { initial?: unknown }) {
   const { cfg } = useApp();
   const treasury = cfg.contracts.Treasury ?? "0x0000000000000000000000000000000000000000";
-  const q = useGql<Data>(QUERY, { treasury }, { pollMs: 3000 });
+  const q = useGql<Data>(OVERVIEW_QUERY, { treasury }, { pollMs: 3000, initialData: initial as Data | undefined });
   const p = q.data?.protocol;
   const days = [...(q.data?.dailyStats ?? [])].reverse();
   const compute = cfg.contracts.ComputeToken?.toLowerCase();
@@ -58,7 +46,7 @@ export function OverviewView() {
           <Tile label="COMPUTE supply" hint={p ? <>minted <Amount wei={p.computeTotalMinted} decimals={0} /></> : null}>
             <Amount wei={p?.computeTotalSupply} unit="COMPUTE" decimals={2} testId="compute-supply" />
           </Tile>
-          <Tile label="UBC staked" hint={p ? `${p.positionCount} positions` : null}><Amount wei={p?.totalStaked} unit="UBC" decimals={2} testId="total-staked" /></Tile>
+          <Tile label="UBC staked" hint={p ? `${p.positionCount} position${p.positionCount === 1 ? "" : "s"}` : null}><Amount wei={p?.totalStaked} unit="UBC" decimals={2} testId="total-staked" /></Tile>
           <Tile label="COMPUTE burned" hint={p ? `burn share of fees now ${formatBps(p.burnShareBps)}` : null}>
             <Amount wei={p?.computeTotalBurned} unit="COMPUTE" decimals={4} testId="total-burned" />
           </Tile>
