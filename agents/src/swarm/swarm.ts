@@ -225,7 +225,9 @@ export async function runSwarm(opts: SwarmOptions): Promise<SwarmRun> {
   const minStake = ((await client.readContract({ address: addr("ValidatorPool"), abi: ABIS.ValidatorPool, functionName: "params" })) as readonly [bigint, ...unknown[]])[0];
   const requesters = plan.filter((p) => p.role === "requester").length;
   const jobsPer = opts.continuous ? 0 : Math.ceil(opts.jobs / requesters);
-  const computeFor = (p: Plan) => (p.role === "requester" ? BigInt(Math.max(20, jobsPer + 8)) * 1_000n * E18 : p.role === "provider" ? 10_000n * E18 : 0n);
+  // COMPUTE top-up: a requester gets ~1,000 per job it will buy (a continuous swarm: 1M, which
+  // lasts thousands of jobs), a provider 10,000 for its deposits
+  const computeFor = (p: Plan) => (p.role === "requester" ? (opts.continuous ? 1_000_000n : BigInt(jobsPer + 8) * 1_000n) * E18 : p.role === "provider" ? 10_000n * E18 : 0n);
   const STAKE = 100_000n * E18;
   const needUbc = plan.reduce((s, p) => s + STAKE + (p.role === "validator" ? minStake : 0n), 0n);
   const needCompute = plan.reduce((s, p) => s + computeFor(p), 0n);
@@ -265,7 +267,9 @@ export async function runSwarm(opts: SwarmOptions): Promise<SwarmRun> {
     return agentId;
   }));
 
-  const view = new MarketView(client, { market: addr("WorkMarket"), pool: addr("ValidatorPool"), vault: addr("StakingVault") }, startBlock);
+  // the view follows the ReputationRegistry from the swarm's first block: the swarm's agents are
+  // new, so every rating they have is in that range
+  const view = new MarketView(client, { market: addr("WorkMarket"), pool: addr("ValidatorPool"), vault: addr("StakingVault"), reputation: addr("ReputationRegistry") }, startBlock);
   const claimed = new Map<string, bigint>();
   view.onEvent((name, a, l) => {
     if (name === "Claimed" && l.address.toLowerCase() === addr("StakingVault").toLowerCase()) {
@@ -345,6 +349,7 @@ export async function runSwarm(opts: SwarmOptions): Promise<SwarmRun> {
   let idle = 0;
   let lastActivity = -1;
   let lastProgress = 0;
+  let lastPoll = 0;
   let stopping = false;
   let drainUntil = 0;
   const timeout = Date.now() + (opts.timeoutMs ?? 30 * 60_000);
@@ -378,6 +383,9 @@ export async function runSwarm(opts: SwarmOptions): Promise<SwarmRun> {
       break;
     }
     if (opts.continuous && !stopping) for (const a of requesterAgents) a.demand = Math.max(a.demand, 1);
+    const since = Date.now() - lastPoll;
+    if (since < 30) await new Promise((r) => setTimeout(r, 30 - since));
+    lastPoll = Date.now();
     await view.poll();
     for (const a of agents) a.kick();
     // let the actions run: until all are done, or a short tick, then look at the chain again
@@ -439,6 +447,9 @@ export async function runSwarm(opts: SwarmOptions): Promise<SwarmRun> {
     }
   }
   const tradingMs = Date.now() - tradingStart;
+  const sendMs = agents.reduce((s, a) => s + a.tx.stats.ms, 0);
+  const sends = agents.reduce((s, a) => s + a.tx.stats.sent, 0);
+  log(`swarm: ${sends} transactions, ${(sendMs / Math.max(1, sends)).toFixed(1)} ms each from signing to the node's answer (mean)`);
   await view.poll();
   // leave cleanly: validators stop being drawn for committees of later runs
   await Promise.all(agents.map((a) => a.retire()));
