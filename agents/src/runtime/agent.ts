@@ -216,7 +216,9 @@ export class Agent {
       out.push(this.act(`submit:${j.id}`, () => this.deliver(j)));
     }
     if (j.status === Status.Submitted && j.committee === undefined && j.seedBlock !== undefined && v.block > j.seedBlock) {
-      out.push(this.act(`draw:${j.id}:1`, () => this.tx.call("ValidatorPool", "drawCommittee", [j.id]).then(() => undefined)));
+      // a draw more than 256 blocks after the seed block re-arms on a new seed (CommitteeArmed): draw again then
+      const seed = j.armedSeed ?? j.seedBlock;
+      if (v.block > seed) out.push(this.act(`draw:${j.id}:1:${seed}`, () => this.tx.call("ValidatorPool", "drawCommittee", [j.id]).then(() => undefined)));
     }
     if (j.status === Status.Disputed && j.armedSeed !== undefined && v.block > j.armedSeed) {
       out.push(this.act(`draw:${j.id}:2`, () => this.tx.call("ValidatorPool", "drawCommittee", [j.id]).then(() => undefined)));

@@ -60,7 +60,8 @@ export class TxEnv {
 
   /**
    * Raw JSON-RPC (keep-alive fetch); throws RpcError with the node's error object. A request that
-   * fails on the connection (a keep-alive socket the server closed meanwhile) is sent again, up
+   * fails on the connection (a keep-alive socket the server closed meanwhile, or no answer in
+   * 30 s) is sent again, up
    * to three times: resending the same signed transaction is harmless (same hash).
    */
   async rpc<T>(method: string, params: unknown[]): Promise<T> {
@@ -70,6 +71,8 @@ export class TxEnv {
         res = await fetch(this.rpcUrl, {
           method: "POST", headers: { "content-type": "application/json" },
           body: JSON.stringify({ jsonrpc: "2.0", id: ++this.rpcId, method, params }),
+          // a request the node never answers must not hold the agent's queue forever
+          signal: AbortSignal.timeout(30_000),
         });
       } catch (err) {
         if (attempt >= 3) throw err;

@@ -166,12 +166,16 @@ function rng(seed: number): () => number {
 }
 
 export function loadDeployments(opts: { deployments?: Deployments | string; network?: string }): Deployments {
-  if (opts.deployments && typeof opts.deployments === "object") return opts.deployments;
-  const file = typeof opts.deployments === "string"
-    ? opts.deployments
-    : join(resolve(process.env.DEPLOYMENTS_DIR ?? "deployments"), `${opts.network ?? "localhost"}.json`);
-  if (!existsSync(file)) throw new Error(`no deployments file at ${file}: deploy first (npm start, or npm run node + npm run deploy), or set DEPLOYMENTS_DIR`);
-  const d = JSON.parse(readFileSync(file, "utf8")) as Deployments;
+  let d: Deployments;
+  let file = "the deployments object";
+  if (opts.deployments && typeof opts.deployments === "object") d = opts.deployments;
+  else {
+    file = typeof opts.deployments === "string"
+      ? opts.deployments
+      : join(resolve(process.env.DEPLOYMENTS_DIR ?? "deployments"), `${opts.network ?? "localhost"}.json`);
+    if (!existsSync(file)) throw new Error(`no deployments file at ${file}: deploy first (npm start, or npm run node + npm run deploy), or set DEPLOYMENTS_DIR`);
+    d = JSON.parse(readFileSync(file, "utf8")) as Deployments;
+  }
   for (const name of ["WorkMarket", "ValidatorPool", "StakingVault", "AgentRegistry", "ReputationRegistry", "ComputeToken", "UBCToken"]) {
     if (!d.contracts?.[name]) throw new Error(`${file} has no ${name}`);
   }
@@ -419,7 +423,7 @@ export async function runSwarm(opts: SwarmOptions): Promise<SwarmRun> {
         if (nextDeadline === undefined || j.deadline < nextDeadline) nextDeadline = j.deadline;
       }
     }
-    if (blockGated) {
+    if (blockGated && idle < 50) {
       if (env.automine) await env.rpc("evm_mine", []);
       else await new Promise((r) => setTimeout(r, 1_000));
       continue;
