@@ -23,7 +23,7 @@ import { challengeBond, LimitError, providerDeposit, requesterLock, SpendGuard }
 import type { Policy } from "./policy.ts";
 import type { BoardQuote, QuoteBook } from "./quotebook.ts";
 import {
-  encodeDelivery, execute, judgeText, KIND_HASH, kindOfHash, KINDS, resultHash, specHash, verifyDelivery,
+  encodeDelivery, execute, ITERATIONS_PER_UNIT, judgeText, KIND_HASH, kindOfHash, KINDS, resultHash, specHash, verifyDelivery,
   type KindName, type Spec,
 } from "./jobs.ts";
 
@@ -101,6 +101,7 @@ export class Agent {
   private firstSeen = new Map<string, number>();
   /** Quote fills sent and not yet seen on chain: quote id → provider. */
   private settling = new Set<bigint>();
+  private finished = new Set<bigint>();
   private filling = new Map<string, { provider: bigint; nonce: bigint }>();
 
   /** Fills sent and not yet in the view (forgetting those the view has, or that failed). */
@@ -188,10 +189,15 @@ export class Agent {
     const actions: (Promise<void> | undefined)[] = [];
     const v = this.view;
     this.steps++;
-    for (const j of v.jobs.values()) {
+    for (const j of v.jobsOf(this.agentId)) {
+      if (this.finished.has(j.id)) continue;
       if (this.is(ROLES.PROVIDER) && j.provider === this.agentId) actions.push(...this.providerOn(j));
       if (this.is(ROLES.REQUESTER) && j.requester === this.agentId) actions.push(...this.requesterOn(j));
-      if (this.is(ROLES.VALIDATOR) && this.validatorId !== undefined && j.committee?.includes(this.validatorId)) actions.push(this.validatorOn(j));
+      // nothing left to do for a settled job once it is rated (or an expired one)
+      if (j.status === Status.Expired || j.status === Status.Cancelled || (j.status === Status.Settled && this.done.has(`rate:${j.id}`))) this.finished.add(j.id);
+    }
+    if (this.is(ROLES.VALIDATOR) && this.validatorId !== undefined) {
+      for (const j of v.committeeJobs(this.validatorId)) if (j.committee?.includes(this.validatorId)) actions.push(this.validatorOn(j));
     }
     actions.push(this.settleReady());
     if (this.is(ROLES.VALIDATOR)) actions.push(this.claimFees());
@@ -210,7 +216,9 @@ export class Agent {
       out.push(this.act(`submit:${j.id}`, () => this.deliver(j)));
     }
     if (j.status === Status.Submitted && j.committee === undefined && j.seedBlock !== undefined && v.block > j.seedBlock) {
-      out.push(this.act(`draw:${j.id}:1`, () => this.tx.call("ValidatorPool", "drawCommittee", [j.id]).then(() => undefined)));
+      // a draw more than 256 blocks after the seed block re-arms on a new seed (CommitteeArmed): draw again then
+      const seed = j.armedSeed ?? j.seedBlock;
+      if (v.block > seed) out.push(this.act(`draw:${j.id}:1:${seed}`, () => this.tx.call("ValidatorPool", "drawCommittee", [j.id]).then(() => undefined)));
     }
     if (j.status === Status.Disputed && j.armedSeed !== undefined && v.block > j.armedSeed) {
       out.push(this.act(`draw:${j.id}:2`, () => this.tx.call("ValidatorPool", "drawCommittee", [j.id]).then(() => undefined)));
@@ -242,7 +250,7 @@ export class Agent {
     const now = this.view.time;
     let open = 0;
     for (const [id, m] of this.myQuotes) {
-      const filled = [...this.view.jobs.values()].some((j) => j.provider === this.agentId && j.quoteNonce === m.q.nonce);
+      const filled = this.view.filledQuotes.has(`${this.agentId}:${m.q.nonce}`);
       if (filled || m.q.expiry <= now + 60n) {
         if (!filled) this.guard.release(m.reserved);
         else if (this.recent.length > 0) this.recent[this.recent.length - 1].fills++;
@@ -309,24 +317,32 @@ export class Agent {
 
   private inFlight(): number {
     let n = 0;
-    for (const j of this.view.jobs.values()) if (j.requester === this.agentId && j.status >= Status.Open && j.status <= Status.Disputed) n++;
+    for (const j of this.view.jobsOf(this.agentId)) if (j.requester === this.agentId && j.status >= Status.Open && j.status <= Status.Disputed) n++;
     return n + this.pendingFills().length;
   }
 
   private inFlightWith(provider: bigint): number {
     let n = 0;
-    for (const j of this.view.jobs.values()) if (j.requester === this.agentId && j.provider === provider && j.status >= Status.Open && j.status <= Status.Disputed) n++;
+    for (const j of this.view.jobsOf(this.agentId)) if (j.requester === this.agentId && j.provider === provider && j.status >= Status.Open && j.status <= Status.Disputed) n++;
     for (const p of this.pendingFills()) if (p.provider === provider) n++;
     return n;
   }
 
+  /**
+   * A counterparty's feedback summary: from the view's NewFeedback events when the view follows
+   * the ReputationRegistry (no call per candidate), else ReputationRegistry.getSummary, cached 2 s.
+   */
   private async reputation(agentId: bigint): Promise<{ count: number; average: number }> {
+    if (this.view.addresses.reputation) {
+      const f = this.view.feedback.get(agentId);
+      return f ? { count: f.count, average: Math.floor(f.sum / f.count) } : { count: 0, average: 0 };
+    }
     const c = this.reputationCache.get(agentId);
-    if (c && c.at === this.view.block) return c;
+    if (c && Number(c.at) > Date.now() - 2_000) return c;
     const [count, , average] = (await this.tx.env.client.readContract({
       address: this.tx.addresses.ReputationRegistry, abi: ABIS.ReputationRegistry, functionName: "getSummary", args: [agentId],
     })) as readonly [bigint, bigint, bigint];
-    const r = { count: Number(count), average: Number(average), at: this.view.block };
+    const r = { count: Number(count), average: Number(average), at: BigInt(Date.now()) };
     this.reputationCache.set(agentId, r);
     return r;
   }
@@ -371,7 +387,7 @@ export class Agent {
 
   private makeSpec(kind: KindName, units: bigint): Spec {
     const salt = `${this.agentId}-${randomBytes(6).toString("hex")}`;
-    if (kind === KINDS.SHA256) return { kind, input: `0x${randomBytes(32).toString("hex")}`, iterations: Number(units) * 1_000, salt };
+    if (kind === KINDS.SHA256) return { kind, input: `0x${randomBytes(32).toString("hex")}`, iterations: Number(units) * ITERATIONS_PER_UNIT, salt };
     const topics = ["staking", "validators", "burn", "quotes", "escrow"];
     const topic = topics[Math.floor(this.rnd() * topics.length)];
     return {
@@ -443,7 +459,7 @@ export class Agent {
   private settleReady(): Promise<void> | undefined {
     const v = this.view;
     const ids: bigint[] = [];
-    for (const j of v.jobs.values()) {
+    for (const j of v.jobsOf(this.agentId)) {
       const ready = j.status === Status.Resolved || (j.status === Status.Validated && v.time > j.deadline);
       if (!ready || this.settling.has(j.id)) continue;
       const mine = j.producerWins ? j.provider === this.agentId && this.is(ROLES.PROVIDER) : j.requester === this.agentId && this.is(ROLES.REQUESTER);
@@ -506,7 +522,7 @@ export class Agent {
     const me = this.validatorId;
     if (me === undefined) return undefined;
     const ids: bigint[] = [];
-    for (const j of this.view.jobs.values()) {
+    for (const j of this.view.committeeJobs(me)) {
       if (j.status !== Status.Settled || !j.settled?.validatorsPaid || !j.committee?.includes(me)) continue;
       const myVote = j.votes.get(me);
       if (myVote === undefined || myVote !== (j.producerWins === true)) continue;

@@ -2,7 +2,7 @@
 // validator (or the requester) checks a result.
 //
 // - `sha256-iter` (deterministic compute): SHA-256 applied `iterations` times to `input`;
-//   one unit = 1,000 iterations; checked by re-execution.
+//   one unit = 250 iterations; checked by re-execution.
 // - `llm-text` (model work): text from an OpenAI-compatible chat-completions endpoint for a
 //   prompt, judged against the spec's rubric (length bounds, required terms, forbidden terms);
 //   one unit = 100 tokens of `maxTokens`.
@@ -15,6 +15,9 @@ import { createHash } from "node:crypto";
 import { keccak256, toHex, type Hex } from "viem";
 import type OpenAI from "openai";
 import { resourceKind } from "../sdk/client.ts";
+
+/** SHA-256 iterations in one unit of sha256-iter. */
+export const ITERATIONS_PER_UNIT = 250;
 
 export const KINDS = { SHA256: "sha256-iter", LLM: "llm-text" } as const;
 export type KindName = (typeof KINDS)[keyof typeof KINDS];
@@ -58,7 +61,7 @@ export const resultHash = (result: string): Hex => keccak256(toHex(result));
 
 /** Units a spec is priced in. */
 export function unitsOf(s: Spec): bigint {
-  return s.kind === "sha256-iter" ? BigInt(Math.ceil(s.iterations / 1_000)) : BigInt(Math.ceil(s.maxTokens / 100));
+  return s.kind === "sha256-iter" ? BigInt(Math.ceil(s.iterations / ITERATIONS_PER_UNIT)) : BigInt(Math.ceil(s.maxTokens / 100));
 }
 
 export function sha256Iter(input: Hex, iterations: number): Hex {

@@ -48,11 +48,13 @@ export interface MarketTotals {
   disputes: number;
 }
 
-const ABI: Abi = [...(ABIS.WorkMarket as Abi), ...(ABIS.ValidatorPool as Abi), ...(ABIS.StakingVault as Abi)];
+const ABI: Abi = [...(ABIS.WorkMarket as Abi), ...(ABIS.ValidatorPool as Abi), ...(ABIS.StakingVault as Abi), ...(ABIS.ReputationRegistry as Abi)];
 
 export class MarketView {
   readonly client: PublicClient;
-  readonly addresses: { market: Address; pool: Address; vault: Address };
+  readonly addresses: { market: Address; pool: Address; vault: Address; reputation?: Address };
+  /** Feedback received by agent id since the view's first block (count, sum of scores). */
+  readonly feedback = new Map<bigint, { count: number; sum: number }>();
   readonly jobs = new Map<bigint, JobView>();
   /** Validator id → { account, agentId } (from ValidatorJoined). */
   readonly validators = new Map<bigint, { account: Address; agentId: bigint }>();
@@ -60,6 +62,9 @@ export class MarketView {
   /** Staking positions by owner (lowercase address). */
   readonly positions = new Map<string, bigint[]>();
   readonly slashed = new Map<bigint, bigint>();
+  /** Jobs by party (requester or provider agent id), and by committee member (validator id). */
+  private byParty = new Map<bigint, JobView[]>();
+  private byMember = new Map<bigint, JobView[]>();
   /** `${providerAgentId}:${nonce}` of every quote filled. */
   readonly filledQuotes = new Set<string>();
   readonly feesClaimed = new Map<bigint, bigint>();
@@ -70,7 +75,7 @@ export class MarketView {
   private listeners: ((name: string, args: Record<string, any>, log: Log) => void)[] = [];
   private polling: Promise<number> | undefined;
 
-  constructor(client: PublicClient, addresses: { market: Address; pool: Address; vault: Address }, fromBlock: bigint) {
+  constructor(client: PublicClient, addresses: { market: Address; pool: Address; vault: Address; reputation?: Address }, fromBlock: bigint) {
     this.client = client;
     this.addresses = addresses;
     this.from = fromBlock;
@@ -92,7 +97,8 @@ export class MarketView {
     const to = head.number!;
     let n = 0;
     if (to >= this.from) {
-      const logs = await this.client.getLogs({ address: [this.addresses.market, this.addresses.pool, this.addresses.vault], fromBlock: this.from, toBlock: to });
+      const address = [this.addresses.market, this.addresses.pool, this.addresses.vault, ...(this.addresses.reputation ? [this.addresses.reputation] : [])];
+      const logs = await this.client.getLogs({ address, fromBlock: this.from, toBlock: to });
       for (const log of logs) {
         let ev: { eventName: string; args: Record<string, any> };
         try {
@@ -111,6 +117,22 @@ export class MarketView {
     return n;
   }
 
+  /** The jobs an agent is a party of (requester or provider). */
+  jobsOf(agentId: bigint): readonly JobView[] {
+    return this.byParty.get(agentId) ?? [];
+  }
+
+  /** The jobs whose committee (either round) includes a validator. */
+  committeeJobs(validatorId: bigint): readonly JobView[] {
+    return this.byMember.get(validatorId) ?? [];
+  }
+
+  private index(map: Map<bigint, JobView[]>, key: bigint, j: JobView) {
+    const list = map.get(key);
+    if (!list) map.set(key, [j]);
+    else if (!list.includes(j)) list.push(j);
+  }
+
   private job(id: bigint): JobView {
     let j = this.jobs.get(id);
     if (!j) {
@@ -123,6 +145,13 @@ export class MarketView {
   private apply(name: string, a: Record<string, any>, log: Log): void {
     const isPool = log.address.toLowerCase() === this.addresses.pool.toLowerCase();
     const isVault = log.address.toLowerCase() === this.addresses.vault.toLowerCase();
+    if (name === "NewFeedback" && log.address.toLowerCase() === this.addresses.reputation?.toLowerCase()) {
+      const f = this.feedback.get(a.agentId) ?? { count: 0, sum: 0 };
+      f.count++;
+      f.sum += Number(a.score);
+      this.feedback.set(a.agentId, f);
+      return;
+    }
     if (isVault) {
       if (name === "Staked") {
         const k = (a.owner as string).toLowerCase();
@@ -144,6 +173,7 @@ export class MarketView {
         case "CommitteeDrawn": {
           const j = this.job(a.jobId);
           j.committee = (a.validatorIds as readonly number[]).map((x) => BigInt(x));
+          for (const m of j.committee) this.index(this.byMember, m, j);
           j.committeeKind = Number(a.kind);
           j.drawnBlock = log.blockNumber ?? undefined;
           j.armedSeed = undefined;
@@ -173,6 +203,8 @@ export class MarketView {
         j.specHash = a.specHash;
         j.status = Status.Open;
         j.deadline = a.acceptDeadline;
+        this.index(this.byParty, j.requester, j);
+        if (j.provider !== 0n) this.index(this.byParty, j.provider, j);
         (j as JobView & { deliveryPeriod?: bigint }).deliveryPeriod = a.deliveryPeriod;
         return;
       }
@@ -190,6 +222,7 @@ export class MarketView {
         const j = this.job(a.jobId);
         j.status = Status.Accepted;
         j.provider = a.providerAgentId;
+        this.index(this.byParty, j.provider, j);
         j.deadline = a.deliveryDeadline;
         return;
       }

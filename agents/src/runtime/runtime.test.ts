@@ -14,7 +14,7 @@ import { validate } from "./schema.ts";
 import { LlmPolicy } from "./llm.ts";
 import { startOpenAiServer, type OpenAiTestServer } from "../testing/openai-server.ts";
 
-const spec: ShaSpec = { kind: "sha256-iter", input: "0x0102", iterations: 3_000, salt: "t" };
+const spec: ShaSpec = { kind: "sha256-iter", input: "0x0102", iterations: 750, salt: "t" };
 
 describe("job kinds", () => {
   test("sha256-iter re-executes to the same digest; a tampered delivery fails", () => {

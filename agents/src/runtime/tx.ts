@@ -5,7 +5,7 @@
 // error. On a chain that mines every transaction when it arrives (Hardhat's automine) the send
 // answer already tells success or revert; elsewhere the receipt is awaited.
 import {
-  decodeErrorResult, encodeFunctionData, type Abi, type Account, type Address, type Hex, type PublicClient,
+  decodeErrorResult, encodeFunctionData, keccak256, type Abi, type Account, type Address, type Hex, type PublicClient,
 } from "viem";
 import { ABIS, type ContractName } from "../generated/abis.ts";
 import { UbcContractError } from "../sdk/errors.ts";
@@ -26,6 +26,8 @@ const gasFor = (fn: string, args: readonly unknown[]): bigint => {
 
 export interface TxStats {
   sent: number;
+  /** Milliseconds spent signing and in eth_sendRawTransaction, summed. */
+  ms: number;
   reverted: number;
   gasUsed: bigint;
 }
@@ -56,15 +58,37 @@ export class TxEnv {
     await this.refreshFees();
   }
 
-  /** Raw JSON-RPC (keep-alive fetch); throws RpcError with the node's error object. */
+  /**
+   * Raw JSON-RPC (keep-alive fetch); throws RpcError with the node's error object. A request that
+   * fails on the connection (a keep-alive socket the server closed meanwhile, or no answer in
+   * 30 s) is sent again, up
+   * to three times: resending the same signed transaction is harmless (same hash).
+   */
   async rpc<T>(method: string, params: unknown[]): Promise<T> {
-    const res = await fetch(this.rpcUrl, {
-      method: "POST", headers: { "content-type": "application/json" },
-      body: JSON.stringify({ jsonrpc: "2.0", id: ++this.rpcId, method, params }),
-    });
-    const body = (await res.json()) as { result?: T; error?: { code: number; message: string; data?: unknown } };
-    if (body.error) throw new RpcError(method, body.error.code, body.error.message, body.error.data);
-    return body.result as T;
+    for (let attempt = 1; ; attempt++) {
+      let res: Response;
+      try {
+        res = await fetch(this.rpcUrl, {
+          method: "POST", headers: { "content-type": "application/json" },
+          body: JSON.stringify({ jsonrpc: "2.0", id: ++this.rpcId, method, params }),
+          // a request the node never answers must not hold the agent's queue forever
+          signal: AbortSignal.timeout(30_000),
+        });
+      } catch (err) {
+        if (attempt >= 3) throw err;
+        await new Promise((r) => setTimeout(r, 20 * attempt));
+        continue;
+      }
+      const body = (await res.json()) as { result?: T; error?: { code: number; message: string; data?: unknown } };
+      if (body.error) {
+        // a resend of a transaction that the first attempt delivered
+        if (attempt > 1 && method === "eth_sendRawTransaction" && /nonce too low|already (known|imported)|known transaction/i.test(body.error.message)) {
+          return keccak256(params[0] as Hex) as T;
+        }
+        throw new RpcError(method, body.error.code, body.error.message, body.error.data);
+      }
+      return body.result as T;
+    }
   }
 
   async refreshFees(): Promise<void> {
@@ -97,7 +121,7 @@ export class TxSender {
   readonly account: Account;
   readonly env: TxEnv;
   readonly addresses: Addresses;
-  readonly stats: TxStats = { sent: 0, reverted: 0, gasUsed: 0n };
+  readonly stats: TxStats = { sent: 0, ms: 0, reverted: 0, gasUsed: 0n };
   private nonce: number | undefined;
   private queue: Promise<unknown> = Promise.resolve();
   /** Called with every transaction (for counting throughput). */
@@ -136,6 +160,7 @@ export class TxSender {
     if (this.nonce === undefined) this.nonce = await this.env.client.getTransactionCount({ address: this.address, blockTag: "pending" });
     await this.env.refreshFees();
     const nonce = this.nonce;
+    const started = performance.now();
     const raw = await this.account.signTransaction!({
       chainId: this.env.chainId, type: "eip1559", nonce, to, data, value, gas,
       maxFeePerGas: this.env.maxFeePerGas, maxPriorityFeePerGas: this.env.maxPriorityFeePerGas,
@@ -145,6 +170,7 @@ export class TxSender {
     try {
       hash = await this.env.rpc<Hex>("eth_sendRawTransaction", [raw]);
       this.nonce = nonce + 1;
+      this.stats.ms += performance.now() - started;
     } catch (err) {
       if (err instanceof RpcError && err.data !== undefined && /revert|VM Exception/i.test(err.message)) {
         // mined and reverted (automine): the nonce is used

@@ -5,7 +5,9 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { startChain, type TestChain } from "../../../indexer/src/testing/chain.ts";
-import { formatSummary, runSwarm, type SwarmOptions } from "./swarm.ts";
+import { spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { formatSummary, loadDeployments, planRoles, runSwarm, type SwarmOptions } from "./swarm.ts";
 import { Status } from "../runtime/market.ts";
 import { E18, DEFAULT_LIMITS } from "../runtime/limits.ts";
 import { startOpenAiServer, served, type OpenAiTestServer } from "../testing/openai-server.ts";
@@ -13,6 +15,23 @@ import { KIND_HASH } from "../runtime/jobs.ts";
 
 const baseSeed = process.env.SWARM_SEED ? Number(process.env.SWARM_SEED) : Math.floor(Math.random() * 1e9);
 console.log(`swarm tests: seed ${baseSeed} (SWARM_SEED=${baseSeed} replays)`);
+
+describe("swarm input", () => {
+  test("bad input is refused with a clear error", async () => {
+    assert.throws(() => planRoles(2), /at least 3 agents/);
+    assert.deepEqual(planRoles(10).filter((r) => r === "validator").length, 3);
+    assert.throws(() => loadDeployments({ deployments: "/nonexistent/localhost.json" }), /no deployments file at \/nonexistent/);
+    await assert.rejects(runSwarm({ agents: 6, jobs: 0, deployments: { chainId: 1, contracts: {} } }), /--jobs must be a positive integer/);
+    await assert.rejects(runSwarm({ agents: 6, jobs: 1, deployments: { chainId: 31337, contracts: {} } }), /the deployments object has no WorkMarket/);
+    const cli = fileURLToPath(new URL("./cli.ts", import.meta.url));
+    const r = spawnSync(process.execPath, [cli, "--agents", "many", "--jobs", "3"], { encoding: "utf8" });
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /--agents must be an integer ≥ 3, got "many"/);
+    const r2 = spawnSync(process.execPath, [cli, "--agents", "6", "--jobs", "3", "--bogus"], { encoding: "utf8" });
+    assert.equal(r2.status, 2);
+    assert.match(r2.stderr, /bogus/);
+  });
+});
 
 describe("swarm on a real chain", () => {
   let chain: TestChain;

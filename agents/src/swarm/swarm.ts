@@ -166,12 +166,16 @@ function rng(seed: number): () => number {
 }
 
 export function loadDeployments(opts: { deployments?: Deployments | string; network?: string }): Deployments {
-  if (opts.deployments && typeof opts.deployments === "object") return opts.deployments;
-  const file = typeof opts.deployments === "string"
-    ? opts.deployments
-    : join(resolve(process.env.DEPLOYMENTS_DIR ?? "deployments"), `${opts.network ?? "localhost"}.json`);
-  if (!existsSync(file)) throw new Error(`no deployments file at ${file}: deploy first (npm start, or npm run node + npm run deploy), or set DEPLOYMENTS_DIR`);
-  const d = JSON.parse(readFileSync(file, "utf8")) as Deployments;
+  let d: Deployments;
+  let file = "the deployments object";
+  if (opts.deployments && typeof opts.deployments === "object") d = opts.deployments;
+  else {
+    file = typeof opts.deployments === "string"
+      ? opts.deployments
+      : join(resolve(process.env.DEPLOYMENTS_DIR ?? "deployments"), `${opts.network ?? "localhost"}.json`);
+    if (!existsSync(file)) throw new Error(`no deployments file at ${file}: deploy first (npm start, or npm run node + npm run deploy), or set DEPLOYMENTS_DIR`);
+    d = JSON.parse(readFileSync(file, "utf8")) as Deployments;
+  }
   for (const name of ["WorkMarket", "ValidatorPool", "StakingVault", "AgentRegistry", "ReputationRegistry", "ComputeToken", "UBCToken"]) {
     if (!d.contracts?.[name]) throw new Error(`${file} has no ${name}`);
   }
@@ -225,7 +229,9 @@ export async function runSwarm(opts: SwarmOptions): Promise<SwarmRun> {
   const minStake = ((await client.readContract({ address: addr("ValidatorPool"), abi: ABIS.ValidatorPool, functionName: "params" })) as readonly [bigint, ...unknown[]])[0];
   const requesters = plan.filter((p) => p.role === "requester").length;
   const jobsPer = opts.continuous ? 0 : Math.ceil(opts.jobs / requesters);
-  const computeFor = (p: Plan) => (p.role === "requester" ? BigInt(Math.max(20, jobsPer + 8)) * 1_000n * E18 : p.role === "provider" ? 10_000n * E18 : 0n);
+  // COMPUTE top-up: a requester gets ~1,000 per job it will buy (a continuous swarm: 1M, which
+  // lasts thousands of jobs), a provider 10,000 for its deposits
+  const computeFor = (p: Plan) => (p.role === "requester" ? (opts.continuous ? 1_000_000n : BigInt(jobsPer + 8) * 1_000n) * E18 : p.role === "provider" ? 10_000n * E18 : 0n);
   const STAKE = 100_000n * E18;
   const needUbc = plan.reduce((s, p) => s + STAKE + (p.role === "validator" ? minStake : 0n), 0n);
   const needCompute = plan.reduce((s, p) => s + computeFor(p), 0n);
@@ -265,7 +271,9 @@ export async function runSwarm(opts: SwarmOptions): Promise<SwarmRun> {
     return agentId;
   }));
 
-  const view = new MarketView(client, { market: addr("WorkMarket"), pool: addr("ValidatorPool"), vault: addr("StakingVault") }, startBlock);
+  // the view follows the ReputationRegistry from the swarm's first block: the swarm's agents are
+  // new, so every rating they have is in that range
+  const view = new MarketView(client, { market: addr("WorkMarket"), pool: addr("ValidatorPool"), vault: addr("StakingVault"), reputation: addr("ReputationRegistry") }, startBlock);
   const claimed = new Map<string, bigint>();
   view.onEvent((name, a, l) => {
     if (name === "Claimed" && l.address.toLowerCase() === addr("StakingVault").toLowerCase()) {
@@ -345,6 +353,7 @@ export async function runSwarm(opts: SwarmOptions): Promise<SwarmRun> {
   let idle = 0;
   let lastActivity = -1;
   let lastProgress = 0;
+  let lastPoll = 0;
   let stopping = false;
   let drainUntil = 0;
   const timeout = Date.now() + (opts.timeoutMs ?? 30 * 60_000);
@@ -378,6 +387,9 @@ export async function runSwarm(opts: SwarmOptions): Promise<SwarmRun> {
       break;
     }
     if (opts.continuous && !stopping) for (const a of requesterAgents) a.demand = Math.max(a.demand, 1);
+    const since = Date.now() - lastPoll;
+    if (since < 30) await new Promise((r) => setTimeout(r, 30 - since));
+    lastPoll = Date.now();
     await view.poll();
     for (const a of agents) a.kick();
     // let the actions run: until all are done, or a short tick, then look at the chain again
@@ -399,6 +411,7 @@ export async function runSwarm(opts: SwarmOptions): Promise<SwarmRun> {
     // nobody could act: what are the jobs waiting for?
     let blockGated = false;
     let nextDeadline: bigint | undefined;
+    let lastDeadline: bigint | undefined;
     let open = 0;
     for (const j of view.jobs.values()) {
       if (!ours(j.requester)) continue;
@@ -409,16 +422,22 @@ export async function runSwarm(opts: SwarmOptions): Promise<SwarmRun> {
       if (j.status >= Status.Accepted && j.status <= Status.Disputed) {
         open++;
         if (nextDeadline === undefined || j.deadline < nextDeadline) nextDeadline = j.deadline;
+        if (lastDeadline === undefined || j.deadline > lastDeadline) lastDeadline = j.deadline;
       }
     }
-    if (blockGated) {
+    if (blockGated && idle < 50) {
       if (env.automine) await env.rpc("evm_mine", []);
       else await new Promise((r) => setTimeout(r, 1_000));
       continue;
     }
     if (open > 0 && nextDeadline !== undefined) {
       if (timeWarp) {
-        const delta = Number(nextDeadline - view.time) + 1;
+        // Past every deadline the waiting jobs have, up to a day beyond the earliest: nobody can
+        // act (all honest actions are done), so no honest window is skipped, and one jump lets a
+        // whole wave settle instead of the few jobs at the earliest deadline.
+        const cap = nextDeadline + 86_400n;
+        const target = lastDeadline! < cap ? lastDeadline! : cap;
+        const delta = Number(target - view.time) + 1;
         if (delta > 0) {
           await env.rpc("evm_increaseTime", [delta]);
           warps++;
@@ -439,6 +458,9 @@ export async function runSwarm(opts: SwarmOptions): Promise<SwarmRun> {
     }
   }
   const tradingMs = Date.now() - tradingStart;
+  const sendMs = agents.reduce((s, a) => s + a.tx.stats.ms, 0);
+  const sends = agents.reduce((s, a) => s + a.tx.stats.sent, 0);
+  log(`swarm: ${sends} transactions, ${(sendMs / Math.max(1, sends)).toFixed(1)} ms each from signing to the node's answer (mean)`);
   await view.poll();
   // leave cleanly: validators stop being drawn for committees of later runs
   await Promise.all(agents.map((a) => a.retire()));
