@@ -1,0 +1,74 @@
+// The swarm as `npm start` runs it (scripts/devnet/swarm-host.ts imports `runSwarm` from here):
+// adapts the devnet's options to the agent runtime's `runSwarm` (./swarm.ts) and returns a handle
+// once the agents trade, whose `stop()` waits for the swarm to wind down and logs its summary.
+import { runSwarm as runAgentSwarm, formatSummary, type SwarmRun } from "./swarm.ts";
+import type { Hex } from "viem";
+
+export { formatSummary } from "./swarm.ts";
+export type { SwarmOptions, SwarmSummary, SwarmRun, SwarmProgress, AgentInfo } from "./swarm.ts";
+
+/** What the devnet passes (see scripts/devnet/swarm-host.ts). */
+export interface DevnetSwarmOptions {
+  rpcUrl: string;
+  chainId: number;
+  /** Path of deployments/<network>.json. */
+  deployments: string;
+  apiUrl: string;
+  graphqlUrl: string;
+  agents: number;
+  /** Stop after this many jobs; undefined: trade continuously until the signal aborts. */
+  jobs?: number;
+  /** Development keys the seed left untouched; the runtime makes fresh agent keys and funds them from `funderKey`. */
+  keys: string[];
+  funderKey?: string;
+  validatorKeys: string[];
+  openai?: { apiKey: string; baseUrl?: string };
+  signal: AbortSignal;
+  log: (line: string) => void;
+  onReady: () => void;
+}
+
+export interface DevnetSwarmHandle {
+  /** Resolves once the swarm has stopped (after the signal aborted), with its summary logged. */
+  stop(): Promise<void>;
+  /** The run's result (summary, jobs, agents), once it has ended. */
+  done: Promise<SwarmRun>;
+}
+
+/** Starts the swarm and resolves when it trades (or fails to start, which rejects). */
+export async function runSwarm(o: DevnetSwarmOptions): Promise<DevnetSwarmHandle> {
+  if (!Number.isInteger(o.agents) || o.agents < 1) throw new Error(`swarm: agents must be a positive integer (got ${o.agents})`);
+  let markReady: () => void = () => undefined;
+  const ready = new Promise<void>((r) => (markReady = r));
+  const continuous = o.jobs === undefined;
+  const done = runAgentSwarm({
+    agents: o.agents,
+    jobs: o.jobs ?? 0,
+    continuous,
+    rpcUrl: o.rpcUrl,
+    deployments: o.deployments,
+    funderKey: o.funderKey as Hex | undefined,
+    llm: o.openai ? { apiKey: o.openai.apiKey, baseURL: o.openai.baseUrl } : undefined,
+    signal: o.signal,
+    log: o.log,
+    onReady: () => {
+      o.onReady();
+      markReady();
+    },
+  });
+  let summaryLogged = false;
+  const logSummary = (run: SwarmRun) => {
+    if (summaryLogged) return;
+    summaryLogged = true;
+    for (const line of formatSummary(run.summary).split("\n")) o.log(line);
+  };
+  // a finite run that ends logs its summary at once
+  void done.then(logSummary, () => undefined);
+  await Promise.race([ready, done]);
+  return {
+    done,
+    async stop() {
+      logSummary(await done);
+    },
+  };
+}
