@@ -15,30 +15,10 @@
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import type { DevnetSwarmOptions } from "../../agents/src/swarm/index.ts";
 
-export interface SwarmOptions {
-  rpcUrl: string;
-  chainId: number;
-  /** Path of deployments/<network>.json. */
-  deployments: string;
-  /** The indexer's base URL (GraphQL at /graphql, SIWE at /auth, quote board at /quotes). */
-  apiUrl: string;
-  graphqlUrl: string;
-  /** How many agents to run. */
-  agents: number;
-  /** Stop after this many jobs; undefined: trade continuously until stopped. */
-  jobs?: number;
-  /** Private keys for the swarm's agents (funded development accounts the seed left alone). */
-  keys: string[];
-  /** A funded key (the devnet deployer/treasury) to top agents up with UBC and COMPUTE. */
-  funderKey?: string;
-  /** The seeded validators' keys, so that committees drawn from them attest. */
-  validatorKeys: string[];
-  openai?: { apiKey: string; baseUrl?: string };
-  signal: AbortSignal;
-  log: (line: string) => void;
-  onReady: () => void;
-}
+/** The options the host passes (defined beside the swarm's entry point). */
+export type SwarmOptions = DevnetSwarmOptions;
 
 type RunSwarm = (opts: SwarmOptions) => Promise<{ stop(): Promise<void> } | void>;
 
