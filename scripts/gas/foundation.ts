@@ -3,6 +3,7 @@ import type { NetworkConnection } from "hardhat/types/network";
 import { Signature, hexlify, randomBytes } from "ethers";
 import type { GasRecorder } from "./lib.ts";
 import { deployFoundation, fundUbc, E18, DAY } from "../../test/helpers/foundation.ts";
+import { TRANSFER_WITH_AUTHORIZATION_TYPES } from "../../agents/src/generated/eip712.ts";
 
 export async function measure(conn: NetworkConnection<"generic">, rec: GasRecorder): Promise<void> {
   const { ethers, networkHelpers } = conn;
@@ -41,10 +42,7 @@ export async function measure(conn: NetworkConnection<"generic">, rec: GasRecord
   // COMPUTE: EIP-3009 transfer to an account that already holds COMPUTE, relayed by a third party.
   await (await compute.connect(treasury).transfer(alice.address, 1_000n * E18)).wait();
   const cDomain = { name: "COMPUTE", version: "1", chainId: domain.chainId, verifyingContract: await compute.getAddress() };
-  const authTypes = { TransferWithAuthorization: [
-    { name: "from", type: "address" }, { name: "to", type: "address" }, { name: "value", type: "uint256" },
-    { name: "validAfter", type: "uint256" }, { name: "validBefore", type: "uint256" }, { name: "nonce", type: "bytes32" },
-  ] };
+  const authTypes = { TransferWithAuthorization: [...TRANSFER_WITH_AUTHORIZATION_TYPES.TransferWithAuthorization] };
   const auth = { from: alice.address, to: bob.address, value: 100n * E18, validAfter: 0n, validBefore: deadline, nonce: hexlify(randomBytes(32)) };
   const a = Signature.from(await alice.signTypedData(cDomain, authTypes, auth));
   await rec.record(

@@ -2,18 +2,11 @@
 // tests and by the gas scenario (scripts/gas/economy.ts).
 import { Signature, TypedDataEncoder, type Signer } from "ethers";
 import type { HardhatEthers } from "@nomicfoundation/hardhat-ethers/types";
+import { AGENT_WALLET_TYPES as GENERATED_AGENT_WALLET_TYPES } from "../../agents/src/generated/eip712.ts";
 
 export const ROLE = { PROVIDER: 1, REQUESTER: 2, VALIDATOR: 4 } as const;
 
-export const AGENT_WALLET_TYPES = {
-  AgentWallet: [
-    { name: "agentId", type: "uint256" },
-    { name: "owner", type: "address" },
-    { name: "wallet", type: "address" },
-    { name: "nonce", type: "uint256" },
-    { name: "deadline", type: "uint256" },
-  ],
-};
+export const AGENT_WALLET_TYPES = { AgentWallet: [...GENERATED_AGENT_WALLET_TYPES.AgentWallet] };
 
 export interface AgentWalletMessage {
   agentId: bigint;

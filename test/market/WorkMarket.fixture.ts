@@ -5,6 +5,7 @@
 import type { HardhatEthers, HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 import { Signature, ZeroAddress, hexlify, randomBytes, id as keccakId } from "ethers";
 import { deployFoundation, E18, DAY } from "../helpers/foundation.ts";
+import { QUOTE_TYPES as GENERATED_QUOTE_TYPES, RECEIVE_WITH_AUTHORIZATION_TYPES } from "../../agents/src/generated/eip712.ts";
 
 export { E18, DAY };
 export const ROLE = { PROVIDER: 1, REQUESTER: 2, VALIDATOR: 4 } as const;
@@ -33,25 +34,9 @@ export interface QuoteData {
   deliveryPeriod: bigint;
 }
 
-export const QUOTE_TYPES = {
-  Quote: [
-    { name: "providerAgentId", type: "uint256" },
-    { name: "resourceKind", type: "bytes32" },
-    { name: "units", type: "uint256" },
-    { name: "unitPrice", type: "uint256" },
-    { name: "expiry", type: "uint256" },
-    { name: "nonce", type: "uint256" },
-    { name: "requester", type: "uint256" },
-    { name: "deliveryPeriod", type: "uint256" },
-  ],
-};
-
-export const RECEIVE_TYPES = {
-  ReceiveWithAuthorization: [
-    { name: "from", type: "address" }, { name: "to", type: "address" }, { name: "value", type: "uint256" },
-    { name: "validAfter", type: "uint256" }, { name: "validBefore", type: "uint256" }, { name: "nonce", type: "bytes32" },
-  ],
-};
+// ethers takes mutable field lists; the fields themselves come from the contracts (codegen)
+export const QUOTE_TYPES = { Quote: [...GENERATED_QUOTE_TYPES.Quote] };
+export const RECEIVE_TYPES = { ReceiveWithAuthorization: [...RECEIVE_WITH_AUTHORIZATION_TYPES.ReceiveWithAuthorization] };
 
 /** Deploys everything; `validators` signers (from index 6) register, get UBC and stake MIN_STAKE. */
 export async function deployMarket(ethers: HardhatEthers, validators = 10, opts: { realFeeController?: boolean } = {}) {
