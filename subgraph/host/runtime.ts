@@ -20,6 +20,7 @@ import {
   EthKind,
   hex,
   normalizeDecimal,
+  plainStoreValue,
   StoreKind,
   unhex,
   type Decimal,
@@ -152,26 +153,11 @@ export class GraphStore {
       out[entity] = {};
       for (const [id, data] of table) {
         const row: Record<string, unknown> = {};
-        for (const [k, v] of data) row[k] = plain(v);
+        for (const [k, v] of data) row[k] = plainStoreValue(v);
         out[entity][id] = row;
       }
     }
     return out;
-  }
-}
-
-function plain(v: StoreValue): unknown {
-  switch (v.kind) {
-    case "Null":
-      return null;
-    case "Array":
-      return v.value.map(plain);
-    case "BigInt":
-    case "Int8":
-    case "Timestamp":
-      return v.value.toString();
-    default:
-      return v.value;
   }
 }
 
