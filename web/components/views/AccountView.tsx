@@ -1,7 +1,7 @@
 "use client";
 import Link from "next/link";
 import { useState, type FormEvent } from "react";
-import { useConnection } from "wagmi";
+import { useConnection } from "../wallet";
 import { erc20Abi, type Address } from "viem";
 import { AgentRegistryAbi, WorkMarketAbi } from "@/lib/generated/abis";
 import { formatTime, roleList } from "@/lib/format";
