@@ -1,8 +1,8 @@
 "use client";
 // Token helpers shared by the write flows: balances and allowances, approval when needed, and
 // EIP-2612 permit signatures.
-import { erc20Abi, parseSignature, type Address } from "viem";
-import { UBCTokenAbi } from "@/lib/generated/abis";
+import type { Address } from "viem";
+import { erc20Abi } from "@/lib/erc20";
 import { useChainRead } from "./data";
 import { useTx } from "./Providers";
 import type { ChainReader } from "./wallet";
@@ -45,6 +45,7 @@ export async function chainTime(client: ChainReader): Promise<bigint> {
 export async function signPermit(
   tx: ReturnType<typeof useTx>, client: ChainReader, token: Address, symbol: string, owner: Address, spender: Address, value: bigint,
 ): Promise<{ deadline: bigint; v: number; r: `0x${string}`; s: `0x${string}` } | null> {
+  const { UBCTokenAbi } = await import("@/lib/generated/abis");
   const [domain, nonce] = await Promise.all([
     client.readContract({ address: token, abi: UBCTokenAbi, functionName: "eip712Domain" }),
     client.readContract({ address: token, abi: UBCTokenAbi, functionName: "nonces", args: [owner] }),
@@ -63,6 +64,11 @@ export async function signPermit(
     message: { owner, spender, value, nonce: nonce as bigint, deadline },
   });
   if (!sig) return null;
-  const p = parseSignature(sig);
-  return { deadline, v: Number(p.v ?? BigInt(27 + (p.yParity ?? 0))), r: p.r, s: p.s };
+  if (!/^0x[0-9a-fA-F]{130}$/.test(sig)) {
+    tx.fail(`Sign ${symbol} permit: the wallet returned a signature of ${(sig.length - 2) / 2} bytes, not 65`);
+    return null;
+  }
+  // r ‖ s ‖ v (65 bytes; v as 0/1 or 27/28)
+  const v = parseInt(sig.slice(130, 132), 16);
+  return { deadline, v: v < 27 ? v + 27 : v, r: `0x${sig.slice(2, 66)}`, s: `0x${sig.slice(66, 130)}` };
 }

@@ -2,8 +2,7 @@
 import Link from "next/link";
 import { useState, type FormEvent } from "react";
 import type { Address, Hex } from "viem";
-import { erc20Abi } from "viem";
-import { WorkMarketAbi } from "@/lib/generated/abis";
+import { erc20Abi } from "@/lib/erc20";
 import { parseAmount, parseInteger } from "@/lib/amount";
 import { formatAmount, formatDuration, formatTime, reputation, resourceKindLabel, shortAddress } from "@/lib/format";
 import { bestPerKind, providerDeposit, quoteTypedData, requesterLock, resourceKindToBytes32, specHash } from "@/lib/market";
@@ -126,6 +125,8 @@ function QuoteBoard({ initial }: { initial?: { quotes: Quote[]; requestForQuotes
     if (qt.providerAgentId === requester.agentId) return setError("An agent cannot fill its own quote.");
     const value = BigInt(qt.units) * BigInt(qt.unitPrice);
     const lock = requesterLock(value);
+    // the market's ABI is loaded with the first fill, not with the page
+    const { WorkMarketAbi } = await import("@/lib/generated/abis");
     const credit = await publicClient.readContract({ address: market, abi: WorkMarketAbi, functionName: "credits", args: [BigInt(requester.agentId)] }) as bigint;
     if (credit < lock) {
       const balance = await publicClient.readContract({ address: compute, abi: erc20Abi, functionName: "balanceOf", args: [me as Address] });
