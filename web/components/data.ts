@@ -6,8 +6,8 @@ import { graphql } from "@/lib/api";
 import { useApp } from "./Providers";
 import type { ChainReader } from "./wallet";
 
-/** A GraphQL query against the configured indexer / subgraph URL, re-polled every `pollMs`. */
-export function useGql<T>(query: string, variables?: Record<string, unknown>, opts: { pollMs?: number; enabled?: boolean; initialData?: T } = {}): UseQueryResult<T, Error> {
+/** A GraphQL query against the configured indexer / subgraph URL, re-polled every `pollMs` (false: never). */
+export function useGql<T>(query: string, variables?: Record<string, unknown>, opts: { pollMs?: number | false; enabled?: boolean; initialData?: T } = {}): UseQueryResult<T, Error> {
   const { cfg } = useApp();
   return useQuery<T, Error>({
     queryKey: ["gql", cfg.graphqlUrl, query, variables ?? null],

@@ -191,7 +191,10 @@ async function main() {
     const mods = await lighthouseModules();
     // one untimed visit per page, so that the server's first-render work is not measured
     for (const [, path] of PAGES) {
-      await fetch(stack.webUrl + path).then((r) => r.text()).catch((err: Error) => {
+      // a keep-alive connection the server closes as it is reused fails with "other side closed":
+      // one retry (on a new connection)
+      const visit = () => fetch(stack.webUrl + path).then((r) => r.text());
+      await visit().catch(() => visit()).catch((err: Error) => {
         throw new Error(`GET ${path}: ${err.message} (${(err.cause as Error | undefined)?.message ?? ""}); next start exited: ${stack.processes.web.child.exitCode ?? stack.processes.web.child.signalCode ?? "no"}\n${stack.output.web.slice(-20).join("\n")}`);
       });
     }
