@@ -46,7 +46,7 @@ export const PROVIDERS_QUERY = `{
 }`;
 
 /** Runs a query from the server with a short deadline; undefined when the indexer is slow or down (the client then asks). */
-export async function serverQuery<T>(url: string, query: string, variables: Record<string, unknown>, timeoutMs = 800): Promise<T | undefined> {
+export async function serverQuery<T>(url: string, query: string, variables: Record<string, unknown>, timeoutMs = 2000): Promise<T | undefined> {
   try {
     const res = await fetch(url, {
       method: "POST",

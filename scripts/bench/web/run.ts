@@ -56,7 +56,7 @@ const versionOf = (pkg: string) => (JSON.parse(readFileSync(join(BENCH_DIR, "nod
 
 // ------------------------------------------------------------------ Lighthouse
 
-interface LhAudit { id: string; title: string; score: number | null; numericValue?: number; displayValue?: string; details?: { type?: string; overallSavingsMs?: number; items?: { items?: { node?: { snippet?: string; nodeLabel?: string } }[] }[] } }
+interface LhAudit { id: string; title: string; score: number | null; numericValue?: number; displayValue?: string; details?: { type?: string; overallSavingsMs?: number } }
 interface LhResult {
   lhr: {
     categories: Record<string, { score: number | null; auditRefs: { id: string; weight: number }[] }>;
@@ -111,8 +111,13 @@ async function lighthouseOnce(mods: Awaited<ReturnType<typeof lighthouseModules>
       cls: num("cumulative-layout-shift"), si: num("speed-index"), failedA11y, opportunities, warnings: lhr.runWarnings,
       mainThread: num("mainthread-work-breakdown"), bootup: num("bootup-time"),
       lcpElement: (() => {
-        const node = lhr.audits["largest-contentful-paint-element"]?.details?.items?.[0]?.items?.[0]?.node;
-        return (node?.nodeLabel ?? node?.snippet ?? "?").replace(/\s+/g, " ").slice(0, 60);
+        // the element is in the LCP audit's or (Lighthouse 13) the LCP insight's details
+        for (const a of Object.values(lhr.audits)) {
+          if (!/lcp|largest-contentful-paint/.test(a.id) || !a.details) continue;
+          const m = JSON.stringify(a.details).match(/"nodeLabel":"((?:[^"\\]|\\.)*)"/);
+          if (m) return m[1].replace(/\s+/g, " ").slice(0, 60);
+        }
+        return "?";
       })(),
     };
   } finally {
