@@ -2,10 +2,9 @@
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { useState } from "react";
-import { useConnect, useConnection, useConnectors, useDisconnect } from "wagmi";
 import { shortAddress } from "@/lib/format";
-import { explainError } from "@/lib/errors";
 import { useApp, useMounted, useSession } from "./Providers";
+import { explain, loadWallet, useConnection } from "./wallet";
 
 const NAV = [
   ["/", "Overview"],
@@ -43,11 +42,10 @@ function Wallet() {
   const mounted = useMounted();
   const { cfg } = useApp();
   const connection = useConnection();
-  const connectors = useConnectors();
-  const connect = useConnect();
-  const disconnect = useDisconnect();
   const session = useSession();
-  const [menu, setMenu] = useState(false);
+  // the wallets to choose from, once the wallet code is loaded and more than one announced itself
+  const [menu, setMenu] = useState<{ id: string; uid: string; name: string }[] | null>(null);
+  const [loading, setLoading] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
   if (!mounted) {
@@ -55,19 +53,35 @@ function Wallet() {
     return <div className="wallet"><button type="button" className="button" disabled>Connect wallet</button></div>;
   }
 
-  // EIP-6963 wallets announce themselves; the generic injected connector is the fallback
-  const announced = connectors.filter((c) => c.id !== "injected");
-  const choices = announced.length > 0 ? announced : connectors.filter((c) => c.id === "injected");
-
   async function connectWith(id: string) {
     setError(null);
-    setMenu(false);
-    const connector = connectors.find((c) => c.id === id);
-    if (!connector) return;
+    setMenu(null);
     try {
-      await connect.mutateAsync({ connector, chainId: cfg.chainId });
+      await (await loadWallet(cfg)).connect(id);
     } catch (err) {
-      setError(/provider not found|ProviderNotFound/i.test(String(err)) ? "No browser wallet found: install one, then reload." : explainError(err));
+      setError(/provider not found|ProviderNotFound/i.test(String(err)) ? "No browser wallet found: install one, then reload." : await explain(err));
+    }
+  }
+
+  async function pressConnect() {
+    if (menu) return setMenu(null);
+    setError(null);
+    setLoading(true);
+    try {
+      const wallet = await loadWallet(cfg);
+      // EIP-6963 wallets answer the discovery request at once; give them a moment to be registered
+      let choices = wallet.choices();
+      for (let i = 0; i < 5 && choices.every((c) => c.id === "injected"); i++) {
+        await new Promise((r) => setTimeout(r, 20));
+        choices = wallet.choices();
+      }
+      if (choices.length === 1) await connectWith(choices[0].id);
+      else if (choices.length > 1) setMenu(choices);
+      else setError("No browser wallet found: install one, then reload.");
+    } catch (err) {
+      setError(await explain(err).catch(() => String(err)));
+    } finally {
+      setLoading(false);
     }
   }
 
@@ -77,17 +91,17 @@ function Wallet() {
         <button
           type="button"
           className="button"
-          aria-expanded={choices.length > 1 ? menu : undefined}
-          disabled={connection.status === "connecting" || connection.status === "reconnecting"}
-          onClick={() => (choices.length === 1 ? connectWith(choices[0].id) : choices.length > 1 ? setMenu(!menu) : setError("No browser wallet found: install one, then reload."))}
+          aria-expanded={menu ? true : undefined}
+          disabled={loading || connection.status === "connecting" || connection.status === "reconnecting"}
+          onClick={() => void pressConnect()}
         >
           Connect wallet
         </button>
         {menu && (
           <ul className="wallet-menu" aria-label="Wallets">
-            {choices.map((c) => (
+            {menu.map((c) => (
               <li key={c.uid}>
-                <button type="button" className="button secondary" onClick={() => connectWith(c.id)}>{c.name}</button>
+                <button type="button" className="button secondary" onClick={() => void connectWith(c.id)}>{c.name}</button>
               </li>
             ))}
           </ul>
@@ -112,7 +126,7 @@ function Wallet() {
           {session.signingIn ? "Signing in…" : "Sign in"}
         </button>
       )}
-      <button type="button" className="button secondary" onClick={() => disconnect.mutate({})}>Disconnect</button>
+      <button type="button" className="button secondary" onClick={() => void loadWallet(cfg).then((w) => w.disconnect())}>Disconnect</button>
       {session.error && <p className="error small" role="alert">{session.error}</p>}
     </div>
   );

@@ -1,23 +1,22 @@
 "use client";
-// Everything the client side shares: the runtime configuration (from the server), wagmi (injected
-// wallets discovered over EIP-6963), react-query, the SIWE session and the one transaction status.
+// Everything the client side shares: the runtime configuration (from the server), react-query,
+// the SIWE session and the one transaction status. The wallet itself (wagmi, viem's clients) is
+// not here: components/wallet.ts loads it on first need, so read-only pages hydrate without it.
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, useSyncExternalStore, type ReactNode } from "react";
 import { QueryClient, QueryClientProvider, useQueryClient } from "@tanstack/react-query";
-import { WagmiProvider, createConfig, http, useConnection } from "wagmi";
-import { injected } from "wagmi/connectors";
-import { getConnectorClient, switchChain } from "wagmi/actions";
-import { createPublicClient, defineChain, http as viemHttp, type Abi, type Address, type Hash, type PublicClient, type TypedDataDefinition } from "viem";
-import { signMessage, signTypedData, writeContract } from "viem/actions";
+import type { Hash, TypedDataDefinition } from "viem";
 import type { AppConfig } from "@/lib/config";
-import { explainError } from "@/lib/errors";
-import { fetchNonce, fetchSession, loadSession, saveSession, siweMessage, signOut as apiSignOut, verifySignIn, type StoredSession } from "@/lib/api";
+import { fetchNonce, fetchSession, loadSession, saveSession, signOut as apiSignOut, verifySignIn, type StoredSession } from "@/lib/api";
+import { explain, lazyChainReader, loadWallet, rememberedConnection, useConnection, type ChainReader, type WriteRequest } from "./wallet";
+
+export type { WriteRequest } from "./wallet";
 
 // ------------------------------------------------------------------ configuration
 
 interface Ctx {
   cfg: AppConfig;
-  publicClient: PublicClient;
-  wagmiConfig: ReturnType<typeof createConfig>;
+  /** Chain reads over RPC (viem's public client, loaded at the first call). */
+  publicClient: ChainReader;
 }
 const ConfigContext = createContext<Ctx | null>(null);
 
@@ -28,8 +27,8 @@ export function useApp(): Ctx {
 }
 
 /** The address of a deployed contract, or undefined when the deployments file lacks it. */
-export function useContract(name: string): Address | undefined {
-  return useApp().cfg.contracts[name] as Address | undefined;
+export function useContract(name: string): `0x${string}` | undefined {
+  return useApp().cfg.contracts[name];
 }
 
 const subscribeNothing = () => () => {};
@@ -58,14 +57,6 @@ export interface TxStatusState {
   hash?: Hash;
 }
 
-export interface WriteRequest {
-  label: string;
-  address: Address;
-  abi: Abi;
-  functionName: string;
-  args?: readonly unknown[];
-}
-
 interface TxApi {
   status: TxStatusState;
   busy: boolean;
@@ -87,9 +78,8 @@ export function useTx(): TxApi {
 }
 
 function TxProvider({ children }: { children: ReactNode }) {
-  const { cfg, publicClient, wagmiConfig } = useApp();
+  const { cfg } = useApp();
   const queryClient = useQueryClient();
-  const connection = useConnection();
   const [status, setStatus] = useState<TxStatusState>({ phase: "idle", message: "" });
   const [busy, setBusy] = useState(false);
   const timers = useRef<ReturnType<typeof setTimeout>[]>([]);
@@ -101,53 +91,41 @@ function TxProvider({ children }: { children: ReactNode }) {
   }, [queryClient]);
   useEffect(() => () => timers.current.forEach(clearTimeout), []);
 
-  const walletClient = useCallback(async () => {
-    if (connection.status !== "connected") throw new Error("Connect a wallet first.");
-    if (connection.chainId !== cfg.chainId) await switchChain(wagmiConfig, { chainId: cfg.chainId });
-    return getConnectorClient(wagmiConfig, { chainId: cfg.chainId });
-  }, [connection.status, connection.chainId, cfg.chainId, wagmiConfig]);
-
   const write = useCallback(async (req: WriteRequest): Promise<boolean> => {
     setBusy(true);
     setStatus({ phase: "wallet", message: `Waiting for wallet: ${req.label}…` });
     try {
-      const client = await walletClient();
-      const account = client.account.address;
-      // against the pending block: its timestamp is the next block's, as the transaction will see it
-      await publicClient.simulateContract({ account, address: req.address, abi: req.abi, functionName: req.functionName, args: req.args ?? [], blockTag: "pending" } as never);
-      const hash = await writeContract(client, { address: req.address, abi: req.abi, functionName: req.functionName, args: req.args ?? [], account: client.account, chain: client.chain } as never);
-      setStatus({ phase: "pending", message: `Pending: ${req.label}…`, hash });
-      const receipt = await publicClient.waitForTransactionReceipt({ hash, pollingInterval: 500 });
-      if (receipt.status !== "success") {
-        setStatus({ phase: "failed", message: `Failed: ${req.label} reverted on-chain.`, hash });
+      const wallet = await loadWallet(cfg);
+      const outcome = await wallet.write(req, (hash) => setStatus({ phase: "pending", message: `Pending: ${req.label}…`, hash }));
+      if (outcome !== "success") {
+        setStatus((s) => ({ phase: "failed", message: `Failed: ${req.label} reverted on-chain.`, hash: s.hash }));
         return false;
       }
-      setStatus({ phase: "confirmed", message: `Confirmed: ${req.label}`, hash });
+      setStatus((s) => ({ phase: "confirmed", message: `Confirmed: ${req.label}`, hash: s.hash }));
       refresh();
       return true;
     } catch (err) {
-      setStatus({ phase: "failed", message: `Failed: ${req.label}: ${explainError(err)}` });
+      setStatus({ phase: "failed", message: `Failed: ${req.label}: ${await explain(err)}` });
       return false;
     } finally {
       setBusy(false);
     }
-  }, [walletClient, publicClient, refresh]);
+  }, [cfg, refresh]);
 
   const signTyped = useCallback(async (label: string, data: TypedDataDefinition) => {
     setBusy(true);
     setStatus({ phase: "wallet", message: `Waiting for wallet: ${label}…` });
     try {
-      const client = await walletClient();
-      const sig = await signTypedData(client, { ...(data as object), account: client.account } as never);
+      const sig = await (await loadWallet(cfg)).signTyped(data);
       setStatus({ phase: "pending", message: `Signed: ${label}` });
-      return sig as `0x${string}`;
+      return sig;
     } catch (err) {
-      setStatus({ phase: "failed", message: `Failed: ${label}: ${explainError(err)}` });
+      setStatus({ phase: "failed", message: `Failed: ${label}: ${await explain(err)}` });
       return null;
     } finally {
       setBusy(false);
     }
-  }, [walletClient]);
+  }, [cfg]);
 
   const action = useCallback(async <T,>(label: string, done: string, fn: () => Promise<T>): Promise<T | null> => {
     setBusy(true);
@@ -158,7 +136,7 @@ function TxProvider({ children }: { children: ReactNode }) {
       refresh();
       return out;
     } catch (err) {
-      setStatus({ phase: "failed", message: `Failed: ${label}: ${explainError(err)}` });
+      setStatus({ phase: "failed", message: `Failed: ${label}: ${await explain(err)}` });
       return null;
     } finally {
       setBusy(false);
@@ -196,7 +174,7 @@ export function useSession(): SessionApi {
 }
 
 function SessionProvider({ children }: { children: ReactNode }) {
-  const { cfg, wagmiConfig } = useApp();
+  const { cfg } = useApp();
   const connection = useConnection();
   const [session, setSession] = useState<StoredSession | null>(null);
   const [signingIn, setSigningIn] = useState(false);
@@ -238,11 +216,9 @@ function SessionProvider({ children }: { children: ReactNode }) {
     }
     setSigningIn(true);
     try {
-      const nonce = await fetchNonce(cfg.apiUrl);
+      const [nonce, wallet] = await Promise.all([fetchNonce(cfg.apiUrl), loadWallet(cfg)]);
       const domain = cfg.siweDomain || new URL(cfg.apiUrl).host;
-      const message = siweMessage({ domain, address: connection.address, uri: cfg.apiUrl, chainId: cfg.chainId, nonce });
-      const client = await getConnectorClient(wagmiConfig);
-      const signature = await signMessage(client, { account: client.account, message });
+      const { message, signature } = await wallet.signIn({ domain, uri: cfg.apiUrl, nonce });
       const s = await verifySignIn(cfg.apiUrl, message, signature);
       saveSession(s);
       setSession(s);
@@ -253,12 +229,12 @@ function SessionProvider({ children }: { children: ReactNode }) {
       }
       return true;
     } catch (err) {
-      setError(explainError(err));
+      setError(await explain(err));
       return false;
     } finally {
       setSigningIn(false);
     }
-  }, [connection.status, connection.address, cfg, wagmiConfig]);
+  }, [connection.status, connection.address, cfg]);
 
   const signOut = useCallback(async () => {
     await apiSignOut(cfg.apiUrl, session?.token || undefined);
@@ -286,43 +262,21 @@ function SessionProvider({ children }: { children: ReactNode }) {
 // ------------------------------------------------------------------ root
 
 export function Providers({ cfg, children }: { cfg: AppConfig; children: ReactNode }) {
-  const [state] = useState(() => {
-    const chain = defineChain({
-      id: cfg.chainId,
-      name: cfg.chainId === 31337 ? "Local devnet" : `Chain ${cfg.chainId}`,
-      nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
-      rpcUrls: { default: { http: [cfg.rpcUrl] } },
-    });
-    const wagmiConfig = createConfig({
-      chains: [chain],
-      connectors: [injected()],
-      multiInjectedProviderDiscovery: true,
-      transports: { [chain.id]: http(cfg.rpcUrl) },
-      ssr: true,
-    });
-    const publicClient = createPublicClient({ chain, transport: viemHttp(cfg.rpcUrl), pollingInterval: 1000 }) as PublicClient;
-    const queryClient = new QueryClient({
-      defaultOptions: { queries: { staleTime: 2_000, refetchOnWindowFocus: true, retry: 1 } },
-    });
-    // reconnect on load only in a browser that connected here before (and did not disconnect):
-    // a wallet that answers eth_accounts unasked is not connected until the person says so
-    let reconnect = false;
-    try {
-      reconnect = typeof window !== "undefined" && window.localStorage.getItem("wagmi.recentConnectorId") !== null;
-    } catch {
-      /* storage unavailable */
-    }
-    return { ctx: { cfg, publicClient, wagmiConfig }, queryClient, reconnect };
-  });
+  const [state] = useState(() => ({
+    ctx: { cfg, publicClient: lazyChainReader(cfg) },
+    queryClient: new QueryClient({ defaultOptions: { queries: { staleTime: 2_000, refetchOnWindowFocus: true, retry: 1 } } }),
+  }));
+  // resume the wallet only in a browser that connected here before (and did not disconnect)
+  useEffect(() => {
+    if (rememberedConnection()) void loadWallet(cfg, true);
+  }, [cfg]);
   return (
     <ConfigContext.Provider value={state.ctx}>
-      <WagmiProvider config={state.ctx.wagmiConfig} reconnectOnMount={state.reconnect}>
-        <QueryClientProvider client={state.queryClient}>
-          <SessionProvider>
-            <TxProvider>{children}</TxProvider>
-          </SessionProvider>
-        </QueryClientProvider>
-      </WagmiProvider>
+      <QueryClientProvider client={state.queryClient}>
+        <SessionProvider>
+          <TxProvider>{children}</TxProvider>
+        </SessionProvider>
+      </QueryClientProvider>
     </ConfigContext.Provider>
   );
 }

@@ -1,6 +1,6 @@
 "use client";
 // The agents the connected address may act for (as owner or as bound wallet).
-import { useConnection } from "wagmi";
+import { useConnection } from "./wallet";
 import { useGql } from "./data";
 
 export interface MyAgent { id: string; agentId: string; roles: number; wallet: string | null; owner: { id: string }; cardURI: string; marketCredit: string }

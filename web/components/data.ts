@@ -4,10 +4,10 @@ import { useEffect, useState } from "react";
 import { useQuery, type UseQueryResult } from "@tanstack/react-query";
 import { graphql } from "@/lib/api";
 import { useApp } from "./Providers";
-import type { PublicClient } from "viem";
+import type { ChainReader } from "./wallet";
 
-/** A GraphQL query against the configured indexer / subgraph URL, re-polled every `pollMs`. */
-export function useGql<T>(query: string, variables?: Record<string, unknown>, opts: { pollMs?: number; enabled?: boolean; initialData?: T } = {}): UseQueryResult<T, Error> {
+/** A GraphQL query against the configured indexer / subgraph URL, re-polled every `pollMs` (false: never). */
+export function useGql<T>(query: string, variables?: Record<string, unknown>, opts: { pollMs?: number | false; enabled?: boolean; initialData?: T } = {}): UseQueryResult<T, Error> {
   const { cfg } = useApp();
   return useQuery<T, Error>({
     queryKey: ["gql", cfg.graphqlUrl, query, variables ?? null],
@@ -20,7 +20,7 @@ export function useGql<T>(query: string, variables?: Record<string, unknown>, op
 }
 
 /** A contract read (or several) over RPC, keyed by `key`, refreshed after every write. */
-export function useChainRead<T>(key: readonly unknown[], fn: (client: PublicClient) => Promise<T>, opts: { enabled?: boolean; pollMs?: number } = {}): UseQueryResult<T, Error> {
+export function useChainRead<T>(key: readonly unknown[], fn: (client: ChainReader) => Promise<T>, opts: { enabled?: boolean; pollMs?: number } = {}): UseQueryResult<T, Error> {
   const { publicClient, cfg } = useApp();
   return useQuery<T, Error>({
     queryKey: ["chain", cfg.rpcUrl, ...key],
@@ -36,12 +36,18 @@ export function useChainRead<T>(key: readonly unknown[], fn: (client: PublicClie
  * forward (evm_increaseTime) still shows locks and deadlines as the contracts see them.
  */
 export function useChainNow(): number {
-  const { publicClient } = useApp();
+  const { cfg } = useApp();
   const offset = useQuery({
-    queryKey: ["chain-clock"],
-    queryFn: async () => {
-      const block = await publicClient.getBlock({ blockTag: "latest" });
-      return Number(block.timestamp) - Date.now() / 1000;
+    queryKey: ["chain-clock", cfg.rpcUrl],
+    // one plain JSON-RPC call: no need for viem's client code on a page that only shows times
+    queryFn: async ({ signal }) => {
+      const res = await fetch(cfg.rpcUrl, {
+        method: "POST", headers: { "content-type": "application/json" }, signal,
+        body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_getBlockByNumber", params: ["latest", false] }),
+      });
+      const body = (await res.json()) as { result?: { timestamp?: string } };
+      if (!body.result?.timestamp) throw new Error(`the node at ${cfg.rpcUrl} returned no latest block`);
+      return Number(BigInt(body.result.timestamp)) - Date.now() / 1000;
     },
     refetchInterval: 5000,
   });

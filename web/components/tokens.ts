@@ -1,15 +1,16 @@
 "use client";
 // Token helpers shared by the write flows: balances and allowances, approval when needed, and
 // EIP-2612 permit signatures.
-import { erc20Abi, parseSignature, type Address, type PublicClient } from "viem";
-import { UBCTokenAbi } from "@/lib/generated/abis";
+import type { Address } from "viem";
+import { erc20Abi } from "@/lib/erc20";
 import { useChainRead } from "./data";
 import { useTx } from "./Providers";
+import type { ChainReader } from "./wallet";
 
 export function useBalanceAllowance(token: Address | undefined, owner: Address | undefined, spender: Address | undefined) {
   return useChainRead(
     ["balance-allowance", token, owner, spender],
-    async (c: PublicClient) => {
+    async (c: ChainReader) => {
       const [balance, allowance] = await Promise.all([
         c.readContract({ address: token!, abi: erc20Abi, functionName: "balanceOf", args: [owner!] }),
         spender ? c.readContract({ address: token!, abi: erc20Abi, functionName: "allowance", args: [owner!, spender] }) : Promise.resolve(0n),
@@ -22,7 +23,7 @@ export function useBalanceAllowance(token: Address | undefined, owner: Address |
 
 /** Approves `spender` for `amount` of `token` when the allowance is short. False if the approval failed. */
 export async function ensureAllowance(
-  tx: ReturnType<typeof useTx>, client: PublicClient, token: Address, symbol: string, owner: Address, spender: Address, amount: bigint,
+  tx: ReturnType<typeof useTx>, client: ChainReader, token: Address, symbol: string, owner: Address, spender: Address, amount: bigint,
 ): Promise<boolean> {
   const allowance = await client.readContract({ address: token, abi: erc20Abi, functionName: "allowance", args: [owner, spender] });
   if (allowance >= amount) return true;
@@ -30,7 +31,7 @@ export async function ensureAllowance(
 }
 
 /** Now, as the next block will see it: the later of the wall clock and the latest block (a devnet's time may run ahead). */
-export async function chainTime(client: PublicClient): Promise<bigint> {
+export async function chainTime(client: ChainReader): Promise<bigint> {
   const wall = BigInt(Math.floor(Date.now() / 1000));
   try {
     const block = await client.getBlock({ blockTag: "latest" });
@@ -42,8 +43,9 @@ export async function chainTime(client: PublicClient): Promise<bigint> {
 
 /** An EIP-2612 permit signed in the wallet: { deadline, v, r, s }, or null when refused. */
 export async function signPermit(
-  tx: ReturnType<typeof useTx>, client: PublicClient, token: Address, symbol: string, owner: Address, spender: Address, value: bigint,
+  tx: ReturnType<typeof useTx>, client: ChainReader, token: Address, symbol: string, owner: Address, spender: Address, value: bigint,
 ): Promise<{ deadline: bigint; v: number; r: `0x${string}`; s: `0x${string}` } | null> {
+  const { UBCTokenAbi } = await import("@/lib/generated/abis");
   const [domain, nonce] = await Promise.all([
     client.readContract({ address: token, abi: UBCTokenAbi, functionName: "eip712Domain" }),
     client.readContract({ address: token, abi: UBCTokenAbi, functionName: "nonces", args: [owner] }),
@@ -62,6 +64,11 @@ export async function signPermit(
     message: { owner, spender, value, nonce: nonce as bigint, deadline },
   });
   if (!sig) return null;
-  const p = parseSignature(sig);
-  return { deadline, v: Number(p.v ?? BigInt(27 + (p.yParity ?? 0))), r: p.r, s: p.s };
+  if (!/^0x[0-9a-fA-F]{130}$/.test(sig)) {
+    tx.fail(`Sign ${symbol} permit: the wallet returned a signature of ${(sig.length - 2) / 2} bytes, not 65`);
+    return null;
+  }
+  // r ‖ s ‖ v (65 bytes; v as 0/1 or 27/28)
+  const v = parseInt(sig.slice(130, 132), 16);
+  return { deadline, v: v < 27 ? v + 27 : v, r: `0x${sig.slice(2, 66)}`, s: `0x${sig.slice(66, 130)}` };
 }

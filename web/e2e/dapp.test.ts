@@ -121,6 +121,7 @@ const erc20 = (address: string) => new ethers.Contract(address, ["function balan
 const addr = (name: string) => stack.chain.deployments.contracts[name].address;
 /** IWorkMarket.Status: None, Open, Accepted, Submitted, Validated, Disputed, Resolved, Cancelled, Expired, Settled. */
 const JOB_ACCEPTED = 2;
+const JOB_SETTLED = 9;
 
 // ------------------------------------------------------------------ the flows
 
@@ -406,8 +407,8 @@ step("a refused wallet request ends in a failed state, and nothing is sent", asy
   assertClean("rejected request");
 });
 
-step("overview reflects the activity of the session, with a settled job's volume and fee", async () => {
-  // the job the wallet filled from the board is delivered, validated and settled (a day passes)
+step("job page: the wallet settles its filled job, then rates the provider", async () => {
+  // the job the wallet filled from the board is delivered and validated, and its challenge period passes
   const market = stack.chain.contract("WorkMarket");
   const filled = await eventually("the wallet's filled job", async () => {
     for (let id = (await market.jobCount()) as bigint; id > 0n; id--) {
@@ -416,14 +417,60 @@ step("overview reflects the activity of the session, with a settled job's volume
     }
     return null;
   }, 5_000);
-  await stack.settleJob(filled);
-  await open("/", "Overview");
-  await eventually("total staked includes the wallet's 1,000 UBC", async () => /51,000/.test(await page.getByTestId("total-staked").innerText()));
-  await eventually("market volume shows the settled job", async () => num(await page.getByTestId("market-volume").innerText()) > 0);
-  // the protocol fee (1% of the job) goes to the treasury and the burn (the burn share starts at 0%)
-  const treasury = (await erc20(addr("ComputeToken")).balanceOf(addr("Treasury"))) as bigint;
-  assert.ok(treasury > 0n, "the treasury received the swept fee on-chain");
-  await eventually("the treasury shows the settled job's protocol fee", async () => num(await page.getByTestId("treasury").innerText()) > 0);
+  await stack.settleJob(filled, { settle: false });
+  await open(`/market/jobs/${filled}`, /^Job/);
+  await eventually("the job shows as validated", async () => /validated/i.test(await page.getByTestId("job-status").innerText()));
+  await page.getByRole("button", { name: "Settle job" }).click();
+  await confirmed(`Settle job ${filled}`);
+  assert.equal(Number((await market.getJob(filled)).status), JOB_SETTLED, "settled on-chain");
+  await eventually("the job shows as settled", async () => /settled/i.test(await page.getByTestId("job-status").innerText()));
+  // out of range first: the form says so and sends nothing
+  await page.getByLabel("Score (0–100)").fill("101");
+  await page.getByRole("button", { name: "Give feedback" }).click();
+  await page.locator("#fb-score-error").waitFor();
+  await page.getByLabel("Score (0–100)").fill("80");
+  await page.getByRole("button", { name: "Give feedback" }).click();
+  await confirmed(/Rate agent \d+ 80\/100 on job/);
+  await eventually("the feedback is listed", async () => /80\/100/.test(await page.getByTestId("feedback-row").first().innerText()));
+  // the same side cannot rate twice: the contract's custom error, decoded, before the wallet opens
+  await page.getByRole("button", { name: "Give feedback" }).click();
+  const region = page.getByTestId("tx-status");
+  await eventually("the second rating fails with the decoded error", async () => (await region.getAttribute("data-state")) === "failed" && /FeedbackAlreadyGiven/.test(await region.innerText()));
+  await shot("14b-job-actions");
+  assertClean("job actions");
+});
+step("overview reflects the activity of the session, with a settled job's volume and fee", async () => {
+  // the job the wallet filled from the board was settled from the job page (above); the
+  // overview follows the chain over a graphql-ws subscription, not by polling
+  const sockets: string[] = [];
+  let posts = 0;
+  const onSocket = (ws: { url(): string }) => sockets.push(ws.url());
+  const onRequest = (r: { method(): string; url(): string }) => {
+    if (r.method() === "POST" && r.url().endsWith("/graphql")) posts++;
+  };
+  page.on("websocket", onSocket);
+  page.on("request", onRequest);
+  try {
+    await open("/", "Overview");
+    await eventually("total staked includes the wallet's 1,000 UBC", async () => /51,000/.test(await page.getByTestId("total-staked").innerText()));
+    await eventually("market volume shows the settled job", async () => num(await page.getByTestId("market-volume").innerText()) > 0);
+    await eventually("a graphql-ws subscription to the indexer", async () => sockets.some((u) => /^ws:.*\/graphql$/.test(u)));
+    // no block, no request: nothing is polled while the subscription is up (polling was every 3 s)
+    await page.waitForTimeout(1500);
+    const before = posts;
+    await page.waitForTimeout(4000);
+    assert.equal(posts, before, "no GraphQL request without a new block (live, not polled)");
+    const shown = BigInt((await page.getByTestId("treasury").getAttribute("data-value")) ?? "0");
+    // a keeper sweeps the fees: the treasury's share of the protocol fee (1% of the job) reaches it
+    await (await stack.chain.contract("WorkMarket").sweep()).wait();
+    const treasury = (await erc20(addr("ComputeToken")).balanceOf(addr("Treasury"))) as bigint;
+    assert.ok(treasury > shown, "the treasury received the swept fee on-chain");
+    await eventually("the treasury figure follows the sweep live", async () => BigInt((await page.getByTestId("treasury").getAttribute("data-value")) ?? "0") === treasury, 20_000);
+    assert.ok(posts > before, "the new block made the page re-read");
+  } finally {
+    page.off("websocket", onSocket);
+    page.off("request", onRequest);
+  }
   await shot("15-overview-after");
   assertClean("overview after");
 });

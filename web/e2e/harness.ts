@@ -197,7 +197,7 @@ export interface Stack {
   /** The venture's operator deposits revenue; resolves once the indexer has it. */
   depositRevenue(amount: bigint, token?: "ComputeToken" | "UBCToken"): Promise<void>;
   /** Delivers, validates and settles an accepted job of the seeded provider (moves the chain's clock a day ahead); resolves once indexed. */
-  settleJob(jobId: bigint): Promise<void>;
+  settleJob(jobId: bigint, opts?: { settle?: boolean }): Promise<void>;
   log: Log;
   stop(): Promise<void>;
 }
@@ -339,8 +339,8 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
         await depositRevenue(c, seed, amount, token);
         await waitForIndexed();
       },
-      async settleJob(jobId) {
-        await settleJob(c, seed, jobId);
+      async settleJob(jobId, opts) {
+        await settleJob(c, seed, jobId, opts);
         await waitForIndexed();
       },
       stop: stopAll,

@@ -152,7 +152,8 @@ export async function depositRevenue(chain: TestChain, seed: Pick<Seed, "venture
  * ahead by it) and the job is settled, which pays the provider and burns the fee's burn share;
  * then the pending fees are swept to the treasury and the validator pool.
  */
-export async function settleJob(chain: TestChain, seed: Pick<Seed, "market">, jobId: bigint): Promise<void> {
+/** Delivers, validates and settles a job; with `{ settle: false }` it stops once the challenge period is over (validated, ready to settle). */
+export async function settleJob(chain: TestChain, seed: Pick<Seed, "market">, jobId: bigint, opts: { settle?: boolean } = {}): Promise<void> {
   const market = chain.contract("WorkMarket");
   const pool = chain.contract("ValidatorPool");
   await (await c(market, seed.market.provider.signer).submit(jobId, ethers.id(`e2e-result-${jobId}`), `ipfs://e2e-result-${jobId}`)).wait();
@@ -173,6 +174,7 @@ export async function settleJob(chain: TestChain, seed: Pick<Seed, "market">, jo
   const periods = await market.periods();
   await chain.rpc("evm_increaseTime", [Number(periods.challengePeriod) + 1]);
   await chain.rpc("evm_mine", []);
+  if (opts.settle === false) return;
   await (await market.settle([jobId])).wait();
   // a keeper sweeps the pending fees: the treasury's share of the protocol fee, the validators' fee
   await (await market.sweep()).wait();

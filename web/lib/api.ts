@@ -1,9 +1,7 @@
 // Browser client of the indexer: GraphQL (the indexer's or a subgraph's URL), Sign-In with
-// Ethereum (/auth/*) and the quote board (/quotes, /rfqs). The session token is kept in
+// Ethereum (/auth/*; the message itself: siwe.ts) and the quote board (/quotes, /rfqs). The session token is kept in
 // sessionStorage and sent as a bearer (the API also sets an httpOnly cookie, which the browser
 // sends only when web and API share a site); requests include credentials for that cookie.
-import { createSiweMessage } from "viem/siwe";
-import { getAddress } from "viem";
 
 export class ApiError extends Error {
   readonly status: number;
@@ -67,21 +65,6 @@ export async function graphql<T>(url: string, query: string, variables?: Record<
   if (body.errors?.length) throw new ApiError(res.status, body.errors[0].extensions?.code, body.errors.map((e) => e.message).join("; "));
   if (!res.ok || body.data === undefined) throw new ApiError(res.status, undefined, `the indexer answered ${res.status}`);
   return body.data;
-}
-
-/** The EIP-4361 message the wallet signs. */
-export function siweMessage(p: { domain: string; address: string; uri: string; chainId: number; nonce: string; issuedAt?: Date }): string {
-  return createSiweMessage({
-    domain: p.domain,
-    address: getAddress(p.address),
-    statement: "Sign in to UBC Compute Exchange",
-    uri: p.uri,
-    version: "1",
-    chainId: p.chainId,
-    nonce: p.nonce,
-    issuedAt: p.issuedAt ?? new Date(),
-    expirationTime: new Date((p.issuedAt ?? new Date()).getTime() + 24 * 3600 * 1000),
-  });
 }
 
 export async function fetchNonce(apiUrl: string): Promise<string> {

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { bestPerKind, providerDeposit, requesterLock, resourceKindToBytes32, specHash } from "./market.ts";
-import { siweMessage } from "./api.ts";
+import { siweMessage } from "./siwe.ts";
 import { resourceKindLabel } from "./format.ts";
 import { keccak256, toHex } from "viem";
 

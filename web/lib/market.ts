@@ -54,6 +54,11 @@ export function requesterLock(value: bigint): bigint {
   return value + (value * 500n) / 10000n + (value * 100n) / 10000n + (value * 50n) / 10000n;
 }
 
+/** The bond a provider pays to challenge a validated verdict: 5% of the job's value (FeeMath.challengeBond). */
+export function challengeBond(value: bigint): bigint {
+  return (value * 500n) / 10000n;
+}
+
 /** The provider's 2% deposit. */
 export function providerDeposit(value: bigint): bigint {
   return (value * 200n) / 10000n;

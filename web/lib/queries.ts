@@ -14,8 +14,39 @@ export const OVERVIEW_QUERY = `query Overview($treasury: ID!) {
   ventures(first: 200, orderBy: createdAtBlock, orderDirection: desc) { revenueTokens revenueDistributed }
 }`;
 
+/** The market's jobs, newest first, optionally by status (null: every status). */
+export function jobsQuery(statuses: string[] | null): string {
+  return `query Jobs${statuses ? "($status: [String!])" : ""} {
+  workRequests(first: 50, orderBy: createdAt, orderDirection: desc${statuses ? ", where: { status_in: $status }" : ""}) {
+    id jobId status value resourceKind units createdAt acceptDeadline requester { id } provider { id }
+  }
+}`;
+}
+
+/** The market's "Show" filter of jobs: option value → statuses (null: all). */
+export const JOB_FILTERS: Record<string, string[] | null> = {
+  active: ["open", "accepted", "submitted", "validated", "disputed", "resolved"],
+  open: ["open"],
+  all: null,
+  settled: ["settled"],
+};
+export const DEFAULT_JOB_FILTER = "active";
+
+export const BOARD_QUERY = `{
+  quotes(first: 200, where: { status: "open" }, orderBy: unitPrice, orderDirection: asc) {
+    id providerAgentId provider { id feedbackCount feedbackScoreSum } resourceKind units unitPrice totalPrice expiry nonce requester deliveryPeriod signature status
+  }
+  requestForQuotes(first: 50, open: true) { id requesterAgentId resourceKind units maxUnitPrice expiry postedAt bestQuotes(first: 3) { id unitPrice } }
+}`;
+
+export const PROVIDERS_QUERY = `{
+  agents(first: 200, orderBy: jobsSettled, orderDirection: desc) {
+    id agentId roles owner { id } cardURI jobsProvided jobsSettled earned feedbackCount feedbackScoreSum
+  }
+}`;
+
 /** Runs a query from the server with a short deadline; undefined when the indexer is slow or down (the client then asks). */
-export async function serverQuery<T>(url: string, query: string, variables: Record<string, unknown>, timeoutMs = 800): Promise<T | undefined> {
+export async function serverQuery<T>(url: string, query: string, variables: Record<string, unknown>, timeoutMs = 2000): Promise<T | undefined> {
   try {
     const res = await fetch(url, {
       method: "POST",

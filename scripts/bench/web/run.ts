@@ -18,6 +18,7 @@
 //   BENCH_NO_DOCS=1    do not write docs/benchmarks.md
 //   BENCH_JSON=path    also write every Lighthouse figure as JSON there
 //   E2E_REBUILD=1      rebuild the web app even if web/.next-e2e is newer than its sources
+//   BENCH_PAGES=market only these pages (comma-separated names: overview, market)
 //
 // lighthouse and chrome-launcher live in this folder's own package, installed here with
 // `npm ci --prefix scripts/bench/web` when missing: they never enter the root lockfile.
@@ -34,7 +35,9 @@ const BENCH_DIR = join(ROOT, "scripts", "bench", "web");
 const RUNS = Math.max(1, Number(process.env.BENCH_RUNS ?? 3));
 const WRITE_DOCS = process.env.BENCH_NO_DOCS !== "1";
 const TARGETS = { performance: 90, accessibility: 95, firstLoadKb: 300 };
-const PAGES = [["overview", "/"], ["market", "/market"]] as const;
+const ALL_PAGES = [["overview", "/"], ["market", "/market"]] as const;
+// BENCH_PAGES=overview (or market): measure one page only, e.g. while working on it
+const PAGES = ALL_PAGES.filter(([name]) => !process.env.BENCH_PAGES || process.env.BENCH_PAGES.split(",").includes(name));
 const PRESETS = ["mobile", "desktop"] as const;
 type Preset = (typeof PRESETS)[number];
 
@@ -69,6 +72,10 @@ interface Run {
   performance: number;
   accessibility: number;
   fcp: number; lcp: number; tbt: number; cls: number; si: number;
+  /** Main-thread work and script evaluation (Lighthouse's mainthread-work-breakdown and bootup-time, ms, throttled). */
+  mainThread: number; bootup: number;
+  /** The largest contentful paint's element, as Lighthouse labels it. */
+  lcpElement: string;
   failedA11y: { id: string; title: string }[];
   opportunities: { id: string; title: string; savingsMs: number }[];
   warnings: string[];
@@ -102,6 +109,16 @@ async function lighthouseOnce(mods: Awaited<ReturnType<typeof lighthouseModules>
       performance: score("performance"), accessibility: score("accessibility"),
       fcp: num("first-contentful-paint"), lcp: num("largest-contentful-paint"), tbt: num("total-blocking-time"),
       cls: num("cumulative-layout-shift"), si: num("speed-index"), failedA11y, opportunities, warnings: lhr.runWarnings,
+      mainThread: num("mainthread-work-breakdown"), bootup: num("bootup-time"),
+      lcpElement: (() => {
+        // the element is in the LCP audit's or (Lighthouse 13) the LCP insight's details
+        for (const a of Object.values(lhr.audits)) {
+          if (!/lcp|largest-contentful-paint/.test(a.id) || !a.details) continue;
+          const m = JSON.stringify(a.details).match(/"nodeLabel":"((?:[^"\\]|\\.)*)"/);
+          if (m) return m[1].replace(/\s+/g, " ").slice(0, 60);
+        }
+        return "?";
+      })(),
     };
   } finally {
     await chrome.kill();
@@ -191,7 +208,10 @@ async function main() {
     const mods = await lighthouseModules();
     // one untimed visit per page, so that the server's first-render work is not measured
     for (const [, path] of PAGES) {
-      await fetch(stack.webUrl + path).then((r) => r.text()).catch((err: Error) => {
+      // a keep-alive connection the server closes as it is reused fails with "other side closed":
+      // one retry (on a new connection)
+      const visit = () => fetch(stack.webUrl + path).then((r) => r.text());
+      await visit().catch(() => visit()).catch((err: Error) => {
         throw new Error(`GET ${path}: ${err.message} (${(err.cause as Error | undefined)?.message ?? ""}); next start exited: ${stack.processes.web.child.exitCode ?? stack.processes.web.child.signalCode ?? "no"}\n${stack.output.web.slice(-20).join("\n")}`);
       });
     }
@@ -204,7 +224,7 @@ async function main() {
           loads.push(load());
           const r = await lighthouseOnce(mods, stack.webUrl + path, preset);
           results[name][preset].push(r);
-          log(`lighthouse ${name} (${path}) ${preset} #${i + 1}: performance ${r.performance}, accessibility ${r.accessibility}, FCP ${fmt(r.fcp, 0)} ms, LCP ${fmt(r.lcp, 0)} ms, TBT ${fmt(r.tbt, 0)} ms, CLS ${r.cls.toFixed(3)} (load ${loads.at(-1)})`);
+          log(`lighthouse ${name} (${path}) ${preset} #${i + 1}: performance ${r.performance}, accessibility ${r.accessibility}, FCP ${fmt(r.fcp, 0)} ms, LCP ${fmt(r.lcp, 0)} ms, TBT ${fmt(r.tbt, 0)} ms, CLS ${r.cls.toFixed(3)}, main-thread work ${fmt(r.mainThread, 0)} ms (scripts ${fmt(r.bootup, 0)} ms), LCP element "${r.lcpElement}" (load ${loads.at(-1)})`);
         }
       }
     }

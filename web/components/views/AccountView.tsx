@@ -1,8 +1,9 @@
 "use client";
 import Link from "next/link";
 import { useState, type FormEvent } from "react";
-import { useConnection } from "wagmi";
-import { erc20Abi, type Address } from "viem";
+import { useConnection } from "../wallet";
+import type { Address } from "viem";
+import { erc20Abi } from "@/lib/erc20";
 import { AgentRegistryAbi, WorkMarketAbi } from "@/lib/generated/abis";
 import { formatTime, roleList } from "@/lib/format";
 import { useChainRead, useGql } from "../data";

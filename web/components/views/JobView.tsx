@@ -1,8 +1,16 @@
 "use client";
 import Link from "next/link";
+import { useState, type FormEvent } from "react";
+import type { Hex } from "viem";
 import { formatAmount, formatTime, resourceKindLabel, shortAddress } from "@/lib/format";
-import { useGql } from "../data";
-import { Amount, ListState, Status } from "../ui";
+import { parseInteger } from "@/lib/amount";
+import { challengeBond, resourceKindToBytes32 } from "@/lib/market";
+import { useChainNow, useGql } from "../data";
+import { useApp, useContract, useMounted, useTx } from "../Providers";
+import { useMyAgents } from "../agents";
+import { ensureAllowance } from "../tokens";
+import { Amount, FieldError, ListState, Status } from "../ui";
+import { TextField } from "./MarketView";
 
 interface JobDetail {
   jobId: string; status: string; value: string; specHash: string; requesterLocked: string; providerLocked: string;
@@ -60,6 +68,8 @@ export function JobView({ id }: { id: string }) {
           <div><dt>Burned</dt><dd><Amount wei={j.burned} unit="COMPUTE" testId="job-burned" /></dd></div>
         </dl>
       </section>
+
+      <JobActions job={j} />
 
       <section aria-labelledby="history-h">
         <h2 id="history-h">History</h2>
@@ -128,5 +138,103 @@ export function JobView({ id }: { id: string }) {
         </ListState>
       </section>
     </>
+  );
+}
+
+const ZERO32 = `0x${"0".repeat(64)}` as Hex;
+
+/**
+ * What the connected wallet may do with the job: settle it (anyone, once validated and past the
+ * challenge period, or resolved), challenge the verdict (the losing party, during the challenge
+ * period; a provider's 5% bond is approved first when its credit cannot cover it), rate the other
+ * party once settled. Every write is simulated first, so a revert is shown in words before the
+ * wallet opens (tx-status region).
+ */
+function JobActions({ job: j }: { job: JobDetail }) {
+  const mounted = useMounted();
+  const { publicClient } = useApp();
+  const tx = useTx();
+  const market = useContract("WorkMarket");
+  const reputation = useContract("ReputationRegistry");
+  const compute = useContract("ComputeToken");
+  const { me, agents } = useMyAgents();
+  const now = useChainNow();
+  const [score, setScore] = useState("90");
+  const [tag, setTag] = useState("");
+  const [uri, setUri] = useState("");
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  if (!mounted || !market) return null;
+
+  const mine = new Set(agents.map((a) => a.agentId));
+  const requesterMine = mine.has(j.requester.id);
+  const providerMine = j.provider !== null && mine.has(j.provider.id);
+  // the side that lost the verdict may challenge it: the requester when the provider won
+  const challenger = j.producerWins ? j.requester.id : j.provider?.id;
+  const canChallenge = j.status === "validated" && challenger !== undefined && mine.has(challenger) && (now === 0 || !j.challengeDeadline || now <= Number(j.challengeDeadline));
+  const canSettle = j.status === "resolved" || (j.status === "validated" && (now === 0 || !j.challengeDeadline || now > Number(j.challengeDeadline)));
+  // rate the other party: as the requester, rate the provider, and the other way round
+  const rater = j.status === "settled" && j.provider ? (requesterMine ? { from: j.requester.id, of: j.provider.id } : providerMine ? { from: j.provider.id, of: j.requester.id } : null) : null;
+  if (!canSettle && !canChallenge && !rater) return null;
+
+  async function settle() {
+    const { WorkMarketAbi } = await import("@/lib/generated/abis");
+    await tx.write({ label: `Settle job ${j.jobId}`, address: market!, abi: WorkMarketAbi, functionName: "settle", args: [[BigInt(j.jobId)]] });
+  }
+
+  async function challenge() {
+    if (!challenger || !me) return;
+    const { WorkMarketAbi } = await import("@/lib/generated/abis");
+    if (!j.producerWins && compute) {
+      // the provider's bond comes from its market credit, else from the wallet (approval first)
+      const bond = challengeBond(BigInt(j.value));
+      const credit = (await publicClient.readContract({ address: market!, abi: WorkMarketAbi, functionName: "credits", args: [BigInt(challenger)] })) as bigint;
+      if (credit < bond && !(await ensureAllowance(tx, publicClient, compute, "COMPUTE", me as Hex, market!, bond))) return;
+    }
+    await tx.write({ label: `Challenge job ${j.jobId} as agent ${challenger}`, address: market!, abi: WorkMarketAbi, functionName: "challenge", args: [BigInt(j.jobId), BigInt(challenger)] });
+  }
+
+  async function feedback(e: FormEvent) {
+    e.preventDefault();
+    if (!rater || !reputation) return;
+    const errs: Record<string, string> = {};
+    const s = parseInteger(score, { min: 0n, max: 100n, label: "Score" });
+    if (!s.ok) errs.score = s.error;
+    const t = tag.trim() === "" ? ({ ok: true, value: ZERO32 } as const) : resourceKindToBytes32(tag);
+    if (!t.ok) errs.tag = t.error.replace("resource kind", "tag").replace("Enter a tag, like gpu-hour.", "Enter a tag.");
+    if (uri.length > 512) errs.uri = "The link is at most 512 characters.";
+    setErrors(errs);
+    if (!s.ok || !t.ok || errs.uri) return;
+    const { ReputationRegistryAbi } = await import("@/lib/generated/abis");
+    const ok = await tx.write({
+      label: `Rate agent ${rater.of} ${s.value}/100 on job ${j.jobId}`, address: reputation, abi: ReputationRegistryAbi, functionName: "giveFeedback",
+      args: [BigInt(j.jobId), BigInt(rater.of), Number(s.value), t.value, uri.trim()],
+    });
+    if (ok) setUri("");
+  }
+
+  return (
+    <section aria-labelledby="actions-h" className="card" data-testid="job-actions">
+      <h2 id="actions-h">Actions</h2>
+      <div className="actions">
+        {canSettle && <button type="button" className="button" disabled={tx.busy} onClick={() => void settle()}>Settle job</button>}
+        {canChallenge && (
+          <button type="button" className="button secondary" disabled={tx.busy} onClick={() => void challenge()}>
+            Challenge the verdict{!j.producerWins ? ` (bond ${formatAmount(challengeBond(BigInt(j.value)))} COMPUTE)` : ""}
+          </button>
+        )}
+      </div>
+      {rater && (
+        <form onSubmit={(e) => void feedback(e)} noValidate aria-labelledby="rate-h">
+          <h3 id="rate-h">Rate agent {rater.of} (as agent {rater.from})</h3>
+          <div className="form-grid compact">
+            <TextField id="fb-score" label="Score (0–100)" value={score} set={setScore} error={errors.score} numeric />
+            <TextField id="fb-tag" label="Tag (optional)" value={tag} set={setTag} error={errors.tag} placeholder="e.g. fast-delivery" />
+            <TextField id="fb-uri" label="Comment link (optional)" value={uri} set={setUri} error={errors.uri} />
+          </div>
+          <FieldError id="fb-form-error" error={errors.form} />
+          <div className="actions"><button type="submit" className="button" disabled={tx.busy}>Give feedback</button></div>
+        </form>
+      )}
+    </section>
   );
 }

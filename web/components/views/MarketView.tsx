@@ -2,12 +2,12 @@
 import Link from "next/link";
 import { useState, type FormEvent } from "react";
 import type { Address, Hex } from "viem";
-import { erc20Abi } from "viem";
-import { WorkMarketAbi } from "@/lib/generated/abis";
+import { erc20Abi } from "@/lib/erc20";
 import { parseAmount, parseInteger } from "@/lib/amount";
 import { formatAmount, formatDuration, formatTime, reputation, resourceKindLabel, shortAddress } from "@/lib/format";
 import { bestPerKind, providerDeposit, quoteTypedData, requesterLock, resourceKindToBytes32, specHash } from "@/lib/market";
 import { postQuote, postRfq } from "@/lib/api";
+import { BOARD_QUERY, DEFAULT_JOB_FILTER, JOB_FILTERS, PROVIDERS_QUERY, jobsQuery } from "@/lib/queries";
 import { useChainNow, useGql } from "../data";
 import { useApp, useContract, useMounted, useSession, useTx } from "../Providers";
 import { useMyAgents, type MyAgent } from "../agents";
@@ -29,48 +29,30 @@ interface Provider {
 }
 interface Rfq { id: string; requesterAgentId: string; resourceKind: string; units: string; maxUnitPrice: string | null; expiry: string; postedAt: string; bestQuotes: { id: string; unitPrice: string }[] }
 
-const JOBS = `query Jobs($status: [String!]) {
-  workRequests(first: 50, orderBy: createdAt, orderDirection: desc, where: { status_in: $status }) {
-    id jobId status value resourceKind units createdAt acceptDeadline requester { id } provider { id }
-  }
-}`;
-const BOARD = `{
-  quotes(first: 200, where: { status: "open" }, orderBy: unitPrice, orderDirection: asc) {
-    id providerAgentId provider { id feedbackCount feedbackScoreSum } resourceKind units unitPrice totalPrice expiry nonce requester deliveryPeriod signature status
-  }
-  requestForQuotes(first: 50, open: true) { id requesterAgentId resourceKind units maxUnitPrice expiry postedAt bestQuotes(first: 3) { id unitPrice } }
-}`;
-const PROVIDERS = `{
-  agents(first: 200, orderBy: jobsSettled, orderDirection: desc) {
-    id agentId roles owner { id } cardURI jobsProvided jobsSettled earned feedbackCount feedbackScoreSum
-  }
-}`;
+export interface MarketInitial {
+  jobs?: { workRequests: Job[] };
+  board?: { quotes: Quote[]; requestForQuotes: Rfq[] };
+  providers?: { agents: Provider[] };
+}
 
-const STATUS_FILTERS: Record<string, string[] | null> = {
-  active: ["open", "accepted", "submitted", "validated", "disputed", "resolved"],
-  open: ["open"],
-  all: null,
-  settled: ["settled"],
-};
-
-export function MarketView() {
+export function MarketView({ initial = {} }: { initial?: MarketInitial }) {
   return (
     <>
-      <Jobs />
-      <QuoteBoard />
+      <Jobs initial={initial.jobs} />
+      <QuoteBoard initial={initial.board} />
       <div className="two-col">
         <PostQuoteForm />
         <RfqForm />
       </div>
-      <ProviderList />
+      <ProviderList initial={initial.providers} />
     </>
   );
 }
 
-function Jobs() {
-  const [filter, setFilter] = useState("active");
-  const statuses = STATUS_FILTERS[filter];
-  const q = useGql<{ workRequests: Job[] }>(statuses ? JOBS : JOBS.replace("where: { status_in: $status }", "").replace("($status: [String!])", ""), statuses ? { status: statuses } : undefined);
+function Jobs({ initial }: { initial?: { workRequests: Job[] } }) {
+  const [filter, setFilter] = useState(DEFAULT_JOB_FILTER);
+  const statuses = JOB_FILTERS[filter];
+  const q = useGql<{ workRequests: Job[] }>(jobsQuery(statuses), statuses ? { status: statuses } : undefined, { initialData: filter === DEFAULT_JOB_FILTER ? initial : undefined });
   return (
     <section aria-labelledby="jobs-h">
       <div className="section-head">
@@ -117,7 +99,7 @@ export function JobsTable({ jobs }: { jobs: Job[] }) {
   );
 }
 
-function QuoteBoard() {
+function QuoteBoard({ initial }: { initial?: { quotes: Quote[]; requestForQuotes: Rfq[] } }) {
   const mounted = useMounted();
   const { publicClient, cfg } = useApp();
   const tx = useTx();
@@ -129,7 +111,7 @@ function QuoteBoard() {
   const [spec, setSpec] = useState("");
   const [error, setError] = useState<string | null>(null);
   const now = useChainNow();
-  const q = useGql<{ quotes: Quote[]; requestForQuotes: Rfq[] }>(BOARD, undefined, { pollMs: 3000 });
+  const q = useGql<{ quotes: Quote[]; requestForQuotes: Rfq[] }>(BOARD_QUERY, undefined, { pollMs: 3000, initialData: initial });
   const requester = requesters.find((a) => a.agentId === asAgent) ?? requesters[0];
   const quotes = q.data?.quotes;
   const best = quotes ? bestPerKind(quotes) : undefined;
@@ -143,6 +125,8 @@ function QuoteBoard() {
     if (qt.providerAgentId === requester.agentId) return setError("An agent cannot fill its own quote.");
     const value = BigInt(qt.units) * BigInt(qt.unitPrice);
     const lock = requesterLock(value);
+    // the market's ABI is loaded with the first fill, not with the page
+    const { WorkMarketAbi } = await import("@/lib/generated/abis");
     const credit = await publicClient.readContract({ address: market, abi: WorkMarketAbi, functionName: "credits", args: [BigInt(requester.agentId)] }) as bigint;
     if (credit < lock) {
       const balance = await publicClient.readContract({ address: compute, abi: erc20Abi, functionName: "balanceOf", args: [me as Address] });
@@ -441,8 +425,8 @@ export function TextField({ id, label, value, set, error, numeric, placeholder }
   );
 }
 
-function ProviderList() {
-  const q = useGql<{ agents: Provider[] }>(PROVIDERS, undefined, { pollMs: 10000 });
+function ProviderList({ initial }: { initial?: { agents: Provider[] } }) {
+  const q = useGql<{ agents: Provider[] }>(PROVIDERS_QUERY, undefined, { pollMs: 10000, initialData: initial });
   const providers = q.data?.agents.filter((a) => (a.roles & 1) !== 0);
   return (
     <section aria-labelledby="providers-h">

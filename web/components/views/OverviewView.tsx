@@ -1,5 +1,8 @@
 "use client";
+import { useCallback } from "react";
+import { useQueryClient } from "@tanstack/react-query";
 import { useGql } from "../data";
+import { useLiveBlocks } from "../live";
 import { useApp } from "../Providers";
 import { Amount, ListState, Tile } from "../ui";
 import { BarChart, FlowChart, LineChart } from "../charts";
@@ -27,7 +30,11 @@ interface Data {
 export function OverviewView({ initial }: { initial?: unknown }) {
   const { cfg } = useApp();
   const treasury = cfg.contracts.Treasury ?? "0x0000000000000000000000000000000000000000";
-  const q = useGql<Data>(OVERVIEW_QUERY, { treasury }, { pollMs: 3000, initialData: initial as Data | undefined });
+  // live: re-read after every block the indexer announces over graphql-ws; poll only without it
+  const queryClient = useQueryClient();
+  const onBlock = useCallback(() => void queryClient.invalidateQueries({ queryKey: ["gql", cfg.graphqlUrl, OVERVIEW_QUERY] }), [queryClient, cfg.graphqlUrl]);
+  const live = useLiveBlocks(cfg.graphqlUrl, onBlock);
+  const q = useGql<Data>(OVERVIEW_QUERY, { treasury }, { pollMs: live ? false : 3000, initialData: initial as Data | undefined });
   const p = q.data?.protocol;
   const days = [...(q.data?.dailyStats ?? [])].reverse();
   const compute = cfg.contracts.ComputeToken?.toLowerCase();

@@ -1,6 +1,6 @@
 "use client";
 import { useState, type FormEvent } from "react";
-import { useConnection } from "wagmi";
+import { useConnection } from "../wallet";
 import type { Address } from "viem";
 import { StakingVaultAbi } from "@/lib/generated/abis";
 import { parseAmount } from "@/lib/amount";
