@@ -1,6 +1,7 @@
 // Market helpers: resource kinds as bytes32, quote typed data, best price per kind. Pure.
 import { keccak256, toHex, type Address, type Hex } from "viem";
 import { resourceKindHash } from "./format.ts";
+import { QUOTE_TYPES, WORK_MARKET_DOMAIN } from "./generated/eip712.ts";
 
 export interface QuoteFields {
   providerAgentId: bigint;
@@ -13,22 +14,10 @@ export interface QuoteFields {
   deliveryPeriod: bigint;
 }
 
-export const QUOTE_TYPES = {
-  Quote: [
-    { name: "providerAgentId", type: "uint256" },
-    { name: "resourceKind", type: "bytes32" },
-    { name: "units", type: "uint256" },
-    { name: "unitPrice", type: "uint256" },
-    { name: "expiry", type: "uint256" },
-    { name: "nonce", type: "uint256" },
-    { name: "requester", type: "uint256" },
-    { name: "deliveryPeriod", type: "uint256" },
-  ],
-} as const;
 
 export function quoteTypedData(q: QuoteFields, chainId: number, market: Address) {
   return {
-    domain: { name: "UBC WorkMarket", version: "1", chainId, verifyingContract: market },
+    domain: { ...WORK_MARKET_DOMAIN, chainId, verifyingContract: market },
     types: QUOTE_TYPES,
     primaryType: "Quote" as const,
     message: q,
