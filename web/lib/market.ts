@@ -14,7 +14,6 @@ export interface QuoteFields {
   deliveryPeriod: bigint;
 }
 
-
 export function quoteTypedData(q: QuoteFields, chainId: number, market: Address) {
   return {
     domain: { ...WORK_MARKET_DOMAIN, chainId, verifyingContract: market },
