@@ -277,11 +277,11 @@ export class Indexer extends EventEmitter {
     return true;
   }
 
-  /** Logs of the next adaptive range from `from` (at most to `limit`) and the headers it needs. */
-  private async fetchRange(from: bigint, limit: bigint): Promise<FetchedRange> {
+  /** The logs of [from, to] and the headers they need. */
+  private async fetchRange(from: bigint, to: bigint): Promise<FetchedRange> {
     const generation = this.fetcher.generation;
     const fetchStart = performance.now();
-    const { to, logs } = await this.fetcher.nextRange(from, limit);
+    const logs = await this.fetcher.rangeLogs(from, to);
     const logsDone = performance.now();
     const blocks = new Set<bigint>();
     blocks.add(from);
@@ -297,10 +297,10 @@ export class Indexer extends EventEmitter {
    * in chain order) and the headers they need, or fetches the range again if the list also lost
    * an address.
    */
-  private async completeRange(cur: FetchedRange, limit: bigint): Promise<FetchedRange> {
+  private async completeRange(cur: FetchedRange): Promise<FetchedRange> {
     const generation = this.fetcher.generation;
     const added = this.fetcher.addedSince(cur.generation);
-    if (added === undefined) return this.fetchRange(cur.from, limit);
+    if (added === undefined) return this.fetchRange(cur.from, cur.to);
     const more = added.length === 0 ? [] : await this.fetcher.logsOf(added, cur.from, cur.to);
     const missing = [...new Set(more.map((l) => l.blockNumber))].filter((b) => !cur.headers.has(b));
     const headers = new Map(cur.headers);
@@ -309,10 +309,11 @@ export class Indexer extends EventEmitter {
   }
 
   /**
-   * Indexes the finalized blocks [from, limit] as a pipeline: ranges are fetched one ahead of
-   * their projection, and projected ranges are gathered into batches of about BACKFILL_BATCH_LOGS
-   * logs (at most `maxRange` blocks), each written in one transaction with its checkpoint while
-   * the next batch is projected on top of it. Any failure waits for the write in progress,
+   * Indexes the finalized blocks [from, limit] as a pipeline: ranges are requested `inFlight`
+   * ahead of their projection (one until the first range is projected: it may create contracts,
+   * whose logs the node should not serve behind big answers), and projected ranges are gathered
+   * into batches of about BACKFILL_BATCH_LOGS logs (at most `maxRange` blocks), each written in
+   * one transaction with its checkpoint while the next batch is projected on top of it. Any failure waits for the write in progress,
    * forgets what was projected after the last committed batch and rethrows: the run loop resumes
    * from the last committed checkpoint.
    */
@@ -321,7 +322,18 @@ export class Indexer extends EventEmitter {
       p.catch(() => undefined); // awaited later, or abandoned: never an unhandled rejection
       return p;
     };
-    let next: Promise<FetchedRange> | undefined = quiet(this.fetchRange(from, limit));
+    // the ranges requested ahead, in chain order, and the first block not requested yet
+    const ahead: Promise<FetchedRange>[] = [];
+    let planned = from;
+    let depth = 1;
+    const fill = () => {
+      while (ahead.length < depth && planned <= limit && !this.stopped) {
+        const to = this.fetcher.planTo(planned, limit);
+        ahead.push(quiet(this.fetchRange(planned, to)));
+        planned = to + 1n;
+      }
+    };
+    fill();
     let writing: Promise<void> | undefined;
     let prevHash = this.status.checkpoint.hash;
     // the batch being projected
@@ -350,13 +362,13 @@ export class Indexer extends EventEmitter {
       this.log("info", "backfill: secondary indexes rebuilt");
     };
     try {
-      while (next !== undefined) {
-        let cur: FetchedRange = await next;
-        next = undefined;
+      while (ahead.length > 0) {
+        let cur: FetchedRange = await ahead.shift()!;
+        fill();
         // A contract created in an earlier range joined the address list after this range was
         // fetched: add that contract's logs to it.
-        if (cur.generation !== this.fetcher.generation) cur = await this.completeRange(cur, limit);
-        if (cur.to < limit && !this.stopped) next = quiet(this.fetchRange(cur.to + 1n, limit));
+        if (cur.generation !== this.fetcher.generation) cur = await this.completeRange(cur);
+        const last = ahead.length === 0; // no range after this one
         const { to, logs, headers } = cur;
         // The range must continue the indexed chain (a restarted or rewound chain does not).
         if (prevHash !== "" && headers.get(cur.from)!.parentHash !== prevHash) {
@@ -378,23 +390,25 @@ export class Indexer extends EventEmitter {
         const projectStart = performance.now();
         batchEvents += await this.project(logs, headers, to);
         if (TRACE) this.trace(`projected ${cur.from}..${to}: ${logs.length} logs in ${(performance.now() - projectStart).toFixed(0)} ms`);
+        depth = this.fetcher.inFlight;
+        fill();
         batchCreated.push(...this.pendingContracts);
         this.pendingContracts = [];
         batchFrom ??= cur.from;
         batchLogs += logs.length;
-        const last = headers.get(to)!;
-        prevHash = last.hash;
+        const end = headers.get(to)!;
+        prevHash = end.hash;
         const full = batchLogs >= (batches === 0 ? BACKFILL_FIRST_BATCH_LOGS : BACKFILL_BATCH_LOGS);
-        if (next === undefined || full || to - batchFrom + 1n >= BigInt(this.fetcher.maxRange)) {
+        if (last || full || to - batchFrom + 1n >= BigInt(this.fetcher.maxRange)) {
           await writing; // the previous batch is in the database
           writing = undefined;
-          if (!indexesDropped && next !== undefined && full) {
+          if (!indexesDropped && !last && full) {
             await this.opts.db.exec(secondaryIndexes(this.opts.model).map((ix) => `DROP INDEX IF EXISTS "${ix.name}"`).join(";\n"));
             indexesDropped = true;
             this.log("info", "backfill: writing without secondary indexes until caught up");
           }
           this.pendingContracts = batchCreated;
-          writing = quiet(this.commit(last, batchEvents, undefined, to - batchFrom + 1n, this.store.seal()));
+          writing = quiet(this.commit(end, batchEvents, undefined, to - batchFrom + 1n, this.store.seal()));
           batchFrom = undefined;
           batchLogs = 0;
           batchEvents = 0;
@@ -411,7 +425,7 @@ export class Indexer extends EventEmitter {
       await restoreIndexes().catch((e) => this.log("warn", "backfill: rebuilding the secondary indexes failed (start-up migrations will)", { error: (e as Error).message }));
       throw err;
     } finally {
-      await next?.catch(() => undefined);
+      for (const p of ahead) await p.catch(() => undefined);
     }
   }
 
