@@ -3,24 +3,20 @@
 //   node scripts/bench/indexer/getlogs.ts <state.json>
 //
 // Uses a chain started by `profile.ts chain <state.json>` (the benchmark's 100,002 COMPUTE
-// transfers). Each experiment reads all the COMPUTE logs of the benchmark's blocks over
-// kept-alive node:http connections and only counts the logs in the answer (no parsing: this
-// measures the node, not the client). For each it prints the wall time, logs/s, the node
+// transfers); run.ts uses `measureGetLogs` for its raw eth_getLogs rows. Each experiment reads
+// all the COMPUTE logs of the benchmark's blocks over kept-alive node:http connections and only
+// counts the logs in the answer (no parsing: this measures the node, not the client). For each it prints the wall time, logs/s, the node
 // process's CPU time per 100k logs (all its threads, from /proc) and this process's CPU time:
 // on a machine shared with other work, the CPU figures are the ones that compare.
 import { readFileSync, readdirSync } from "node:fs";
 import http from "node:http";
 import { loadavg } from "node:os";
+import { fileURLToPath } from "node:url";
 
-const [stateFile] = process.argv.slice(2);
-if (stateFile === undefined) throw new Error("usage: getlogs.ts <state.json> (from profile.ts chain)");
-const state = JSON.parse(readFileSync(stateFile, "utf8")) as { url: string; deployments: { contracts: Record<string, { address: string }> } };
-const target = new URL(state.url);
-const address = state.deployments.contracts.ComputeToken.address.toLowerCase();
 const TRANSFER = "0xddf252ad1be2c89b69c2b068fc378daa952ba7f163c4a11628f55a4df523b3ef";
 
 /** The PID of the process whose command line holds `--port <port>` (the Hardhat node). */
-function nodePid(): number | undefined {
+export function nodePid(target: URL): number | undefined {
   for (const d of readdirSync("/proc")) {
     if (!/^\d+$/.test(d)) continue;
     try {
@@ -33,22 +29,32 @@ function nodePid(): number | undefined {
   }
   return undefined;
 }
-const pid = nodePid();
-/** CPU seconds (user + system, all threads) of the node process. */
-function nodeCpu(): number {
+
+/** CPU seconds (user + system, all threads) of a process (the node); NaN if unknown. */
+export function processCpu(pid: number | undefined): number {
   if (pid === undefined) return NaN;
-  const f = readFileSync(`/proc/${pid}/stat`, "utf8");
-  const rest = f.slice(f.lastIndexOf(")") + 2).split(" ");
-  return (Number(rest[11]) + Number(rest[12])) / 100; // utime, stime (clock ticks of 1/100 s)
+  try {
+    const f = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const rest = f.slice(f.lastIndexOf(")") + 2).split(" ");
+    return (Number(rest[11]) + Number(rest[12])) / 100; // utime, stime (clock ticks of 1/100 s)
+  } catch {
+    return NaN;
+  }
 }
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
+/** Closes the kept-alive connections (when done measuring). */
+export const closeConnections = () => agent.destroy();
 let id = 0;
-function post(body: unknown): Promise<Buffer> {
+function post(target: URL, body: unknown, again = true): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const payload = Buffer.from(JSON.stringify(body));
     const req = http.request(target, { method: "POST", agent, headers: { "content-type": "application/json", "content-length": payload.length } });
-    req.on("error", reject);
+    req.on("error", (err: Error & { code?: string }) => {
+      // a kept-alive connection the node closed while idle: once more on a new one
+      if (again && req.reusedSocket && err.code === "ECONNRESET") post(target, body, false).then(resolve, reject);
+      else reject(err);
+    });
     req.on("response", (res) => {
       const chunks: Buffer[] = [];
       res.on("data", (c: Buffer) => chunks.push(c));
@@ -58,8 +64,8 @@ function post(body: unknown): Promise<Buffer> {
     req.end(payload);
   });
 }
-const call = async <T>(method: string, params: unknown[]): Promise<T> => {
-  const r = JSON.parse((await post({ jsonrpc: "2.0", id: ++id, method, params })).toString()) as { result: T; error?: { message: string } };
+const call = async <T>(target: URL, method: string, params: unknown[]): Promise<T> => {
+  const r = JSON.parse((await post(target, { jsonrpc: "2.0", id: ++id, method, params })).toString()) as { result: T; error?: { message: string } };
   if (r.error) throw new Error(r.error.message);
   return r.result;
 };
@@ -73,83 +79,109 @@ function countLogs(b: Buffer): number {
 }
 
 const hex = (n: number) => "0x" + n.toString(16);
-type Filter = "address" | "address+topic" | "none";
-function filterOf(from: number, to: number, f: Filter): Record<string, unknown> {
+export type Filter = "address" | "address+topic" | "none";
+function filterOf(address: string, from: number, to: number, f: Filter): Record<string, unknown> {
   const r: Record<string, unknown> = { fromBlock: hex(from), toBlock: hex(to) };
   if (f !== "none") r.address = [address];
   if (f === "address+topic") r.topics = [TRANSFER];
   return r;
 }
 
-// The blocks holding the transfers: find them with one (small-answer) query per 1,000 blocks.
-const head = Number(await call<string>("eth_blockNumber", []));
-let first = -1;
-let last = -1;
-let total = 0;
-for (let b = 0; b <= head; b += 50) {
-  const logs = await call<{ blockNumber: string }[]>("eth_getLogs", [{ ...filterOf(b, Math.min(head, b + 49), "address+topic") }]);
-  if (logs.length > 1000) {
-    if (first < 0) first = Number(logs[0].blockNumber);
-    last = Number(logs[logs.length - 1].blockNumber);
-    total += logs.length;
-  }
-}
-const perBlock = Math.round(total / (last - first + 1));
-console.log(`node pid ${pid}; transfers in blocks ${first}..${last} (${total} logs, ~${perBlock} per block); load ${loadavg().map((x) => x.toFixed(1)).join("/")}`);
-
-interface Result {
-  name: string;
+export interface GetLogsResult {
   logs: number;
   bytes: number;
   seconds: number;
+  /** CPU seconds of the node process over the run (NaN if its PID was not found). */
   nodeCpu: number;
+  /** CPU seconds of this process over the run. */
   ownCpu: number;
 }
-const results: Result[] = [];
-const expected: Partial<Record<Filter, number>> = {};
 
-/** Reads [first, last] in ranges of `logsPerRange` logs, `inFlight` requests at a time (each `perBatch` calls). */
-async function experiment(name: string, logsPerRange: number, inFlight: number, f: Filter, perBatch = 1): Promise<Result> {
-  const span = Math.max(1, Math.round(logsPerRange / perBlock));
+export interface GetLogsOptions {
+  /** The contract whose logs are read. */
+  address: string;
+  first: number;
+  last: number;
+  /** Blocks per request. */
+  blocksPerRange: number;
+  /** Requests in flight at once. */
+  inFlight: number;
+  filter?: Filter;
+  /** eth_getLogs calls per HTTP request (a JSON-RPC batch). */
+  perBatch?: number;
+}
+
+/** Reads the logs of [first, last] in ranges, `inFlight` requests at a time, and counts them. */
+export async function measureGetLogs(url: string, o: GetLogsOptions): Promise<GetLogsResult> {
+  const target = new URL(url);
+  const pid = nodePid(target);
   const ranges: [number, number][] = [];
-  for (let b = first; b <= last; b += span) ranges.push([b, Math.min(last, b + span - 1)]);
+  for (let b = o.first; b <= o.last; b += o.blocksPerRange) ranges.push([b, Math.min(o.last, b + o.blocksPerRange - 1)]);
   let next = 0;
   let logs = 0;
   let bytes = 0;
-  const c0 = nodeCpu();
+  const c0 = processCpu(pid);
   const u0 = process.cpuUsage();
   const t0 = performance.now();
   const worker = async () => {
     while (next < ranges.length) {
-      const batch = ranges.slice(next, next + perBatch);
+      const batch = ranges.slice(next, next + (o.perBatch ?? 1));
       next += batch.length;
-      const reqs = batch.map(([a, z]) => ({ jsonrpc: "2.0", id: ++id, method: "eth_getLogs", params: [filterOf(a, z, f)] }));
-      const b = await post(reqs.length === 1 ? reqs[0] : reqs);
+      const reqs = batch.map(([a, z]) => ({ jsonrpc: "2.0", id: ++id, method: "eth_getLogs", params: [filterOf(o.address, a, z, o.filter ?? "address")] }));
+      const b = await post(target, reqs.length === 1 ? reqs[0] : reqs);
       logs += countLogs(b);
       bytes += b.length;
     }
   };
-  await Promise.all(Array.from({ length: inFlight }, worker));
+  await Promise.all(Array.from({ length: o.inFlight }, worker));
   const seconds = (performance.now() - t0) / 1000;
   const u = process.cpuUsage(u0);
-  const r = { name, logs, bytes, seconds, nodeCpu: nodeCpu() - c0, ownCpu: (u.user + u.system) / 1e6 };
-  // every way of asking must return the same logs (the filter "none" also gets other contracts')
-  expected[f] ??= logs;
-  if (logs !== expected[f]) throw new Error(`${name}: ${logs} logs, expected ${expected[f]}`);
-  results.push(r);
-  console.log(
-    `${name.padEnd(44)} ${Math.round(logs / seconds).toString().padStart(7)} logs/s  ${seconds.toFixed(2).padStart(6)} s  ` +
-      `node CPU ${((r.nodeCpu / logs) * 1e5).toFixed(2)} s/100k  own CPU ${((r.ownCpu / logs) * 1e5).toFixed(2)} s/100k  ${(bytes / logs).toFixed(0)} B/log  load ${loadavg()[0].toFixed(1)}`,
-  );
-  return r;
+  return { logs, bytes, seconds, nodeCpu: processCpu(pid) - c0, ownCpu: (u.user + u.system) / 1e6 };
 }
 
-const only = process.env.GETLOGS_ONLY?.split(",");
-const want = (k: string) => only === undefined || only.includes(k);
-await experiment("warm-up: 10k logs per request", 10_000, 1, "address");
-if (want("size")) for (const size of [2_000, 5_000, 10_000, 20_000, 50_000, 100_000]) await experiment(`range ${size} logs, 1 in flight`, size, 1, "address");
-if (want("concurrency")) for (const n of [1, 2, 3, 4]) await experiment(`range 10000 logs, ${n} in flight`, 10_000, n, "address");
-if (want("concurrency")) for (const n of [2, 4]) await experiment(`range 2000 logs, ${n} in flight`, 2_000, n, "address");
-if (want("filter")) for (const f of ["address+topic", "none"] as const) await experiment(`range 10000 logs, 1 in flight, filter ${f}`, 10_000, 1, f);
-if (want("batch")) await experiment("2 ranges of 5000 logs per JSON-RPC batch", 5_000, 1, "address", 2);
-agent.destroy();
+async function main(stateFile: string) {
+  const state = JSON.parse(readFileSync(stateFile, "utf8")) as { url: string; deployments: { contracts: Record<string, { address: string }> } };
+  const target = new URL(state.url);
+  const address = state.deployments.contracts.ComputeToken.address.toLowerCase();
+  // The blocks holding the transfers: those with more than a few COMPUTE logs.
+  const head = Number(await call<string>(target, "eth_blockNumber", []));
+  let first = -1;
+  let last = -1;
+  let total = 0;
+  for (let b = 0; b <= head; b += 50) {
+    const logs = await call<{ blockNumber: string }[]>(target, "eth_getLogs", [filterOf(address, b, Math.min(head, b + 49), "address+topic")]);
+    if (logs.length > 1000) {
+      if (first < 0) first = Math.max(0, b);
+      last = Math.min(head, b + 49);
+      total += logs.length;
+    }
+  }
+  const perBlock = Math.max(1, Math.round(total / (last - first + 1)));
+  console.log(`node pid ${nodePid(target)}; transfers in blocks ${first}..${last} (~${perBlock} logs per block); load ${loadavg().map((x) => x.toFixed(1)).join("/")}`);
+  const expected: Partial<Record<Filter, number>> = {};
+  const experiment = async (name: string, logsPerRange: number, inFlight: number, filter: Filter, perBatch = 1) => {
+    const r = await measureGetLogs(state.url, { address, first, last, blocksPerRange: Math.max(1, Math.round(logsPerRange / perBlock)), inFlight, filter, perBatch });
+    // every way of asking must return the same logs (the filter "none" also gets other contracts')
+    expected[filter] ??= r.logs;
+    if (r.logs !== expected[filter]) throw new Error(`${name}: ${r.logs} logs, expected ${expected[filter]}`);
+    console.log(
+      `${name.padEnd(50)} ${Math.round(r.logs / r.seconds).toString().padStart(7)} logs/s  ${r.seconds.toFixed(2).padStart(6)} s  ` +
+        `node CPU ${((r.nodeCpu / r.logs) * 1e5).toFixed(2)} s/100k  own CPU ${((r.ownCpu / r.logs) * 1e5).toFixed(2)} s/100k  ${(r.bytes / r.logs).toFixed(0)} B/log  load ${loadavg()[0].toFixed(1)}`,
+    );
+  };
+  const only = process.env.GETLOGS_ONLY?.split(",");
+  const want = (k: string) => only === undefined || only.includes(k);
+  await experiment("warm-up: 10k logs per request", 10_000, 1, "address");
+  if (want("size")) for (const size of [2_000, 5_000, 10_000, 20_000, 50_000, 100_000]) await experiment(`range ${size} logs, 1 in flight`, size, 1, "address");
+  if (want("concurrency")) for (const n of [1, 2, 3, 4]) await experiment(`range 10000 logs, ${n} in flight`, 10_000, n, "address");
+  if (want("concurrency")) for (const n of [2, 4]) await experiment(`range 2000 logs, ${n} in flight`, 2_000, n, "address");
+  if (want("filter")) for (const f of ["address+topic", "none"] as const) await experiment(`range 10000 logs, 1 in flight, filter ${f}`, 10_000, 1, f);
+  if (want("batch")) await experiment("2 ranges of 5000 logs per JSON-RPC batch", 5_000, 1, "address", 2);
+  agent.destroy();
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const [stateFile] = process.argv.slice(2);
+  if (stateFile === undefined) throw new Error("usage: getlogs.ts <state.json> (from profile.ts chain)");
+  await main(stateFile);
+}

@@ -23,6 +23,7 @@ import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { freePort } from "../../lib/processes.ts";
 import { generateTransfers, startBenchChain, transferValue, type BenchChain } from "./chain.ts";
+import { closeConnections, measureGetLogs } from "./getlogs.ts";
 import { removeProject, runPonder, writePonderProject } from "./ponder.ts";
 
 const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
@@ -274,12 +275,30 @@ async function rawGetLogs(chain: BenchChain, firstBlock: number, lastBlock: numb
   return n / ((performance.now() - started) / 1000);
 }
 
+/**
+ * The node's own eth_getLogs rate, asked as the indexer asks (ranges of ~10,000 logs, 2 requests
+ * in flight, kept-alive connections), the answers counted but not parsed; and the node's CPU
+ * time per 100k logs (all its threads).
+ */
+async function nodeGetLogs(chain: BenchChain, firstBlock: number, lastBlock: number): Promise<{ logsPerSecond: number; nodeCpuPer100k: number }> {
+  const r = await measureGetLogs(chain.url, {
+    address: chain.deployments.contracts.ComputeToken.address.toLowerCase(),
+    first: firstBlock,
+    last: lastBlock,
+    blocksPerRange: Math.max(1, Math.floor(10_000 / PER_TX)),
+    inFlight: 2,
+  });
+  closeConnections();
+  return { logsPerSecond: r.logs / r.seconds, nodeCpuPer100k: (r.nodeCpu / r.logs) * 1e5 };
+}
+
 interface Results {
   transfers: number;
   ours: Partial<Record<"pglite" | "postgres", OursRun>>;
   ponder: Partial<Record<"pglite" | "postgres", Awaited<ReturnType<typeof runPonder>>>>;
   latency: Partial<Record<"pglite" | "postgres", number[]>>;
   getLogs?: number;
+  nodeGetLogs?: { logsPerSecond: number; nodeCpuPer100k: number };
   /** Whether this run made the PGlite template (before the timed runs), and how long it took. */
   pgliteTemplate?: { made: boolean; seconds: number };
   problems: string[];
@@ -318,6 +337,12 @@ function table(r: Results): string[][] {
   }
   if (r.getLogs !== undefined) rows.push(["raw eth_getLogs from the node, logs/s (incl. JSON parse)", fmt(r.getLogs), "~110,000 (earlier measurement here)", ratio(r.getLogs, 110_000)]);
   if (r.getLogs !== undefined && oursPg !== undefined) rows.push(["ours PostgreSQL / raw eth_getLogs", ratio(oursPg, r.getLogs), "1× = as fast as the node serves logs", "—"]);
+  const node = r.nodeGetLogs;
+  if (node !== undefined) {
+    rows.push(["the node's eth_getLogs rate: ~10k logs per request, 2 in flight, answers counted not parsed (logs/s)", fmt(node.logsPerSecond), "~110,000 (earlier measurement here)", ratio(node.logsPerSecond, 110_000)]);
+    rows.push(["the node's CPU time per 100k logs served (s, all its threads)", fmt(node.nodeCpuPer100k, 2), "—", "—"]);
+    if (oursPg !== undefined) rows.push(["ours PostgreSQL / the node's eth_getLogs rate", ratio(oursPg, node.logsPerSecond), "1× = as fast as the node serves logs", "—"]);
+  }
   return rows;
 }
 
@@ -459,6 +484,8 @@ async function main() {
     if (want("getlogs")) {
       results.getLogs = await rawGetLogs(chain, gen.firstBlock, gen.lastBlock);
       log(`raw eth_getLogs: ${fmt(results.getLogs)} logs/s`);
+      results.nodeGetLogs = await nodeGetLogs(chain, gen.firstBlock, gen.lastBlock);
+      log(`the node's eth_getLogs, 2 in flight, not parsed: ${fmt(results.nodeGetLogs.logsPerSecond)} logs/s, node CPU ${results.nodeGetLogs.nodeCpuPer100k.toFixed(2)} s per 100k logs`);
     }
     if (want("latency")) {
       if (pgProblem === undefined) {
