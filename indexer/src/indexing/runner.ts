@@ -40,11 +40,18 @@ const TRACE = process.env.INDEXER_TRACE === "1";
 const traceStart = performance.now();
 
 /** The secondary indexes of the entity tables (not the primary keys), as migrations create them. */
-function secondaryIndexes(model: Model): { name: string; create: string }[] {
+function secondaryIndexes(model: Model): { name: string; table: string; create: string }[] {
   return entityDdl(model)
     .filter((s) => s.startsWith("CREATE INDEX"))
-    .map((create) => ({ name: /^CREATE INDEX IF NOT EXISTS "([^"]+)"/.exec(create)![1], create }));
+    .map((create) => ({ name: /^CREATE INDEX IF NOT EXISTS "([^"]+)"/.exec(create)![1], table: / ON "([^"]+)"/.exec(create)![1], create }));
 }
+
+/**
+ * Rows of one entity in a full backfill batch from which its table is written without its
+ * secondary indexes until caught up (the other tables keep theirs: rebuilding the indexes of a
+ * table the backfill barely writes costs more than maintaining them).
+ */
+const HEAVY_TABLE_ROWS = 1_000;
 
 interface FetchedRange {
   from: bigint;
@@ -347,18 +354,20 @@ export class Indexer extends EventEmitter {
       this.pendingContracts = [];
       await this.loadDynamic();
     };
-    // A long backfill (a full batch with more to come) writes without the secondary indexes
-    // and builds them once at the end, which is several times cheaper than maintaining them row
-    // by row. They are back before the backfill returns or fails (and `migrate` creates any
+    // A long backfill (a full batch with more to come) writes the tables it fills (those with
+    // HEAVY_TABLE_ROWS rows in that batch) without their secondary indexes and builds them once
+    // at the end, which is several times cheaper than maintaining them row by row. They are back before the backfill returns or fails (and `migrate` creates any
     // missing one at start-up, should the process die in between).
     let indexesDropped = false;
+    let dropped: ReturnType<typeof secondaryIndexes> = [];
     const restoreIndexes = async () => {
       if (!indexesDropped) return;
       // In parallel: on PostgreSQL each runs on its own connection (and core); PGlite queues them.
       const started = performance.now();
-      await Promise.all(secondaryIndexes(this.opts.model).map((ix) => this.opts.db.exec(ix.create)));
-      if (TRACE) this.trace(`secondary indexes rebuilt in ${(performance.now() - started).toFixed(0)} ms`);
+      await Promise.all(dropped.map((ix) => this.opts.db.exec(ix.create)));
+      if (TRACE) this.trace(`${dropped.length} secondary indexes rebuilt in ${(performance.now() - started).toFixed(0)} ms`);
       indexesDropped = false;
+      dropped = [];
       this.log("info", "backfill: secondary indexes rebuilt");
     };
     try {
@@ -402,13 +411,16 @@ export class Indexer extends EventEmitter {
         if (last || full || to - batchFrom + 1n >= BigInt(this.fetcher.maxRange)) {
           await writing; // the previous batch is in the database
           writing = undefined;
+          const batch = this.store.seal();
           if (!indexesDropped && !last && full) {
-            await this.opts.db.exec(secondaryIndexes(this.opts.model).map((ix) => `DROP INDEX IF EXISTS "${ix.name}"`).join(";\n"));
-            indexesDropped = true;
-            this.log("info", "backfill: writing without secondary indexes until caught up");
+            const heavy = new Set(this.opts.model.entities.filter((e) => batch.pending.get(e.name)!.size >= HEAVY_TABLE_ROWS).map((e) => e.table));
+            dropped = secondaryIndexes(this.opts.model).filter((ix) => heavy.has(ix.table));
+            indexesDropped = true; // before the drop: a failure in it rebuilds them (IF NOT EXISTS)
+            if (dropped.length > 0) await this.opts.db.exec(dropped.map((ix) => `DROP INDEX IF EXISTS "${ix.name}"`).join(";\n"));
+            this.log("info", "backfill: writing without secondary indexes until caught up", { tables: [...heavy] });
           }
           this.pendingContracts = batchCreated;
-          writing = quiet(this.commit(end, batchEvents, undefined, to - batchFrom + 1n, this.store.seal()));
+          writing = quiet(this.commit(end, batchEvents, undefined, to - batchFrom + 1n, batch));
           batchFrom = undefined;
           batchLogs = 0;
           batchEvents = 0;
