@@ -178,10 +178,4 @@ export class LogFetcher {
     }
     return logs;
   }
-
-  /** Logs from `from` up to at most `limit`, in one range of the current size (see rangeLogs). */
-  async nextRange(from: bigint, limit: bigint): Promise<{ to: bigint; logs: Log[] }> {
-    const to = this.planTo(from, limit);
-    return { to, logs: await this.rangeLogs(from, to) };
-  }
 }
