@@ -109,6 +109,8 @@ export interface GetLogsOptions {
   filter?: Filter;
   /** eth_getLogs calls per HTTP request (a JSON-RPC batch). */
   perBatch?: number;
+  /** Parse each answer with JSON.parse (as a plain client does) instead of only counting its logs. */
+  parse?: boolean;
 }
 
 /** Reads the logs of [first, last] in ranges, `inFlight` requests at a time, and counts them. */
@@ -129,7 +131,13 @@ export async function measureGetLogs(url: string, o: GetLogsOptions): Promise<Ge
       next += batch.length;
       const reqs = batch.map(([a, z]) => ({ jsonrpc: "2.0", id: ++id, method: "eth_getLogs", params: [filterOf(o.address, a, z, o.filter ?? "address")] }));
       const b = await post(target, reqs.length === 1 ? reqs[0] : reqs);
-      logs += countLogs(b);
+      if (o.parse) {
+        const answers = JSON.parse(b.toString()) as { result?: unknown[]; error?: { message: string } } | { result?: unknown[] }[];
+        for (const x of Array.isArray(answers) ? answers : [answers]) {
+          if (!Array.isArray(x.result)) throw new Error(`eth_getLogs failed: ${b.subarray(0, 300).toString()}`);
+          logs += x.result.length;
+        }
+      } else logs += countLogs(b);
       bytes += b.length;
     }
   };

@@ -259,20 +259,15 @@ async function measureLatency(chain: BenchChain, db: { url?: string; dataDir?: s
 
 /** Raw eth_getLogs of the COMPUTE address over the benchmark's blocks: logs/s including JSON parsing. */
 async function rawGetLogs(chain: BenchChain, firstBlock: number, lastBlock: number): Promise<number> {
-  const address = chain.deployments.contracts.ComputeToken.address;
-  const step = Math.max(1, Math.floor(20_000 / PER_TX));
-  let n = 0;
-  const started = performance.now();
-  for (let from = firstBlock; from <= lastBlock; from += step) {
-    const res = await fetch(chain.url, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_getLogs", params: [{ address, fromBlock: "0x" + from.toString(16), toBlock: "0x" + Math.min(lastBlock, from + step - 1).toString(16) }] }),
-    });
-    const body = JSON.parse(await res.text()) as { result: unknown[] };
-    n += body.result.length;
-  }
-  return n / ((performance.now() - started) / 1000);
+  const r = await measureGetLogs(chain.url, {
+    address: chain.deployments.contracts.ComputeToken.address,
+    first: firstBlock,
+    last: lastBlock,
+    blocksPerRange: Math.max(1, Math.floor(20_000 / PER_TX)),
+    inFlight: 1,
+    parse: true,
+  });
+  return r.logs / r.seconds;
 }
 
 /**
