@@ -1,12 +1,12 @@
 // One small interface over the two databases the indexer runs on: PGlite (embedded, on disk
 // under .data/, the default) and PostgreSQL (when DATABASE_URL is set). The same SQL serves
 // both; bulk loads use COPY on both.
-import { mkdirSync } from "node:fs";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { PGlite } from "@electric-sql/pglite";
 import pg from "pg";
 import copyStreams from "pg-copy-streams";
+import { openPglite } from "./pglite-template.ts";
 
 export type Row = Record<string, unknown>;
 
@@ -67,8 +67,7 @@ class PgliteDatabase implements Database {
   }
 
   static async open(dataDir: string | undefined, schema: string): Promise<PgliteDatabase> {
-    if (dataDir !== undefined) mkdirSync(dataDir, { recursive: true });
-    const db = dataDir === undefined ? await PGlite.create() : await PGlite.create(dataDir);
+    const db = await openPglite(dataDir, (m) => process.stderr.write(`${m}\n`));
     return new PgliteDatabase(db, schema);
   }
 

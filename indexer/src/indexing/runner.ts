@@ -40,11 +40,18 @@ const TRACE = process.env.INDEXER_TRACE === "1";
 const traceStart = performance.now();
 
 /** The secondary indexes of the entity tables (not the primary keys), as migrations create them. */
-function secondaryIndexes(model: Model): { name: string; create: string }[] {
+function secondaryIndexes(model: Model): { name: string; table: string; create: string }[] {
   return entityDdl(model)
     .filter((s) => s.startsWith("CREATE INDEX"))
-    .map((create) => ({ name: /^CREATE INDEX IF NOT EXISTS "([^"]+)"/.exec(create)![1], create }));
+    .map((create) => ({ name: /^CREATE INDEX IF NOT EXISTS "([^"]+)"/.exec(create)![1], table: / ON "([^"]+)"/.exec(create)![1], create }));
 }
+
+/**
+ * Rows of one entity in a full backfill batch from which its table is written without its
+ * secondary indexes until caught up (the other tables keep theirs: rebuilding the indexes of a
+ * table the backfill barely writes costs more than maintaining them).
+ */
+const HEAVY_TABLE_ROWS = 1_000;
 
 interface FetchedRange {
   from: bigint;
@@ -277,11 +284,11 @@ export class Indexer extends EventEmitter {
     return true;
   }
 
-  /** Logs of the next adaptive range from `from` (at most to `limit`) and the headers it needs. */
-  private async fetchRange(from: bigint, limit: bigint): Promise<FetchedRange> {
+  /** The logs of [from, to] and the headers they need. */
+  private async fetchRange(from: bigint, to: bigint): Promise<FetchedRange> {
     const generation = this.fetcher.generation;
     const fetchStart = performance.now();
-    const { to, logs } = await this.fetcher.nextRange(from, limit);
+    const logs = await this.fetcher.rangeLogs(from, to);
     const logsDone = performance.now();
     const blocks = new Set<bigint>();
     blocks.add(from);
@@ -297,10 +304,10 @@ export class Indexer extends EventEmitter {
    * in chain order) and the headers they need, or fetches the range again if the list also lost
    * an address.
    */
-  private async completeRange(cur: FetchedRange, limit: bigint): Promise<FetchedRange> {
+  private async completeRange(cur: FetchedRange): Promise<FetchedRange> {
     const generation = this.fetcher.generation;
     const added = this.fetcher.addedSince(cur.generation);
-    if (added === undefined) return this.fetchRange(cur.from, limit);
+    if (added === undefined) return this.fetchRange(cur.from, cur.to);
     const more = added.length === 0 ? [] : await this.fetcher.logsOf(added, cur.from, cur.to);
     const missing = [...new Set(more.map((l) => l.blockNumber))].filter((b) => !cur.headers.has(b));
     const headers = new Map(cur.headers);
@@ -309,10 +316,11 @@ export class Indexer extends EventEmitter {
   }
 
   /**
-   * Indexes the finalized blocks [from, limit] as a pipeline: ranges are fetched one ahead of
-   * their projection, and projected ranges are gathered into batches of about BACKFILL_BATCH_LOGS
-   * logs (at most `maxRange` blocks), each written in one transaction with its checkpoint while
-   * the next batch is projected on top of it. Any failure waits for the write in progress,
+   * Indexes the finalized blocks [from, limit] as a pipeline: ranges are requested `inFlight`
+   * ahead of their projection (one until the first range is projected: it may create contracts,
+   * whose logs the node should not serve behind big answers), and projected ranges are gathered
+   * into batches of about BACKFILL_BATCH_LOGS logs (at most `maxRange` blocks), each written in
+   * one transaction with its checkpoint while the next batch is projected on top of it. Any failure waits for the write in progress,
    * forgets what was projected after the last committed batch and rethrows: the run loop resumes
    * from the last committed checkpoint.
    */
@@ -321,7 +329,18 @@ export class Indexer extends EventEmitter {
       p.catch(() => undefined); // awaited later, or abandoned: never an unhandled rejection
       return p;
     };
-    let next: Promise<FetchedRange> | undefined = quiet(this.fetchRange(from, limit));
+    // the ranges requested ahead, in chain order, and the first block not requested yet
+    const ahead: Promise<FetchedRange>[] = [];
+    let planned = from;
+    let depth = 1;
+    const fill = () => {
+      while (ahead.length < depth && planned <= limit && !this.stopped) {
+        const to = this.fetcher.planTo(planned, limit);
+        ahead.push(quiet(this.fetchRange(planned, to)));
+        planned = to + 1n;
+      }
+    };
+    fill();
     let writing: Promise<void> | undefined;
     let prevHash = this.status.checkpoint.hash;
     // the batch being projected
@@ -335,28 +354,30 @@ export class Indexer extends EventEmitter {
       this.pendingContracts = [];
       await this.loadDynamic();
     };
-    // A long backfill (a full batch with more to come) writes without the secondary indexes
-    // and builds them once at the end, which is several times cheaper than maintaining them row
-    // by row. They are back before the backfill returns or fails (and `migrate` creates any
+    // A long backfill (a full batch with more to come) writes the tables it fills (those with
+    // HEAVY_TABLE_ROWS rows in that batch) without their secondary indexes and builds them once
+    // at the end, which is several times cheaper than maintaining them row by row. They are back before the backfill returns or fails (and `migrate` creates any
     // missing one at start-up, should the process die in between).
     let indexesDropped = false;
+    let dropped: ReturnType<typeof secondaryIndexes> = [];
     const restoreIndexes = async () => {
       if (!indexesDropped) return;
       // In parallel: on PostgreSQL each runs on its own connection (and core); PGlite queues them.
       const started = performance.now();
-      await Promise.all(secondaryIndexes(this.opts.model).map((ix) => this.opts.db.exec(ix.create)));
-      if (TRACE) this.trace(`secondary indexes rebuilt in ${(performance.now() - started).toFixed(0)} ms`);
+      await Promise.all(dropped.map((ix) => this.opts.db.exec(ix.create)));
+      if (TRACE) this.trace(`${dropped.length} secondary indexes rebuilt in ${(performance.now() - started).toFixed(0)} ms`);
       indexesDropped = false;
+      dropped = [];
       this.log("info", "backfill: secondary indexes rebuilt");
     };
     try {
-      while (next !== undefined) {
-        let cur: FetchedRange = await next;
-        next = undefined;
+      while (ahead.length > 0) {
+        let cur: FetchedRange = await ahead.shift()!;
+        fill();
         // A contract created in an earlier range joined the address list after this range was
         // fetched: add that contract's logs to it.
-        if (cur.generation !== this.fetcher.generation) cur = await this.completeRange(cur, limit);
-        if (cur.to < limit && !this.stopped) next = quiet(this.fetchRange(cur.to + 1n, limit));
+        if (cur.generation !== this.fetcher.generation) cur = await this.completeRange(cur);
+        const last = ahead.length === 0; // no range after this one
         const { to, logs, headers } = cur;
         // The range must continue the indexed chain (a restarted or rewound chain does not).
         if (prevHash !== "" && headers.get(cur.from)!.parentHash !== prevHash) {
@@ -378,23 +399,28 @@ export class Indexer extends EventEmitter {
         const projectStart = performance.now();
         batchEvents += await this.project(logs, headers, to);
         if (TRACE) this.trace(`projected ${cur.from}..${to}: ${logs.length} logs in ${(performance.now() - projectStart).toFixed(0)} ms`);
+        depth = this.fetcher.inFlight;
+        fill();
         batchCreated.push(...this.pendingContracts);
         this.pendingContracts = [];
         batchFrom ??= cur.from;
         batchLogs += logs.length;
-        const last = headers.get(to)!;
-        prevHash = last.hash;
+        const end = headers.get(to)!;
+        prevHash = end.hash;
         const full = batchLogs >= (batches === 0 ? BACKFILL_FIRST_BATCH_LOGS : BACKFILL_BATCH_LOGS);
-        if (next === undefined || full || to - batchFrom + 1n >= BigInt(this.fetcher.maxRange)) {
+        if (last || full || to - batchFrom + 1n >= BigInt(this.fetcher.maxRange)) {
           await writing; // the previous batch is in the database
           writing = undefined;
-          if (!indexesDropped && next !== undefined && full) {
-            await this.opts.db.exec(secondaryIndexes(this.opts.model).map((ix) => `DROP INDEX IF EXISTS "${ix.name}"`).join(";\n"));
-            indexesDropped = true;
-            this.log("info", "backfill: writing without secondary indexes until caught up");
+          const batch = this.store.seal();
+          if (!indexesDropped && !last && full) {
+            const heavy = new Set(this.opts.model.entities.filter((e) => batch.pending.get(e.name)!.size >= HEAVY_TABLE_ROWS).map((e) => e.table));
+            dropped = secondaryIndexes(this.opts.model).filter((ix) => heavy.has(ix.table));
+            indexesDropped = true; // before the drop: a failure in it rebuilds them (IF NOT EXISTS)
+            if (dropped.length > 0) await this.opts.db.exec(dropped.map((ix) => `DROP INDEX IF EXISTS "${ix.name}"`).join(";\n"));
+            this.log("info", "backfill: writing without secondary indexes until caught up", { tables: [...heavy] });
           }
           this.pendingContracts = batchCreated;
-          writing = quiet(this.commit(last, batchEvents, undefined, to - batchFrom + 1n, this.store.seal()));
+          writing = quiet(this.commit(end, batchEvents, undefined, to - batchFrom + 1n, batch));
           batchFrom = undefined;
           batchLogs = 0;
           batchEvents = 0;
@@ -411,7 +437,7 @@ export class Indexer extends EventEmitter {
       await restoreIndexes().catch((e) => this.log("warn", "backfill: rebuilding the secondary indexes failed (start-up migrations will)", { error: (e as Error).message }));
       throw err;
     } finally {
-      await next?.catch(() => undefined);
+      for (const p of ahead) await p.catch(() => undefined);
     }
   }
 

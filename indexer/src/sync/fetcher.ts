@@ -31,12 +31,18 @@ export interface FetcherOptions {
   maxRange?: number;
   /** The number of logs a range aims at: the range grows below half of it, shrinks above twice. */
   targetLogs?: number;
+  /**
+   * Backfill ranges requested ahead of the one being projected (default 2: the node serves one
+   * while the next waits in its queue, so it never idles between answers).
+   */
+  inFlight?: number;
 }
 
 export class LogFetcher {
   range: number;
   readonly maxRange: number;
   private targetLogs: number;
+  readonly inFlight: number;
 
   private rpc: RpcClient;
   private addresses: string[];
@@ -49,6 +55,7 @@ export class LogFetcher {
     this.maxRange = opts.maxRange ?? 100_000;
     this.range = Math.min(this.maxRange, opts.initialRange ?? 20);
     this.targetLogs = opts.targetLogs ?? 10_000;
+    this.inFlight = Math.max(1, opts.inFlight ?? 2);
   }
 
   async blockNumber(): Promise<bigint> {
@@ -131,35 +138,44 @@ export class LogFetcher {
   }
 
   /**
-   * Logs from `from` up to at most `limit`, in one range chosen adaptively: halves on node
-   * errors about size, shrinks to the observed density on oversized answers, and grows (up to
-   * 8× at once, by the observed density) while answers are small.
+   * The end of the range to fetch from `from` (at most `limit`) at the current range size.
+   * Ranges are planned before earlier ones are answered (several requests in flight), so the
+   * size adapts to the answers as they come: see `rangeLogs`.
    */
-  async nextRange(from: bigint, limit: bigint): Promise<{ to: bigint; logs: Log[] }> {
-    for (;;) {
-      const to = from + BigInt(this.range) - 1n > limit ? limit : from + BigInt(this.range) - 1n;
-      try {
-        const logs = await this.logs(from, to);
-        const n = logs.length;
-        const span = Number(to - from + 1n);
-        if (n > this.targetLogs * 2 && to > from) {
-          this.range = Math.max(1, Math.min(Math.floor(span / 2), Math.floor((span * this.targetLogs) / n)));
-          if (n <= this.targetLogs * 8) return { to, logs }; // usable, just shrink next time
-          continue;
-        }
-        if (n < this.targetLogs / 2) {
-          const factor = n === 0 ? 8 : Math.max(2, Math.min(8, Math.floor(this.targetLogs / n)));
-          this.range = Math.min(this.maxRange, Math.max(this.range, span) * factor);
-        }
-        return { to, logs };
-      } catch (err) {
-        if (err instanceof RpcError && err.code !== undefined && to > from) {
-          // e.g. "query returned more than 10000 results", "response size exceeded"
-          this.range = Math.max(1, Math.floor(Number(to - from + 1n) / 2));
-          continue;
-        }
-        throw err;
+  planTo(from: bigint, limit: bigint): bigint {
+    const to = from + BigInt(this.range) - 1n;
+    return to > limit ? limit : to;
+  }
+
+  /**
+   * All the logs of [from, to], the range kept as planned: a node error about the size (e.g.
+   * "query returned more than 10000 results", "response size exceeded") splits it in halves,
+   * fetched one after the other. Each answer adapts the size of the ranges planned next: shrunk
+   * to the observed density above twice `targetLogs`; grown while answers are small (×8 when
+   * empty; ×2 otherwise, as the density can jump, e.g. from deployment blocks to traffic).
+   */
+  async rangeLogs(from: bigint, to: bigint): Promise<Log[]> {
+    let logs: Log[];
+    try {
+      logs = await this.logs(from, to);
+    } catch (err) {
+      if (err instanceof RpcError && err.code !== undefined && to > from) {
+        const half = Math.max(1, Math.floor(Number(to - from + 1n) / 2));
+        this.range = Math.max(1, Math.min(this.range, half));
+        const mid = from + BigInt(half) - 1n;
+        const a = await this.rangeLogs(from, mid);
+        const b = await this.rangeLogs(mid + 1n, to);
+        return a.length === 0 ? b : b.length === 0 ? a : a.concat(b);
       }
+      throw err;
     }
+    const n = logs.length;
+    const span = Number(to - from + 1n);
+    if (n > this.targetLogs * 2) {
+      this.range = Math.max(1, Math.min(this.range, Math.floor(span / 2), Math.floor((span * this.targetLogs) / n)));
+    } else if (n < this.targetLogs / 2 && span >= this.range) {
+      this.range = Math.min(this.maxRange, span * (n === 0 ? 8 : 2));
+    }
+    return logs;
   }
 }

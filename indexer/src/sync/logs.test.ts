@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { createServer } from "node:http";
 import { normalizeLog, parseLogsAnswer, type RawLog } from "./logs.ts";
 import { RpcClient } from "./rpc.ts";
+import { LogFetcher } from "./fetcher.ts";
 
 const hex = (n: number, bytes: number) => "0x" + n.toString(16).padStart(bytes * 2, "0");
 
@@ -163,4 +164,44 @@ test("a prefetched range is completed with the logs of contracts added since, in
   for (let i = 0; i < 1_200; i++) f.addAddress("0x" + i.toString(16).padStart(40, "0"));
   assert.equal(f.addedSince(g1), undefined, "too long ago to tell");
   assert.equal(f.addedSince(f.generation - 3)?.length, 3);
+});
+
+test("LogFetcher.rangeLogs: a range the node refuses as too large is split in halves, every log once and in order; sizes adapt", async () => {
+  const logs = rawLogs(300); // 3 logs in each of the blocks 100..199
+  const LIMIT_BLOCKS = 7; // the node answers at most this many blocks, like a results limit
+  const spans: number[] = [];
+  const server = createServer(async (req, res) => {
+    let body = "";
+    for await (const c of req) body += c;
+    const { id, params } = JSON.parse(body) as { id: number; params: [{ fromBlock: string; toBlock: string }] };
+    const from = Number(params[0].fromBlock);
+    const to = Number(params[0].toBlock);
+    spans.push(to - from + 1);
+    if (to - from + 1 > LIMIT_BLOCKS) {
+      res.end(JSON.stringify({ jsonrpc: "2.0", id, error: { code: -32005, message: "query returned more than 10000 results" } }));
+      return;
+    }
+    res.end(JSON.stringify({ jsonrpc: "2.0", id, result: logs.filter((l) => Number(l.blockNumber) >= from && Number(l.blockNumber) <= to) }));
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
+  const port = (server.address() as { port: number }).port;
+  const rpc = new RpcClient(`http://127.0.0.1:${port}`, { baseDelayMs: 1, maxDelayMs: 5 });
+  try {
+    const fetcher = new LogFetcher(rpc, ["0xe7f1725e7734ce288f8367e1bb143e90bb3f0512"], { initialRange: 40, targetLogs: 30 });
+    assert.equal(fetcher.planTo(100n, 1_000n), 139n, "the initial range");
+    assert.equal(fetcher.planTo(100n, 120n), 120n, "never past the limit");
+    const got = await fetcher.rangeLogs(100n, 139n);
+    assert.deepEqual(got, logs.filter((l) => Number(l.blockNumber) <= 139).map(normalizeLog), "all logs of the range, once, in order");
+    const answered = spans.filter((s) => s <= LIMIT_BLOCKS);
+    assert.equal(answered.reduce((a, b) => a + b, 0), 40, `the answered parts cover the range once: ${spans.join(",")}`);
+    assert.ok(spans.filter((s) => s > LIMIT_BLOCKS).every((s) => [40, 20, 10].includes(s)), `refused ranges were halved: ${spans.join(",")}`);
+    assert.ok(fetcher.range <= 20, `the range shrank after refusals (now ${fetcher.range})`);
+    // dense answers (3 logs a block, target 30) keep the range near 10 blocks; an empty one grows it ×8
+    const r = fetcher.range;
+    await fetcher.rangeLogs(200n, 200n + BigInt(r) - 1n);
+    assert.equal(fetcher.range, r * 8, "×8 after an empty answer of a full range");
+  } finally {
+    rpc.close();
+    server.close();
+  }
 });
