@@ -14,14 +14,14 @@
 import { randomBytes } from "node:crypto";
 import type { Address, Hex } from "viem";
 import type OpenAI from "openai";
-import { ROLES, type Quote, type UbcClient } from "../sdk/client.ts";
+import { QUOTE_TYPES, ROLES, type Quote, type UbcClient } from "../sdk/client.ts";
 import { ABIS } from "../generated/abis.ts";
 import { UbcContractError } from "../sdk/errors.ts";
 import { MarketView, Status, type JobView } from "./market.ts";
 import { TxSender } from "./tx.ts";
 import { challengeBond, LimitError, providerDeposit, requesterLock, SpendGuard } from "./limits.ts";
 import type { Policy } from "./policy.ts";
-import type { BoardQuote, QuoteBook } from "./quotebook.ts";
+import { quoteId, type BoardQuote, type QuoteBook } from "./quotebook.ts";
 import {
   encodeDelivery, execute, ITERATIONS_PER_UNIT, judgeText, KIND_HASH, kindOfHash, KINDS, resultHash, specHash, verifyDelivery,
   type KindName, type Spec,
@@ -298,18 +298,13 @@ export class Agent {
     }
   }
 
+  /** Signs a quote's EIP-712 digest (computed directly: `quoteId`, the same as hashTypedData). */
   private signQuote(q: Quote): Promise<Hex> {
+    const digest = quoteId(q, this.tx.env.chainId, this.tx.addresses.WorkMarket);
+    if (this.tx.account.sign) return this.tx.account.sign({ hash: digest });
     return this.tx.account.signTypedData!({
       domain: { name: "UBC WorkMarket", version: "1", chainId: this.tx.env.chainId, verifyingContract: this.tx.addresses.WorkMarket },
-      types: {
-        Quote: [
-          { name: "providerAgentId", type: "uint256" }, { name: "resourceKind", type: "bytes32" }, { name: "units", type: "uint256" },
-          { name: "unitPrice", type: "uint256" }, { name: "expiry", type: "uint256" }, { name: "nonce", type: "uint256" },
-          { name: "requester", type: "uint256" }, { name: "deliveryPeriod", type: "uint256" },
-        ],
-      },
-      primaryType: "Quote",
-      message: q,
+      types: QUOTE_TYPES, primaryType: "Quote", message: q,
     });
   }
 
