@@ -3,7 +3,7 @@
 // semantics for a swarm without an indexer. Both hold EIP-712 quotes that anyone can fill
 // on-chain; the chain alone decides whether a fill is valid.
 import { domainSeparator, keccak256, toHex, type Hex } from "viem";
-import { ApiClient } from "../sdk/api.ts";
+import { ApiClient, ApiError } from "../sdk/api.ts";
 import { QUOTE_TYPES, type Quote, type UbcClient } from "../sdk/client.ts";
 
 export interface BoardQuote {
@@ -116,7 +116,17 @@ export class IndexerQuoteBook implements QuoteBook {
       await api.login(poster.client);
       this.sessions.set(key, api);
     }
-    return api.postQuote(q, signature);
+    // a provider that registered a moment ago may not be indexed yet (404 UNKNOWN_AGENT), and a
+    // busy board may ask us to slow down (429): wait a little and post again, for up to ~10 s
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await api.postQuote(q, signature);
+      } catch (err) {
+        const retry = err instanceof ApiError && ((err.status === 404 && err.code === "UNKNOWN_AGENT") || (err.status === 429 && err.code !== "TOO_MANY_QUOTES"));
+        if (!retry || attempt >= 40) throw err;
+        await new Promise((r) => setTimeout(r, 250));
+      }
+    }
   }
 
   async best(kind: Hex, requesterAgentId: bigint, chainTime: bigint): Promise<BoardQuote[]> {
