@@ -137,6 +137,8 @@ export interface SwarmSummary {
   slashedUbc: bigint;
   txs: number;
   reverted: number;
+  /** The blocks mined while trading (on an automining devnet: one per transaction, plus empty ones the keeper mined). */
+  tradingBlocks: { first: bigint; last: bigint };
   tradingMs: number;
   setupMs: number;
   jobsPerSecond: number;
@@ -362,6 +364,7 @@ export async function runSwarm(opts: SwarmOptions): Promise<SwarmRun> {
   log(`swarm: ${agents.length} agents set up in ${(setupMs / 1000).toFixed(1)} s (${plan.filter((p) => p.role === "validator").length} validators, ${plan.filter((p) => p.role === "provider").length} providers, ${requesters} requesters${opts.adversarial ? "; adversaries: lazy provider, cheating provider, 2 colluding validators" : ""})`);
 
   // ---------------------------------------------------------------- trading
+  const firstBlock = (await client.getBlockNumber()) + 1n;
   tradingStart = Date.now();
   opts.onReady?.({ agents: infos });
   const ours = (requester: bigint) => requesterAgents.some((a) => a.agentId === requester);
@@ -475,6 +478,7 @@ export async function runSwarm(opts: SwarmOptions): Promise<SwarmRun> {
     }
   }
   const tradingMs = Date.now() - tradingStart;
+  const lastBlock = await client.getBlockNumber();
   const sendMs = agents.reduce((s, a) => s + a.tx.stats.ms, 0);
   const sends = agents.reduce((s, a) => s + a.tx.stats.sent, 0);
   log(`swarm: ${sends} transactions, ${(sendMs / Math.max(1, sends)).toFixed(1)} ms each from signing to the node's answer (mean)`);
@@ -513,7 +517,7 @@ export async function runSwarm(opts: SwarmOptions): Promise<SwarmRun> {
     failedHonest, failed, unplaced: opts.continuous ? 0 : demandLeft,
     computePaid: view.totals.paidToProviders, burned: view.totals.burned, protocolFees: view.totals.protocolFees,
     validatorFees: view.totals.validatorFees, slashedUbc: view.totals.slashedUbc,
-    txs: txCount, reverted, tradingMs, setupMs, jobsPerSecond: wins / (tradingMs / 1000), txPerSecond: txCount / (tradingMs / 1000),
+    txs: txCount, reverted, tradingBlocks: { first: firstBlock, last: lastBlock }, tradingMs, setupMs, jobsPerSecond: wins / (tradingMs / 1000), txPerSecond: txCount / (tradingMs / 1000),
     timeWarps: warps, specsFetched: specs.fetched, refusals: agents.reduce((s, a) => s + a.stats.refusals + ((a.policy as Partial<LlmPolicy>).refusals?.length ?? 0), 0), perAgent, errors,
   };
   return { summary, jobs: [...view.jobs.values()].filter((j) => ours(j.requester)), agents };
