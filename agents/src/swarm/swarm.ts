@@ -364,7 +364,7 @@ export async function runSwarm(opts: SwarmOptions): Promise<SwarmRun> {
   log(`swarm: ${agents.length} agents set up in ${(setupMs / 1000).toFixed(1)} s (${plan.filter((p) => p.role === "validator").length} validators, ${plan.filter((p) => p.role === "provider").length} providers, ${requesters} requesters${opts.adversarial ? "; adversaries: lazy provider, cheating provider, 2 colluding validators" : ""})`);
 
   // ---------------------------------------------------------------- trading
-  const firstBlock = (await client.getBlockNumber()) + 1n;
+  const firstBlock = (await client.getBlockNumber({ cacheTime: 0 })) + 1n;
   tradingStart = Date.now();
   opts.onReady?.({ agents: infos });
   const ours = (requester: bigint) => requesterAgents.some((a) => a.agentId === requester);
@@ -478,7 +478,7 @@ export async function runSwarm(opts: SwarmOptions): Promise<SwarmRun> {
     }
   }
   const tradingMs = Date.now() - tradingStart;
-  const lastBlock = await client.getBlockNumber();
+  const lastBlock = await client.getBlockNumber({ cacheTime: 0 });
   const sendMs = agents.reduce((s, a) => s + a.tx.stats.ms, 0);
   const sends = agents.reduce((s, a) => s + a.tx.stats.sent, 0);
   log(`swarm: ${sends} transactions, ${(sendMs / Math.max(1, sends)).toFixed(1)} ms each from signing to the node's answer (mean)`);
