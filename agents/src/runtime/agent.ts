@@ -268,14 +268,24 @@ export class Agent {
   private async refreshQuotes(): Promise<void> {
     const now = this.view.time;
     let open = 0;
+    let lapsed = 0;
     for (const [id, m] of this.myQuotes) {
       const filled = this.view.filledQuotes.has(`${this.agentId}:${m.q.nonce}`);
       if (filled || m.q.expiry <= now + 60n) {
-        if (!filled) this.guard.release(m.reserved);
+        if (!filled) {
+          this.guard.release(m.reserved);
+          lapsed++;
+        }
         else if (this.recent.length > 0) this.recent[this.recent.length - 1].fills++;
         this.myQuotes.delete(id);
         this.book.drop(id);
       } else open++;
+    }
+    // quotes that lapsed by chain time while a shared board still lists them (it measures expiry
+    // by the wall clock, which a devnet's advanced clock runs behind): withdraw them on-chain in
+    // one call, so that they do not crowd the board's best-price page
+    if (lapsed > 0 && open === 0 && this.book.shared) {
+      await this.tx.call("WorkMarket", "cancelQuotesBelow", [this.agentId, this.nextNonce]);
     }
     const want = (this.o.openQuotes ?? 2) - open;
     if (want <= 0) return;
@@ -583,8 +593,15 @@ export class Agent {
     });
   }
 
-  /** Leaves the validator set (unbonding starts), so that later committees do not draw a stopped agent. */
+  /** Withdraws a provider's open quotes and leaves the validator set (unbonding starts), so that later jobs and committees do not count on a stopped agent. */
   async retire(): Promise<void> {
+    // a provider withdraws its unfilled quotes (on-chain, so that every board drops them): nobody
+    // would deliver the jobs filled from them
+    if (this.is(ROLES.PROVIDER) && this.myQuotes.size > 0) {
+      await this.tx.call("WorkMarket", "cancelQuotesBelow", [this.agentId, this.nextNonce]).catch((e) => this.emit("error", `cancelQuotesBelow: ${errName(e)}`));
+      for (const id of this.myQuotes.keys()) this.book.drop(id);
+      this.myQuotes.clear();
+    }
     if (this.validatorId === undefined) return;
     await this.tx.call("ValidatorPool", "requestUnbond", []).catch((e) => this.emit("error", `requestUnbond: ${errName(e)}`));
   }

@@ -13,6 +13,8 @@ export interface BoardQuote {
 }
 
 export interface QuoteBook {
+  /** A board other processes read too (its quotes leave it only when filled, cancelled on-chain or expired). */
+  readonly shared?: boolean;
   post(q: Quote, signature: Hex, poster: { client?: UbcClient }): Promise<string>;
   /** Open quotes of a kind that `requesterAgentId` may fill, cheapest first. */
   best(resourceKind: Hex, requesterAgentId: bigint, chainTime: bigint): Promise<BoardQuote[]>;
@@ -97,6 +99,7 @@ export class LocalQuoteBook implements QuoteBook {
  * chain time (on a devnet whose clock was advanced, chain time runs ahead of the wall clock).
  */
 export class IndexerQuoteBook implements QuoteBook {
+  readonly shared = true;
   readonly url: string;
   private sessions = new Map<string, ApiClient>();
   private reader: ApiClient;
@@ -130,7 +133,10 @@ export class IndexerQuoteBook implements QuoteBook {
   }
 
   async best(kind: Hex, requesterAgentId: bigint, chainTime: bigint): Promise<BoardQuote[]> {
-    const list = await this.reader.bestQuotes(kind, undefined, requesterAgentId);
+    // the board ranks by price and measures expiry by the wall clock; on a devnet whose clock was
+    // advanced, quotes still open by the wall clock can be expired by chain time: ask for the
+    // board's longest page so that they do not crowd out the usable ones
+    const list = await this.reader.bestQuotes(kind, undefined, requesterAgentId, 100);
     return list
       .filter((q) => q.expiry > chainTime + 60n && !this.dropped.has(q.id) && q.providerAgentId !== requesterAgentId)
       .map((q) => ({ id: q.id, signature: q.signature, quote: { providerAgentId: q.providerAgentId, resourceKind: q.resourceKind, units: q.units, unitPrice: q.unitPrice, expiry: q.expiry, nonce: q.nonce, requester: q.requester, deliveryPeriod: q.deliveryPeriod } }));
