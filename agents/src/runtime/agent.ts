@@ -14,14 +14,15 @@
 import { randomBytes } from "node:crypto";
 import type { Address, Hex } from "viem";
 import type OpenAI from "openai";
-import { ROLES, type Quote, type UbcClient } from "../sdk/client.ts";
+import { QUOTE_TYPES, ROLES, type Quote, type UbcClient } from "../sdk/client.ts";
 import { ABIS } from "../generated/abis.ts";
 import { UbcContractError } from "../sdk/errors.ts";
 import { MarketView, Status, type JobView } from "./market.ts";
 import { TxSender } from "./tx.ts";
 import { challengeBond, LimitError, providerDeposit, requesterLock, SpendGuard } from "./limits.ts";
 import type { Policy } from "./policy.ts";
-import type { BoardQuote, QuoteBook } from "./quotebook.ts";
+import { quoteId, type BoardQuote, type QuoteBook } from "./quotebook.ts";
+import type { SpecResolver, SpecServer } from "./specs.ts";
 import {
   encodeDelivery, execute, ITERATIONS_PER_UNIT, judgeText, KIND_HASH, kindOfHash, KINDS, resultHash, specHash, verifyDelivery,
   type KindName, type Spec,
@@ -63,6 +64,16 @@ export interface AgentOptions {
   feedback?: "both" | "requester" | "none";
   /** Seeded randomness for specs and choices. */
   random?: () => number;
+  /**
+   * Where specs go and come from: the requester publishes each spec it fills a quote with on
+   * `specServer` (named in its agent card); a provider finds a job's spec with `specs` (this
+   * process's specs, else the requester's endpoint, checked against the hash). `remoteSpecs`
+   * makes providers always fetch over HTTP (as agents in separate processes do). Without them,
+   * specs pass through the module's in-process map.
+   */
+  specs?: SpecResolver;
+  specServer?: SpecServer;
+  remoteSpecs?: boolean;
   /** Chain time between staking-reward claims (default 1 day). */
   claimEvery?: bigint;
   onEvent?: (e: AgentEvent) => void;
@@ -82,7 +93,7 @@ export class Agent {
   validatorId: bigint | undefined;
   /** Jobs this requester still wants (the scheduler sets it). */
   demand = 0;
-  /** Most of this requester's jobs in flight at once. */
+  /** Most of this requester's jobs in flight at once (placed and not yet judged). */
   maxInFlight = 4;
   readonly stats = { filled: 0, submitted: 0, attested: 0, challenges: 0, expired: 0, settledBatches: 0, feedback: 0, quotes: 0, refusals: 0, errors: 0, claims: 0, feeClaims: 0, lateVotes: 0 };
   private o: AgentOptions;
@@ -142,20 +153,26 @@ export class Agent {
   /** Runs `f` once per key at a time; `once` marks the key done after success. */
   private act(key: string, f: () => Promise<void>, once = true): Promise<void> | undefined {
     if (this.busy.has(key) || this.done.has(key)) return undefined;
+    const wait = this.retryAt.get(key);
+    if (wait !== undefined && Date.now() < wait) return undefined;
     this.busy.add(key);
     return f()
       .then(() => {
         if (once) this.done.add(key);
+        else this.failures.delete(key);
       })
       .catch((e) => {
         this.emit("error", `${key}: ${errName(e)}`);
-        // an action that keeps failing is given up after three tries
+        // an action that keeps failing is given up after three tries; a recurring one (quoting,
+        // buying) backs off instead (250 ms, doubling up to 8 s) and starts afresh after a success
         const n = (this.failures.get(key) ?? 0) + 1;
         this.failures.set(key, n);
-        if (n >= 3) this.done.add(key);
+        if (!once) this.retryAt.set(key, Date.now() + Math.min(8_000, 250 * 2 ** (n - 1)));
+        else if (n >= 3) this.done.add(key);
       })
       .finally(() => this.busy.delete(key));
   }
+  private retryAt = new Map<string, number>();
 
   /** Actions started by `kick()` and not finished yet. */
   readonly running = new Set<Promise<void>>();
@@ -238,7 +255,9 @@ export class Agent {
   }
 
   private async deliver(j: JobView): Promise<void> {
-    const spec = this.specs.get(j.specHash) ?? SPEC_STORE.get(j.specHash);
+    const spec = this.o.specs
+      ? await this.o.specs.get(j.specHash, j.requester, { remoteOnly: this.o.remoteSpecs })
+      : (this.specs.get(j.specHash) ?? SPEC_STORE.get(j.specHash));
     if (!spec) throw new Error(`job ${j.id}: no spec for hash ${j.specHash}`);
     let result = await execute(spec, this.o.llm);
     if (this.behaviour === "cheater") result = spec.kind === KINDS.SHA256 ? `0x${randomBytes(32).toString("hex")}` : "lorem ipsum";
@@ -249,14 +268,24 @@ export class Agent {
   private async refreshQuotes(): Promise<void> {
     const now = this.view.time;
     let open = 0;
+    let lapsed = 0;
     for (const [id, m] of this.myQuotes) {
       const filled = this.view.filledQuotes.has(`${this.agentId}:${m.q.nonce}`);
       if (filled || m.q.expiry <= now + 60n) {
-        if (!filled) this.guard.release(m.reserved);
+        if (!filled) {
+          this.guard.release(m.reserved);
+          lapsed++;
+        }
         else if (this.recent.length > 0) this.recent[this.recent.length - 1].fills++;
         this.myQuotes.delete(id);
         this.book.drop(id);
       } else open++;
+    }
+    // quotes that lapsed by chain time while a shared board still lists them (it measures expiry
+    // by the wall clock, which a devnet's advanced clock runs behind): withdraw them on-chain in
+    // one call, so that they do not crowd the board's best-price page
+    if (lapsed > 0 && open === 0 && this.book.shared) {
+      await this.tx.call("WorkMarket", "cancelQuotesBelow", [this.agentId, this.nextNonce]);
     }
     const want = (this.o.openQuotes ?? 2) - open;
     if (want <= 0) return;
@@ -298,26 +327,26 @@ export class Agent {
     }
   }
 
+  /** Signs a quote's EIP-712 digest (computed directly: `quoteId`, the same as hashTypedData). */
   private signQuote(q: Quote): Promise<Hex> {
+    const digest = quoteId(q, this.tx.env.chainId, this.tx.addresses.WorkMarket);
+    if (this.tx.account.sign) return this.tx.account.sign({ hash: digest });
     return this.tx.account.signTypedData!({
       domain: { name: "UBC WorkMarket", version: "1", chainId: this.tx.env.chainId, verifyingContract: this.tx.addresses.WorkMarket },
-      types: {
-        Quote: [
-          { name: "providerAgentId", type: "uint256" }, { name: "resourceKind", type: "bytes32" }, { name: "units", type: "uint256" },
-          { name: "unitPrice", type: "uint256" }, { name: "expiry", type: "uint256" }, { name: "nonce", type: "uint256" },
-          { name: "requester", type: "uint256" }, { name: "deliveryPeriod", type: "uint256" },
-        ],
-      },
-      primaryType: "Quote",
-      message: q,
+      types: QUOTE_TYPES, primaryType: "Quote", message: q,
     });
   }
 
   // ------------------------------------------------------------------ requester
 
+  /**
+   * Jobs of this requester still being worked on: a job whose verdict is in (Validated: only its
+   * challenge window remains, and the re-execution check runs when the verdict arrives) no longer
+   * counts, so new jobs overlap the windows of earlier ones instead of the market moving in waves.
+   */
   private inFlight(): number {
     let n = 0;
-    for (const j of this.view.jobsOf(this.agentId)) if (j.requester === this.agentId && j.status >= Status.Open && j.status <= Status.Disputed) n++;
+    for (const j of this.view.jobsOf(this.agentId)) if (j.requester === this.agentId && j.status >= Status.Open && j.status <= Status.Disputed && j.status !== Status.Validated) n++;
     return n + this.pendingFills().length;
   }
 
@@ -401,7 +430,11 @@ export class Agent {
     const spec = this.makeSpec(kind, b.quote.units);
     const h = specHash(spec);
     this.specs.set(h, spec);
-    SPEC_STORE.set(h, spec); // the spec reaches the provider off-chain (here: in process)
+    // the spec reaches the provider off-chain: published on our endpoint (and handed over in
+    // memory to providers of this process)
+    this.o.specServer?.put(spec);
+    if (this.o.specs) this.o.specs.local.set(h.toLowerCase(), spec);
+    else SPEC_STORE.set(h, spec);
     this.filling.set(b.id, { provider: b.quote.providerAgentId, nonce: b.quote.nonce });
     try {
       await this.tx.call("WorkMarket", "fillQuote", [b.quote, b.signature, this.agentId, h]);
@@ -560,17 +593,24 @@ export class Agent {
     });
   }
 
-  /** Leaves the validator set (unbonding starts), so that later committees do not draw a stopped agent. */
+  /** Withdraws a provider's open quotes and leaves the validator set (unbonding starts), so that later jobs and committees do not count on a stopped agent. */
   async retire(): Promise<void> {
+    // a provider withdraws its unfilled quotes (on-chain, so that every board drops them): nobody
+    // would deliver the jobs filled from them
+    if (this.is(ROLES.PROVIDER) && this.myQuotes.size > 0) {
+      await this.tx.call("WorkMarket", "cancelQuotesBelow", [this.agentId, this.nextNonce]).catch((e) => this.emit("error", `cancelQuotesBelow: ${errName(e)}`));
+      for (const id of this.myQuotes.keys()) this.book.drop(id);
+      this.myQuotes.clear();
+    }
     if (this.validatorId === undefined) return;
     await this.tx.call("ValidatorPool", "requestUnbond", []).catch((e) => this.emit("error", `requestUnbond: ${errName(e)}`));
   }
 }
 
 /**
- * Specs by hash, as a requester hands them to its provider off-chain. In a swarm every agent
- * lives in one process, so the hand-over is this map; across processes it would be the provider's
- * API (or IPFS). Validators never need it: the delivery carries the spec, checked against its hash.
+ * Specs by hash, handed over in memory between agents of one process that have no SpecResolver
+ * (across processes: `SpecServer` / `SpecResolver`, specs.ts). Validators never need it: the
+ * delivery carries the spec, checked against its hash.
  */
 export const SPEC_STORE = new Map<string, Spec>();
 

@@ -11,7 +11,7 @@
 // `{ spec, result }`, so a validator checks keccak256(spec) against the job's spec hash (from the
 // JobCreated event) and keccak256(result) against the submitted result hash using nothing but
 // the chain. (A deployment with large payloads would put them behind ipfs:// URIs instead.)
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import { keccak256, toHex, type Hex } from "viem";
 import type OpenAI from "openai";
 import { resourceKind } from "../sdk/client.ts";
@@ -65,9 +65,27 @@ export function unitsOf(s: Spec): bigint {
 }
 
 export function sha256Iter(input: Hex, iterations: number): Hex {
-  let buf: Buffer = Buffer.from(input.slice(2), "hex");
-  for (let i = 0; i < iterations; i++) buf = createHash("sha256").update(buf).digest();
+  let buf = Buffer.from(input.slice(2), "hex");
+  for (let i = 0; i < iterations; i++) buf = hash("sha256", buf, "buffer") as unknown as Buffer<ArrayBuffer>;
   return `0x${buf.toString("hex")}`;
+}
+
+/**
+ * Deterministic results computed in this process, by input: agents that share a process (a
+ * swarm) compute a spec once — the provider's execution, the validators' and the requester's
+ * re-executions get the same digest, which each still compares with the delivered result. Agents
+ * in different processes each compute it. Bounded (oldest first out).
+ */
+const DIGESTS = new Map<string, Hex>();
+export function sha256IterShared(input: Hex, iterations: number): Hex {
+  const key = `${input.toLowerCase()}:${iterations}`;
+  let d = DIGESTS.get(key);
+  if (d === undefined) {
+    d = sha256Iter(input, iterations);
+    DIGESTS.set(key, d);
+    if (DIGESTS.size > 8_192) DIGESTS.delete(DIGESTS.keys().next().value!);
+  }
+  return d;
 }
 
 /** Validates an untrusted spec (e.g. decoded from a result URI); throws on anything off. */
@@ -121,7 +139,7 @@ export function judgeText(text: string, r: Rubric): { pass: boolean; reasons: st
 
 /** Does the work of a spec. `llm` is required for model jobs. */
 export async function execute(spec: Spec, llm?: OpenAI): Promise<string> {
-  if (spec.kind === KINDS.SHA256) return sha256Iter(spec.input, spec.iterations);
+  if (spec.kind === KINDS.SHA256) return sha256IterShared(spec.input, spec.iterations);
   if (!llm) throw new Error("model jobs need an OpenAI-compatible endpoint (OPENAI_API_KEY / OPENAI_BASE_URL)");
   const r = await llm.chat.completions.create({ model: spec.model, max_tokens: spec.maxTokens, messages: [{ role: "user", content: spec.prompt }] });
   const text = r.choices[0]?.message?.content;
@@ -143,7 +161,7 @@ export function verifyDelivery(specHashOnChain: Hex, resultHashOnChain: Hex | un
   if (specHash(d.spec).toLowerCase() !== specHashOnChain.toLowerCase()) return { ok: false, reason: "the delivered spec is not the job's spec", spec: d.spec };
   if (!resultHashOnChain || resultHash(d.result).toLowerCase() !== resultHashOnChain.toLowerCase()) return { ok: false, reason: "the result does not match the submitted hash", spec: d.spec };
   if (d.spec.kind === KINDS.SHA256) {
-    const expect = sha256Iter(d.spec.input, d.spec.iterations);
+    const expect = sha256IterShared(d.spec.input, d.spec.iterations);
     return expect === d.result ? { ok: true, reason: "re-executed: same digest", spec: d.spec } : { ok: false, reason: "re-executed: different digest", spec: d.spec };
   }
   const j = judgeText(d.result, d.spec.rubric);

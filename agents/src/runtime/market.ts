@@ -2,7 +2,7 @@
 // StakingVault's events, polled with eth_getLogs from the last block seen. Every agent could run
 // its own; a swarm shares one (the same data, fetched once). The projection also keeps the chain
 // time of the latest block, which is the clock every deadline is measured against.
-import { decodeEventLog, type Abi, type Address, type Hex, type Log, type PublicClient } from "viem";
+import { decodeEventLog, toEventSelector, type Abi, type Address, type Hex, type Log, type PublicClient } from "viem";
 import { ABIS } from "../generated/abis.ts";
 
 export const Status = {
@@ -49,6 +49,14 @@ export interface MarketTotals {
 }
 
 const ABI: Abi = [...(ABIS.WorkMarket as Abi), ...(ABIS.ValidatorPool as Abi), ...(ABIS.StakingVault as Abi), ...(ABIS.ReputationRegistry as Abi)];
+/**
+ * Each event of ABI by its topic0: decodeEventLog given the whole ABI hashes every event's
+ * signature for every log until one matches; given the one event it only decodes.
+ */
+const BY_TOPIC = new Map<string, Abi>();
+for (const item of ABI) {
+  if (item.type === "event") BY_TOPIC.set(toEventSelector(item).toLowerCase(), [item]);
+}
 
 export class MarketView {
   readonly client: PublicClient;
@@ -102,7 +110,9 @@ export class MarketView {
       for (const log of logs) {
         let ev: { eventName: string; args: Record<string, any> };
         try {
-          ev = decodeEventLog({ abi: ABI, data: log.data, topics: log.topics }) as never;
+          const abi = BY_TOPIC.get(log.topics[0]?.toLowerCase() ?? "");
+          if (!abi) continue;
+          ev = decodeEventLog({ abi, data: log.data, topics: log.topics }) as never;
         } catch {
           continue; // an event of another contract version
         }

@@ -2,8 +2,8 @@
 // (SIWE-authenticated, through the SDK's ApiClient), or an in-process book with the same
 // semantics for a swarm without an indexer. Both hold EIP-712 quotes that anyone can fill
 // on-chain; the chain alone decides whether a fill is valid.
-import { hashTypedData, type Hex } from "viem";
-import { ApiClient } from "../sdk/api.ts";
+import { domainSeparator, keccak256, toHex, type Hex } from "viem";
+import { ApiClient, ApiError } from "../sdk/api.ts";
 import { QUOTE_TYPES, type Quote, type UbcClient } from "../sdk/client.ts";
 
 export interface BoardQuote {
@@ -13,6 +13,8 @@ export interface BoardQuote {
 }
 
 export interface QuoteBook {
+  /** A board other processes read too (its quotes leave it only when filled, cancelled on-chain or expired). */
+  readonly shared?: boolean;
   post(q: Quote, signature: Hex, poster: { client?: UbcClient }): Promise<string>;
   /** Open quotes of a kind that `requesterAgentId` may fill, cheapest first. */
   best(resourceKind: Hex, requesterAgentId: bigint, chainTime: bigint): Promise<BoardQuote[]>;
@@ -25,8 +27,26 @@ export interface QuoteBook {
   take(id: string): boolean;
 }
 
-export function quoteId(q: Quote, chainId: number, market: Hex): string {
-  return hashTypedData({ domain: { name: "UBC WorkMarket", version: "1", chainId, verifyingContract: market }, types: QUOTE_TYPES, primaryType: "Quote", message: q });
+const QUOTE_TYPEHASH = keccak256(toHex(`Quote(${QUOTE_TYPES.Quote.map((f) => `${f.type} ${f.name}`).join(",")})`)).slice(2);
+const domains = new Map<string, string>();
+const word = (v: bigint) => v.toString(16).padStart(64, "0");
+
+/**
+ * The quote's EIP-712 digest (what the provider signs; the board's quote id): the same as viem's
+ * hashTypedData over QUOTE_TYPES, computed directly from the eight 32-byte words with the domain
+ * separator cached per market — a twentieth of the CPU, which counts when a swarm signs
+ * thousands of quotes.
+ */
+export function quoteId(q: Quote, chainId: number, market: Hex): Hex {
+  const dk = `${chainId}:${market}`;
+  let ds = domains.get(dk);
+  if (ds === undefined) {
+    ds = domainSeparator({ domain: { name: "UBC WorkMarket", version: "1", chainId, verifyingContract: market } }).slice(2);
+    domains.set(dk, ds);
+  }
+  if (!/^0x[0-9a-fA-F]{64}$/.test(q.resourceKind)) throw new Error(`quote.resourceKind must be 32 bytes of hex, got ${q.resourceKind}`);
+  const struct = keccak256(`0x${QUOTE_TYPEHASH}${word(q.providerAgentId)}${q.resourceKind.slice(2)}${word(q.units)}${word(q.unitPrice)}${word(q.expiry)}${word(q.nonce)}${word(q.requester)}${word(q.deliveryPeriod)}`).slice(2);
+  return keccak256(`0x1901${ds}${struct}`);
 }
 
 export class LocalQuoteBook implements QuoteBook {
@@ -79,6 +99,7 @@ export class LocalQuoteBook implements QuoteBook {
  * chain time (on a devnet whose clock was advanced, chain time runs ahead of the wall clock).
  */
 export class IndexerQuoteBook implements QuoteBook {
+  readonly shared = true;
   readonly url: string;
   private sessions = new Map<string, ApiClient>();
   private reader: ApiClient;
@@ -98,11 +119,24 @@ export class IndexerQuoteBook implements QuoteBook {
       await api.login(poster.client);
       this.sessions.set(key, api);
     }
-    return api.postQuote(q, signature);
+    // a provider that registered a moment ago may not be indexed yet (404 UNKNOWN_AGENT), and a
+    // busy board may ask us to slow down (429): wait a little and post again, for up to ~10 s
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await api.postQuote(q, signature);
+      } catch (err) {
+        const retry = err instanceof ApiError && ((err.status === 404 && err.code === "UNKNOWN_AGENT") || (err.status === 429 && err.code !== "TOO_MANY_QUOTES"));
+        if (!retry || attempt >= 40) throw err;
+        await new Promise((r) => setTimeout(r, 250));
+      }
+    }
   }
 
   async best(kind: Hex, requesterAgentId: bigint, chainTime: bigint): Promise<BoardQuote[]> {
-    const list = await this.reader.bestQuotes(kind, undefined, requesterAgentId);
+    // the board ranks by price and measures expiry by the wall clock; on a devnet whose clock was
+    // advanced, quotes still open by the wall clock can be expired by chain time: ask for the
+    // board's longest page so that they do not crowd out the usable ones
+    const list = await this.reader.bestQuotes(kind, undefined, requesterAgentId, 100);
     return list
       .filter((q) => q.expiry > chainTime + 60n && !this.dropped.has(q.id) && q.providerAgentId !== requesterAgentId)
       .map((q) => ({ id: q.id, signature: q.signature, quote: { providerAgentId: q.providerAgentId, resourceKind: q.resourceKind, units: q.units, unitPrice: q.unitPrice, expiry: q.expiry, nonce: q.nonce, requester: q.requester, deliveryPeriod: q.deliveryPeriod } }));

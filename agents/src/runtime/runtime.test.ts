@@ -4,9 +4,12 @@
 // it answers with scripted good, malformed and out-of-limits decisions).
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import type { Hex } from "viem";
+import { hashTypedData, recoverTypedDataAddress, type Hex } from "viem";
+import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
+import { QUOTE_TYPES, type Quote } from "../sdk/client.ts";
+import { quoteId } from "./quotebook.ts";
 import {
-  decodeDelivery, encodeDelivery, judgeText, resultHash, sha256Iter, specHash, unitsOf, verifyDelivery, KINDS, type ShaSpec, type LlmSpec,
+  decodeDelivery, encodeDelivery, judgeText, resultHash, sha256Iter, specHash, unitsOf, verifyDelivery, KINDS, KIND_HASH, type ShaSpec, type LlmSpec,
 } from "./jobs.ts";
 import { DEFAULT_LIMITS, E18, LimitError, SpendGuard, requesterLock } from "./limits.ts";
 import { RulePolicy, QUOTE_SCHEMA, BID_SCHEMA, type Candidate } from "./policy.ts";
@@ -32,6 +35,23 @@ describe("job kinds", () => {
     assert.match(verifyDelivery(specHash(spec), resultHash("x"), uri).reason, /does not match/);
     assert.match(verifyDelivery(specHash(spec), resultHash(result), "ipfs://nothing").reason, /not an inline JSON delivery/);
     assert.throws(() => decodeDelivery(`data:application/json;base64,${Buffer.from(JSON.stringify({ spec: { ...spec, iterations: 2e9 }, result })).toString("base64")}`), /iterations/);
+  });
+
+  test("a quote's digest computed directly is viem's EIP-712 hash, and the signature recovers to the provider", async () => {
+    const market = "0x5FbDB2315678afecb367f032d93F642f64180aa3" as Hex;
+    const account = privateKeyToAccount(generatePrivateKey());
+    for (let i = 0; i < 20; i++) {
+      const q: Quote = {
+        providerAgentId: BigInt(i + 1), resourceKind: KIND_HASH[i % 2 ? "llm-text" : "sha256-iter"], units: BigInt(1 + i * 7), unitPrice: BigInt(i) * 10n ** 18n + 12_345n,
+        expiry: 1_800_000_000n + BigInt(i), nonce: 2n ** 200n + BigInt(i), requester: BigInt(i % 3), deliveryPeriod: 3_600n * BigInt(i),
+      };
+      const domain = { name: "UBC WorkMarket", version: "1", chainId: 31_337 + (i % 2), verifyingContract: market } as const;
+      const digest = quoteId(q, domain.chainId, market);
+      assert.equal(digest, hashTypedData({ domain, types: QUOTE_TYPES, primaryType: "Quote", message: q }));
+      const signature = await account.sign({ hash: digest });
+      assert.equal(await recoverTypedDataAddress({ domain, types: QUOTE_TYPES, primaryType: "Quote", message: q, signature }), account.address);
+    }
+    assert.throws(() => quoteId({ providerAgentId: 1n, resourceKind: "0x12", units: 1n, unitPrice: 1n, expiry: 1n, nonce: 1n, requester: 0n, deliveryPeriod: 1n }, 1, market), /resourceKind must be 32 bytes/);
   });
 
   test("llm-text is judged by its rubric", () => {

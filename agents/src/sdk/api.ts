@@ -61,10 +61,10 @@ export class ApiClient {
   }
 
   /** The cheapest open quotes for a resource kind that `requesterAgentId` may fill. */
-  async bestQuotes(resourceKind: Hex, units?: bigint, requesterAgentId?: bigint): Promise<(Quote & { id: string; signature: Hex })[]> {
+  async bestQuotes(resourceKind: Hex, units?: bigint, requesterAgentId?: bigint, first = 10): Promise<(Quote & { id: string; signature: Hex })[]> {
     const d = await this.graphql<{ bestQuotes: Record<string, string>[] }>(
-      `query($k: Bytes!, $u: BigInt, $r: BigInt) { bestQuotes(resourceKind: $k, units: $u, requesterAgentId: $r) { id providerAgentId resourceKind units unitPrice expiry nonce requester deliveryPeriod signature } }`,
-      { k: resourceKind, u: units?.toString(), r: requesterAgentId?.toString() },
+      `query($k: Bytes!, $u: BigInt, $r: BigInt, $f: Int) { bestQuotes(resourceKind: $k, units: $u, requesterAgentId: $r, first: $f) { id providerAgentId resourceKind units unitPrice expiry nonce requester deliveryPeriod signature } }`,
+      { k: resourceKind, u: units?.toString(), r: requesterAgentId?.toString(), f: first },
     );
     return d.bestQuotes.map((q) => ({
       id: q.id, signature: q.signature as Hex, providerAgentId: BigInt(q.providerAgentId), resourceKind: q.resourceKind as Hex,

@@ -1,5 +1,6 @@
 // npm run swarm -- --agents N --jobs M [--adversarial] [--continuous] [--seed S] [--in-flight K]
 //                  [--llm-agents K] [--feedback both|requester|none] [--no-time-warp]
+//                  [--specs-over-http] [--specs-host H] [--specs-public-host H]
 // Environment: RPC_URL (default http://127.0.0.1:8545), DEPLOYMENTS_DIR (default deployments/),
 // NETWORK (default localhost), INDEXER_URL (post quotes on the indexer's board), FUNDER_KEY,
 // OPENAI_API_KEY / OPENAI_BASE_URL / OPENAI_MODEL (LLM policy and model jobs), SWARM_SEED.
@@ -12,7 +13,7 @@ import { formatSummary, runSwarm, type SwarmProgress } from "./swarm.ts";
 
 function usage(msg?: string): never {
   if (msg) process.stderr.write(`error: ${msg}\n`);
-  process.stderr.write("usage: npm run swarm -- --agents N --jobs M [--adversarial] [--continuous] [--seed S] [--in-flight K] [--llm-agents K] [--feedback both|requester|none] [--no-time-warp]\n");
+  process.stderr.write("usage: npm run swarm -- --agents N --jobs M [--adversarial] [--continuous] [--seed S] [--in-flight K] [--llm-agents K] [--feedback both|requester|none] [--no-time-warp] [--specs-over-http] [--specs-host H] [--specs-public-host H]\n");
   process.exit(2);
 }
 
@@ -32,6 +33,7 @@ try {
       agents: { type: "string" }, jobs: { type: "string" }, adversarial: { type: "boolean" }, continuous: { type: "boolean" },
       seed: { type: "string" }, "in-flight": { type: "string" }, "llm-agents": { type: "string" }, feedback: { type: "string" },
       "no-time-warp": { type: "boolean" }, help: { type: "boolean" },
+      "specs-over-http": { type: "boolean" }, "specs-host": { type: "string" }, "specs-public-host": { type: "string" },
     },
     strict: true,
   }).values;
@@ -85,6 +87,7 @@ try {
     inFlight: args["in-flight"] !== undefined ? int("in-flight", args["in-flight"], 1) : undefined,
     llmAgents: args["llm-agents"] !== undefined ? int("llm-agents", args["llm-agents"], 0) : llm ? agents : 0,
     llm, feedback, timeWarp: args["no-time-warp"] ? false : undefined,
+    specsOverHttp: args["specs-over-http"] === true, specsHost: args["specs-host"], specsPublicHost: args["specs-public-host"],
     rpcUrl: process.env.RPC_URL, network: process.env.NETWORK, indexerUrl: process.env.INDEXER_URL,
     signal: controller.signal,
     onReady: () => process.stdout.write("ready\n"),

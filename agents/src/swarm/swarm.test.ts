@@ -11,7 +11,14 @@ import { formatSummary, loadDeployments, planRoles, runSwarm, type SwarmOptions 
 import { Status } from "../runtime/market.ts";
 import { E18, DEFAULT_LIMITS } from "../runtime/limits.ts";
 import { startOpenAiServer, served, type OpenAiTestServer } from "../testing/openai-server.ts";
-import { KIND_HASH } from "../runtime/jobs.ts";
+import { KIND_HASH, canonical, specHash, type ShaSpec } from "../runtime/jobs.ts";
+import { agentCard, SpecResolver } from "../runtime/specs.ts";
+import { spawn } from "node:child_process";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { createPublicClient, http, type Address, type Hex, type PublicClient } from "viem";
+import { startService } from "../../../indexer/src/service.ts";
+import { ARTIFACTS } from "../../../indexer/src/testing/chain.ts";
 
 const baseSeed = process.env.SWARM_SEED ? Number(process.env.SWARM_SEED) : Math.floor(Math.random() * 1e9);
 console.log(`swarm tests: seed ${baseSeed} (SWARM_SEED=${baseSeed} replays)`);
@@ -49,9 +56,12 @@ describe("swarm on a real chain", () => {
 
   test("6 honest agents trade 12 jobs end to end: every job settles with the provider paid", async () => {
     let ready = 0;
-    const { summary, jobs } = await run({ agents: 6, jobs: 12, seed: baseSeed, onReady: () => ready++ });
+    // specs over HTTP: every provider fetches its job's spec from the requester's endpoint (named
+    // in the requester's agent card on-chain), as agents in separate processes do
+    const { summary, jobs } = await run({ agents: 6, jobs: 12, seed: baseSeed, onReady: () => ready++, specsOverHttp: true });
     console.log(formatSummary(summary));
     assert.equal(ready, 1);
+    assert.equal(summary.specsFetched, 12);
     assert.equal(summary.jobsCreated, 12);
     assert.equal(summary.producerWins, 12);
     assert.equal(summary.failedHonest, 0);
@@ -67,6 +77,72 @@ describe("swarm on a real chain", () => {
     assert.ok(summary.burned > 0n && summary.burned <= (paid * 100n) / 10_000n);
     // everyone rated each other after settlement, and staked UBC earned COMPUTE along the way
     assert.ok(summary.perAgent.every((a) => a.stakingRewards > 0n));
+  });
+
+  test("a spec reaches a provider in another process: the requester's card names its endpoint, the body must hash to the job's spec hash", async () => {
+    const spec: ShaSpec = { kind: "sha256-iter", input: `0x${"ab".repeat(32)}`, iterations: 500, salt: `cross-process-${baseSeed}` };
+    // the requester's side in a child process: a SpecServer with the spec, printing its URL
+    const specsModule = fileURLToPath(new URL("../runtime/specs.ts", import.meta.url));
+    const child = spawn(process.execPath, ["--input-type=module", "-e", `
+      const { SpecServer } = await import(${JSON.stringify(specsModule)});
+      const s = new SpecServer();
+      const url = await s.listen();
+      s.put(${JSON.stringify(spec)});
+      process.stdout.write(url + "\\n");
+      setInterval(() => {}, 1000);
+    `], { stdio: ["ignore", "pipe", "inherit"] });
+    const tampering = createServer((_req, res) => res.end(canonical({ ...spec, iterations: 1 })));
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        child.stdout!.once("data", (d: Buffer) => resolve(d.toString().trim()));
+        child.once("exit", (code) => reject(new Error(`spec server exited with ${code}`)));
+      });
+      await new Promise<void>((r) => tampering.listen(0, "127.0.0.1", r));
+      const tamperUrl = `http://127.0.0.1:${(tampering.address() as AddressInfo).port}/`;
+      const client = createPublicClient({ transport: http(chain.url) }) as PublicClient;
+      const registry = chain.deployments.contracts.AgentRegistry.address as Address;
+      // three requesters registered on-chain: one naming the child's endpoint, one a tampering server, one none
+      const signers = [7, 8, 9].map((i) => chain.signers[i]);
+      const ids: bigint[] = [];
+      for (const [i, card] of [agentCard({ name: "remote requester", specs: url }), agentCard({ name: "tamperer", specs: tamperUrl }), agentCard({ name: "no endpoint" })].entries()) {
+        const reg = chain.contract("AgentRegistry", signers[i]);
+        await (await reg.register(card, 2)).wait();
+        ids.push(BigInt(await reg.agentOfWallet(await signers[i].getAddress())));
+      }
+      const resolver = new SpecResolver(client, registry);
+      const got = await resolver.get(specHash(spec), ids[0]);
+      assert.deepEqual(got, spec);
+      assert.equal(resolver.fetched, 1);
+      await assert.rejects(resolver.get(specHash({ ...spec, salt: "unknown" }), ids[0]), /HTTP 404.*no spec/);
+      // (remoteOnly: the resolver keeps what it fetched, so ask the other requesters' endpoints afresh)
+      await assert.rejects(resolver.get(specHash(spec), ids[1], { remoteOnly: true }), /hashes to 0x[0-9a-f]+, not to the job's spec hash.*refused/);
+      await assert.rejects(resolver.get(specHash(spec), ids[2], { remoteOnly: true }), /names no spec endpoint/);
+      await assert.rejects(resolver.get("0x1234" as Hex, ids[0]), /bad spec hash/);
+      const bad = await fetch(`${url}not-a-hash`);
+      assert.equal(bad.status, 400);
+      assert.match(((await bad.json()) as { error: string }).error, /32 bytes of hex/);
+    } finally {
+      child.kill();
+      tampering.close();
+    }
+  });
+
+  test("the indexer's quote board: providers post signed quotes with SIWE, requesters find and fill them there", async () => {
+    const svc = await startService({ rpcUrl: chain.url, deployments: chain.deployments, artifactsDir: ARTIFACTS, port: 0, finalityDepth: 1, pollIntervalMs: 20, databaseSchema: "agents_board" });
+    try {
+      await svc.caughtUp;
+      const { summary, jobs } = await run({ agents: 6, jobs: 6, seed: baseSeed + 3, indexerUrl: svc.api.url });
+      console.log(formatSummary(summary));
+      assert.equal(summary.failedHonest, 0);
+      assert.equal(summary.producerWins, 6);
+      // every filled quote came from the board: the board holds (or held) a quote with the job's provider and nonce
+      const posted = await svc.db.query<{ provider_agent_id: string; nonce: string }>(`SELECT provider_agent_id::text, nonce::text FROM _quotes`);
+      const onBoard = new Set(posted.map((r) => `${r.provider_agent_id}:${r.nonce}`));
+      assert.ok(onBoard.size >= 6, `${onBoard.size} quotes posted`);
+      for (const j of jobs) assert.ok(onBoard.has(`${j.provider}:${j.quoteNonce}`), `job ${j.id}'s quote (${j.provider}:${j.quoteNonce}) was not on the board`);
+    } finally {
+      await svc.stop();
+    }
   });
 
   test("adversaries (non-delivery, wrong results, colluding validators) lose; honest agents never lose more than the rules allow", async () => {

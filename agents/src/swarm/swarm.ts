@@ -29,6 +29,7 @@ import { RulePolicy, type Policy } from "../runtime/policy.ts";
 import { LlmPolicy } from "../runtime/llm.ts";
 import { IndexerQuoteBook, LocalQuoteBook, type QuoteBook } from "../runtime/quotebook.ts";
 import { KINDS, type KindName } from "../runtime/jobs.ts";
+import { agentCard, SpecResolver, SpecServer } from "../runtime/specs.ts";
 
 /** Hardhat's first development account (the devnet's deployer); public test key, devnet only. */
 const HARDHAT_DEPLOYER_KEY: Hex = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
@@ -60,6 +61,14 @@ export interface SwarmOptions {
   modelShare?: number;
   /** Advance chain time when only deadlines remain (default: on for chain 31337 with automine). */
   timeWarp?: boolean;
+  /**
+   * Where the requesters' spec endpoint listens (default 127.0.0.1, a free port; `specsPublicHost`
+   * is the host other machines reach it at). Its URL goes into every requester's agent card.
+   */
+  specsHost?: string;
+  specsPublicHost?: string;
+  /** Providers fetch every spec over HTTP from the requester's endpoint, as separate processes do. */
+  specsOverHttp?: boolean;
   /** Jobs one requester keeps in flight (default 4). */
   inFlight?: number;
   feedback?: "both" | "requester" | "none";
@@ -128,11 +137,15 @@ export interface SwarmSummary {
   slashedUbc: bigint;
   txs: number;
   reverted: number;
+  /** The blocks mined while trading (on an automining devnet: one per transaction, plus empty ones the keeper mined). */
+  tradingBlocks: { first: bigint; last: bigint };
   tradingMs: number;
   setupMs: number;
   jobsPerSecond: number;
   txPerSecond: number;
   timeWarps: number;
+  /** Specs providers fetched over HTTP from requesters' endpoints. */
+  specsFetched: number;
   refusals: number;
   perAgent: AgentPnl[];
   errors: string[];
@@ -257,10 +270,15 @@ export async function runSwarm(opts: SwarmOptions): Promise<SwarmRun> {
   });
   await Promise.all(funding);
   const senders = accounts.map((acc) => new TxSender(acc, env, addresses));
+  // specs: the requesters' endpoint (named in their agent cards) and the providers' resolver
+  const specServer = new SpecServer();
+  const specsUrl = await specServer.listen(opts.specsHost ?? "127.0.0.1", 0, opts.specsPublicHost);
+  const specs = new SpecResolver(client, addr("AgentRegistry"));
   const roleBits = { validator: ROLES.VALIDATOR, provider: ROLES.PROVIDER, requester: ROLES.REQUESTER };
   const ids = await Promise.all(plan.map(async (p, i) => {
     const s = senders[i];
-    await s.call("AgentRegistry", "register", [`data:application/json,{"name":"swarm-${p.role}-${i}","behaviour":"${p.behaviour}"}`, roleBits[p.role]]);
+    const card = agentCard({ name: `swarm-${p.role}-${i}`, behaviour: p.behaviour, ...(p.role === "requester" ? { specs: specsUrl } : {}) });
+    await s.call("AgentRegistry", "register", [card, roleBits[p.role]]);
     const agentId = (await client.readContract({ address: addr("AgentRegistry"), abi: ABIS.AgentRegistry, functionName: "agentOfWallet", args: [s.address] })) as bigint;
     if (p.role === "validator") {
       await s.call("UBCToken", "approve", [addr("ValidatorPool"), minStake]);
@@ -321,6 +339,7 @@ export async function runSwarm(opts: SwarmOptions): Promise<SwarmRun> {
       // adversaries undercut the market to get filled; honest providers price from a cost of 40–60 COMPUTE a unit
       costPerUnit: p.behaviour === "honest" ? { "sha256-iter": BigInt(40 + Math.floor(random() * 20)) * E18, "llm-text": 60n * E18 } : { "sha256-iter": 25n * E18, "llm-text": 35n * E18 },
       client: opts.indexerUrl ? new UbcClient({ rpcUrl, account: accounts[i], deployments }) : undefined,
+      specs, specServer, remoteSpecs: opts.specsOverHttp,
     });
     agent.maxInFlight = opts.inFlight ?? 4;
     agent.validatorId = view.validatorOfAgent.get(ids[i]);
@@ -345,6 +364,7 @@ export async function runSwarm(opts: SwarmOptions): Promise<SwarmRun> {
   log(`swarm: ${agents.length} agents set up in ${(setupMs / 1000).toFixed(1)} s (${plan.filter((p) => p.role === "validator").length} validators, ${plan.filter((p) => p.role === "provider").length} providers, ${requesters} requesters${opts.adversarial ? "; adversaries: lazy provider, cheating provider, 2 colluding validators" : ""})`);
 
   // ---------------------------------------------------------------- trading
+  const firstBlock = (await client.getBlockNumber({ cacheTime: 0 })) + 1n;
   tradingStart = Date.now();
   opts.onReady?.({ agents: infos });
   const ours = (requester: bigint) => requesterAgents.some((a) => a.agentId === requester);
@@ -458,6 +478,7 @@ export async function runSwarm(opts: SwarmOptions): Promise<SwarmRun> {
     }
   }
   const tradingMs = Date.now() - tradingStart;
+  const lastBlock = await client.getBlockNumber({ cacheTime: 0 });
   const sendMs = agents.reduce((s, a) => s + a.tx.stats.ms, 0);
   const sends = agents.reduce((s, a) => s + a.tx.stats.sent, 0);
   log(`swarm: ${sends} transactions, ${(sendMs / Math.max(1, sends)).toFixed(1)} ms each from signing to the node's answer (mean)`);
@@ -465,6 +486,7 @@ export async function runSwarm(opts: SwarmOptions): Promise<SwarmRun> {
   // leave cleanly: validators stop being drawn for committees of later runs
   await Promise.all(agents.map((a) => a.retire()));
   const endCompute = await Promise.all(agents.map(readCompute));
+  await specServer.close();
 
   // ---------------------------------------------------------------- summary
   let created = 0, settled = 0, wins = 0, rejected = 0, expired = 0, failedHonest = 0, failed = 0, disputes = 0;
@@ -495,8 +517,8 @@ export async function runSwarm(opts: SwarmOptions): Promise<SwarmRun> {
     failedHonest, failed, unplaced: opts.continuous ? 0 : demandLeft,
     computePaid: view.totals.paidToProviders, burned: view.totals.burned, protocolFees: view.totals.protocolFees,
     validatorFees: view.totals.validatorFees, slashedUbc: view.totals.slashedUbc,
-    txs: txCount, reverted, tradingMs, setupMs, jobsPerSecond: wins / (tradingMs / 1000), txPerSecond: txCount / (tradingMs / 1000),
-    timeWarps: warps, refusals: agents.reduce((s, a) => s + a.stats.refusals + ((a.policy as Partial<LlmPolicy>).refusals?.length ?? 0), 0), perAgent, errors,
+    txs: txCount, reverted, tradingBlocks: { first: firstBlock, last: lastBlock }, tradingMs, setupMs, jobsPerSecond: wins / (tradingMs / 1000), txPerSecond: txCount / (tradingMs / 1000),
+    timeWarps: warps, specsFetched: specs.fetched, refusals: agents.reduce((s, a) => s + a.stats.refusals + ((a.policy as Partial<LlmPolicy>).refusals?.length ?? 0), 0), perAgent, errors,
   };
   return { summary, jobs: [...view.jobs.values()].filter((j) => ours(j.requester)), agents };
 }

@@ -48,6 +48,8 @@ async function rpc(url: string, method: string, params: unknown[]): Promise<any>
 
 interface Ceiling {
   presigned: number;
+  /** Node CPU per pre-signed transfer (ms). */
+  nodeCpuPerTx: number;
   signedOnTheFly: number;
   load: string;
 }
@@ -68,11 +70,13 @@ async function ceiling(chain: TestChain, client: PublicClient, env: TxEnv): Prom
     }
     return out;
   }));
+  const node0 = nodeCpuMs(chain);
   let t = performance.now();
   await Promise.all(raws.map(async (list) => {
     for (const raw of list) await rpc(chain.url, "eth_sendRawTransaction", [raw]);
   }));
   const presigned = (per * senders.length) / ((performance.now() - t) / 1000);
+  const nodeCpuPerTx = (nodeCpuMs(chain) - node0) / (per * senders.length);
   // signed as sent, through the agents' transaction layer
   const txSenders = senders.map((s) => new TxSender(s, env, {}));
   t = performance.now();
@@ -81,14 +85,49 @@ async function ceiling(chain: TestChain, client: PublicClient, env: TxEnv): Prom
   }));
   const signedOnTheFly = (per * senders.length) / ((performance.now() - t) / 1000);
   void client;
-  return { presigned, signedOnTheFly, load: load() };
+  return { presigned, signedOnTheFly, nodeCpuPerTx, load: load() };
 }
 
-async function swarm(chain: TestChain, agents: number, jobs: number): Promise<SwarmSummary & { load: string }> {
+/** Node CPU (ms) from /proc: the node's own cost, which the load of other processes does not inflate much. */
+function nodeCpuMs(chain: TestChain): number {
+  try {
+    const f = readFileSync(`/proc/${chain.node.child.pid}/stat`, "utf8").split(") ")[1].split(" ");
+    return (Number(f[11]) + Number(f[12])) * 10;
+  } catch {
+    return NaN;
+  }
+}
+
+/** Transactions in the blocks [first, last], counted on the chain (the swarm's own count, checked). */
+async function minedIn(url: string, first: bigint, last: bigint): Promise<number> {
+  let n = 0;
+  for (let b = first; b <= last; b += 50n) {
+    const hi = b + 49n < last ? b + 49n : last;
+    const counts = await Promise.all(Array.from({ length: Number(hi - b) + 1 }, (_, i) => rpc(url, "eth_getBlockTransactionCountByNumber", [`0x${(b + BigInt(i)).toString(16)}`])));
+    n += counts.reduce((s: number, c: string) => s + Number(c), 0);
+  }
+  return n;
+}
+
+interface SwarmRunFigures extends SwarmSummary {
+  load: string;
+  /** Transactions the chain holds in the trading blocks. */
+  mined: number;
+  nodeCpuPerTx: number;
+  swarmCpuPerTx: number;
+}
+
+async function swarm(chain: TestChain, agents: number, jobs: number): Promise<SwarmRunFigures> {
   let lastLine = 0;
+  let cpu0: NodeJS.CpuUsage | undefined;
+  let node0 = 0;
   const { summary } = await runSwarm({
     agents, jobs, rpcUrl: chain.url, deployments: chain.deployments, seed: SEED + agents, inFlight: 6, timeoutMs: 40 * 60_000,
     log: (l) => log(l),
+    onReady: () => {
+      cpu0 = process.cpuUsage();
+      node0 = nodeCpuMs(chain);
+    },
     onProgress: (p) => {
       if (Date.now() - lastLine > 5_000) {
         lastLine = Date.now();
@@ -96,8 +135,14 @@ async function swarm(chain: TestChain, agents: number, jobs: number): Promise<Sw
       }
     },
   });
+  // CPU from trading start to the end of the run (the summary's reads and the validators' unbonding
+  // included: a slight overestimate per transaction)
+  const c = process.cpuUsage(cpu0);
+  const nodeMs = nodeCpuMs(chain) - node0;
   log(formatSummary({ ...summary, perAgent: summary.perAgent.slice(0, 0) }));
-  return { ...summary, load: load() };
+  const mined = await minedIn(chain.url, summary.tradingBlocks.first, summary.tradingBlocks.last);
+  log(`  the chain holds ${mined} transactions in the trading blocks ${summary.tradingBlocks.first}–${summary.tradingBlocks.last}; the swarm counted ${summary.txs}`);
+  return { ...summary, load: load(), mined, nodeCpuPerTx: nodeMs / summary.txs, swarmCpuPerTx: (c.user + c.system) / 1000 / summary.txs };
 }
 
 const f0 = (n: number) => Math.round(n).toLocaleString("en-US");
@@ -139,6 +184,9 @@ async function main() {
       ["100 agents: transactions per settled job", f2(big.txs / Math.max(1, big.producerWins)), "—", "—"],
       ["100 agents: trading time / setup time (s)", `${f1(big.tradingMs / 1000)} / ${f1(big.setupMs / 1000)}`, "—", "—"],
       ["100 agents: reverted transactions", String(big.reverted), "0", "—"],
+      ["transactions the chain holds in the trading blocks / counted by the swarm (10 agents; 100 agents)", `${small.mined} / ${small.txs}; ${big.mined} / ${big.txs}`, "equal", small.mined === small.txs && big.mined === big.txs ? "equal" : "differ"],
+      ["node CPU per transaction (ms): plain transfer before / after; 10-agent swarm; 100-agent swarm", `${f2(before.nodeCpuPerTx)} / ${f2(after.nodeCpuPerTx)}; ${f2(small.nodeCpuPerTx)}; ${f2(big.nodeCpuPerTx)}`, "—", f2(big.nodeCpuPerTx / ((before.nodeCpuPerTx + after.nodeCpuPerTx) / 2))],
+      ["swarm process CPU per transaction (ms; 10 agents; 100 agents)", `${f2(small.swarmCpuPerTx)}; ${f2(big.swarmCpuPerTx)}`, "—", "—"],
     ];
     const table = ["| metric | value | reference value | ratio |", "|---|---|---|---|", ...rows.map((r) => `| ${r.join(" | ")} |`)].join("\n");
     process.stdout.write(`\n${table}\n\n`);
@@ -146,7 +194,7 @@ async function main() {
     const date = new Date().toISOString().slice(0, 10);
     const section = `## Swarm throughput
 
-Jobs traded end to end by the agent runtime (\`agents/src/runtime\`, rule-based policies) on a local Hardhat node with the protocol deployed by \`scripts/deploy.ts\`: quote signed → filled → work done (sha256-iter) → submitted → committee drawn → attested → clock advanced past the challenge window (devnet time warp) → settled in batches → both parties rate each other → validators claim fees in batches; agents also claim their staking rewards. Jobs/s counts jobs settled with the provider paid over the trading time (setup — funding, registration, staking — excluded and listed). Swarm tx/s counts every transaction the agents sent while trading. The reference is the same node's plain-transfer ceiling, measured before and after the swarms in the same run: 64 senders sending pre-signed ETH transfers (the mean of both is the reference). Both sides run on the same 2 cores as the node (and as the other engineers' work).
+Jobs traded end to end by the agent runtime (\`agents/src/runtime\`, rule-based policies) on a local Hardhat node with the protocol deployed by \`scripts/deploy.ts\`: quote signed → filled → work done (sha256-iter) → submitted → committee drawn → attested → clock advanced past the challenge window (devnet time warp) → settled in batches → both parties rate each other → validators claim fees in batches; agents also claim their staking rewards. Requesters keep up to 6 jobs each being worked on; a job whose verdict is in (only its challenge window left) no longer counts, so new jobs overlap the windows of earlier ones and the clock keeper advances the clock once the demand is placed. Jobs/s counts jobs settled with the provider paid over the trading time (setup — funding, registration, staking — excluded and listed). Swarm tx/s counts every transaction the agents sent while trading (reverted ones included: automine mines them too), checked against the chain: the transactions the node holds in the blocks mined while trading. CPU per transaction is read from /proc for the node and from process.cpuUsage for the swarm (which runs every agent in one process: signing, job work, polling). The reference is the same node's plain-transfer ceiling, measured before and after the swarms in the same run: 64 senders sending pre-signed ETH transfers (the mean of both is the reference). Both sides run on the same 2 cores as the node (and as the other engineers' work).
 
 - command: \`npm run bench:swarm\` (BENCH_JOBS=${JOBS}, BENCH_SMALL_JOBS=${SMALL_JOBS}, BENCH_TRANSFERS=${TRANSFERS}; seed ${SEED})
 - date: ${date}
