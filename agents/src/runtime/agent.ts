@@ -15,6 +15,7 @@ import { randomBytes } from "node:crypto";
 import type { Address, Hex } from "viem";
 import type OpenAI from "openai";
 import { QUOTE_TYPES, ROLES, type Quote, type UbcClient } from "../sdk/client.ts";
+import { WORK_MARKET_DOMAIN } from "../generated/eip712.ts";
 import { ABIS } from "../generated/abis.ts";
 import { UbcContractError } from "../sdk/errors.ts";
 import { MarketView, Status, type JobView } from "./market.ts";
@@ -332,7 +333,7 @@ export class Agent {
     const digest = quoteId(q, this.tx.env.chainId, this.tx.addresses.WorkMarket);
     if (this.tx.account.sign) return this.tx.account.sign({ hash: digest });
     return this.tx.account.signTypedData!({
-      domain: { name: "UBC WorkMarket", version: "1", chainId: this.tx.env.chainId, verifyingContract: this.tx.addresses.WorkMarket },
+      domain: { ...WORK_MARKET_DOMAIN, chainId: this.tx.env.chainId, verifyingContract: this.tx.addresses.WorkMarket },
       types: QUOTE_TYPES, primaryType: "Quote", message: q,
     });
   }

@@ -5,6 +5,7 @@
 import { domainSeparator, keccak256, toHex, type Hex } from "viem";
 import { ApiClient, ApiError } from "../sdk/api.ts";
 import { QUOTE_TYPES, type Quote, type UbcClient } from "../sdk/client.ts";
+import { WORK_MARKET_DOMAIN } from "../generated/eip712.ts";
 
 export interface BoardQuote {
   id: string;
@@ -41,7 +42,7 @@ export function quoteId(q: Quote, chainId: number, market: Hex): Hex {
   const dk = `${chainId}:${market}`;
   let ds = domains.get(dk);
   if (ds === undefined) {
-    ds = domainSeparator({ domain: { name: "UBC WorkMarket", version: "1", chainId, verifyingContract: market } }).slice(2);
+    ds = domainSeparator({ domain: { ...WORK_MARKET_DOMAIN, chainId, verifyingContract: market } }).slice(2);
     domains.set(dk, ds);
   }
   if (!/^0x[0-9a-fA-F]{64}$/.test(q.resourceKind)) throw new Error(`quote.resourceKind must be 32 bytes of hex, got ${q.resourceKind}`);

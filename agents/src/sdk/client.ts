@@ -9,6 +9,7 @@ import {
 import { privateKeyToAccount } from "viem/accounts";
 import { ABIS, type ContractName } from "../generated/abis.ts";
 import { toUbcError } from "./errors.ts";
+import { QUOTE_TYPES, WORK_MARKET_DOMAIN } from "../generated/eip712.ts";
 
 export interface Deployments {
   chainId: number;
@@ -26,13 +27,7 @@ export interface Quote {
   deliveryPeriod: bigint;
 }
 
-export const QUOTE_TYPES = {
-  Quote: [
-    { name: "providerAgentId", type: "uint256" }, { name: "resourceKind", type: "bytes32" }, { name: "units", type: "uint256" },
-    { name: "unitPrice", type: "uint256" }, { name: "expiry", type: "uint256" }, { name: "nonce", type: "uint256" },
-    { name: "requester", type: "uint256" }, { name: "deliveryPeriod", type: "uint256" },
-  ],
-} as const;
+export { QUOTE_TYPES };
 
 export const ROLES = { PROVIDER: 1, REQUESTER: 2, VALIDATOR: 4 } as const;
 
@@ -145,7 +140,7 @@ export class UbcClient {
   signQuote(q: Quote): Promise<Hex> {
     return this.wallet.signTypedData({
       account: this.account,
-      domain: { name: "UBC WorkMarket", version: "1", chainId: this.deployments.chainId, verifyingContract: this.addressOf("WorkMarket") },
+      domain: { ...WORK_MARKET_DOMAIN, chainId: this.deployments.chainId, verifyingContract: this.addressOf("WorkMarket") },
       types: QUOTE_TYPES,
       primaryType: "Quote",
       message: q,

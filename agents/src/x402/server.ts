@@ -9,6 +9,7 @@ import {
   decodeHeader, encodeHeader, PAYMENT_HEADER, PAYMENT_RESPONSE_HEADER, TRANSFER_WITH_AUTHORIZATION_TYPES, X402_VERSION,
   type PaymentPayload, type PaymentRequirements, type SettlementResponse,
 } from "./types.ts";
+import { COMPUTE_TOKEN_DOMAIN } from "../generated/eip712.ts";
 
 const TOKEN_ABI = [
   "function transferWithAuthorization(address from,address to,uint256 value,uint256 validAfter,uint256 validBefore,bytes32 nonce,bytes signature)",
@@ -50,7 +51,7 @@ export class Paywall {
   counters = { required: 0, paid: 0, refused: 0 };
 
   constructor(opts: PaywallOptions) {
-    this.opts = { assetDomain: { name: "COMPUTE", version: "1" }, maxTimeoutSeconds: 120, ...opts };
+    this.opts = { assetDomain: { ...COMPUTE_TOKEN_DOMAIN }, maxTimeoutSeconds: 120, ...opts };
     this.token = new ethers.Contract(opts.asset, TOKEN_ABI, opts.wallet);
   }
 

@@ -2,6 +2,7 @@
 // terms in a 402 answer; the client pays by signing an EIP-3009 TransferWithAuthorization of
 // COMPUTE and retries with it in the X-PAYMENT header; the server verifies the authorisation,
 // settles it on-chain, and answers with X-PAYMENT-RESPONSE. See docs/x402.md.
+import { TRANSFER_WITH_AUTHORIZATION_TYPES as GENERATED_TYPES } from "../generated/eip712.ts";
 
 export const X402_VERSION = 1;
 export const PAYMENT_HEADER = "x-payment";
@@ -58,16 +59,8 @@ export interface SettlementResponse {
   payer: string;
 }
 
-export const TRANSFER_WITH_AUTHORIZATION_TYPES = {
-  TransferWithAuthorization: [
-    { name: "from", type: "address" },
-    { name: "to", type: "address" },
-    { name: "value", type: "uint256" },
-    { name: "validAfter", type: "uint256" },
-    { name: "validBefore", type: "uint256" },
-    { name: "nonce", type: "bytes32" },
-  ],
-};
+/** ethers takes mutable field lists; the fields come from the contract (scripts/codegen-abis.ts). */
+export const TRANSFER_WITH_AUTHORIZATION_TYPES = { TransferWithAuthorization: [...GENERATED_TYPES.TransferWithAuthorization] };
 
 export function encodeHeader(value: unknown): string {
   return Buffer.from(JSON.stringify(value), "utf8").toString("base64");
