@@ -9,7 +9,7 @@ import { keccak_256 } from "@noble/hashes/sha3.js";
 import type { Database } from "../database/adapter.ts";
 import { HttpError, type RouteContext } from "./http.ts";
 import type { AuthService } from "./auth.ts";
-import { KnownKeys, recoversTo } from "./secp256k1.ts";
+import { KnownKeys, nativeSecp256k1, recoverAddress, recoversTo } from "./secp256k1.ts";
 import { ChainReads } from "./chainreads.ts";
 import { Batcher, type Outcome } from "./batch.ts";
 
@@ -274,7 +274,19 @@ export class QuoteBoard {
     if (!/^0x[0-9a-fA-F]+$/.test(signature) || signature.length > 2 + 2 * 1024) throw new HttpError(400, "BAD_FIELD", "signature must be hex");
     hasCode ??= this.provider.getCode(expected).then((code) => code !== "0x");
     if (!(await hasCode)) {
-      // a wallet seen before: check against its known public key (see secp256k1.ts), which
+      if (nativeSecp256k1 !== null) {
+        // libsecp256k1 (secp256k1.ts): the same answers as ethers' recovery below, ~40× cheaper
+        let recovered: string | null = null;
+        try {
+          recovered = recoverAddress(nativeSecp256k1, digest, ethers.Signature.from(signature));
+        } catch {
+          /* refused by ethers' parse: malformed, as below */
+        }
+        if (recovered === null) throw new HttpError(400, "BAD_SIGNATURE", "the signature is malformed");
+        if (recovered !== expected) throw new HttpError(401, "BAD_SIGNATURE", `the quote is signed by ${recovered}, not by the agent's wallet ${expected}`);
+        return;
+      }
+      // without it: a wallet seen before: check against its known public key (see secp256k1.ts), which
       // answers only "it recovers to that key"; anything else takes ethers' recovery as before
       const key = this.keys.get(expected);
       if (key !== undefined) {
