@@ -219,6 +219,8 @@ export function recoversTo(key: KnownKey, digest: string, r: bigint, s: bigint, 
 interface Libsecp256k1 {
   /** 65-byte uncompressed public key (compressed = false); throws where the recovery fails. */
   ecdsaRecover(sig64: Uint8Array, recid: number, msg32: Uint8Array, compressed: boolean): Uint8Array;
+  /** RFC 6979, low s (as ethers' SigningKey.sign): used by the benchmark to sign its quotes. */
+  ecdsaSign(msg32: Uint8Array, seckey: Uint8Array): { signature: Uint8Array; recid: number };
 }
 
 /**

@@ -39,6 +39,8 @@ import { startChain, ARTIFACTS, type TestChain } from "../../../indexer/src/test
 import { signIn } from "../../../indexer/src/testing/siwe.ts";
 import { startProcess, stopProcess, type Managed } from "../../lib/processes.ts";
 import { openLoop, type OpenLoopResult } from "./loadgen.ts";
+import { quoteDigest, type QuoteInput } from "../../../indexer/src/server/quotes.ts";
+import { nativeSecp256k1 } from "../../../indexer/src/server/secp256k1.ts";
 
 const ROOT = resolve(fileURLToPath(new URL("../../..", import.meta.url)));
 const BENCH_DIR = join(ROOT, "scripts", "bench", "api");
@@ -590,22 +592,29 @@ async function main() {
       const total = quoteTotal;
       log(`pre-signing ${total.toLocaleString("en-US")} quotes`);
       const domain = { name: "UBC WorkMarket", version: "1", chainId: chain.deployments.chainId, verifyingContract: chain.deployments.contracts.WorkMarket.address };
-      const types = { Quote: [
-        { name: "providerAgentId", type: "uint256" }, { name: "resourceKind", type: "bytes32" }, { name: "units", type: "uint256" },
-        { name: "unitPrice", type: "uint256" }, { name: "expiry", type: "uint256" }, { name: "nonce", type: "uint256" },
-        { name: "requester", type: "uint256" }, { name: "deliveryPeriod", type: "uint256" },
-      ] };
       const kinds = ["gpu-hour", "sha256", "llm-tokens"].map((k) => ethers.id(k));
       const expiry = BigInt(Math.floor(Date.now() / 1000) + 3 * 3600);
       const requests: Buffer[] = [];
       let lastLog = performance.now();
+      // libsecp256k1 where it loads (RFC 6979 like ethers: the same signatures, checked on the
+      // first few), ~50× faster than ethers' signing of ~20,000 quotes
+      const separator = ethers.TypedDataEncoder.hashDomain(domain);
+      const native = nativeSecp256k1;
+      const sign = (a: Agent, q: QuoteInput, check: boolean) => {
+        const digest = quoteDigest(separator, q);
+        if (native === null) return a.wallet.signingKey.sign(digest).serialized;
+        const s = native.ecdsaSign(Buffer.from(digest.slice(2), "hex"), Buffer.from(a.wallet.privateKey.slice(2), "hex"));
+        const hex = "0x" + Buffer.from(s.signature).toString("hex") + (27 + s.recid).toString(16);
+        if (check && hex !== a.wallet.signingKey.sign(digest).serialized) throw new Error("libsecp256k1 and ethers sign differently");
+        return hex;
+      };
       for (let i = 0; i < total; i++) {
         const a = agents[i % agents.length];
         const q = {
           providerAgentId: a.agentId, resourceKind: kinds[i % 3], units: BigInt(1 + (i % 10)), unitPrice: BigInt(100 + (i % 400)) * E18,
           expiry, nonce: BigInt(1 + Math.floor(i / agents.length)), requester: 0n, deliveryPeriod: 86_400n,
         };
-        const signature = a.wallet.signingKey.sign(ethers.TypedDataEncoder.hash(domain, types, q)).serialized;
+        const signature = sign(a, q, i < 100);
         const quote = Object.fromEntries(Object.entries(q).map(([k, v]) => [k, typeof v === "bigint" ? v.toString() : v]));
         requests.push(rawRequest(host, "POST", "/quotes", JSON.stringify({ quote, signature }), { authorization: `Bearer ${a.token}` }));
         if (performance.now() - lastLog > 3_000) {
@@ -620,7 +629,7 @@ async function main() {
       log(`one post per agent before the runs (the service learns each wallet's public key), then waiting until the service is idle`);
       for (const a of agents) {
         const q = { providerAgentId: a.agentId, resourceKind: kinds[0], units: 1n, unitPrice: 100n * E18, expiry, nonce: 1_000_000_000n, requester: 0n, deliveryPeriod: 86_400n };
-        const signature = a.wallet.signingKey.sign(ethers.TypedDataEncoder.hash(domain, types, q)).serialized;
+        const signature = sign(a, q, true);
         const quote = Object.fromEntries(Object.entries(q).map(([k, v]) => [k, v.toString()]));
         const body = JSON.stringify({ quote, signature });
         let status = 0;
