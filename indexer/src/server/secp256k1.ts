@@ -228,8 +228,7 @@ interface Libsecp256k1 {
  * platform) or UBC_NATIVE_SECP256K1=0. `secp256k1/bindings` rather than the package's main
  * module, which silently falls back to `elliptic` in pure JS (slower than our own tables).
  */
-function loadNative(): Libsecp256k1 | null {
-  if (process.env.UBC_NATIVE_SECP256K1 === "0") return null;
+export function loadLibsecp256k1(): Libsecp256k1 | null {
   try {
     return createRequire(import.meta.url)("secp256k1/bindings") as Libsecp256k1;
   } catch {
@@ -237,7 +236,7 @@ function loadNative(): Libsecp256k1 | null {
   }
 }
 
-export const nativeSecp256k1: Libsecp256k1 | null = loadNative();
+export const nativeSecp256k1: Libsecp256k1 | null = process.env.UBC_NATIVE_SECP256K1 === "0" ? null : loadLibsecp256k1();
 
 const HEX32 = /^0x[0-9a-fA-F]{64}$/;
 

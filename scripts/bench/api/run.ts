@@ -40,7 +40,7 @@ import { signIn } from "../../../indexer/src/testing/siwe.ts";
 import { startProcess, stopProcess, type Managed } from "../../lib/processes.ts";
 import { openLoop, type OpenLoopResult } from "./loadgen.ts";
 import { quoteDigest, type QuoteInput } from "../../../indexer/src/server/quotes.ts";
-import { nativeSecp256k1 } from "../../../indexer/src/server/secp256k1.ts";
+import { loadLibsecp256k1 } from "../../../indexer/src/server/secp256k1.ts";
 
 const ROOT = resolve(fileURLToPath(new URL("../../..", import.meta.url)));
 const BENCH_DIR = join(ROOT, "scripts", "bench", "api");
@@ -599,7 +599,7 @@ async function main() {
       // libsecp256k1 where it loads (RFC 6979 like ethers: the same signatures, checked on the
       // first few), ~50× faster than ethers' signing of ~20,000 quotes
       const separator = ethers.TypedDataEncoder.hashDomain(domain);
-      const native = nativeSecp256k1;
+      const native = loadLibsecp256k1();
       const sign = (a: Agent, q: QuoteInput, check: boolean) => {
         const digest = quoteDigest(separator, q);
         if (native === null) return a.wallet.signingKey.sign(digest).serialized;
