@@ -376,6 +376,8 @@ interface Report {
   cores: number;
   cpuModel: string;
   node: string;
+  /** Whether the service checked signatures with libsecp256k1 (absent in older reports). */
+  nativeSecp256k1?: boolean;
   load: { before: string; list?: string; quotes?: string; quotesLow?: string; saturation?: string; listEnd?: string; quotesEnd?: string; quotesLowEnd?: string; saturationEnd?: string };
   /** Posts stored by the service during each quote run (warm-up and draining included). */
   posts: { quotes?: number; quotesLow?: number };
@@ -465,7 +467,7 @@ function section(rep: Report): string {
     `- CPU (cores used on average over each run, connection set-up and draining included): ${(["list", "quotes", "quotesLow", "saturation"] as const).filter((k) => rep.cpu[k]).map((k) => `${k === "quotesLow" ? `quotes at ${QUOTE_LOW_RATE}/s` : k}: service ${(rep.cpu[k]!.service / rep.cpu[k]!.wall).toFixed(2)}, Hardhat ${(rep.cpu[k]!.chain / rep.cpu[k]!.wall).toFixed(2)}, PostgreSQL ${(rep.cpu[k]!.postgres / rep.cpu[k]!.wall).toFixed(2)} (all backends on the machine; the service's own ${(rep.cpu[k]!.ownPostgres / rep.cpu[k]!.wall).toFixed(2)}), generator ${(rep.cpu[k]!.generator / rep.cpu[k]!.wall).toFixed(2)}`).join("; ")}`,
     `- database: ${rep.postgres}, a fresh schema \`${rep.schema}\` (dropped afterwards); ${rep.rows.toLocaleString("en-US")} rows in \`token_transfer\``,
     `- list query (POST /graphql): \`${LIST_QUERY}\``,
-    `- quote posts: POST /quotes, each a distinct EIP-712 quote pre-signed by one of ${rep.agents} provider agents (fresh nonce each, so none is a duplicate), with the agent's SIWE bearer token; the service checks signature, nonce on-chain, standing, open-quote count, stores it and audits it. Any 4xx/5xx counts as an error. Before the quote runs each agent posts one quote (so the service has seen every wallet once and built its key's tables, as in steady operation) and the service is left until its CPU is idle. CPU per post: the service's, its own PostgreSQL backends' and the Hardhat node's CPU time over the run (warm-up and draining included) divided by the quotes the service stored meanwhile (its quote_posts_total)`,
+    `- quote posts: POST /quotes, each a distinct EIP-712 quote pre-signed by one of ${rep.agents} provider agents (fresh nonce each, so none is a duplicate), with the agent's SIWE bearer token; the service checks signature, nonce on-chain, standing, open-quote count, stores it and audits it. Any 4xx/5xx counts as an error. The signature check is libsecp256k1's recovery (the \`secp256k1\` package's prebuilt binding; ${rep.nativeSecp256k1 === false ? "**not loaded in this run: the JavaScript fallback**" : "loaded"}). Before the quote runs each agent posts one quote (so the service has seen every wallet once, as in steady operation; without the binding it builds each key's tables then) and the service is left until its CPU is idle. CPU per post: the service's, its own PostgreSQL backends' and the Hardhat node's CPU time over the run (warm-up and draining included) divided by the quotes the service stored meanwhile (its quote_posts_total)`,
     `- open-loop runs: ${CONNECTIONS} keep-alive connections are opened first; then each sends one request every ${(CONNECTIONS / RATE).toFixed(2)} s at its own random phase (${RATE} req/s in total), whatever the answers; ${WARMUP} s of warm-up are not recorded, then ${SECONDS} s are measured. Latency runs from a request's scheduled time to its full answer (a request waiting for a busy connection is charged for the wait; no sample is invented). Generator (own raw-socket generator, scripts/bench/api/loadgen.ts): list ${gen(rep.list)}; quotes ${gen(rep.quotes)}`,
     `- saturation: autocannon, ${SAT_CONNECTIONS} connections, closed loop (no rate), ${SAT_SECONDS} s after a 5 s warm-up; every answer is compared with the expected body`,
     `- targets: ${targetLines(rep)}`,
@@ -497,6 +499,8 @@ async function main() {
   ensureInstalled();
   ensureArtifacts();
   const report: Report = {
+    // the service runs with this process's environment and node_modules
+    nativeSecp256k1: process.env.UBC_NATIVE_SECP256K1 !== "0" && loadLibsecp256k1() !== null,
     date: new Date().toISOString().replace(/\.\d+Z$/, "Z"),
     cores: cpus().length,
     cpuModel: cpus()[0]?.model ?? "?",
@@ -624,7 +628,7 @@ async function main() {
       }
       // Each agent posts one quote first (nonces far above the run's), so that the service has
       // seen every wallet once before the load starts, as it has in steady operation: the first
-      // post of a wallet takes ethers' full recovery and starts building its key's tables
+      // post of a wallet takes ethers' full recovery and, without libsecp256k1, starts building its key's tables
       // (secp256k1.ts); then the service is left to finish them (its CPU use falls back to idle).
       log(`one post per agent before the runs (the service learns each wallet's public key), then waiting until the service is idle`);
       for (const a of agents) {
