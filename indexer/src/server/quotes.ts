@@ -277,7 +277,7 @@ export class QuoteBoard {
     hasCode ??= this.provider.getCode(expected).then((code) => code !== "0x");
     if (!(await hasCode)) {
       if (nativeSecp256k1 !== null) {
-        // libsecp256k1 (secp256k1.ts): the same answers as ethers' recovery below, ~40× cheaper
+        // libsecp256k1 (secp256k1.ts): the same answers as ethers' recovery below, ~30× cheaper (~5× than the tables)
         let recovered: string | null = null;
         try {
           recovered = recoverAddress(nativeSecp256k1, digest, ethers.Signature.from(signature));
