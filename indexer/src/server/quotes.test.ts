@@ -6,6 +6,7 @@ import { setupMarket, signQuote, type MarketActors, QUOTE_TYPES } from "../testi
 import { signIn } from "../testing/siwe.ts";
 import { startService, type Service } from "../service.ts";
 import { ChainReads } from "./chainreads.ts";
+import { findArtifact } from "../indexing/abi.ts";
 
 const E18 = 10n ** 18n;
 const KIND = ethers.id("gpu-hour");
@@ -158,5 +159,42 @@ describe("quote board (Resource Exchange Protocol)", () => {
     function nonce0() {
       return 1n;
     }
+  });
+
+  test("an agent whose wallet becomes a contract wallet: its next post is checked through EIP-1271, not with the signer of its previous post", async () => {
+    // the chain reads of a post start with the signer of the agent's previous post (quotes.ts);
+    // here that guess is an EOA without code, and the agent's signer is now a contract wallet
+    const owner = new ethers.Wallet(ethers.id(`quote board wallet change ${Date.now()}`), chain.provider);
+    await (await chain.signers[0].sendTransaction({ to: owner.address, value: E18 })).wait();
+    const registry = chain.contract("AgentRegistry").connect(owner) as ethers.Contract;
+    await (await registry.register("ipfs://wallet-change", 1)).wait();
+    const agentId = (await registry.agentCount()) as bigint;
+    await waitIndexed();
+    const token = await signIn(url, owner);
+    const first = await quote({ providerAgentId: agentId, nonce: 1n });
+    const ok1 = await post(token, first, await signQuote(chain, owner, first));
+    assert.equal(ok1.status, 201, JSON.stringify(ok1.body));
+
+    const { abi, bytecode } = findArtifact(ARTIFACTS, "ERC1271WalletFixture") as unknown as { abi: ethers.InterfaceAbi; bytecode: string };
+    const wallet = await new ethers.ContractFactory(abi, bytecode, owner).deploy(owner.address);
+    await wallet.waitForDeployment();
+    const walletAddress = await wallet.getAddress();
+    const deadline = BigInt((await chain.provider.getBlock("latest"))!.timestamp) + 3_600n;
+    const digest = (await registry.agentWalletDigest(agentId, owner.address, walletAddress, deadline)) as string;
+    await (await registry.setAgentWallet(agentId, walletAddress, deadline, owner.signingKey.sign(digest).serialized)).wait();
+    await waitIndexed();
+
+    // the owner's key signs; the contract wallet accepts it (an ecrecover check against the
+    // wallet's address, with the stale "no code" answer, would refuse it)
+    const second = await quote({ providerAgentId: agentId, nonce: 2n });
+    const ok2 = await post(token, second, await signQuote(chain, owner, second));
+    assert.equal(ok2.status, 201, JSON.stringify(ok2.body));
+    const rows = await svc.db.query<{ signer: string }>(`SELECT signer FROM _quotes WHERE id = $1`, [ok2.body.id]);
+    assert.equal(rows[0]?.signer, walletAddress.toLowerCase());
+    // a key the contract wallet does not accept is refused
+    const third = await quote({ providerAgentId: agentId, nonce: 3n });
+    const bad = await post(token, third, await signQuote(chain, ethers.Wallet.createRandom(), third));
+    assert.equal(bad.status, 401, JSON.stringify(bad.body));
+    assert.equal(bad.body.code, "BAD_SIGNATURE");
   });
 });

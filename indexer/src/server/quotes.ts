@@ -9,7 +9,7 @@ import { keccak_256 } from "@noble/hashes/sha3.js";
 import type { Database } from "../database/adapter.ts";
 import { HttpError, type RouteContext } from "./http.ts";
 import type { AuthService } from "./auth.ts";
-import { KnownKeys, recoversTo } from "./secp256k1.ts";
+import { KnownKeys, nativeSecp256k1, recoverAddress, recoversTo } from "./secp256k1.ts";
 import { ChainReads } from "./chainreads.ts";
 import { Batcher, type Outcome } from "./batch.ts";
 
@@ -150,6 +150,8 @@ export class QuoteBoard {
   private listeners = new Set<() => void>();
   private keys = new KnownKeys();
   private reads: ChainReads;
+  /** Each agent's signer at its last lookup (the chain reads of its next post start with it). */
+  private lastSigner = new Map<bigint, string>();
   /** Concurrent posts' agent lookups, one query per batch (batch.ts). */
   private agentLookups: Batcher<bigint, ProviderRow>;
   /** Concurrent posts' inserts (quote + audit record), one statement per batch (batch.ts). */
@@ -274,7 +276,19 @@ export class QuoteBoard {
     if (!/^0x[0-9a-fA-F]+$/.test(signature) || signature.length > 2 + 2 * 1024) throw new HttpError(400, "BAD_FIELD", "signature must be hex");
     hasCode ??= this.provider.getCode(expected).then((code) => code !== "0x");
     if (!(await hasCode)) {
-      // a wallet seen before: check against its known public key (see secp256k1.ts), which
+      if (nativeSecp256k1 !== null) {
+        // libsecp256k1 (secp256k1.ts): the same answers as ethers' recovery below, ~30× cheaper (~5× than the tables)
+        let recovered: string | null = null;
+        try {
+          recovered = recoverAddress(nativeSecp256k1, digest, ethers.Signature.from(signature));
+        } catch {
+          /* refused by ethers' parse: malformed, as below */
+        }
+        if (recovered === null) throw new HttpError(400, "BAD_SIGNATURE", "the signature is malformed");
+        if (recovered !== expected) throw new HttpError(401, "BAD_SIGNATURE", `the quote is signed by ${recovered}, not by the agent's wallet ${expected}`);
+        return;
+      }
+      // without it: a wallet seen before: check against its known public key (see secp256k1.ts), which
       // answers only "it recovers to that key"; anything else takes ethers' recovery as before
       const key = this.keys.get(expected);
       if (key !== undefined) {
@@ -313,8 +327,18 @@ export class QuoteBoard {
       const signature = (body as Record<string, unknown>).signature;
       if (typeof signature !== "string") throw new HttpError(400, "BAD_FIELD", "signature must be a hex string");
       const now = BigInt(Math.floor(Date.now() / 1000));
+      // the chain reads (signer's code, nonce) start at once for the signer this agent had at its
+      // last lookup, so that the round trips to PostgreSQL and to the RPC node overlap; asked
+      // again below for the signer the lookup gives, if it differs (a wallet changed meanwhile)
+      const guess = this.lastSigner.get(q.providerAgentId);
+      const early = guess === undefined ? undefined : this.reads.ask(guess, q.providerAgentId, q.nonce);
+      early?.catch(() => undefined); // awaited below, unless an earlier check refuses the quote
       // the agent and its live-quote count in one query (the count is checked at the same step as before)
       const a = await this.agentLookups.submit(q.providerAgentId);
+      if (guess !== a.signer) {
+        if (this.lastSigner.size >= 10_000) this.lastSigner.clear();
+        this.lastSigner.set(q.providerAgentId, a.signer);
+      }
       if (sender !== a.signer && sender !== a.owner) throw new HttpError(403, "NOT_YOUR_AGENT", `${sender} may not post for agent ${q.providerAgentId}`);
       if ((a.roles & PROVIDER_ROLE) === 0) throw new HttpError(403, "NOT_A_PROVIDER", `agent ${q.providerAgentId} does not offer the provider role`);
       this.standing(a, q.providerAgentId);
@@ -324,7 +348,7 @@ export class QuoteBoard {
       const digest = quoteDigest(this.domainSeparator, q);
       // both chain reads at once, in one eth_call with other posts' (chainreads.ts); their
       // results are still checked in the same order: signature, then nonce
-      const chain = this.reads.ask(a.signer, q.providerAgentId, q.nonce);
+      const chain = guess === a.signer && early !== undefined ? early : this.reads.ask(a.signer, q.providerAgentId, q.nonce);
       const hasCode = chain.then((c) => c.hasCode);
       chain.catch(() => undefined); // awaited below, unless an earlier check refuses the quote
       hasCode.catch(() => undefined);
