@@ -11,7 +11,7 @@ import { loadModel, type Model } from "./schema/model.ts";
 import { startApi, type ApiServer } from "./server/http.ts";
 import type { MetaSource } from "./server/resolvers.ts";
 import { AuthService } from "./server/auth.ts";
-import { QuoteBoard } from "./server/quotes.ts";
+import { QuoteBoard, wallClock } from "./server/quotes.ts";
 import { OFFCHAIN_SDL, offchainResolvers } from "./server/offchain.ts";
 import { ensureAlertTable, runDetectors } from "./detect/detectors.ts";
 
@@ -128,7 +128,15 @@ export async function startService(cfg: ServiceConfig): Promise<Service> {
   await auth.init().catch(abortStart);
   const market = deployments.contracts.WorkMarket;
   const board = market
-    ? new QuoteBoard(db, auth, { chainId: deployments.chainId, workMarket: market.address, rpcUrl: cfg.rpcUrl, artifactsDir: cfg.artifactsDir })
+    ? new QuoteBoard(db, auth, {
+        chainId: deployments.chainId, workMarket: market.address, rpcUrl: cfg.rpcUrl, artifactsDir: cfg.artifactsDir,
+        // expiry by the chain's time: a devnet's clock may run ahead of the wall clock
+        clock: () => {
+          const wall = wallClock();
+          const head = meta.block()?.timestamp ?? 0n;
+          return head > wall ? head : wall;
+        },
+      })
     : undefined;
   await board?.init().catch(abortStart);
   await ensureAlertTable(db).catch(abortStart);

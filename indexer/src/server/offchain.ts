@@ -3,7 +3,7 @@
 // threat-detection alerts. Not part of the subgraph (graph-node has no such data).
 import type { Database } from "../database/adapter.ts";
 import { QueryError } from "./sql.ts";
-import { QuoteBoard, quoteToGraphQL } from "./quotes.ts";
+import { QuoteBoard, quoteToGraphQL, wallClock } from "./quotes.ts";
 import { entityObject, type MetaSource } from "./resolvers.ts";
 import type { Model } from "../schema/model.ts";
 
@@ -124,7 +124,7 @@ export function offchainResolvers(model: Model, db: Database, board: QuoteBoard 
     const order = COLS[a.orderBy ?? "unitPrice"] ?? "unit_price";
     const dir = a.orderDirection === "desc" ? "DESC" : "ASC";
     const rows = await db.query(
-      `SELECT * FROM (SELECT q.*, ${QuoteBoard.statusSql("q")} AS status FROM _quotes q) x
+      `SELECT * FROM (SELECT q.*, ${QuoteBoard.statusSql("q", board?.now() ?? wallClock())} AS status FROM _quotes q) x
        WHERE ${conds.length ? conds.join(" AND ") : "TRUE"} ORDER BY ${order} ${dir}, x.id ${dir} LIMIT ${f} OFFSET ${s}`,
       params,
     );

@@ -197,4 +197,30 @@ describe("quote board (Resource Exchange Protocol)", () => {
     assert.equal(bad.status, 401, JSON.stringify(bad.body));
     assert.equal(bad.body.code, "BAD_SIGNATURE");
   });
+
+  // last in this file: it moves the chain's clock a day ahead of the wall clock
+  test("expiry is judged by the chain's time when the chain's clock runs ahead (a devnet's clock moved forward)", async () => {
+    nonce += 1_000n; // above the minimum nonce an earlier test set with cancelQuotesBelow
+    const live = await quote({ expiry: BigInt(Math.floor(Date.now() / 1000)) + 7_200n, unitPrice: 10n * E18 });
+    const r = await post(providerToken, live, await signQuote(chain, actors.provider.signer, live));
+    assert.equal(r.status, 201, JSON.stringify(r.body));
+    const open = await gql(`{ quotes(where: { status: "open" }) { id } }`);
+    assert.ok(open.quotes.some((q: { id: string }) => q.id === r.body.id), "open before the clock moves");
+
+    await chain.provider.send("evm_increaseTime", [86_400]);
+    await chain.provider.send("evm_mine", []);
+    await waitIndexed();
+    // an hour ahead of the wall clock is already a day in the chain's past: not listed, not counted
+    const d = await gql(`{ bestQuotes(resourceKind: "${KIND}") { id } quotes(where: { providerAgentId: "${actors.provider.agentId}", status: "open" }) { id } }`);
+    assert.ok(!d.bestQuotes.some((q: { id: string }) => q.id === r.body.id), "an expired-on-chain quote is not a best quote");
+    assert.ok(!d.quotes.some((q: { id: string }) => q.id === r.body.id), "nor open");
+    const stale = await quote({ expiry: BigInt(Math.floor(Date.now() / 1000)) + 3_600n });
+    const refused = await post(providerToken, stale, await signQuote(chain, actors.provider.signer, stale));
+    assert.equal(refused.status, 400, JSON.stringify(refused.body));
+    assert.equal(refused.body.code, "EXPIRED");
+    // quote() builds expiries from the chain's time: accepted
+    const fresh = await quote();
+    const ok = await post(providerToken, fresh, await signQuote(chain, actors.provider.signer, fresh));
+    assert.equal(ok.status, 201, JSON.stringify(ok.body));
+  });
 });

@@ -12,23 +12,14 @@ import type { AuthService } from "./auth.ts";
 import { KnownKeys, nativeSecp256k1, recoverAddress, recoversTo } from "./secp256k1.ts";
 import { ChainReads } from "./chainreads.ts";
 import { Batcher, type Outcome } from "./batch.ts";
+import { QUOTE_TYPES as GENERATED_QUOTE_TYPES, WORK_MARKET_DOMAIN } from "../generated/eip712.ts";
 
 export const PROVIDER_ROLE = 1;
 export const REQUESTER_ROLE = 2;
 export const MIN_JOB_VALUE = 100n * 10n ** 18n;
 
-export const QUOTE_TYPES = {
-  Quote: [
-    { name: "providerAgentId", type: "uint256" },
-    { name: "resourceKind", type: "bytes32" },
-    { name: "units", type: "uint256" },
-    { name: "unitPrice", type: "uint256" },
-    { name: "expiry", type: "uint256" },
-    { name: "nonce", type: "uint256" },
-    { name: "requester", type: "uint256" },
-    { name: "deliveryPeriod", type: "uint256" },
-  ],
-};
+/** ethers takes mutable field lists; the fields come from the contract (scripts/codegen-abis.ts). */
+export const QUOTE_TYPES = { Quote: [...GENERATED_QUOTE_TYPES.Quote] };
 
 export interface QuoteInput {
   providerAgentId: bigint;
@@ -51,7 +42,17 @@ export interface QuoteBoardConfig {
   /** A quote must stay valid at least this long after posting. */
   minLifetimeSeconds?: number;
   maxOpenPerAgent?: number;
+  /**
+   * The time (unix seconds) the board judges expiry by. The contract judges it by the block's
+   * timestamp, so the service passes the later of the wall clock and the newest indexed block's
+   * timestamp: a devnet whose clock was moved forward must not list (or count against an agent's
+   * limit) quotes that are already expired on-chain. Default: the wall clock.
+   */
+  clock?: () => bigint;
 }
+
+/** The wall clock in unix seconds. */
+export const wallClock = (): bigint => BigInt(Math.floor(Date.now() / 1000));
 
 const UINT = /^\d{1,78}$/;
 const BYTES32 = /^0x[0-9a-fA-F]{64}$/;
@@ -161,11 +162,11 @@ export class QuoteBoard {
   constructor(db: Database, auth: AuthService, cfg: QuoteBoardConfig) {
     this.db = db;
     this.auth = auth;
-    this.cfg = { minReputation: 20, minLifetimeSeconds: 30, maxOpenPerAgent: 1_000, ...cfg };
+    this.cfg = { minReputation: 20, minLifetimeSeconds: 30, maxOpenPerAgent: 1_000, clock: wallClock, ...cfg };
     this.provider = new ethers.JsonRpcProvider(cfg.rpcUrl, cfg.chainId, { staticNetwork: true });
     // its own JSON-RPC client (ChainReads gathers the posts itself)
     this.reads = new ChainReads(cfg.rpcUrl, cfg.workMarket);
-    this.domain = { name: "UBC WorkMarket", version: "1", chainId: cfg.chainId, verifyingContract: cfg.workMarket };
+    this.domain = { ...WORK_MARKET_DOMAIN, chainId: cfg.chainId, verifyingContract: cfg.workMarket };
     this.domainSeparator = ethers.TypedDataEncoder.hashDomain(this.domain);
     this.agentLookups = new Batcher((ids) => this.lookupProviders(ids));
     this.inserts = new Batcher((rows) => this.insertQuotes(rows));
@@ -213,7 +214,7 @@ export class QuoteBoard {
    */
   private async lookupProviders(ids: bigint[]): Promise<Outcome<ProviderRow>[]> {
     const distinct = [...new Set(ids.map(String))];
-    const now = Math.floor(Date.now() / 1000);
+    const now = this.now();
     const rows = await this.db.query<{ id: string; wallet: string | null; owner: string; roles: number; feedback_count: number; feedback_score_sum: number; open: string }>(
       `SELECT a.id, a.wallet, a.owner, a.roles, a.feedback_count, a.feedback_score_sum,
          (SELECT count(*) FROM _quotes q WHERE q.provider_agent_id = w.id::numeric AND q.expiry > $2)::text AS open
@@ -326,7 +327,7 @@ export class QuoteBoard {
       const q = parseQuote((body as Record<string, unknown>).quote);
       const signature = (body as Record<string, unknown>).signature;
       if (typeof signature !== "string") throw new HttpError(400, "BAD_FIELD", "signature must be a hex string");
-      const now = BigInt(Math.floor(Date.now() / 1000));
+      const now = this.now();
       // the chain reads (signer's code, nonce) start at once for the signer this agent had at its
       // last lookup, so that the round trips to PostgreSQL and to the RPC node overlap; asked
       // again below for the signer the lookup gives, if it differs (a wallet changed meanwhile)
@@ -390,7 +391,7 @@ export class QuoteBoard {
     const a = await this.agent(requesterAgentId);
     if (sender !== a.signer && sender !== a.owner) throw new HttpError(403, "NOT_YOUR_AGENT", `${sender} may not post for agent ${requesterAgentId}`);
     if ((a.roles & REQUESTER_ROLE) === 0) throw new HttpError(403, "NOT_A_REQUESTER", `agent ${requesterAgentId} does not offer the requester role`);
-    const now = BigInt(Math.floor(Date.now() / 1000));
+    const now = this.now();
     if (expiry <= now) throw new HttpError(400, "EXPIRED", "the request has already expired");
     const id = ethers.keccak256(ethers.AbiCoder.defaultAbiCoder().encode(["uint256", "bytes32", "uint256", "uint256", "address", "uint256"], [requesterAgentId, resourceKind, units, expiry, sender, BigInt(Date.now())]));
     await this.db.query(
@@ -402,19 +403,24 @@ export class QuoteBoard {
     return { id, bestQuotes: await this.best(resourceKind, units, requesterAgentId, maxUnitPrice, 5) };
   }
 
-  /** SQL of the derived status of quote alias q. */
-  static statusSql(q: string): string {
+  /** The board's time in unix seconds (see QuoteBoardConfig.clock). */
+  now(): bigint {
+    return this.cfg.clock();
+  }
+
+  /** SQL of the derived status of quote alias q at time `now` (unix seconds). */
+  static statusSql(q: string, now: bigint): string {
     return `CASE
       WHEN EXISTS (SELECT 1 FROM work_request w WHERE w.provider = ${q}.provider_agent_id::text AND w.quote_nonce = ${q}.nonce) THEN 'filled'
       WHEN EXISTS (SELECT 1 FROM quote_cancellation c WHERE c.provider = ${q}.provider_agent_id::text AND ((NOT c.below AND c.nonce = ${q}.nonce) OR (c.below AND ${q}.nonce < c.nonce))) THEN 'cancelled'
-      WHEN ${q}.expiry <= extract(epoch from now())::bigint THEN 'expired'
+      WHEN ${q}.expiry <= ${BigInt(now)} THEN 'expired'
       ELSE 'open' END`;
   }
 
   /** Open quotes for a resource kind that a requester may fill, cheapest first (best-price matching). */
   async best(resourceKind: string, units: bigint | null, requesterAgentId: bigint | null, maxUnitPrice: bigint | null, first: number) {
     const rows = await this.db.query(
-      `SELECT * FROM (SELECT q.*, ${QuoteBoard.statusSql("q")} AS status FROM _quotes q
+      `SELECT * FROM (SELECT q.*, ${QuoteBoard.statusSql("q", this.now())} AS status FROM _quotes q
          WHERE q.resource_kind = $1 AND ($2::numeric IS NULL OR q.units >= $2::numeric)
            AND ($3::numeric IS NULL OR q.requester = 0 OR q.requester = $3::numeric)
            AND ($4::numeric IS NULL OR q.unit_price <= $4::numeric)) x

@@ -4,16 +4,12 @@
 import { ethers } from "ethers";
 import type { TestChain } from "./chain.ts";
 import { rng } from "./activity.ts";
+import { QUOTE_TYPES } from "../server/quotes.ts";
+import { WORK_MARKET_DOMAIN } from "../generated/eip712.ts";
 
 const E18 = 10n ** 18n;
 export const ROLE = { PROVIDER: 1, REQUESTER: 2, VALIDATOR: 4 } as const;
-export const QUOTE_TYPES = {
-  Quote: [
-    { name: "providerAgentId", type: "uint256" }, { name: "resourceKind", type: "bytes32" }, { name: "units", type: "uint256" },
-    { name: "unitPrice", type: "uint256" }, { name: "expiry", type: "uint256" }, { name: "nonce", type: "uint256" },
-    { name: "requester", type: "uint256" }, { name: "deliveryPeriod", type: "uint256" },
-  ],
-};
+export { QUOTE_TYPES };
 
 export interface MarketActors {
   requester: { signer: ethers.Signer; agentId: bigint };
@@ -66,7 +62,7 @@ async function latest(chain: TestChain): Promise<bigint> {
 
 /** Signs a quote of the provider. */
 export async function signQuote(chain: TestChain, signer: ethers.Signer, q: Record<string, bigint | string>): Promise<string> {
-  const domain = { name: "UBC WorkMarket", version: "1", chainId: 31337, verifyingContract: await chain.contract("WorkMarket").getAddress() };
+  const domain = { ...WORK_MARKET_DOMAIN, chainId: 31337, verifyingContract: await chain.contract("WorkMarket").getAddress() };
   return signer.signTypedData(domain, QUOTE_TYPES, q);
 }
 
