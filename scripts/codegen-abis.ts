@@ -2,7 +2,7 @@
 // `as const` ABI per protocol contract, taken from the compiled artifacts (never copied by hand),
 // for viem's typed clients (the SDK, the web app).
 // Run after `hardhat build` (npm test and npm start do).
-import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { join, resolve, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { CONTRACT_NAMES } from "../deploy/names.ts";
@@ -49,6 +49,12 @@ web += `\n/** Every custom error of the protocol's contracts, once. */\nexport c
 for (const [target, text] of [[["agents", "src", "generated"], out], [["web", "lib", "generated"], web]] as const) {
   const dir = join(root, ...target);
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, "abis.ts"), text);
+  // an unchanged module keeps its modification time: the web app's build is judged by it
+  const file = join(dir, "abis.ts");
+  if (existsSync(file) && readFileSync(file, "utf8") === text) {
+    console.log(`${target.join("/")}/abis.ts is up to date (${names.length} contracts)`);
+    continue;
+  }
+  writeFileSync(file, text);
   console.log(`wrote ${target.join("/")}/abis.ts (${names.length} contracts)`);
 }

@@ -22,7 +22,7 @@ import { startProcess, stopProcess, waitForRpc, type Managed } from "./lib/proce
 import { childEnv, loadConfig, stateFile, type DevnetConfig } from "./devnet/config.ts";
 import { seedDevnet, type SeedResult } from "./devnet/seed.ts";
 import { devAccount, ROLES } from "./devnet/accounts.ts";
-import { detectWebApp, needsBuild, waitForHttp, webEnv, type WebApp } from "./devnet/web.ts";
+import { detectWebApp, distDir, needsBuild, waitForHttp, webEnv, type WebApp } from "./devnet/web.ts";
 import { swarmEntry } from "./devnet/swarm-host.ts";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
@@ -270,13 +270,16 @@ async function startIndexer(cfg: DevnetConfig, env: NodeJS.ProcessEnv, deploymen
 
 interface PreparedWeb {
   app: WebApp;
-  env: NodeJS.ProcessEnv;
   t: number;
 }
 
-/** Detects the web app and builds it if its sources changed; runs while the chain is deployed,
- *  seeded and indexed (the app must not need the indexer at build time: pages fetch at request time). */
-async function buildWeb(cfg: DevnetConfig, env: NodeJS.ProcessEnv, p: { chainId: number; indexerUrl: string; deployments: string }): Promise<PreparedWeb | undefined> {
+/**
+ * Detects the web app and builds it if its sources changed. It starts as soon as the contracts'
+ * ABIs are generated (the app imports them) and runs while the chain is deployed, seeded and
+ * indexed: the build needs no chain, ports or indexer (the app reads its configuration at request
+ * time), so its environment is the plain one, and NEXT_DIST_DIR chooses the build folder.
+ */
+async function buildWeb(cfg: DevnetConfig, env: NodeJS.ProcessEnv): Promise<PreparedWeb | undefined> {
   if (!cfg.web) {
     parts.web = { state: "off", detail: "WEB=0" };
     return undefined;
@@ -289,11 +292,10 @@ async function buildWeb(cfg: DevnetConfig, env: NodeJS.ProcessEnv, p: { chainId:
   }
   const t = performance.now();
   parts.web.state = "starting";
-  const wenv = { ...env, ...webEnv({ ...p, rpcUrl: cfg.rpcUrl, webPort: cfg.webPort }) };
-  if (needsBuild(app)) {
-    log("web", "building the web app (its sources changed since the last build)…");
+  if (needsBuild(app, env)) {
+    log("web", `building the web app into ${relative(root, distDir(app, env))} (no build yet, or its sources changed since the last one)…`);
     const output: string[] = [];
-    const b = startProcess("web-build", process.execPath, [app.nextBin, "build"], { cwd: app.dir, env: wenv, onLine: (l) => output.push(l) });
+    const b = startProcess("web-build", process.execPath, [app.nextBin, "build"], { cwd: app.dir, env: { ...env, NEXT_TELEMETRY_DISABLED: "1" }, onLine: (l) => output.push(l) });
     children.push(b);
     const code = await b.exited;
     children.splice(children.indexOf(b), 1);
@@ -304,17 +306,17 @@ async function buildWeb(cfg: DevnetConfig, env: NodeJS.ProcessEnv, p: { chainId:
     timings.push(["web build", performance.now() - t]);
     log("web", `built (${secs(performance.now() - t)})`);
   }
-  return { app, env: wenv, t };
+  return { app, t };
 }
 
 /** Serves the built web app with `next start` and waits until it answers. */
-async function serveWeb(cfg: DevnetConfig, w: PreparedWeb | undefined) {
+async function serveWeb(cfg: DevnetConfig, env: NodeJS.ProcessEnv, w: PreparedWeb | undefined, p: { chainId: number; indexerUrl: string; deployments: string }) {
   if (!w) return;
   const t = performance.now();
   const url = `http://127.0.0.1:${cfg.webPort}`;
   const web = startProcess("web", process.execPath, [w.app.nextBin, "start", "-p", String(cfg.webPort), "-H", "127.0.0.1"], {
     cwd: w.app.dir,
-    env: w.env,
+    env: { ...env, ...webEnv({ ...p, rpcUrl: cfg.rpcUrl, webPort: cfg.webPort }) },
     onLine: (l) => {
       if (cfg.verbose || /error/i.test(l)) log("web", l);
     },
@@ -389,12 +391,14 @@ async function main() {
     for (const sub of ["indexer", "devnet.json", "swarm", "web"]) rmSync(join(cfg.dataDir, sub), { recursive: true, force: true });
     log("start", "--fresh: dropped the devnet's data");
   }
-  // the contracts compile while the chain starts; the indexer boots while the seed runs
-  const [, chain] = await Promise.all([step("build", () => build(env)), step("chain", () => startChain(cfg, env))]);
-  // the web app builds (if needed) while the contracts are deployed, seeded and indexed
-  const file = join(cfg.deploymentsDir, "localhost.json");
-  const webBuilt = buildWeb(cfg, env, { chainId: chain.chainId, indexerUrl: `http://127.0.0.1:${cfg.indexerPort}`, deployments: file });
+  // the contracts compile while the chain starts; the web app builds (if needed) as soon as the
+  // contracts' ABIs are generated, while the contracts are deployed, seeded and indexed; the
+  // indexer boots while the seed runs
+  const built = step("build", () => build(env));
+  const webBuilt = built.then(() => buildWeb(cfg, env));
   webBuilt.catch(() => undefined); // awaited below
+  const [, chain] = await Promise.all([built, step("chain", () => startChain(cfg, env))]);
+  const file = join(cfg.deploymentsDir, "localhost.json");
   const d = await deploy(cfg, env, chain);
   const indexerStarted = startIndexer(cfg, env, d.file, !d.resumed);
   indexerStarted.catch(() => undefined); // awaited below; a failure while seeding must not go unhandled
@@ -404,7 +408,7 @@ async function main() {
   await waitIndexed(cfg, indexerUrl);
   indexer.ready();
   await Promise.all([
-    webBuilt.then((w) => serveWeb(cfg, w)),
+    webBuilt.then((w) => serveWeb(cfg, env, w, { chainId: chain.chainId, indexerUrl, deployments: file })),
     startSwarm(cfg, env, { chainId: chain.chainId, indexerUrl, deployments: file, seed }),
   ]);
 

@@ -7,11 +7,11 @@
 //   --runs N warm runs (default 1)
 // Each run uses free random ports and a temporary DATA_DIR, so it never touches a running devnet.
 // Prints a markdown table for docs/benchmarks.md.
-import { existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, renameSync, rmSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { freePort, startProcess, stopProcess } from "../../lib/processes.ts";
+import { freePort, listProcesses, processTree, startProcess, stopProcess } from "../../lib/processes.ts";
 
 const root = resolve(fileURLToPath(new URL("../../..", import.meta.url)));
 const args = process.argv.slice(2);
@@ -24,25 +24,8 @@ const runs = Number(args[args.indexOf("--runs") + 1] ?? 1) || 1;
  * unlike wall time. From /proc (Linux), in clock ticks of 1/100 s.
  */
 function treeCpuSeconds(rootPid: number): number {
-  const procs = new Map<number, { ppid: number; ticks: number }>();
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
-      const f = stat.slice(stat.lastIndexOf(")") + 2).split(" "); // fields from 3 (state) on
-      // utime 14, stime 15, cutime 16, cstime 17 (1-based) -> f[11..14]; ppid 4 -> f[1]
-      procs.set(Number(entry), { ppid: Number(f[1]), ticks: Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]) });
-    } catch {
-      /* gone */
-    }
-  }
-  const under = (pid: number): boolean => {
-    for (let p = pid, i = 0; p > 1 && i < 64; p = procs.get(p)?.ppid ?? 0, i++) if (p === rootPid) return true;
-    return false;
-  };
-  let ticks = 0;
-  for (const [pid, p] of procs) if (under(pid)) ticks += p.ticks;
-  return ticks / 100;
+  const procs = listProcesses();
+  return processTree(rootPid, procs).reduce((sum, pid) => sum + procs.get(pid)!.ticks, 0) / 100;
 }
 
 interface Run {
