@@ -2,49 +2,17 @@
 // environment, wait for `ready`, query its indexer, and stop it like Ctrl-C, then check that
 // every process it started is gone and that its ports are closed.
 import { expect } from "chai";
-import { resolve } from "node:path";
-import { alivePids, portOpen, processTree, startProcess, stopProcess, type Managed } from "../../scripts/lib/processes.ts";
+import { alivePids, portOpen, processTree } from "../../scripts/lib/processes.ts";
+import { ROOT, startDevnet as launch, type Devnet } from "../../scripts/devnet/launch.ts";
 
-export const ROOT = resolve(import.meta.dirname, "..", "..");
+export { ROOT, type Devnet };
 
-export interface Devnet {
-  p: Managed;
-  /** Every line `npm start` printed so far (its own and its parts'). */
-  lines: string[];
-}
-
-/**
- * Runs `node scripts/start.ts args` with `env` (added to the test's own) until it prints `ready`.
- * ENV_FILE= : a developer's .env must not change what a test runs.
- */
-export async function startDevnet(env: Record<string, string>, args: string[] = [], timeoutMs = 540_000): Promise<Devnet> {
-  const lines: string[] = [];
-  let onReady: () => void = () => {};
-  const ready = new Promise<void>((r) => (onReady = r));
-  const p = startProcess("start", process.execPath, ["scripts/start.ts", ...args], {
-    cwd: ROOT,
-    env: { ENV_FILE: "", ...env },
-    onLine: (l) => {
-      lines.push(l);
-      if (l === "ready") onReady();
-    },
-  });
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    await Promise.race([
-      ready,
-      p.exited.then((code) => { throw new Error(`npm start exited early (${code}):\n${lines.join("\n")}`); }),
-      new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`npm start was not ready within ${timeoutMs} ms:\n${lines.slice(-40).join("\n")}`)), timeoutMs))),
-    ]);
-  } catch (err) {
-    await stopProcess(p);
-    throw err;
-  } finally {
-    clearTimeout(timer);
-  }
-  const timing = lines.find((l) => l.startsWith("startup: "));
+/** `npm start` until `ready` (scripts/devnet/launch.ts), printing its start-up time line. */
+export async function startDevnet(env: Record<string, string>, args: string[] = []): Promise<Devnet> {
+  const d = await launch(env, args);
+  const timing = d.lines.find((l) => l.startsWith("startup: "));
   if (timing) console.log(`      ${timing}`);
-  return { p, lines };
+  return d;
 }
 
 /**
