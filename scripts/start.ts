@@ -183,7 +183,8 @@ async function deploy(cfg: DevnetConfig, env: NodeJS.ProcessEnv, chain: { chainI
     log("deploy", `resuming: the deployment of ${state.deployedAt} is on this chain (indexed data kept)`);
   } else {
     log("deploy", `deploying the contracts (${why})…`);
-    await step("deploy", () => runChild("deploy", [hardhatBin, "run", "scripts/deploy.ts", "--network", "localhost"], { ...env, RPC_URL: cfg.rpcUrl, DEPLOYMENTS_DIR: cfg.deploymentsDir, CI: "1" }, cfg.verbose));
+    // compiled by the build step above: `hardhat run` need not check the sources again
+    await step("deploy", () => runChild("deploy", [hardhatBin, "run", "--no-compile", "scripts/deploy.ts", "--network", "localhost"], { ...env, RPC_URL: cfg.rpcUrl, DEPLOYMENTS_DIR: cfg.deploymentsDir, CI: "1" }, cfg.verbose));
   }
   const deployments = JSON.parse(readFileSync(file, "utf8")) as DeploymentsFile;
   for (const [name, c] of Object.entries(deployments.contracts)) console.log(`${name}: ${c.address}`);
@@ -392,10 +393,16 @@ async function main() {
     log("start", "--fresh: dropped the devnet's data");
   }
   // the contracts compile while the chain starts; the web app builds (if needed) as soon as the
-  // contracts' ABIs are generated, while the contracts are deployed, seeded and indexed; the
-  // indexer boots while the seed runs
+  // contracts' ABIs are generated, while the contracts compile, deploy, are seeded and indexed;
+  // the indexer boots while the seed runs
   const built = step("build", () => build(env));
-  const webBuilt = built.then(() => buildWeb(cfg, env));
+  // on a fresh clone (no web build yet) the ABIs come first from an ABI-only compile of the
+  // sources (a few CPU-seconds), so the web app builds on one core while solc-js compiles the
+  // contracts on the other; the full build's codegen then finds the same modules and leaves them be
+  const app = cfg.web ? detectWebApp(root) : undefined;
+  const early = app !== undefined && !("absent" in app) && (needsBuild(app, env) || !existsSync(join(root, "web", "lib", "generated", "abis.ts")));
+  const abis = early ? step("abis", () => runChild("abis", [join(root, "scripts", "codegen-abis.ts"), "--from-sources"], env, false)) : built;
+  const webBuilt = abis.then(() => buildWeb(cfg, env));
   webBuilt.catch(() => undefined); // awaited below
   const [, chain] = await Promise.all([built, step("chain", () => startChain(cfg, env))]);
   const file = join(cfg.deploymentsDir, "localhost.json");
@@ -407,8 +414,11 @@ async function main() {
   const indexerUrl = indexer.url;
   await waitIndexed(cfg, indexerUrl);
   indexer.ready();
+  // the swarm starts once the web app is built: trading while `next build` runs would take the
+  // CPU the build needs (on two cores, the build is the start-up's longest part on a fresh clone)
+  const web = await webBuilt;
   await Promise.all([
-    webBuilt.then((w) => serveWeb(cfg, env, w, { chainId: chain.chainId, indexerUrl, deployments: file })),
+    serveWeb(cfg, env, web, { chainId: chain.chainId, indexerUrl, deployments: file }),
     startSwarm(cfg, env, { chainId: chain.chainId, indexerUrl, deployments: file, seed }),
   ]);
 
