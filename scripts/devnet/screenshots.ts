@@ -112,7 +112,9 @@ async function main() {
     await page.getByRole("button", { name: "Stake", exact: true }).click();
     await confirmed(page);
     await page.locator('[data-testid="position-row"]').first().waitFor();
-    await page.getByTestId("tx-status").scrollIntoViewIfNeeded();
+    // the new position at the top of the picture, the confirmation below it
+    await page.getByRole("heading", { name: "My positions" }).evaluate((h) => h.scrollIntoView({ block: "start" }));
+    await page.waitForTimeout(300);
     await shot("getting-started-staked");
 
     // 4. the market: jobs of the swarm, the quote board, the providers

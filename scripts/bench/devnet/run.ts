@@ -2,8 +2,9 @@
 // Ctrl-C takes to stop everything. The issue's target: ≤ 90 s from `npm ci` finished to everything
 // ready on a 2-core machine.
 //   --cold   start as right after `npm ci` on a clean clone: the compiled contracts (artifacts/,
-//            cache/, types/) are moved aside first, so the start compiles them (they are put back
-//            if the run fails, dropped otherwise since the run rebuilt them)
+//            cache/, types/), the generated ABI modules and the web app's build (web/.next) are
+//            moved aside first, so the start compiles and builds them (they are put back if the
+//            run fails, dropped otherwise since the run rebuilt them)
 //   --runs N warm runs (default 1)
 // Each run uses free random ports and a temporary DATA_DIR, so it never touches a running devnet.
 // Prints a markdown table for docs/benchmarks.md.
@@ -77,7 +78,8 @@ async function once(kind: string): Promise<Run> {
 
 const results: Run[] = [];
 if (cold) {
-  const moved = ["artifacts", "cache", "types"].filter((d) => existsSync(join(root, d)));
+  // everything a clean clone lacks after `npm ci`: compiled contracts, generated ABI modules, the web app's build
+  const moved = ["artifacts", "cache", "types", "web/lib/generated", "agents/src/generated", join("web", process.env.NEXT_DIST_DIR || ".next")].filter((d) => existsSync(join(root, d)));
   for (const d of moved) renameSync(join(root, d), join(root, `${d}.bench-aside`));
   try {
     results.push(await once("cold (contracts compiled by the start)"));
