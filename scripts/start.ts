@@ -220,10 +220,20 @@ async function seedAndRecord(cfg: DevnetConfig, chain: { chainId: number; genesi
 /** Waits until the indexer (healthz) has indexed the chain's current head. */
 async function waitIndexed(cfg: DevnetConfig, indexerUrl: string) {
   const head = BigInt(await rpc<string>(cfg.rpcUrl, "eth_blockNumber"));
+  let failing: { error: string; since: number } | undefined;
   for (;;) {
     if (stopping) return;
-    const h = (await (await fetch(`${indexerUrl}/healthz`)).json()) as { block?: string | null };
+    const h = (await (await fetch(`${indexerUrl}/healthz`)).json()) as { block?: string | null; error?: string | null };
     if (h.block != null && BigInt(h.block) >= head) return;
+    // an indexing error the indexer does not get past (it retries) ends the start with its reason
+    if (h.error) {
+      if (failing?.error !== h.error) {
+        failing = { error: h.error, since: performance.now() };
+        log("indexer", `indexing error (retrying): ${h.error}`);
+      } else if (performance.now() - failing.since > 30_000) {
+        throw new Error(`the indexer is stuck at block ${h.block ?? 0} of ${head}: ${h.error}`);
+      }
+    } else failing = undefined;
     await new Promise((r) => setTimeout(r, 100));
   }
 }
