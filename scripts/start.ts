@@ -417,6 +417,10 @@ async function main() {
   const [, chain] = await Promise.all([built, step("chain", () => startChain(cfg, env))]);
   const file = join(cfg.deploymentsDir, "localhost.json");
   const d = await deploy(cfg, env, chain);
+  // a new deployment: the indexer's PGlite database belongs to the old chain (its projection, and
+  // also the quotes and sessions posted to it) and goes; on PostgreSQL the indexer's --fresh drops
+  // the projection
+  if (!d.resumed && !cfg.databaseUrl) rmSync(join(cfg.dataDir, "indexer"), { recursive: true, force: true });
   const indexerStarted = startIndexer(cfg, env, d.file, !d.resumed);
   indexerStarted.catch(() => undefined); // awaited below; a failure while seeding must not go unhandled
   const seed = await seedAndRecord(cfg, chain, d);
