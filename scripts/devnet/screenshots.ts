@@ -114,6 +114,10 @@ async function main() {
     // then the stake fails, and a second try goes through
     for (let attempt = 1; ; attempt++) {
       await page.getByRole("button", { name: "Stake", exact: true }).click();
+      // a retry: the region leaves the previous attempt's `failed` state once the new one starts
+      if (attempt > 1) {
+        await page.waitForFunction(() => document.querySelector('[data-testid="tx-status"]')?.getAttribute("data-state") !== "failed", null, { timeout: 10_000 }).catch(() => undefined);
+      }
       try {
         await confirmed(page);
         break;
