@@ -22,7 +22,7 @@ import { startProcess, stopProcess, waitForRpc, type Managed } from "./lib/proce
 import { childEnv, loadConfig, stateFile, type DevnetConfig } from "./devnet/config.ts";
 import { seedDevnet, type SeedResult } from "./devnet/seed.ts";
 import { devAccount, ROLES } from "./devnet/accounts.ts";
-import { detectWebApp, needsBuild, waitForHttp, webEnv, type WebApp } from "./devnet/web.ts";
+import { detectWebApp, distDir, needsBuild, waitForHttp, webEnv, type WebApp } from "./devnet/web.ts";
 import { swarmEntry } from "./devnet/swarm-host.ts";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
@@ -183,7 +183,8 @@ async function deploy(cfg: DevnetConfig, env: NodeJS.ProcessEnv, chain: { chainI
     log("deploy", `resuming: the deployment of ${state.deployedAt} is on this chain (indexed data kept)`);
   } else {
     log("deploy", `deploying the contracts (${why})…`);
-    await step("deploy", () => runChild("deploy", [hardhatBin, "run", "scripts/deploy.ts", "--network", "localhost"], { ...env, RPC_URL: cfg.rpcUrl, DEPLOYMENTS_DIR: cfg.deploymentsDir, CI: "1" }, cfg.verbose));
+    // compiled by the build step above: `hardhat run` need not check the sources again
+    await step("deploy", () => runChild("deploy", [hardhatBin, "run", "--no-compile", "scripts/deploy.ts", "--network", "localhost"], { ...env, RPC_URL: cfg.rpcUrl, DEPLOYMENTS_DIR: cfg.deploymentsDir, CI: "1" }, cfg.verbose));
   }
   const deployments = JSON.parse(readFileSync(file, "utf8")) as DeploymentsFile;
   for (const [name, c] of Object.entries(deployments.contracts)) console.log(`${name}: ${c.address}`);
@@ -219,10 +220,20 @@ async function seedAndRecord(cfg: DevnetConfig, chain: { chainId: number; genesi
 /** Waits until the indexer (healthz) has indexed the chain's current head. */
 async function waitIndexed(cfg: DevnetConfig, indexerUrl: string) {
   const head = BigInt(await rpc<string>(cfg.rpcUrl, "eth_blockNumber"));
+  let failing: { error: string; since: number } | undefined;
   for (;;) {
     if (stopping) return;
-    const h = (await (await fetch(`${indexerUrl}/healthz`)).json()) as { block?: string | null };
+    const h = (await (await fetch(`${indexerUrl}/healthz`)).json()) as { block?: string | null; error?: string | null };
     if (h.block != null && BigInt(h.block) >= head) return;
+    // an indexing error the indexer does not get past (it retries) ends the start with its reason
+    if (h.error) {
+      if (failing?.error !== h.error) {
+        failing = { error: h.error, since: performance.now() };
+        log("indexer", `indexing error (retrying): ${h.error}`);
+      } else if (performance.now() - failing.since > 30_000) {
+        throw new Error(`the indexer is stuck at block ${h.block ?? 0} of ${head}: ${h.error}`);
+      }
+    } else failing = undefined;
     await new Promise((r) => setTimeout(r, 100));
   }
 }
@@ -270,13 +281,16 @@ async function startIndexer(cfg: DevnetConfig, env: NodeJS.ProcessEnv, deploymen
 
 interface PreparedWeb {
   app: WebApp;
-  env: NodeJS.ProcessEnv;
   t: number;
 }
 
-/** Detects the web app and builds it if its sources changed; runs while the chain is deployed,
- *  seeded and indexed (the app must not need the indexer at build time: pages fetch at request time). */
-async function buildWeb(cfg: DevnetConfig, env: NodeJS.ProcessEnv, p: { chainId: number; indexerUrl: string; deployments: string }): Promise<PreparedWeb | undefined> {
+/**
+ * Detects the web app and builds it if its sources changed. It starts as soon as the contracts'
+ * ABIs are generated (the app imports them) and runs while the chain is deployed, seeded and
+ * indexed: the build needs no chain, ports or indexer (the app reads its configuration at request
+ * time), so its environment is the plain one, and NEXT_DIST_DIR chooses the build folder.
+ */
+async function buildWeb(cfg: DevnetConfig, env: NodeJS.ProcessEnv): Promise<PreparedWeb | undefined> {
   if (!cfg.web) {
     parts.web = { state: "off", detail: "WEB=0" };
     return undefined;
@@ -289,11 +303,10 @@ async function buildWeb(cfg: DevnetConfig, env: NodeJS.ProcessEnv, p: { chainId:
   }
   const t = performance.now();
   parts.web.state = "starting";
-  const wenv = { ...env, ...webEnv({ ...p, rpcUrl: cfg.rpcUrl, webPort: cfg.webPort }) };
-  if (needsBuild(app)) {
-    log("web", "building the web app (its sources changed since the last build)…");
+  if (needsBuild(app, env)) {
+    log("web", `building the web app into ${relative(root, distDir(app, env))} (no build yet, or its sources changed since the last one)…`);
     const output: string[] = [];
-    const b = startProcess("web-build", process.execPath, [app.nextBin, "build"], { cwd: app.dir, env: wenv, onLine: (l) => output.push(l) });
+    const b = startProcess("web-build", process.execPath, [app.nextBin, "build"], { cwd: app.dir, env: { ...env, NEXT_TELEMETRY_DISABLED: "1" }, onLine: (l) => output.push(l) });
     children.push(b);
     const code = await b.exited;
     children.splice(children.indexOf(b), 1);
@@ -304,17 +317,17 @@ async function buildWeb(cfg: DevnetConfig, env: NodeJS.ProcessEnv, p: { chainId:
     timings.push(["web build", performance.now() - t]);
     log("web", `built (${secs(performance.now() - t)})`);
   }
-  return { app, env: wenv, t };
+  return { app, t };
 }
 
 /** Serves the built web app with `next start` and waits until it answers. */
-async function serveWeb(cfg: DevnetConfig, w: PreparedWeb | undefined) {
+async function serveWeb(cfg: DevnetConfig, env: NodeJS.ProcessEnv, w: PreparedWeb | undefined, p: { chainId: number; indexerUrl: string; deployments: string }) {
   if (!w) return;
   const t = performance.now();
   const url = `http://127.0.0.1:${cfg.webPort}`;
   const web = startProcess("web", process.execPath, [w.app.nextBin, "start", "-p", String(cfg.webPort), "-H", "127.0.0.1"], {
     cwd: w.app.dir,
-    env: w.env,
+    env: { ...env, ...webEnv({ ...p, rpcUrl: cfg.rpcUrl, webPort: cfg.webPort }) },
     onLine: (l) => {
       if (cfg.verbose || /error/i.test(l)) log("web", l);
     },
@@ -389,13 +402,25 @@ async function main() {
     for (const sub of ["indexer", "devnet.json", "swarm", "web"]) rmSync(join(cfg.dataDir, sub), { recursive: true, force: true });
     log("start", "--fresh: dropped the devnet's data");
   }
-  // the contracts compile while the chain starts; the indexer boots while the seed runs
-  const [, chain] = await Promise.all([step("build", () => build(env)), step("chain", () => startChain(cfg, env))]);
-  // the web app builds (if needed) while the contracts are deployed, seeded and indexed
-  const file = join(cfg.deploymentsDir, "localhost.json");
-  const webBuilt = buildWeb(cfg, env, { chainId: chain.chainId, indexerUrl: `http://127.0.0.1:${cfg.indexerPort}`, deployments: file });
+  // the contracts compile while the chain starts; the web app builds (if needed) as soon as the
+  // contracts' ABIs are generated, while the contracts compile, deploy, are seeded and indexed;
+  // the indexer boots while the seed runs
+  const built = step("build", () => build(env));
+  // on a fresh clone (no web build yet) the ABIs come first from an ABI-only compile of the
+  // sources (a few CPU-seconds), so the web app builds on one core while solc-js compiles the
+  // contracts on the other; the full build's codegen then finds the same modules and leaves them be
+  const app = cfg.web ? detectWebApp(root) : undefined;
+  const early = app !== undefined && !("absent" in app) && (needsBuild(app, env) || !existsSync(join(root, "web", "lib", "generated", "abis.ts")));
+  const abis = early ? step("abis", () => runChild("abis", [join(root, "scripts", "codegen-abis.ts"), "--from-sources"], env, false)) : built;
+  const webBuilt = abis.then(() => buildWeb(cfg, env));
   webBuilt.catch(() => undefined); // awaited below
+  const [, chain] = await Promise.all([built, step("chain", () => startChain(cfg, env))]);
+  const file = join(cfg.deploymentsDir, "localhost.json");
   const d = await deploy(cfg, env, chain);
+  // a new deployment: the indexer's PGlite database belongs to the old chain (its projection, and
+  // also the quotes and sessions posted to it) and goes; on PostgreSQL the indexer's --fresh drops
+  // the projection
+  if (!d.resumed && !cfg.databaseUrl) rmSync(join(cfg.dataDir, "indexer"), { recursive: true, force: true });
   const indexerStarted = startIndexer(cfg, env, d.file, !d.resumed);
   indexerStarted.catch(() => undefined); // awaited below; a failure while seeding must not go unhandled
   const seed = await seedAndRecord(cfg, chain, d);
@@ -403,8 +428,11 @@ async function main() {
   const indexerUrl = indexer.url;
   await waitIndexed(cfg, indexerUrl);
   indexer.ready();
+  // the swarm starts once the web app is built: trading while `next build` runs would take the
+  // CPU the build needs (on two cores, the build is the start-up's longest part on a fresh clone)
+  const web = await webBuilt;
   await Promise.all([
-    webBuilt.then((w) => serveWeb(cfg, w)),
+    serveWeb(cfg, env, web, { chainId: chain.chainId, indexerUrl, deployments: file }),
     startSwarm(cfg, env, { chainId: chain.chainId, indexerUrl, deployments: file, seed }),
   ]);
 

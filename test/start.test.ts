@@ -2,98 +2,37 @@
 // addresses printed, the devnet is seeded (balances, positions in every pool, agents, validators,
 // the venture's raise, settled jobs), the indexer serves totals equal to the contracts' reads,
 // `ready` is printed with the test wallet; SIGINT stops it all and leaves no process behind.
-// Then against an existing chain (RPC_URL): a second `npm start` resumes the deployment and the
-// indexed data instead of redeploying, and leaves the chain it did not start running.
+// A second `npm start` on a local node redeploys to the same addresses and reindexes. Then against
+// an existing chain (RPC_URL): a second `npm start` resumes the deployment and the indexed data
+// instead of redeploying, and leaves the chain it did not start running; `npm start -- --fresh`
+// deploys anew and indexes from scratch.
 import { expect } from "chai";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { Contract, JsonRpcProvider } from "ethers";
-import { startProcess, stopProcess, freePort, waitForRpc, type Managed } from "../scripts/lib/processes.ts";
+import { alivePids, startProcess, stopProcess, freePort, waitForRpc } from "../scripts/lib/processes.ts";
+import { graphql, startDevnet, stopAndCheck, waitIndexed } from "./helpers/devnet.ts";
 import { devAccount, ROLES } from "../scripts/devnet/accounts.ts";
 import { SEED, loadAbis } from "../scripts/devnet/seed.ts";
 
 const root = resolve(import.meta.dirname, "..");
 const E18 = 10n ** 18n;
 
-function processGroupAlive(pgid: number): boolean {
-  try {
-    process.kill(-pgid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** Runs `node scripts/start.ts` with `env` until `ready`; returns the process and its lines. */
-async function start(env: Record<string, string>, args: string[] = []): Promise<{ p: Managed; lines: string[] }> {
-  const lines: string[] = [];
-  let onReady: () => void = () => {};
-  const ready = new Promise<void>((r) => (onReady = r));
-  // ENV_FILE= : a developer's .env must not change what the test runs
-  const p = startProcess("start", process.execPath, ["scripts/start.ts", ...args], {
-    cwd: root,
-    env: { ENV_FILE: "", WEB: "0", SWARM: "0", ...env },
-    onLine: (l) => {
-      lines.push(l);
-      if (l === "ready") onReady();
-    },
-  });
-  try {
-    await Promise.race([
-      ready,
-      p.exited.then((code) => { throw new Error(`npm start exited early (${code}):\n${lines.join("\n")}`); }),
-    ]);
-  } catch (err) {
-    await stopProcess(p);
-    throw err;
-  }
-  const timing = lines.find((l) => l.startsWith("startup: "));
-  if (timing) console.log(`      ${timing}`);
-  return { p, lines };
-}
-
-async function stopAndCheck(p: Managed, lines: string[], urls: string[]) {
-  process.kill(p.child.pid!, "SIGINT");
-  expect(await p.exited).to.equal(0);
-  expect(lines).to.include("[start] stopped");
-  await new Promise((r) => setTimeout(r, 500));
-  expect(processGroupAlive(p.child.pid!), "a process of npm start is still alive").to.equal(false);
-  for (const u of urls) {
-    await fetch(u).then(
-      () => expect.fail(`${u} still answers after stop`),
-      () => undefined,
-    );
-  }
-}
-
-async function graphql<T>(url: string, query: string): Promise<T> {
-  const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query }) });
-  const body = (await res.json()) as { data?: T; errors?: unknown[] };
-  if (body.errors) throw new Error(JSON.stringify(body.errors));
-  return body.data!;
-}
-
-/** Polls the indexer until it has indexed the chain's latest block. */
-async function waitIndexed(graphqlUrl: string, provider: JsonRpcProvider) {
-  const head = await provider.getBlockNumber();
-  for (let i = 0; i < 200; i++) {
-    const d = await graphql<{ _meta: { block: { number: number } } }>(graphqlUrl, "{ _meta { block { number } } }");
-    if (d._meta.block.number >= head) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`the indexer did not reach block ${head}`);
-}
+/** `npm start` with the web app and the swarm switched off (test/system.test.ts runs them). */
+const start = (env: Record<string, string>, args: string[] = []) => startDevnet({ WEB: "0", SWARM: "0", ...env }, args);
 
 describe("npm start", function () {
   // each start takes 30–60 s on an idle 2-core machine, several times that when it is shared
   this.timeout(600_000);
   const abis = loadAbis(root);
 
-  it("brings up a seeded devnet whose indexer totals equal the contracts' reads, and stops cleanly on SIGINT", async function () {
+  it("brings up a seeded devnet whose indexer totals equal the contracts' reads, stops cleanly on SIGINT, and a second start redeploys to the same addresses and reindexes", async function () {
     const [port, indexerPort] = [await freePort(), await freePort()];
     const dir = mkdtempSync(join(tmpdir(), "ubc-start-"));
-    const { p, lines } = await start({ RPC_PORT: String(port), DEPLOYMENTS_DIR: dir, INDEXER_PORT: String(indexerPort), DATA_DIR: join(dir, "data") });
+    const first = await start({ RPC_PORT: String(port), DEPLOYMENTS_DIR: dir, INDEXER_PORT: String(indexerPort), DATA_DIR: join(dir, "data") });
+    const lines = first.lines;
+    let p = first.p;
     const provider = new JsonRpcProvider(`http://127.0.0.1:${port}`, 31337, { staticNetwork: true, cacheTimeout: -1 });
     try {
       const url = `http://127.0.0.1:${port}`;
@@ -150,7 +89,7 @@ describe("npm start", function () {
       // the indexer's totals equal the contracts' reads
       const graphqlUrl = `http://127.0.0.1:${indexerPort}/graphql`;
       expect(lines).to.include(`graphql: ${graphqlUrl}`);
-      await waitIndexed(graphqlUrl, provider);
+      await waitIndexed(graphqlUrl, await provider.getBlockNumber());
       const d = await graphql<{
         protocol: Record<string, string | number>;
         stakePools: { id: string }[];
@@ -194,7 +133,24 @@ describe("npm start", function () {
       const board = await graphql<{ quotes: { providerAgentId: string; status: string }[] }>(graphqlUrl, "{ quotes { providerAgentId status } }");
       expect(board.quotes).to.deep.include({ providerAgentId: "8", status: "open" });
 
-      await stopAndCheck(p, lines, [url, graphqlUrl]);
+      await stopAndCheck({ p, lines }, [port, indexerPort]);
+
+      // a second `npm start` on the same DATA_DIR: the local node's state was in memory only, so
+      // the contracts are redeployed and reseeded to the same addresses and the indexer reindexes
+      // from scratch (docs/getting-started.md): the example's agent 8 and its quote are gone
+      const again = await start({ RPC_PORT: String(port), DEPLOYMENTS_DIR: dir, INDEXER_PORT: String(indexerPort), DATA_DIR: join(dir, "data") });
+      p = again.p;
+      expect(again.lines).to.include("[deploy] deploying the contracts (a local Hardhat node keeps its state in memory only)…");
+      expect(again.lines).to.include("[indexer] indexing from the deployment block…");
+      expect(again.lines.some((l) => l.startsWith("[seed] done"))).to.equal(true);
+      const redeployed = JSON.parse(readFileSync(join(dir, "localhost.json"), "utf8"));
+      for (const [name, c] of Object.entries(deployments.contracts as Record<string, { address: string }>)) expect(redeployed.contracts[name].address, name).to.equal(c.address);
+      await waitIndexed(graphqlUrl, await provider.getBlockNumber());
+      const re = await graphql<{ protocol: { agentCount: number; positionCount: number; jobsSettled: number }; quotes: { providerAgentId: string }[] }>(
+        graphqlUrl, `{ protocol(id: "protocol") { agentCount positionCount jobsSettled } quotes { providerAgentId } }`);
+      expect(re.protocol).to.deep.equal({ agentCount: 7, positionCount: 9, jobsSettled: 3 });
+      expect(re.quotes.map((q) => q.providerAgentId)).to.not.include("8");
+      await stopAndCheck(again, [port, indexerPort]);
     } finally {
       provider.destroy();
       await stopProcess(p);
@@ -202,7 +158,7 @@ describe("npm start", function () {
     }
   });
 
-  it("on an existing chain (RPC_URL), runs the swarm hook, and a second start resumes the deployment and the indexed data, leaving the chain running", async function () {
+  it("on an existing chain (RPC_URL), runs the swarm hook, a second start resumes the deployment and the indexed data, leaving the chain running, and --fresh starts clean", async function () {
     const [port, indexerPort] = [await freePort(), await freePort()];
     const dir = mkdtempSync(join(tmpdir(), "ubc-start-"));
     const rpcUrl = `http://127.0.0.1:${port}`;
@@ -224,9 +180,9 @@ describe("npm start", function () {
       expect(started.options.keys).to.deep.equal(ROLES.swarm.map((i) => devAccount(i).privateKey));
       expect(started.options.validatorKeys).to.deep.equal(ROLES.validators.map((i) => devAccount(i).privateKey));
       const deployments = readFileSync(join(dir, "localhost.json"), "utf8");
-      await stopAndCheck(first.p, first.lines, [`http://127.0.0.1:${indexerPort}/graphql`]);
+      await stopAndCheck(first, [indexerPort]);
       expect(readFileSync(swarmOut, "utf8").trim().split("\n").map((l) => JSON.parse(l).event)).to.deep.equal(["started", "aborted", "stopped"]);
-      expect(processGroupAlive(node.child.pid!), "the chain npm start did not start must keep running").to.equal(true);
+      expect(alivePids([node.child.pid!]), "the chain npm start did not start must keep running").to.have.length(1);
 
       const second = await start(env);
       expect(second.lines.some((l) => l.startsWith("[deploy] resuming"))).to.equal(true);
@@ -235,7 +191,26 @@ describe("npm start", function () {
       expect(readFileSync(join(dir, "localhost.json"), "utf8")).to.equal(deployments);
       const d = await graphql<{ protocol: { agentCount: number; positionCount: number } }>(`http://127.0.0.1:${indexerPort}/graphql`, `{ protocol(id: "protocol") { agentCount positionCount } }`);
       expect(d.protocol).to.deep.equal({ agentCount: 7, positionCount: 9 });
-      await stopAndCheck(second.p, second.lines, []);
+      await stopAndCheck(second, [indexerPort]);
+
+      // `npm start -- --fresh` drops the devnet's data (not the rest of DATA_DIR) and starts clean:
+      // a new deployment on the same chain, indexed from scratch
+      writeFileSync(join(dir, "data", "mine.txt"), "not the devnet's\n");
+      const fresh = await start(env, ["--fresh"]);
+      expect(fresh.lines).to.include("[start] --fresh: dropped the devnet's data");
+      expect(fresh.lines).to.include("[deploy] deploying the contracts (--fresh)…");
+      expect(fresh.lines).to.include("[indexer] indexing from the deployment block…");
+      expect(fresh.lines.some((l) => l.startsWith("[seed] done"))).to.equal(true);
+      expect(readFileSync(join(dir, "data", "mine.txt"), "utf8")).to.equal("not the devnet's\n");
+      const before = JSON.parse(deployments).contracts as Record<string, { address: string }>;
+      const after = JSON.parse(readFileSync(join(dir, "localhost.json"), "utf8")).contracts as Record<string, { address: string }>;
+      for (const name of Object.keys(before)) expect(after[name].address, `${name} is deployed anew`).to.not.equal(before[name].address);
+      const f = await graphql<{ protocol: { agentCount: number; positionCount: number }; stakePools: { id: string }[] }>(
+        `http://127.0.0.1:${indexerPort}/graphql`, `{ protocol(id: "protocol") { agentCount positionCount } stakePools { id } }`);
+      // only the new deployment is indexed: not 14 agents, 18 positions and 6 pools
+      expect(f.protocol).to.deep.equal({ agentCount: 7, positionCount: 9 });
+      expect(f.stakePools).to.have.length(3);
+      await stopAndCheck(fresh, [indexerPort]);
     } finally {
       await stopProcess(node);
       rmSync(dir, { recursive: true, force: true });

@@ -34,15 +34,28 @@ export function detectWebApp(root: string): WebApp | { absent: string } {
   }
 }
 
-const SKIP = new Set(["node_modules", ".next", "out", "test-results", "playwright-report", ".turbo"]);
+/**
+ * The build folder: NEXT_DIST_DIR (web/next.config.ts reads it; the e2e suite builds into
+ * web/.next-e2e) or .next.
+ */
+export function distDir(app: WebApp, env: NodeJS.ProcessEnv = process.env): string {
+  return join(app.dir, env.NEXT_DIST_DIR || ".next");
+}
 
-/** Newest modification time (ms) of the app's sources and configuration. */
+/**
+ * Newest modification time (ms) of the files that decide the build: everything under web/ but
+ * dependencies, build outputs, tests, documentation and dot-files. It leaves out at least what
+ * the e2e harness (web/e2e/harness.ts) leaves out, so a build the e2e suite judged current is
+ * current here too and `npm test` builds the app once.
+ */
 function newestSource(dir: string): number {
+  const skip = new Set(["node_modules", "e2e", "out", ".turbo", "next-env.d.ts", "test-results", "playwright-report"]);
   let newest = 0;
   const walk = (d: string) => {
     for (const entry of readdirSync(d, { withFileTypes: true })) {
-      if (SKIP.has(entry.name) || entry.name.startsWith(".")) continue;
-      const p = join(d, entry.name);
+      const n = entry.name;
+      if (skip.has(n) || n.startsWith(".") || n.endsWith(".test.ts") || n.endsWith(".tsbuildinfo") || n.endsWith(".md")) continue;
+      const p = join(d, n);
       if (entry.isDirectory()) walk(p);
       else newest = Math.max(newest, statSync(p).mtimeMs);
     }
@@ -51,9 +64,9 @@ function newestSource(dir: string): number {
   return newest;
 }
 
-/** True when there is no production build, or a source is newer than it. */
-export function needsBuild(app: WebApp): boolean {
-  const buildId = join(app.dir, ".next", "BUILD_ID");
+/** True when there is no production build in the build folder, or a source is newer than it. */
+export function needsBuild(app: WebApp, env: NodeJS.ProcessEnv = process.env): boolean {
+  const buildId = join(distDir(app, env), "BUILD_ID");
   if (!existsSync(buildId)) return true;
   return newestSource(app.dir) > statSync(buildId).mtimeMs;
 }

@@ -1,7 +1,8 @@
 // Child-process plumbing shared by `npm start` and the tests that drive it: start a process
 // with prefixed output, wait for a line or a port, and stop a whole process group cleanly.
 import { spawn, type ChildProcess } from "node:child_process";
-import { createServer } from "node:net";
+import { readdirSync, readFileSync } from "node:fs";
+import { connect, createServer } from "node:net";
 import { createInterface } from "node:readline";
 
 export interface Managed {
@@ -85,4 +86,66 @@ export async function waitForRpc(url: string, timeoutMs = 60_000): Promise<numbe
     await new Promise((r) => setTimeout(r, 250));
   }
   throw new Error(`no JSON-RPC answer from ${url} within ${timeoutMs} ms: ${String(lastError)}`);
+}
+
+/** One live process as /proc shows it (Linux): its parent and the CPU it used, in clock ticks of 1/100 s. */
+export interface ProcInfo {
+  ppid: number;
+  /** user + system time of the process and of the children it has reaped */
+  ticks: number;
+  /** exited, waiting for its parent to reap it */
+  zombie: boolean;
+}
+
+/** Every live process (Linux /proc); empty where /proc does not exist. */
+export function listProcesses(): Map<number, ProcInfo> {
+  const procs = new Map<number, ProcInfo>();
+  let entries: string[] = [];
+  try {
+    entries = readdirSync("/proc");
+  } catch {
+    return procs;
+  }
+  for (const entry of entries) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      const f = stat.slice(stat.lastIndexOf(")") + 2).split(" "); // fields from 3 (state) on
+      // utime 14, stime 15, cutime 16, cstime 17 (1-based) -> f[11..14]; ppid 4 -> f[1]
+      procs.set(Number(entry), { ppid: Number(f[1]), ticks: Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]), zombie: f[0] === "Z" });
+    } catch {
+      /* exited meanwhile */
+    }
+  }
+  return procs;
+}
+
+/**
+ * `rootPid` and every live process under it (children, grandchildren, … — whatever process
+ * group they run in), from one snapshot of /proc.
+ */
+export function processTree(rootPid: number, procs: Map<number, ProcInfo> = listProcesses()): number[] {
+  const under = (pid: number): boolean => {
+    for (let p = pid, i = 0; p > 1 && i < 64; p = procs.get(p)?.ppid ?? 0, i++) if (p === rootPid) return true;
+    return false;
+  };
+  return [...procs.keys()].filter(under);
+}
+
+/** The pids of `pids` that are still alive (a zombie has exited: it counts as gone). */
+export function alivePids(pids: number[]): number[] {
+  const procs = listProcesses();
+  return pids.filter((p) => procs.has(p) && !procs.get(p)!.zombie);
+}
+
+/** Whether something accepts TCP connections on 127.0.0.1:`port`. */
+export function portOpen(port: number, host = "127.0.0.1"): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = connect({ port, host });
+    s.once("connect", () => {
+      s.destroy();
+      resolve(true);
+    });
+    s.once("error", () => resolve(false));
+  });
 }

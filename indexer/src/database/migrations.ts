@@ -61,5 +61,5 @@ export async function migrate(db: Queryable, model: Model, log: (msg: string) =>
 
 /** Drops every table of the projection and the bookkeeping (a fresh start). */
 export async function dropAll(db: Queryable, model: Model): Promise<void> {
-  await db.exec([...model.entities.map((e) => `DROP TABLE IF EXISTS "${e.table}" CASCADE`), ...["_meta", "_blocks", "_undo"].map((t) => `DROP TABLE IF EXISTS ${t} CASCADE`)].join(";\n"));
+  await db.exec([...model.entities.map((e) => `DROP TABLE IF EXISTS "${e.table}" CASCADE`), ...["_meta", "_blocks", "_undo", "_contracts"].map((t) => `DROP TABLE IF EXISTS ${t} CASCADE`)].join(";\n"));
 }

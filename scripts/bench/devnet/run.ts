@@ -2,16 +2,17 @@
 // Ctrl-C takes to stop everything. The issue's target: ≤ 90 s from `npm ci` finished to everything
 // ready on a 2-core machine.
 //   --cold   start as right after `npm ci` on a clean clone: the compiled contracts (artifacts/,
-//            cache/, types/) are moved aside first, so the start compiles them (they are put back
-//            if the run fails, dropped otherwise since the run rebuilt them)
+//            cache/, types/), the generated ABI modules and the web app's build (web/.next) are
+//            moved aside first, so the start compiles and builds them (they are put back if the
+//            run fails, dropped otherwise since the run rebuilt them)
 //   --runs N warm runs (default 1)
 // Each run uses free random ports and a temporary DATA_DIR, so it never touches a running devnet.
 // Prints a markdown table for docs/benchmarks.md.
-import { existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, renameSync, rmSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { freePort, startProcess, stopProcess } from "../../lib/processes.ts";
+import { freePort, listProcesses, processTree, startProcess, stopProcess } from "../../lib/processes.ts";
 
 const root = resolve(fileURLToPath(new URL("../../..", import.meta.url)));
 const args = process.argv.slice(2);
@@ -24,25 +25,8 @@ const runs = Number(args[args.indexOf("--runs") + 1] ?? 1) || 1;
  * unlike wall time. From /proc (Linux), in clock ticks of 1/100 s.
  */
 function treeCpuSeconds(rootPid: number): number {
-  const procs = new Map<number, { ppid: number; ticks: number }>();
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
-      const f = stat.slice(stat.lastIndexOf(")") + 2).split(" "); // fields from 3 (state) on
-      // utime 14, stime 15, cutime 16, cstime 17 (1-based) -> f[11..14]; ppid 4 -> f[1]
-      procs.set(Number(entry), { ppid: Number(f[1]), ticks: Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]) });
-    } catch {
-      /* gone */
-    }
-  }
-  const under = (pid: number): boolean => {
-    for (let p = pid, i = 0; p > 1 && i < 64; p = procs.get(p)?.ppid ?? 0, i++) if (p === rootPid) return true;
-    return false;
-  };
-  let ticks = 0;
-  for (const [pid, p] of procs) if (under(pid)) ticks += p.ticks;
-  return ticks / 100;
+  const procs = listProcesses();
+  return processTree(rootPid, procs).reduce((sum, pid) => sum + procs.get(pid)!.ticks, 0) / 100;
 }
 
 interface Run {
@@ -94,7 +78,8 @@ async function once(kind: string): Promise<Run> {
 
 const results: Run[] = [];
 if (cold) {
-  const moved = ["artifacts", "cache", "types"].filter((d) => existsSync(join(root, d)));
+  // everything a clean clone lacks after `npm ci`: compiled contracts, generated ABI modules, the web app's build
+  const moved = ["artifacts", "cache", "types", "web/lib/generated", "agents/src/generated", join("web", process.env.NEXT_DIST_DIR || ".next")].filter((d) => existsSync(join(root, d)));
   for (const d of moved) renameSync(join(root, d), join(root, `${d}.bench-aside`));
   try {
     results.push(await once("cold (contracts compiled by the start)"));
