@@ -103,17 +103,20 @@ const index = `export const ABIS = { ${names.map((n) => `${n}: ${n}Abi`).join(",
 out += index;
 web += index;
 web += `\n/** Every custom error of the protocol's contracts, once. */\nexport const ProtocolErrorsAbi = ${JSON.stringify([...errors.values()])} as const;\n`;
-for (const [target, text] of [[["agents", "src", "generated"], out], [["web", "lib", "generated"], web]] as const) {
+/** Writes a generated module; an unchanged one keeps its modification time (the web app's build is judged by it). */
+function writeIfChanged(target: readonly string[], name: string, text: string, what: string): void {
   const dir = join(root, ...target);
   mkdirSync(dir, { recursive: true });
-  // an unchanged module keeps its modification time: the web app's build is judged by it
-  const file = join(dir, "abis.ts");
+  const file = join(dir, name);
   if (existsSync(file) && readFileSync(file, "utf8") === text) {
-    console.log(`${target.join("/")}/abis.ts is up to date (${names.length} contracts)`);
-    continue;
+    console.log(`${target.join("/")}/${name} is up to date (${what})`);
+    return;
   }
   writeFileSync(file, text);
-  console.log(`wrote ${target.join("/")}/abis.ts (${names.length} contracts)`);
+  console.log(`wrote ${target.join("/")}/${name} (${what})`);
+}
+for (const [target, text] of [[["agents", "src", "generated"], out], [["web", "lib", "generated"], web]] as const) {
+  writeIfChanged(target, "abis.ts", text, `${names.length} contracts`);
 }
 
 // EIP-712: the typed-data types and domains every signer and verifier uses (the SDK, the web app,
@@ -160,8 +163,5 @@ for (const [contract, d] of [...domains].sort(([a], [b]) => a.localeCompare(b)))
   eip += `/** The EIP-712 domain name and version of ${contract} (add chainId and verifyingContract). */\nexport const ${snake(contract)}_DOMAIN = ${JSON.stringify(d)} as const;\n\n`;
 }
 for (const target of [["agents", "src", "generated"], ["web", "lib", "generated"], ["indexer", "src", "generated"]]) {
-  const dir = join(root, ...target);
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, "eip712.ts"), eip);
-  console.log(`wrote ${target.join("/")}/eip712.ts (${typeStrings.size} types, ${domains.size} domains)`);
+  writeIfChanged(target, "eip712.ts", eip, `${typeStrings.size} types, ${domains.size} domains`);
 }

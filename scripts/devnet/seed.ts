@@ -15,17 +15,13 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { Contract, JsonRpcProvider, Signature, Wallet, id, toUtf8Bytes, encodeBase64, type InterfaceAbi } from "ethers";
 import { devAccount, ROLES } from "./accounts.ts";
+import { QUOTE_TYPES as GENERATED_QUOTE_TYPES, WORK_MARKET_DOMAIN } from "../../agents/src/generated/eip712.ts";
 
 const E18 = 10n ** 18n;
 const DAY = 86_400n;
 const ROLE = { PROVIDER: 1, REQUESTER: 2, VALIDATOR: 4 } as const;
-const QUOTE_TYPES = {
-  Quote: [
-    { name: "providerAgentId", type: "uint256" }, { name: "resourceKind", type: "bytes32" }, { name: "units", type: "uint256" },
-    { name: "unitPrice", type: "uint256" }, { name: "expiry", type: "uint256" }, { name: "nonce", type: "uint256" },
-    { name: "requester", type: "uint256" }, { name: "deliveryPeriod", type: "uint256" },
-  ],
-};
+// ethers takes mutable field lists; the fields come from the contract (scripts/codegen-abis.ts)
+const QUOTE_TYPES = { Quote: [...GENERATED_QUOTE_TYPES.Quote] };
 
 /** The amounts the seed hands out; exported so tests check exactly these. */
 export const SEED = {
@@ -222,7 +218,7 @@ export async function seedDevnet(opts: SeedOptions): Promise<SeedResult> {
   // 5. Jobs: the provider signs quotes, the requester fills them, the provider delivers, the
   //    committee attests; after the challenge period they settle in one batch, with feedback.
   const chainId = opts.deployments.chainId;
-  const domain = { name: "UBC WorkMarket", version: "1", chainId, verifyingContract: addr(market) };
+  const domain = { ...WORK_MARKET_DOMAIN, chainId, verifyingContract: addr(market) };
   const byAccount = new Map(validators.map((v) => [v.owner.address.toLowerCase(), v.owner]));
   const validated: bigint[] = [];
   const kinds = ["gpu-hour", "sha256", "llm-tokens"];

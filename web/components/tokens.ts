@@ -51,7 +51,10 @@ export async function signPermit(
     client.readContract({ address: token, abi: UBCTokenAbi, functionName: "nonces", args: [owner] }),
   ]);
   const [, name, version, chainId, verifyingContract] = domain as readonly [string, string, string, bigint, Address, string, readonly bigint[]];
-  const deadline = (await chainTime(client)) + 3600n;
+  // a week of chain time: the permit is spent by the very transaction it is signed for, and a
+  // devnet's clock may jump by days (the swarm moves it past challenge windows) between the
+  // signature and that transaction's block
+  const deadline = (await chainTime(client)) + 7n * 86_400n;
   const sig = await tx.signTyped(`Sign ${symbol} permit`, {
     domain: { name, version, chainId: Number(chainId), verifyingContract },
     types: {
