@@ -5,15 +5,14 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { ethers } from "ethers";
-import { startChain, ARTIFACTS, type TestChain } from "../testing/chain.ts";
+import type { TestChain } from "../testing/chain.ts";
 import { dbTargets } from "../testing/databases.ts";
-import { setupMarket, signQuote, type MarketActors } from "../testing/market.ts";
-import { signIn } from "../testing/siwe.ts";
-import { startService, type Service } from "../service.ts";
+import { signQuote, type MarketActors } from "../testing/market.ts";
+import { postQuote, startQuoteBoard, type QuoteBoardFixture } from "../testing/quoteboard.ts";
+import type { Service } from "../service.ts";
 
 const E18 = 10n ** 18n;
 const KIND = ethers.id("gpu-hour");
-const json = (q: Record<string, unknown>) => Object.fromEntries(Object.entries(q).map(([k, v]) => [k, typeof v === "bigint" ? v.toString() : v]));
 
 const targets = await dbTargets();
 for (const target of targets) {
@@ -25,29 +24,18 @@ for (const target of targets) {
     let providerToken: string;
     let requesterToken: string;
 
+    let board: QuoteBoardFixture | undefined;
     before(async () => {
-      chain = await startChain();
-      actors = await setupMarket(chain, 0);
       const opts = target.options() as { url?: string; schema?: string };
-      svc = await startService({ rpcUrl: chain.url, deployments: chain.deployments, artifactsDir: ARTIFACTS, port: 0, finalityDepth: 1, pollIntervalMs: 20, databaseUrl: opts.url, databaseSchema: opts.schema });
-      await svc.caughtUp;
-      url = svc.api.url;
-      providerToken = await signIn(url, actors.provider.signer);
-      requesterToken = await signIn(url, actors.requester.signer);
+      board = await startQuoteBoard({ databaseUrl: opts.url, databaseSchema: opts.schema });
+      ({ chain, svc, url, actors, providerToken, requesterToken } = board);
     });
     after(async () => {
-      await svc?.stop();
-      await chain?.stop();
+      await board?.stop();
       await target.cleanup();
     });
 
-    async function post(token: string, q: Record<string, unknown>, signature: string) {
-      const res = await fetch(`${url}/quotes`, {
-        method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
-        body: JSON.stringify({ quote: json(q), signature }),
-      });
-      return { status: res.status, body: (await res.json()) as { id?: string; code?: string } };
-    }
+    const post = (token: string, q: Record<string, unknown>, signature: string) => postQuote(url, token, q, signature);
 
     test("a burst of good, refused and duplicate posts: each gets its own answer", async (t) => {
       const expiry = BigInt(Math.floor(Date.now() / 1000)) + 3_600n;

@@ -1,10 +1,11 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { ethers } from "ethers";
-import { startChain, ARTIFACTS, type TestChain } from "../testing/chain.ts";
-import { setupMarket, signQuote, type MarketActors, QUOTE_TYPES } from "../testing/market.ts";
+import { ARTIFACTS, type TestChain } from "../testing/chain.ts";
+import { signQuote, type MarketActors, QUOTE_TYPES } from "../testing/market.ts";
 import { signIn } from "../testing/siwe.ts";
-import { startService, type Service } from "../service.ts";
+import { postQuote, startQuoteBoard, type QuoteBoardFixture } from "../testing/quoteboard.ts";
+import type { Service } from "../service.ts";
 import { ChainReads } from "./chainreads.ts";
 import { findArtifact } from "../indexing/abi.ts";
 
@@ -31,14 +32,7 @@ describe("quote board (Resource Exchange Protocol)", () => {
       nonce: nonce++, requester: 0n, deliveryPeriod: 86_400n, ...over,
     };
   }
-  const json = (q: Record<string, unknown>) => Object.fromEntries(Object.entries(q).map(([k, v]) => [k, typeof v === "bigint" ? v.toString() : v]));
-  async function post(token: string | null, q: Record<string, bigint | string>, signature: string) {
-    const res = await fetch(`${url}/quotes`, {
-      method: "POST", headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      body: JSON.stringify({ quote: json(q), signature }),
-    });
-    return { status: res.status, body: (await res.json()) as { id?: string; code?: string; error?: string } };
-  }
+  const post = (token: string | null, q: Record<string, bigint | string>, signature: string) => postQuote(url, token, q, signature);
   async function gql(query: string) {
     const res = await fetch(`${url}/graphql`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query }) });
     const body = (await res.json()) as { data: any; errors?: unknown };
@@ -46,18 +40,13 @@ describe("quote board (Resource Exchange Protocol)", () => {
     return body.data;
   }
 
+  let board: QuoteBoardFixture | undefined;
   before(async () => {
-    chain = await startChain();
-    actors = await setupMarket(chain, 0);
-    svc = await startService({ rpcUrl: chain.url, deployments: chain.deployments, artifactsDir: ARTIFACTS, port: 0, finalityDepth: 1, pollIntervalMs: 20 });
-    await svc.caughtUp;
-    url = svc.api.url;
-    providerToken = await signIn(url, actors.provider.signer);
-    requesterToken = await signIn(url, actors.requester.signer);
+    board = await startQuoteBoard();
+    ({ chain, svc, url, actors, providerToken, requesterToken } = board);
   });
   after(async () => {
-    await svc?.stop();
-    await chain?.stop();
+    await board?.stop();
   });
 
   test("a provider posts signed quotes; the book lists them, best price first", async () => {
