@@ -1,5 +1,5 @@
 "use client";
-import Link from "next/link";
+import Link from "@/components/link";
 import { useState, type FormEvent } from "react";
 import type { Address, Hex } from "viem";
 import { erc20Abi } from "@/lib/erc20";
