@@ -102,6 +102,8 @@ async function lighthouseOnce(mods: Awaited<ReturnType<typeof lighthouseModules>
     if (process.env.BENCH_LHR_DIR) {
       const name = `${new URL(url).pathname.replace(/\W+/g, "_") || "_"}-${preset}-${Date.now()}.json`;
       writeFileSync(join(process.env.BENCH_LHR_DIR, name), JSON.stringify(lhr));
+      const trace = (result as { artifacts?: { Trace?: unknown } }).artifacts?.Trace;
+      if (trace) writeFileSync(join(process.env.BENCH_LHR_DIR, name.replace(/\.json$/, ".trace.json")), JSON.stringify(trace));
     }
     if (lhr.runtimeError) throw new Error(`Lighthouse failed on ${url}: ${lhr.runtimeError.code} ${lhr.runtimeError.message}`);
     const score = (c: string) => Math.round((lhr.categories[c]?.score ?? 0) * 100);
