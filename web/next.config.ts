@@ -15,6 +15,9 @@ const nextConfig: NextConfig = {
   // skips it, which takes a third off the build on two cores (npm start builds on a fresh clone)
   typescript: { ignoreBuildErrors: true },
   turbopack: { root },
+  // the one small stylesheet (~10 kB) goes into the HTML's <head> as a <style>: no render-blocking
+  // request before the first paint (Lighthouse mobile: a slow-4G round trip before FCP and LCP)
+  experimental: { inlineCss: true },
   outputFileTracingRoot: root,
 };
 

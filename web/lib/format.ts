@@ -108,18 +108,20 @@ export function reputation(count: number, sum: number): number | null {
  * typed in this page, or, for a short text stored as is, its bytes.
  */
 export const KNOWN_RESOURCE_KINDS = ["gpu-hour", "cpu-hour", "llm-tokens", "sha256", "inference", "embedding", "training-hour", "render-frame", "storage-gb-month", "bandwidth-gb"];
-const kindNames = new Map<string, string>(KNOWN_RESOURCE_KINDS.map((k) => [keccak256(toHex(k)), k]));
+// hashed on first use, not when the module loads (every page's header imports this module)
+let kindNamesMap: Map<string, string> | undefined;
+const kindNames = () => (kindNamesMap ??= new Map<string, string>(KNOWN_RESOURCE_KINDS.map((k) => [keccak256(toHex(k)), k])));
 
 /** The bytes32 of a resource kind's name; remembers the name for resourceKindLabel. */
 export function resourceKindHash(name: string): `0x${string}` {
   const h = keccak256(toHex(name));
-  kindNames.set(h, name);
+  kindNames().set(h, name);
   return h;
 }
 
 export function resourceKindLabel(hex: string | null | undefined): string {
   if (!hex) return "—";
-  const known = kindNames.get(hex.toLowerCase());
+  const known = kindNames().get(hex.toLowerCase());
   if (known) return known;
   const h = hex.replace(/^0x/, "");
   const bytes: number[] = [];

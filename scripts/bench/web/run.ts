@@ -19,6 +19,9 @@
 //   BENCH_JSON=path    also write every Lighthouse figure as JSON there
 //   E2E_REBUILD=1      rebuild the web app even if web/.next-e2e is newer than its sources
 //   BENCH_PAGES=market only these pages (comma-separated names: overview, market)
+//   BENCH_PRESETS=mobile only these Lighthouse settings (comma-separated: mobile, desktop)
+//   BENCH_LHR_DIR=dir  also write each run's full Lighthouse report (JSON) there, e.g. to read the
+//                      trace-derived audits (bootup-time, long tasks, the LCP element's phases)
 //
 // lighthouse and chrome-launcher live in this folder's own package, installed here with
 // `npm ci --prefix scripts/bench/web` when missing: they never enter the root lockfile.
@@ -38,8 +41,10 @@ const TARGETS = { performance: 90, accessibility: 95, firstLoadKb: 300 };
 const ALL_PAGES = [["overview", "/"], ["market", "/market"]] as const;
 // BENCH_PAGES=overview (or market): measure one page only, e.g. while working on it
 const PAGES = ALL_PAGES.filter(([name]) => !process.env.BENCH_PAGES || process.env.BENCH_PAGES.split(",").includes(name));
-const PRESETS = ["mobile", "desktop"] as const;
-type Preset = (typeof PRESETS)[number];
+const ALL_PRESETS = ["mobile", "desktop"] as const;
+type Preset = (typeof ALL_PRESETS)[number];
+// BENCH_PRESETS=mobile: one setting only, e.g. while working on the mobile score
+const PRESETS = ALL_PRESETS.filter((p) => !process.env.BENCH_PRESETS || process.env.BENCH_PRESETS.split(",").includes(p));
 
 const t0 = performance.now();
 const log = (line: string) => process.stdout.write(`[${((performance.now() - t0) / 1000).toFixed(1).padStart(6)} s] ${line}\n`);
@@ -94,6 +99,12 @@ async function lighthouseOnce(mods: Awaited<ReturnType<typeof lighthouseModules>
     const result = await mods.lighthouse(url, { port: chrome.port, output: "json", logLevel: "error", onlyCategories: ["performance", "accessibility"] }, preset === "desktop" ? mods.desktopConfig : undefined);
     if (!result) throw new Error(`Lighthouse returned nothing for ${url}`);
     const { lhr } = result;
+    if (process.env.BENCH_LHR_DIR) {
+      const name = `${new URL(url).pathname.replace(/\W+/g, "_") || "_"}-${preset}-${Date.now()}.json`;
+      writeFileSync(join(process.env.BENCH_LHR_DIR, name), JSON.stringify(lhr));
+      const trace = (result as { artifacts?: { Trace?: unknown } }).artifacts?.Trace;
+      if (trace) writeFileSync(join(process.env.BENCH_LHR_DIR, name.replace(/\.json$/, ".trace.json")), JSON.stringify(trace));
+    }
     if (lhr.runtimeError) throw new Error(`Lighthouse failed on ${url}: ${lhr.runtimeError.code} ${lhr.runtimeError.message}`);
     const score = (c: string) => Math.round((lhr.categories[c]?.score ?? 0) * 100);
     const num = (id: string) => lhr.audits[id]?.numericValue ?? NaN;

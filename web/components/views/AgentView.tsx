@@ -1,5 +1,5 @@
 "use client";
-import Link from "next/link";
+import Link from "@/components/link";
 import { formatTime, reputation, roleList, shortAddress } from "@/lib/format";
 import { useGql } from "../data";
 import { Amount, ListState, Tile } from "../ui";

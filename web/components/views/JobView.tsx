@@ -1,5 +1,5 @@
 "use client";
-import Link from "next/link";
+import Link from "@/components/link";
 import { useState, type FormEvent } from "react";
 import type { Hex } from "viem";
 import { formatAmount, formatTime, resourceKindLabel, shortAddress } from "@/lib/format";

@@ -1,6 +1,6 @@
 "use client";
-import Link from "next/link";
-import { useState, type FormEvent } from "react";
+import Link from "@/components/link";
+import { useState, type ComponentProps, type FormEvent } from "react";
 import type { Address, Hex } from "viem";
 import { erc20Abi } from "@/lib/erc20";
 import { parseAmount, parseInteger } from "@/lib/amount";
@@ -100,7 +100,6 @@ export function JobsTable({ jobs }: { jobs: Job[] }) {
 }
 
 function QuoteBoard({ initial }: { initial?: { quotes: Quote[]; requestForQuotes: Rfq[] } }) {
-  const mounted = useMounted();
   const { publicClient, cfg } = useApp();
   const tx = useTx();
   const market = useContract("WorkMarket");
@@ -110,7 +109,6 @@ function QuoteBoard({ initial }: { initial?: { quotes: Quote[]; requestForQuotes
   const [asAgent, setAsAgent] = useState("");
   const [spec, setSpec] = useState("");
   const [error, setError] = useState<string | null>(null);
-  const now = useChainNow();
   const q = useGql<{ quotes: Quote[]; requestForQuotes: Rfq[] }>(BOARD_QUERY, undefined, { pollMs: 3000, initialData: initial });
   const requester = requesters.find((a) => a.agentId === asAgent) ?? requesters[0];
   const quotes = q.data?.quotes;
@@ -176,10 +174,7 @@ function QuoteBoard({ initial }: { initial?: { quotes: Quote[]; requestForQuotes
       <div className="form-grid compact">
         <div className="field">
           <label htmlFor="fill-agent">Fill as agent</label>
-          <select id="fill-agent" value={requester?.agentId ?? ""} onChange={(e) => setAsAgent(e.target.value)} disabled={!mounted || requesters.length === 0}>
-            {(!mounted || requesters.length === 0) && <option value="">{mounted && me ? "No requester agent: register one on the Account page" : "Connect a wallet"}</option>}
-            {mounted && requesters.map((a) => <option key={a.agentId} value={a.agentId}>{`Agent ${a.agentId}`}</option>)}
-          </select>
+          <AgentSelect id="fill-agent" value={requester?.agentId ?? ""} onChange={setAsAgent} agents={requesters} me={me} none="No requester agent: register one on the Account page" />
         </div>
         <div className="field">
           <label htmlFor="fill-spec">Job spec</label>
@@ -203,9 +198,9 @@ function QuoteBoard({ initial }: { initial?: { quotes: Quote[]; requestForQuotes
                       <td><Amount wei={r.totalPrice} unit="COMPUTE" decimals={2} /></td>
                       <td><Link href={`/agents/${r.providerAgentId}`}>Agent {r.providerAgentId}</Link> <span className="muted small">{rep === null ? "unrated" : `${rep}/100`}</span></td>
                       <td>{formatDuration(BigInt(r.deliveryPeriod))}</td>
-                      <td>{now && Number(r.expiry) - now < 3600 ? `in ${formatDuration(Math.max(0, Number(r.expiry) - now))}` : formatTime(r.expiry)}</td>
+                      <td><Expires expiry={r.expiry} /></td>
                       <td className="row-actions">
-                        <button type="button" className="button small" disabled={!mounted || tx.busy} onClick={() => void fill(r)}>Fill</button>
+                        <MountedButton type="button" className="button small" disabled={tx.busy} onClick={() => void fill(r)}>Fill</MountedButton>
                       </td>
                     </tr>
                   );
@@ -248,7 +243,6 @@ function useSignedIn() {
 }
 
 function PostQuoteForm() {
-  const mounted = useMounted();
   const { cfg, publicClient } = useApp();
   const tx = useTx();
   const session = useSession();
@@ -320,10 +314,7 @@ function PostQuoteForm() {
       <form onSubmit={submit} noValidate className="form-grid">
         <div className="field">
           <label htmlFor="q-agent">Provider agent</label>
-          <select id="q-agent" value={agent?.agentId ?? ""} onChange={(e) => setAgentId(e.target.value)} disabled={!mounted || providers.length === 0}>
-            {(!mounted || providers.length === 0) && <option value="">{mounted && me ? "No provider agent" : "Connect a wallet"}</option>}
-            {mounted && providers.map((a) => <option key={a.agentId} value={a.agentId}>{`Agent ${a.agentId}`}</option>)}
-          </select>
+          <AgentSelect id="q-agent" value={agent?.agentId ?? ""} onChange={setAgentId} agents={providers} me={me} none="No provider agent" />
         </div>
         <TextField id="q-kind" label="Resource kind" value={kind} set={setKind} error={errors.kind} />
         <TextField id="q-units" label="Units" value={units} set={setUnits} error={errors.units} numeric />
@@ -332,15 +323,15 @@ function PostQuoteForm() {
         <TextField id="q-hours" label="Delivery period (hours)" value={hours} set={setHours} error={errors.hours} numeric />
         <TextField id="q-for" label="Only for requester agent (optional)" value={forReq} set={setForReq} error={errors.forReq} numeric />
         <FieldError id="q-form-error" error={errors.form} />
-        {mounted && me && allowance.data && (
+        {me && allowance.data && (
           <p className="help" style={{ gridColumn: "1 / -1" }}>
             A fill takes a 2% deposit{deposit !== null ? <> (<Amount wei={deposit} unit="COMPUTE" />)</> : null} from this wallet unless the agent&apos;s market credit covers it.
             {" "}The market may take <Amount wei={allowance.data.allowance} unit="COMPUTE" />.
           </p>
         )}
         <div className="actions">
-          <button type="submit" className="button" disabled={!mounted || tx.busy}>Sign and post quote</button>
-          {mounted && me && deposit !== null && allowance.data && allowance.data.allowance < deposit && (
+          <MountedButton type="submit" className="button" disabled={tx.busy}>Sign and post quote</MountedButton>
+          {me && deposit !== null && allowance.data && allowance.data.allowance < deposit && (
             <button type="button" className="button secondary" disabled={tx.busy} onClick={() => void approveDeposit()}>Approve deposit</button>
           )}
         </div>
@@ -350,7 +341,6 @@ function PostQuoteForm() {
 }
 
 function RfqForm() {
-  const mounted = useMounted();
   const { cfg, publicClient } = useApp();
   const tx = useTx();
   const session = useSession();
@@ -396,20 +386,47 @@ function RfqForm() {
       <form onSubmit={submit} noValidate className="form-grid">
         <div className="field">
           <label htmlFor="r-agent">Requester agent</label>
-          <select id="r-agent" value={agent?.agentId ?? ""} onChange={(e) => setAgentId(e.target.value)} disabled={!mounted || requesters.length === 0}>
-            {(!mounted || requesters.length === 0) && <option value="">{mounted && me ? "No requester agent" : "Connect a wallet"}</option>}
-            {mounted && requesters.map((a) => <option key={a.agentId} value={a.agentId}>{`Agent ${a.agentId}`}</option>)}
-          </select>
+          <AgentSelect id="r-agent" value={agent?.agentId ?? ""} onChange={setAgentId} agents={requesters} me={me} none="No requester agent" />
         </div>
         <TextField id="r-kind" label="Resource kind" value={kind} set={setKind} error={errors.kind} />
         <TextField id="r-units" label="Units" value={units} set={setUnits} error={errors.units} numeric />
         <TextField id="r-max" label="Max unit price (COMPUTE, optional)" value={max} set={setMax} error={errors.max} numeric />
         <TextField id="r-minutes" label="Valid for (minutes)" value={minutes} set={setMinutes} error={errors.minutes} numeric />
         <FieldError id="r-form-error" error={errors.form} />
-        <div className="actions"><button type="submit" className="button" disabled={!mounted || tx.busy}>Post request</button></div>
+        <div className="actions"><MountedButton type="submit" className="button" disabled={tx.busy}>Post request</MountedButton></div>
       </form>
     </section>
   );
+}
+
+// Wallet-dependent output in small leaves: after hydration, React re-renders what reads
+// useMounted() (its client value differs from the server's) synchronously, in one task; a leaf
+// keeps that task to a select or a button instead of the whole board or form.
+
+/** An agent picker: "Connect a wallet" in the server render and until a wallet with such agents is connected. */
+function AgentSelect({ id, value, onChange, agents, me, none }: {
+  id: string; value: string; onChange: (agentId: string) => void; agents: MyAgent[]; me: string | undefined; none: string;
+}) {
+  const mounted = useMounted();
+  return (
+    <select id={id} value={value} onChange={(e) => onChange(e.target.value)} disabled={!mounted || agents.length === 0}>
+      {(!mounted || agents.length === 0) && <option value="">{mounted && me ? none : "Connect a wallet"}</option>}
+      {mounted && agents.map((a) => <option key={a.agentId} value={a.agentId}>{`Agent ${a.agentId}`}</option>)}
+    </select>
+  );
+}
+
+/** A button that stays disabled until the page is hydrated (its handler needs the wallet code). */
+function MountedButton({ disabled, ...props }: ComponentProps<"button">) {
+  const mounted = useMounted();
+  return <button {...props} disabled={!mounted || disabled} />;
+}
+
+/** A quote's expiry: the time, or a countdown within the last hour (by the chain's clock, ticking after mount). */
+function Expires({ expiry }: { expiry: string }) {
+  const now = useChainNow();
+  const left = Number(expiry) - now;
+  return <>{now && left < 3600 ? `in ${formatDuration(Math.max(0, left))}` : formatTime(expiry)}</>;
 }
 
 export function TextField({ id, label, value, set, error, numeric, placeholder }: {

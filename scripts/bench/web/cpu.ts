@@ -1,0 +1,158 @@
+// node scripts/bench/web/cpu.ts (Node 22: node_modules/.bin/node) — CPU time a page load costs Chromium, for comparing two builds of the
+// web app back to back on a shared machine. Lighthouse's simulated TBT scales the main-thread
+// time it observes, which a loaded machine inflates several times; CPU time (utime + stime of
+// Chromium's renderer processes, from /proc/<pid>/stat) is what the page's work costs, whatever
+// else runs. Both builds are served at once by two `next start`s over one stack (the e2e
+// harness's Hardhat node, seeded protocol and indexer), and the loads alternate between them.
+//
+// Each sample: a fresh chromium (the project's flags, a fresh user-data-dir), one navigation,
+// then CPU_SETTLE_MS of idle (the page's polling and subscriptions included), then the CPU time
+// of every renderer process (--type=renderer) and of the whole browser, and the requests made.
+//
+// Environment: CPU_BASE_DIST (default .next-base: the other build, e.g. of main, in web/),
+// CPU_RUNS (default 5 per page and build), CPU_SETTLE_MS (default 5000), BENCH_PAGES as bench:web.
+import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { loadavg, tmpdir } from "node:os";
+import { join } from "node:path";
+import { CHROMIUM, CHROMIUM_FLAGS, WEB_DIR, buildWebApp, ensureChromium, nextBin, startStack, webRuntimeEnv } from "../../../web/e2e/harness.ts";
+
+const BASE_DIST = process.env.CPU_BASE_DIST ?? ".next-base";
+const RUNS = Math.max(1, Number(process.env.CPU_RUNS ?? 5));
+const SETTLE_MS = Number(process.env.CPU_SETTLE_MS ?? 5000);
+const PAGES = ([["overview", "/"], ["market", "/market"]] as const).filter(([n]) => !process.env.BENCH_PAGES || process.env.BENCH_PAGES.split(",").includes(n));
+const TICK = 100; // USER_HZ: clock ticks per second in /proc/<pid>/stat
+const log = (l: string) => process.stdout.write(`${l}\n`);
+
+/** utime + stime (ms) of a process, or 0 when it is gone. */
+function cpuMs(pid: number, tid?: number): number {
+  try {
+    const stat = readFileSync(tid === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${tid}/stat`, "utf8");
+    const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return ((Number(f[11]) + Number(f[12])) * 1000) / TICK;
+  } catch {
+    return 0;
+  }
+}
+/** The descendants of `root` with their command lines. */
+function tree(root: number): { pid: number; cmd: string }[] {
+  const parent = new Map<number, number>();
+  const cmd = new Map<number, string>();
+  for (const d of readdirSync("/proc")) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const stat = readFileSync(`/proc/${d}/stat`, "utf8");
+      parent.set(Number(d), Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]));
+      cmd.set(Number(d), readFileSync(`/proc/${d}/cmdline`, "utf8").replace(/\0/g, " "));
+    } catch {
+      /* gone */
+    }
+  }
+  const out: { pid: number; cmd: string }[] = [];
+  const walk = (p: number) => {
+    for (const [c, pp] of parent) if (pp === p) {
+      out.push({ pid: c, cmd: cmd.get(c) ?? "" });
+      walk(c);
+    }
+  };
+  walk(root);
+  return out;
+}
+
+/** CPU time (ms): the renderers' main threads (JavaScript, style, layout), the renderer processes, all of Chromium. */
+interface Sample { main: number; renderer: number; browser: number; requests: number }
+
+async function sample(url: string): Promise<Sample> {
+  const { chromium } = await import("playwright-core");
+  const userDataDir = mkdtempSync(join(tmpdir(), "ubc-bench-cpu-"));
+  const ctx = await chromium.launchPersistentContext(userDataDir, { executablePath: CHROMIUM, args: CHROMIUM_FLAGS, headless: true, viewport: { width: 412, height: 823 } });
+  try {
+    const page = ctx.pages()[0] ?? (await ctx.newPage());
+    let requests = 0;
+    page.on("request", () => requests++);
+    // the browser's main process: the one whose command line names this sample's user-data-dir
+    const browserPid = tree(1).find((p) => p.cmd.includes(userDataDir) && !p.cmd.includes("--type="))?.pid;
+    if (!browserPid) throw new Error("cannot find the chromium process");
+    const before = new Map<number, number>();
+    const beforeMain = new Map<number, number>();
+    const procs = () => [{ pid: browserPid, cmd: "browser" }, ...tree(browserPid)];
+    for (const p of procs()) {
+      before.set(p.pid, cpuMs(p.pid));
+      beforeMain.set(p.pid, cpuMs(p.pid, p.pid));
+    }
+    await page.goto(url, { waitUntil: "load" });
+    await page.waitForTimeout(SETTLE_MS);
+    let main = 0;
+    let renderer = 0;
+    let browser = 0;
+    for (const p of procs()) {
+      const d = cpuMs(p.pid) - (before.get(p.pid) ?? 0);
+      browser += d;
+      if (p.cmd.includes("--type=renderer")) {
+        renderer += d;
+        // a renderer's main thread has the process's own id
+        main += cpuMs(p.pid, p.pid) - (beforeMain.get(p.pid) ?? 0);
+      }
+    }
+    return { main, renderer, browser, requests };
+  } finally {
+    await ctx.close();
+    rmSync(userDataDir, { recursive: true, force: true });
+  }
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+async function main() {
+  ensureChromium(log);
+  if (!existsSync(join(WEB_DIR, BASE_DIST, "BUILD_ID"))) throw new Error(`no build in web/${BASE_DIST}: build the other version there first (NEXT_DIST_DIR=${BASE_DIST} npm run build -w web)`);
+  await buildWebApp(log);
+  const stack = await startStack({ log });
+  const port = new URL(stack.webUrl).port;
+  const basePort = String(Number(port) + 1 + Math.floor(Math.random() * 1000));
+  const base = spawn(process.execPath, [nextBin(), "start", "-p", basePort, "-H", "127.0.0.1"], {
+    cwd: WEB_DIR,
+    env: { ...process.env, ...webRuntimeEnv({ rpcUrl: stack.rpcUrl, indexerUrl: stack.indexerUrl, deploymentsFile: stack.deploymentsFile, chainId: stack.chain.deployments.chainId }), NEXT_DIST_DIR: BASE_DIST },
+    stdio: "ignore",
+  });
+  const baseUrl = `http://127.0.0.1:${basePort}`;
+  try {
+    for (let i = 0; ; i++) {
+      try {
+        if ((await fetch(baseUrl)).status < 500) break;
+      } catch {
+        /* not yet */
+      }
+      if (i > 240) throw new Error(`next start of web/${BASE_DIST} did not answer`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    const builds = [["this", stack.webUrl], [BASE_DIST, baseUrl]] as const;
+    // one untimed visit per page and build
+    for (const [, url] of builds) for (const [, path] of PAGES) await fetch(url + path).then((r) => r.text());
+    const results: Record<string, Sample[]> = {};
+    for (let i = 0; i < RUNS; i++) {
+      for (const [name, path] of PAGES) {
+        for (const [build, url] of i % 2 ? [...builds].reverse() : builds) {
+          const s = await sample(url + path);
+          (results[`${name} ${build}`] ??= []).push(s);
+          log(`${name} (${path}) ${build} #${i + 1}: renderer main thread ${s.main.toFixed(0)} ms CPU, renderer ${s.renderer.toFixed(0)} ms CPU, browser total ${s.browser.toFixed(0)} ms, ${s.requests} requests (load ${loadavg()[0].toFixed(2)})`);
+        }
+      }
+    }
+    log("\n| page, build | renderer main thread CPU (median) | renderer CPU (median) | all Chromium CPU (median) | requests |\n|---|---|---|---|---|");
+    for (const [k, xs] of Object.entries(results)) {
+      log(`| ${k} | ${median(xs.map((x) => x.main)).toFixed(0)} ms (${xs.map((x) => x.main.toFixed(0)).join(", ")}) | ${median(xs.map((x) => x.renderer)).toFixed(0)} ms | ${median(xs.map((x) => x.browser)).toFixed(0)} ms | ${median(xs.map((x) => x.requests))} |`);
+    }
+  } finally {
+    base.kill();
+    await stack.stop();
+  }
+}
+
+main().then(() => process.exit(0), (err: Error) => {
+  console.error(err.stack ?? err.message);
+  process.exit(1);
+});
