@@ -317,6 +317,7 @@ export async function runSwarm(opts: SwarmOptions): Promise<SwarmRun> {
   let txCount = 0;
   let reverted = 0;
   let tradingStart = 0;
+  let counting = false;
   const agents = plan.map((p, i) => {
     const name = `${p.behaviour === "honest" ? "" : `${p.behaviour}-`}${p.role}-${i}`;
     let policy: Policy = new RulePolicy({ random: rng(seed + i + 1) });
@@ -327,7 +328,7 @@ export async function runSwarm(opts: SwarmOptions): Promise<SwarmRun> {
     const kinds: KindName[] = p.role === "requester" ? (random() < modelShare ? [KINDS.SHA256, KINDS.LLM] : [KINDS.SHA256]) : p.role === "provider" && llmClient ? [KINDS.SHA256, KINDS.LLM] : [KINDS.SHA256];
     const s = senders[i];
     s.onSent = (ok) => {
-      if (tradingStart > 0) {
+      if (counting) {
         txCount++;
         if (!ok) reverted++;
       }
@@ -366,6 +367,7 @@ export async function runSwarm(opts: SwarmOptions): Promise<SwarmRun> {
   // ---------------------------------------------------------------- trading
   const firstBlock = (await client.getBlockNumber({ cacheTime: 0 })) + 1n;
   tradingStart = Date.now();
+  counting = true;
   opts.onReady?.({ agents: infos });
   const ours = (requester: bigint) => requesterAgents.some((a) => a.agentId === requester);
   const honestIds = new Set(agents.filter((a) => a.behaviour === "honest").map((a) => a.agentId));
@@ -477,6 +479,11 @@ export async function runSwarm(opts: SwarmOptions): Promise<SwarmRun> {
       break;
     }
   }
+  // the actions still running belong to trading (their transactions are counted): let them end,
+  // then stop counting, so that the count and the trading blocks cover the same transactions (the
+  // providers' and validators' leaving transactions in retire() below are not trading)
+  await Promise.race([Promise.all(agents.flatMap((a) => [...a.running])), new Promise((r) => setTimeout(r, 30_000))]);
+  counting = false;
   const tradingMs = Date.now() - tradingStart;
   const lastBlock = await client.getBlockNumber({ cacheTime: 0 });
   const sendMs = agents.reduce((s, a) => s + a.tx.stats.ms, 0);
