@@ -15,7 +15,7 @@
 // jumps while any agent still has something to do, so no honest deadline is skipped. Without
 // time warp (a real chain) the scheduler simply waits.
 import { createPublicClient, defineChain, http, type Address, type Hex, type PublicClient } from "viem";
-import { generatePrivateKey, privateKeyToAccount, type PrivateKeyAccount } from "viem/accounts";
+import { generatePrivateKey, type PrivateKeyAccount } from "viem/accounts";
 import { readFileSync, existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import OpenAI from "openai";
@@ -24,6 +24,7 @@ import { ROLES, UbcClient, type Deployments } from "../sdk/client.ts";
 import { Agent, type AgentEvent, type Behaviour } from "../runtime/agent.ts";
 import { MarketView, Status, type JobView } from "../runtime/market.ts";
 import { TxEnv, TxSender, type Addresses } from "../runtime/tx.ts";
+import { localAccount } from "../runtime/signer.ts";
 import { DEFAULT_LIMITS, E18, SpendGuard, type Limits } from "../runtime/limits.ts";
 import { RulePolicy, type Policy } from "../runtime/policy.ts";
 import { LlmPolicy } from "../runtime/llm.ts";
@@ -228,7 +229,7 @@ export async function runSwarm(opts: SwarmOptions): Promise<SwarmRun> {
   const addresses: Addresses = Object.fromEntries(Object.entries(deployments.contracts).map(([k, v]) => [k, v.address as Address]));
   const funderKey = opts.funderKey ?? (process.env.FUNDER_KEY as Hex | undefined) ?? (chainId === 31337 ? HARDHAT_DEPLOYER_KEY : undefined);
   if (!funderKey) throw new Error("no funder: set FUNDER_KEY (an account holding UBC, COMPUTE and gas)");
-  const funder = new TxSender(privateKeyToAccount(funderKey), env, addresses);
+  const funder = new TxSender(localAccount(funderKey), env, addresses);
   log(`swarm: seed ${seed} (SWARM_SEED=${seed} replays the agents' choices), chain ${chainId} at ${rpcUrl}, time warp ${timeWarp ? "on" : "off"}`);
 
   // ---------------------------------------------------------------- plan
@@ -258,7 +259,7 @@ export async function runSwarm(opts: SwarmOptions): Promise<SwarmRun> {
   // ---------------------------------------------------------------- setup
   const t0 = Date.now();
   const startBlock = await client.getBlockNumber();
-  const accounts: PrivateKeyAccount[] = plan.map(() => privateKeyToAccount(generatePrivateKey()));
+  const accounts: PrivateKeyAccount[] = plan.map(() => localAccount(generatePrivateKey()));
   await funder.call("UBCToken", "approve", [addr("StakingVault"), needUbc]);
   const funding: Promise<unknown>[] = [];
   plan.forEach((p, i) => {

@@ -19,6 +19,7 @@ import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { startChain, type TestChain } from "../../../indexer/src/testing/chain.ts";
 import { runSwarm, formatSummary, type SwarmSummary } from "../../../agents/src/swarm/swarm.ts";
 import { TxEnv, TxSender } from "../../../agents/src/runtime/tx.ts";
+import { localAccount } from "../../../agents/src/runtime/signer.ts";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
 const SMALL_JOBS = Number(process.env.BENCH_SMALL_JOBS ?? 100);
@@ -56,8 +57,8 @@ interface Ceiling {
 
 /** Plain ETH transfers per second: 64 fresh senders, `TRANSFERS` transfers in all. */
 async function ceiling(chain: TestChain, client: PublicClient, env: TxEnv): Promise<Ceiling> {
-  const funder = new TxSender(privateKeyToAccount(DEPLOYER), env, {});
-  const senders = Array.from({ length: 64 }, () => privateKeyToAccount(generatePrivateKey()));
+  const funder = new TxSender(localAccount(DEPLOYER), env, {});
+  const senders = Array.from({ length: 64 }, () => localAccount(generatePrivateKey()));
   await Promise.all(senders.map((s) => funder.transfer(s.address, 10n ** 18n)));
   const per = Math.ceil(TRANSFERS / senders.length);
   const sink = privateKeyToAccount(generatePrivateKey()).address;
