@@ -294,7 +294,12 @@ export async function runSwarm(opts: SwarmOptions): Promise<SwarmRun> {
   // new, so every rating they have is in that range
   const view = new MarketView(client, { market: addr("WorkMarket"), pool: addr("ValidatorPool"), vault: addr("StakingVault"), reputation: addr("ReputationRegistry") }, startBlock);
   const claimed = new Map<string, bigint>();
+  // jobs of other swarms or agents on the same chain (e.g. npm start's own swarm): when one of
+  // their events was seen last (wall clock), see the clock keeper below
+  const ourRequesterIds = new Set<bigint>();
+  let foreignActivityAt = 0;
   view.onEvent((name, a, l) => {
+    if (a.jobId !== undefined && !ourRequesterIds.has(view.jobs.get(a.jobId as bigint)?.requester ?? 0n)) foreignActivityAt = Date.now();
     if (name === "Claimed" && l.address.toLowerCase() === addr("StakingVault").toLowerCase()) {
       const k = (a.owner as string).toLowerCase();
       claimed.set(k, (claimed.get(k) ?? 0n) + (a.amount as bigint));
@@ -348,6 +353,7 @@ export async function runSwarm(opts: SwarmOptions): Promise<SwarmRun> {
     return agent;
   });
   const requesterAgents = agents.filter((a) => a.is(ROLES.REQUESTER));
+  for (const a of requesterAgents) ourRequesterIds.add(a.agentId);
   if (!opts.continuous) requesterAgents.forEach((a, i) => (a.demand = Math.floor(opts.jobs / requesterAgents.length) + (i < opts.jobs % requesterAgents.length ? 1 : 0)));
   const infos: AgentInfo[] = agents.map((a, i) => ({
     name: a.name, address: a.address, agentId: a.agentId, behaviour: a.behaviour, policy: a.policy.name,
@@ -436,8 +442,20 @@ export async function runSwarm(opts: SwarmOptions): Promise<SwarmRun> {
     let nextDeadline: bigint | undefined;
     let lastDeadline: bigint | undefined;
     let open = 0;
+    // Another swarm's jobs that wait on an action before their deadline (delivery, votes): the
+    // clock must not jump past that deadline while that swarm is active (it cannot know that we
+    // are idle, nor we that it is), or its honest jobs expire or finalize without their votes.
+    // Its jobs only waiting for a challenge window to end may be passed, as ours; a swarm whose
+    // jobs saw no event for 10 s is taken to be gone (its jobs are then the expiry path's).
+    let foreignLimit: bigint | undefined;
+    const foreignActive = Date.now() - foreignActivityAt < 10_000;
     for (const j of view.jobs.values()) {
-      if (!ours(j.requester)) continue;
+      if (!ours(j.requester)) {
+        if (foreignActive && (j.status === Status.Accepted || j.status === Status.Submitted || j.status === Status.Disputed) && j.deadline > view.time) {
+          if (foreignLimit === undefined || j.deadline < foreignLimit) foreignLimit = j.deadline;
+        }
+        continue;
+      }
       if (j.status === Status.Submitted && j.committee === undefined) blockGated = true;
       if (j.status === Status.Disputed && j.armedSeed !== undefined) blockGated = true;
       // votes still expected from late members: a few more steps before the clock may move
@@ -459,7 +477,13 @@ export async function runSwarm(opts: SwarmOptions): Promise<SwarmRun> {
         // act (all honest actions are done), so no honest window is skipped, and one jump lets a
         // whole wave settle instead of the few jobs at the earliest deadline.
         const cap = nextDeadline + 86_400n;
-        const target = lastDeadline! < cap ? lastDeadline! : cap;
+        let target = lastDeadline! < cap ? lastDeadline! : cap;
+        if (foreignLimit !== undefined && foreignLimit <= nextDeadline) {
+          // none of ours can move before another swarm's pending deadline: let that swarm act first
+          await new Promise((r) => setTimeout(r, 100));
+          continue;
+        }
+        if (foreignLimit !== undefined && target >= foreignLimit) target = foreignLimit - 1n;
         const delta = Number(target - view.time) + 1;
         if (delta > 0) {
           await env.rpc("evm_increaseTime", [delta]);
