@@ -32,6 +32,9 @@ import { IndexerQuoteBook, LocalQuoteBook, type QuoteBook } from "../runtime/quo
 import { KINDS, type KindName } from "../runtime/jobs.ts";
 import { agentCard, SpecResolver, SpecServer } from "../runtime/specs.ts";
 
+/** The clock keeper's longest jump while another swarm trades on the same chain (seconds). */
+const FOREIGN_STEP = 3_000n;
+
 /** Hardhat's first development account (the devnet's deployer); public test key, devnet only. */
 const HARDHAT_DEPLOYER_KEY: Hex = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
 
@@ -484,6 +487,11 @@ export async function runSwarm(opts: SwarmOptions): Promise<SwarmRun> {
           continue;
         }
         if (foreignLimit !== undefined && target >= foreignLimit) target = foreignLimit - 1n;
+        // and in steps of at most 50 minutes while it is active: a job it places between our last
+        // look at the chain and the jump (our view cannot hold it yet) has an hour to be delivered
+        // (the swarms' delivery period), which a step of 50 minutes cannot skip; the next step
+        // sees it
+        if (foreignActive && target > view.time + FOREIGN_STEP) target = view.time + FOREIGN_STEP;
         const delta = Number(target - view.time) + 1;
         if (delta > 0) {
           await env.rpc("evm_increaseTime", [delta]);
