@@ -301,6 +301,10 @@ export class Agent {
     const bestCompetitor = competitors.find((b) => b.quote.providerAgentId !== this.agentId)?.quote.unitPrice;
     const cost = this.o.costPerUnit?.[kind] ?? 40n * 10n ** 18n;
     const decisions = await this.policy.quote({ kind, costPerUnit: cost, recentQuotes, recentFills, bestCompetitor, count: want }, this.guard);
+    // a shared board measures expiry against the newest block it indexed: on a devnet whose clock
+    // another swarm advances, the view's time may be a clock jump behind it (the board then refuses
+    // the quote as expiring too soon), so the expiry counts from the chain's time as of now
+    const signedAt = this.book.shared && decisions.length > 0 ? (await this.tx.env.client.getBlock({ blockTag: "latest" })).timestamp : now;
     for (const d of decisions) {
       const value = d.unitPrice * BigInt(d.units);
       const deposit = providerDeposit(value);
@@ -314,7 +318,8 @@ export class Agent {
         this.emit("refused", `quote: ${(err as Error).message}`);
         continue;
       }
-      const expiryBase = now > BigInt(Math.floor(Date.now() / 1000)) ? now : BigInt(Math.floor(Date.now() / 1000));
+      const chainNow = signedAt > now ? signedAt : now;
+      const expiryBase = chainNow > BigInt(Math.floor(Date.now() / 1000)) ? chainNow : BigInt(Math.floor(Date.now() / 1000));
       const q: Quote = {
         providerAgentId: this.agentId, resourceKind: KIND_HASH[kind], units: BigInt(d.units), unitPrice: d.unitPrice,
         expiry: expiryBase + BigInt(d.lifetime), nonce: this.nextNonce++, requester: 0n, deliveryPeriod: BigInt(d.deliveryPeriod),

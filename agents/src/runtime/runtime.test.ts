@@ -4,7 +4,7 @@
 // it answers with scripted good, malformed and out-of-limits decisions).
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { hashTypedData, recoverTypedDataAddress, type Hex } from "viem";
+import { hashTypedData, keccak256, parseTransaction, recoverTransactionAddress, recoverTypedDataAddress, toHex, type Hex } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { QUOTE_TYPES, type Quote } from "../sdk/client.ts";
 import { quoteId } from "./quotebook.ts";
@@ -15,6 +15,7 @@ import { DEFAULT_LIMITS, E18, LimitError, SpendGuard, requesterLock } from "./li
 import { RulePolicy, QUOTE_SCHEMA, BID_SCHEMA, type Candidate } from "./policy.ts";
 import { validate } from "./schema.ts";
 import { LlmPolicy } from "./llm.ts";
+import { localAccount, nativeSigning } from "./signer.ts";
 import { startOpenAiServer, type OpenAiTestServer } from "../testing/openai-server.ts";
 
 const spec: ShaSpec = { kind: "sha256-iter", input: "0x0102", iterations: 750, salt: "t" };
@@ -52,6 +53,30 @@ describe("job kinds", () => {
       assert.equal(await recoverTypedDataAddress({ domain, types: QUOTE_TYPES, primaryType: "Quote", message: q, signature }), account.address);
     }
     assert.throws(() => quoteId({ providerAgentId: 1n, resourceKind: "0x12", units: 1n, unitPrice: 1n, expiry: 1n, nonce: 1n, requester: 0n, deliveryPeriod: 1n }, 1, market), /resourceKind must be 32 bytes/);
+  });
+
+  test("native signing (libsecp256k1) gives viem's bytes: transactions of every kind the runtime sends, and raw digests", async () => {
+    // the prebuilt binding ships for linux-x64; a platform without it falls back to viem (the same bytes, slower)
+    if (process.platform === "linux" && process.arch === "x64" && process.env.UBC_NATIVE_SECP256K1 !== "0") assert.equal(nativeSigning, true);
+    const seed = Date.now() % 1_000_000;
+    for (let i = 0; i < 40; i++) {
+      const key = keccak256(toHex(`signer-test-${seed}-${i}`));
+      const fast = localAccount(key);
+      const slow = privateKeyToAccount(key);
+      assert.equal(fast.address, slow.address, `seed ${seed}`);
+      const tx = {
+        chainId: 31_337 + i, type: "eip1559" as const, nonce: i * 977, to: slow.address, value: BigInt(i) * 10n ** 17n, gas: 21_000n + BigInt(i) * 1_000n,
+        data: (i % 3 === 0 ? "0x" : keccak256(toHex(i)) + "00ff".repeat(i)) as Hex, maxFeePerGas: 3_000_000_000n + BigInt(i), maxPriorityFeePerGas: BigInt(i % 2),
+      };
+      const raw = await fast.signTransaction(tx);
+      assert.equal(raw, await slow.signTransaction(tx), `seed ${seed}, transaction ${i}`);
+      assert.equal(await recoverTransactionAddress({ serializedTransaction: raw as never }), slow.address);
+      assert.equal(parseTransaction(raw).nonce, tx.nonce);
+      const legacy = { chainId: 1, type: "legacy" as const, nonce: i, to: slow.address, value: 1n, gas: 21_000n, gasPrice: 10n ** 9n };
+      assert.equal(await fast.signTransaction(legacy), await slow.signTransaction(legacy), `seed ${seed}, legacy ${i}`);
+      const digest = keccak256(toHex(`digest-${seed}-${i}`));
+      assert.equal(await fast.sign({ hash: digest }), await slow.sign({ hash: digest }), `seed ${seed}, digest ${i}`);
+    }
   });
 
   test("llm-text is judged by its rubric", () => {

@@ -145,6 +145,37 @@ describe("swarm on a real chain", () => {
     }
   });
 
+  test("two swarms on one chain, each advancing the clock (npm start's and npm run swarm's): neither expires or finalizes the other's jobs", async () => {
+    // A trades continuously (as npm start's swarm); B starts once A is set up (both fund their
+    // agents from the deployer's key) and trades a fixed number of jobs meanwhile
+    const stopA = new AbortController();
+    let readyA!: () => void;
+    const aReady = new Promise<void>((r) => (readyA = r));
+    const a = run({ agents: 6, jobs: 1, continuous: true, seed: baseSeed + 11, signal: stopA.signal, onReady: () => readyA() });
+    a.catch(() => readyA());
+    await aReady;
+    let b: Awaited<ReturnType<typeof run>>;
+    try {
+      b = await run({ agents: 8, jobs: 24, seed: baseSeed + 12 });
+    } finally {
+      stopA.abort();
+    }
+    const ra = await a;
+    console.log(formatSummary({ ...b.summary, perAgent: [] }));
+    console.log(formatSummary({ ...ra.summary, perAgent: [] }));
+    assert.equal(b.summary.producerWins, 24, `seed ${baseSeed + 12}`);
+    assert.equal(b.summary.failedHonest, 0);
+    assert.equal(b.summary.expired, 0);
+    assert.ok(b.summary.timeWarps > 0 || ra.summary.timeWarps > 0, "the clock was advanced");
+    // A stopped with jobs in flight (not failures of the keeper); none of its jobs expired, and
+    // every one of its jobs that got a verdict got it from its committee's votes
+    assert.ok(ra.summary.producerWins > 0, `seed ${baseSeed + 11}`);
+    assert.equal(ra.summary.expired, 0, `seed ${baseSeed + 11}`);
+    for (const j of [...ra.jobs, ...b.jobs]) {
+      if (j.status === Status.Validated || j.status === Status.Settled) assert.ok(j.votes.size > 0, `job ${j.id} decided without votes`);
+    }
+  });
+
   test("adversaries (non-delivery, wrong results, colluding validators) lose; honest agents never lose more than the rules allow", async () => {
     const { summary, jobs, agents } = await run({ agents: 20, jobs: 30, adversarial: true, seed: baseSeed + 1 });
     console.log(formatSummary(summary));

@@ -15,7 +15,7 @@
 // jumps while any agent still has something to do, so no honest deadline is skipped. Without
 // time warp (a real chain) the scheduler simply waits.
 import { createPublicClient, defineChain, http, type Address, type Hex, type PublicClient } from "viem";
-import { generatePrivateKey, privateKeyToAccount, type PrivateKeyAccount } from "viem/accounts";
+import { generatePrivateKey, type PrivateKeyAccount } from "viem/accounts";
 import { readFileSync, existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import OpenAI from "openai";
@@ -24,12 +24,16 @@ import { ROLES, UbcClient, type Deployments } from "../sdk/client.ts";
 import { Agent, type AgentEvent, type Behaviour } from "../runtime/agent.ts";
 import { MarketView, Status, type JobView } from "../runtime/market.ts";
 import { TxEnv, TxSender, type Addresses } from "../runtime/tx.ts";
+import { localAccount } from "../runtime/signer.ts";
 import { DEFAULT_LIMITS, E18, SpendGuard, type Limits } from "../runtime/limits.ts";
 import { RulePolicy, type Policy } from "../runtime/policy.ts";
 import { LlmPolicy } from "../runtime/llm.ts";
 import { IndexerQuoteBook, LocalQuoteBook, type QuoteBook } from "../runtime/quotebook.ts";
 import { KINDS, type KindName } from "../runtime/jobs.ts";
 import { agentCard, SpecResolver, SpecServer } from "../runtime/specs.ts";
+
+/** The clock keeper's longest jump while another swarm trades on the same chain (seconds). */
+const FOREIGN_STEP = 3_000n;
 
 /** Hardhat's first development account (the devnet's deployer); public test key, devnet only. */
 const HARDHAT_DEPLOYER_KEY: Hex = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
@@ -228,7 +232,7 @@ export async function runSwarm(opts: SwarmOptions): Promise<SwarmRun> {
   const addresses: Addresses = Object.fromEntries(Object.entries(deployments.contracts).map(([k, v]) => [k, v.address as Address]));
   const funderKey = opts.funderKey ?? (process.env.FUNDER_KEY as Hex | undefined) ?? (chainId === 31337 ? HARDHAT_DEPLOYER_KEY : undefined);
   if (!funderKey) throw new Error("no funder: set FUNDER_KEY (an account holding UBC, COMPUTE and gas)");
-  const funder = new TxSender(privateKeyToAccount(funderKey), env, addresses);
+  const funder = new TxSender(localAccount(funderKey), env, addresses);
   log(`swarm: seed ${seed} (SWARM_SEED=${seed} replays the agents' choices), chain ${chainId} at ${rpcUrl}, time warp ${timeWarp ? "on" : "off"}`);
 
   // ---------------------------------------------------------------- plan
@@ -258,7 +262,7 @@ export async function runSwarm(opts: SwarmOptions): Promise<SwarmRun> {
   // ---------------------------------------------------------------- setup
   const t0 = Date.now();
   const startBlock = await client.getBlockNumber();
-  const accounts: PrivateKeyAccount[] = plan.map(() => privateKeyToAccount(generatePrivateKey()));
+  const accounts: PrivateKeyAccount[] = plan.map(() => localAccount(generatePrivateKey()));
   await funder.call("UBCToken", "approve", [addr("StakingVault"), needUbc]);
   const funding: Promise<unknown>[] = [];
   plan.forEach((p, i) => {
@@ -293,7 +297,12 @@ export async function runSwarm(opts: SwarmOptions): Promise<SwarmRun> {
   // new, so every rating they have is in that range
   const view = new MarketView(client, { market: addr("WorkMarket"), pool: addr("ValidatorPool"), vault: addr("StakingVault"), reputation: addr("ReputationRegistry") }, startBlock);
   const claimed = new Map<string, bigint>();
+  // jobs of other swarms or agents on the same chain (e.g. npm start's own swarm): when one of
+  // their events was seen last (wall clock), see the clock keeper below
+  const ourRequesterIds = new Set<bigint>();
+  let foreignActivityAt = 0;
   view.onEvent((name, a, l) => {
+    if (a.jobId !== undefined && !ourRequesterIds.has(view.jobs.get(a.jobId as bigint)?.requester ?? 0n)) foreignActivityAt = Date.now();
     if (name === "Claimed" && l.address.toLowerCase() === addr("StakingVault").toLowerCase()) {
       const k = (a.owner as string).toLowerCase();
       claimed.set(k, (claimed.get(k) ?? 0n) + (a.amount as bigint));
@@ -317,6 +326,7 @@ export async function runSwarm(opts: SwarmOptions): Promise<SwarmRun> {
   let txCount = 0;
   let reverted = 0;
   let tradingStart = 0;
+  let counting = false;
   const agents = plan.map((p, i) => {
     const name = `${p.behaviour === "honest" ? "" : `${p.behaviour}-`}${p.role}-${i}`;
     let policy: Policy = new RulePolicy({ random: rng(seed + i + 1) });
@@ -327,7 +337,7 @@ export async function runSwarm(opts: SwarmOptions): Promise<SwarmRun> {
     const kinds: KindName[] = p.role === "requester" ? (random() < modelShare ? [KINDS.SHA256, KINDS.LLM] : [KINDS.SHA256]) : p.role === "provider" && llmClient ? [KINDS.SHA256, KINDS.LLM] : [KINDS.SHA256];
     const s = senders[i];
     s.onSent = (ok) => {
-      if (tradingStart > 0) {
+      if (counting) {
         txCount++;
         if (!ok) reverted++;
       }
@@ -346,6 +356,7 @@ export async function runSwarm(opts: SwarmOptions): Promise<SwarmRun> {
     return agent;
   });
   const requesterAgents = agents.filter((a) => a.is(ROLES.REQUESTER));
+  for (const a of requesterAgents) ourRequesterIds.add(a.agentId);
   if (!opts.continuous) requesterAgents.forEach((a, i) => (a.demand = Math.floor(opts.jobs / requesterAgents.length) + (i < opts.jobs % requesterAgents.length ? 1 : 0)));
   const infos: AgentInfo[] = agents.map((a, i) => ({
     name: a.name, address: a.address, agentId: a.agentId, behaviour: a.behaviour, policy: a.policy.name,
@@ -366,6 +377,7 @@ export async function runSwarm(opts: SwarmOptions): Promise<SwarmRun> {
   // ---------------------------------------------------------------- trading
   const firstBlock = (await client.getBlockNumber({ cacheTime: 0 })) + 1n;
   tradingStart = Date.now();
+  counting = true;
   opts.onReady?.({ agents: infos });
   const ours = (requester: bigint) => requesterAgents.some((a) => a.agentId === requester);
   const honestIds = new Set(agents.filter((a) => a.behaviour === "honest").map((a) => a.agentId));
@@ -433,8 +445,20 @@ export async function runSwarm(opts: SwarmOptions): Promise<SwarmRun> {
     let nextDeadline: bigint | undefined;
     let lastDeadline: bigint | undefined;
     let open = 0;
+    // Another swarm's jobs that wait on an action before their deadline (delivery, votes): the
+    // clock must not jump past that deadline while that swarm is active (it cannot know that we
+    // are idle, nor we that it is), or its honest jobs expire or finalize without their votes.
+    // Its jobs only waiting for a challenge window to end may be passed, as ours; a swarm whose
+    // jobs saw no event for 10 s is taken to be gone (its jobs are then the expiry path's).
+    let foreignLimit: bigint | undefined;
+    const foreignActive = Date.now() - foreignActivityAt < 10_000;
     for (const j of view.jobs.values()) {
-      if (!ours(j.requester)) continue;
+      if (!ours(j.requester)) {
+        if (foreignActive && (j.status === Status.Accepted || j.status === Status.Submitted || j.status === Status.Disputed) && j.deadline > view.time) {
+          if (foreignLimit === undefined || j.deadline < foreignLimit) foreignLimit = j.deadline;
+        }
+        continue;
+      }
       if (j.status === Status.Submitted && j.committee === undefined) blockGated = true;
       if (j.status === Status.Disputed && j.armedSeed !== undefined) blockGated = true;
       // votes still expected from late members: a few more steps before the clock may move
@@ -456,7 +480,18 @@ export async function runSwarm(opts: SwarmOptions): Promise<SwarmRun> {
         // act (all honest actions are done), so no honest window is skipped, and one jump lets a
         // whole wave settle instead of the few jobs at the earliest deadline.
         const cap = nextDeadline + 86_400n;
-        const target = lastDeadline! < cap ? lastDeadline! : cap;
+        let target = lastDeadline! < cap ? lastDeadline! : cap;
+        if (foreignLimit !== undefined && foreignLimit <= nextDeadline) {
+          // none of ours can move before another swarm's pending deadline: let that swarm act first
+          await new Promise((r) => setTimeout(r, 100));
+          continue;
+        }
+        if (foreignLimit !== undefined && target >= foreignLimit) target = foreignLimit - 1n;
+        // and in steps of at most 50 minutes while it is active: a job it places between our last
+        // look at the chain and the jump (our view cannot hold it yet) has an hour to be delivered
+        // (the swarms' delivery period), which a step of 50 minutes cannot skip; the next step
+        // sees it
+        if (foreignActive && target > view.time + FOREIGN_STEP) target = view.time + FOREIGN_STEP;
         const delta = Number(target - view.time) + 1;
         if (delta > 0) {
           await env.rpc("evm_increaseTime", [delta]);
@@ -477,6 +512,11 @@ export async function runSwarm(opts: SwarmOptions): Promise<SwarmRun> {
       break;
     }
   }
+  // the actions still running belong to trading (their transactions are counted): let them end,
+  // then stop counting, so that the count and the trading blocks cover the same transactions (the
+  // providers' and validators' leaving transactions in retire() below are not trading)
+  await Promise.race([Promise.all(agents.flatMap((a) => [...a.running])), new Promise((r) => setTimeout(r, 30_000))]);
+  counting = false;
   const tradingMs = Date.now() - tradingStart;
   const lastBlock = await client.getBlockNumber({ cacheTime: 0 });
   const sendMs = agents.reduce((s, a) => s + a.tx.stats.ms, 0);

@@ -19,6 +19,7 @@ import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { startChain, type TestChain } from "../../../indexer/src/testing/chain.ts";
 import { runSwarm, formatSummary, type SwarmSummary } from "../../../agents/src/swarm/swarm.ts";
 import { TxEnv, TxSender } from "../../../agents/src/runtime/tx.ts";
+import { localAccount } from "../../../agents/src/runtime/signer.ts";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
 const SMALL_JOBS = Number(process.env.BENCH_SMALL_JOBS ?? 100);
@@ -56,8 +57,8 @@ interface Ceiling {
 
 /** Plain ETH transfers per second: 64 fresh senders, `TRANSFERS` transfers in all. */
 async function ceiling(chain: TestChain, client: PublicClient, env: TxEnv): Promise<Ceiling> {
-  const funder = new TxSender(privateKeyToAccount(DEPLOYER), env, {});
-  const senders = Array.from({ length: 64 }, () => privateKeyToAccount(generatePrivateKey()));
+  const funder = new TxSender(localAccount(DEPLOYER), env, {});
+  const senders = Array.from({ length: 64 }, () => localAccount(generatePrivateKey()));
   await Promise.all(senders.map((s) => funder.transfer(s.address, 10n ** 18n)));
   const per = Math.ceil(TRANSFERS / senders.length);
   const sink = privateKeyToAccount(generatePrivateKey()).address;
@@ -194,7 +195,7 @@ async function main() {
     const date = new Date().toISOString().slice(0, 10);
     const section = `## Swarm throughput
 
-Jobs traded end to end by the agent runtime (\`agents/src/runtime\`, rule-based policies) on a local Hardhat node with the protocol deployed by \`scripts/deploy.ts\`: quote signed → filled → work done (sha256-iter) → submitted → committee drawn → attested → clock advanced past the challenge window (devnet time warp) → settled in batches → both parties rate each other → validators claim fees in batches; agents also claim their staking rewards. Requesters keep up to 6 jobs each being worked on; a job whose verdict is in (only its challenge window left) no longer counts, so new jobs overlap the windows of earlier ones and the clock keeper advances the clock once the demand is placed. Jobs/s counts jobs settled with the provider paid over the trading time (setup — funding, registration, staking — excluded and listed). Swarm tx/s counts every transaction the agents sent while trading (reverted ones included: automine mines them too), checked against the chain: the transactions the node holds in the blocks mined while trading. CPU per transaction is read from /proc for the node and from process.cpuUsage for the swarm (which runs every agent in one process: signing, job work, polling). The reference is the same node's plain-transfer ceiling, measured before and after the swarms in the same run: 64 senders sending pre-signed ETH transfers (the mean of both is the reference). Both sides run on the same 2 cores as the node (and as the other engineers' work).
+Jobs traded end to end by the agent runtime (\`agents/src/runtime\`, rule-based policies) on a local Hardhat node with the protocol deployed by \`scripts/deploy.ts\`: quote signed → filled → work done (sha256-iter) → submitted → committee drawn → attested → clock advanced past the challenge window (devnet time warp) → settled in batches → both parties rate each other → validators claim fees in batches; agents also claim their staking rewards. Requesters keep up to 6 jobs each being worked on; a job whose verdict is in (only its challenge window left) no longer counts, so new jobs overlap the windows of earlier ones and the clock keeper advances the clock once the demand is placed. Jobs/s counts jobs settled with the provider paid over the trading time (setup — funding, registration, staking — excluded and listed). Swarm tx/s counts every transaction the agents sent while trading (reverted ones included: automine mines them too), checked against the chain: the transactions the node holds in the blocks mined while trading. Counting stops when the last trading action has ended, before the agents leave (providers withdrawing their quotes, validators unbonding: not trading; until 2026-12-01's third round those were counted though mined after the last trading block, which is why the two counts differed by exactly one per provider and validator). CPU per transaction is read from /proc for the node and from process.cpuUsage for the swarm (which runs every agent in one process: signing — with libsecp256k1, \`agents/src/runtime/signer.ts\` — job work, polling). The reference is the same node's plain-transfer ceiling, measured before and after the swarms in the same run: 64 senders sending pre-signed ETH transfers (the mean of both is the reference). Both sides run on the same 2 cores as the node (and as the other engineers' work).
 
 - command: \`npm run bench:swarm\` (BENCH_JOBS=${JOBS}, BENCH_SMALL_JOBS=${SMALL_JOBS}, BENCH_TRANSFERS=${TRANSFERS}; seed ${SEED})
 - date: ${date}
