@@ -498,13 +498,14 @@ export class Indexer extends EventEmitter {
       if (item) events.push(item);
     }
     const wants = new Map<string, Set<string>>();
+    const want = (entity: string, id: string) => {
+      let ids = wants.get(entity);
+      if (!ids) wants.set(entity, (ids = new Set()));
+      ids.add(id);
+    };
     for (const { ev, handler } of events) {
-      if (handler.preload === undefined) continue;
-      for (const [entity, id] of handler.preload(ev)) {
-        let ids = wants.get(entity);
-        if (!ids) wants.set(entity, (ids = new Set()));
-        ids.add(id);
-      }
+      if (handler.preloadInto !== undefined) handler.preloadInto(ev, want);
+      else if (handler.preload !== undefined) for (const [entity, id] of handler.preload(ev)) want(entity, id);
     }
     await this.store.preload(wants);
     let current: IndexedEvent | undefined;
