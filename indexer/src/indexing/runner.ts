@@ -360,7 +360,11 @@ export class Indexer extends EventEmitter {
     // missing one at start-up, should the process die in between).
     let indexesDropped = false;
     let dropped: ReturnType<typeof secondaryIndexes> = [];
+    // The rebuild starts once every remaining range has been requested (see below), overlapping
+    // the projection and the writes of the last batches; it is awaited before returning.
+    let rebuilding: Promise<void> | undefined;
     const restoreIndexes = async () => {
+      if (rebuilding !== undefined) return rebuilding;
       if (!indexesDropped) return;
       // In parallel: on PostgreSQL each runs on its own connection (and core); PGlite queues them.
       const started = performance.now();
@@ -412,7 +416,7 @@ export class Indexer extends EventEmitter {
           await writing; // the previous batch is in the database
           writing = undefined;
           const batch = this.store.seal();
-          if (!indexesDropped && !last && full) {
+          if (!indexesDropped && rebuilding === undefined && !last && full) {
             const heavy = new Set(this.opts.model.entities.filter((e) => batch.pending.get(e.name)!.size >= HEAVY_TABLE_ROWS).map((e) => e.table));
             dropped = secondaryIndexes(this.opts.model).filter((ix) => heavy.has(ix.table));
             indexesDropped = true; // before the drop: a failure in it rebuilds them (IF NOT EXISTS)
@@ -427,6 +431,12 @@ export class Indexer extends EventEmitter {
           batchCreated = [];
           batches++;
         }
+        // Every remaining range is requested: the secondary indexes are rebuilt from here on, in
+        // parallel with the last projections and writes. On PostgreSQL a CREATE INDEX waits for
+        // the write in progress to commit, and the later writes wait for it (its table lock), then
+        // maintain the index row by row; PGlite runs them one after the other. Rows are indexed
+        // either way; the backfill returns only once every index is back.
+        if (indexesDropped && rebuilding === undefined && planned > limit) rebuilding = quiet(restoreIndexes());
       }
       await writing;
       writing = undefined;
@@ -434,6 +444,8 @@ export class Indexer extends EventEmitter {
     } catch (err) {
       await writing?.catch(() => undefined);
       await forgetProjected(); // not in the database
+      if (rebuilding !== undefined) await rebuilding.catch(() => undefined);
+      rebuilding = undefined; // (a failed rebuild is tried again here)
       await restoreIndexes().catch((e) => this.log("warn", "backfill: rebuilding the secondary indexes failed (start-up migrations will)", { error: (e as Error).message }));
       throw err;
     } finally {
