@@ -44,6 +44,12 @@ export class Store {
   /** A batch being written while the next one is projected (backfill pipeline). */
   private sealed: Batch | undefined;
   private cachedRows = 0;
+  /**
+   * Whether every row of the mutable entities' tables is in the cache (a database that was empty
+   * when this store started, whose writes all went through it, with no cache cleared since):
+   * then a mutable row that is not in memory does not exist, and is not looked for.
+   */
+  private complete = false;
   /** Block number stamped on rows written now (set by the runner per block). */
   block = 0n;
   stats = { loads: 0, writes: 0 };
@@ -58,6 +64,17 @@ export class Store {
     this.maxCachedRows = maxCachedRows;
     for (const e of model.entities) this.cache.set(e.name, new Map());
     this.cur = this.newBatch();
+  }
+
+  /**
+   * Tells the store that the entity tables are empty (the caller checked, on a database no one
+   * else writes projection rows to): until the cache is cleared, rows of mutable entities that
+   * are not in memory are known not to exist (immutable rows are not kept after their write,
+   * and are still looked up).
+   */
+  startEmpty(): void {
+    this.clearCache();
+    this.complete = true;
   }
 
   private newBatch(): Batch {
@@ -147,6 +164,11 @@ export class Store {
         missing.push(id);
       }
       if (missing.length === 0) continue;
+      if (this.complete && !e.immutable) {
+        for (const id of missing) cache.set(id, null);
+        this.cachedRows += missing.length;
+        continue;
+      }
       const rows = await this.db.query(`SELECT * FROM "${e.table}" WHERE id = ANY($1)`, [missing]);
       this.stats.loads += rows.length;
       const found = new Set<string>();
@@ -414,6 +436,7 @@ export class Store {
   }
 
   clearCache(): void {
+    this.complete = false;
     for (const c of this.cache.values()) c.clear();
     for (const c of this.committedBlock.values()) c.clear();
     this.cachedRows = 0;

@@ -178,6 +178,7 @@ export class Indexer extends EventEmitter {
     } else {
       await db.query(`INSERT INTO _meta (key, value) VALUES ('deployments', $1) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value`, [key]);
       this.status.checkpoint = { number: this.startBlock() - 1n, hash: "", timestamp: 0n };
+      await this.startEmptyIfSo();
     }
     this.log("info", "indexer initialised", { checkpoint: this.status.checkpoint.number.toString(), database: db.kind });
   }
@@ -219,6 +220,19 @@ export class Indexer extends EventEmitter {
     await this.loadDynamic();
     await this.opts.db.query(`INSERT INTO _meta (key, value) VALUES ('deployments', $1)`, [this.deploymentsKey()]);
     this.status.checkpoint = { number: this.startBlock() - 1n, hash: "", timestamp: 0n };
+    await this.startEmptyIfSo();
+  }
+
+  /**
+   * Starting from nothing (no checkpoint): if the entity tables are indeed empty (one query), the
+   * store need not look up rows it has not written (a fresh database's backfill skips those
+   * queries: the first blocks' handlers ask for many rows one at a time).
+   */
+  private async startEmptyIfSo(): Promise<void> {
+    const probes = this.opts.model.entities.map((e) => `(SELECT 1 AS x FROM "${e.table}" LIMIT 1)`);
+    if (probes.length === 0) return;
+    const rows = await this.opts.db.query(`${probes.join(" UNION ALL ")} LIMIT 1`);
+    if (rows.length === 0) this.store.startEmpty();
   }
 
   stop(): void {
