@@ -19,7 +19,8 @@ export interface Queryable {
   query<T extends Row = Row>(sql: string, params?: unknown[], opts?: { prepared?: string }): Promise<T[]>;
   exec(sql: string): Promise<void>;
   /** COPY `table (columns)` FROM the given text (PostgreSQL text format). */
-  copyFrom(table: string, columns: string[], text: string): Promise<void>;
+  /** COPY … FROM text (`text`: COPY text format, as a string or its UTF-8 bytes). */
+  copyFrom(table: string, columns: string[], text: string | Uint8Array): Promise<void>;
 }
 
 export interface Database extends Queryable {
@@ -80,9 +81,9 @@ class PgliteDatabase implements Database {
       async exec(sql: string) {
         await q.exec(sql);
       },
-      async copyFrom(table: string, columns: string[], text: string) {
+      async copyFrom(table: string, columns: string[], text: string | Uint8Array) {
         if (text.length === 0) return;
-        await q.query(`COPY ${table} (${columns.join(", ")}) FROM '/dev/blob'`, [], { blob: new Blob([text]) });
+        await q.query(`COPY ${table} (${columns.join(", ")}) FROM '/dev/blob'`, [], { blob: new Blob([text as BlobPart]) });
       },
     };
   }
@@ -93,7 +94,7 @@ class PgliteDatabase implements Database {
   exec(sql: string) {
     return PgliteDatabase.wrap(this.db).exec(sql);
   }
-  copyFrom(table: string, columns: string[], text: string) {
+  copyFrom(table: string, columns: string[], text: string | Uint8Array) {
     return PgliteDatabase.wrap(this.db).copyFrom(table, columns, text);
   }
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
@@ -133,7 +134,7 @@ class PostgresDatabase implements Database {
       async exec(sql: string) {
         await client.query(sql);
       },
-      async copyFrom(table: string, columns: string[], text: string) {
+      async copyFrom(table: string, columns: string[], text: string | Uint8Array) {
         if (text.length === 0) return;
         if (!("release" in client)) throw new Error("COPY needs a dedicated connection (use a transaction)");
         const stream = client.query(copyStreams.from(`COPY ${table} (${columns.join(", ")}) FROM STDIN`));

@@ -8,7 +8,7 @@
 // the next batch is projected on top of it (reads see the sealed rows until they are committed).
 import type { EntityModel, Model } from "../schema/model.ts";
 import type { Queryable } from "./adapter.ts";
-import { checkValue, copyLineWriter, fromDb, rowToJson, type EntityRow, type Value } from "./codec.ts";
+import { CopyText, copyLineWriter, rowChecker, fromDb, rowToJson, type EntityRow, type Value } from "./codec.ts";
 import { BLOCK_COLUMN } from "./migrations.ts";
 
 export type { EntityRow, Value };
@@ -44,6 +44,12 @@ export class Store {
   /** A batch being written while the next one is projected (backfill pipeline). */
   private sealed: Batch | undefined;
   private cachedRows = 0;
+  /**
+   * Whether every row of the mutable entities' tables is in the cache (a database that was empty
+   * when this store started, whose writes all went through it, with no cache cleared since):
+   * then a mutable row that is not in memory does not exist, and is not looked for.
+   */
+  private complete = false;
   /** Block number stamped on rows written now (set by the runner per block). */
   block = 0n;
   stats = { loads: 0, writes: 0 };
@@ -58,6 +64,17 @@ export class Store {
     this.maxCachedRows = maxCachedRows;
     for (const e of model.entities) this.cache.set(e.name, new Map());
     this.cur = this.newBatch();
+  }
+
+  /**
+   * Tells the store that the entity tables are empty (the caller checked, on a database no one
+   * else writes projection rows to): until the cache is cleared, rows of mutable entities that
+   * are not in memory are known not to exist (immutable rows are not kept after their write,
+   * and are still looked up).
+   */
+  startEmpty(): void {
+    this.clearCache();
+    this.complete = true;
   }
 
   private newBatch(): Batch {
@@ -106,15 +123,7 @@ export class Store {
   private checkers = new Map<string, (r: EntityRow, b: EntityRow | null | undefined) => void>();
   private checker(e: EntityModel): (r: EntityRow, b: EntityRow | null | undefined) => void {
     let c = this.checkers.get(e.name);
-    if (c === undefined) {
-      const lines = e.columns.map((f, i) => {
-        const k = JSON.stringify(f.name);
-        return `v = r[${k}] ?? null; if (b == null || v !== b[${k}] || (typeof v === "object" && v !== null)) check(name, columns[${i}], v);`;
-      });
-      const make = new Function("check", "name", "columns", `return function (r, b) { let v; ${lines.join(" ")} };`);
-      c = make(checkValue, e.name, e.columns) as (r: EntityRow, b: EntityRow | null | undefined) => void;
-      this.checkers.set(e.name, c);
-    }
+    if (c === undefined) this.checkers.set(e.name, (c = rowChecker(e.name, e.columns)));
     return c;
   }
 
@@ -155,6 +164,11 @@ export class Store {
         missing.push(id);
       }
       if (missing.length === 0) continue;
+      if (this.complete && !e.immutable) {
+        for (const id of missing) cache.set(id, null);
+        this.cachedRows += missing.length;
+        continue;
+      }
       const rows = await this.db.query(`SELECT * FROM "${e.table}" WHERE id = ANY($1)`, [missing]);
       this.stats.loads += rows.length;
       const found = new Set<string>();
@@ -230,6 +244,30 @@ export class Store {
     this.stats.writes++;
   }
 
+  /**
+   * Writes a new row of an immutable entity, keeping `row` itself (no copy): for a handler that
+   * builds the row for this call and never changes it afterwards (set() copies it instead).
+   * Checked like set(); a row already written throws.
+   */
+  insert(name: string, row: EntityRow): void {
+    const o = this.ops(name);
+    if (!o.e.immutable) throw new Error(`${name} is mutable: insert() is for immutable entities (use set())`);
+    const id = row.id;
+    if (typeof id !== "string" || id === "") throw new TypeError(`${name}: id must be a non-empty string`);
+    const pending = this.cur.pending.get(name)!;
+    const known = pending.get(id);
+    if (known !== undefined && known.row !== null) throw new Error(`${name} ${id} is immutable and was already written`);
+    let prev: EntityRow | null;
+    if (known !== undefined) prev = known.prev;
+    else {
+      const base = this.current(o, id);
+      prev = base === undefined ? null : base;
+    }
+    o.check(row, undefined);
+    pending.set(id, { row, block: this.block, prev });
+    this.stats.writes++;
+  }
+
   /** Rows handed out by draft() since the last checkDrafts(), with their entity's checks. */
   private drafts: { p: Pending; o: EntityOps }[] = [];
   private draftGeneration = 1;
@@ -299,27 +337,16 @@ export class Store {
       const pending = batch.pending.get(e.name)!;
       if (pending.size === 0) continue;
       const deletes: string[] = [];
-      const lines: string[] = [];
-      const write = this.lineWriter(e);
-      for (const [id, p] of pending) {
-        if (p.row === null) {
-          deletes.push(id);
-          continue;
-        }
-        lines.push(write(p.row, p.block.toString()));
-      }
-      const columns = [...e.columns.map((f) => `"${f.column}"`), `"${BLOCK_COLUMN}"`];
-      if (deletes.length > 0) await tx.query(`DELETE FROM "${e.table}" WHERE id = ANY($1)`, [deletes]);
-      if (lines.length > 0) {
-        if (e.immutable) {
-          await tx.copyFrom(`"${e.table}"`, columns, lines.join(""));
-        } else {
-          const stage = `_stage_${e.table}`;
-          await tx.exec(`CREATE TEMP TABLE IF NOT EXISTS "${stage}" (LIKE "${e.table}") ON COMMIT DELETE ROWS`);
-          await tx.copyFrom(`"${stage}"`, columns, lines.join(""));
-          const updates = columns.filter((c) => c !== `"id"`).map((c) => `${c} = EXCLUDED.${c}`).join(", ");
-          await tx.exec(`INSERT INTO "${e.table}" (${columns.join(", ")}) SELECT ${columns.join(", ")} FROM "${stage}" ON CONFLICT (id) DO UPDATE SET ${updates}`);
-        }
+      // (one flush at a time in practice; a concurrent one gets a buffer of its own)
+      const text = this.copyText.busy ? new CopyText().begin() : this.copyText.begin();
+      try {
+        await this.flushEntity(tx, e, pending, deletes, text);
+      } catch (err) {
+        // a failed COPY may leave a write of these bytes queued on its connection: not reused
+        if (text === this.copyText) this.copyText = new CopyText();
+        throw err;
+      } finally {
+        text.done();
       }
       if (undoBlock !== undefined) {
         const ids: string[] = [];
@@ -333,6 +360,41 @@ export class Store {
           `INSERT INTO _undo (block, entity, id, prev) SELECT $1, $2, * FROM unnest($3::text[], $4::text[])`,
           [undoBlock.toString(), e.name, ids, prevs],
         );
+      }
+    }
+  }
+
+  /** The COPY text of a flush (one entity at a time), reused across flushes. */
+  private copyText = new CopyText();
+
+  /** Writes the rows of one entity of a batch: deletes, then COPY (immutable) or COPY + upsert. */
+  private async flushEntity(tx: Queryable, e: EntityModel, pending: Map<string, Pending>, deletes: string[], text: CopyText): Promise<void> {
+    const write = this.lineWriter(e);
+    // the block column's text once per run of rows of the same block (rows come mostly in block order)
+    let block = -1n;
+    let blockText = "";
+    for (const [id, p] of pending) {
+      if (p.row === null) {
+        deletes.push(id);
+        continue;
+      }
+      if (p.block !== block) {
+        block = p.block;
+        blockText = block.toString();
+      }
+      text.add(write(p.row, blockText));
+    }
+    const columns = [...e.columns.map((f) => `"${f.column}"`), `"${BLOCK_COLUMN}"`];
+    if (deletes.length > 0) await tx.query(`DELETE FROM "${e.table}" WHERE id = ANY($1)`, [deletes]);
+    if (text.length > 0) {
+      if (e.immutable) {
+        await tx.copyFrom(`"${e.table}"`, columns, text.bytes());
+      } else {
+        const stage = `_stage_${e.table}`;
+        await tx.exec(`CREATE TEMP TABLE IF NOT EXISTS "${stage}" (LIKE "${e.table}") ON COMMIT DELETE ROWS`);
+        await tx.copyFrom(`"${stage}"`, columns, text.bytes());
+        const updates = columns.filter((c) => c !== `"id"`).map((c) => `${c} = EXCLUDED.${c}`).join(", ");
+        await tx.exec(`INSERT INTO "${e.table}" (${columns.join(", ")}) SELECT ${columns.join(", ")} FROM "${stage}" ON CONFLICT (id) DO UPDATE SET ${updates}`);
       }
     }
   }
@@ -374,6 +436,7 @@ export class Store {
   }
 
   clearCache(): void {
+    this.complete = false;
     for (const c of this.cache.values()) c.clear();
     for (const c of this.committedBlock.values()) c.clear();
     this.cachedRows = 0;

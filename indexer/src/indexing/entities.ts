@@ -66,8 +66,16 @@ export async function account(store: Store, address: string, e: IndexedEvent, p:
   };
 }
 
+// the last day asked for: events come in chain order, so most calls ask for the same day
+let lastTimestamp = -1n;
+let lastDayId = "";
+
 export function dayId(timestamp: bigint): string {
-  return (timestamp / DAY).toString();
+  if (timestamp !== lastTimestamp) {
+    lastDayId = (timestamp / DAY).toString();
+    lastTimestamp = timestamp;
+  }
+  return lastDayId;
 }
 
 /** Today's DailyStat; a new day starts from the current protocol totals. */

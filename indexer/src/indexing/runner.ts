@@ -178,6 +178,7 @@ export class Indexer extends EventEmitter {
     } else {
       await db.query(`INSERT INTO _meta (key, value) VALUES ('deployments', $1) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value`, [key]);
       this.status.checkpoint = { number: this.startBlock() - 1n, hash: "", timestamp: 0n };
+      await this.startEmptyIfSo();
     }
     this.log("info", "indexer initialised", { checkpoint: this.status.checkpoint.number.toString(), database: db.kind });
   }
@@ -219,6 +220,19 @@ export class Indexer extends EventEmitter {
     await this.loadDynamic();
     await this.opts.db.query(`INSERT INTO _meta (key, value) VALUES ('deployments', $1)`, [this.deploymentsKey()]);
     this.status.checkpoint = { number: this.startBlock() - 1n, hash: "", timestamp: 0n };
+    await this.startEmptyIfSo();
+  }
+
+  /**
+   * Starting from nothing (no checkpoint): if the entity tables are indeed empty (one query), the
+   * store need not look up rows it has not written (a fresh database's backfill skips those
+   * queries: the first blocks' handlers ask for many rows one at a time).
+   */
+  private async startEmptyIfSo(): Promise<void> {
+    const probes = this.opts.model.entities.map((e) => `(SELECT 1 AS x FROM "${e.table}" LIMIT 1)`);
+    if (probes.length === 0) return;
+    const rows = await this.opts.db.query(`${probes.join(" UNION ALL ")} LIMIT 1`);
+    if (rows.length === 0) this.store.startEmpty();
   }
 
   stop(): void {
@@ -360,7 +374,11 @@ export class Indexer extends EventEmitter {
     // missing one at start-up, should the process die in between).
     let indexesDropped = false;
     let dropped: ReturnType<typeof secondaryIndexes> = [];
+    // The rebuild starts once every remaining range has been requested (see below), overlapping
+    // the projection and the writes of the last batches; it is awaited before returning.
+    let rebuilding: Promise<void> | undefined;
     const restoreIndexes = async () => {
+      if (rebuilding !== undefined) return rebuilding;
       if (!indexesDropped) return;
       // In parallel: on PostgreSQL each runs on its own connection (and core); PGlite queues them.
       const started = performance.now();
@@ -412,7 +430,7 @@ export class Indexer extends EventEmitter {
           await writing; // the previous batch is in the database
           writing = undefined;
           const batch = this.store.seal();
-          if (!indexesDropped && !last && full) {
+          if (!indexesDropped && rebuilding === undefined && !last && full) {
             const heavy = new Set(this.opts.model.entities.filter((e) => batch.pending.get(e.name)!.size >= HEAVY_TABLE_ROWS).map((e) => e.table));
             dropped = secondaryIndexes(this.opts.model).filter((ix) => heavy.has(ix.table));
             indexesDropped = true; // before the drop: a failure in it rebuilds them (IF NOT EXISTS)
@@ -427,6 +445,12 @@ export class Indexer extends EventEmitter {
           batchCreated = [];
           batches++;
         }
+        // Every remaining range is requested: the secondary indexes are rebuilt from here on, in
+        // parallel with the last projections and writes. On PostgreSQL a CREATE INDEX waits for
+        // the write in progress to commit, and the later writes wait for it (its table lock), then
+        // maintain the index row by row; PGlite runs them one after the other. Rows are indexed
+        // either way; the backfill returns only once every index is back.
+        if (indexesDropped && rebuilding === undefined && planned > limit) rebuilding = quiet(restoreIndexes());
       }
       await writing;
       writing = undefined;
@@ -434,6 +458,8 @@ export class Indexer extends EventEmitter {
     } catch (err) {
       await writing?.catch(() => undefined);
       await forgetProjected(); // not in the database
+      if (rebuilding !== undefined) await rebuilding.catch(() => undefined);
+      rebuilding = undefined; // (a failed rebuild is tried again here)
       await restoreIndexes().catch((e) => this.log("warn", "backfill: rebuilding the secondary indexes failed (start-up migrations will)", { error: (e as Error).message }));
       throw err;
     } finally {
@@ -498,13 +524,14 @@ export class Indexer extends EventEmitter {
       if (item) events.push(item);
     }
     const wants = new Map<string, Set<string>>();
+    const want = (entity: string, id: string) => {
+      let ids = wants.get(entity);
+      if (!ids) wants.set(entity, (ids = new Set()));
+      ids.add(id);
+    };
     for (const { ev, handler } of events) {
-      if (handler.preload === undefined) continue;
-      for (const [entity, id] of handler.preload(ev)) {
-        let ids = wants.get(entity);
-        if (!ids) wants.set(entity, (ids = new Set()));
-        ids.add(id);
-      }
+      if (handler.preloadInto !== undefined) handler.preloadInto(ev, want);
+      else if (handler.preload !== undefined) for (const [entity, id] of handler.preload(ev)) want(entity, id);
     }
     await this.store.preload(wants);
     let current: IndexedEvent | undefined;

@@ -170,12 +170,23 @@ export class RpcClient {
    */
   private spare: Buffer[] = [];
   private static readonly SPARE_MAX_BYTES = 64 << 20;
+  /** Spare buffers kept: one per request in flight and one being read. */
+  private static readonly SPARE_COUNT = 4;
 
   private takeBuffer(length: number): Buffer {
+    // the smallest spare that fits (a big one stays for a big answer)
+    let best = -1;
     for (let k = 0; k < this.spare.length; k++) {
-      if (this.spare[k].length >= length) return this.spare.splice(k, 1)[0];
+      if (this.spare[k].length >= length && (best < 0 || this.spare[k].length < this.spare[best].length)) best = k;
     }
-    return Buffer.allocUnsafeSlow(Math.max(length, 1 << 20));
+    if (best >= 0) return this.spare.splice(best, 1)[0];
+    // A new buffer's pages are faulted in on first write (costly in a VM): sizes are rounded up
+    // to a power of two, so that answers of similar sizes reuse the same few buffers; a spare
+    // too small for this answer is given up (one that fits is kept instead when released).
+    if (this.spare.length > 0) this.spare.shift();
+    let size = 1 << 20;
+    while (size < length) size *= 2;
+    return Buffer.allocUnsafeSlow(size);
   }
 
   private async post(body: string): Promise<{ status: number; retryAfter: string | undefined; body: Buffer; release: () => void }> {
@@ -221,7 +232,7 @@ export class RpcClient {
         const release = () => {
           if (into === undefined || released) return;
           released = true;
-          if (this.spare.length < 3) this.spare.push(into);
+          if (this.spare.length < RpcClient.SPARE_COUNT) this.spare.push(into);
         };
         const chunks: Buffer[] = [];
         let got = 0;

@@ -42,6 +42,7 @@ async function run() {
   const dataDir = dbKind === "pglite" ? mkdtempSync(join(tmpdir(), "ubc-prof-")) : undefined;
   const load0 = loadavg();
   const cpu0 = process.cpuUsage();
+  const faults0 = process.resourceUsage().minorPageFault;
   const t0 = performance.now();
   const db = await openDatabase(dbKind === "pg" ? { url: PG_URL, schema } : { dataDir, schema: "ubc" });
   const tOpen = performance.now();
@@ -57,6 +58,7 @@ async function run() {
   });
   const t1 = performance.now();
   const cpu = process.cpuUsage(cpu0);
+  const faults = process.resourceUsage().minorPageFault - faults0;
   ix.stop();
   const [row] = await db.query<{ n: string }>(`SELECT count(*)::text AS n FROM token_transfer`);
   const ev = ix.status.events;
@@ -64,7 +66,7 @@ async function run() {
     `${dbKind}: ${ev} events in ${((t1 - t0) / 1000).toFixed(2)} s = ${Math.round(ev / ((t1 - t0) / 1000))} ev/s; ` +
       `open ${(tOpen - t0).toFixed(0)} ms, init ${(tInit - tOpen).toFixed(0)} ms, first commit at ${(tFirst - t0).toFixed(0)} ms; ` +
       `CPU user ${(cpu.user / 1e6).toFixed(2)} s + sys ${(cpu.system / 1e6).toFixed(2)} s = ${((cpu.user + cpu.system) / 1e6 / (ev / 1e5)).toFixed(2)} s per 100k events; ` +
-      `rows ${row.n}; load ${load0.map((x) => x.toFixed(2)).join("/")} -> ${loadavg().map((x) => x.toFixed(2)).join("/")}`,
+      `minor page faults ${faults}; rows ${row.n}; load ${load0.map((x) => x.toFixed(2)).join("/")} -> ${loadavg().map((x) => x.toFixed(2)).join("/")}`,
   );
   await db.close();
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });

@@ -26,13 +26,17 @@ async function token(store: Store, e: IndexedEvent) {
 }
 
 function transferPreload(e: IndexedEvent): [string, string][] {
-  return [
-    ["Account", e.args.from as string],
-    ["Account", e.args.to as string],
-    ["Token", e.address],
-    ["Protocol", PROTOCOL_ID],
-    ["DailyStat", dayId(e.block.timestamp)],
-  ];
+  const out: [string, string][] = [];
+  transferPreloadInto(e, (entity, id) => out.push([entity, id]));
+  return out;
+}
+
+function transferPreloadInto(e: IndexedEvent, want: (entity: string, id: string) => void): void {
+  want("Account", e.args.from as string);
+  want("Account", e.args.to as string);
+  want("Token", e.address);
+  want("Protocol", PROTOCOL_ID);
+  want("DailyStat", dayId(e.block.timestamp));
 }
 
 async function handleTransfer(e: IndexedEvent, ctx: HandlerContext) {
@@ -81,7 +85,7 @@ async function handleTransfer(e: IndexedEvent, ctx: HandlerContext) {
     if (to === ZERO_ADDRESS) {
       d.computeBurned = add(d.computeBurned, value);
       fromAcc.computeBurned = add(fromAcc.computeBurned, value);
-      store.set("Burn", {
+      store.insert("Burn", {
         id: e.id,
         token: e.address,
         from,
@@ -104,7 +108,8 @@ async function handleTransfer(e: IndexedEvent, ctx: HandlerContext) {
   store.set("Token", t);
   store.set("Protocol", p);
   store.set("DailyStat", d);
-  store.set("TokenTransfer", {
+  // a new object the store may keep as it is (insert: no copy)
+  store.insert("TokenTransfer", {
     id: e.id,
     token: e.address,
     from,
@@ -135,7 +140,7 @@ async function handleAuthorization(e: IndexedEvent, ctx: HandlerContext, state: 
 
 export const tokenHandlers: HandlerMap = {
   UBCToken: {
-    Transfer: { preload: transferPreload, handle: handleTransfer },
+    Transfer: { preload: transferPreload, preloadInto: transferPreloadInto, handle: handleTransfer },
     DelegateChanged: {
       preload: (e) => [["Account", e.args.delegator as string], ["Protocol", PROTOCOL_ID]],
       async handle(e, { store }) {
@@ -159,7 +164,7 @@ export const tokenHandlers: HandlerMap = {
     },
   },
   ComputeToken: {
-    Transfer: { preload: transferPreload, handle: handleTransfer },
+    Transfer: { preload: transferPreload, preloadInto: transferPreloadInto, handle: handleTransfer },
     AuthorizationUsed: {
       preload: (e) => [["Account", e.args.authorizer as string], ["Protocol", PROTOCOL_ID]],
       handle: (e, ctx) => handleAuthorization(e, ctx, "used"),
