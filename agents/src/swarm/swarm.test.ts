@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { startChain, type TestChain } from "../../../indexer/src/testing/chain.ts";
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { autoInFlight, formatSummary, loadDeployments, planRoles, runSwarm, type SwarmOptions } from "./swarm.ts";
+import { formatSummary, loadDeployments, planRoles, runSwarm, type SwarmOptions } from "./swarm.ts";
 import { Status } from "../runtime/market.ts";
 import { E18, DEFAULT_LIMITS } from "../runtime/limits.ts";
 import { startOpenAiServer, served, type OpenAiTestServer } from "../testing/openai-server.ts";
@@ -27,15 +27,6 @@ describe("swarm input", () => {
   test("bad input is refused with a clear error", async () => {
     assert.throws(() => planRoles(2), /at least 3 agents/);
     assert.deepEqual(planRoles(10).filter((r) => r === "validator").length, 3);
-    // the default in-flight cap: ~48 jobs shared among the requesters, 6..16 each, at most a requester's share of the jobs
-    const req = (n: number) => planRoles(n).filter((r) => r === "requester").length;
-    assert.equal(autoInFlight(req(10), 100), 16);
-    assert.equal(autoInFlight(req(100), 1000), 6);
-    assert.equal(autoInFlight(req(20), 1000), 7);
-    assert.equal(autoInFlight(4, 1000), 12);
-    assert.equal(autoInFlight(3, 6), 2);
-    assert.equal(autoInFlight(3), 16);
-    assert.throws(() => autoInFlight(0, 10), /requesters must be a positive integer/);
     await assert.rejects(runSwarm({ agents: 6, jobs: 3, inFlight: 0, deployments: { chainId: 1, contracts: {} } }), /inFlight must be a positive integer, got 0/);
     assert.throws(() => loadDeployments({ deployments: "/nonexistent/localhost.json" }), /no deployments file at \/nonexistent/);
     await assert.rejects(runSwarm({ agents: 6, jobs: 0, deployments: { chainId: 1, contracts: {} } }), /--jobs must be a positive integer/);

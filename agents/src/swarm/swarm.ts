@@ -73,8 +73,7 @@ export interface SwarmOptions {
   specsPublicHost?: string;
   /** Providers fetch every spec over HTTP from the requester's endpoint, as separate processes do. */
   specsOverHttp?: boolean;
-  /** Jobs one requester keeps in flight (an owner's limit). Default: `autoInFlight` — scales with
-   * the swarm's size and the work it has, so that a small swarm keeps as many jobs going as a large one. */
+  /** Jobs one requester keeps in flight (an owner's limit; default 4). */
   inFlight?: number;
   feedback?: "both" | "requester" | "none";
   limits?: Partial<Limits>;
@@ -209,23 +208,6 @@ export function planRoles(n: number): ("validator" | "provider" | "requester")[]
   return [...Array(validators).fill("validator"), ...Array(providers).fill("provider"), ...Array(rest - providers).fill("requester")];
 }
 
-/** The swarm keeps about this many jobs in flight in all, whatever its number of requesters. */
-export const SWARM_IN_FLIGHT_TARGET = 48;
-
-/**
- * Default in-flight cap of each requester: SWARM_IN_FLIGHT_TARGET jobs shared among the requesters,
- * at least 6 and at most 16 per requester, and never more than its share of the jobs (`jobs`
- * undefined: a continuous run). 10 agents (3 requesters): 16; 100 agents (35 requesters): 6.
- * With few agents every job's transactions wait on the agent's previous ones, so a small swarm
- * needs more jobs each to keep the node as busy as a large one.
- */
-export function autoInFlight(requesters: number, jobs?: number): number {
-  if (!Number.isInteger(requesters) || requesters < 1) throw new Error(`autoInFlight: requesters must be a positive integer, got ${requesters}`);
-  let k = Math.min(16, Math.max(6, Math.ceil(SWARM_IN_FLIGHT_TARGET / requesters)));
-  if (jobs !== undefined) k = Math.min(k, Math.max(1, Math.ceil(jobs / requesters)));
-  return k;
-}
-
 export async function runSwarm(opts: SwarmOptions): Promise<SwarmRun> {
   const log = opts.log ?? ((l: string) => process.stderr.write(`${l}\n`));
   if (!opts.continuous && (!Number.isInteger(opts.jobs) || opts.jobs < 1)) throw new Error(`--jobs must be a positive integer, got ${opts.jobs}`);
@@ -265,7 +247,6 @@ export async function runSwarm(opts: SwarmOptions): Promise<SwarmRun> {
   const minStake = ((await client.readContract({ address: addr("ValidatorPool"), abi: ABIS.ValidatorPool, functionName: "params" })) as readonly [bigint, ...unknown[]])[0];
   const requesters = plan.filter((p) => p.role === "requester").length;
   const jobsPer = opts.continuous ? 0 : Math.ceil(opts.jobs / requesters);
-  const inFlightCap = opts.inFlight ?? autoInFlight(requesters, opts.continuous ? undefined : opts.jobs);
   // COMPUTE top-up: a requester gets ~1,000 per job it will buy (a continuous swarm: 1M, which
   // lasts thousands of jobs), a provider 10,000 for its deposits
   const computeFor = (p: Plan) => (p.role === "requester" ? (opts.continuous ? 1_000_000n : BigInt(jobsPer + 8) * 1_000n) * E18 : p.role === "provider" ? 10_000n * E18 : 0n);
@@ -371,7 +352,7 @@ export async function runSwarm(opts: SwarmOptions): Promise<SwarmRun> {
       client: opts.indexerUrl ? new UbcClient({ rpcUrl, account: accounts[i], deployments }) : undefined,
       specs, specServer, remoteSpecs: opts.specsOverHttp,
     });
-    agent.maxInFlight = inFlightCap;
+    agent.maxInFlight = opts.inFlight ?? 4;
     agent.validatorId = view.validatorOfAgent.get(ids[i]);
     return agent;
   });
