@@ -27,6 +27,7 @@ describe("swarm input", () => {
   test("bad input is refused with a clear error", async () => {
     assert.throws(() => planRoles(2), /at least 3 agents/);
     assert.deepEqual(planRoles(10).filter((r) => r === "validator").length, 3);
+    await assert.rejects(runSwarm({ agents: 6, jobs: 3, inFlight: 0, deployments: { chainId: 1, contracts: {} } }), /inFlight must be a positive integer, got 0/);
     assert.throws(() => loadDeployments({ deployments: "/nonexistent/localhost.json" }), /no deployments file at \/nonexistent/);
     await assert.rejects(runSwarm({ agents: 6, jobs: 0, deployments: { chainId: 1, contracts: {} } }), /--jobs must be a positive integer/);
     await assert.rejects(runSwarm({ agents: 6, jobs: 1, deployments: { chainId: 31337, contracts: {} } }), /the deployments object has no WorkMarket/);

@@ -73,7 +73,7 @@ export interface SwarmOptions {
   specsPublicHost?: string;
   /** Providers fetch every spec over HTTP from the requester's endpoint, as separate processes do. */
   specsOverHttp?: boolean;
-  /** Jobs one requester keeps in flight (default 4). */
+  /** Jobs one requester keeps in flight (an owner's limit; default 4). */
   inFlight?: number;
   feedback?: "both" | "requester" | "none";
   limits?: Partial<Limits>;
@@ -211,6 +211,7 @@ export function planRoles(n: number): ("validator" | "provider" | "requester")[]
 export async function runSwarm(opts: SwarmOptions): Promise<SwarmRun> {
   const log = opts.log ?? ((l: string) => process.stderr.write(`${l}\n`));
   if (!opts.continuous && (!Number.isInteger(opts.jobs) || opts.jobs < 1)) throw new Error(`--jobs must be a positive integer, got ${opts.jobs}`);
+  if (opts.inFlight !== undefined && (!Number.isInteger(opts.inFlight) || opts.inFlight < 1)) throw new Error(`inFlight must be a positive integer, got ${opts.inFlight}`);
   const seed = opts.seed ?? Math.floor(Math.random() * 2 ** 31);
   const random = rng(seed);
   const rpcUrl = opts.rpcUrl ?? process.env.RPC_URL ?? "http://127.0.0.1:8545";

@@ -1,6 +1,8 @@
 // Diagnostic (not part of npm run bench:swarm): back-to-back swarms on one node, each run with
 // some environment variables set (e.g. UBC_NATIVE_SECP256K1, read when signer.ts loads, so that
 // one needs a process per setting), printing tx/s and the node's and the swarm's CPU per transaction.
+// A variant's key "inFlight" is not an environment variable: it sets runSwarm's requester in-flight
+// cap (default 6, as bench:swarm; "auto" leaves it to the swarm's default).
 // Usage: node scripts/bench/swarm/ab.ts [agents=10] [jobs=100] ['[{"VAR":"a"},{"VAR":"b"}]'] [rounds=2]
 import { readFileSync } from "node:fs";
 import { loadavg } from "node:os";
@@ -15,9 +17,10 @@ const nodeCpuMs = () => { const f = readFileSync(`/proc/${chain.node.child.pid}/
 try {
   for (let r = 0; r < rounds; r++) for (const v of variants) {
     const saved = { ...process.env };
-    Object.assign(process.env, v);
+    const { inFlight: cap, ...env } = v;
+    Object.assign(process.env, env);
     let node0 = 0; let cpu0: NodeJS.CpuUsage | undefined;
-    const { summary } = await runSwarm({ agents, jobs, rpcUrl: chain.url, deployments: chain.deployments, seed: 7 + r, inFlight: 6, log: () => {}, onReady: () => { node0 = nodeCpuMs(); cpu0 = process.cpuUsage(); } });
+    const { summary } = await runSwarm({ agents, jobs, rpcUrl: chain.url, deployments: chain.deployments, seed: 7 + r, inFlight: cap === "auto" ? undefined : Number(cap ?? 6), log: () => {}, onReady: () => { node0 = nodeCpuMs(); cpu0 = process.cpuUsage(); } });
     const c = process.cpuUsage(cpu0);
     process.env = saved;
     process.stdout.write(`${JSON.stringify(v)}: ${summary.producerWins}/${jobs} jobs, ${summary.txs} txs, ${summary.txPerSecond.toFixed(1)} tx/s, node ${((nodeCpuMs() - node0) / summary.txs).toFixed(2)} ms/tx, swarm ${((c.user + c.system) / 1000 / summary.txs).toFixed(2)} ms/tx, load ${loadavg()[0].toFixed(1)}\n`);
