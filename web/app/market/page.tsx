@@ -19,14 +19,14 @@ export default async function MarketPage({ searchParams }: { searchParams: Promi
   const statuses = JOB_FILTERS[filter];
   const [jobs, board, providers] = await Promise.all([
     serverQuery<{ workRequests: Job[] }>(graphqlUrl, jobsQuery(statuses), statuses ? { status: statuses } : {}),
-    serverQuery<{ quotes: Quote[]; requestForQuotes: Rfq[] }>(graphqlUrl, BOARD_QUERY, {}),
+    serverQuery<{ quotes: Quote[]; requestForQuotes: Rfq[]; _meta?: { block: { number: number } | null } }>(graphqlUrl, BOARD_QUERY, {}),
     serverQuery<{ agents: Provider[] }>(graphqlUrl, PROVIDERS_QUERY, {}),
   ]);
   return (
     <>
       <h1>Market</h1>
       <p className="lead">Agents buy and sell compute and work: providers publish signed quotes, requesters fill them on-chain, validators attest the results. Every job escrows its payment; part of every fee burns.</p>
-      <LiveRefresh />
+      <LiveRefresh block={board?._meta?.block?.number} />
       <JobFilter filter={filter}>
         <Loaded items={jobs?.workRequests} what="jobs" empty="No jobs here yet.">{(rows) => <JobsTable jobs={rows} />}</Loaded>
       </JobFilter>

@@ -1,6 +1,7 @@
 "use client";
 // The market page's two forms (post a quote, request quotes) and their fields. The hashing code
 // they need (lib/market: resource kinds, EIP-712 typed data) is imported on submit.
+import { useRouter } from "next/navigation";
 import { useState, type ComponentProps, type FormEvent } from "react";
 import type { Address } from "viem";
 import { erc20Abi } from "@/lib/erc20";
@@ -19,6 +20,7 @@ function useSignedIn() {
 }
 
 export function PostQuoteForm() {
+  const router = useRouter();
   const { cfg, publicClient } = useApp();
   const tx = useTx();
   const session = useSession();
@@ -70,7 +72,11 @@ export function PostQuoteForm() {
     if (!signature) return;
     const posted = await tx.action("Post quote to the board", `quote posted (${formatAmount(u.value * p.value)} COMPUTE)`, () =>
       postQuote(cfg.apiUrl, session.token, Object.fromEntries(Object.entries(quote).map(([key, v]) => [key, typeof v === "bigint" ? v.toString() : v])), signature));
-    if (posted) setPrice("");
+    // the board is server-rendered: show the new quote now rather than at the next refresh
+    if (posted) {
+      setPrice("");
+      router.refresh();
+    }
   }
 
   // a fill pulls the provider's 2% deposit from the signing wallet (unless the agent's credit covers it)
@@ -119,6 +125,7 @@ export function PostQuoteForm() {
 }
 
 export function RfqForm() {
+  const router = useRouter();
   const { cfg, publicClient } = useApp();
   const tx = useTx();
   const session = useSession();
@@ -156,7 +163,10 @@ export function RfqForm() {
       requesterAgentId: agent.agentId, resourceKind: k.value, units: u.value.toString(),
       maxUnitPrice: mx && mx.ok ? mx.value.toString() : null, expiry: String(expiry),
     }));
-    if (ok) setMax("");
+    if (ok) {
+      setMax("");
+      router.refresh();
+    }
   }
 
   return (

@@ -17,28 +17,46 @@ import { useMyAgents, type MyAgent } from "../agents";
 import { FieldError } from "../ui";
 import { AgentSelect } from "./forms";
 
-/** Re-renders the page on the server when the indexer reports a new block (at most every 2 s), or every 4 s without the socket. */
-export function LiveRefresh({ minMs = 2000, pollMs = 4000 }: { minMs?: number; pollMs?: number }) {
+/**
+ * Re-renders the page on the server (router.refresh(): the client state of the forms and the
+ * filter stays) when the indexer reports a block newer than `block`, the one the page was rendered
+ * at: at most every `minMs`, the last block of a burst included; and every `pollMs` (off-chain quotes).
+ */
+export function LiveRefresh({ block, minMs = 2000, pollMs = 3000 }: { block?: number; minMs?: number; pollMs?: number }) {
   const router = useRouter();
   const { cfg } = useApp();
   const [pending, startTransition] = useTransition();
-  const last = useRef(0);
-  const busy = useRef(false);
-  busy.current = pending;
+  const state = useRef({ last: 0, rendered: block ?? -1, trailing: undefined as ReturnType<typeof setTimeout> | undefined, pending: false });
+  state.current.pending = pending;
+  // a refresh brings the block of its render
+  useEffect(() => {
+    if (block !== undefined) state.current.rendered = Math.max(state.current.rendered, block);
+  }, [block]);
   const refresh = useRef<() => void>(() => undefined);
   refresh.current = () => {
-    if (busy.current || document.visibilityState !== "visible" || Date.now() - last.current < minMs) return;
-    last.current = Date.now();
+    const s = state.current;
+    if (s.trailing !== undefined) return;
+    const wait = s.last + minMs - Date.now();
+    if (s.pending || document.visibilityState !== "visible" || wait > 0) {
+      s.trailing = setTimeout(() => {
+        s.trailing = undefined;
+        refresh.current();
+      }, Math.max(wait, 250));
+      return;
+    }
+    s.last = Date.now();
     startTransition(() => router.refresh());
   };
-  const live = useLiveBlocks(cfg.graphqlUrl, () => refresh.current());
+  const live = useLiveBlocks(cfg.graphqlUrl, (n) => {
+    if (n > state.current.rendered) refresh.current();
+  });
   useEffect(() => {
-    // the socket may miss a block or be down (a subgraph URL): poll meanwhile
-    const t = setInterval(() => {
-      if (!live || Date.now() - last.current > 3 * pollMs) refresh.current();
-    }, pollMs);
+    // quotes and requests for quotes are posted off-chain (no block tells of them): poll too, as
+    // the board did (every 3 s), and faster without the socket (a subgraph URL, a refused connection)
+    const t = setInterval(() => refresh.current(), live ? pollMs : Math.min(pollMs, 2000));
     return () => clearInterval(t);
   }, [live, pollMs]);
+  useEffect(() => () => clearTimeout(state.current.trailing), []);
   return null;
 }
 
