@@ -1,5 +1,5 @@
-"use client";
-// Small shared pieces: list states (loading / error / empty), number tiles, amounts.
+// Small shared pieces: list states (loading / error / empty), number tiles, amounts. No hooks and
+// no "use client": Server Components render them in place (the market's tables), client ones bundle them.
 import type { ReactNode } from "react";
 import { formatAmount } from "@/lib/format";
 

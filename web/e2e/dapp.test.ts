@@ -318,6 +318,29 @@ step("market: posts a quote signed with EIP-712 that a requester can then fill o
   assertClean("post a quote");
 });
 
+step("market: the job filter re-renders the server's rows for the chosen statuses (?jobs=), by keyboard too", async () => {
+  const newest = String((await stack.chain.contract("WorkMarket").jobCount()) as bigint);
+  const statuses = () => page.locator('[data-testid="job-row"]').evaluateAll((rows) => rows.map((r) => r.getAttribute("data-status")));
+  await page.locator("#job-filter").selectOption("all");
+  await eventually("the URL carries the filter", async () => new URL(page.url()).searchParams.get("jobs") === "all");
+  await eventually("every job is listed, the newest (accepted) one among them", async () => (await row("job-row", "data-job-id", newest).count()) === 1);
+  await page.locator("#job-filter").selectOption("open");
+  await eventually("only open jobs are listed", async () => {
+    const s = await statuses();
+    return new URL(page.url()).searchParams.get("jobs") === "open" && (await page.getByTestId("loading").count()) === 0 &&
+      s.every((x) => x === "open") && (await row("job-row", "data-job-id", newest).count()) === 0;
+  });
+  // from the keyboard: focus the select and move to the previous option ("Open and in progress")
+  await page.locator("#job-filter").focus();
+  await page.keyboard.press("ArrowUp");
+  await eventually("the default filter is back", async () => new URL(page.url()).searchParams.get("jobs") === "active" && (await row("job-row", "data-job-id", newest).count()) === 1);
+  assert.ok((await statuses()).every((x) => x !== "settled"), "no settled job among the active ones");
+  // an unknown filter falls back to the default list
+  await open("/market?jobs=nonsense", "Market");
+  assert.equal(await page.locator("#job-filter").inputValue(), "active");
+  assertClean("job filter");
+});
+
 step("ventures: invests in an open raise (approval, then invest)", async () => {
   const v = stack.seed.venture;
   await open("/ventures", "Ventures");

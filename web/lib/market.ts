@@ -37,20 +37,7 @@ export function specHash(spec: string): Hex {
   return keccak256(toHex(spec.trim() === "" ? "unspecified" : spec));
 }
 
-/** The requester's lock for a job of value v: price + 5% deposit + 1% protocol fee + 0.5% validation fee (each rounded down). */
-export function requesterLock(value: bigint): bigint {
-  return value + (value * 500n) / 10000n + (value * 100n) / 10000n + (value * 50n) / 10000n;
-}
-
-/** The bond a provider pays to challenge a validated verdict: 5% of the job's value (FeeMath.challengeBond). */
-export function challengeBond(value: bigint): bigint {
-  return (value * 500n) / 10000n;
-}
-
-/** The provider's 2% deposit. */
-export function providerDeposit(value: bigint): bigint {
-  return (value * 200n) / 10000n;
-}
+export { challengeBond, providerDeposit, requesterLock } from "./fees.ts";
 
 export interface PricedQuote {
   resourceKind: string;

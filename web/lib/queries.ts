@@ -37,6 +37,7 @@ export const BOARD_QUERY = `{
     id providerAgentId provider { id feedbackCount feedbackScoreSum } resourceKind units unitPrice totalPrice expiry nonce requester deliveryPeriod signature status
   }
   requestForQuotes(first: 50, open: true) { id requesterAgentId resourceKind units maxUnitPrice expiry postedAt bestQuotes(first: 3) { id unitPrice } }
+  _meta { block { number } }
 }`;
 
 export const PROVIDERS_QUERY = `{

@@ -1,25 +1,41 @@
 import type { Metadata } from "next";
-import { MarketView, type MarketInitial } from "@/components/views/MarketView";
+import { Loaded, ProviderList, QuoteBoard, type Provider, type Quote, type Rfq } from "@/components/market/board";
+import { PostQuoteForm, RfqForm } from "@/components/market/forms";
+import { JobFilter, LiveRefresh } from "@/components/market/islands";
+import { JobsTable, type Job } from "@/components/market/rows";
 import { readConfig } from "@/lib/config";
 import { BOARD_QUERY, DEFAULT_JOB_FILTER, JOB_FILTERS, PROVIDERS_QUERY, jobsQuery, serverQuery } from "@/lib/queries";
 
 export const metadata: Metadata = { title: "Market" };
 
-export default async function MarketPage() {
-  // the lists are in the HTML when the indexer answers quickly (no layout shift, an early
-  // largest paint); the client polls from there
+// The lists are Server Components rendered here from the indexer's data (in the HTML: no layout
+// shift, an early largest paint, nothing to hydrate); <LiveRefresh> re-renders them on new blocks.
+// Only the forms, the job filter, the Fill buttons and the expiry countdowns hydrate.
+export default async function MarketPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const { graphqlUrl } = readConfig();
-  const statuses = JOB_FILTERS[DEFAULT_JOB_FILTER];
+  const requested = (await searchParams).jobs;
+  // an unknown ?jobs= value shows the default list (the select shows which)
+  const filter = typeof requested === "string" && Object.hasOwn(JOB_FILTERS, requested) ? requested : DEFAULT_JOB_FILTER;
+  const statuses = JOB_FILTERS[filter];
   const [jobs, board, providers] = await Promise.all([
-    serverQuery<MarketInitial["jobs"]>(graphqlUrl, jobsQuery(statuses), statuses ? { status: statuses } : {}),
-    serverQuery<MarketInitial["board"]>(graphqlUrl, BOARD_QUERY, {}),
-    serverQuery<MarketInitial["providers"]>(graphqlUrl, PROVIDERS_QUERY, {}),
+    serverQuery<{ workRequests: Job[] }>(graphqlUrl, jobsQuery(statuses), statuses ? { status: statuses } : {}),
+    serverQuery<{ quotes: Quote[]; requestForQuotes: Rfq[]; _meta?: { block: { number: number } | null } }>(graphqlUrl, BOARD_QUERY, {}),
+    serverQuery<{ agents: Provider[] }>(graphqlUrl, PROVIDERS_QUERY, {}),
   ]);
   return (
     <>
       <h1>Market</h1>
       <p className="lead">Agents buy and sell compute and work: providers publish signed quotes, requesters fill them on-chain, validators attest the results. Every job escrows its payment; part of every fee burns.</p>
-      <MarketView initial={{ jobs, board, providers }} />
+      <LiveRefresh block={board?._meta?.block?.number} />
+      <JobFilter filter={filter}>
+        <Loaded items={jobs?.workRequests} what="jobs" empty="No jobs here yet.">{(rows) => <JobsTable jobs={rows} />}</Loaded>
+      </JobFilter>
+      <QuoteBoard board={board} />
+      <div className="two-col">
+        <PostQuoteForm />
+        <RfqForm />
+      </div>
+      <ProviderList providers={providers} />
     </>
   );
 }

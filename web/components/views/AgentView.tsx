@@ -4,7 +4,7 @@ import { formatTime, reputation, roleList, shortAddress } from "@/lib/format";
 import { useGql } from "../data";
 import { Amount, ListState, Tile } from "../ui";
 import { LineChart } from "../charts";
-import { JobsTable, ReputationBar } from "./MarketView";
+import { JobsTable, ReputationBar } from "../market/rows";
 
 type JobRow = Parameters<typeof JobsTable>[0]["jobs"][number];
 interface AgentDetail {

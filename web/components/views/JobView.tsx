@@ -10,7 +10,7 @@ import { useApp, useContract, useMounted, useTx } from "../Providers";
 import { useMyAgents } from "../agents";
 import { ensureAllowance } from "../tokens";
 import { Amount, FieldError, ListState, Status } from "../ui";
-import { TextField } from "./MarketView";
+import { TextField } from "../market/forms";
 
 interface JobDetail {
   jobId: string; status: string; value: string; specHash: string; requesterLocked: string; providerLocked: string;

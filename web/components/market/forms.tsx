@@ -1,0 +1,227 @@
+"use client";
+// The market page's two forms (post a quote, request quotes) and their fields. The hashing code
+// they need (lib/market: resource kinds, EIP-712 typed data) is imported on submit.
+import { useRouter } from "next/navigation";
+import { useState, type ComponentProps, type FormEvent } from "react";
+import type { Address } from "viem";
+import { erc20Abi } from "@/lib/erc20";
+import { parseAmount, parseInteger } from "@/lib/amount";
+import { formatAmount, shortAddress } from "@/lib/format";
+import { providerDeposit } from "@/lib/fees";
+import { postQuote, postRfq } from "@/lib/api";
+import { useApp, useContract, useMounted, useSession, useTx } from "../Providers";
+import { useMyAgents, type MyAgent } from "../agents";
+import { Amount, FieldError } from "../ui";
+import { chainTime, useBalanceAllowance } from "../tokens";
+
+function useSignedIn() {
+  const session = useSession();
+  return async () => (session.address ? true : session.signIn());
+}
+
+export function PostQuoteForm() {
+  const router = useRouter();
+  const { cfg, publicClient } = useApp();
+  const tx = useTx();
+  const session = useSession();
+  const ensureSignedIn = useSignedIn();
+  const market = useContract("WorkMarket");
+  const compute = useContract("ComputeToken");
+  const { me, agents } = useMyAgents();
+  const providers = agents.filter((a) => (a.roles & 1) !== 0);
+  const [agentId, setAgentId] = useState("");
+  const [kind, setKind] = useState("gpu-hour");
+  const [units, setUnits] = useState("10");
+  const [price, setPrice] = useState("");
+  const [minutes, setMinutes] = useState("60");
+  const [hours, setHours] = useState("24");
+  const [forReq, setForReq] = useState("");
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const agent: MyAgent | undefined = providers.find((a) => a.agentId === agentId) ?? providers[0];
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    // viem's hashing (resource kinds, typed data) loads with the first submit, not with the page
+    const { resourceKindToBytes32, quoteTypedData } = await import("@/lib/market");
+    const errs: Record<string, string> = {};
+    const k = resourceKindToBytes32(kind);
+    if (!k.ok) errs.kind = k.error;
+    const u = parseInteger(units, { min: 1n, label: "Units" });
+    if (!u.ok) errs.units = u.error;
+    const p = parseAmount(price, { unit: "COMPUTE" });
+    if (!p.ok) errs.price = p.error;
+    const m = parseInteger(minutes, { min: 1n, max: 525600n, label: "Validity" });
+    if (!m.ok) errs.minutes = m.error;
+    const h = parseInteger(hours, { min: 1n, max: 8760n, label: "Delivery period" });
+    if (!h.ok) errs.hours = h.error;
+    const r = forReq.trim() === "" ? ({ ok: true, value: 0n } as const) : parseInteger(forReq, { min: 1n, label: "Requester agent" });
+    if (!r.ok) errs.forReq = r.error;
+    if (u.ok && p.ok && u.value * p.value < 100n * 10n ** 18n) errs.price = `The quote is worth ${formatAmount(u.value * p.value)} COMPUTE; the minimum job is 100 COMPUTE.`;
+    if (!me) errs.form = "Connect a wallet first.";
+    else if (!agent) errs.form = "You need an agent with the provider role: register one on the Account page.";
+    else if ((agent.wallet ?? agent.owner.id).toLowerCase() !== me) errs.form = `Quotes of agent ${agent.agentId} are signed by its wallet ${shortAddress(agent.wallet)}: connect that wallet.`;
+    if (!market || !compute) errs.form = "The work market is not deployed.";
+    setErrors(errs);
+    if (Object.keys(errs).length > 0 || !k.ok || !u.ok || !p.ok || !m.ok || !h.ok || !r.ok || !agent || !market || !compute || !me) return;
+    if (!(await ensureSignedIn())) return tx.fail("sign in first (the quote board needs a SIWE session)");
+    const quote = {
+      providerAgentId: BigInt(agent.agentId), resourceKind: k.value, units: u.value, unitPrice: p.value,
+      expiry: (await chainTime(publicClient)) + m.value * 60n, nonce: BigInt(Date.now()), requester: r.value, deliveryPeriod: h.value * 3600n,
+    };
+    const signature = await tx.signTyped(`Sign quote of agent ${agent.agentId}`, quoteTypedData(quote, cfg.chainId, market) as never);
+    if (!signature) return;
+    const posted = await tx.action("Post quote to the board", `quote posted (${formatAmount(u.value * p.value)} COMPUTE)`, () =>
+      postQuote(cfg.apiUrl, session.token, Object.fromEntries(Object.entries(quote).map(([key, v]) => [key, typeof v === "bigint" ? v.toString() : v])), signature));
+    // the board is server-rendered: show the new quote now rather than at the next refresh
+    if (posted) {
+      setPrice("");
+      router.refresh();
+    }
+  }
+
+  // a fill pulls the provider's 2% deposit from the signing wallet (unless the agent's credit covers it)
+  const allowance = useBalanceAllowance(compute, me as Address | undefined, market);
+  const u = parseInteger(units, {});
+  const p = parseAmount(price, {});
+  const deposit = u.ok && p.ok ? providerDeposit(u.value * p.value) : null;
+  async function approveDeposit() {
+    if (!compute || !market || deposit === null) return;
+    const current = allowance.data?.allowance ?? 0n;
+    await tx.write({ label: "Approve COMPUTE for provider deposits", address: compute, abi: erc20Abi, functionName: "approve", args: [market, current + deposit] });
+    setPrice("");
+  }
+
+  return (
+    <section aria-labelledby="post-quote-h" className="card">
+      <h2 id="post-quote-h">Post a quote</h2>
+      <p className="muted small">As a provider: sign an offer (EIP-712) with your agent&apos;s wallet; requesters fill it on-chain. Needs sign-in.</p>
+      <form onSubmit={submit} noValidate className="form-grid">
+        <div className="field">
+          <label htmlFor="q-agent">Provider agent</label>
+          <AgentSelect id="q-agent" value={agent?.agentId ?? ""} onChange={setAgentId} agents={providers} me={me} none="No provider agent" />
+        </div>
+        <TextField id="q-kind" label="Resource kind" value={kind} set={setKind} error={errors.kind} />
+        <TextField id="q-units" label="Units" value={units} set={setUnits} error={errors.units} numeric />
+        <TextField id="q-price" label="Unit price (COMPUTE)" value={price} set={setPrice} error={errors.price} numeric placeholder="12.5" />
+        <TextField id="q-minutes" label="Valid for (minutes)" value={minutes} set={setMinutes} error={errors.minutes} numeric />
+        <TextField id="q-hours" label="Delivery period (hours)" value={hours} set={setHours} error={errors.hours} numeric />
+        <TextField id="q-for" label="Only for requester agent (optional)" value={forReq} set={setForReq} error={errors.forReq} numeric />
+        <FieldError id="q-form-error" error={errors.form} />
+        {me && allowance.data && (
+          <p className="help" style={{ gridColumn: "1 / -1" }}>
+            A fill takes a 2% deposit{deposit !== null ? <> (<Amount wei={deposit} unit="COMPUTE" />)</> : null} from this wallet unless the agent&apos;s market credit covers it.
+            {" "}The market may take <Amount wei={allowance.data.allowance} unit="COMPUTE" />.
+          </p>
+        )}
+        <div className="actions">
+          <MountedButton type="submit" className="button" disabled={tx.busy}>Sign and post quote</MountedButton>
+          {me && deposit !== null && allowance.data && allowance.data.allowance < deposit && (
+            <button type="button" className="button secondary" disabled={tx.busy} onClick={() => void approveDeposit()}>Approve deposit</button>
+          )}
+        </div>
+      </form>
+    </section>
+  );
+}
+
+export function RfqForm() {
+  const router = useRouter();
+  const { cfg, publicClient } = useApp();
+  const tx = useTx();
+  const session = useSession();
+  const ensureSignedIn = useSignedIn();
+  const { me, agents } = useMyAgents();
+  const requesters = agents.filter((a) => (a.roles & 2) !== 0);
+  const [agentId, setAgentId] = useState("");
+  const [kind, setKind] = useState("gpu-hour");
+  const [units, setUnits] = useState("10");
+  const [max, setMax] = useState("");
+  const [minutes, setMinutes] = useState("60");
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const agent = requesters.find((a) => a.agentId === agentId) ?? requesters[0];
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    // viem's hashing (resource kinds, typed data) loads with the first submit, not with the page
+    const { resourceKindToBytes32 } = await import("@/lib/market");
+    const errs: Record<string, string> = {};
+    const k = resourceKindToBytes32(kind);
+    if (!k.ok) errs.kind = k.error;
+    const u = parseInteger(units, { min: 1n, label: "Units" });
+    if (!u.ok) errs.units = u.error;
+    const mx = max.trim() === "" ? null : parseAmount(max, { unit: "COMPUTE" });
+    if (mx && !mx.ok) errs.max = mx.error;
+    const m = parseInteger(minutes, { min: 1n, max: 525600n, label: "Validity" });
+    if (!m.ok) errs.minutes = m.error;
+    if (!me) errs.form = "Connect a wallet first.";
+    else if (!agent) errs.form = "You need an agent with the requester role: register one on the Account page.";
+    setErrors(errs);
+    if (Object.keys(errs).length > 0 || !k.ok || !u.ok || !m.ok || (mx && !mx.ok) || !agent) return;
+    if (!(await ensureSignedIn())) return tx.fail("sign in first (the quote board needs a SIWE session)");
+    const expiry = (await chainTime(publicClient)) + m.value * 60n;
+    const ok = await tx.action("Post request for quote", "request for quote posted", () => postRfq(cfg.apiUrl, session.token, {
+      requesterAgentId: agent.agentId, resourceKind: k.value, units: u.value.toString(),
+      maxUnitPrice: mx && mx.ok ? mx.value.toString() : null, expiry: String(expiry),
+    }));
+    if (ok) {
+      setMax("");
+      router.refresh();
+    }
+  }
+
+  return (
+    <section aria-labelledby="rfq-h" className="card">
+      <h2 id="rfq-h">Request for quote</h2>
+      <p className="muted small">As a requester: tell providers what you need; matching quotes appear on the board. Needs sign-in.</p>
+      <form onSubmit={submit} noValidate className="form-grid">
+        <div className="field">
+          <label htmlFor="r-agent">Requester agent</label>
+          <AgentSelect id="r-agent" value={agent?.agentId ?? ""} onChange={setAgentId} agents={requesters} me={me} none="No requester agent" />
+        </div>
+        <TextField id="r-kind" label="Resource kind" value={kind} set={setKind} error={errors.kind} />
+        <TextField id="r-units" label="Units" value={units} set={setUnits} error={errors.units} numeric />
+        <TextField id="r-max" label="Max unit price (COMPUTE, optional)" value={max} set={setMax} error={errors.max} numeric />
+        <TextField id="r-minutes" label="Valid for (minutes)" value={minutes} set={setMinutes} error={errors.minutes} numeric />
+        <FieldError id="r-form-error" error={errors.form} />
+        <div className="actions"><MountedButton type="submit" className="button" disabled={tx.busy}>Post request</MountedButton></div>
+      </form>
+    </section>
+  );
+}
+
+// Wallet-dependent output in small leaves: after hydration, React re-renders what reads
+// useMounted() (its client value differs from the server's) synchronously, in one task; a leaf
+// keeps that task to a select or a button instead of the whole board or form.
+
+/** An agent picker: "Connect a wallet" in the server render and until a wallet with such agents is connected. */
+export function AgentSelect({ id, value, onChange, agents, me, none }: {
+  id: string; value: string; onChange: (agentId: string) => void; agents: MyAgent[]; me: string | undefined; none: string;
+}) {
+  const mounted = useMounted();
+  return (
+    <select id={id} value={value} onChange={(e) => onChange(e.target.value)} disabled={!mounted || agents.length === 0}>
+      {(!mounted || agents.length === 0) && <option value="">{mounted && me ? none : "Connect a wallet"}</option>}
+      {mounted && agents.map((a) => <option key={a.agentId} value={a.agentId}>{`Agent ${a.agentId}`}</option>)}
+    </select>
+  );
+}
+
+/** A button that stays disabled until the page is hydrated (its handler needs the wallet code). */
+function MountedButton({ disabled, ...props }: ComponentProps<"button">) {
+  const mounted = useMounted();
+  return <button {...props} disabled={!mounted || disabled} />;
+}
+
+export function TextField({ id, label, value, set, error, numeric, placeholder }: {
+  id: string; label: string; value: string; set: (v: string) => void; error?: string; numeric?: boolean; placeholder?: string;
+}) {
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <input id={id} value={value} onChange={(e) => set(e.target.value)} inputMode={numeric ? "decimal" : undefined} autoComplete="off"
+        placeholder={placeholder} aria-invalid={Boolean(error)} aria-describedby={error ? `${id}-error` : undefined} />
+      <FieldError id={`${id}-error`} error={error} />
+    </div>
+  );
+}
+
