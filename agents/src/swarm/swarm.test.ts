@@ -216,7 +216,7 @@ describe("swarm on a real chain", () => {
   test("LLM-driven agents and model jobs: refused answers are never executed, the rest trades", async () => {
     const before = { ...served };
     const { summary, jobs, agents } = await run({
-      agents: 8, jobs: 10, seed: baseSeed + 2, llm: { apiKey: "local-test-key", baseURL: llm.url, model: "local-test-model" }, llmAgents: 3, modelShare: 1,
+      agents: 8, jobs: 10, seed: baseSeed + 2, llm: { apiKey: "local-test-key", baseURL: llm.url, model: "local-test-model" }, llmAgents: 3, modelShare: 1, modelOnly: true,
     });
     console.log(formatSummary(summary));
     const llmAgents = agents.filter((a) => a.policy.name === "llm");

@@ -63,6 +63,8 @@ export interface SwarmOptions {
   llm?: { apiKey: string; baseURL?: string; model?: string };
   /** Share of requesters that buy model jobs ("llm-text") too; needs `llm` (default 0.3 with llm). */
   modelShare?: number;
+  /** Requesters that buy model jobs buy nothing else (default false: they buy both kinds). */
+  modelOnly?: boolean;
   /** Advance chain time when only deadlines remain (default: on for chain 31337 with automine). */
   timeWarp?: boolean;
   /**
@@ -335,7 +337,7 @@ export async function runSwarm(opts: SwarmOptions): Promise<SwarmRun> {
       llmLeft--;
       policy = new LlmPolicy({ apiKey: opts.llm!.apiKey, baseURL: opts.llm!.baseURL, model: opts.llm!.model, log: (l) => log(`swarm: ${name}: ${l}`) });
     }
-    const kinds: KindName[] = p.role === "requester" ? (random() < modelShare ? [KINDS.SHA256, KINDS.LLM] : [KINDS.SHA256]) : p.role === "provider" && llmClient ? [KINDS.SHA256, KINDS.LLM] : [KINDS.SHA256];
+    const kinds: KindName[] = p.role === "requester" ? (random() < modelShare ? (opts.modelOnly ? [KINDS.LLM] : [KINDS.SHA256, KINDS.LLM]) : [KINDS.SHA256]) : p.role === "provider" && llmClient ? [KINDS.SHA256, KINDS.LLM] : [KINDS.SHA256];
     const s = senders[i];
     s.onSent = (ok) => {
       if (counting) {
