@@ -96,5 +96,43 @@ for (const target of targets) {
       const stored = await svc.db.query<{ signature: string; posted_by: string; nonce: string }>(`SELECT signature, posted_by, nonce::text AS nonce FROM _quotes WHERE id = $1`, [ids[0]]);
       assert.equal(stored[0].posted_by, (await actors.provider.signer.getAddress()).toLowerCase());
     });
+
+    test("the stored live-quote count (_quote_open) equals count(*) of quotes with expiry > now, at any time", async (t) => {
+      const seed = Number(process.env.TEST_SEED ?? Math.floor(Math.random() * 2 ** 31));
+      t.diagnostic(`seed ${seed}`);
+      let x = seed;
+      const rand = (n: number) => ((x = (Math.imul(x, 1103515245) + 12345) >>> 0) % n);
+      const board = svc.board!;
+      const insert = (rows: object[]) => (board as unknown as { insertQuotes(r: object[]): Promise<unknown[]> }).insertQuotes(rows);
+      const base = 1_900_000_000;
+      const agents = [actors.provider.agentId.toString(), actors.requester.agentId.toString()]; // registered (the lookup joins agent)
+      // batches of quotes straight through the insert statement, expiries around bucket edges,
+      // with duplicates inside a batch and across batches
+      const ids: string[] = [];
+      for (let b = 0; b < 8; b++) {
+        const rows = Array.from({ length: 1 + rand(12) }, () => {
+          const id = ids.length > 0 && rand(5) === 0 ? ids[rand(ids.length)] : "0x" + (ids.length + 1).toString(16).padStart(64, "0");
+          ids.push(id);
+          return {
+            id, providerAgentId: agents[rand(agents.length)], resourceKind: KIND, units: "1", unitPrice: "1", expiry: String(base + rand(2_000) - 300),
+            nonce: String(ids.length), requester: "0", deliveryPeriod: "1", signature: "0x00", signer: "0x00", postedBy: "0x00", postedAt: "0", ip: "test",
+          };
+        });
+        if (rand(3) === 0) rows.push({ ...rows[0] });
+        await insert(rows);
+      }
+      const lookup = (now: bigint) => {
+        const b2 = Object.create(board) as { lookupProviders(ids: bigint[]): Promise<{ open: number }[]>; now(): bigint };
+        b2.now = () => now;
+        return b2.lookupProviders(agents.map(BigInt));
+      };
+      for (const now of [base - 1_000, base - 301, base - 300, base, base + 299, base + 300, base + 301, ...Array.from({ length: 10 }, () => base - 400 + rand(2_400))]) {
+        const got = (await lookup(BigInt(now))).map((r) => r.open);
+        const want = await Promise.all(agents.map(async (a) => Number((await svc.db.query<{ n: string }>(
+          `SELECT count(*)::text AS n FROM _quotes WHERE provider_agent_id = $1::numeric AND expiry > $2::bigint`, [a, String(now)]))[0].n)));
+        assert.deepEqual(got, want, `now ${now} (seed ${seed})`);
+      }
+      assert.ok((await lookup(BigInt(base - 1_000))).some((r) => r.open > 0));
+    });
   });
 }

@@ -51,6 +51,13 @@ export interface QuoteBoardConfig {
   clock?: () => bigint;
 }
 
+/**
+ * Width (seconds of expiry time) of the buckets of _quote_open, the stored count of each agent's
+ * quotes: an agent's live-quote count reads its buckets after now's and counts the quotes of
+ * now's bucket one by one (at most this many seconds of expiries).
+ */
+export const OPEN_BUCKET_SECONDS = 300;
+
 /** The wall clock in unix seconds. */
 export const wallClock = (): bigint => BigInt(Math.floor(Date.now() / 1000));
 
@@ -187,6 +194,17 @@ export class QuoteBoard {
     // the live-quote count of each post (provider, expiry > now) as an index-only scan: ~0.1 ms for
     // 900 live quotes instead of ~1 ms of heap visits, one page per quote
     await this.db.exec(`CREATE INDEX IF NOT EXISTS _quotes_provider_expiry ON _quotes (provider_agent_id, expiry)`);
+    // the live-quote count of each agent, kept by the insert statement in buckets of expiry time
+    // (lookupProviders: the buckets after the current one are summed, only the current bucket's
+    // quotes are counted one by one), built from _quotes when the table is new
+    await this.db.transaction(async (tx) => {
+      await tx.query(`CREATE TABLE IF NOT EXISTS _quote_open (provider_agent_id numeric NOT NULL, bucket bigint NOT NULL, n bigint NOT NULL, PRIMARY KEY (provider_agent_id, bucket))`);
+      await tx.query(`LOCK TABLE _quote_open IN EXCLUSIVE MODE`);
+      const any = await tx.query(`SELECT 1 FROM _quote_open LIMIT 1`);
+      if (any.length === 0) {
+        await tx.query(`INSERT INTO _quote_open (provider_agent_id, bucket, n) SELECT provider_agent_id, expiry / ${OPEN_BUCKET_SECONDS}, count(*) FROM _quotes GROUP BY 1, 2`);
+      }
+    });
     await this.db.exec(`CREATE TABLE IF NOT EXISTS _rfqs (
       id text PRIMARY KEY, requester_agent_id numeric NOT NULL, resource_kind text NOT NULL, units numeric NOT NULL,
       max_unit_price numeric, expiry bigint NOT NULL, spec_hash text, posted_by text NOT NULL, posted_at bigint NOT NULL)`);
@@ -215,12 +233,16 @@ export class QuoteBoard {
   private async lookupProviders(ids: bigint[]): Promise<Outcome<ProviderRow>[]> {
     const distinct = [...new Set(ids.map(String))];
     const now = this.now();
+    // live = expiry > now: every quote of a later bucket than now's (summed from _quote_open) and
+    // those of now's bucket that expire after now (counted; the index on (provider, expiry))
+    const bucket = now / BigInt(OPEN_BUCKET_SECONDS);
     const rows = await this.db.query<{ id: string; wallet: string | null; owner: string; roles: number; feedback_count: number; feedback_score_sum: number; open: string }>(
       `SELECT a.id, a.wallet, a.owner, a.roles, a.feedback_count, a.feedback_score_sum,
-         (SELECT count(*) FROM _quotes q WHERE q.provider_agent_id = w.id::numeric AND q.expiry > $2)::text AS open
+         (COALESCE((SELECT sum(c.n) FROM _quote_open c WHERE c.provider_agent_id = w.id::numeric AND c.bucket > $3::bigint), 0)
+          + (SELECT count(*) FROM _quotes q WHERE q.provider_agent_id = w.id::numeric AND q.expiry > $2::bigint AND q.expiry < $4::bigint))::text AS open
        FROM unnest($1::text[]) AS w(id) JOIN agent a ON a.id = w.id`,
-      [distinct, String(now)],
-      { prepared: "quote_board_provider_agents" },
+      [distinct, String(now), String(bucket), String((bucket + 1n) * BigInt(OPEN_BUCKET_SECONDS))],
+      { prepared: "quote_board_provider_agents_bucketed" },
     );
     const byId = new Map(rows.map((r) => [String(r.id), r]));
     return ids.map((id) => {
@@ -253,14 +275,18 @@ export class QuoteBoard {
        ), ins AS (
          INSERT INTO _quotes (id, provider_agent_id, resource_kind, units, unit_price, expiry, nonce, requester, delivery_period, signature, signer, posted_by, posted_at)
          SELECT id, provider_agent_id, resource_kind, units, unit_price, expiry, nonce, requester, delivery_period, signature, signer, posted_by, posted_at FROM v ORDER BY ord
-         ON CONFLICT (id) DO NOTHING RETURNING id
+         ON CONFLICT (id) DO NOTHING RETURNING id, provider_agent_id, expiry
+       ), counts AS (
+         INSERT INTO _quote_open AS c (provider_agent_id, bucket, n)
+         SELECT provider_agent_id, expiry / ${OPEN_BUCKET_SECONDS}, count(*) FROM ins GROUP BY 1, 2 ORDER BY 1, 2
+         ON CONFLICT (provider_agent_id, bucket) DO UPDATE SET n = c.n + EXCLUDED.n
        ), audit AS (
          INSERT INTO _audit (at, kind, address, ip, detail) SELECT v.posted_at, 'quote_post', v.posted_by, v.ip, v.id FROM v JOIN ins ON ins.id = v.id ORDER BY v.ord
        )
        SELECT id FROM ins`,
       [col("id"), col("providerAgentId"), col("resourceKind"), col("units"), col("unitPrice"), col("expiry"), col("nonce"), col("requester"), col("deliveryPeriod"),
         col("signature"), col("signer"), col("postedBy"), col("postedAt"), col("ip")],
-      { prepared: "quote_board_insert_batch" },
+      { prepared: "quote_board_insert_batch_counted" },
     );
     const stored = new Set(inserted.map((r) => r.id));
     return rows.map((r, i) => first.get(r.id) === i && stored.has(r.id));
