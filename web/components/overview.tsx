@@ -1,13 +1,10 @@
-"use client";
-import { useCallback } from "react";
-import { useQueryClient } from "@tanstack/react-query";
-import { useGql } from "../data";
-import { useLiveBlocks } from "../live";
-import { useApp } from "../Providers";
-import { Amount, ListState, Tile } from "../ui";
-import { BarChart, FlowChart, LineChart } from "../charts";
+// The overview's tiles and charts as Server Components: rendered from the data app/page.tsx
+// fetched (in the HTML: the numbers and the SVG charts paint with the first bytes, nothing of
+// them hydrates), re-rendered on the server by <LiveRefresh> (components/refresh.tsx) after each
+// block the indexer announces. No "use client": no hooks here.
+import { Amount, Tile } from "./ui";
+import { BarChart, FlowChart, LineChart } from "./charts";
 import { formatBps, toNumber } from "@/lib/format";
-import { OVERVIEW_QUERY } from "@/lib/queries";
 
 interface Protocol {
   ubcTotalSupply: string; computeTotalSupply: string; computeTotalMinted: string; computeTotalBurned: string;
@@ -20,32 +17,31 @@ interface Daily {
   date: number; computeMinted: string; computeBurned: string; computeTotalSupply: string; computeTotalBurned: string;
   totalStaked: string; marketVolume: string; ventureInvested: string; rewardsClaimed: string;
 }
-interface Data {
+export interface OverviewData {
   protocol: Protocol | null;
   dailyStats: Daily[];
   treasury: { ubcBalance: string; computeBalance: string } | null;
   ventures: { revenueTokens: string[]; revenueDistributed: string[] }[];
+  _meta?: { block: { number: number } | null } | null;
 }
 
-export function OverviewView({ initial }: { initial?: unknown }) {
-  const { cfg } = useApp();
-  const treasury = cfg.contracts.Treasury ?? "0x0000000000000000000000000000000000000000";
-  // live: re-read after every block the indexer announces over graphql-ws; poll only without it
-  const queryClient = useQueryClient();
-  const onBlock = useCallback(() => void queryClient.invalidateQueries({ queryKey: ["gql", cfg.graphqlUrl, OVERVIEW_QUERY] }), [queryClient, cfg.graphqlUrl]);
-  const live = useLiveBlocks(cfg.graphqlUrl, onBlock);
-  const q = useGql<Data>(OVERVIEW_QUERY, { treasury }, { pollMs: live ? false : 3000, initialData: initial as Data | undefined });
-  const p = q.data?.protocol;
-  const days = [...(q.data?.dailyStats ?? [])].reverse();
-  const compute = cfg.contracts.ComputeToken?.toLowerCase();
-  const distributed = (q.data?.ventures ?? []).reduce((sum, v) => {
-    const i = v.revenueTokens.findIndex((t) => t.toLowerCase() === compute);
+/**
+ * `data` undefined: the indexer did not answer in time (the alert says so, the tiles show "—"; the
+ * next refresh asks again). `compute`: the ComputeToken's address (revenue distributed in COMPUTE).
+ */
+export function Overview({ data, compute }: { data: OverviewData | undefined; compute: string | undefined }) {
+  const p = data?.protocol;
+  const days = [...(data?.dailyStats ?? [])].reverse();
+  const token = compute?.toLowerCase();
+  const distributed = (data?.ventures ?? []).reduce((sum, v) => {
+    const i = v.revenueTokens.findIndex((t) => t.toLowerCase() === token);
     return i >= 0 ? sum + BigInt(v.revenueDistributed[i] ?? "0") : sum;
   }, 0n);
+  const waiting = <p className="muted" data-testid="loading" aria-busy="true">Waiting for the indexer…</p>;
 
   return (
     <>
-      {q.error && <p className="error" role="alert">Could not load the protocol totals: {q.error.message}</p>}
+      {!data && <p className="error" role="alert">Could not load the protocol totals from the indexer; retrying.</p>}
       <section aria-labelledby="supply-h">
         <h2 id="supply-h" className="visually-hidden">Key numbers</h2>
         <div className="tiles">
@@ -57,8 +53,8 @@ export function OverviewView({ initial }: { initial?: unknown }) {
           <Tile label="COMPUTE burned" hint={p ? `burn share of fees now ${formatBps(p.burnShareBps)}` : null}>
             <Amount wei={p?.computeTotalBurned} unit="COMPUTE" decimals={4} testId="total-burned" />
           </Tile>
-          <Tile label="Treasury" hint={q.data?.treasury ? <><Amount wei={q.data.treasury.ubcBalance} unit="UBC" decimals={0} /></> : null}>
-            <Amount wei={q.data?.treasury?.computeBalance ?? (p ? "0" : undefined)} unit="COMPUTE" decimals={2} testId="treasury" />
+          <Tile label="Treasury" hint={data?.treasury ? <><Amount wei={data.treasury.ubcBalance} unit="UBC" decimals={0} /></> : null}>
+            <Amount wei={data?.treasury?.computeBalance ?? (p ? "0" : undefined)} unit="COMPUTE" decimals={2} testId="treasury" />
           </Tile>
           <Tile label="Market volume" hint={p ? `${p.jobsSettled} of ${p.jobCount} jobs settled` : null}>
             <Amount wei={p?.marketVolume} unit="COMPUTE" decimals={2} testId="market-volume" />
@@ -70,7 +66,7 @@ export function OverviewView({ initial }: { initial?: unknown }) {
             <span data-testid="counts">{p ? `${p.agentCount} · ${p.ventureCount} · ${p.activeValidatorCount}` : "—"}</span>
           </Tile>
         </div>
-        {!p && !q.isPending && !q.error && <p className="muted" data-testid="empty">Nothing indexed yet: the protocol has no activity.</p>}
+        {data && !p && <p className="muted" data-testid="empty">Nothing indexed yet: the protocol has no activity.</p>}
       </section>
 
       <section aria-labelledby="flows-h">
@@ -89,48 +85,52 @@ export function OverviewView({ initial }: { initial?: unknown }) {
               { name: "Distributed to holders", value: toNumber(distributed), color: "#16a34a" },
             ]}
           />
-        ) : (
-          <p className="muted" data-testid={q.isPending ? "loading" : "empty"}>{q.isPending ? "Loading…" : "No flows yet."}</p>
-        )}
+        ) : data ? (
+          <p className="muted" data-testid="empty">No flows yet.</p>
+        ) : waiting}
       </section>
 
       <section aria-labelledby="charts-h">
         <h2 id="charts-h">Over time</h2>
-        <ListState q={q} items={q.data ? days : undefined} empty="No daily statistics yet.">
-          {(d) => (
-            <div className="chart-grid">
-              <div>
-                <h3>COMPUTE supply and burned</h3>
-                <LineChart label="COMPUTE supply and total burned per day" unit="COMPUTE" series={[
-                  { name: "Supply", color: "#2563eb", points: d.map((x) => ({ x: x.date, y: toNumber(x.computeTotalSupply) })) },
-                  { name: "Burned (total)", color: "#dc2626", points: d.map((x) => ({ x: x.date, y: toNumber(x.computeTotalBurned) })) },
-                ]} />
-              </div>
-              <div>
-                <h3>UBC staked</h3>
-                <LineChart label="UBC staked per day" unit="UBC" series={[
-                  { name: "Staked", color: "#0f766e", points: d.map((x) => ({ x: x.date, y: toNumber(x.totalStaked) })) },
-                ]} />
-              </div>
-              <div>
-                <h3>Minted, spent and burned per day</h3>
-                <BarChart label="COMPUTE minted, market volume and burned per day" unit="COMPUTE" series={[
-                  { name: "Minted", color: "#2563eb", points: d.map((x) => ({ x: x.date, y: toNumber(x.computeMinted) })) },
-                  { name: "Job volume", color: "#0891b2", points: d.map((x) => ({ x: x.date, y: toNumber(x.marketVolume) })) },
-                  { name: "Burned", color: "#dc2626", points: d.map((x) => ({ x: x.date, y: toNumber(x.computeBurned) })) },
-                ]} />
-              </div>
-              <div>
-                <h3>Rewards claimed and venture investment per day</h3>
-                <BarChart label="Staking rewards claimed and COMPUTE invested in ventures per day" unit="COMPUTE" series={[
-                  { name: "Rewards claimed", color: "#16a34a", points: d.map((x) => ({ x: x.date, y: toNumber(x.rewardsClaimed) })) },
-                  { name: "Invested", color: "#7c3aed", points: d.map((x) => ({ x: x.date, y: toNumber(x.ventureInvested) })) },
-                ]} />
-              </div>
-            </div>
-          )}
-        </ListState>
+        {!data ? waiting : days.length === 0 ? <p className="muted" data-testid="empty">No daily statistics yet.</p> : (
+          <DailyCharts d={days} />
+        )}
       </section>
     </>
+  );
+}
+
+function DailyCharts({ d }: { d: Daily[] }) {
+  return (
+    <div className="chart-grid">
+      <div>
+        <h3>COMPUTE supply and burned</h3>
+        <LineChart label="COMPUTE supply and total burned per day" unit="COMPUTE" series={[
+          { name: "Supply", color: "#2563eb", points: d.map((x) => ({ x: x.date, y: toNumber(x.computeTotalSupply) })) },
+          { name: "Burned (total)", color: "#dc2626", points: d.map((x) => ({ x: x.date, y: toNumber(x.computeTotalBurned) })) },
+        ]} />
+      </div>
+      <div>
+        <h3>UBC staked</h3>
+        <LineChart label="UBC staked per day" unit="UBC" series={[
+          { name: "Staked", color: "#0f766e", points: d.map((x) => ({ x: x.date, y: toNumber(x.totalStaked) })) },
+        ]} />
+      </div>
+      <div>
+        <h3>Minted, spent and burned per day</h3>
+        <BarChart label="COMPUTE minted, market volume and burned per day" unit="COMPUTE" series={[
+          { name: "Minted", color: "#2563eb", points: d.map((x) => ({ x: x.date, y: toNumber(x.computeMinted) })) },
+          { name: "Job volume", color: "#0891b2", points: d.map((x) => ({ x: x.date, y: toNumber(x.marketVolume) })) },
+          { name: "Burned", color: "#dc2626", points: d.map((x) => ({ x: x.date, y: toNumber(x.computeBurned) })) },
+        ]} />
+      </div>
+      <div>
+        <h3>Rewards claimed and venture investment per day</h3>
+        <BarChart label="Staking rewards claimed and COMPUTE invested in ventures per day" unit="COMPUTE" series={[
+          { name: "Rewards claimed", color: "#16a34a", points: d.map((x) => ({ x: x.date, y: toNumber(x.rewardsClaimed) })) },
+          { name: "Invested", color: "#7c3aed", points: d.map((x) => ({ x: x.date, y: toNumber(x.ventureInvested) })) },
+        ]} />
+      </div>
+    </div>
   );
 }

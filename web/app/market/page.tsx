@@ -1,7 +1,8 @@
 import type { Metadata } from "next";
 import { Loaded, ProviderList, QuoteBoard, type Provider, type Quote, type Rfq } from "@/components/market/board";
 import { PostQuoteForm, RfqForm } from "@/components/market/forms";
-import { JobFilter, LiveRefresh } from "@/components/market/islands";
+import { JobFilter } from "@/components/market/islands";
+import { LiveRefresh } from "@/components/refresh";
 import { JobsTable, type Job } from "@/components/market/rows";
 import { readConfig } from "@/lib/config";
 import { BOARD_QUERY, DEFAULT_JOB_FILTER, JOB_FILTERS, PROVIDERS_QUERY, jobsQuery, serverQuery } from "@/lib/queries";
