@@ -1,9 +1,9 @@
 "use client";
-// Everything the client side shares: the runtime configuration (from the server), react-query,
-// the SIWE session and the one transaction status. The wallet itself (wagmi, viem's clients) is
+// Everything the client side shares: the runtime configuration (from the server), the SIWE
+// session and the one transaction status (react-query is in ./query.tsx, wrapped around the
+// pages that use it by their route layouts). The wallet itself (wagmi, viem's clients) is
 // not here: components/wallet.ts loads it on first need, so read-only pages hydrate without it.
-import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, useSyncExternalStore, type ReactNode } from "react";
-import { QueryClient, QueryClientProvider, useQueryClient } from "@tanstack/react-query";
+import { createContext, useCallback, useContext, useEffect, useMemo, useState, useSyncExternalStore, type ReactNode } from "react";
 import type { Hash, TypedDataDefinition } from "viem";
 import type { AppConfig } from "@/lib/config";
 import { fetchNonce, fetchSession, loadSession, saveSession, signOut as apiSignOut, verifySignIn, type StoredSession } from "@/lib/api";
@@ -50,6 +50,15 @@ export function useNow(ms = 1000): number {
 
 // ------------------------------------------------------------------ transactions
 
+const written = new Set<() => void>();
+/** Calls `fn` after every confirmed write or API action (e.g. to read the data again); returns the unsubscribe. */
+export function onWritten(fn: () => void): () => void {
+  written.add(fn);
+  return () => {
+    written.delete(fn);
+  };
+}
+
 export type TxPhase = "idle" | "wallet" | "pending" | "confirmed" | "failed";
 export interface TxStatusState {
   phase: TxPhase;
@@ -79,17 +88,12 @@ export function useTx(): TxApi {
 
 function TxProvider({ children }: { children: ReactNode }) {
   const { cfg } = useApp();
-  const queryClient = useQueryClient();
   const [status, setStatus] = useState<TxStatusState>({ phase: "idle", message: "" });
   const [busy, setBusy] = useState(false);
-  const timers = useRef<ReturnType<typeof setTimeout>[]>([]);
 
   const refresh = useCallback(() => {
-    void queryClient.invalidateQueries();
-    // the indexer follows the chain within a block or two: read again shortly
-    for (const ms of [1200, 3000, 6000]) timers.current.push(setTimeout(() => void queryClient.invalidateQueries(), ms));
-  }, [queryClient]);
-  useEffect(() => () => timers.current.forEach(clearTimeout), []);
+    for (const fn of written) fn();
+  }, []);
 
   const write = useCallback(async (req: WriteRequest): Promise<boolean> => {
     setBusy(true);
@@ -262,21 +266,16 @@ function SessionProvider({ children }: { children: ReactNode }) {
 // ------------------------------------------------------------------ root
 
 export function Providers({ cfg, children }: { cfg: AppConfig; children: ReactNode }) {
-  const [state] = useState(() => ({
-    ctx: { cfg, publicClient: lazyChainReader(cfg) },
-    queryClient: new QueryClient({ defaultOptions: { queries: { staleTime: 2_000, refetchOnWindowFocus: true, retry: 1 } } }),
-  }));
+  const [state] = useState(() => ({ ctx: { cfg, publicClient: lazyChainReader(cfg) } }));
   // resume the wallet only in a browser that connected here before (and did not disconnect)
   useEffect(() => {
     if (rememberedConnection()) void loadWallet(cfg, true);
   }, [cfg]);
   return (
     <ConfigContext.Provider value={state.ctx}>
-      <QueryClientProvider client={state.queryClient}>
-        <SessionProvider>
-          <TxProvider>{children}</TxProvider>
-        </SessionProvider>
-      </QueryClientProvider>
+      <SessionProvider>
+        <TxProvider>{children}</TxProvider>
+      </SessionProvider>
     </ConfigContext.Provider>
   );
 }

@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { formatAmount, formatBps, formatCompact, formatDuration, formatRate, reputation, resourceKindLabel, roleList, shortAddress } from "./format.ts";
+import { keccak256, toHex } from "viem";
+import { KNOWN_RESOURCE_KIND_HASHES, KNOWN_RESOURCE_KINDS, formatAmount, formatBps, formatCompact, formatDuration, formatRate, reputation, resourceKindLabel, roleList, shortAddress } from "./format.ts";
 import { accrued } from "./staking.ts";
 
 const E = 10n ** 18n;
@@ -40,6 +41,16 @@ test("roles, reputation, addresses, resource kinds", () => {
   assert.equal(resourceKindLabel("0x6770752d686f7572000000000000000000000000000000000000000000000000"), "gpu-hour");
   assert.equal(resourceKindLabel("0x2c5e6b4bb4d5de3b2f3bb09b4b1ba6aea5f4b4a3c3b0b4f1a2b3c4d5e6f70809"), "0x2c5e6b4b…");
   assert.equal(resourceKindLabel("0xff00000000000000000000000000000000000000000000000000000000000001"), "0xff000000…");
+});
+
+test("the precomputed resource-kind hashes are keccak256 of the known names", () => {
+  assert.equal(Object.keys(KNOWN_RESOURCE_KIND_HASHES).length, KNOWN_RESOURCE_KINDS.length);
+  for (const name of KNOWN_RESOURCE_KINDS) {
+    const h = keccak256(toHex(name));
+    assert.equal(KNOWN_RESOURCE_KIND_HASHES[h], name, name);
+    assert.equal(resourceKindLabel(h), name);
+    assert.equal(resourceKindLabel(h.toUpperCase().replace("0X", "0x")), name, "upper-case hex");
+  }
 });
 
 test("accrued follows the vault: linear, rounded down, the full reward from unlock", () => {

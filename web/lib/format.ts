@@ -1,6 +1,7 @@
 // Display helpers: token amounts (18 decimals) with thousands separators, dates, durations,
-// addresses, resource kinds. Pure functions, tested in format.test.ts.
-import { keccak256, toHex } from "viem";
+// addresses, resource kinds. Pure functions, tested in format.test.ts. No viem here: every page's
+// header imports this module, and viem's keccak would put ~24 kB into every page's first load
+// (the hashing of typed names is lib/market.ts's resourceKindHash, loaded by the forms on submit).
 
 const WAD = 10n ** 18n;
 
@@ -108,20 +109,29 @@ export function reputation(count: number, sum: number): number | null {
  * typed in this page, or, for a short text stored as is, its bytes.
  */
 export const KNOWN_RESOURCE_KINDS = ["gpu-hour", "cpu-hour", "llm-tokens", "sha256", "inference", "embedding", "training-hour", "render-frame", "storage-gb-month", "bandwidth-gb"];
-// hashed on first use, not when the module loads (every page's header imports this module)
-let kindNamesMap: Map<string, string> | undefined;
-const kindNames = () => (kindNamesMap ??= new Map<string, string>(KNOWN_RESOURCE_KINDS.map((k) => [keccak256(toHex(k)), k])));
+/** keccak256 of each known kind's name, precomputed (format.test.ts checks them against viem's keccak256). */
+export const KNOWN_RESOURCE_KIND_HASHES: Record<string, string> = {
+  "0x480d2877c70650a0b0ff4fc66f655d937bac7d48f2addd70e7817f6982e43165": "gpu-hour",
+  "0xa0374224acad18b66596ebb675dd8cbfddae9c9dfec4bb27f2b478479b895298": "cpu-hour",
+  "0xbc5742873441079d33c1ee400fb1535d418fc1bedd6e927621b4b35b7fe7f353": "llm-tokens",
+  "0xaf55790ffe3aced4bba4137afd958140c8b3138f4a53685d60bc4f3afe4e94bb": "sha256",
+  "0x2a52b6261f3850b89541ab4444869004fe552e50532808641800076f8e9ec465": "inference",
+  "0x50a755cbc425b1b3e46aeb65b7cc33076d585f32c6d45fa6132c0fa2d34c3284": "embedding",
+  "0xe386012b442d4a67a55a69f1d86862011d6505cff79a68e011a3d5563b05dfeb": "training-hour",
+  "0x81c3ae793a781280ce00ec9701750959eded6d0d5ab3b182e30738997db2be7f": "render-frame",
+  "0x4fd7d249e6bec1caa179dadde9ddc658820502821708494d3adad6089768cf90": "storage-gb-month",
+  "0x828b3114bc38cd6568289710bc0a966330192608545cca5d8400ad1f881c8a56": "bandwidth-gb",
+};
+const kindNames = new Map<string, string>(Object.entries(KNOWN_RESOURCE_KIND_HASHES));
 
-/** The bytes32 of a resource kind's name; remembers the name for resourceKindLabel. */
-export function resourceKindHash(name: string): `0x${string}` {
-  const h = keccak256(toHex(name));
-  kindNames().set(h, name);
-  return h;
+/** Remembers the name of a kind hashed in this page (lib/market.ts's resourceKindHash) for resourceKindLabel. */
+export function rememberResourceKind(hash: string, name: string): void {
+  kindNames.set(hash.toLowerCase(), name);
 }
 
 export function resourceKindLabel(hex: string | null | undefined): string {
   if (!hex) return "—";
-  const known = kindNames().get(hex.toLowerCase());
+  const known = kindNames.get(hex.toLowerCase());
   if (known) return known;
   const h = hex.replace(/^0x/, "");
   const bytes: number[] = [];

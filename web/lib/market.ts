@@ -1,6 +1,6 @@
 // Market helpers: resource kinds as bytes32, quote typed data, best price per kind. Pure.
 import { keccak256, toHex, type Address, type Hex } from "viem";
-import { resourceKindHash } from "./format.ts";
+import { rememberResourceKind } from "./format.ts";
 import { QUOTE_TYPES, WORK_MARKET_DOMAIN } from "./generated/eip712.ts";
 
 export interface QuoteFields {
@@ -21,6 +21,13 @@ export function quoteTypedData(q: QuoteFields, chainId: number, market: Address)
     primaryType: "Quote" as const,
     message: q,
   };
+}
+
+/** The bytes32 of a resource kind's name (keccak256, as the SDK writes it); remembers the name for resourceKindLabel. */
+export function resourceKindHash(name: string): Hex {
+  const h = keccak256(toHex(name));
+  rememberResourceKind(h, name);
+  return h;
 }
 
 /** "gpu-hour" → keccak256("gpu-hour") (the SDK's convention); an 0x-prefixed 32-byte hex is taken as is. */

@@ -12,6 +12,7 @@ export const OVERVIEW_QUERY = `query Overview($treasury: ID!) {
   }
   treasury: account(id: $treasury) { ubcBalance computeBalance }
   ventures(first: 200, orderBy: createdAtBlock, orderDirection: desc) { revenueTokens revenueDistributed }
+  _meta { block { number } }
 }`;
 
 /** The market's jobs, newest first, optionally by status (null: every status). */

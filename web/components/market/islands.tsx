@@ -1,64 +1,21 @@
 "use client";
 // The market page's client islands: the page's tables are Server Components (app/market/page.tsx,
 // ./board.tsx); what needs the browser hydrates here: the job filter, the "Fill as agent" controls
-// and each row's Fill button (the wallet and hashing code load on click), quote expiry countdowns,
-// and the live refresh (router.refresh() on each newly indexed block, re-rendering the tables on
-// the server, instead of react-query polling each list).
+// and each row's Fill button (the wallet and hashing code load on click) and quote expiry countdowns.
+// The live refresh (router.refresh() on each newly indexed block, re-rendering the tables on the
+// server, instead of react-query polling each list) is ../refresh.tsx's <LiveRefresh>, shared with
+// the overview.
 import { useRouter } from "next/navigation";
-import { createContext, useContext, useEffect, useRef, useState, useTransition, type ReactNode } from "react";
+import { createContext, useContext, useEffect, useState, useTransition, type ReactNode } from "react";
 import type { Address, Hex } from "viem";
 import { erc20Abi } from "@/lib/erc20";
 import { formatAmount, formatDuration, formatTime } from "@/lib/format";
 import { requesterLock } from "@/lib/fees";
 import { useChainNow } from "../data";
-import { useLiveBlocks } from "../live";
 import { useApp, useContract, useMounted, useTx } from "../Providers";
 import { useMyAgents, type MyAgent } from "../agents";
 import { FieldError } from "../ui";
 import { AgentSelect } from "./forms";
-
-/**
- * Re-renders the page on the server (router.refresh(): the client state of the forms and the
- * filter stays) when the indexer reports a block newer than `block`, the one the page was rendered
- * at: at most every `minMs`, the last block of a burst included; and every `pollMs` (off-chain quotes).
- */
-export function LiveRefresh({ block, minMs = 2000, pollMs = 3000 }: { block?: number; minMs?: number; pollMs?: number }) {
-  const router = useRouter();
-  const { cfg } = useApp();
-  const [pending, startTransition] = useTransition();
-  const state = useRef({ last: 0, rendered: block ?? -1, trailing: undefined as ReturnType<typeof setTimeout> | undefined, pending: false });
-  state.current.pending = pending;
-  // a refresh brings the block of its render
-  useEffect(() => {
-    if (block !== undefined) state.current.rendered = Math.max(state.current.rendered, block);
-  }, [block]);
-  const refresh = useRef<() => void>(() => undefined);
-  refresh.current = () => {
-    const s = state.current;
-    if (s.trailing !== undefined) return;
-    const wait = s.last + minMs - Date.now();
-    if (s.pending || document.visibilityState !== "visible" || wait > 0) {
-      s.trailing = setTimeout(() => {
-        s.trailing = undefined;
-        refresh.current();
-      }, Math.max(wait, 250));
-      return;
-    }
-    s.last = Date.now();
-    startTransition(() => router.refresh());
-  };
-  const live = useLiveBlocks(cfg.graphqlUrl, (n) => {
-    if (n > state.current.rendered) refresh.current();
-  });
-  useEffect(() => {
-    // quotes and requests for quotes are posted off-chain (no block tells of them): poll too, as
-    // the board did (every 3 s), and faster without the socket (a subgraph URL, a refused connection)
-    const t = setInterval(() => refresh.current(), live ? pollMs : Math.min(pollMs, 2000));
-    return () => clearInterval(t);
-  }, [live, pollMs]);
-  useEffect(() => () => clearTimeout(state.current.trailing), []);
-  return null;
-}
 
 /** The jobs section's "Show" filter: a search parameter (?jobs=settled) the server renders the rows for. */
 export function JobFilter({ filter, children }: { filter: string; children: ReactNode }) {
