@@ -385,7 +385,17 @@ export class Agent {
     return r;
   }
 
+  /** Fills quotes while demand and the in-flight cap allow; resolves when those fills are mined (or failed). */
   private async buy(): Promise<void> {
+    const fills: Promise<void>[] = [];
+    try {
+      await this.buyEach(fills);
+    } finally {
+      await Promise.all(fills);
+    }
+  }
+
+  private async buyEach(fills: Promise<void>[]): Promise<void> {
     while (this.demand > 0 && this.inFlight() < this.maxInFlight) {
       const kinds = (this.o.kinds ?? [KINDS.SHA256]).filter((k) => this.guard.limits.allowedKinds.includes(k));
       if (kinds.length === 0) return;
@@ -419,7 +429,9 @@ export class Agent {
       if (!this.book.take(chosen.id)) continue; // another agent took it meanwhile: choose again
       this.guard.commit(lock);
       this.demand--;
-      await this.act(`fill:${chosen.id}`, () => this.fill(chosen, kind));
+      // the fills go out together (the transaction layer batches them), each counted in flight at once
+      const f = this.act(`fill:${chosen.id}`, () => this.fill(chosen, kind));
+      if (f) fills.push(f);
     }
   }
 
