@@ -78,6 +78,22 @@ describe("TxSender on an automining node", () => {
     ]);
   });
 
+  test("a shared batch is split at maxShared, never inside a sender's group", async () => {
+    const a = (await fresh("1")).s;
+    const { s: b, batches } = await fresh("1");
+    await Promise.all([a.transfer(sink, 1n), b.transfer(sink, 1n)]);
+    batches.length = 0;
+    env.maxShared = 3;
+    try {
+      await Promise.all([a.transfer(sink, 2n), a.transfer(sink, 3n), a.transfer(sink, 4n), b.transfer(sink, 2n), b.transfer(sink, 3n), b.transfer(sink, 4n)]);
+      // a's and b's first together (2 ≤ 3), then their two each: 4 > 3, so two requests of 2
+      assert.deepEqual(batches, [2, 2, 2]);
+      assert.deepEqual([await nonceOf(a.address), await nonceOf(b.address)], [4, 4]);
+    } finally {
+      env.maxShared = 256;
+    }
+  });
+
   test("a revert inside a batch uses its nonce; the transactions around it are mined", async () => {
     const { s, batches } = await fresh("1");
     const first = s.transfer(sink, 1n);

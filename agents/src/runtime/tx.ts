@@ -102,6 +102,11 @@ export class TxEnv {
 
   /** Groups of raw transactions waiting for the next shared batch (see `sendRaws`). */
   private outbox: { raws: Hex[]; done: (a: (Hex | RpcError)[]) => void; fail: (e: unknown) => void }[] = [];
+  /**
+   * Most transactions in one shared HTTP request: more go in further requests, sent at once (a
+   * sender's group is never split), so that no request takes the node long enough to time out.
+   */
+  maxShared = 256;
 
   /**
    * Sends one sender's raw transactions (in nonce order) in a JSON-RPC batch shared with the other
@@ -117,8 +122,18 @@ export class TxEnv {
   }
 
   private flush(): void {
-    const groups = this.outbox;
+    const all = this.outbox;
     this.outbox = [];
+    for (let i = 0; i < all.length;) {
+      let n = all[i].raws.length;
+      let j = i + 1;
+      while (j < all.length && n + all[j].raws.length <= this.maxShared) n += all[j++].raws.length;
+      this.flushGroups(all.slice(i, j));
+      i = j;
+    }
+  }
+
+  private flushGroups(groups: { raws: Hex[]; done: (a: (Hex | RpcError)[]) => void; fail: (e: unknown) => void }[]): void {
     this.sendRawBatch(groups.flatMap((g) => g.raws)).then((answers) => {
       let i = 0;
       for (const g of groups) {
