@@ -212,7 +212,10 @@ export class Agent {
       if (this.is(ROLES.PROVIDER) && j.provider === this.agentId) actions.push(...this.providerOn(j));
       if (this.is(ROLES.REQUESTER) && j.requester === this.agentId) actions.push(...this.requesterOn(j));
       // nothing left to do for a settled job once it is rated (or an expired one)
-      if (j.status === Status.Expired || j.status === Status.Cancelled || (j.status === Status.Settled && this.done.has(`rate:${j.id}`))) this.finished.add(j.id);
+      if (j.status === Status.Expired || j.status === Status.Cancelled || (j.status === Status.Settled && this.done.has(`rate:${j.id}`))) {
+        this.finished.add(j.id);
+        this.checked.delete(j.id);
+      }
     }
     if (this.is(ROLES.VALIDATOR) && this.validatorId !== undefined) {
       for (const j of v.committeeJobs(this.validatorId)) if (j.committee?.includes(this.validatorId)) actions.push(this.validatorOn(j));
@@ -358,7 +361,7 @@ export class Agent {
 
   private inFlightWith(provider: bigint): number {
     let n = 0;
-    for (const j of this.view.jobsOf(this.agentId)) if (j.requester === this.agentId && j.provider === provider && j.status >= Status.Open && j.status <= Status.Disputed) n++;
+    for (const j of this.view.jobsOf(this.agentId)) if (j.requester === this.agentId && j.provider === provider && j.status >= Status.Open && j.status <= Status.Disputed && !this.approvedAndChecked(j)) n++;
     for (const p of this.pendingFills()) if (p.provider === provider) n++;
     return n;
   }
@@ -382,7 +385,17 @@ export class Agent {
     return r;
   }
 
+  /** Fills quotes while demand and the in-flight cap allow; resolves when those fills are mined (or failed). */
   private async buy(): Promise<void> {
+    const fills: Promise<void>[] = [];
+    try {
+      await this.buyEach(fills);
+    } finally {
+      await Promise.all(fills);
+    }
+  }
+
+  private async buyEach(fills: Promise<void>[]): Promise<void> {
     while (this.demand > 0 && this.inFlight() < this.maxInFlight) {
       const kinds = (this.o.kinds ?? [KINDS.SHA256]).filter((k) => this.guard.limits.allowedKinds.includes(k));
       if (kinds.length === 0) return;
@@ -416,7 +429,9 @@ export class Agent {
       if (!this.book.take(chosen.id)) continue; // another agent took it meanwhile: choose again
       this.guard.commit(lock);
       this.demand--;
-      await this.act(`fill:${chosen.id}`, () => this.fill(chosen, kind));
+      // the fills go out together (the transaction layer batches them), each counted in flight at once
+      const f = this.act(`fill:${chosen.id}`, () => this.fill(chosen, kind));
+      if (f) fills.push(f);
     }
   }
 
@@ -459,7 +474,7 @@ export class Agent {
     // an approval of work that re-execution shows wrong: challenge (our deposit is the bond)
     if (j.status === Status.Validated && j.producerWins === true && !j.challenged && v.time <= j.deadline && this.behaviour === "honest") {
       const kind = j.resourceKind ? kindOfHash(j.resourceKind) : undefined;
-      if (kind === KINDS.SHA256 && !verifyDelivery(j.specHash, j.resultHash, j.resultURI).ok) {
+      if (kind === KINDS.SHA256 && !this.deliveryChecks(j)) {
         out.push(this.act(`challenge:${j.id}`, async () => {
           await this.tx.call("WorkMarket", "challenge", [j.id, this.agentId]);
           this.stats.challenges++;
@@ -481,6 +496,30 @@ export class Agent {
     if (j.status === Status.Settled && this.o.feedback !== "none") out.push(this.rateCounterparty(j, j.provider));
     return out;
   }
+
+  /**
+   * A job whose verdict approved the work, and whose delivery re-executes to its result where the
+   * kind can be re-executed: it only waits for its challenge window, so it is no longer a risk
+   * taken on the provider (`inFlightWith`).
+   */
+  private approvedAndChecked(j: JobView): boolean {
+    if (j.status !== Status.Validated || j.producerWins !== true) return false;
+    const kind = j.resourceKind ? kindOfHash(j.resourceKind) : undefined;
+    return kind !== KINDS.SHA256 || this.deliveryChecks(j);
+  }
+
+  /**
+   * Whether a job's delivery re-executes to its result, worked out once per delivery: the job stays
+   * Validated for its whole challenge window and the agent looks at it at every step meanwhile.
+   */
+  private deliveryChecks(j: JobView): boolean {
+    const c = this.checked.get(j.id);
+    if (c && c.result === j.resultHash) return c.ok;
+    const ok = verifyDelivery(j.specHash, j.resultHash, j.resultURI).ok;
+    this.checked.set(j.id, { result: j.resultHash, ok });
+    return ok;
+  }
+  private checked = new Map<bigint, { result: Hex | undefined; ok: boolean }>();
 
   private rateCounterparty(j: JobView, other: bigint): Promise<void> | undefined {
     return this.act(`rate:${j.id}`, async () => {

@@ -35,7 +35,7 @@ export interface Candidate {
   reputation: { count: number; average: number };
   /** The provider failed this agent before (non-delivery or rejected work). */
   failedMe: boolean;
-  /** This agent's jobs with the provider still in flight. */
+  /** This agent's jobs with the provider still in flight (approved ones waiting only for their challenge window not counted). */
   inFlightWithMe: number;
 }
 

@@ -1,9 +1,12 @@
 // The runtime's transaction layer: one TxSender per agent key. Transactions are signed locally
-// (viem), numbered from a local nonce counter and sent raw, one at a time per key (a nonce gap
-// would hold later transactions back), with a fixed gas limit per call so that no estimate
-// round-trip is needed. A revert comes back as a UbcContractError naming the protocol's custom
-// error. On a chain that mines every transaction when it arrives (Hardhat's automine) the send
-// answer already tells success or revert; elsewhere the receipt is awaited.
+// (viem), numbered from a local nonce counter and sent raw, with a fixed gas limit per call so
+// that no estimate round-trip is needed. A revert comes back as a UbcContractError naming the
+// protocol's custom error. On a chain that mines every transaction when it arrives (Hardhat's
+// automine) the send answer already tells success or revert, and the transactions an agent queued
+// while its previous send was on the way go together, in nonce order, in one JSON-RPC batch (the
+// node takes a batch's calls in order, and an automining node refuses a nonce it cannot mine yet,
+// so separate concurrent requests could arrive out of order); elsewhere one transaction at a time
+// per key, its receipt awaited (a nonce gap would hold later transactions back).
 import {
   decodeErrorResult, encodeFunctionData, keccak256, type Abi, type Account, type Address, type Hex, type PublicClient,
 } from "viem";
@@ -97,6 +100,87 @@ export class TxEnv {
     }
   }
 
+  /** Groups of raw transactions waiting for the next shared batch (see `sendRaws`). */
+  private outbox: { raws: Hex[]; done: (a: (Hex | RpcError)[]) => void; fail: (e: unknown) => void }[] = [];
+  /**
+   * Most transactions in one shared HTTP request: more go in further requests, sent at once (a
+   * sender's group is never split), so that no request takes the node long enough to time out.
+   */
+  maxShared = 256;
+
+  /**
+   * Sends one sender's raw transactions (in nonce order) in a JSON-RPC batch shared with the other
+   * senders of the process that send in the same turn of the event loop (a swarm's agents act on
+   * the same view at once): the node answers one HTTP request instead of one per transaction, and
+   * takes the batch's calls in order, so each sender's transactions stay in nonce order.
+   */
+  sendRaws(raws: Hex[]): Promise<(Hex | RpcError)[]> {
+    return new Promise((done, fail) => {
+      this.outbox.push({ raws, done, fail });
+      if (this.outbox.length === 1) setImmediate(() => this.flush());
+    });
+  }
+
+  private flush(): void {
+    const all = this.outbox;
+    this.outbox = [];
+    for (let i = 0; i < all.length;) {
+      let n = all[i].raws.length;
+      let j = i + 1;
+      while (j < all.length && n + all[j].raws.length <= this.maxShared) n += all[j++].raws.length;
+      this.flushGroups(all.slice(i, j));
+      i = j;
+    }
+  }
+
+  private flushGroups(groups: { raws: Hex[]; done: (a: (Hex | RpcError)[]) => void; fail: (e: unknown) => void }[]): void {
+    this.sendRawBatch(groups.flatMap((g) => g.raws)).then((answers) => {
+      let i = 0;
+      for (const g of groups) {
+        g.done(answers.slice(i, i + g.raws.length));
+        i += g.raws.length;
+      }
+    }, (err: unknown) => {
+      for (const g of groups) g.fail(err);
+    });
+  }
+
+  /**
+   * Several eth_sendRawTransaction calls in one JSON-RPC batch, answered in order (by id): each
+   * entry is the transaction's hash or its RpcError. A batch that fails on the connection is sent
+   * again, as `rpc` does; a transaction the first attempt delivered then answers "nonce too low" or
+   * "already known", which counts as sent (same hash).
+   */
+  async sendRawBatch(raws: Hex[]): Promise<(Hex | RpcError)[]> {
+    for (let attempt = 1; ; attempt++) {
+      const first = this.rpcId + 1;
+      this.rpcId += raws.length;
+      let body: unknown;
+      try {
+        body = JSON.parse(await this.post(JSON.stringify(raws.map((raw, i) => ({ jsonrpc: "2.0", id: first + i, method: "eth_sendRawTransaction", params: [raw] })))));
+      } catch (err) {
+        if (attempt >= 3 || err instanceof SyntaxError) throw err;
+        await new Promise((r) => setTimeout(r, 20 * attempt));
+        continue;
+      }
+      if (!Array.isArray(body)) {
+        const e = (body as { error?: { code: number; message: string; data?: unknown } }).error;
+        throw new RpcError("eth_sendRawTransaction (batch)", e?.code ?? 0, e?.message ?? "the node did not answer the batch with an array", e?.data);
+      }
+      const byId = new Map<number, { result?: Hex; error?: { code: number; message: string; data?: unknown } }>();
+      for (const r of body as { id: number; result?: Hex; error?: { code: number; message: string; data?: unknown } }[]) byId.set(Number(r.id), r);
+      return raws.map((raw, i) => {
+        const r = byId.get(first + i);
+        if (!r) return new RpcError("eth_sendRawTransaction", 0, "no answer for this transaction in the batch", undefined);
+        if (r.error) {
+          if (attempt > 1 && /nonce too low|already (known|imported)|known transaction/i.test(r.error.message)) return keccak256(raw);
+          return new RpcError("eth_sendRawTransaction", r.error.code, r.error.message, r.error.data);
+        }
+        return r.result as Hex;
+      });
+    }
+  }
+
   private post(payload: string): Promise<string> {
     return new Promise((resolve, reject) => {
       const req = (this.url.protocol === "https:" ? httpsRequest : httpRequest)(this.url, {
@@ -144,14 +228,42 @@ export interface Addresses {
   [name: string]: Address;
 }
 
-/** Sends an agent's transactions in order. */
+/** Transactions of one batch at most (an agent rarely queues more between two answers). */
+const MAX_BATCH = 32;
+
+interface Pending {
+  to: Address;
+  data: Hex;
+  value: bigint;
+  gas: bigint;
+  contract: string;
+  fn: string;
+  resolve: (h: Hex) => void;
+  reject: (e: unknown) => void;
+  /** Sent again after a transaction before it in its batch failed without being mined. */
+  resent?: boolean;
+}
+
+/** A node's answer that the nonce is ahead of the account's (a transaction before it was not mined). */
+const NONCE_AHEAD = /nonce too high|can't be queued|nonce gap/i;
+
+/**
+ * Sends an agent's transactions in the order of the calls. One send (a single transaction, or on
+ * an automining chain a batch of all the transactions queued meanwhile) is on the way per key at a
+ * time; a transaction that fails without being mined makes the sender ask the node for the nonce
+ * again before the next send, and the later transactions of its batch (refused for the nonce gap,
+ * never mined) are sent again once.
+ */
 export class TxSender {
   readonly account: Account;
   readonly env: TxEnv;
   readonly addresses: Addresses;
   readonly stats: TxStats = { sent: 0, ms: 0, reverted: 0, gasUsed: 0n };
+  /** Most transactions sent in one batch (1: one at a time, as on a chain that does not automine). */
+  maxBatch = MAX_BATCH;
   private nonce: number | undefined;
-  private queue: Promise<unknown> = Promise.resolve();
+  private pending: Pending[] = [];
+  private pumping = false;
   /** Called with every transaction (for counting throughput). */
   onSent?: (ok: boolean) => void;
 
@@ -170,58 +282,128 @@ export class TxSender {
     const to = opts.to ?? this.addresses[contract];
     if (!to) throw new Error(`no address for ${contract}`);
     const data = encodeFunctionData({ abi: ABIS[contract] as Abi, functionName: fn, args } as never);
-    return this.enqueue(() => this.sendNow(to, data, 0n, opts.gas ?? gasFor(fn, args), contract, fn));
+    return this.enqueue(to, data, 0n, opts.gas ?? gasFor(fn, args), contract, fn);
   }
 
   /** A plain value transfer. */
   transfer(to: Address, value: bigint): Promise<Hex> {
-    return this.enqueue(() => this.sendNow(to, "0x", value, 21_000n, "ETH", "transfer"));
+    return this.enqueue(to, "0x", value, 21_000n, "ETH", "transfer");
   }
 
-  private enqueue<T>(f: () => Promise<T>): Promise<T> {
-    const p = this.queue.then(f, f);
-    this.queue = p.catch(() => undefined);
-    return p;
+  private enqueue(to: Address, data: Hex, value: bigint, gas: bigint, contract: string, fn: string): Promise<Hex> {
+    return new Promise<Hex>((resolve, reject) => {
+      this.pending.push({ to, data, value, gas, contract, fn, resolve, reject });
+      if (!this.pumping) void this.pump();
+    });
   }
 
-  private async sendNow(to: Address, data: Hex, value: bigint, gas: bigint, contract: string, fn: string): Promise<Hex> {
+  /** Sends what is queued, a batch at a time, until the queue is empty. */
+  private async pump(): Promise<void> {
+    this.pumping = true;
+    try {
+      while (this.pending.length > 0) {
+        const n = this.env.automine ? Math.max(1, this.maxBatch) : 1;
+        const batch = this.pending.splice(0, n);
+        try {
+          await this.send(batch);
+        } catch (err) {
+          // nothing of the batch is known to be mined (the nonce or fee lookup, the signing or the
+          // connection failed): ask the node for the nonce next time
+          this.nonce = undefined;
+          for (const p of batch) {
+            this.stats.sent++;
+            this.onSent?.(false);
+            p.reject(err);
+          }
+        }
+      }
+    } finally {
+      this.pumping = false;
+    }
+  }
+
+  private async send(batch: Pending[]): Promise<void> {
     if (this.nonce === undefined) this.nonce = await this.env.client.getTransactionCount({ address: this.address, blockTag: "pending" });
     await this.env.refreshFees();
-    const nonce = this.nonce;
+    const first = this.nonce;
     const started = performance.now();
-    const raw = await this.account.signTransaction!({
-      chainId: this.env.chainId, type: "eip1559", nonce, to, data, value, gas,
-      maxFeePerGas: this.env.maxFeePerGas, maxPriorityFeePerGas: this.env.maxPriorityFeePerGas,
-    });
-    this.stats.sent++;
-    let hash: Hex;
-    try {
-      hash = await this.env.rpc<Hex>("eth_sendRawTransaction", [raw]);
-      this.nonce = nonce + 1;
-      this.stats.ms += performance.now() - started;
-    } catch (err) {
-      if (err instanceof RpcError && err.data !== undefined && /revert|VM Exception/i.test(err.message)) {
+    const raws: Hex[] = [];
+    for (let i = 0; i < batch.length; i++) {
+      const p = batch[i];
+      raws.push(await this.account.signTransaction!({
+        chainId: this.env.chainId, type: "eip1559", nonce: first + i, to: p.to, data: p.data, value: p.value, gas: p.gas,
+        maxFeePerGas: this.env.maxFeePerGas, maxPriorityFeePerGas: this.env.maxPriorityFeePerGas,
+      }));
+    }
+    // automine: in the process's next shared batch; elsewhere the batch is one transaction
+    const answers: (Hex | RpcError)[] = this.env.automine
+      ? await this.env.sendRaws(raws)
+      : [await this.env.rpc<Hex>("eth_sendRawTransaction", [raws[0]]).catch((e: unknown) => {
+        if (e instanceof RpcError) return e;
+        throw e;
+      })];
+    const ms = performance.now() - started;
+    // the nonce after the last transaction known to be used (mined, or mined and reverted)
+    let next = first;
+    let gap = false;
+    const resend: Pending[] = [];
+    for (let i = 0; i < batch.length; i++) {
+      const p = batch[i];
+      const a = answers[i];
+      if (!(a instanceof RpcError)) {
+        if (!gap) next = first + i + 1;
+        this.stats.sent++;
+        this.stats.ms += ms;
+        if (!this.env.automine) {
+          await this.receipt(p, a);
+          continue;
+        }
+        this.onSent?.(true);
+        p.resolve(a);
+        continue;
+      }
+      if (a.data !== undefined && /revert|VM Exception/i.test(a.message)) {
         // mined and reverted (automine): the nonce is used
-        this.nonce = nonce + 1;
+        if (!gap) next = first + i + 1;
+        this.stats.sent++;
+        this.stats.ms += ms;
         this.stats.reverted++;
         this.onSent?.(false);
-        throw decodeRevert(contract, fn, err);
+        p.reject(decodeRevert(p.contract, p.fn, a));
+        continue;
       }
-      this.nonce = undefined; // unknown whether it was taken: ask the node next time
+      if (gap && !p.resent && NONCE_AHEAD.test(a.message)) {
+        // refused only because a transaction before it in the batch was not mined: never sent
+        p.resent = true;
+        resend.push(p);
+        continue;
+      }
+      // not mined: whether the nonce was taken is unknown, so the node is asked next time
+      gap = true;
+      this.stats.sent++;
       this.onSent?.(false);
-      throw err;
+      p.reject(a);
     }
-    if (!this.env.automine) {
+    this.nonce = gap ? undefined : next;
+    if (resend.length > 0) this.pending.unshift(...resend);
+  }
+
+  private async receipt(p: Pending, hash: Hex): Promise<void> {
+    try {
       const receipt = await this.env.client.waitForTransactionReceipt({ hash });
       this.stats.gasUsed += receipt.gasUsed;
       if (receipt.status !== "success") {
         this.stats.reverted++;
         this.onSent?.(false);
-        throw new UbcContractError(contract, fn, "unknown", [], `transaction ${hash} reverted`);
+        p.reject(new UbcContractError(p.contract, p.fn, "unknown", [], `transaction ${hash} reverted`));
+        return;
       }
+      this.onSent?.(true);
+      p.resolve(hash);
+    } catch (err) {
+      this.onSent?.(false);
+      p.reject(err);
     }
-    this.onSent?.(true);
-    return hash;
   }
 }
 

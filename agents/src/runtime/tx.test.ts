@@ -1,0 +1,153 @@
+// The transaction layer on a real Hardhat node (automine): transactions an agent queues while its
+// previous send is on the way go in one JSON-RPC batch, in nonce order (shared with the other
+// senders of the process that send in the same event-loop turn); a revert in a batch uses
+// its nonce and the rest goes on; a transaction the node refuses without mining it leaves a nonce
+// gap, and the later transactions of its batch are sent again after the nonce is read afresh.
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { createPublicClient, http, parseEther, type Address, type Hex, type PublicClient } from "viem";
+import { generatePrivateKey } from "viem/accounts";
+import { startChain, type TestChain } from "../../../indexer/src/testing/chain.ts";
+import { UbcContractError } from "../sdk/errors.ts";
+import { localAccount } from "./signer.ts";
+import { TxEnv, TxSender, RpcError } from "./tx.ts";
+
+describe("TxSender on an automining node", () => {
+  let chain: TestChain;
+  let client: PublicClient;
+  let env: TxEnv;
+  let addresses: Record<string, Address>;
+  const sink = localAccount(generatePrivateKey()).address;
+
+  before(async () => {
+    chain = await startChain();
+    client = createPublicClient({ transport: http(chain.url), pollingInterval: 50 }) as PublicClient;
+    env = new TxEnv(chain.url, chain.deployments.chainId, client);
+    await env.init();
+    addresses = Object.fromEntries(Object.entries(chain.deployments.contracts).map(([k, v]) => [k, v.address as Address]));
+  });
+  after(async () => {
+    env?.close();
+    await chain?.stop();
+  });
+
+  /** A fresh key with `eth` ETH, and a TxSender for it; the JSON-RPC batches sent from now on are recorded (one sender at a time per test). */
+  async function fresh(eth: string): Promise<{ s: TxSender; batches: number[] }> {
+    const account = localAccount(generatePrivateKey());
+    await (await chain.signers[15].sendTransaction({ to: account.address, value: parseEther(eth) })).wait();
+    const s = new TxSender(account, env, addresses);
+    const batches: number[] = [];
+    const send = TxEnv.prototype.sendRawBatch;
+    env.sendRawBatch = function (this: TxEnv, raws: Hex[]) {
+      batches.push(raws.length);
+      return send.call(this, raws);
+    };
+    return { s, batches };
+  }
+  const nonceOf = (a: Address) => client.getTransactionCount({ address: a, blockTag: "latest" });
+
+  test("transactions queued together go in batches, in order, each mined once", async () => {
+    assert.equal(env.automine, true);
+    const { s, batches } = await fresh("1");
+    const sent: boolean[] = [];
+    s.onSent = (ok) => sent.push(ok);
+    const hashes = await Promise.all(Array.from({ length: 40 }, (_, i) => s.transfer(sink, BigInt(i + 1))));
+    assert.equal(new Set(hashes).size, 40);
+    assert.equal(await nonceOf(s.address), 40);
+    // the first goes alone (nothing else queued yet), the 39 queued meanwhile in batches of at most 32
+    assert.deepEqual(batches, [1, 32, 7]);
+    // in nonce order, with the values in the order of the calls
+    const txs = await Promise.all(hashes.map((hash) => client.getTransaction({ hash })));
+    assert.deepEqual(txs.map((t) => t.nonce), Array.from({ length: 40 }, (_, i) => i));
+    assert.deepEqual(txs.map((t) => t.value), Array.from({ length: 40 }, (_, i) => BigInt(i + 1)));
+    assert.deepEqual([s.stats.sent, s.stats.reverted, sent.length, sent.every(Boolean)], [40, 0, 40, true]);
+  });
+
+  test("senders that send in the same turn of the event loop share one batch, each in its nonce order", async () => {
+    const a = (await fresh("1")).s;
+    const { s: b, batches } = await fresh("1");
+    await Promise.all([a.transfer(sink, 1n), b.transfer(sink, 1n)]); // both know their nonce now
+    batches.length = 0;
+    const hashes = await Promise.all([a.transfer(sink, 2n), a.transfer(sink, 3n), b.transfer(sink, 2n), b.transfer(sink, 3n), b.transfer(sink, 4n)]);
+    // a's first and b's first together; then a's second and b's two queued meanwhile, together
+    assert.deepEqual(batches, [2, 3]);
+    const txs = await Promise.all(hashes.map((hash) => client.getTransaction({ hash })));
+    assert.deepEqual(txs.map((t) => [t.from.toLowerCase(), t.nonce, t.value]), [
+      [a.address.toLowerCase(), 1, 2n], [a.address.toLowerCase(), 2, 3n],
+      [b.address.toLowerCase(), 1, 2n], [b.address.toLowerCase(), 2, 3n], [b.address.toLowerCase(), 3, 4n],
+    ]);
+  });
+
+  test("a shared batch is split at maxShared, never inside a sender's group", async () => {
+    const a = (await fresh("1")).s;
+    const { s: b, batches } = await fresh("1");
+    await Promise.all([a.transfer(sink, 1n), b.transfer(sink, 1n)]);
+    batches.length = 0;
+    env.maxShared = 3;
+    try {
+      await Promise.all([a.transfer(sink, 2n), a.transfer(sink, 3n), a.transfer(sink, 4n), b.transfer(sink, 2n), b.transfer(sink, 3n), b.transfer(sink, 4n)]);
+      // a's and b's first together (2 ≤ 3), then their two each: 4 > 3, so two requests of 2
+      assert.deepEqual(batches, [2, 2, 2]);
+      assert.deepEqual([await nonceOf(a.address), await nonceOf(b.address)], [4, 4]);
+    } finally {
+      env.maxShared = 256;
+    }
+  });
+
+  test("a revert inside a batch uses its nonce; the transactions around it are mined", async () => {
+    const { s, batches } = await fresh("1");
+    const first = s.transfer(sink, 1n);
+    // a COMPUTE transfer from an account holding none reverts (ERC20InsufficientBalance)
+    const rest = [s.transfer(sink, 2n), s.call("ComputeToken", "transfer", [sink, 10n ** 18n]), s.transfer(sink, 3n)];
+    await first;
+    const [a, b, c] = await Promise.allSettled(rest);
+    assert.equal(a.status, "fulfilled");
+    assert.equal(b.status, "rejected");
+    assert.ok((b as PromiseRejectedResult).reason instanceof UbcContractError);
+    assert.equal(((b as PromiseRejectedResult).reason as UbcContractError).errorName, "ERC20InsufficientBalance");
+    assert.equal(c.status, "fulfilled");
+    assert.deepEqual(batches, [1, 3]);
+    assert.equal(await nonceOf(s.address), 4);
+    assert.deepEqual([s.stats.sent, s.stats.reverted], [4, 1]);
+    // and the next send continues from the local nonce
+    await s.transfer(sink, 4n);
+    assert.equal(await nonceOf(s.address), 5);
+  });
+
+  test("a transaction refused without being mined: the rest of its batch is sent again after the nonce is read afresh", async () => {
+    const { s, batches } = await fresh("0.01");
+    const sent: boolean[] = [];
+    s.onSent = (ok) => sent.push(ok);
+    const first = s.transfer(sink, 1n);
+    // 5 ETH from an account holding 0.01: the node refuses it (not mined, nonce not used)
+    const rest = [s.transfer(sink, 2n), s.transfer(sink, parseEther("5")), s.transfer(sink, 3n), s.transfer(sink, 4n)];
+    await first;
+    const [a, b, c, d] = await Promise.allSettled(rest);
+    assert.equal(a.status, "fulfilled");
+    assert.equal(b.status, "rejected");
+    assert.ok((b as PromiseRejectedResult).reason instanceof RpcError);
+    assert.match(((b as PromiseRejectedResult).reason as Error).message, /fund|balance/i);
+    assert.equal(c.status, "fulfilled");
+    assert.equal(d.status, "fulfilled");
+    // the first alone, then a batch of four, then the two refused for the gap again, in a batch of their own
+    assert.deepEqual(batches, [1, 4, 2]);
+    assert.equal(await nonceOf(s.address), 4);
+    const values = await Promise.all([c, d].map((r) => client.getTransaction({ hash: (r as PromiseFulfilledResult<Hex>).value })));
+    assert.deepEqual(values.map((t) => [t.nonce, t.value]), [[2, 3n], [3, 4n]]);
+    // every transaction counted once: 4 mined, 1 refused
+    assert.deepEqual([s.stats.sent, sent.filter(Boolean).length, sent.filter((x) => !x).length], [5, 4, 1]);
+  });
+
+  test("one transaction at a time when the chain does not automine", async () => {
+    const { s, batches } = await fresh("1");
+    env.automine = false;
+    try {
+      const hashes = await Promise.all(Array.from({ length: 5 }, (_, i) => s.transfer(sink, BigInt(i + 1))));
+      assert.equal(new Set(hashes).size, 5);
+      assert.deepEqual(batches, []);
+      assert.equal(await nonceOf(s.address), 5);
+    } finally {
+      env.automine = true;
+    }
+  });
+});
