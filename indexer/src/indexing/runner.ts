@@ -368,7 +368,6 @@ export class Indexer extends EventEmitter {
     };
     fill();
     let writing: Promise<void> | undefined;
-    let written = false; // whether `writing` has committed
     let prevHash = this.status.checkpoint.hash;
     // the batch being projected
     let batchFrom: bigint | undefined;
@@ -454,11 +453,7 @@ export class Indexer extends EventEmitter {
         const end = headers.get(to)!;
         prevHash = end.hash;
         const full = batchLogs >= (batches === 0 ? BACKFILL_FIRST_BATCH_LOGS : BACKFILL_BATCH_LOGS);
-        // A batch is also written as soon as the previous one is in the database (and it holds
-        // BACKFILL_FIRST_BATCH_LOGS): the database then never waits for a full batch, and the
-        // batch left to write once the last range is projected stays small.
-        const writerIdle = writing === undefined || written;
-        if (last || full || (writerIdle && batchLogs >= BACKFILL_FIRST_BATCH_LOGS) || to - batchFrom + 1n >= BigInt(this.fetcher.maxRange)) {
+        if (last || full || to - batchFrom + 1n >= BigInt(this.fetcher.maxRange)) {
           await writing; // the previous batch is in the database
           writing = undefined;
           const batch = this.store.seal();
@@ -470,10 +465,7 @@ export class Indexer extends EventEmitter {
             this.log("info", "backfill: writing without secondary indexes until caught up", { tables: [...heavy] });
           }
           this.pendingContracts = batchCreated;
-          written = false;
-          const w = quiet(this.commit(end, batchEvents, undefined, to - batchFrom + 1n, batch));
-          void w.then(() => { if (writing === w) written = true; }, () => undefined);
-          writing = w;
+          writing = quiet(this.commit(end, batchEvents, undefined, to - batchFrom + 1n, batch));
           batchFrom = undefined;
           batchLogs = 0;
           batchEvents = 0;
