@@ -6,13 +6,16 @@
 //   node [--cpu-prof] scripts/bench/indexer/profile.ts run <state.json> [pg|pglite]
 //       backfills it once with the indexer alone (no API), on a fresh PostgreSQL schema (at
 //       BENCH_DATABASE_URL) or a fresh on-disk PGlite, and prints wall time, the time to the first
-//       commit, this process's CPU time (user + system) and the load average.
+//       commit, this process's CPU time (user + system), the Hardhat node's CPU time over the run,
+//       on PostgreSQL the CPU time of the run's own backends (found by application_name, still
+//       open when caught up) and the load average.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { generateTransfers, startBenchChain } from "./chain.ts";
+import { nodePid, processCpu } from "./getlogs.ts";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
 const [mode, stateFile, dbKind = "pg"] = process.argv.slice(2);
@@ -40,6 +43,11 @@ async function run() {
   const { loadModel } = await import("../../../indexer/src/schema/model.ts");
   const schema = `prof_${process.pid}`;
   const dataDir = dbKind === "pglite" ? mkdtempSync(join(tmpdir(), "ubc-prof-")) : undefined;
+  // our PostgreSQL backends are found by their application_name (the pg driver reads PGAPPNAME)
+  const appName = `ubc_prof_${process.pid}`;
+  process.env.PGAPPNAME = appName;
+  const node = nodePid(new URL(state.url));
+  const nodeCpu0 = processCpu(node);
   const load0 = loadavg();
   const cpu0 = process.cpuUsage();
   const faults0 = process.resourceUsage().minorPageFault;
@@ -59,6 +67,17 @@ async function run() {
   const t1 = performance.now();
   const cpu = process.cpuUsage(cpu0);
   const faults = process.resourceUsage().minorPageFault - faults0;
+  const nodeCpu = processCpu(node) - nodeCpu0;
+  let pgCpu = NaN;
+  let pgBackends = 0;
+  if (dbKind === "pg") {
+    const c = new pg.Client({ connectionString: PG_URL, application_name: "ubc_prof_probe" });
+    await c.connect();
+    const r = await c.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE application_name = $1`, [appName]);
+    await c.end();
+    pgBackends = r.rows.length;
+    pgCpu = r.rows.reduce((s, x) => s + processCpu(x.pid), 0);
+  }
   ix.stop();
   const [row] = await db.query<{ n: string }>(`SELECT count(*)::text AS n FROM token_transfer`);
   const ev = ix.status.events;
@@ -66,7 +85,7 @@ async function run() {
     `${dbKind}: ${ev} events in ${((t1 - t0) / 1000).toFixed(2)} s = ${Math.round(ev / ((t1 - t0) / 1000))} ev/s; ` +
       `open ${(tOpen - t0).toFixed(0)} ms, init ${(tInit - tOpen).toFixed(0)} ms, first commit at ${(tFirst - t0).toFixed(0)} ms; ` +
       `CPU user ${(cpu.user / 1e6).toFixed(2)} s + sys ${(cpu.system / 1e6).toFixed(2)} s = ${((cpu.user + cpu.system) / 1e6 / (ev / 1e5)).toFixed(2)} s per 100k events; ` +
-      `minor page faults ${faults}; rows ${row.n}; load ${load0.map((x) => x.toFixed(2)).join("/")} -> ${loadavg().map((x) => x.toFixed(2)).join("/")}`,
+      `minor page faults ${faults}; node CPU ${nodeCpu.toFixed(2)} s; PostgreSQL backends ${pgBackends}, CPU ${pgCpu.toFixed(2)} s; rows ${row.n}; load ${load0.map((x) => x.toFixed(2)).join("/")} -> ${loadavg().map((x) => x.toFixed(2)).join("/")}`,
   );
   await db.close();
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
