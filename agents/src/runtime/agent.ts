@@ -367,6 +367,21 @@ export class Agent {
   }
 
   /**
+   * This requester's jobs in which the provider's work was approved and proven right first-hand:
+   * a deterministic delivery re-executed to its result (Validated or Settled), or any job settled
+   * in the provider's favour.
+   */
+  private provenWith(provider: bigint): number {
+    let n = 0;
+    for (const j of this.view.jobsOf(this.agentId)) {
+      if (j.requester !== this.agentId || j.provider !== provider || j.producerWins !== true) continue;
+      if (j.status === Status.Settled) n++;
+      else if (j.status === Status.Validated && j.resourceKind && kindOfHash(j.resourceKind) === KINDS.SHA256 && this.deliveryChecks(j)) n++;
+    }
+    return n;
+  }
+
+  /**
    * A counterparty's feedback summary: from the view's NewFeedback events when the view follows
    * the ReputationRegistry (no call per candidate), else ReputationRegistry.getSummary, cached 2 s.
    */
@@ -403,7 +418,7 @@ export class Agent {
       const board = await this.book.best(KIND_HASH[kind], this.agentId, this.view.time);
       const candidates = [];
       for (const b of board.slice(0, 12)) {
-        candidates.push({ id: b.id, provider: b.quote.providerAgentId, kind, unitPrice: b.quote.unitPrice, units: b.quote.units, reputation: await this.reputation(b.quote.providerAgentId), failedMe: this.failedMe.has(b.quote.providerAgentId), inFlightWithMe: this.inFlightWith(b.quote.providerAgentId) });
+        candidates.push({ id: b.id, provider: b.quote.providerAgentId, kind, unitPrice: b.quote.unitPrice, units: b.quote.units, reputation: await this.reputation(b.quote.providerAgentId), failedMe: this.failedMe.has(b.quote.providerAgentId), inFlightWithMe: this.inFlightWith(b.quote.providerAgentId), provenWithMe: this.provenWith(b.quote.providerAgentId) });
       }
       if (candidates.length === 0) return;
       const d = await this.policy.bid({ kind, minUnits: 1, maxUnits: 64, candidates }, this.guard);

@@ -37,6 +37,12 @@ export interface Candidate {
   failedMe: boolean;
   /** This agent's jobs with the provider still in flight (approved ones waiting only for their challenge window not counted). */
   inFlightWithMe: number;
+  /**
+   * This agent's jobs in which the provider's work was approved and proven right by this agent
+   * itself: a deterministic delivery it re-executed to the same result, or a job settled in the
+   * provider's favour. Trust earned first-hand, before any rating exists on-chain.
+   */
+  provenWithMe: number;
 }
 
 export interface BidContext {
@@ -120,8 +126,8 @@ export interface RulePolicyOptions {
  * rises 10% when most recent quotes were filled (≥ 80%), falls 5% when few were (< 30%), never
  * under cost nor under the agent's floor, and undercuts a cheaper competitor by 1% while that
  * stays above cost. Bidding: the cheapest quote in the unit range from a provider that has not
- * failed this agent, whose reputation passes, and that holds fewer than one (unrated) or two
- * (rated) of this agent's jobs in flight; acceptance (as a validator, of model text): the
+ * failed this agent, whose reputation passes, and that holds fewer than one (unproven) or two
+ * (rated, or proven by a delivery this agent verified itself) of this agent's jobs in flight; acceptance (as a validator, of model text): the
  * rubric. Ratings: 90 for a job that went well, 10 for one that did not.
  */
 export class RulePolicy implements Policy {
@@ -169,8 +175,9 @@ export class RulePolicy implements Policy {
 
   async bid(ctx: BidContext, guard: SpendGuard): Promise<BidDecision> {
     const ok = ctx.candidates
-      // never trust one unproven provider with more than one job at a time, a rated one with two
-      .filter((c) => !c.failedMe && c.inFlightWithMe < (c.reputation.count >= guard.limits.minRatings ? 2 : 1))
+      // never trust one unproven provider with more than one job at a time, a proven one with two
+      // (proven: rated by enough agents, or a delivery to this agent verified by this agent)
+      .filter((c) => !c.failedMe && c.inFlightWithMe < (c.reputation.count >= guard.limits.minRatings || c.provenWithMe > 0 ? 2 : 1))
       .filter((c) => c.units >= BigInt(ctx.minUnits) && c.units <= BigInt(ctx.maxUnits))
       .filter((c) => {
         try {

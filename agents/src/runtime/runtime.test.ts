@@ -131,13 +131,17 @@ describe("rule-based policy", () => {
 
   test("bids on the cheapest acceptable quote; skips failed, disreputable, over-priced and over-exposed providers", async () => {
     const p = new RulePolicy();
-    const c = (id: string, price: number, extra: Partial<Candidate> = {}): Candidate => ({ id, provider: BigInt(id.length), kind: "sha256-iter", unitPrice: BigInt(price) * E18, units: 3n, reputation: { count: 0, average: 0 }, failedMe: false, inFlightWithMe: 0, ...extra });
+    const c = (id: string, price: number, extra: Partial<Candidate> = {}): Candidate => ({ id, provider: BigInt(id.length), kind: "sha256-iter", unitPrice: BigInt(price) * E18, units: 3n, reputation: { count: 0, average: 0 }, failedMe: false, inFlightWithMe: 0, provenWithMe: 0, ...extra });
     const ctx = (candidates: Candidate[]) => ({ kind: "sha256-iter" as const, minUnits: 1, maxUnits: 10, candidates });
     assert.deepEqual(await p.bid(ctx([c("a", 60), c("bb", 50)]), guard()), { action: "fill", quoteId: "bb" });
     assert.deepEqual(await p.bid(ctx([c("a", 60), c("bb", 50, { failedMe: true })]), guard()), { action: "fill", quoteId: "a" });
     assert.deepEqual(await p.bid(ctx([c("a", 60, { reputation: { count: 4, average: 10 } })]), guard()), { action: "skip", reason: "no acceptable quote" });
     assert.deepEqual(await p.bid(ctx([c("a", 250)]), guard()), { action: "skip", reason: "no acceptable quote" });
     assert.deepEqual(await p.bid(ctx([c("a", 60, { inFlightWithMe: 1 })]), guard()), { action: "skip", reason: "no acceptable quote" });
+    // a provider proven first-hand (a delivery this agent verified) or rated by enough agents gets a second job, never a third
+    assert.deepEqual(await p.bid(ctx([c("a", 60, { inFlightWithMe: 1, provenWithMe: 1 })]), guard()), { action: "fill", quoteId: "a" });
+    assert.deepEqual(await p.bid(ctx([c("a", 60, { inFlightWithMe: 1, reputation: { count: 4, average: 90 } })]), guard()), { action: "fill", quoteId: "a" });
+    assert.deepEqual(await p.bid(ctx([c("a", 60, { inFlightWithMe: 2, provenWithMe: 3 })]), guard()), { action: "skip", reason: "no acceptable quote" });
   });
 });
 
@@ -172,7 +176,7 @@ describe("LLM policy against a local OpenAI-protocol server", () => {
     assert.equal(good[0].unitPrice, 60n * E18);
     assert.deepEqual(await p.quote(qctx, guard), []); // malformed
     assert.deepEqual(await p.quote(qctx, guard), []); // under the floor
-    const candidates: Candidate[] = [{ id: "0x01", provider: 7n, kind: "sha256-iter", unitPrice: 50n * E18, units: 3n, reputation: { count: 0, average: 0 }, failedMe: false, inFlightWithMe: 0 }];
+    const candidates: Candidate[] = [{ id: "0x01", provider: 7n, kind: "sha256-iter", unitPrice: 50n * E18, units: 3n, reputation: { count: 0, average: 0 }, failedMe: false, inFlightWithMe: 0, provenWithMe: 0 }];
     const bctx = { kind: "sha256-iter" as const, minUnits: 1, maxUnits: 10, candidates };
     assert.deepEqual(await p.bid(bctx, guard), { action: "fill", quoteId: "0x01" });
     assert.equal((await p.bid(bctx, guard)).action, "skip"); // not JSON
