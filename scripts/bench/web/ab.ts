@@ -12,12 +12,12 @@
 //
 // Environment: CPU_BASE_DIST (default .next-base: the other build, in web/), AB_RUNS (default 3
 // pairs per page), BENCH_PAGES as bench:web, BENCH_LHR_DIR=dir to keep each report and trace.
-import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { CHROMIUM, CHROMIUM_FLAGS, WEB_DIR, buildWebApp, ensureChromium, nextBin, startStack, webRuntimeEnv } from "../../../web/e2e/harness.ts";
+import { CHROMIUM, CHROMIUM_FLAGS } from "../../../web/e2e/harness.ts";
+import { alternate, median } from "./pair.ts";
 
 const BENCH_DIR = resolve(fileURLToPath(new URL(".", import.meta.url)));
 const BASE_DIST = process.env.CPU_BASE_DIST ?? ".next-base";
@@ -44,72 +44,36 @@ async function main() {
   if (!existsSync(join(BENCH_DIR, "node_modules", "lighthouse"))) throw new Error("run npm ci --prefix scripts/bench/web first");
   const lighthouse = ((await import(pathToFileURL(join(BENCH_DIR, "node_modules", "lighthouse", "core", "index.js")).href)) as { default: LighthouseFn }).default;
   const { launch } = (await import(pathToFileURL(join(BENCH_DIR, "node_modules", "chrome-launcher", "dist", "index.js")).href)) as { launch: (o: Record<string, unknown>) => Promise<{ port: number; kill(): Promise<void> }> };
-  ensureChromium(log);
-  if (!existsSync(join(WEB_DIR, BASE_DIST, "BUILD_ID"))) throw new Error(`no build in web/${BASE_DIST}: build the other version there first (NEXT_DIST_DIR=${BASE_DIST} npm run build -w web)`);
-  await buildWebApp(log);
-  const stack = await startStack({ log });
-  const basePort = String(Number(new URL(stack.webUrl).port) + 1 + Math.floor(Math.random() * 1000));
-  const base = spawn(process.execPath, [nextBin(), "start", "-p", basePort, "-H", "127.0.0.1"], {
-    cwd: WEB_DIR,
-    env: { ...process.env, ...webRuntimeEnv({ rpcUrl: stack.rpcUrl, indexerUrl: stack.indexerUrl, deploymentsFile: stack.deploymentsFile, chainId: stack.chain.deployments.chainId }), NEXT_DIST_DIR: BASE_DIST },
-    stdio: "ignore",
-  });
-  const baseUrl = `http://127.0.0.1:${basePort}`;
-  try {
-    for (let i = 0; ; i++) {
-      try {
-        if ((await fetch(baseUrl)).status < 500) break;
-      } catch {
-        /* not yet */
+  const results = await alternate<Run>({ log, baseDist: BASE_DIST, pages: PAGES, rounds: RUNS, measure: async ({ build, url, name, path, round: i }) => {
+    const userDataDir = mkdtempSync(join(tmpdir(), "ubc-bench-ab-"));
+    const chrome = await launch({ chromePath: CHROMIUM, chromeFlags: CHROMIUM_FLAGS, userDataDir, logLevel: "silent" });
+    try {
+      const load = loadavg()[0];
+      const result = await lighthouse(url, { port: chrome.port, output: "json", logLevel: "error", onlyCategories: ["performance"] });
+      if (!result) throw new Error(`Lighthouse returned nothing for ${url}`);
+      const { lhr } = result;
+      if (lhr.runtimeError) throw new Error(`Lighthouse failed on ${url}: ${lhr.runtimeError.code} ${lhr.runtimeError.message}`);
+      if (process.env.BENCH_LHR_DIR) {
+        const file = join(process.env.BENCH_LHR_DIR, `${name}-${build.replace(/\W+/g, "")}-${i + 1}`);
+        writeFileSync(`${file}.json`, JSON.stringify(lhr));
+        if (result.artifacts?.Trace) writeFileSync(`${file}.trace.json`, JSON.stringify(result.artifacts.Trace));
       }
-      if (i > 240) throw new Error(`next start of web/${BASE_DIST} did not answer`);
-      await new Promise((r) => setTimeout(r, 250));
+      const num = (id: string) => lhr.audits[id]?.numericValue ?? NaN;
+      const r: Run = {
+        score: Math.round((lhr.categories.performance.score ?? 0) * 100), fcp: num("first-contentful-paint"), lcp: num("largest-contentful-paint"),
+        tbt: num("total-blocking-time"), si: num("speed-index"), cls: num("cumulative-layout-shift"), load,
+        ...mainThreadCpu(result.artifacts?.Trace ?? { traceEvents: [] }),
+      };
+      log(`${name} (${path}) ${build} #${i + 1}: performance ${r.score}, FCP ${r.fcp.toFixed(0)} ms, LCP ${r.lcp.toFixed(0)} ms, TBT ${r.tbt.toFixed(0)} ms, SI ${r.si.toFixed(0)} ms, CLS ${r.cls.toFixed(3)}; main thread CPU ${r.cpu.toFixed(0)} ms, blocking time from CPU ${r.cpuTbt.toFixed(0)} ms, longest task ${r.longest.toFixed(0)} ms CPU (load ${load.toFixed(2)})`);
+      return r;
+    } finally {
+      await chrome.kill();
+      rmSync(userDataDir, { recursive: true, force: true });
     }
-    const builds = [["this", stack.webUrl], [BASE_DIST, baseUrl]] as const;
-    for (const [, url] of builds) for (const [, path] of PAGES) await fetch(url + path).then((r) => r.text());
-    const results: Record<string, Run[]> = {};
-    for (let i = 0; i < RUNS; i++) {
-      for (const [name, path] of PAGES) {
-        for (const [build, url] of i % 2 ? [...builds].reverse() : builds) {
-          const userDataDir = mkdtempSync(join(tmpdir(), "ubc-bench-ab-"));
-          const chrome = await launch({ chromePath: CHROMIUM, chromeFlags: CHROMIUM_FLAGS, userDataDir, logLevel: "silent" });
-          try {
-            const load = loadavg()[0];
-            const result = await lighthouse(url + path, { port: chrome.port, output: "json", logLevel: "error", onlyCategories: ["performance"] });
-            if (!result) throw new Error(`Lighthouse returned nothing for ${url + path}`);
-            const { lhr } = result;
-            if (lhr.runtimeError) throw new Error(`Lighthouse failed on ${url + path}: ${lhr.runtimeError.code} ${lhr.runtimeError.message}`);
-            if (process.env.BENCH_LHR_DIR) {
-              const file = join(process.env.BENCH_LHR_DIR, `${name}-${build.replace(/\W+/g, "")}-${i + 1}`);
-              writeFileSync(`${file}.json`, JSON.stringify(lhr));
-              if (result.artifacts?.Trace) writeFileSync(`${file}.trace.json`, JSON.stringify(result.artifacts.Trace));
-            }
-            const num = (id: string) => lhr.audits[id]?.numericValue ?? NaN;
-            const r: Run = {
-              score: Math.round((lhr.categories.performance.score ?? 0) * 100), fcp: num("first-contentful-paint"), lcp: num("largest-contentful-paint"),
-              tbt: num("total-blocking-time"), si: num("speed-index"), cls: num("cumulative-layout-shift"), load,
-              ...mainThreadCpu(result.artifacts?.Trace ?? { traceEvents: [] }),
-            };
-            (results[`${name} ${build}`] ??= []).push(r);
-            log(`${name} (${path}) ${build} #${i + 1}: performance ${r.score}, FCP ${r.fcp.toFixed(0)} ms, LCP ${r.lcp.toFixed(0)} ms, TBT ${r.tbt.toFixed(0)} ms, SI ${r.si.toFixed(0)} ms, CLS ${r.cls.toFixed(3)}; main thread CPU ${r.cpu.toFixed(0)} ms, blocking time from CPU ${r.cpuTbt.toFixed(0)} ms, longest task ${r.longest.toFixed(0)} ms CPU (load ${load.toFixed(2)})`);
-          } finally {
-            await chrome.kill();
-            rmSync(userDataDir, { recursive: true, force: true });
-          }
-        }
-      }
-    }
-    const median = (xs: number[]) => {
-      const s = [...xs].sort((a, b) => a - b);
-      return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-    };
-    log("\n| page, build | performance (median; runs) | LCP | TBT | FCP | main-thread CPU | blocking time from CPU | longest task CPU | load average |\n|---|---|---|---|---|---|---|---|---|");
-    for (const [k, xs] of Object.entries(results)) {
-      log(`| ${k} | ${median(xs.map((x) => x.score))} (${xs.map((x) => x.score).join(", ")}) | ${median(xs.map((x) => x.lcp)).toFixed(0)} ms | ${median(xs.map((x) => x.tbt)).toFixed(0)} ms (${xs.map((x) => x.tbt.toFixed(0)).join(", ")}) | ${median(xs.map((x) => x.fcp)).toFixed(0)} ms | ${median(xs.map((x) => x.cpu)).toFixed(0)} ms | ${median(xs.map((x) => x.cpuTbt)).toFixed(0)} ms (${xs.map((x) => x.cpuTbt.toFixed(0)).join(", ")}) | ${median(xs.map((x) => x.longest)).toFixed(0)} ms | ${Math.min(...xs.map((x) => x.load)).toFixed(1)}–${Math.max(...xs.map((x) => x.load)).toFixed(1)} |`);
-    }
-  } finally {
-    base.kill();
-    await stack.stop();
+  } });
+  log("\n| page, build | performance (median; runs) | LCP | TBT | FCP | main-thread CPU | blocking time from CPU | longest task CPU | load average |\n|---|---|---|---|---|---|---|---|---|");
+  for (const [k, xs] of Object.entries(results)) {
+    log(`| ${k} | ${median(xs.map((x) => x.score))} (${xs.map((x) => x.score).join(", ")}) | ${median(xs.map((x) => x.lcp)).toFixed(0)} ms | ${median(xs.map((x) => x.tbt)).toFixed(0)} ms (${xs.map((x) => x.tbt.toFixed(0)).join(", ")}) | ${median(xs.map((x) => x.fcp)).toFixed(0)} ms | ${median(xs.map((x) => x.cpu)).toFixed(0)} ms | ${median(xs.map((x) => x.cpuTbt)).toFixed(0)} ms (${xs.map((x) => x.cpuTbt.toFixed(0)).join(", ")}) | ${median(xs.map((x) => x.longest)).toFixed(0)} ms | ${Math.min(...xs.map((x) => x.load)).toFixed(1)}–${Math.max(...xs.map((x) => x.load)).toFixed(1)} |`);
   }
 }
 

@@ -11,11 +11,11 @@
 //
 // Environment: CPU_BASE_DIST (default .next-base: the other build, e.g. of main, in web/),
 // CPU_RUNS (default 5 per page and build), CPU_SETTLE_MS (default 5000), BENCH_PAGES as bench:web.
-import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
-import { CHROMIUM, CHROMIUM_FLAGS, WEB_DIR, buildWebApp, ensureChromium, nextBin, startStack, webRuntimeEnv } from "../../../web/e2e/harness.ts";
+import { CHROMIUM, CHROMIUM_FLAGS } from "../../../web/e2e/harness.ts";
+import { alternate, median } from "./pair.ts";
 
 const BASE_DIST = process.env.CPU_BASE_DIST ?? ".next-base";
 const RUNS = Math.max(1, Number(process.env.CPU_RUNS ?? 5));
@@ -101,54 +101,15 @@ async function sample(url: string): Promise<Sample> {
   }
 }
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
-
 async function main() {
-  ensureChromium(log);
-  if (!existsSync(join(WEB_DIR, BASE_DIST, "BUILD_ID"))) throw new Error(`no build in web/${BASE_DIST}: build the other version there first (NEXT_DIST_DIR=${BASE_DIST} npm run build -w web)`);
-  await buildWebApp(log);
-  const stack = await startStack({ log });
-  const port = new URL(stack.webUrl).port;
-  const basePort = String(Number(port) + 1 + Math.floor(Math.random() * 1000));
-  const base = spawn(process.execPath, [nextBin(), "start", "-p", basePort, "-H", "127.0.0.1"], {
-    cwd: WEB_DIR,
-    env: { ...process.env, ...webRuntimeEnv({ rpcUrl: stack.rpcUrl, indexerUrl: stack.indexerUrl, deploymentsFile: stack.deploymentsFile, chainId: stack.chain.deployments.chainId }), NEXT_DIST_DIR: BASE_DIST },
-    stdio: "ignore",
-  });
-  const baseUrl = `http://127.0.0.1:${basePort}`;
-  try {
-    for (let i = 0; ; i++) {
-      try {
-        if ((await fetch(baseUrl)).status < 500) break;
-      } catch {
-        /* not yet */
-      }
-      if (i > 240) throw new Error(`next start of web/${BASE_DIST} did not answer`);
-      await new Promise((r) => setTimeout(r, 250));
-    }
-    const builds = [["this", stack.webUrl], [BASE_DIST, baseUrl]] as const;
-    // one untimed visit per page and build
-    for (const [, url] of builds) for (const [, path] of PAGES) await fetch(url + path).then((r) => r.text());
-    const results: Record<string, Sample[]> = {};
-    for (let i = 0; i < RUNS; i++) {
-      for (const [name, path] of PAGES) {
-        for (const [build, url] of i % 2 ? [...builds].reverse() : builds) {
-          const s = await sample(url + path);
-          (results[`${name} ${build}`] ??= []).push(s);
-          log(`${name} (${path}) ${build} #${i + 1}: renderer main thread ${s.main.toFixed(0)} ms CPU, renderer ${s.renderer.toFixed(0)} ms CPU, browser total ${s.browser.toFixed(0)} ms, ${s.requests} requests (load ${loadavg()[0].toFixed(2)})`);
-        }
-      }
-    }
-    log("\n| page, build | renderer main thread CPU (median) | renderer CPU (median) | all Chromium CPU (median) | requests |\n|---|---|---|---|---|");
-    for (const [k, xs] of Object.entries(results)) {
-      log(`| ${k} | ${median(xs.map((x) => x.main)).toFixed(0)} ms (${xs.map((x) => x.main.toFixed(0)).join(", ")}) | ${median(xs.map((x) => x.renderer)).toFixed(0)} ms | ${median(xs.map((x) => x.browser)).toFixed(0)} ms | ${median(xs.map((x) => x.requests))} |`);
-    }
-  } finally {
-    base.kill();
-    await stack.stop();
+  const results = await alternate<Sample>({ log, baseDist: BASE_DIST, pages: PAGES, rounds: RUNS, measure: async ({ build, url, name, path, round: i }) => {
+    const s = await sample(url);
+    log(`${name} (${path}) ${build} #${i + 1}: renderer main thread ${s.main.toFixed(0)} ms CPU, renderer ${s.renderer.toFixed(0)} ms CPU, browser total ${s.browser.toFixed(0)} ms, ${s.requests} requests (load ${loadavg()[0].toFixed(2)})`);
+    return s;
+  } });
+  log("\n| page, build | renderer main thread CPU (median) | renderer CPU (median) | all Chromium CPU (median) | requests |\n|---|---|---|---|---|");
+  for (const [k, xs] of Object.entries(results)) {
+    log(`| ${k} | ${median(xs.map((x) => x.main)).toFixed(0)} ms (${xs.map((x) => x.main.toFixed(0)).join(", ")}) | ${median(xs.map((x) => x.renderer)).toFixed(0)} ms | ${median(xs.map((x) => x.browser)).toFixed(0)} ms | ${median(xs.map((x) => x.requests))} |`);
   }
 }
 

@@ -32,6 +32,7 @@ import { join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { gzipSync } from "node:zlib";
 import { CHROMIUM, CHROMIUM_FLAGS, DIST_DIR, DIST_PATH, buildWebApp, ensureChromium, startStack, type Stack } from "../../../web/e2e/harness.ts";
+import { median } from "./pair.ts";
 
 const ROOT = resolve(fileURLToPath(new URL("../../..", import.meta.url)));
 const BENCH_DIR = join(ROOT, "scripts", "bench", "web");
@@ -137,10 +138,6 @@ async function lighthouseOnce(mods: Awaited<ReturnType<typeof lighthouseModules>
   }
 }
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 
 // ------------------------------------------------------------------ first-load JS
 
