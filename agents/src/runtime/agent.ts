@@ -359,26 +359,22 @@ export class Agent {
     return n + this.pendingFills().length;
   }
 
-  private inFlightWith(provider: bigint): number {
-    let n = 0;
-    for (const j of this.view.jobsOf(this.agentId)) if (j.requester === this.agentId && j.provider === provider && j.status >= Status.Open && j.status <= Status.Disputed && !this.approvedAndChecked(j)) n++;
-    for (const p of this.pendingFills()) if (p.provider === provider) n++;
-    return n;
-  }
-
   /**
-   * This requester's jobs in which the provider's work was approved and proven right first-hand:
-   * a deterministic delivery re-executed to its result (Validated or Settled), or any job settled
-   * in the provider's favour.
+   * This requester's standing with a provider, in one pass over its jobs: the jobs still in flight
+   * with it (fills on the way included; an approved job whose delivery checks out only waits for
+   * its challenge window and no longer counts), and those in which its work was proven right
+   * first-hand (a deterministic delivery re-executed to its result, or a job settled in its favour).
    */
-  private provenWith(provider: bigint): number {
-    let n = 0;
+  private standingWith(provider: bigint): { inFlight: number; proven: number } {
+    let inFlight = 0;
+    let proven = 0;
     for (const j of this.view.jobsOf(this.agentId)) {
-      if (j.requester !== this.agentId || j.provider !== provider || j.producerWins !== true) continue;
-      if (j.status === Status.Settled) n++;
-      else if (j.status === Status.Validated && j.resourceKind && kindOfHash(j.resourceKind) === KINDS.SHA256 && this.deliveryChecks(j)) n++;
+      if (j.requester !== this.agentId || j.provider !== provider) continue;
+      if (j.status >= Status.Open && j.status <= Status.Disputed && !this.approvedAndChecked(j)) inFlight++;
+      if (j.producerWins === true && (j.status === Status.Settled || (j.status === Status.Validated && this.reExecutable(j) && this.deliveryChecks(j)))) proven++;
     }
-    return n;
+    for (const p of this.pendingFills()) if (p.provider === provider) inFlight++;
+    return { inFlight, proven };
   }
 
   /**
@@ -418,7 +414,8 @@ export class Agent {
       const board = await this.book.best(KIND_HASH[kind], this.agentId, this.view.time);
       const candidates = [];
       for (const b of board.slice(0, 12)) {
-        candidates.push({ id: b.id, provider: b.quote.providerAgentId, kind, unitPrice: b.quote.unitPrice, units: b.quote.units, reputation: await this.reputation(b.quote.providerAgentId), failedMe: this.failedMe.has(b.quote.providerAgentId), inFlightWithMe: this.inFlightWith(b.quote.providerAgentId), provenWithMe: this.provenWith(b.quote.providerAgentId) });
+        const standing = this.standingWith(b.quote.providerAgentId);
+        candidates.push({ id: b.id, provider: b.quote.providerAgentId, kind, unitPrice: b.quote.unitPrice, units: b.quote.units, reputation: await this.reputation(b.quote.providerAgentId), failedMe: this.failedMe.has(b.quote.providerAgentId), inFlightWithMe: standing.inFlight, provenWithMe: standing.proven });
       }
       if (candidates.length === 0) return;
       const d = await this.policy.bid({ kind, minUnits: 1, maxUnits: 64, candidates }, this.guard);
@@ -488,8 +485,7 @@ export class Agent {
     const v = this.view;
     // an approval of work that re-execution shows wrong: challenge (our deposit is the bond)
     if (j.status === Status.Validated && j.producerWins === true && !j.challenged && v.time <= j.deadline && this.behaviour === "honest") {
-      const kind = j.resourceKind ? kindOfHash(j.resourceKind) : undefined;
-      if (kind === KINDS.SHA256 && !this.deliveryChecks(j)) {
+      if (this.reExecutable(j) && !this.deliveryChecks(j)) {
         out.push(this.act(`challenge:${j.id}`, async () => {
           await this.tx.call("WorkMarket", "challenge", [j.id, this.agentId]);
           this.stats.challenges++;
@@ -515,12 +511,16 @@ export class Agent {
   /**
    * A job whose verdict approved the work, and whose delivery re-executes to its result where the
    * kind can be re-executed: it only waits for its challenge window, so it is no longer a risk
-   * taken on the provider (`inFlightWith`).
+   * taken on the provider (`standingWith`).
    */
   private approvedAndChecked(j: JobView): boolean {
     if (j.status !== Status.Validated || j.producerWins !== true) return false;
-    const kind = j.resourceKind ? kindOfHash(j.resourceKind) : undefined;
-    return kind !== KINDS.SHA256 || this.deliveryChecks(j);
+    return !this.reExecutable(j) || this.deliveryChecks(j);
+  }
+
+  /** A job of a deterministic kind, whose delivery the requester can re-execute. */
+  private reExecutable(j: JobView): boolean {
+    return !!j.resourceKind && kindOfHash(j.resourceKind) === KINDS.SHA256;
   }
 
   /**

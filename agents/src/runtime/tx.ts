@@ -37,6 +37,13 @@ export interface TxStats {
   gasUsed: bigint;
 }
 
+/** One sender's raw transactions (in nonce order) waiting for a shared batch, and where its answers go. */
+interface OutboxGroup {
+  raws: Hex[];
+  done: (a: (Hex | RpcError)[]) => void;
+  fail: (e: unknown) => void;
+}
+
 /** Shared by every sender of a process: the RPC, fees and whether the chain automines. */
 export class TxEnv {
   readonly rpcUrl: string;
@@ -101,7 +108,7 @@ export class TxEnv {
   }
 
   /** Groups of raw transactions waiting for the next shared batch (see `sendRaws`). */
-  private outbox: { raws: Hex[]; done: (a: (Hex | RpcError)[]) => void; fail: (e: unknown) => void }[] = [];
+  private outbox: OutboxGroup[] = [];
   /**
    * Most transactions in one shared HTTP request: more go in further requests, sent at once (a
    * sender's group is never split), so that no request takes the node long enough to time out.
@@ -133,7 +140,7 @@ export class TxEnv {
     }
   }
 
-  private flushGroups(groups: { raws: Hex[]; done: (a: (Hex | RpcError)[]) => void; fail: (e: unknown) => void }[]): void {
+  private flushGroups(groups: OutboxGroup[]): void {
     this.sendRawBatch(groups.flatMap((g) => g.raws)).then((answers) => {
       let i = 0;
       for (const g of groups) {
