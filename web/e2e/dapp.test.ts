@@ -135,6 +135,12 @@ step("overview shows the indexed protocol figures before any wallet is connected
   assert.ok((await page.locator('svg[role="img"][aria-label]').count()) > 0, "the overview draws its charts");
   await page.getByRole("button", { name: "Connect wallet" }).waitFor();
   assert.equal(browser.wallet.authorized, false, "nothing asked the wallet for its accounts before the user connected");
+  // the build's adapter (scripts/compile-hints.mjs) marked every script the page loads at start
+  // with V8's compile hint, on the first line, where V8 looks for it
+  const html = await (await fetch(stack.webUrl + "/")).text();
+  const scripts = [...html.matchAll(/<script src="(\/_next\/static\/[^"]+\.js)"[^>]*>/g)].filter((m) => !/noModule/i.test(m[0])).map((m) => m[1]);
+  assert.ok(scripts.length >= 3, `the overview loads its scripts (${scripts.join(", ")})`);
+  for (const src of scripts) assert.ok((await (await fetch(stack.webUrl + src)).text()).startsWith("//# allFunctionsCalledOnLoad\n"), `${src} starts with the compile hint`);
   await shot("01-overview");
   assertClean("overview");
 });

@@ -1,5 +1,5 @@
 "use client";
-// The market page's client islands: the page's tables are Server Components (app/market/page.tsx,
+// The market page's client islands: the page's tables are Server Components (app/(query)/market/page.tsx,
 // ./board.tsx); what needs the browser hydrates here: the job filter, the "Fill as agent" controls
 // and each row's Fill button (the wallet and hashing code load on click) and quote expiry countdowns.
 // The live refresh (router.refresh() on each newly indexed block, re-rendering the tables on the
