@@ -640,22 +640,29 @@ export class Indexer extends EventEmitter {
       const created = this.pendingContracts;
       this.pendingContracts = [];
       await this.opts.db.transaction(async (tx) => {
-        await this.store.flush(tx, undoBlock, batch);
-        for (const c of created) {
-          await tx.query(`INSERT INTO _contracts (address, contract, block) VALUES ($1, $2, $3) ON CONFLICT (address) DO NOTHING`, [c.address, c.contract, c.block.toString()]);
-        }
+        // A backfill batch commits asynchronously (PostgreSQL acknowledges it before its WAL is
+        // flushed to disk): a crash of PostgreSQL or of the machine can lose the last batches
+        // committed so, but never part of one, and the checkpoint is written in the same
+        // transaction as the rows — the database comes back at an earlier checkpoint with exactly
+        // the rows up to it, and the backfill resumes from there. (A crash of the indexer loses
+        // nothing PostgreSQL has acknowledged.) Live blocks keep the server's setting.
+        await this.store.flush(tx, undoBlock, batch, batch !== undefined && undoBlock === undefined ? "SET LOCAL synchronous_commit = off" : undefined);
+        // the bookkeeping in one statement (one round trip): the contracts created, the
+        // checkpoint, the tracked block, and what finality lets go of
         await tx.query(
-          `INSERT INTO _meta (key, value) VALUES ('checkpoint_number', $1), ('checkpoint_hash', $2), ('checkpoint_timestamp', $3)
-           ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value`,
-          [last.number.toString(), last.hash, last.timestamp.toString()],
+          `WITH m AS (INSERT INTO _meta (key, value) VALUES ('checkpoint_number', $1::text), ('checkpoint_hash', $2::text), ('checkpoint_timestamp', $3::text)
+             ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value),
+           b AS (INSERT INTO _blocks (number, hash, parent_hash, timestamp) VALUES ($1::bigint, $2::text, $4::text, $3::bigint)
+             ON CONFLICT (number) DO UPDATE SET hash = EXCLUDED.hash, parent_hash = EXCLUDED.parent_hash, timestamp = EXCLUDED.timestamp),
+           db AS (DELETE FROM _blocks WHERE number < $5::bigint AND number < $1::bigint),
+           du AS (DELETE FROM _undo WHERE block < $5::bigint),
+           c AS (INSERT INTO _contracts (address, contract, block) SELECT * FROM unnest($6::text[], $7::text[], $8::bigint[]) ON CONFLICT (address) DO NOTHING)
+           SELECT 1`,
+          [
+            last.number.toString(), last.hash, last.timestamp.toString(), last.parentHash, finalized.toString(),
+            created.map((c) => c.address), created.map((c) => c.contract), created.map((c) => c.block.toString()),
+          ],
         );
-        await tx.query(
-          `INSERT INTO _blocks (number, hash, parent_hash, timestamp) VALUES ($1, $2, $3, $4)
-           ON CONFLICT (number) DO UPDATE SET hash = EXCLUDED.hash, parent_hash = EXCLUDED.parent_hash, timestamp = EXCLUDED.timestamp`,
-          [last.number.toString(), last.hash, last.parentHash, last.timestamp.toString()],
-        );
-        await tx.query(`DELETE FROM _blocks WHERE number < $1 AND number < $2`, [finalized.toString(), last.number.toString()]);
-        await tx.query(`DELETE FROM _undo WHERE block < $1`, [finalized.toString()]);
       });
     } catch (err) {
       this.store.discard();
