@@ -6,6 +6,8 @@
 // reorg replays backwards to the common ancestor.
 // For the backfill pipeline, a batch can be sealed: it is then written (flush, committed) while
 // the next batch is projected on top of it (reads see the sealed rows until they are committed).
+// Two sealed batches at most: the older being committed, the newer writing its new immutable rows
+// (flushNew) before it waits for that commit.
 import type { EntityModel, Model } from "../schema/model.ts";
 import type { Queryable } from "./adapter.ts";
 import { CopyText, copyLineWriter, rowChecker, fromDb, rowToJson, sqlType, toParam, type EntityRow, type Value } from "./codec.ts";
@@ -32,6 +34,8 @@ interface Pending {
 export interface Batch {
   /** entity -> id -> the write of this batch. */
   pending: Map<string, Map<string, Pending>>;
+  /** Entities whose rows flushNew() already wrote (flush() skips them). */
+  written?: Set<string>;
 }
 
 /** What `set` needs of an entity, found with one lookup. */
@@ -48,7 +52,7 @@ export class Store {
   /** The batch being projected. */
   private cur: Batch;
   /** A batch being written while the next one is projected (backfill pipeline). */
-  private sealed: Batch | undefined;
+  private sealed: Batch[] = [];
   private cachedRows = 0;
   /**
    * Whether every row of the mutable entities' tables is in the cache (a database that was empty
@@ -59,6 +63,8 @@ export class Store {
   /** Block number stamped on rows written now (set by the runner per block). */
   block = 0n;
   stats = { loads: 0, writes: 0 };
+  /** Rows of an entity up to which a flush writes them with parameters (SMALL_ROWS; tests lower it to reach the COPY paths). */
+  smallRows = SMALL_ROWS;
 
   readonly model: Model;
   private db: Queryable;
@@ -91,17 +97,21 @@ export class Store {
 
   /** The write of `id` in the batch being written, if any. */
   private sealedWrite(name: string, id: string): Pending | undefined {
-    return this.sealed === undefined ? undefined : this.sealed.pending.get(name)!.get(id);
+    for (let k = this.sealed.length - 1; k >= 0; k--) {
+      const p = this.sealed[k].pending.get(name)!.get(id);
+      if (p !== undefined) return p;
+    }
+    return undefined;
   }
 
   /**
    * Seals the current batch for writing (flush(tx, undo, batch), then committed(batch)); a new
-   * batch starts on top of it. One sealed batch at a time.
+   * batch starts on top of it. Two sealed batches at a time at most; they are committed in order.
    */
   seal(): Batch {
-    if (this.sealed !== undefined) throw new Error("a sealed batch is still being written");
+    if (this.sealed.length >= 2) throw new Error("two sealed batches are still being written");
     const b = this.cur;
-    this.sealed = b;
+    this.sealed.push(b);
     this.cur = this.newBatch();
     return b;
   }
@@ -158,11 +168,11 @@ export class Store {
       const e = this.entity(name);
       const cache = this.cache.get(name)!;
       const pending = this.cur.pending.get(name)!;
-      const sealed = this.sealed?.pending.get(name);
+      const sealed = this.sealed.map((b) => b.pending.get(name)!);
       const missing: string[] = [];
       const seen = ids instanceof Set ? undefined : new Set<string>();
       for (const id of ids) {
-        if (cache.has(id) || pending.has(id) || (sealed !== undefined && sealed.has(id))) continue;
+        if (cache.has(id) || pending.has(id) || sealed.some((m) => m.has(id))) continue;
         if (seen !== undefined) {
           if (seen.has(id)) continue;
           seen.add(id);
@@ -193,7 +203,8 @@ export class Store {
 
   /** The current row of `name` with `id` (a copy), or undefined. */
   async get(name: string, id: string): Promise<EntityRow | undefined> {
-    const p = this.cur.pending.get(name)?.get(id) ?? (this.sealed === undefined ? undefined : this.sealed.pending.get(name)?.get(id));
+    if (!this.cache.has(name)) throw new Error(`unknown entity ${name}`);
+    const p = this.cur.pending.get(name)!.get(id) ?? this.sealedWrite(name, id);
     if (p) return p.row === null ? undefined : this.copier(this.entity(name))(p.row);
     const cache = this.cache.get(name);
     if (!cache) throw new Error(`unknown entity ${name}`);
@@ -364,7 +375,7 @@ export class Store {
     const large: { e: EntityModel; fresh: Pending[]; staged: Pending[]; allExisted: boolean }[] = [];
     for (const e of this.model.entities) {
       const pending = batch.pending.get(e.name)!;
-      if (pending.size === 0) continue;
+      if (pending.size === 0 || batch.written?.has(e.name)) continue;
       const deletes: string[] = [];
       let rows = 0;
       for (const [id, p] of pending) {
@@ -372,7 +383,7 @@ export class Store {
         else rows++;
       }
       if (deletes.length > 0) small.delete(e, deletes);
-      if (rows > 0 && rows <= SMALL_ROWS) {
+      if (rows > 0 && rows <= this.smallRows) {
         const list: Pending[] = [];
         for (const p of pending.values()) if (p.row !== null) list.push(p);
         small.write(e, list);
@@ -422,6 +433,31 @@ export class Store {
     }
   }
 
+  /**
+   * The first part of a sealed batch's write, which does not depend on the batch before it: the
+   * rows of immutable entities with many rows (all new: COPY into their tables), and `prelude`.
+   * A backfill sends it while the previous batch is still being committed (on another
+   * connection: distinct new rows, no lock waits), then waits for that commit, then flush()
+   * writes the rest. Undo-logged (live) writes do not use it.
+   */
+  async flushNew(tx: Queryable, batch: Batch, prelude?: string): Promise<void> {
+    if (prelude !== undefined) await tx.exec(prelude);
+    const written = (batch.written ??= new Set());
+    for (const e of this.model.entities) {
+      if (!e.immutable || written.has(e.name)) continue;
+      const pending = batch.pending.get(e.name)!;
+      if (pending.size <= this.smallRows) continue;
+      const rows: Pending[] = [];
+      for (const p of pending.values()) {
+        if (p.row === null) break;
+        rows.push(p);
+      }
+      if (rows.length !== pending.size) continue; // (a removal: written by flush())
+      await this.copyRows(tx, e, `"${e.table}"`, [...e.columns.map((f) => `"${f.column}"`), `"${BLOCK_COLUMN}"`], rows);
+      written.add(e.name);
+    }
+  }
+
   /** COPY of the given rows into `table` (the entity's table or its staging table). */
   private async copyRows(tx: Queryable, e: EntityModel, table: string, columns: string[], rows: Pending[]): Promise<void> {
     const write = this.lineWriter(e);
@@ -458,7 +494,10 @@ export class Store {
 
   /** After the transaction committed: the batch's writes become the clean cache. */
   committed(batch: Batch = this.cur): void {
-    if (batch === this.sealed) this.sealed = undefined;
+    if (this.sealed.includes(batch)) {
+      if (this.sealed[0] !== batch) throw new Error("sealed batches are committed in order");
+      this.sealed.shift();
+    }
     else if (batch === this.cur) this.cur = this.newBatch();
     for (const e of this.model.entities) {
       const pending = batch.pending.get(e.name)!;
@@ -483,7 +522,7 @@ export class Store {
     this.drafts = [];
     this.draftGeneration++;
     this.cur = this.newBatch();
-    this.sealed = undefined;
+    this.sealed = [];
     this.clearCache();
   }
 
