@@ -1,17 +1,27 @@
 // Tables derived from the model, plus the indexer's own bookkeeping tables. The same DDL runs on
 // PGlite and PostgreSQL. A changed schema (its hash differs from the stored one) means a
 // re-index from the start: the tables are dropped and created anew.
-import type { Model } from "../schema/model.ts";
+import type { FieldModel, Model } from "../schema/model.ts";
 import { sqlType } from "./codec.ts";
 import type { Queryable } from "./adapter.ts";
 
 /** Name of the column holding the block at which a row was last written (for _change_block). */
 export const BLOCK_COLUMN = "_block";
 
+/**
+ * Ids and Bytes (lower-case hex) compare byte by byte (COLLATE "C", as graph-node requires of its
+ * whole database): their keys and indexes are built and probed with memcmp instead of the
+ * database's locale (PostgreSQL only takes that shortcut for "C"/"POSIX", not e.g. C.UTF-8 or
+ * en_US), and their order does not depend on the server's locale.
+ */
+function byteOrder(f: FieldModel): boolean {
+  return !f.list && (f.scalar === "ID" || f.scalar === "Bytes");
+}
+
 export function entityDdl(model: Model): string[] {
   const out: string[] = [];
   for (const e of model.entities) {
-    const cols = e.columns.map((f) => `"${f.column}" ${sqlType(f)}${f.name === "id" ? " PRIMARY KEY" : f.nullable ? "" : " NOT NULL"}`);
+    const cols = e.columns.map((f) => `"${f.column}" ${sqlType(f)}${byteOrder(f) ? ' COLLATE "C"' : ""}${f.name === "id" ? " PRIMARY KEY" : f.nullable ? "" : " NOT NULL"}`);
     cols.push(`"${BLOCK_COLUMN}" bigint NOT NULL`);
     out.push(`CREATE TABLE IF NOT EXISTS "${e.table}" (${cols.join(", ")})`);
     for (const f of e.columns) {

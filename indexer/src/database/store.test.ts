@@ -4,6 +4,7 @@ import { openDatabase } from "./adapter.ts";
 import { checkValue, CopyText, copyLineWriter, rowChecker, toCopy, type EntityRow } from "./codec.ts";
 import { migrate } from "./migrations.ts";
 import { Store } from "./store.ts";
+import { dbTargets } from "../testing/databases.ts";
 import { loadModel } from "../schema/model.ts";
 
 const model = loadModel();
@@ -173,5 +174,78 @@ test("insert(): keeps the row, checks it, refuses mutable entities and a second 
     assert.equal((await fresh.get("Account", b))!.computeBalance, 9n);
   } finally {
     await db.close();
+  }
+});
+
+test("flush: new rows copied into the table, known rows updated, unknown ones upserted, small writes, deletes and the undo log in one statement; a stale cache fails the batch", async () => {
+  for (const target of await dbTargets()) {
+    if (target.unavailable) continue;
+    const db = await target.open();
+    try {
+      await migrate(db, model);
+      const id = (k: number) => "0x" + k.toString(16).padStart(40, "0");
+      const count = async () => Number((await db.query<{ n: string }>(`SELECT count(*)::text AS n FROM account`))[0].n);
+      const balance = async (k: number) => (await db.query<{ b: string }>(`SELECT compute_balance::text AS b FROM account WHERE id = $1`, [id(k)]))[0]?.b;
+      const store = new Store(model, db);
+      store.startEmpty();
+      // 200 new accounts (a large write: COPY into the table) and one Protocol row (a small one)
+      const all = Array.from({ length: 200 }, (_, k) => k);
+      await store.preload(new Map([["Account", all.map(id)]]));
+      store.block = 1n;
+      for (const k of all) store.set("Account", account(id(k), BigInt(k)));
+      await db.transaction((tx) => store.flush(tx, undefined, undefined, "SET LOCAL synchronous_commit = off"));
+      store.committed();
+      assert.equal(await count(), 200);
+      assert.equal(await balance(199), "199");
+
+      // all known to exist: one UPDATE; plus a removal and a small write with its undo log
+      store.block = 2n;
+      for (const k of all.slice(0, 150)) {
+        const d = store.draft("Account", id(k))!;
+        d.computeBalance = (d.computeBalance as bigint) + 1000n;
+        store.set("Account", d);
+      }
+      store.remove("Account", id(199));
+      store.checkDrafts();
+      await db.transaction((tx) => store.flush(tx, 2n));
+      store.committed();
+      assert.equal(await count(), 199);
+      assert.equal(await balance(0), "1000");
+      assert.equal(await balance(149), "1149");
+      assert.equal(await balance(150), "150");
+      const undo = await db.query<{ n: string }>(`SELECT count(*)::text AS n FROM _undo WHERE block = 2 AND entity = 'Account'`);
+      assert.equal(undo[0].n, "151", "the previous version of every row the block wrote");
+
+      // unknown rows (never looked up): upserted, whether they exist or not
+      const blind = new Store(model, db);
+      blind.block = 3n;
+      for (const k of [...all.slice(100, 199), 500]) blind.set("Account", account(id(k), 7n));
+      await db.transaction((tx) => blind.flush(tx));
+      assert.equal(await count(), 200);
+      assert.equal(await balance(120), "7");
+      assert.equal(await balance(500), "7");
+
+      // a row the cache says exists but another writer removed: the batch fails, nothing is written
+      await db.query(`DELETE FROM account WHERE id = $1`, [id(0)]);
+      store.block = 4n;
+      for (const k of all.slice(0, 100)) {
+        const d = store.draft("Account", id(k))!;
+        d.computeBalance = 1n;
+        store.set("Account", d);
+      }
+      await assert.rejects(db.transaction((tx) => store.flush(tx)), /stale cache/);
+      assert.equal(await balance(1), "1001", "rolled back");
+      // a row the cache says is new but exists: the COPY fails on its key
+      const stale = new Store(model, db);
+      stale.startEmpty();
+      await stale.preload(new Map([["Account", all.map(id)]]));
+      stale.block = 5n;
+      for (const k of all) stale.set("Account", account(id(k), 1n));
+      await assert.rejects(db.transaction((tx) => stale.flush(tx)), /duplicate key|unique/);
+      assert.equal(await count(), 199);
+    } finally {
+      await db.close();
+      await target.cleanup();
+    }
   }
 });

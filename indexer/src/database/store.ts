@@ -6,9 +6,11 @@
 // reorg replays backwards to the common ancestor.
 // For the backfill pipeline, a batch can be sealed: it is then written (flush, committed) while
 // the next batch is projected on top of it (reads see the sealed rows until they are committed).
+// Two sealed batches at most: the older being committed, the newer writing its new immutable rows
+// (flushNew) before it waits for that commit.
 import type { EntityModel, Model } from "../schema/model.ts";
 import type { Queryable } from "./adapter.ts";
-import { CopyText, copyLineWriter, rowChecker, fromDb, rowToJson, type EntityRow, type Value } from "./codec.ts";
+import { CopyText, copyLineWriter, rowChecker, fromDb, rowToJson, sqlType, toParam, type EntityRow, type Value } from "./codec.ts";
 import { BLOCK_COLUMN } from "./migrations.ts";
 
 export type { EntityRow, Value };
@@ -20,12 +22,20 @@ interface Pending {
   prev: EntityRow | null;
   /** The check generation in which `row` was last handed out by draft() (unchecked until checkDrafts). */
   drafted?: number;
+  /**
+   * Whether the row was in the database before this batch, as far as the store knows: true (it
+   * was loaded or written), false (known not to exist: looked up, removed, or a fresh database),
+   * undefined (never looked up). It decides how the batch writes it (see flush).
+   */
+  existed?: boolean;
 }
 
 /** The writes of one batch. */
 export interface Batch {
   /** entity -> id -> the write of this batch. */
   pending: Map<string, Map<string, Pending>>;
+  /** Entities whose rows flushNew() already wrote (flush() skips them). */
+  written?: Set<string>;
 }
 
 /** What `set` needs of an entity, found with one lookup. */
@@ -42,7 +52,7 @@ export class Store {
   /** The batch being projected. */
   private cur: Batch;
   /** A batch being written while the next one is projected (backfill pipeline). */
-  private sealed: Batch | undefined;
+  private sealed: Batch[] = [];
   private cachedRows = 0;
   /**
    * Whether every row of the mutable entities' tables is in the cache (a database that was empty
@@ -53,6 +63,8 @@ export class Store {
   /** Block number stamped on rows written now (set by the runner per block). */
   block = 0n;
   stats = { loads: 0, writes: 0 };
+  /** Rows of an entity up to which a flush writes them with parameters (SMALL_ROWS; tests lower it to reach the COPY paths). */
+  smallRows = SMALL_ROWS;
 
   readonly model: Model;
   private db: Queryable;
@@ -85,17 +97,21 @@ export class Store {
 
   /** The write of `id` in the batch being written, if any. */
   private sealedWrite(name: string, id: string): Pending | undefined {
-    return this.sealed === undefined ? undefined : this.sealed.pending.get(name)!.get(id);
+    for (let k = this.sealed.length - 1; k >= 0; k--) {
+      const p = this.sealed[k].pending.get(name)!.get(id);
+      if (p !== undefined) return p;
+    }
+    return undefined;
   }
 
   /**
    * Seals the current batch for writing (flush(tx, undo, batch), then committed(batch)); a new
-   * batch starts on top of it. One sealed batch at a time.
+   * batch starts on top of it. Two sealed batches at a time at most; they are committed in order.
    */
   seal(): Batch {
-    if (this.sealed !== undefined) throw new Error("a sealed batch is still being written");
+    if (this.sealed.length >= 2) throw new Error("two sealed batches are still being written");
     const b = this.cur;
-    this.sealed = b;
+    this.sealed.push(b);
     this.cur = this.newBatch();
     return b;
   }
@@ -152,11 +168,11 @@ export class Store {
       const e = this.entity(name);
       const cache = this.cache.get(name)!;
       const pending = this.cur.pending.get(name)!;
-      const sealed = this.sealed?.pending.get(name);
+      const sealed = this.sealed.map((b) => b.pending.get(name)!);
       const missing: string[] = [];
       const seen = ids instanceof Set ? undefined : new Set<string>();
       for (const id of ids) {
-        if (cache.has(id) || pending.has(id) || (sealed !== undefined && sealed.has(id))) continue;
+        if (cache.has(id) || pending.has(id) || sealed.some((m) => m.has(id))) continue;
         if (seen !== undefined) {
           if (seen.has(id)) continue;
           seen.add(id);
@@ -187,7 +203,8 @@ export class Store {
 
   /** The current row of `name` with `id` (a copy), or undefined. */
   async get(name: string, id: string): Promise<EntityRow | undefined> {
-    const p = this.cur.pending.get(name)?.get(id) ?? (this.sealed === undefined ? undefined : this.sealed.pending.get(name)?.get(id));
+    if (!this.cache.has(name)) throw new Error(`unknown entity ${name}`);
+    const p = this.cur.pending.get(name)!.get(id) ?? this.sealedWrite(name, id);
     if (p) return p.row === null ? undefined : this.copier(this.entity(name))(p.row);
     const cache = this.cache.get(name);
     if (!cache) throw new Error(`unknown entity ${name}`);
@@ -224,12 +241,15 @@ export class Store {
     // that still holds the same value needs no new check (handlers mostly change a few fields).
     let base: EntityRow | null | undefined;
     let prev: EntityRow | null;
+    let existed: boolean | undefined;
     if (known !== undefined) {
       base = known.row;
       prev = known.prev;
+      existed = known.existed;
     } else {
       base = this.current(o, id);
       prev = base === undefined ? null : base;
+      existed = base === undefined ? undefined : base !== null;
     }
     if (known !== undefined && known.row === row) {
       // the batch's own row, handed out by draft(): changed in place, checked by checkDrafts()
@@ -240,7 +260,7 @@ export class Store {
     o.check(row, base);
     const clean = o.copy(row);
     if (o.e.immutable && known && known.row !== null) throw new Error(`${name} ${id} is immutable and was already written`);
-    pending.set(id, { row: clean, block: this.block, prev });
+    pending.set(id, { row: clean, block: this.block, prev, existed });
     this.stats.writes++;
   }
 
@@ -258,13 +278,17 @@ export class Store {
     const known = pending.get(id);
     if (known !== undefined && known.row !== null) throw new Error(`${name} ${id} is immutable and was already written`);
     let prev: EntityRow | null;
-    if (known !== undefined) prev = known.prev;
-    else {
+    let existed: boolean | undefined;
+    if (known !== undefined) {
+      prev = known.prev;
+      existed = known.existed;
+    } else {
       const base = this.current(o, id);
       prev = base === undefined ? null : base;
+      existed = base === undefined ? undefined : base !== null;
     }
     o.check(row, undefined);
-    pending.set(id, { row, block: this.block, prev });
+    pending.set(id, { row, block: this.block, prev, existed });
     this.stats.writes++;
   }
 
@@ -289,7 +313,7 @@ export class Store {
     if (p === undefined) {
       const base = this.current(o, id);
       if (base === undefined || base === null) return base;
-      p = { row: o.copy(base), block: this.block, prev: base };
+      p = { row: o.copy(base), block: this.block, prev: base, existed: true };
       pending.set(id, p);
     } else if (p.row === null) return null;
     p.block = this.block;
@@ -313,12 +337,16 @@ export class Store {
     const pending = this.cur.pending.get(name)!;
     const known = pending.get(id);
     let prev: EntityRow | null;
-    if (known !== undefined) prev = known.prev;
-    else {
+    let existed: boolean | undefined;
+    if (known !== undefined) {
+      prev = known.prev;
+      existed = known.existed;
+    } else {
       const b = this.current(o, id);
       prev = b === undefined ? null : b;
+      existed = b === undefined ? undefined : b !== null;
     }
-    pending.set(id, { row: null, block: this.block, prev });
+    pending.set(id, { row: null, block: this.block, prev, existed });
   }
 
   /** Whether anything is waiting to be written. */
@@ -330,23 +358,49 @@ export class Store {
   /**
    * Writes the batch (the current one, or the given sealed one) in `tx`. With `undoBlock`, the
    * batch is one unfinalized block and the previous versions of its rows go to the undo log
-   * under that block number.
+   * under that block number. `prelude` (statements without parameters, e.g. a SET LOCAL) is sent
+   * with the flush's first statement rather than on a round trip of its own.
+   *
+   * Round trips, which cost most when the process is busy projecting the next batch (each answer
+   * waits for a turn of the event loop): the small writes of every entity (up to SMALL_ROWS rows
+   * each), their deletes and the undo log go in one statement; only an entity with many rows gets
+   * statements of its own: a COPY straight into its table of the rows known to be new (every
+   * immutable row, and mutable rows known not to exist), and for the other mutable rows a COPY
+   * into a staging table and one UPDATE (all known to exist; the count is checked, so a stale
+   * cache fails the batch instead of losing a write) or one INSERT … ON CONFLICT.
    */
-  async flush(tx: Queryable, undoBlock?: bigint, batch: Batch = this.cur): Promise<void> {
+  async flush(tx: Queryable, undoBlock?: bigint, batch: Batch = this.cur, prelude?: string): Promise<void> {
+    const first: string[] = prelude === undefined ? [] : [prelude];
+    const small = new SmallWrites();
+    const large: { e: EntityModel; fresh: Pending[]; staged: Pending[]; allExisted: boolean }[] = [];
     for (const e of this.model.entities) {
       const pending = batch.pending.get(e.name)!;
-      if (pending.size === 0) continue;
+      if (pending.size === 0 || batch.written?.has(e.name)) continue;
       const deletes: string[] = [];
-      // (one flush at a time in practice; a concurrent one gets a buffer of its own)
-      const text = this.copyText.busy ? new CopyText().begin() : this.copyText.begin();
-      try {
-        await this.flushEntity(tx, e, pending, deletes, text);
-      } catch (err) {
-        // a failed COPY may leave a write of these bytes queued on its connection: not reused
-        if (text === this.copyText) this.copyText = new CopyText();
-        throw err;
-      } finally {
-        text.done();
+      let rows = 0;
+      for (const [id, p] of pending) {
+        if (p.row === null) deletes.push(id);
+        else rows++;
+      }
+      if (deletes.length > 0) small.delete(e, deletes);
+      if (rows > 0 && rows <= this.smallRows) {
+        const list: Pending[] = [];
+        for (const p of pending.values()) if (p.row !== null) list.push(p);
+        small.write(e, list);
+      } else if (rows > 0) {
+        const fresh: Pending[] = [];
+        const staged: Pending[] = [];
+        let allExisted = true;
+        for (const p of pending.values()) {
+          if (p.row === null) continue;
+          if (e.immutable || p.existed === false) fresh.push(p);
+          else {
+            staged.push(p);
+            if (p.existed !== true) allExisted = false;
+          }
+        }
+        if (staged.length > 0) first.push(`CREATE TEMP TABLE IF NOT EXISTS "_stage_${e.table}" (LIKE "${e.table}") ON COMMIT DELETE ROWS`);
+        large.push({ e, fresh, staged, allExisted });
       }
       if (undoBlock !== undefined) {
         const ids: string[] = [];
@@ -356,48 +410,82 @@ export class Store {
           const prev = p.prev;
           prevs.push(prev === null ? null : rowToJson({ ...prev, [BLOCK_COLUMN]: this.blockOf(e.name, id) }));
         }
-        await tx.query(
-          `INSERT INTO _undo (block, entity, id, prev) SELECT $1, $2, * FROM unnest($3::text[], $4::text[])`,
-          [undoBlock.toString(), e.name, ids, prevs],
-        );
+        small.undo(undoBlock, e.name, ids, prevs);
       }
+    }
+    if (first.length > 0) await tx.exec(first.join(";\n"));
+    await small.send(tx);
+    for (const { e, fresh, staged, allExisted } of large) {
+      const columns = [...e.columns.map((f) => `"${f.column}"`), `"${BLOCK_COLUMN}"`];
+      if (fresh.length > 0) await this.copyRows(tx, e, `"${e.table}"`, columns, fresh);
+      if (staged.length === 0) continue;
+      const stage = `"_stage_${e.table}"`;
+      await this.copyRows(tx, e, stage, columns, staged);
+      const others = columns.filter((c) => c !== `"id"`);
+      if (allExisted) {
+        const [r] = await tx.query<{ n: number }>(
+          `WITH u AS (UPDATE "${e.table}" AS t SET ${others.map((c) => `${c} = s.${c}`).join(", ")} FROM ${stage} AS s WHERE t.id = s.id RETURNING 1) SELECT count(*)::int AS n FROM u`,
+        );
+        if (Number(r.n) !== staged.length) throw new Error(`${e.name}: ${r.n} of ${staged.length} rows to update are in the database (stale cache): batch not written`);
+      } else {
+        await tx.exec(`INSERT INTO "${e.table}" (${columns.join(", ")}) SELECT ${columns.join(", ")} FROM ${stage} ON CONFLICT (id) DO UPDATE SET ${others.map((c) => `${c} = EXCLUDED.${c}`).join(", ")}`);
+      }
+    }
+  }
+
+  /**
+   * The first part of a sealed batch's write, which does not depend on the batch before it: the
+   * rows of immutable entities with many rows (all new: COPY into their tables), and `prelude`.
+   * A backfill sends it while the previous batch is still being committed (on another
+   * connection: distinct new rows, no lock waits), then waits for that commit, then flush()
+   * writes the rest. Undo-logged (live) writes do not use it.
+   */
+  async flushNew(tx: Queryable, batch: Batch, prelude?: string): Promise<void> {
+    if (prelude !== undefined) await tx.exec(prelude);
+    const written = (batch.written ??= new Set());
+    for (const e of this.model.entities) {
+      if (!e.immutable || written.has(e.name)) continue;
+      const pending = batch.pending.get(e.name)!;
+      if (pending.size <= this.smallRows) continue;
+      const rows: Pending[] = [];
+      for (const p of pending.values()) {
+        if (p.row === null) break;
+        rows.push(p);
+      }
+      if (rows.length !== pending.size) continue; // (a removal: written by flush())
+      await this.copyRows(tx, e, `"${e.table}"`, [...e.columns.map((f) => `"${f.column}"`), `"${BLOCK_COLUMN}"`], rows);
+      written.add(e.name);
+    }
+  }
+
+  /** COPY of the given rows into `table` (the entity's table or its staging table). */
+  private async copyRows(tx: Queryable, e: EntityModel, table: string, columns: string[], rows: Pending[]): Promise<void> {
+    const write = this.lineWriter(e);
+    // (one flush at a time in practice; a concurrent one gets a buffer of its own)
+    const text = this.copyText.busy ? new CopyText().begin() : this.copyText.begin();
+    try {
+      // the block column's text once per run of rows of the same block (rows come mostly in block order)
+      let block = -1n;
+      let blockText = "";
+      for (const p of rows) {
+        if (p.block !== block) {
+          block = p.block;
+          blockText = block.toString();
+        }
+        text.add(write(p.row!, blockText));
+      }
+      await tx.copyFrom(table, columns, text.bytes());
+    } catch (err) {
+      // a failed COPY may leave a write of these bytes queued on its connection: not reused
+      if (text === this.copyText) this.copyText = new CopyText();
+      throw err;
+    } finally {
+      text.done();
     }
   }
 
   /** The COPY text of a flush (one entity at a time), reused across flushes. */
   private copyText = new CopyText();
-
-  /** Writes the rows of one entity of a batch: deletes, then COPY (immutable) or COPY + upsert. */
-  private async flushEntity(tx: Queryable, e: EntityModel, pending: Map<string, Pending>, deletes: string[], text: CopyText): Promise<void> {
-    const write = this.lineWriter(e);
-    // the block column's text once per run of rows of the same block (rows come mostly in block order)
-    let block = -1n;
-    let blockText = "";
-    for (const [id, p] of pending) {
-      if (p.row === null) {
-        deletes.push(id);
-        continue;
-      }
-      if (p.block !== block) {
-        block = p.block;
-        blockText = block.toString();
-      }
-      text.add(write(p.row, blockText));
-    }
-    const columns = [...e.columns.map((f) => `"${f.column}"`), `"${BLOCK_COLUMN}"`];
-    if (deletes.length > 0) await tx.query(`DELETE FROM "${e.table}" WHERE id = ANY($1)`, [deletes]);
-    if (text.length > 0) {
-      if (e.immutable) {
-        await tx.copyFrom(`"${e.table}"`, columns, text.bytes());
-      } else {
-        const stage = `_stage_${e.table}`;
-        await tx.exec(`CREATE TEMP TABLE IF NOT EXISTS "${stage}" (LIKE "${e.table}") ON COMMIT DELETE ROWS`);
-        await tx.copyFrom(`"${stage}"`, columns, text.bytes());
-        const updates = columns.filter((c) => c !== `"id"`).map((c) => `${c} = EXCLUDED.${c}`).join(", ");
-        await tx.exec(`INSERT INTO "${e.table}" (${columns.join(", ")}) SELECT ${columns.join(", ")} FROM "${stage}" ON CONFLICT (id) DO UPDATE SET ${updates}`);
-      }
-    }
-  }
 
   private committedBlock = new Map<string, Map<string, bigint>>();
   private blockOf(entity: string, id: string): string {
@@ -406,7 +494,10 @@ export class Store {
 
   /** After the transaction committed: the batch's writes become the clean cache. */
   committed(batch: Batch = this.cur): void {
-    if (batch === this.sealed) this.sealed = undefined;
+    if (this.sealed.includes(batch)) {
+      if (this.sealed[0] !== batch) throw new Error("sealed batches are committed in order");
+      this.sealed.shift();
+    }
     else if (batch === this.cur) this.cur = this.newBatch();
     for (const e of this.model.entities) {
       const pending = batch.pending.get(e.name)!;
@@ -431,7 +522,7 @@ export class Store {
     this.drafts = [];
     this.draftGeneration++;
     this.cur = this.newBatch();
-    this.sealed = undefined;
+    this.sealed = [];
     this.clearCache();
   }
 
@@ -474,4 +565,63 @@ function toParamLoose(v: Value): unknown {
   if (v === null) return null;
   if (Array.isArray(v)) return v.map((x) => (typeof x === "bigint" ? x.toString() : x));
   return typeof v === "bigint" ? v.toString() : v;
+}
+
+/** Rows of an entity up to which a flush writes them with parameters, with the batch's other small writes. */
+const SMALL_ROWS = 64;
+/** Parameters per statement of small writes (PostgreSQL's limit is 65,535). */
+const MAX_PARAMS = 30_000;
+
+/**
+ * The small writes of a flush, as data-modifying parts of as few statements as possible
+ * (`WITH w0 AS (INSERT …), w1 AS (DELETE …), … SELECT 1`): one round trip instead of several per
+ * entity. The parts touch distinct rows (one write per row and batch), so their order within a
+ * statement does not matter.
+ */
+class SmallWrites {
+  private parts: string[] = [];
+  private params: unknown[] = [];
+  private statements: { sql: string; params: unknown[] }[] = [];
+
+  private p(v: unknown, type: string): string {
+    this.params.push(v);
+    return `$${this.params.length}::${type}`;
+  }
+
+  private room(n: number): void {
+    if (this.params.length + n > MAX_PARAMS && this.parts.length > 0) this.cut();
+  }
+
+  private cut(): void {
+    this.statements.push({ sql: `WITH ${this.parts.map((x, i) => `w${i} AS (${x})`).join(", ")} SELECT 1`, params: this.params });
+    this.parts = [];
+    this.params = [];
+  }
+
+  delete(e: EntityModel, ids: string[]): void {
+    this.room(1);
+    this.parts.push(`DELETE FROM "${e.table}" WHERE id = ANY(${this.p(ids, "text[]")})`);
+  }
+
+  write(e: EntityModel, rows: Pending[]): void {
+    this.room(rows.length * (e.columns.length + 1));
+    const columns = [...e.columns.map((f) => `"${f.column}"`), `"${BLOCK_COLUMN}"`];
+    const types = e.columns.map((f) => sqlType(f));
+    const values = rows.map((p) => {
+      const r = p.row!;
+      return `(${e.columns.map((f, i) => this.p(toParam(f, r[f.name] ?? null), types[i])).join(", ")}, ${this.p(p.block.toString(), "bigint")})`;
+    });
+    const update = columns.filter((c) => c !== `"id"`).map((c) => `${c} = EXCLUDED.${c}`).join(", ");
+    this.parts.push(`INSERT INTO "${e.table}" (${columns.join(", ")}) VALUES ${values.join(", ")}${e.immutable ? "" : ` ON CONFLICT (id) DO UPDATE SET ${update}`}`);
+  }
+
+  undo(block: bigint, entity: string, ids: string[], prevs: (string | null)[]): void {
+    this.room(4);
+    this.parts.push(`INSERT INTO _undo (block, entity, id, prev) SELECT ${this.p(block.toString(), "bigint")}, ${this.p(entity, "text")}, * FROM unnest(${this.p(ids, "text[]")}, ${this.p(prevs, "text[]")})`);
+  }
+
+  async send(tx: Queryable): Promise<void> {
+    if (this.parts.length > 0) this.cut();
+    for (const s of this.statements) await tx.query(s.sql, s.params);
+  }
 }

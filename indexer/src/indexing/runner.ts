@@ -27,6 +27,8 @@ export interface IndexerOptions {
   rpc?: RpcOptions;
   fetcher?: FetcherOptions;
   log?: (level: "info" | "warn" | "error", msg: string, fields?: Record<string, unknown>) => void;
+  /** Logs per backfill transaction: the first and the following ones (default 10,000 and 30,000). */
+  backfillBatchLogs?: { first: number; full: number };
 }
 
 /**
@@ -367,7 +369,15 @@ export class Indexer extends EventEmitter {
       }
     };
     fill();
+    // The batch being written, and the one before it if that is still committing: on PostgreSQL a
+    // batch's transaction starts while the previous one commits (on another connection), writes
+    // its new immutable rows (the bulk: Store.flushNew), then waits for that commit before the
+    // rest (mutable rows, checkpoint). If the previous batch fails, so does this one (rolled
+    // back), so a checkpoint is never committed without every batch before it. PGlite runs one
+    // transaction at a time: there the batches are written one after the other.
     let writing: Promise<void> | undefined;
+    let older: Promise<void> | undefined;
+    const overlap = this.opts.db.kind === "postgres";
     let prevHash = this.status.checkpoint.hash;
     // the batch being projected
     let batchFrom: bigint | undefined;
@@ -452,12 +462,16 @@ export class Indexer extends EventEmitter {
         batchLogs += logs.length;
         const end = headers.get(to)!;
         prevHash = end.hash;
-        const full = batchLogs >= (batches === 0 ? BACKFILL_FIRST_BATCH_LOGS : BACKFILL_BATCH_LOGS);
+        const full = batchLogs >= (batches === 0 ? this.opts.backfillBatchLogs?.first ?? BACKFILL_FIRST_BATCH_LOGS : this.opts.backfillBatchLogs?.full ?? BACKFILL_BATCH_LOGS);
         if (last || full || to - batchFrom + 1n >= BigInt(this.fetcher.maxRange)) {
-          await writing; // the previous batch is in the database
-          writing = undefined;
+          const drop = !indexesDropped && rebuilding === undefined && !last && full;
+          if (!overlap || drop) {
+            await writing; // the previous batch is in the database
+            writing = undefined;
+          } else await older; // at most two batches in flight
+          older = undefined;
           const batch = this.store.seal();
-          if (!indexesDropped && rebuilding === undefined && !last && full) {
+          if (drop) {
             const heavy = new Set(this.opts.model.entities.filter((e) => batch.pending.get(e.name)!.size >= HEAVY_TABLE_ROWS).map((e) => e.table));
             dropped = secondaryIndexes(this.opts.model).filter((ix) => heavy.has(ix.table));
             indexesDropped = true; // before the drop: a failure in it rebuilds them (IF NOT EXISTS)
@@ -465,7 +479,8 @@ export class Indexer extends EventEmitter {
             this.log("info", "backfill: writing without secondary indexes until caught up", { tables: [...heavy] });
           }
           this.pendingContracts = batchCreated;
-          writing = quiet(this.commit(end, batchEvents, undefined, to - batchFrom + 1n, batch));
+          older = writing;
+          writing = quiet(this.commit(end, batchEvents, undefined, to - batchFrom + 1n, batch, older));
           batchFrom = undefined;
           batchLogs = 0;
           batchEvents = 0;
@@ -633,29 +648,46 @@ export class Indexer extends EventEmitter {
 
   private pendingContracts: { contract: string; address: string; block: bigint }[] = [];
 
-  private async commit(last: BlockHeader, events: number, undoBlock: bigint | undefined, blockCount: bigint, batch?: Batch): Promise<void> {
+  /**
+   * Writes a batch (or the current one) with its checkpoint in one transaction. `after`: the
+   * previous batch's commit, still in progress: this batch's new immutable rows are written
+   * meanwhile, the rest once it has committed (if it fails, this transaction is rolled back).
+   */
+  private async commit(last: BlockHeader, events: number, undoBlock: bigint | undefined, blockCount: bigint, batch?: Batch, after?: Promise<void>): Promise<void> {
     const finalized = this.status.head - this.finalityDepth;
     const commitStart = performance.now();
     try {
       const created = this.pendingContracts;
       this.pendingContracts = [];
       await this.opts.db.transaction(async (tx) => {
-        await this.store.flush(tx, undoBlock, batch);
-        for (const c of created) {
-          await tx.query(`INSERT INTO _contracts (address, contract, block) VALUES ($1, $2, $3) ON CONFLICT (address) DO NOTHING`, [c.address, c.contract, c.block.toString()]);
-        }
+        // A backfill batch commits asynchronously (PostgreSQL acknowledges it before its WAL is
+        // flushed to disk): a crash of PostgreSQL or of the machine can lose the last batches
+        // committed so, but never part of one, and the checkpoint is written in the same
+        // transaction as the rows — the database comes back at an earlier checkpoint with exactly
+        // the rows up to it, and the backfill resumes from there. (A crash of the indexer loses
+        // nothing PostgreSQL has acknowledged.) Live blocks keep the server's setting.
+        const prelude = batch !== undefined && undoBlock === undefined ? "SET LOCAL synchronous_commit = off" : undefined;
+        if (after !== undefined && batch !== undefined) {
+          await this.store.flushNew(tx, batch, prelude);
+          await after;
+          await this.store.flush(tx, undoBlock, batch);
+        } else await this.store.flush(tx, undoBlock, batch, prelude);
+        // the bookkeeping in one statement (one round trip): the contracts created, the
+        // checkpoint, the tracked block, and what finality lets go of
         await tx.query(
-          `INSERT INTO _meta (key, value) VALUES ('checkpoint_number', $1), ('checkpoint_hash', $2), ('checkpoint_timestamp', $3)
-           ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value`,
-          [last.number.toString(), last.hash, last.timestamp.toString()],
+          `WITH m AS (INSERT INTO _meta (key, value) VALUES ('checkpoint_number', $1::text), ('checkpoint_hash', $2::text), ('checkpoint_timestamp', $3::text)
+             ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value),
+           b AS (INSERT INTO _blocks (number, hash, parent_hash, timestamp) VALUES ($1::bigint, $2::text, $4::text, $3::bigint)
+             ON CONFLICT (number) DO UPDATE SET hash = EXCLUDED.hash, parent_hash = EXCLUDED.parent_hash, timestamp = EXCLUDED.timestamp),
+           db AS (DELETE FROM _blocks WHERE number < $5::bigint AND number < $1::bigint),
+           du AS (DELETE FROM _undo WHERE block < $5::bigint),
+           c AS (INSERT INTO _contracts (address, contract, block) SELECT * FROM unnest($6::text[], $7::text[], $8::bigint[]) ON CONFLICT (address) DO NOTHING)
+           SELECT 1`,
+          [
+            last.number.toString(), last.hash, last.timestamp.toString(), last.parentHash, finalized.toString(),
+            created.map((c) => c.address), created.map((c) => c.contract), created.map((c) => c.block.toString()),
+          ],
         );
-        await tx.query(
-          `INSERT INTO _blocks (number, hash, parent_hash, timestamp) VALUES ($1, $2, $3, $4)
-           ON CONFLICT (number) DO UPDATE SET hash = EXCLUDED.hash, parent_hash = EXCLUDED.parent_hash, timestamp = EXCLUDED.timestamp`,
-          [last.number.toString(), last.hash, last.parentHash, last.timestamp.toString()],
-        );
-        await tx.query(`DELETE FROM _blocks WHERE number < $1 AND number < $2`, [finalized.toString(), last.number.toString()]);
-        await tx.query(`DELETE FROM _undo WHERE block < $1`, [finalized.toString()]);
       });
     } catch (err) {
       this.store.discard();

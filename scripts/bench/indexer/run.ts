@@ -148,6 +148,7 @@ interface OursRun {
 
 /** The 1-minute load average at the start and the end of each measured run, by label. */
 const loads: Record<string, [number, number]> = {};
+const loadText = (label: string) => (loads[label] ?? []).map((x) => x.toFixed(1)).join(" → ");
 
 async function runOurs(chain: BenchChain, expected: Expected, db: { url?: string; dataDir?: string; schema: string }, label: string): Promise<OursRun> {
   const { startService } = await import("../../../indexer/src/service.ts");
@@ -419,7 +420,7 @@ async function main() {
       temps.push(dataDir);
       const r = await runOurs(chain, expected, { dataDir, schema: "ubc" }, "ours/PGlite");
       results.ours.pglite = r;
-      log(`  ours/PGlite: ${fmt(expected.transfers / r.seconds)} events/s (${r.seconds.toFixed(2)} s)`);
+      log(`  ours/PGlite: ${fmt(expected.transfers / r.seconds)} events/s (${r.seconds.toFixed(2)} s, load ${loadText("ours/PGlite")})`);
       results.problems.push(...compare("ours/PGlite", expected, r.balances, r.transfers));
       if (r.missingIndexes.length > 0) results.problems.push(`ours/PGlite: indexes missing after the backfill: ${r.missingIndexes.join(", ")}`);
     }
@@ -429,7 +430,7 @@ async function main() {
       schemas.push(schema);
       const r = await runOurs(chain, expected, { url: PG_URL, schema }, "ours/PostgreSQL");
       results.ours.postgres = r;
-      log(`  ours/PostgreSQL: ${fmt(expected.transfers / r.seconds)} events/s (${r.seconds.toFixed(2)} s)`);
+      log(`  ours/PostgreSQL: ${fmt(expected.transfers / r.seconds)} events/s (${r.seconds.toFixed(2)} s, load ${loadText("ours/PostgreSQL")})`);
       results.problems.push(...compare("ours/PostgreSQL", expected, r.balances, r.transfers));
       if (r.missingIndexes.length > 0) results.problems.push(`ours/PostgreSQL: indexes missing after the backfill: ${r.missingIndexes.join(", ")}`);
     }
@@ -450,7 +451,7 @@ async function main() {
       const r = await runPonder(BENCH_DIR, ponderProject(), { schema: "bench", sample: expected.sample, lastBlock: gen.lastBlock, log });
       loads["Ponder/PGlite"] = [load0, loadavg()[0]];
       results.ponder.pglite = r;
-      log(`  Ponder/PGlite: ${fmt(expected.transfers / r.seconds)} events/s (${r.seconds.toFixed(2)} s from spawn${r.indexingSeconds === undefined ? "" : `, ${r.indexingSeconds.toFixed(2)} s from its first progress line`})`);
+      log(`  Ponder/PGlite: ${fmt(expected.transfers / r.seconds)} events/s (${r.seconds.toFixed(2)} s from spawn${r.indexingSeconds === undefined ? "" : `, ${r.indexingSeconds.toFixed(2)} s from its first progress line`}, load ${loadText("Ponder/PGlite")})`);
       results.problems.push(...compare("Ponder/PGlite", expected, r.balances, r.transfers));
     }
     if (want("ponder-pg") && pgProblem === undefined) {
@@ -473,7 +474,7 @@ async function main() {
       const r = await runPonder(BENCH_DIR, ponderProject(), { databaseUrl: url, schema, sample: expected.sample, lastBlock: gen.lastBlock, log });
       loads["Ponder/PostgreSQL"] = [load0, loadavg()[0]];
       results.ponder.postgres = r;
-      log(`  Ponder/PostgreSQL: ${fmt(expected.transfers / r.seconds)} events/s (${r.seconds.toFixed(2)} s from spawn${r.indexingSeconds === undefined ? "" : `, ${r.indexingSeconds.toFixed(2)} s from its first progress line`})`);
+      log(`  Ponder/PostgreSQL: ${fmt(expected.transfers / r.seconds)} events/s (${r.seconds.toFixed(2)} s from spawn${r.indexingSeconds === undefined ? "" : `, ${r.indexingSeconds.toFixed(2)} s from its first progress line`}, load ${loadText("Ponder/PostgreSQL")})`);
       results.problems.push(...compare("Ponder/PostgreSQL", expected, r.balances, r.transfers));
     }
     if (want("getlogs")) {
