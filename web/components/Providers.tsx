@@ -6,6 +6,7 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, useSyncExternalStore, type ReactNode } from "react";
 import type { Hash, TypedDataDefinition } from "viem";
 import type { AppConfig } from "@/lib/config";
+import { notifyWritten } from "@/lib/written";
 import { fetchNonce, fetchSession, loadSession, saveSession, signOut as apiSignOut, verifySignIn, type StoredSession } from "@/lib/api";
 import { explain, lazyChainReader, loadWallet, rememberedConnection, useConnection, type ChainReader, type WriteRequest } from "./wallet";
 
@@ -50,14 +51,7 @@ export function useNow(ms = 1000): number {
 
 // ------------------------------------------------------------------ transactions
 
-const written = new Set<() => void>();
-/** Calls `fn` after every confirmed write or API action (e.g. to read the data again); returns the unsubscribe. */
-export function onWritten(fn: () => void): () => void {
-  written.add(fn);
-  return () => {
-    written.delete(fn);
-  };
-}
+export { onWritten } from "@/lib/written";
 
 export type TxPhase = "idle" | "wallet" | "pending" | "confirmed" | "failed";
 export interface TxStatusState {
@@ -91,9 +85,7 @@ function TxProvider({ children }: { children: ReactNode }) {
   const [status, setStatus] = useState<TxStatusState>({ phase: "idle", message: "" });
   const [busy, setBusy] = useState(false);
 
-  const refresh = useCallback(() => {
-    for (const fn of written) fn();
-  }, []);
+  const refresh = useCallback(() => notifyWritten(), []);
 
   const write = useCallback(async (req: WriteRequest): Promise<boolean> => {
     setBusy(true);

@@ -1,7 +1,11 @@
 "use client";
-// The agents the connected address may act for (as owner or as bound wallet).
+// The agents the connected address may act for (as owner or as bound wallet). Read through the
+// shared poll store (./poll.ts), not react-query: the market page reads it and stays without
+// react-query; nothing is read until a wallet is connected.
+import { graphql } from "@/lib/api";
 import { useConnection } from "./wallet";
-import { useGql } from "./data";
+import { usePoll } from "./poll";
+import { useApp } from "./Providers";
 
 export interface MyAgent { id: string; agentId: string; roles: number; wallet: string | null; owner: { id: string }; cardURI: string; marketCredit: string }
 
@@ -10,8 +14,10 @@ const MY_AGENTS = `query MyAgents($me: Bytes!) {
 }`;
 
 export function useMyAgents() {
+  const { cfg } = useApp();
   const connection = useConnection();
   const me = connection.address?.toLowerCase();
-  const q = useGql<{ agents: MyAgent[] }>(MY_AGENTS, { me: me ?? "" }, { enabled: Boolean(me), pollMs: 8000 });
+  const q = usePoll(me ? `my-agents ${cfg.graphqlUrl} ${me}` : null,
+    (signal) => graphql<{ agents: MyAgent[] }>(cfg.graphqlUrl, MY_AGENTS, { me }, signal), 8000);
   return { me, q, agents: q.data?.agents ?? [] };
 }

@@ -1,6 +1,5 @@
 "use client";
 // Data hooks: GraphQL from the indexer (polled for live updates) and contract reads over RPC.
-import { useEffect, useState } from "react";
 import { useQuery, type UseQueryResult } from "@tanstack/react-query";
 import { graphql } from "@/lib/api";
 import { useApp } from "./Providers";
@@ -30,34 +29,4 @@ export function useChainRead<T>(key: readonly unknown[], fn: (client: ChainReade
   });
 }
 
-/**
- * The chain's clock in unix seconds, ticking every second after mount (0 before): the latest
- * block's timestamp plus the wall time since it was read, so a devnet whose time was moved
- * forward (evm_increaseTime) still shows locks and deadlines as the contracts see them.
- */
-export function useChainNow(): number {
-  const { cfg } = useApp();
-  const offset = useQuery({
-    queryKey: ["chain-clock", cfg.rpcUrl],
-    // one plain JSON-RPC call: no need for viem's client code on a page that only shows times
-    queryFn: async ({ signal }) => {
-      const res = await fetch(cfg.rpcUrl, {
-        method: "POST", headers: { "content-type": "application/json" }, signal,
-        body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_getBlockByNumber", params: ["latest", false] }),
-      });
-      const body = (await res.json()) as { result?: { timestamp?: string } };
-      if (!body.result?.timestamp) throw new Error(`the node at ${cfg.rpcUrl} returned no latest block`);
-      return Number(BigInt(body.result.timestamp)) - Date.now() / 1000;
-    },
-    refetchInterval: 5000,
-  });
-  const [now, setNow] = useState(0);
-  const off = offset.data ?? 0;
-  useEffect(() => {
-    const tick = () => setNow(Math.floor(Date.now() / 1000 + Math.max(0, off)));
-    tick();
-    const t = setInterval(tick, 1000);
-    return () => clearInterval(t);
-  }, [off]);
-  return now;
-}
+export { useChainNow } from "./clock";

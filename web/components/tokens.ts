@@ -3,22 +3,20 @@
 // EIP-2612 permit signatures.
 import type { Address } from "viem";
 import { erc20Abi } from "@/lib/erc20";
-import { useChainRead } from "./data";
-import { useTx } from "./Providers";
+import { usePoll } from "./poll";
+import { useApp, useTx } from "./Providers";
 import type { ChainReader } from "./wallet";
 
+/** The owner's balance of `token` and its allowance for `spender` (0 without one), read every 8 s and after every write (./poll.ts: no react-query). */
 export function useBalanceAllowance(token: Address | undefined, owner: Address | undefined, spender: Address | undefined) {
-  return useChainRead(
-    ["balance-allowance", token, owner, spender],
-    async (c: ChainReader) => {
-      const [balance, allowance] = await Promise.all([
-        c.readContract({ address: token!, abi: erc20Abi, functionName: "balanceOf", args: [owner!] }),
-        spender ? c.readContract({ address: token!, abi: erc20Abi, functionName: "allowance", args: [owner!, spender] }) : Promise.resolve(0n),
-      ]);
-      return { balance, allowance };
-    },
-    { enabled: Boolean(token && owner) },
-  );
+  const { publicClient, cfg } = useApp();
+  return usePoll(token && owner ? `balance-allowance ${cfg.rpcUrl} ${token} ${owner} ${spender ?? ""}` : null, async () => {
+    const [balance, allowance] = await Promise.all([
+      publicClient.readContract({ address: token!, abi: erc20Abi, functionName: "balanceOf", args: [owner!] }),
+      spender ? publicClient.readContract({ address: token!, abi: erc20Abi, functionName: "allowance", args: [owner!, spender] }) : Promise.resolve(0n),
+    ]);
+    return { balance, allowance };
+  }, 8000);
 }
 
 /** Approves `spender` for `amount` of `token` when the allowance is short. False if the approval failed. */

@@ -255,6 +255,11 @@ step("market: the quote board shows the seeded quotes, and filling the cheapest 
   assert.match(await best.innerText(), /120 COMPUTE/, "the best gpu-hour price is the cheapest seeded quote");
   assert.ok((await page.getByTestId("provider-row").count()) >= 1, "providers are listed");
   await shot("05-market");
+  // react-query is not among the scripts the market loads at start (its reads: components/poll.ts)
+  const html = await (await fetch(stack.webUrl + "/market")).text();
+  const scripts = [...html.matchAll(/<script src="(\/_next\/static\/[^"]+\.js)"[^>]*>/g)].filter((m) => !/noModule/i.test(m[0])).map((m) => m[1]);
+  assert.ok(scripts.length >= 3, `the market loads its scripts (${scripts.join(", ")})`);
+  for (const src of scripts) assert.ok(!(await (await fetch(stack.webUrl + src)).text()).includes("QueryClientProvider"), `${src} holds no react-query`);
 
   const cheapest = seeded.find((q) => q.resourceKind === "gpu-hour" && q.quote.unitPrice === String(120n * E18))!;
   const market = stack.chain.contract("WorkMarket");

@@ -25,7 +25,19 @@ const RUNS = Math.max(1, Number(process.env.AB_RUNS ?? 3));
 const PAGES = ([["overview", "/"], ["market", "/market"]] as const).filter(([n]) => !process.env.BENCH_PAGES || process.env.BENCH_PAGES.split(",").includes(n));
 const log = (l: string) => process.stdout.write(`${l}\n`);
 
-interface Run { score: number; fcp: number; lcp: number; tbt: number; si: number; cls: number; load: number; cpu: number; cpuTbt: number; longest: number }
+interface Run { score: number; fcp: number; lcp: number; tbt: number; si: number; cls: number; load: number; cpu: number; cpuTbt: number; longest: number; observedLcp: number; scripts: number; scriptKb: number }
+interface NetworkItem { url: string; resourceType?: string; networkEndTime?: number; transferSize?: number }
+
+/**
+ * The scripts that finished loading before the observed LCP (the first frame's presentation): the
+ * ones Lantern charges to its simulated LCP (count and transferred kB; times from the first request).
+ */
+function scriptsBeforeLcp(audits: Record<string, { numericValue?: number; details?: { items?: unknown[] } }>): { observedLcp: number; scripts: number; scriptKb: number } {
+  const observedLcp = (audits.metrics?.details?.items?.[0] as { observedLargestContentfulPaint?: number } | undefined)?.observedLargestContentfulPaint ?? NaN;
+  const items = (audits["network-requests"]?.details?.items ?? []) as NetworkItem[];
+  const before = items.filter((r) => r.resourceType === "Script" && r.networkEndTime !== undefined && r.networkEndTime <= observedLcp);
+  return { observedLcp, scripts: before.length, scriptKb: before.reduce((a, r) => a + (r.transferSize ?? 0), 0) / 1000 };
+}
 interface TraceEvent { name: string; ph?: string; pid: number; tid: number; ts: number; dur?: number; tdur?: number; args?: { name?: string; data?: { documentLoaderURL?: string } } }
 
 /** The page's renderer main thread: CPU time of its tasks (ms), blocking time from CPU × 4, the longest task's CPU. */
@@ -38,7 +50,7 @@ function mainThreadCpu(trace: unknown): { cpu: number; cpuTbt: number; longest: 
   const ms = tasks.map((e) => e.tdur! / 1000);
   return { cpu: ms.reduce((a, x) => a + x, 0), cpuTbt: ms.reduce((a, x) => a + Math.max(0, 4 * x - 50), 0), longest: Math.max(0, ...ms) };
 }
-type LighthouseFn = (url: string, flags: Record<string, unknown>) => Promise<{ lhr: { categories: Record<string, { score: number | null }>; audits: Record<string, { numericValue?: number }>; runtimeError?: { code: string; message: string } }; artifacts?: { Trace?: unknown } } | undefined>;
+type LighthouseFn = (url: string, flags: Record<string, unknown>) => Promise<{ lhr: { categories: Record<string, { score: number | null }>; audits: Record<string, { numericValue?: number; details?: { items?: unknown[] } }>; runtimeError?: { code: string; message: string } }; artifacts?: { Trace?: unknown } } | undefined>;
 
 async function main() {
   if (!existsSync(join(BENCH_DIR, "node_modules", "lighthouse"))) throw new Error("run npm ci --prefix scripts/bench/web first");
@@ -62,18 +74,18 @@ async function main() {
       const r: Run = {
         score: Math.round((lhr.categories.performance.score ?? 0) * 100), fcp: num("first-contentful-paint"), lcp: num("largest-contentful-paint"),
         tbt: num("total-blocking-time"), si: num("speed-index"), cls: num("cumulative-layout-shift"), load,
-        ...mainThreadCpu(result.artifacts?.Trace ?? { traceEvents: [] }),
+        ...mainThreadCpu(result.artifacts?.Trace ?? { traceEvents: [] }), ...scriptsBeforeLcp(lhr.audits),
       };
-      log(`${name} (${path}) ${build} #${i + 1}: performance ${r.score}, FCP ${r.fcp.toFixed(0)} ms, LCP ${r.lcp.toFixed(0)} ms, TBT ${r.tbt.toFixed(0)} ms, SI ${r.si.toFixed(0)} ms, CLS ${r.cls.toFixed(3)}; main thread CPU ${r.cpu.toFixed(0)} ms, blocking time from CPU ${r.cpuTbt.toFixed(0)} ms, longest task ${r.longest.toFixed(0)} ms CPU (load ${load.toFixed(2)})`);
+      log(`${name} (${path}) ${build} #${i + 1}: performance ${r.score}, FCP ${r.fcp.toFixed(0)} ms, LCP ${r.lcp.toFixed(0)} ms, TBT ${r.tbt.toFixed(0)} ms, SI ${r.si.toFixed(0)} ms, CLS ${r.cls.toFixed(3)}; main thread CPU ${r.cpu.toFixed(0)} ms, blocking time from CPU ${r.cpuTbt.toFixed(0)} ms, longest task ${r.longest.toFixed(0)} ms CPU; observed LCP ${r.observedLcp.toFixed(0)} ms, ${r.scripts} scripts (${r.scriptKb.toFixed(1)} kB) loaded before it (load ${load.toFixed(2)})`);
       return r;
     } finally {
       await chrome.kill();
       rmSync(userDataDir, { recursive: true, force: true });
     }
   } });
-  log("\n| page, build | performance (median; runs) | LCP | TBT | FCP | main-thread CPU | blocking time from CPU | longest task CPU | load average |\n|---|---|---|---|---|---|---|---|---|");
+  log("\n| page, build | performance (median; runs) | LCP | TBT | FCP | main-thread CPU | blocking time from CPU | longest task CPU | scripts before observed LCP (median; runs) | kB | load average |\n|---|---|---|---|---|---|---|---|---|---|---|");
   for (const [k, xs] of Object.entries(results)) {
-    log(`| ${k} | ${median(xs.map((x) => x.score))} (${xs.map((x) => x.score).join(", ")}) | ${median(xs.map((x) => x.lcp)).toFixed(0)} ms | ${median(xs.map((x) => x.tbt)).toFixed(0)} ms (${xs.map((x) => x.tbt.toFixed(0)).join(", ")}) | ${median(xs.map((x) => x.fcp)).toFixed(0)} ms | ${median(xs.map((x) => x.cpu)).toFixed(0)} ms | ${median(xs.map((x) => x.cpuTbt)).toFixed(0)} ms (${xs.map((x) => x.cpuTbt.toFixed(0)).join(", ")}) | ${median(xs.map((x) => x.longest)).toFixed(0)} ms | ${Math.min(...xs.map((x) => x.load)).toFixed(1)}–${Math.max(...xs.map((x) => x.load)).toFixed(1)} |`);
+    log(`| ${k} | ${median(xs.map((x) => x.score))} (${xs.map((x) => x.score).join(", ")}) | ${median(xs.map((x) => x.lcp)).toFixed(0)} ms | ${median(xs.map((x) => x.tbt)).toFixed(0)} ms (${xs.map((x) => x.tbt.toFixed(0)).join(", ")}) | ${median(xs.map((x) => x.fcp)).toFixed(0)} ms | ${median(xs.map((x) => x.cpu)).toFixed(0)} ms | ${median(xs.map((x) => x.cpuTbt)).toFixed(0)} ms (${xs.map((x) => x.cpuTbt.toFixed(0)).join(", ")}) | ${median(xs.map((x) => x.longest)).toFixed(0)} ms | ${median(xs.map((x) => x.scripts))} (${xs.map((x) => x.scripts).join(", ")}) | ${median(xs.map((x) => x.scriptKb)).toFixed(1)} | ${Math.min(...xs.map((x) => x.load)).toFixed(1)}–${Math.max(...xs.map((x) => x.load)).toFixed(1)} |`);
   }
 }
 

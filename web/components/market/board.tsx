@@ -1,4 +1,4 @@
-// The market's read-only lists as Server Components: rendered from the data app/(query)/market/page.tsx
+// The market's read-only lists as Server Components: rendered from the data app/market/page.tsx
 // fetched, re-rendered by <LiveRefresh> (router.refresh()), never hydrated. Only the islands in
 // them (Link, Fill buttons, expiry countdowns) are client components.
 import type { ReactNode } from "react";

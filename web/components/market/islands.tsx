@@ -1,5 +1,5 @@
 "use client";
-// The market page's client islands: the page's tables are Server Components (app/(query)/market/page.tsx,
+// The market page's client islands: the page's tables are Server Components (app/market/page.tsx,
 // ./board.tsx); what needs the browser hydrates here: the job filter, the "Fill as agent" controls
 // and each row's Fill button (the wallet and hashing code load on click) and quote expiry countdowns.
 // The live refresh (router.refresh() on each newly indexed block, re-rendering the tables on the
@@ -11,7 +11,7 @@ import type { Address, Hex } from "viem";
 import { erc20Abi } from "@/lib/erc20";
 import { formatAmount, formatDuration, formatTime } from "@/lib/format";
 import { requesterLock } from "@/lib/fees";
-import { useChainNow } from "../data";
+import { useChainNow } from "../clock";
 import { useApp, useContract, useMounted, useTx } from "../Providers";
 import { useMyAgents, type MyAgent } from "../agents";
 import { FieldError } from "../ui";
