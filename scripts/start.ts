@@ -18,7 +18,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { startProcess, stopProcess, waitForRpc, type Managed } from "./lib/processes.ts";
+import { setNodeLogging, startProcess, stopProcess, waitForRpc, type Managed } from "./lib/processes.ts";
 import { childEnv, loadConfig, stateFile, type DevnetConfig } from "./devnet/config.ts";
 import { seedDevnet, type SeedResult } from "./devnet/seed.ts";
 import { devAccount, ROLES } from "./devnet/accounts.ts";
@@ -139,7 +139,8 @@ async function startChain(cfg: DevnetConfig, env: NodeJS.ProcessEnv): Promise<{ 
       cwd: root,
       env,
       onLine: (l) => {
-        // the node prints every account and every RPC call; keep the console readable
+        // the node prints its accounts, and every RPC call while its request log is on (VERBOSE
+        // only, see below); keep the console readable
         if (cfg.verbose || (/error|Error/.test(l) && !/eth_|net_|web3_/.test(l))) log("chain", l);
       },
     });
@@ -147,6 +148,9 @@ async function startChain(cfg: DevnetConfig, env: NodeJS.ProcessEnv): Promise<{ 
     watch(chain, "chain");
   }
   const chainId = await waitForRpc(cfg.rpcUrl, 120_000);
+  // the local node's request log is shown with VERBOSE only: otherwise it is turned off, which
+  // saves the node CPU on every transaction (the swarm's and the web app's)
+  if (!cfg.externalRpcUrl && !cfg.verbose) await setNodeLogging(cfg.rpcUrl, false);
   if (cfg.expectedChainId !== undefined && cfg.expectedChainId !== chainId) {
     throw new Error(`CHAIN_ID=${cfg.expectedChainId} but the chain at ${cfg.rpcUrl} has chain id ${chainId}`);
   }

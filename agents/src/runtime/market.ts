@@ -58,6 +58,21 @@ for (const item of ABI) {
   if (item.type === "event") BY_TOPIC.set(toEventSelector(item).toLowerCase(), [item]);
 }
 
+/** Several read calls in one JSON-RPC batch request; the results in order (throws on an error). */
+export type RpcBatch = (calls: { method: string; params: unknown[] }[]) => Promise<unknown[]>;
+
+/** A log as the node sends it (quantities in hex). */
+interface RawLog {
+  address: Address;
+  topics: [Hex, ...Hex[]];
+  data: Hex;
+  blockNumber: Hex;
+  blockHash: Hex;
+  transactionHash: Hex;
+  transactionIndex: Hex;
+  logIndex: Hex;
+}
+
 export class MarketView {
   readonly client: PublicClient;
   readonly addresses: { market: Address; pool: Address; vault: Address; reputation?: Address };
@@ -82,11 +97,19 @@ export class MarketView {
   private from: bigint;
   private listeners: ((name: string, args: Record<string, any>, log: Log) => void)[] = [];
   private polling: Promise<number> | undefined;
+  private batch: RpcBatch | undefined;
+  /** The newest block of the last completed poll (-1: none yet). */
+  private seenHead = -1n;
 
-  constructor(client: PublicClient, addresses: { market: Address; pool: Address; vault: Address; reputation?: Address }, fromBlock: bigint) {
+  /**
+   * `batch` (optional): sends several read calls in one JSON-RPC batch request; with it a poll is
+   * one request to the node instead of two in a row (see `pollBatched`).
+   */
+  constructor(client: PublicClient, addresses: { market: Address; pool: Address; vault: Address; reputation?: Address }, fromBlock: bigint, opts: { batch?: RpcBatch } = {}) {
     this.client = client;
     this.addresses = addresses;
     this.from = fromBlock;
+    this.batch = opts.batch;
   }
 
   onEvent(l: (name: string, args: Record<string, any>, log: Log) => void): void {
@@ -101,29 +124,66 @@ export class MarketView {
   }
 
   private async pollNow(): Promise<number> {
+    if (this.batch) return this.pollBatched(this.batch);
     const head = await this.client.getBlock({ blockTag: "latest" });
     const to = head.number!;
     let n = 0;
     if (to >= this.from) {
-      const address = [this.addresses.market, this.addresses.pool, this.addresses.vault, ...(this.addresses.reputation ? [this.addresses.reputation] : [])];
-      const logs = await this.client.getLogs({ address, fromBlock: this.from, toBlock: to });
-      for (const log of logs) {
-        let ev: { eventName: string; args: Record<string, any> };
-        try {
-          const abi = BY_TOPIC.get(log.topics[0]?.toLowerCase() ?? "");
-          if (!abi) continue;
-          ev = decodeEventLog({ abi, data: log.data, topics: log.topics }) as never;
-        } catch {
-          continue; // an event of another contract version
-        }
-        this.apply(ev.eventName, ev.args, log);
-        for (const l of this.listeners) l(ev.eventName, ev.args, log);
-        n++;
-      }
+      const logs = await this.client.getLogs({ address: this.watched(), fromBlock: this.from, toBlock: to });
+      for (const log of logs) if (this.ingest(log)) n++;
       this.from = to + 1n;
     }
     this.block = to;
     this.time = head.timestamp;
+    return n;
+  }
+
+  private watched(): Address[] {
+    return [this.addresses.market, this.addresses.pool, this.addresses.vault, ...(this.addresses.reputation ? [this.addresses.reputation] : [])];
+  }
+
+  /** Decodes and applies one log; false for a log of no event the view knows. */
+  private ingest(log: Log): boolean {
+    let ev: { eventName: string; args: Record<string, any> };
+    try {
+      const abi = BY_TOPIC.get(log.topics[0]?.toLowerCase() ?? "");
+      if (!abi) return false;
+      ev = decodeEventLog({ abi, data: log.data, topics: log.topics }) as never;
+    } catch {
+      return false; // an event of another contract version
+    }
+    this.apply(ev.eventName, ev.args, log);
+    for (const l of this.listeners) l(ev.eventName, ev.args, log);
+    return true;
+  }
+
+  /**
+   * The newest block and the logs since the last poll in one request: `eth_getBlockByNumber
+   * ("latest")` and `eth_getLogs` up to "latest" (the number is not known before the answer).
+   * Every log returned is applied; the next poll starts after the newest block whose logs were
+   * certainly complete in this answer: the newest block holding a returned log, or the head an
+   * earlier poll saw (mined before this request was sent), whichever is later. So no log is
+   * missed or applied twice whatever order the node takes the two calls in, and the range stays
+   * the blocks of one poll interval or so. The view's block and time are the block read.
+   */
+  private async pollBatched(batch: RpcBatch): Promise<number> {
+    const [head, raw] = (await batch([
+      { method: "eth_getBlockByNumber", params: ["latest", false] },
+      { method: "eth_getLogs", params: [{ address: this.watched(), fromBlock: `0x${this.from.toString(16)}`, toBlock: "latest" }] },
+    ])) as [{ number: Hex; timestamp: Hex } | null, RawLog[]];
+    if (!head || !Array.isArray(raw)) throw new Error("the node answered a poll without the latest block or the logs");
+    let n = 0;
+    let complete = this.seenHead;
+    for (const r of raw) {
+      const blockNumber = BigInt(r.blockNumber);
+      if (blockNumber > complete) complete = blockNumber;
+      const log = { ...r, blockNumber, logIndex: Number(r.logIndex), transactionIndex: Number(r.transactionIndex) } as unknown as Log;
+      if (this.ingest(log)) n++;
+    }
+    if (complete + 1n > this.from) this.from = complete + 1n;
+    this.block = BigInt(head.number);
+    this.time = BigInt(head.timestamp);
+    if (this.block > this.seenHead) this.seenHead = this.block;
     return n;
   }
 

@@ -107,6 +107,38 @@ export class TxEnv {
     }
   }
 
+  /**
+   * Several read calls in one JSON-RPC batch (one HTTP request); the results in order. Throws
+   * RpcError for the first call the node answered with an error; a request that fails on the
+   * connection is sent again, as `rpc` does (reads only: sending them twice is harmless).
+   */
+  async rpcBatch(calls: { method: string; params: unknown[] }[]): Promise<unknown[]> {
+    for (let attempt = 1; ; attempt++) {
+      const first = this.rpcId + 1;
+      this.rpcId += calls.length;
+      let body: unknown;
+      try {
+        body = JSON.parse(await this.post(JSON.stringify(calls.map((c, i) => ({ jsonrpc: "2.0", id: first + i, method: c.method, params: c.params })))));
+      } catch (err) {
+        if (attempt >= 3 || err instanceof SyntaxError) throw err;
+        await new Promise((r) => setTimeout(r, 20 * attempt));
+        continue;
+      }
+      if (!Array.isArray(body)) {
+        const e = (body as { error?: { code: number; message: string; data?: unknown } }).error;
+        throw new RpcError(`batch of ${calls.map((c) => c.method).join(", ")}`, e?.code ?? 0, e?.message ?? "the node did not answer the batch with an array", e?.data);
+      }
+      const byId = new Map<number, { result?: unknown; error?: { code: number; message: string; data?: unknown } }>();
+      for (const r of body as { id: number; result?: unknown; error?: { code: number; message: string; data?: unknown } }[]) byId.set(Number(r.id), r);
+      return calls.map((c, i) => {
+        const r = byId.get(first + i);
+        if (!r) throw new RpcError(c.method, 0, "no answer for this call in the batch", undefined);
+        if (r.error) throw new RpcError(c.method, r.error.code, r.error.message, r.error.data);
+        return r.result;
+      });
+    }
+  }
+
   /** Groups of raw transactions waiting for the next shared batch (see `sendRaws`). */
   private outbox: OutboxGroup[] = [];
   /**
