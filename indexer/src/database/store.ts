@@ -277,16 +277,11 @@ export class Store {
     const pending = this.cur.pending.get(name)!;
     const known = pending.get(id);
     if (known !== undefined && known.row !== null) throw new Error(`${name} ${id} is immutable and was already written`);
-    let prev: EntityRow | null;
-    let existed: boolean | undefined;
-    if (known !== undefined) {
-      prev = known.prev;
-      existed = known.existed;
-    } else {
-      const base = this.current(o, id);
-      prev = base === undefined ? null : base;
-      existed = base === undefined ? undefined : base !== null;
-    }
+    // Not looked up in the sealed batches or the cache: a valid insert has no previous version
+    // (prev null: a rollback deletes the row), and an immutable row is always written as new
+    // (existed is not consulted); a row that does exist fails the batch's write on its key.
+    const prev = known !== undefined ? known.prev : null;
+    const existed = known !== undefined ? known.existed : undefined;
     o.check(row, undefined);
     pending.set(id, { row, block: this.block, prev, existed });
     this.stats.writes++;

@@ -54,3 +54,30 @@ test("event ids are the transaction hash followed by the log index as 4 little-e
   assert.equal(eventId(tx, 1), tx + "01000000");
   assert.equal(eventId(tx, 258), tx + "02010000");
 });
+
+test("indexed addresses decode the same when a topic repeats, changes or comes back", () => {
+  const transfer: AbiEvent = {
+    type: "event",
+    name: "Transfer",
+    inputs: [
+      { name: "from", type: "address", indexed: true },
+      { name: "to", type: "address", indexed: true },
+      { name: "value", type: "uint256", indexed: false },
+    ],
+  };
+  const d = makeDecoder("Token", transfer);
+  const topic = (a: string) => "0x" + "0".repeat(24) + a;
+  const a = "ab".repeat(20);
+  const b = "cd".repeat(20);
+  const data = "0x" + (5n).toString(16).padStart(64, "0");
+  const seq = [[a, b], [a, b], [b, a], [a, a], [b, b], [a, b]];
+  const got = seq.map(([f, t]) => d.decode([d.topic0, topic(f), topic(t)], data));
+  seq.forEach(([f, t], i) => {
+    assert.equal(got[i].from, "0x" + f, `from ${i}`);
+    assert.equal(got[i].to, "0x" + t, `to ${i}`);
+    assert.equal(got[i].value, 5n);
+  });
+  // a topic string made again (not the same object) decodes to an equal address
+  assert.equal(d.decode([d.topic0, topic(a).slice(0), topic(b)], data).from, "0x" + a);
+  assert.throws(() => d.decode([d.topic0, topic(a)], data), /expected 3 topics/);
+});

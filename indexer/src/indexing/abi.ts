@@ -159,6 +159,25 @@ function wordReader(type: string): ((hex: string, pos: number) => unknown) | und
   return undefined;
 }
 
+/**
+ * Addresses decoded from topics, by topic: the same address comes back as the same flat string
+ * (its hash computed once), not as a new "0x" + slice to flatten and hash in every map it is
+ * looked up in (a backfill's accounts recur across many logs). Bounded: cleared when full.
+ */
+const addressByTopic = new Map<string, string>();
+const ADDRESS_CACHE = 1 << 16;
+
+function addressOfTopic(topic: string, pos: number): string {
+  let a = addressByTopic.get(topic);
+  if (a === undefined) {
+    // one flat string (a slice of the topic would keep the topic alive and be flattened later)
+    a = ("0x" + topic.substr(pos + 24, 40)).toLowerCase();
+    if (addressByTopic.size >= ADDRESS_CACHE) addressByTopic.clear();
+    addressByTopic.set(topic, a);
+  }
+  return a;
+}
+
 export function makeDecoder(contract: string, e: AbiEvent): EventDecoder {
   const signature = eventSignature(e);
   const topic0 = keccakHex(signature);
@@ -169,16 +188,20 @@ export function makeDecoder(contract: string, e: AbiEvent): EventDecoder {
   // one, as "0x…"); plain ones come from the data, by a fixed head position when every plain
   // parameter is a one-word static value (the common case), else by the general decoder.
   const simpleData = plain.every((p) => !isDynamicParam(p) && staticWords(p) === 1 && wordReader(p.type) !== undefined);
-  type Step = { name: string; topic: number; read: ((hex: string, pos: number) => unknown) | undefined; dataIndex: number };
+  // lastTopic/lastValue: the topic decoded last and its value (a log's indexed parameter often
+  // repeats from one log to the next, e.g. the sender of a batch of transfers, and the log parser
+  // then hands out the same string: no new value is made for it).
+  type Step = { name: string; topic: number; read: ((hex: string, pos: number) => unknown) | undefined; dataIndex: number; lastTopic: string | undefined; lastValue: unknown };
   const steps: Step[] = [];
   let ti = 1;
   let di = 0;
   e.inputs.forEach((p, i) => {
     if (p.indexed) {
       const hashed = isDynamicParam(p) || p.type.startsWith("tuple") || p.type.endsWith("]");
-      steps.push({ name: names[i], topic: ti++, read: hashed ? undefined : wordReader(p.type) ?? ((h, q) => decodeWord(p.type, h.substr(q, 64))), dataIndex: -1 });
+      const read = hashed ? undefined : p.type === "address" ? addressOfTopic : wordReader(p.type) ?? ((h, q) => decodeWord(p.type, h.substr(q, 64)));
+      steps.push({ name: names[i], topic: ti++, read, dataIndex: -1, lastTopic: undefined, lastValue: undefined });
     } else {
-      steps.push({ name: names[i], topic: -1, read: simpleData ? wordReader(p.type) : undefined, dataIndex: di++ });
+      steps.push({ name: names[i], topic: -1, read: simpleData ? wordReader(p.type) : undefined, dataIndex: di++, lastTopic: undefined, lastValue: undefined });
     }
   });
   const topicCount = indexed.length + 1;
@@ -198,7 +221,14 @@ export function makeDecoder(contract: string, e: AbiEvent): EventDecoder {
         const st = steps[k];
         if (st.topic >= 0) {
           const t = topics[st.topic];
-          args[st.name] = st.read === undefined ? t : st.read(t, 2);
+          if (st.read === undefined) args[st.name] = t;
+          else if (t === st.lastTopic) args[st.name] = st.lastValue;
+          else {
+            const v = st.read(t, 2);
+            st.lastTopic = t;
+            st.lastValue = v;
+            args[st.name] = v;
+          }
         } else {
           args[st.name] = values !== undefined ? values[st.dataIndex] : st.read!(data, 2 + st.dataIndex * 64);
         }

@@ -205,3 +205,18 @@ test("LogFetcher.rangeLogs: a range the node refuses as too large is split in ha
     server.close();
   }
 });
+
+test("the byte parser shares topics 1-3 with the previous log's only when their bytes are equal", () => {
+  const sender = "0x000000000000000000000000AbCdEf0000000000000000000000000000000001";
+  const logs: RawLog[] = rawLogs(12).map((l, i) => ({
+    ...l,
+    // a repeated sender (upper and lower case), recipients that change, and 1 to 4 topics
+    topics: [l.topics[0], i % 4 === 3 ? sender.toLowerCase() : sender, hex(i % 5, 32), hex(i, 32)].slice(0, 1 + (i % 4)),
+  }));
+  const got = parseLogsAnswer(Buffer.from(JSON.stringify({ jsonrpc: "2.0", id: 1, result: logs })));
+  assert.ok(got, "parsed");
+  assert.deepEqual(got.logs, logs.map(normalizeLog));
+  assert.equal(got.logs[5].topics[1], sender.toLowerCase());
+  assert.equal(got.logs[6].topics[2], hex(1, 32));
+  assert.equal(got.logs[7].topics[3], hex(7, 32));
+});

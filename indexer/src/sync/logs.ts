@@ -93,6 +93,8 @@ class LogsParser {
     txHash: { at: -1, len: 0, s: "" },
     address: { at: -1, len: 0, s: "" },
     topic0: { at: -1, len: 0, s: "" },
+    // topics 1-3 (e.g. a Transfer's sender, the same across a batch of transfers)
+    topics: [{ at: -1, len: 0, s: "" }, { at: -1, len: 0, s: "" }, { at: -1, len: 0, s: "" }],
     blockNumber: { at: -1, len: 0, v: 0n },
   };
 
@@ -256,7 +258,8 @@ class LogsParser {
             this.expect(0x5b); // '['
             if (!this.take(0x5d)) {
               topics.push(this.shared(this.prev.topic0));
-              while (this.take(0x2c)) topics.push(this.text().toLowerCase());
+              const slots = this.prev.topics;
+              while (this.take(0x2c)) topics.push(topics.length <= slots.length ? this.shared(slots[topics.length - 1]) : this.text().toLowerCase());
               this.expect(0x5d);
             }
             break;

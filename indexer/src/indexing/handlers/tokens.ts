@@ -49,11 +49,17 @@ async function handleTransfer(e: IndexedEvent, ctx: HandlerContext) {
 
   // The hottest handler of a backfill: the rows it rewrites for every transfer are changed in
   // place (Store.draft: one copy per batch, not two per event) once they are in the batch.
-  const p = store.draft("Protocol", PROTOCOL_ID) ?? (await protocol(store));
-  const t = store.draft("Token", e.address) ?? (await token(store, e));
+  // A drafted row needs no set() (draft() already made it part of the batch, at this block);
+  // a row made or loaded here does.
+  const pDraft = store.draft("Protocol", PROTOCOL_ID);
+  const p = pDraft ?? (await protocol(store));
+  const tDraft = store.draft("Token", e.address);
+  const t = tDraft ?? (await token(store, e));
   // the zero address too: TokenTransfer.from is non-null
-  const fromAcc = store.draft("Account", from) ?? (await account(store, from, e, p));
-  const toAcc = from === to ? fromAcc : (store.draft("Account", to) ?? (await account(store, to, e, p)));
+  const fromDraft = store.draft("Account", from);
+  const fromAcc = fromDraft ?? (await account(store, from, e, p));
+  const toDraft = from === to ? fromDraft : store.draft("Account", to);
+  const toAcc = from === to ? fromAcc : (toDraft ?? (await account(store, to, e, p)));
 
   if (from === ZERO_ADDRESS) {
     t.totalSupply = add(t.totalSupply, value);
@@ -74,7 +80,8 @@ async function handleTransfer(e: IndexedEvent, ctx: HandlerContext) {
   t.transferCount = add(t.transferCount, 1n);
   p.transferCount = add(p.transferCount, 1n);
 
-  const d = store.draft("DailyStat", dayId(e.block.timestamp)) ?? (await daily(store, e, p));
+  const dDraft = store.draft("DailyStat", dayId(e.block.timestamp));
+  const d = dDraft ?? (await daily(store, e, p));
   d.transferCount = (d.transferCount as number) + 1;
   if (isCompute) {
     d.computeTransferVolume = add(d.computeTransferVolume, value);
@@ -103,11 +110,11 @@ async function handleTransfer(e: IndexedEvent, ctx: HandlerContext) {
   touchProtocol(p, e);
   syncDaily(d, p);
 
-  store.set("Account", fromAcc);
-  if (toAcc !== fromAcc) store.set("Account", toAcc);
-  store.set("Token", t);
-  store.set("Protocol", p);
-  store.set("DailyStat", d);
+  if (!fromDraft) store.set("Account", fromAcc);
+  if (toAcc !== fromAcc && !toDraft) store.set("Account", toAcc);
+  if (!tDraft) store.set("Token", t);
+  if (!pDraft) store.set("Protocol", p);
+  if (!dDraft) store.set("DailyStat", d);
   // a new object the store may keep as it is (insert: no copy)
   store.insert("TokenTransfer", {
     id: e.id,
