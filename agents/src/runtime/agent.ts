@@ -273,6 +273,7 @@ export class Agent {
     const now = this.view.time;
     let open = 0;
     let lapsed = 0;
+    const openOf = new Map<string, number>(); // open quotes by resource kind hash
     for (const [id, m] of this.myQuotes) {
       const filled = this.view.filledQuotes.has(`${this.agentId}:${m.q.nonce}`);
       if (filled || m.q.expiry <= now + 60n) {
@@ -283,7 +284,10 @@ export class Agent {
         else if (this.recent.length > 0) this.recent[this.recent.length - 1].fills++;
         this.myQuotes.delete(id);
         this.book.drop(id);
-      } else open++;
+      } else {
+        open++;
+        openOf.set(m.q.resourceKind, (openOf.get(m.q.resourceKind) ?? 0) + 1);
+      }
     }
     // quotes that lapsed by chain time while a shared board still lists them (it measures expiry
     // by the wall clock, which a devnet's advanced clock runs behind): withdraw them on-chain in
@@ -291,11 +295,14 @@ export class Agent {
     if (lapsed > 0 && open === 0 && this.book.shared) {
       await this.tx.call("WorkMarket", "cancelQuotesBelow", [this.agentId, this.nextNonce]);
     }
-    const want = (this.o.openQuotes ?? 2) - open;
-    if (want <= 0) return;
+    const target = this.o.openQuotes ?? 2;
+    if (target - open <= 0) return;
     const kinds = (this.o.kinds ?? [KINDS.SHA256]).filter((k) => this.guard.limits.allowedKinds.includes(k));
     if (kinds.length === 0) return;
-    const kind = kinds[Math.floor(this.rnd() * kinds.length)];
+    const next = nextQuoteKind(kinds, (k) => openOf.get(KIND_HASH[k]) ?? 0, target, this.rnd);
+    const kind = next.kind;
+    const want = Math.min(next.want, target - open); // open: of every kind, allowed now or not
+    if (want <= 0) return;
     if (this.recent.length === 0 || this.recent[this.recent.length - 1].quotes >= 8) this.recent.push({ quotes: 0, fills: 0 });
     if (this.recent.length > 4) this.recent.shift();
     const recentQuotes = this.recent.reduce((s, r) => s + r.quotes, 0);
@@ -674,3 +681,18 @@ export class Agent {
  */
 export const SPEC_STORE = new Map<string, Spec>();
 
+/**
+ * Which kind a provider quotes next, and how many quotes: a provider of several kinds keeps each on
+ * offer, so it quotes the kind it has fewest open quotes of (ties drawn with `rnd`), at most its
+ * share of `target` open quotes for that kind and never beyond `target` in all. One answer for one
+ * kind thus cannot take every slot and leave the other kinds' buyers without a quote. With one
+ * kind: `target` minus the open quotes, as before.
+ */
+export function nextQuoteKind(kinds: readonly KindName[], openOf: (k: KindName) => number, target: number, rnd: () => number): { kind: KindName; want: number } {
+  const counts = kinds.map(openOf);
+  const open = counts.reduce((s, n) => s + n, 0);
+  const fewest = Math.min(...counts);
+  const least = kinds.filter((_, i) => counts[i] === fewest);
+  const kind = least[Math.floor(rnd() * least.length)];
+  return { kind, want: Math.min(target - open, Math.ceil(target / kinds.length) - fewest) };
+}

@@ -16,6 +16,7 @@ import { RulePolicy, QUOTE_SCHEMA, BID_SCHEMA, type Candidate } from "./policy.t
 import { validate } from "./schema.ts";
 import { LlmPolicy } from "./llm.ts";
 import { localAccount, nativeSigning } from "./signer.ts";
+import { nextQuoteKind } from "./agent.ts";
 import { startOpenAiServer, type OpenAiTestServer } from "../testing/openai-server.ts";
 
 const spec: ShaSpec = { kind: "sha256-iter", input: "0x0102", iterations: 750, salt: "t" };
@@ -142,6 +143,21 @@ describe("rule-based policy", () => {
     assert.deepEqual(await p.bid(ctx([c("a", 60, { inFlightWithMe: 1, provenWithMe: 1 })]), guard()), { action: "fill", quoteId: "a" });
     assert.deepEqual(await p.bid(ctx([c("a", 60, { inFlightWithMe: 1, reputation: { count: 4, average: 90 } })]), guard()), { action: "fill", quoteId: "a" });
     assert.deepEqual(await p.bid(ctx([c("a", 60, { inFlightWithMe: 2, provenWithMe: 3 })]), guard()), { action: "skip", reason: "no acceptable quote" });
+  });
+});
+
+describe("provider quoting", () => {
+  test("a provider of several kinds keeps each on offer; with one kind it fills its open quotes", () => {
+    const both = ["sha256-iter", "llm-text"] as const;
+    const open = (o: Record<string, number>) => (k: string) => o[k] ?? 0;
+    // nothing open: either kind (drawn), at most its share (2 of 3)
+    assert.deepEqual(nextQuoteKind(both, open({}), 3, () => 0), { kind: "sha256-iter", want: 2 });
+    assert.deepEqual(nextQuoteKind(both, open({}), 3, () => 0.99), { kind: "llm-text", want: 2 });
+    // one kind covered: the other one next, whatever the draw, within the total of 3
+    for (const r of [0, 0.5, 0.99]) assert.deepEqual(nextQuoteKind(both, open({ "sha256-iter": 2 }), 3, () => r), { kind: "llm-text", want: 1 });
+    assert.deepEqual(nextQuoteKind(both, open({ "llm-text": 3 }), 3, () => 0), { kind: "sha256-iter", want: 0 });
+    // one kind: as many as are missing
+    assert.deepEqual(nextQuoteKind(["sha256-iter"], open({ "sha256-iter": 1 }), 3, () => 0.7), { kind: "sha256-iter", want: 2 });
   });
 });
 

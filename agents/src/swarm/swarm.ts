@@ -37,6 +37,8 @@ import { agentCard, SpecResolver, SpecServer } from "../runtime/specs.ts";
  * poll); 30 ms, when it was two in a row, left a 10-agent swarm's node idle a third of the time.
  */
 const POLL_MS = 15;
+/** How long a swarm with demand left waits without any agent acting before it reports a stall. */
+const STALL_MS = 10_000;
 
 /** The clock keeper's longest jump while another swarm trades on the same chain (seconds). */
 const FOREIGN_STEP = 3_000n;
@@ -410,6 +412,7 @@ export async function runSwarm(opts: SwarmOptions): Promise<SwarmRun> {
   let warps = 0;
   let idle = 0;
   let lastActivity = -1;
+  let lastActiveAt = Date.now();
   let lastProgress = 0;
   let lastPoll = 0;
   let stopping = false;
@@ -461,6 +464,7 @@ export async function runSwarm(opts: SwarmOptions): Promise<SwarmRun> {
     }
     if (busy || activity !== lastActivity) {
       lastActivity = activity;
+      lastActiveAt = Date.now();
       idle = 0;
       continue;
     }
@@ -530,10 +534,12 @@ export async function runSwarm(opts: SwarmOptions): Promise<SwarmRun> {
     const demandLeft = requesterAgents.reduce((s, a) => s + a.demand, 0);
     if (demandLeft === 0 && !opts.continuous) break;
     if (stopping) break;
-    // demand left but nobody could place it: give the providers a few more rounds, then stop
-    if (env.automine) await env.rpc("evm_mine", []);
-    else await new Promise((r) => setTimeout(r, 1_000));
-    if (idle > 20 && !opts.continuous) {
+    // demand left but nobody could place it: give the providers a few more rounds, then stop;
+    // not before STALL_MS without any action, longer than an agent's longest back-off (8 s), so
+    // that a provider waiting to ask again (say, after a refused model answer) gets its turn
+    if (env.automine && idle <= 20) await env.rpc("evm_mine", []);
+    else await new Promise((r) => setTimeout(r, env.automine ? 250 : 1_000));
+    if (idle > 20 && Date.now() - lastActiveAt > STALL_MS && !opts.continuous) {
       errors.push(`swarm: stalled with ${demandLeft} jobs unplaced (no acceptable quote)`);
       break;
     }
