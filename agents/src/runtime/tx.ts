@@ -44,6 +44,12 @@ interface OutboxGroup {
   fail: (e: unknown) => void;
 }
 
+/** One call's answer in a JSON-RPC batch. */
+interface BatchAnswer {
+  result?: unknown;
+  error?: { code: number; message: string; data?: unknown };
+}
+
 /** Shared by every sender of a process: the RPC, fees and whether the chain automines. */
 export class TxEnv {
   readonly rpcUrl: string;
@@ -113,6 +119,21 @@ export class TxEnv {
    * connection is sent again, as `rpc` does (reads only: sending them twice is harmless).
    */
   async rpcBatch(calls: { method: string; params: unknown[] }[]): Promise<unknown[]> {
+    const { answers } = await this.batch(calls, `batch of ${calls.map((c) => c.method).join(", ")}`);
+    return calls.map((c, i) => {
+      const r = answers[i];
+      if (!r) throw new RpcError(c.method, 0, "no answer for this call in the batch", undefined);
+      if (r.error) throw new RpcError(c.method, r.error.code, r.error.message, r.error.data);
+      return r.result;
+    });
+  }
+
+  /**
+   * One JSON-RPC batch request: the answers in the calls' order (matched by id; undefined for a call
+   * the node left out) and the attempt that got them. A request that fails on the connection is
+   * sent again, up to three attempts, as `rpc` does; an answer that is not an array is an RpcError.
+   */
+  private async batch(calls: { method: string; params: unknown[] }[], label: string): Promise<{ answers: (BatchAnswer | undefined)[]; attempt: number }> {
     for (let attempt = 1; ; attempt++) {
       const first = this.rpcId + 1;
       this.rpcId += calls.length;
@@ -125,17 +146,12 @@ export class TxEnv {
         continue;
       }
       if (!Array.isArray(body)) {
-        const e = (body as { error?: { code: number; message: string; data?: unknown } }).error;
-        throw new RpcError(`batch of ${calls.map((c) => c.method).join(", ")}`, e?.code ?? 0, e?.message ?? "the node did not answer the batch with an array", e?.data);
+        const e = (body as { error?: BatchAnswer["error"] }).error;
+        throw new RpcError(label, e?.code ?? 0, e?.message ?? "the node did not answer the batch with an array", e?.data);
       }
-      const byId = new Map<number, { result?: unknown; error?: { code: number; message: string; data?: unknown } }>();
-      for (const r of body as { id: number; result?: unknown; error?: { code: number; message: string; data?: unknown } }[]) byId.set(Number(r.id), r);
-      return calls.map((c, i) => {
-        const r = byId.get(first + i);
-        if (!r) throw new RpcError(c.method, 0, "no answer for this call in the batch", undefined);
-        if (r.error) throw new RpcError(c.method, r.error.code, r.error.message, r.error.data);
-        return r.result;
-      });
+      const byId = new Map<number, BatchAnswer>();
+      for (const r of body as (BatchAnswer & { id: number })[]) byId.set(Number(r.id), r);
+      return { answers: calls.map((_, i) => byId.get(first + i)), attempt };
     }
   }
 
@@ -191,33 +207,16 @@ export class TxEnv {
    * "already known", which counts as sent (same hash).
    */
   async sendRawBatch(raws: Hex[]): Promise<(Hex | RpcError)[]> {
-    for (let attempt = 1; ; attempt++) {
-      const first = this.rpcId + 1;
-      this.rpcId += raws.length;
-      let body: unknown;
-      try {
-        body = JSON.parse(await this.post(JSON.stringify(raws.map((raw, i) => ({ jsonrpc: "2.0", id: first + i, method: "eth_sendRawTransaction", params: [raw] })))));
-      } catch (err) {
-        if (attempt >= 3 || err instanceof SyntaxError) throw err;
-        await new Promise((r) => setTimeout(r, 20 * attempt));
-        continue;
+    const { answers, attempt } = await this.batch(raws.map((raw) => ({ method: "eth_sendRawTransaction", params: [raw] })), "eth_sendRawTransaction (batch)");
+    return raws.map((raw, i) => {
+      const r = answers[i];
+      if (!r) return new RpcError("eth_sendRawTransaction", 0, "no answer for this transaction in the batch", undefined);
+      if (r.error) {
+        if (attempt > 1 && /nonce too low|already (known|imported)|known transaction/i.test(r.error.message)) return keccak256(raw);
+        return new RpcError("eth_sendRawTransaction", r.error.code, r.error.message, r.error.data);
       }
-      if (!Array.isArray(body)) {
-        const e = (body as { error?: { code: number; message: string; data?: unknown } }).error;
-        throw new RpcError("eth_sendRawTransaction (batch)", e?.code ?? 0, e?.message ?? "the node did not answer the batch with an array", e?.data);
-      }
-      const byId = new Map<number, { result?: Hex; error?: { code: number; message: string; data?: unknown } }>();
-      for (const r of body as { id: number; result?: Hex; error?: { code: number; message: string; data?: unknown } }[]) byId.set(Number(r.id), r);
-      return raws.map((raw, i) => {
-        const r = byId.get(first + i);
-        if (!r) return new RpcError("eth_sendRawTransaction", 0, "no answer for this transaction in the batch", undefined);
-        if (r.error) {
-          if (attempt > 1 && /nonce too low|already (known|imported)|known transaction/i.test(r.error.message)) return keccak256(raw);
-          return new RpcError("eth_sendRawTransaction", r.error.code, r.error.message, r.error.data);
-        }
-        return r.result as Hex;
-      });
-    }
+      return r.result as Hex;
+    });
   }
 
   private post(payload: string): Promise<string> {

@@ -3,50 +3,27 @@
 // node with the protocol deployed, puts a counting HTTP proxy in front of it and runs one swarm
 // through the proxy (the proxy runs in the swarm's process: its CPU is in the swarm's figure).
 // Usage: node scripts/bench/swarm/rpc-count.ts [agents=10] [jobs=100]
-import { readFileSync } from "node:fs";
-import { createServer, request } from "node:http";
 import { startChain } from "../../../indexer/src/testing/chain.ts";
 import { runSwarm } from "../../../agents/src/swarm/swarm.ts";
+import { processCpuMs, startRpcProxy } from "./proxy.ts";
 
 const agents = Number(process.argv[2] ?? 10);
 const jobs = Number(process.argv[3] ?? 100);
 const chain = await startChain();
-const nodeCpuMs = () => {
-  const f = readFileSync(`/proc/${chain.node.child.pid}/stat`, "utf8").split(") ")[1].split(" ");
-  return (Number(f[11]) + Number(f[12])) * 10;
-};
-const target = new URL(chain.url);
+const nodeCpuMs = () => processCpuMs(chain.node.child.pid!);
 const counts = new Map<string, number>();
 let counting = false;
 let requests = 0;
-const server = createServer((req, res) => {
-  const chunks: Buffer[] = [];
-  req.on("data", (c: Buffer) => chunks.push(c));
-  req.on("end", () => {
-    const body = Buffer.concat(chunks);
-    if (counting) {
-      requests++;
-      const parsed = JSON.parse(body.toString("utf8"));
-      for (const m of Array.isArray(parsed) ? parsed : [parsed]) counts.set(m.method, (counts.get(m.method) ?? 0) + 1);
-    }
-    const up = request(target, { method: "POST", headers: { "content-type": "application/json", "content-length": body.length } }, (r) => {
-      res.writeHead(r.statusCode ?? 200, { "content-type": "application/json" });
-      r.pipe(res);
-    });
-    up.on("error", (e) => {
-      res.writeHead(502);
-      res.end(String(e));
-    });
-    up.end(body);
-  });
+const proxy = await startRpcProxy(chain.url, (calls) => {
+  if (!counting) return;
+  requests++;
+  for (const m of calls) counts.set(m.method, (counts.get(m.method) ?? 0) + 1);
 });
-await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-const port = (server.address() as { port: number }).port;
 try {
   let node0 = 0;
   let cpu0: NodeJS.CpuUsage | undefined;
   const { summary } = await runSwarm({
-    agents, jobs, rpcUrl: `http://127.0.0.1:${port}`, deployments: chain.deployments, seed: 1, inFlight: 6, log: () => {},
+    agents, jobs, rpcUrl: proxy.url, deployments: chain.deployments, seed: 1, inFlight: 6, log: () => {},
     onReady: () => {
       counting = true;
       node0 = nodeCpuMs();
@@ -60,6 +37,6 @@ try {
   process.stdout.write(`node CPU ${((nodeCpuMs() - node0) / txs).toFixed(2)} ms/tx, swarm process (with the proxy) ${((c.user + c.system) / 1000 / txs).toFixed(2)} ms/tx\n`);
   for (const [m, n] of [...counts].sort((a, b) => b[1] - a[1])) process.stdout.write(`  ${m.padEnd(34)} ${String(n).padStart(7)}  ${(n / txs).toFixed(3)} per tx\n`);
 } finally {
-  server.close();
+  proxy.close();
   await chain.stop();
 }

@@ -5,61 +5,34 @@
 // transactions answered, the jobs in flight (placed, not yet settled: from the swarm's progress)
 // and how busy the node was.
 // Usage: node scripts/bench/swarm/timeline.ts [agents=10] [jobs=100] [bucketMs=250]
-import { readFileSync } from "node:fs";
-import { createServer, request } from "node:http";
 import { startChain } from "../../../indexer/src/testing/chain.ts";
 import { runSwarm } from "../../../agents/src/swarm/swarm.ts";
+import { processCpuMs, startRpcProxy } from "./proxy.ts";
 
 const agents = Number(process.argv[2] ?? 10);
 const jobs = Number(process.argv[3] ?? 100);
 const bucketMs = Number(process.argv[4] ?? 250);
 const chain = await startChain();
-const nodeCpuMs = () => {
-  const f = readFileSync(`/proc/${chain.node.child.pid}/stat`, "utf8").split(") ")[1].split(" ");
-  return (Number(f[11]) + Number(f[12])) * 10;
-};
-const target = new URL(chain.url);
+const nodeCpuMs = () => processCpuMs(chain.node.child.pid!);
 interface Req { start: number; end: number; txs: number; reads: number }
 const reqs: Req[] = [];
 let recording = false;
-const server = createServer((req, res) => {
-  const chunks: Buffer[] = [];
-  req.on("data", (c: Buffer) => chunks.push(c));
-  req.on("end", () => {
-    const body = Buffer.concat(chunks);
-    let rec: Req | undefined;
-    if (recording) {
-      const parsed = JSON.parse(body.toString("utf8"));
-      const calls = (Array.isArray(parsed) ? parsed : [parsed]) as { method: string }[];
-      const txs = calls.filter((c) => c.method === "eth_sendRawTransaction").length;
-      rec = { start: performance.now(), end: 0, txs, reads: calls.length - txs };
-      reqs.push(rec);
-    }
-    const up = request(target, { method: "POST", headers: { "content-type": "application/json", "content-length": body.length } }, (r) => {
-      const out: Buffer[] = [];
-      r.on("data", (c: Buffer) => out.push(c));
-      r.on("end", () => {
-        if (rec) rec.end = performance.now();
-        res.writeHead(r.statusCode ?? 200, { "content-type": "application/json" });
-        res.end(Buffer.concat(out));
-      });
-    });
-    up.on("error", (e) => {
-      res.writeHead(502);
-      res.end(String(e));
-    });
-    up.end(body);
-  });
+const proxy = await startRpcProxy(chain.url, (calls) => {
+  if (!recording) return;
+  const txs = calls.filter((c) => c.method === "eth_sendRawTransaction").length;
+  const rec: Req = { start: performance.now(), end: 0, txs, reads: calls.length - txs };
+  reqs.push(rec);
+  return () => {
+    rec.end = performance.now();
+  };
 });
-await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-const port = (server.address() as { port: number }).port;
 const progress: { t: number; inFlight: number; settled: number; cpu: number }[] = [];
 try {
   let t0 = 0;
   let node0 = 0;
   let cpu0: NodeJS.CpuUsage | undefined;
   const { summary } = await runSwarm({
-    agents, jobs, rpcUrl: `http://127.0.0.1:${port}`, deployments: chain.deployments, seed: 1, inFlight: 6, log: () => {},
+    agents, jobs, rpcUrl: proxy.url, deployments: chain.deployments, seed: 1, inFlight: 6, log: () => {},
     onReady: () => {
       recording = true;
       t0 = performance.now();
@@ -101,6 +74,6 @@ try {
     process.stdout.write(`  ${((b - t0) / 1000).toFixed(2).padStart(6)} s ${String(inB.reduce((s, r) => s + r.txs, 0)).padStart(5)} ${String(p?.inFlight ?? "").padStart(4)} ${String(p?.settled ?? "").padStart(5)} ${cpu.padStart(4)}% ${String(txReqs.filter((r) => r.start >= b && r.start < b + bucketMs).length).padStart(4)}\n`);
   }
 } finally {
-  server.close();
+  proxy.close();
   await chain.stop();
 }
