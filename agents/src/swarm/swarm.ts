@@ -39,6 +39,8 @@ import { agentCard, SpecResolver, SpecServer } from "../runtime/specs.ts";
 const POLL_MS = 15;
 /** How long a swarm with demand left waits without any agent acting before it reports a stall. */
 const STALL_MS = 10_000;
+/** How long the clock keeper waits, with votes of a drawn committee missing, after the last action of any agent. */
+const VOTE_GRACE_MS = 400;
 
 /** The clock keeper's longest jump while another swarm trades on the same chain (seconds). */
 const FOREIGN_STEP = 3_000n;
@@ -491,8 +493,10 @@ export async function runSwarm(opts: SwarmOptions): Promise<SwarmRun> {
       }
       if (j.status === Status.Submitted && j.committee === undefined) blockGated = true;
       if (j.status === Status.Disputed && j.armedSeed !== undefined) blockGated = true;
-      // votes still expected from late members: a few more steps before the clock may move
-      if ((j.status === Status.Submitted || j.status === Status.Disputed) && j.committee && j.votes.size < j.committee.length && idle < 5) blockGated = true;
+      // votes still expected from late members: a few more steps, and VOTE_GRACE_MS since any agent
+      // last acted, before the clock may move (a member backing off after a failed try, or slowed
+      // by a loaded machine, still gets its vote in: a count of fast steps alone is too short)
+      if ((j.status === Status.Submitted || j.status === Status.Disputed) && j.committee && j.votes.size < j.committee.length && (idle < 5 || Date.now() - lastActiveAt < VOTE_GRACE_MS)) blockGated = true;
       if (j.status >= Status.Accepted && j.status <= Status.Disputed) {
         open++;
         if (nextDeadline === undefined || j.deadline < nextDeadline) nextDeadline = j.deadline;
