@@ -203,11 +203,10 @@ export class Store {
 
   /** The current row of `name` with `id` (a copy), or undefined. */
   async get(name: string, id: string): Promise<EntityRow | undefined> {
-    if (!this.cache.has(name)) throw new Error(`unknown entity ${name}`);
-    const p = this.cur.pending.get(name)!.get(id) ?? this.sealedWrite(name, id);
-    if (p) return p.row === null ? undefined : this.copier(this.entity(name))(p.row);
     const cache = this.cache.get(name);
     if (!cache) throw new Error(`unknown entity ${name}`);
+    const p = this.cur.pending.get(name)!.get(id) ?? this.sealedWrite(name, id);
+    if (p) return p.row === null ? undefined : this.copier(this.entity(name))(p.row);
     if (!cache.has(id)) await this.preload(new Map([[name, [id]]]));
     const row = cache.get(id);
     return row ? this.copier(this.entity(name))(row) : undefined;
