@@ -415,7 +415,11 @@ export class Indexer extends EventEmitter {
       const create = (sql: string) => (pg ? `BEGIN; SET LOCAL max_parallel_maintenance_workers = 0; ${sql}; COMMIT` : sql);
       await Promise.all(
         Array.from({ length: lanes }, async (_, lane) => {
-          for (let k = lane; k < dropped.length; k += lanes) await this.opts.db.exec(create(dropped[k].create));
+          for (let k = lane; k < dropped.length; k += lanes) {
+            const t = performance.now();
+            await this.opts.db.exec(create(dropped[k].create));
+            if (TRACE) this.trace(`index ${dropped[k].name} built in ${(performance.now() - t).toFixed(0)} ms (lane ${lane})`);
+          }
         }),
       );
       if (TRACE) this.trace(`${dropped.length} secondary indexes rebuilt in ${(performance.now() - started).toFixed(0)} ms`);
@@ -487,12 +491,15 @@ export class Indexer extends EventEmitter {
           batchCreated = [];
           batches++;
         }
-        // Every remaining range is requested: the secondary indexes are rebuilt from here on, in
-        // parallel with the last projections and writes. On PostgreSQL a CREATE INDEX waits for
-        // the write in progress to commit, and the later writes wait for it (its table lock), then
-        // maintain the index row by row; PGlite runs them one after the other. Rows are indexed
-        // either way; the backfill returns only once every index is back.
-        if (indexesDropped && rebuilding === undefined && planned > limit) rebuilding = quiet(restoreIndexes());
+        // Every remaining range is requested: on PostgreSQL the secondary indexes are rebuilt from
+        // here on, in parallel with the last projections and writes (a CREATE INDEX waits for the
+        // write in progress to commit, and the later writes wait for it (its table lock), then
+        // maintain the index row by row). PGlite runs in this thread and one statement at a time:
+        // an index built now would only run ahead of the last batches, which would then write
+        // into it row by row (and the projection would stall meanwhile), so it rebuilds them
+        // after the last commit. Rows are indexed either way; the backfill returns only once
+        // every index is back.
+        if (overlap && indexesDropped && rebuilding === undefined && planned > limit) rebuilding = quiet(restoreIndexes());
       }
       await writing;
       writing = undefined;
