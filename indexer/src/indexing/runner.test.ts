@@ -7,6 +7,7 @@ import { verifyProjection, dumpProjection } from "../testing/verify.ts";
 import { marketActivity, setupMarket } from "../testing/market.ts";
 import { dbTargets } from "../testing/databases.ts";
 import { Indexer } from "./runner.ts";
+import { entityDdl } from "../database/migrations.ts";
 import { HANDLERS, TEMPLATES } from "./handlers/index.ts";
 import type { Database } from "../database/adapter.ts";
 
@@ -86,6 +87,39 @@ describe(`indexer on a real Hardhat node (seed ${seed}; TEST_SEED=${seed} to rep
       } finally {
         await small.close();
         await whole.close();
+      }
+    });
+
+    test(`[${target.name}] a long backfill writes the tables it fills without their secondary indexes and builds them after its last commit`, { skip: target.unavailable }, async () => {
+      const users = await seedAccounts(chain, 3);
+      await randomActivity(chain, users, seed + 400, 30);
+      const db = await target.open();
+      try {
+        const ix = new Indexer({
+          rpcUrl: chain.url, deployments: chain.deployments, artifactsDir: ARTIFACTS, db, model, handlers: HANDLERS, templates: TEMPLATES, finalityDepth: 0,
+          backfillBatchLogs: { first: 8, full: 20 },
+          fetcher: { initialRange: 4, maxRange: 16, targetLogs: 10 },
+          heavyTableRows: 2, // a table with 2 rows in a full batch is written without its secondary indexes
+        });
+        ix.store.smallRows = 2;
+        const expected = entityDdl(model).filter((s) => s.startsWith("CREATE INDEX")).map((s) => /"([^"]+)"/.exec(s)![1]).sort();
+        const present = async () => (await db.query<{ n: string }>(`SELECT indexname AS n FROM pg_indexes WHERE schemaname = current_schema()`)).map((r) => r.n);
+        // the indexes as each committed batch left them (queried from the commit's event)
+        const seen: Promise<string[]>[] = [];
+        ix.on("block", () => seen.push(present()));
+        await ix.init();
+        await catchUp(ix);
+        const missing = (await Promise.all(seen)).map((names) => expected.filter((n) => !names.includes(n)));
+        assert.ok(missing.some((m) => m.includes("token_transfer_to_idx")), `some batch was written without token_transfer's indexes (missing after each commit: ${JSON.stringify(missing)})`);
+        const now = await present();
+        assert.deepEqual(expected.filter((n) => !now.includes(n)), [], "every secondary index is back once caught up");
+        await verifyProjection(db, chain);
+        // mutable entities' tables leave room on their pages for updated rows (HOT updates)
+        const [acc] = await db.query<{ o: string[] | null }>(`SELECT reloptions AS o FROM pg_class WHERE oid = to_regclass('account')`);
+        const [tt] = await db.query<{ o: string[] | null }>(`SELECT reloptions AS o FROM pg_class WHERE oid = to_regclass('token_transfer')`);
+        assert.deepEqual([acc.o, tt.o], [["fillfactor=50"], null]);
+      } finally {
+        await db.close();
       }
     });
 
