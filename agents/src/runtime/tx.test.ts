@@ -1,7 +1,6 @@
 // The transaction layer on a real Hardhat node (automine): transactions an agent queues in one
 // event-loop turn, or while its previous send is on the way, go in one JSON-RPC batch, in nonce
-// order (shared with the other senders of the process that send in the same turn, and with reads
-// asked to follow them); a revert in a batch uses
+// order (shared with the other senders of the process that send in the same turn); a revert in a batch uses
 // its nonce and the rest goes on; a transaction the node refuses without mining it leaves a nonce
 // gap, and the later transactions of its batch are sent again after the nonce is read afresh.
 import { after, before, describe, test } from "node:test";
@@ -150,28 +149,6 @@ describe("TxSender on an automining node", () => {
     };
     await Promise.all([deliver(2n), deliver(3n), s.transfer(sink, 4n)]);
     assert.deepEqual(batches, [3]);
-    assert.equal(await nonceOf(s.address), 4);
-  });
-
-  test("reads sent after the sends of a turn go at the end of their batch and see them mined; alone without sends", async () => {
-    const { s, batches } = await fresh("1");
-    await s.transfer(sink, 1n);
-    batches.length = 0;
-    const head = async () => ((await env.rpcBatchAfterSends([{ method: "eth_getBlockByNumber", params: ["latest", false] }]))[0] as { number: Hex }).number;
-    // the read is asked for first, the transactions after it in the same turn: it still sees them
-    const [n, h1, h2] = await Promise.all([head(), s.transfer(sink, 2n), s.transfer(sink, 3n)]);
-    assert.deepEqual(batches, [2]);
-    const r = await client.getTransactionReceipt({ hash: h2 });
-    assert.equal(BigInt(n), r.blockNumber);
-    assert.equal((await client.getTransactionReceipt({ hash: h1 })).blockNumber, r.blockNumber - 1n);
-    // no transaction in the turn: the read goes alone
-    assert.equal(BigInt(await head()), r.blockNumber);
-    assert.deepEqual(batches, [2]);
-    // a read the node answers with an error rejects; the transactions of its batch are mined all the same
-    const bad = env.rpcBatchAfterSends([{ method: "eth_noSuchMethod", params: [] }]);
-    const sent = s.transfer(sink, 4n);
-    await assert.rejects(bad, RpcError);
-    await sent;
     assert.equal(await nonceOf(s.address), 4);
   });
 

@@ -2,11 +2,12 @@
 // (viem), numbered from a local nonce counter and sent raw, with a fixed gas limit per call so
 // that no estimate round-trip is needed. A revert comes back as a UbcContractError naming the
 // protocol's custom error. On a chain that mines every transaction when it arrives (Hardhat's
-// automine) the send answer already tells success or revert, and the transactions an agent queued
-// while its previous send was on the way go together, in nonce order, in one JSON-RPC batch (the
-// node takes a batch's calls in order, and an automining node refuses a nonce it cannot mine yet,
-// so separate concurrent requests could arrive out of order); elsewhere one transaction at a time
-// per key, its receipt awaited (a nonce gap would hold later transactions back).
+// automine) the send answer already tells success or revert, and the transactions an agent queues
+// in one turn of the event loop, or while its previous send is on the way, go together, in nonce
+// order, in one JSON-RPC batch (the node takes a batch's calls in order, and an automining node
+// refuses a nonce it cannot mine yet, so separate concurrent requests could arrive out of order);
+// elsewhere one transaction at a time per key, its receipt awaited (a nonce gap would hold later
+// transactions back).
 import {
   decodeErrorResult, encodeFunctionData, keccak256, type Abi, type Account, type Address, type Hex, type PublicClient,
 } from "viem";
@@ -41,13 +42,6 @@ export interface TxStats {
 interface OutboxGroup {
   raws: Hex[];
   done: (a: (Hex | RpcError)[]) => void;
-  fail: (e: unknown) => void;
-}
-
-/** Read calls waiting to go at the end of the next shared batch (see `rpcBatchAfterSends`), and where their results go. */
-interface OutboxReads {
-  calls: { method: string; params: unknown[] }[];
-  done: (results: unknown[]) => void;
   fail: (e: unknown) => void;
 }
 
@@ -127,20 +121,11 @@ export class TxEnv {
    */
   async rpcBatch(calls: { method: string; params: unknown[] }[]): Promise<unknown[]> {
     const { answers } = await this.batch(calls, `batch of ${calls.map((c) => c.method).join(", ")}`);
-    return readResults(calls, answers);
-  }
-
-  /**
-   * Read calls as `rpcBatch`, but sent at the end of the next shared batch of transactions (see
-   * `sendRaws`: the senders' transactions of this turn of the event loop), or alone in the next
-   * turn when no transaction goes out. The node takes a batch's calls in order, so the reads see
-   * every transaction of the batch mined: a look at the chain that needs no round trip of its own
-   * after the transactions it follows.
-   */
-  rpcBatchAfterSends(calls: { method: string; params: unknown[] }[]): Promise<unknown[]> {
-    return new Promise((done, fail) => {
-      this.outboxReads.push({ calls, done, fail });
-      this.queueFlush();
+    return calls.map((c, i) => {
+      const r = answers[i];
+      if (!r) throw new RpcError(c.method, 0, "no answer for this call in the batch", undefined);
+      if (r.error) throw new RpcError(c.method, r.error.code, r.error.message, r.error.data);
+      return r.result;
     });
   }
 
@@ -173,9 +158,6 @@ export class TxEnv {
 
   /** Groups of raw transactions waiting for the next shared batch (see `sendRaws`). */
   private outbox: OutboxGroup[] = [];
-  /** Reads waiting to go after them (see `rpcBatchAfterSends`). */
-  private outboxReads: OutboxReads[] = [];
-  private flushQueued = false;
   /**
    * Most transactions in one shared HTTP request: more go in further requests, sent at once (a
    * sender's group is never split), so that no request takes the node long enough to time out.
@@ -191,58 +173,24 @@ export class TxEnv {
   sendRaws(raws: Hex[]): Promise<(Hex | RpcError)[]> {
     return new Promise((done, fail) => {
       this.outbox.push({ raws, done, fail });
-      this.queueFlush();
+      if (this.outbox.length === 1) setImmediate(() => this.flush());
     });
   }
 
-  private queueFlush(): void {
-    if (this.flushQueued) return;
-    this.flushQueued = true;
-    setImmediate(() => this.flush());
-  }
-
-  /** Senders gathering a batch (see `TxSender.pump`): the shared batch waits for them. */
-  private gathering = 0;
-  /** A sender starts gathering what its agent queues in this turn of the event loop. */
-  holdFlush(): void {
-    this.gathering++;
-  }
-  /** It has put its batch in the outbox (or has none): the shared batch may go once nobody gathers. */
-  releaseFlush(): void {
-    this.gathering--;
-    if (this.gathering === 0 && (this.outbox.length > 0 || this.outboxReads.length > 0)) this.queueFlush();
-  }
-
   private flush(): void {
-    this.flushQueued = false;
-    if (this.gathering > 0) return; // the last sender to put its batch in queues the flush again
     const all = this.outbox;
-    const reads = this.outboxReads;
     this.outbox = [];
-    this.outboxReads = [];
-    const requests: OutboxGroup[][] = [];
     for (let i = 0; i < all.length;) {
       let n = all[i].raws.length;
       let j = i + 1;
       while (j < all.length && n + all[j].raws.length <= this.maxShared) n += all[j++].raws.length;
-      requests.push(all.slice(i, j));
+      this.flushGroups(all.slice(i, j));
       i = j;
     }
-    if (requests.length === 0) requests.push([]);
-    // the reads go at the end of the last request, after every transaction of this flush
-    requests.forEach((groups, k) => this.flushGroups(groups, k === requests.length - 1 ? reads : []));
   }
 
-  private flushGroups(groups: OutboxGroup[], reads: OutboxReads[]): void {
-    if (groups.length === 0) {
-      // reads alone
-      const calls = reads.flatMap((r) => r.calls);
-      this.batch(calls, `batch of ${calls.map((c) => c.method).join(", ")}`).then(({ answers }) => deliverReads(reads, answers), (err: unknown) => {
-        for (const r of reads) r.fail(err);
-      });
-      return;
-    }
-    this.sendRawBatch(groups.flatMap((g) => g.raws), reads).then((answers) => {
+  private flushGroups(groups: OutboxGroup[]): void {
+    this.sendRawBatch(groups.flatMap((g) => g.raws)).then((answers) => {
       let i = 0;
       for (const g of groups) {
         g.done(answers.slice(i, i + g.raws.length));
@@ -250,7 +198,6 @@ export class TxEnv {
       }
     }, (err: unknown) => {
       for (const g of groups) g.fail(err);
-      for (const r of reads) r.fail(err);
     });
   }
 
@@ -260,11 +207,8 @@ export class TxEnv {
    * again, as `rpc` does; a transaction the first attempt delivered then answers "nonce too low" or
    * "already known", which counts as sent (same hash).
    */
-  async sendRawBatch(raws: Hex[], reads: OutboxReads[] = []): Promise<(Hex | RpcError)[]> {
-    const calls = raws.map((raw) => ({ method: "eth_sendRawTransaction", params: [raw] as unknown[] }));
-    for (const r of reads) calls.push(...r.calls);
-    const { answers, attempt } = await this.batch(calls, "eth_sendRawTransaction (batch)");
-    if (reads.length > 0) deliverReads(reads, answers.slice(raws.length));
+  async sendRawBatch(raws: Hex[]): Promise<(Hex | RpcError)[]> {
+    const { answers, attempt } = await this.batch(raws.map((raw) => ({ method: "eth_sendRawTransaction", params: [raw] })), "eth_sendRawTransaction (batch)");
     return raws.map((raw, i) => {
       const r = answers[i];
       if (!r) return new RpcError("eth_sendRawTransaction", 0, "no answer for this transaction in the batch", undefined);
@@ -306,33 +250,6 @@ export class TxEnv {
     // headroom for a rising base fee; the unused part is never charged (EIP-1559)
     this.maxFeePerGas = base * 3n + 1_000_000_000n;
     this.maxPriorityFeePerGas = 1n;
-  }
-}
-
-/** The results of read calls from their batch answers (throws RpcError for the first call answered with an error). */
-function readResults(calls: { method: string }[], answers: (BatchAnswer | undefined)[]): unknown[] {
-  return calls.map((c, i) => {
-    const r = answers[i];
-    if (!r) throw new RpcError(c.method, 0, "no answer for this call in the batch", undefined);
-    if (r.error) throw new RpcError(c.method, r.error.code, r.error.message, r.error.data);
-    return r.result;
-  });
-}
-
-/** Hands each group of reads its results, `answers` being theirs in order. */
-function deliverReads(reads: OutboxReads[], answers: (BatchAnswer | undefined)[]): void {
-  let k = 0;
-  for (const r of reads) {
-    const mine = answers.slice(k, k + r.calls.length);
-    k += r.calls.length;
-    let results: unknown[];
-    try {
-      results = readResults(r.calls, mine);
-    } catch (err) {
-      r.fail(err);
-      continue;
-    }
-    r.done(results);
   }
 }
 
@@ -424,22 +341,14 @@ export class TxSender {
     this.pumping = true;
     try {
       while (this.pending.length > 0) {
-        let held = false;
-        if (this.env.automine) {
-          // gather what the agent queues in this turn of the event loop (several jobs' actions
-          // started by one step) into this batch; the process's shared batch waits for it
-          this.env.holdFlush();
-          held = true;
-          await new Promise((r) => setImmediate(r));
-        }
+        // automine: gather what the agent queues in this turn of the event loop (the actions of
+        // several jobs started by one step, each after awaits of its own) into this batch; the
+        // senders gathering in the same turn still share one request (`sendRaws` flushes a turn later)
+        if (this.env.automine) await new Promise((r) => setImmediate(r));
         const n = this.env.automine ? Math.max(1, this.maxBatch) : 1;
         const batch = this.pending.splice(0, n);
-        const release = () => {
-          if (held) this.env.releaseFlush();
-          held = false;
-        };
         try {
-          await this.send(batch, release);
+          await this.send(batch);
         } catch (err) {
           // nothing of the batch is known to be mined (the nonce or fee lookup, the signing or the
           // connection failed): ask the node for the nonce next time
@@ -449,8 +358,6 @@ export class TxSender {
             this.onSent?.(false);
             p.reject(err);
           }
-        } finally {
-          release();
         }
       }
     } finally {
@@ -458,8 +365,7 @@ export class TxSender {
     }
   }
 
-  /** Sends a batch; `queued` is called once it is in the process's outbox (automine). */
-  private async send(batch: Pending[], queued: () => void = () => {}): Promise<void> {
+  private async send(batch: Pending[]): Promise<void> {
     if (this.nonce === undefined) this.nonce = await this.env.client.getTransactionCount({ address: this.address, blockTag: "pending" });
     await this.env.refreshFees();
     const first = this.nonce;
@@ -473,13 +379,8 @@ export class TxSender {
       }));
     }
     // automine: in the process's next shared batch; elsewhere the batch is one transaction
-    let shared: Promise<(Hex | RpcError)[]> | undefined;
-    if (this.env.automine) {
-      shared = this.env.sendRaws(raws);
-      queued();
-    }
-    const answers: (Hex | RpcError)[] = shared
-      ? await shared
+    const answers: (Hex | RpcError)[] = this.env.automine
+      ? await this.env.sendRaws(raws)
       : [await this.env.rpc<Hex>("eth_sendRawTransaction", [raws[0]]).catch((e: unknown) => {
         if (e instanceof RpcError) return e;
         throw e;

@@ -312,10 +312,9 @@ export async function runSwarm(opts: SwarmOptions): Promise<SwarmRun> {
 
   // the view follows the ReputationRegistry from the swarm's first block: the swarm's agents are
   // new, so every rating they have is in that range
-  // each poll of the view is one batch request (the newest block and the logs since the last poll),
-  // at the end of the agents' shared transaction batch when they send in the same turn
+  // each poll of the view is one batch request (the newest block and the logs since the last poll)
   const view = new MarketView(client, { market: addr("WorkMarket"), pool: addr("ValidatorPool"), vault: addr("StakingVault"), reputation: addr("ReputationRegistry") }, startBlock, {
-    batch: (calls) => env.rpcBatchAfterSends(calls),
+    batch: (calls) => env.rpcBatch(calls),
   });
   const claimed = new Map<string, bigint>();
   // jobs of other swarms or agents on the same chain (e.g. npm start's own swarm): when one of
@@ -418,8 +417,6 @@ export async function runSwarm(opts: SwarmOptions): Promise<SwarmRun> {
   let lastActiveAt = Date.now();
   let lastProgress = 0;
   let lastPoll = 0;
-  /** The view was polled after the agents' last kick (at the end of their transactions' batch). */
-  let looked = false;
   let stopping = false;
   let drainUntil = 0;
   const timeout = Date.now() + (opts.timeoutMs ?? 30 * 60_000);
@@ -453,30 +450,14 @@ export async function runSwarm(opts: SwarmOptions): Promise<SwarmRun> {
       break;
     }
     if (opts.continuous && !stopping) for (const a of requesterAgents) a.demand = Math.max(a.demand, 1);
-    if (!looked) {
-      const since = Date.now() - lastPoll;
-      if (since < POLL_MS) await new Promise((r) => setTimeout(r, POLL_MS - since));
-      lastPoll = Date.now();
-      await view.poll();
-    }
-    looked = false;
+    const since = Date.now() - lastPoll;
+    if (since < POLL_MS) await new Promise((r) => setTimeout(r, POLL_MS - since));
+    lastPoll = Date.now();
+    await view.poll();
     for (const a of agents) a.kick();
+    // let the actions run: until all are done, a short tick or a transaction's answer, then look at the chain again
     const running = agents.flatMap((a) => [...a.running]);
-    if (running.length > 0 && env.automine) {
-      // the next look at the chain goes at the end of the request that carries the transactions
-      // the agents just queued (the node takes a batch's calls in order: the look sees them mined),
-      // so the agents act on their results without a round trip of their own; the next turn of the
-      // event loop lets the actions those answers ended finish first
-      const before = agents.reduce((s, a) => s + a.activity, 0);
-      lastPoll = Date.now();
-      await view.poll();
-      await new Promise((r) => setImmediate(r));
-      // nothing answered with it (the actions wait on something else): the next look waits for the floor
-      looked = agents.reduce((s, a) => s + a.activity, 0) !== before;
-    } else if (running.length > 0) {
-      // let the actions run: until all are done, a short tick or a transaction's answer, then look at the chain again
-      await Promise.race([Promise.all(running), new Promise((r) => setTimeout(r, 15)), new Promise<void>((r) => (wake = r))]);
-    }
+    if (running.length > 0) await Promise.race([Promise.all(running), new Promise((r) => setTimeout(r, 15)), new Promise<void>((r) => (wake = r))]);
     const busy = agents.some((a) => a.running.size > 0);
     const activity = agents.reduce((s, a) => s + a.activity, 0);
     if (Date.now() - lastProgress > 250) {
