@@ -236,12 +236,14 @@ export class Agent {
     if (j.status === Status.Accepted && v.time <= j.deadline && this.behaviour !== "lazy") {
       out.push(this.act(`submit:${j.id}`, () => this.deliver(j)));
     }
-    if (j.status === Status.Submitted && j.committee === undefined && j.seedBlock !== undefined && v.block > j.seedBlock) {
+    // the draw needs a block after the seed block: a transaction sent now is mined after the newest
+    // block the view has seen, so once the view has reached the seed block the draw can go
+    if (j.status === Status.Submitted && j.committee === undefined && j.seedBlock !== undefined && v.block >= j.seedBlock) {
       // a draw more than 256 blocks after the seed block re-arms on a new seed (CommitteeArmed): draw again then
       const seed = j.armedSeed ?? j.seedBlock;
-      if (v.block > seed) out.push(this.act(`draw:${j.id}:1:${seed}`, () => this.tx.call("ValidatorPool", "drawCommittee", [j.id]).then(() => undefined)));
+      if (v.block >= seed) out.push(this.act(`draw:${j.id}:1:${seed}`, () => this.tx.call("ValidatorPool", "drawCommittee", [j.id]).then(() => undefined)));
     }
-    if (j.status === Status.Disputed && j.armedSeed !== undefined && v.block > j.armedSeed) {
+    if (j.status === Status.Disputed && j.armedSeed !== undefined && v.block >= j.armedSeed) {
       out.push(this.act(`draw:${j.id}:2`, () => this.tx.call("ValidatorPool", "drawCommittee", [j.id]).then(() => undefined)));
     }
     // a rejection of work we did honestly: challenge it (the 5% bond comes back if we are right)

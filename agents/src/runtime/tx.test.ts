@@ -1,6 +1,6 @@
-// The transaction layer on a real Hardhat node (automine): transactions an agent queues while its
-// previous send is on the way go in one JSON-RPC batch, in nonce order (shared with the other
-// senders of the process that send in the same event-loop turn); a revert in a batch uses
+// The transaction layer on a real Hardhat node (automine): transactions an agent queues in one
+// event-loop turn, or while its previous send is on the way, go in one JSON-RPC batch, in nonce
+// order (shared with the other senders of the process that send in the same turn); a revert in a batch uses
 // its nonce and the rest goes on; a transaction the node refuses without mining it leaves a nonce
 // gap, and the later transactions of its batch are sent again after the nonce is read afresh.
 import { after, before, describe, test } from "node:test";
@@ -38,9 +38,9 @@ describe("TxSender on an automining node", () => {
     const s = new TxSender(account, env, addresses);
     const batches: number[] = [];
     const send = TxEnv.prototype.sendRawBatch;
-    env.sendRawBatch = function (this: TxEnv, raws: Hex[]) {
-      batches.push(raws.length);
-      return send.call(this, raws);
+    env.sendRawBatch = function (this: TxEnv, ...args: Parameters<TxEnv["sendRawBatch"]>) {
+      batches.push(args[0].length);
+      return send.apply(this, args);
     };
     return { s, batches };
   }
@@ -54,8 +54,8 @@ describe("TxSender on an automining node", () => {
     const hashes = await Promise.all(Array.from({ length: 40 }, (_, i) => s.transfer(sink, BigInt(i + 1))));
     assert.equal(new Set(hashes).size, 40);
     assert.equal(await nonceOf(s.address), 40);
-    // the first goes alone (nothing else queued yet), the 39 queued meanwhile in batches of at most 32
-    assert.deepEqual(batches, [1, 32, 7]);
+    // all 40 queued in one turn of the event loop: gathered, in batches of at most 32
+    assert.deepEqual(batches, [32, 8]);
     // in nonce order, with the values in the order of the calls
     const txs = await Promise.all(hashes.map((hash) => client.getTransaction({ hash })));
     assert.deepEqual(txs.map((t) => t.nonce), Array.from({ length: 40 }, (_, i) => i));
@@ -69,8 +69,8 @@ describe("TxSender on an automining node", () => {
     await Promise.all([a.transfer(sink, 1n), b.transfer(sink, 1n)]); // both know their nonce now
     batches.length = 0;
     const hashes = await Promise.all([a.transfer(sink, 2n), a.transfer(sink, 3n), b.transfer(sink, 2n), b.transfer(sink, 3n), b.transfer(sink, 4n)]);
-    // a's first and b's first together; then a's second and b's two queued meanwhile, together
-    assert.deepEqual(batches, [2, 3]);
+    // queued in one turn: a's two and b's three together, in one request
+    assert.deepEqual(batches, [5]);
     const txs = await Promise.all(hashes.map((hash) => client.getTransaction({ hash })));
     assert.deepEqual(txs.map((t) => [t.from.toLowerCase(), t.nonce, t.value]), [
       [a.address.toLowerCase(), 1, 2n], [a.address.toLowerCase(), 2, 3n],
@@ -86,8 +86,8 @@ describe("TxSender on an automining node", () => {
     env.maxShared = 3;
     try {
       await Promise.all([a.transfer(sink, 2n), a.transfer(sink, 3n), a.transfer(sink, 4n), b.transfer(sink, 2n), b.transfer(sink, 3n), b.transfer(sink, 4n)]);
-      // a's and b's first together (2 ≤ 3), then their two each: 4 > 3, so two requests of 2
-      assert.deepEqual(batches, [2, 2, 2]);
+      // a's three and b's three: 6 > 3, so two requests of 3, one per sender
+      assert.deepEqual(batches, [3, 3]);
       assert.deepEqual([await nonceOf(a.address), await nonceOf(b.address)], [4, 4]);
     } finally {
       env.maxShared = 256;
@@ -106,7 +106,7 @@ describe("TxSender on an automining node", () => {
     assert.ok((b as PromiseRejectedResult).reason instanceof UbcContractError);
     assert.equal(((b as PromiseRejectedResult).reason as UbcContractError).errorName, "ERC20InsufficientBalance");
     assert.equal(c.status, "fulfilled");
-    assert.deepEqual(batches, [1, 3]);
+    assert.deepEqual(batches, [4]);
     assert.equal(await nonceOf(s.address), 4);
     assert.deepEqual([s.stats.sent, s.stats.reverted], [4, 1]);
     // and the next send continues from the local nonce
@@ -129,13 +129,27 @@ describe("TxSender on an automining node", () => {
     assert.match(((b as PromiseRejectedResult).reason as Error).message, /fund|balance/i);
     assert.equal(c.status, "fulfilled");
     assert.equal(d.status, "fulfilled");
-    // the first alone, then a batch of four, then the two refused for the gap again, in a batch of their own
-    assert.deepEqual(batches, [1, 4, 2]);
+    // the five together, then the two refused for the gap again, in a batch of their own
+    assert.deepEqual(batches, [5, 2]);
     assert.equal(await nonceOf(s.address), 4);
     const values = await Promise.all([c, d].map((r) => client.getTransaction({ hash: (r as PromiseFulfilledResult<Hex>).value })));
     assert.deepEqual(values.map((t) => [t.nonce, t.value]), [[2, 3n], [3, 4n]]);
     // every transaction counted once: 4 mined, 1 refused
     assert.deepEqual([s.stats.sent, sent.filter(Boolean).length, sent.filter((x) => !x).length], [5, 4, 1]);
+  });
+
+  test("a sender gathers what its agent queues in one turn, even after an await, into one batch", async () => {
+    const { s, batches } = await fresh("1");
+    await s.transfer(sink, 1n);
+    batches.length = 0;
+    // as a provider delivering two jobs in one step: each call after an await of its own
+    const deliver = async (v: bigint) => {
+      await Promise.resolve();
+      return s.transfer(sink, v);
+    };
+    await Promise.all([deliver(2n), deliver(3n), s.transfer(sink, 4n)]);
+    assert.deepEqual(batches, [3]);
+    assert.equal(await nonceOf(s.address), 4);
   });
 
   test("one transaction at a time when the chain does not automine", async () => {

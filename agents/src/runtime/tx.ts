@@ -2,11 +2,12 @@
 // (viem), numbered from a local nonce counter and sent raw, with a fixed gas limit per call so
 // that no estimate round-trip is needed. A revert comes back as a UbcContractError naming the
 // protocol's custom error. On a chain that mines every transaction when it arrives (Hardhat's
-// automine) the send answer already tells success or revert, and the transactions an agent queued
-// while its previous send was on the way go together, in nonce order, in one JSON-RPC batch (the
-// node takes a batch's calls in order, and an automining node refuses a nonce it cannot mine yet,
-// so separate concurrent requests could arrive out of order); elsewhere one transaction at a time
-// per key, its receipt awaited (a nonce gap would hold later transactions back).
+// automine) the send answer already tells success or revert, and the transactions an agent queues
+// in one turn of the event loop, or while its previous send is on the way, go together, in nonce
+// order, in one JSON-RPC batch (the node takes a batch's calls in order, and an automining node
+// refuses a nonce it cannot mine yet, so separate concurrent requests could arrive out of order);
+// elsewhere one transaction at a time per key, its receipt awaited (a nonce gap would hold later
+// transactions back).
 import {
   decodeErrorResult, encodeFunctionData, keccak256, type Abi, type Account, type Address, type Hex, type PublicClient,
 } from "viem";
@@ -340,6 +341,10 @@ export class TxSender {
     this.pumping = true;
     try {
       while (this.pending.length > 0) {
+        // automine: gather what the agent queues in this turn of the event loop (the actions of
+        // several jobs started by one step, each after awaits of its own) into this batch; the
+        // senders gathering in the same turn still share one request (`sendRaws` flushes a turn later)
+        if (this.env.automine) await new Promise((r) => setImmediate(r));
         const n = this.env.automine ? Math.max(1, this.maxBatch) : 1;
         const batch = this.pending.splice(0, n);
         try {
