@@ -239,3 +239,44 @@ test("the topic cache returns a topic read before only for the same bytes, and n
     assert.deepEqual(got.logs, logs.map(normalizeLog), `seed ${seed}, answer ${answer}`);
   }
 });
+
+test("LogFetcher range sizes: a first sparse answer keeps the size, later ones grow it; a range reaching into traffic is sized by its denser half", async () => {
+  // blocks 0..59 hold one log every 10 blocks (a deployment), blocks 60.. hold 10 logs each
+  const logsOf = (from: number, to: number): RawLog[] => {
+    const out: RawLog[] = [];
+    for (let b = from; b <= to; b++) {
+      const n = b < 60 ? (b % 10 === 0 ? 1 : 0) : 10;
+      for (let k = 0; k < n; k++) out.push({ ...rawLogs(1)[0], blockNumber: "0x" + b.toString(16), logIndex: "0x" + k.toString(16) });
+    }
+    return out;
+  };
+  const server = createServer(async (req, res) => {
+    let body = "";
+    for await (const c of req) body += c;
+    const { id, params } = JSON.parse(body) as { id: number; params: [{ fromBlock: string; toBlock: string }] };
+    res.end(JSON.stringify({ jsonrpc: "2.0", id, result: logsOf(Number(params[0].fromBlock), Number(params[0].toBlock)) }));
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
+  const rpc = new RpcClient(`http://127.0.0.1:${(server.address() as { port: number }).port}`, { baseDelayMs: 1, maxDelayMs: 5 });
+  try {
+    const f = new LogFetcher(rpc, ["0xe7f1725e7734ce288f8367e1bb143e90bb3f0512"], { initialRange: 10, targetLogs: 40 });
+    assert.equal(f.growing, false);
+    await f.rangeLogs(0n, 9n); // 1 log: sparse
+    assert.equal(f.range, 10, "the first sparse answer keeps the size");
+    assert.equal(f.growing, true, "one range at a time while the density is unknown");
+    await f.rangeLogs(10n, 19n); // sparse again
+    assert.equal(f.range, 20, "the second doubles it");
+    await f.rangeLogs(20n, 39n);
+    assert.equal(f.range, 40);
+    // 40..79: 2 sparse logs then 200 in its second half (10 a block): 4 blocks make 40 logs
+    const got = await f.rangeLogs(40n, 79n);
+    assert.equal(got.length, 202);
+    assert.equal(f.range, 4, "sized by the denser half (the whole range's average would say 7)");
+    assert.equal(f.growing, false, "the density is known: ranges are planned ahead again");
+    await f.rangeLogs(80n, 83n); // 40 logs: on target, no change
+    assert.equal(f.range, 4);
+  } finally {
+    rpc.close();
+    server.close();
+  }
+});
