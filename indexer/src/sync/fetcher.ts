@@ -55,8 +55,6 @@ export class LogFetcher {
    * deployment).
    */
   growing = false;
-  /** Sparse answers in a row (the range grows from the second on). */
-  private sparse = 0;
 
   private rpc: RpcClient;
   private addresses: string[];
@@ -195,16 +193,9 @@ export class LogFetcher {
       this.range = Math.max(1, Math.min(this.range, Math.floor(this.targetLogs / density)));
       this.growing = false;
     } else if (n < this.targetLogs / 2 && span >= this.range) {
-      // A first sparse answer keeps the size (the next blocks may be where traffic starts, as
-      // after a deployment: a doubled range would then come back as one large, slow answer
-      // while nothing else can start); empty answers and further sparse ones grow it.
-      if (n === 0 || this.sparse > 0) this.range = Math.min(this.maxRange, span * (n === 0 ? 8 : 2));
-      this.sparse++;
+      this.range = Math.min(this.maxRange, span * (n === 0 ? 8 : 2));
       this.growing = true;
-    } else if (span >= this.range) {
-      this.sparse = 0;
-      this.growing = false;
-    }
+    } else if (span >= this.range) this.growing = false;
     return logs;
   }
 }
