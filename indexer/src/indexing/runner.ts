@@ -362,9 +362,7 @@ export class Indexer extends EventEmitter {
     let planned = from;
     let depth = 0; // ranges requested ahead: none until the first range is projected
     const fill = () => {
-      // one at a time while sparse answers grow the range (the density ahead is unknown)
-      const want = this.fetcher.growing ? 1 : Math.max(1, depth);
-      while (ahead.length < want && planned <= limit && !this.stopped) {
+      while (ahead.length < Math.max(1, depth) && planned <= limit && !this.stopped) {
         const to = this.fetcher.planTo(planned, limit);
         ahead.push(quiet(this.fetchRange(planned, to)));
         planned = to + 1n;

@@ -29,12 +29,7 @@ export interface FetcherOptions {
   /** Starting range size in blocks (small: a dense chain must not start with one huge answer). */
   initialRange?: number;
   maxRange?: number;
-  /**
-   * The number of logs a range aims at: the range grows below half of it, shrinks when the next
-   * range would hold more than 1.5 times it. The default (4,000) is what costs a Hardhat node the
-   * least CPU per log served (its JSON handling of one answer grows worse than linearly: 2,000 to
-   * 10,000 logs per answer cost it about the same per log, 20,000 about 40 % more).
-   */
+  /** The number of logs a range aims at: the range grows below half of it, shrinks above twice. */
   targetLogs?: number;
   /**
    * Backfill ranges requested ahead of the one being projected (default 2: the node serves one
@@ -48,13 +43,6 @@ export class LogFetcher {
   readonly maxRange: number;
   private targetLogs: number;
   readonly inFlight: number;
-  /**
-   * Whether the last answer was sparse and grew the range: the density ahead is unknown, so the
-   * caller should ask for one range at a time until an answer sets the size again (ranges planned
-   * ahead at a grown size would all be too large if the chain turns dense, as at the end of a
-   * deployment).
-   */
-  growing = false;
 
   private rpc: RpcClient;
   private addresses: string[];
@@ -66,7 +54,7 @@ export class LogFetcher {
     this.addresses = addresses;
     this.maxRange = opts.maxRange ?? 100_000;
     this.range = Math.min(this.maxRange, opts.initialRange ?? 20);
-    this.targetLogs = opts.targetLogs ?? 4_000;
+    this.targetLogs = opts.targetLogs ?? 10_000;
     this.inFlight = Math.max(1, opts.inFlight ?? 2);
   }
 
@@ -163,10 +151,8 @@ export class LogFetcher {
    * All the logs of [from, to], the range kept as planned: a node error about the size (e.g.
    * "query returned more than 10000 results", "response size exceeded") splits it in halves,
    * fetched one after the other. Each answer adapts the size of the ranges planned next: shrunk
-   * to `targetLogs` at the observed density (that of the range's second half if it is denser: a
-   * range reaching from sparse blocks into traffic) when a range of the current size would hold
-   * more than 1.5 times `targetLogs`; grown while answers are small (×8 when empty; ×2
-   * otherwise, as the density can jump, e.g. from deployment blocks to traffic).
+   * to the observed density above twice `targetLogs`; grown while answers are small (×8 when
+   * empty; ×2 otherwise, as the density can jump, e.g. from deployment blocks to traffic).
    */
   async rangeLogs(from: bigint, to: bigint): Promise<Log[]> {
     let logs: Log[];
@@ -185,17 +171,11 @@ export class LogFetcher {
     }
     const n = logs.length;
     const span = Number(to - from + 1n);
-    const mid = from + BigInt(span >> 1);
-    let tail = 0;
-    for (let k = n - 1; k >= 0 && logs[k].blockNumber >= mid; k--) tail++;
-    const density = Math.max(n / span, tail / Number(to - mid + 1n));
-    if (density * this.range > this.targetLogs * 1.5) {
-      this.range = Math.max(1, Math.min(this.range, Math.floor(this.targetLogs / density)));
-      this.growing = false;
+    if (n > this.targetLogs * 2) {
+      this.range = Math.max(1, Math.min(this.range, Math.floor(span / 2), Math.floor((span * this.targetLogs) / n)));
     } else if (n < this.targetLogs / 2 && span >= this.range) {
       this.range = Math.min(this.maxRange, span * (n === 0 ? 8 : 2));
-      this.growing = true;
-    } else if (span >= this.range) this.growing = false;
+    }
     return logs;
   }
 }
