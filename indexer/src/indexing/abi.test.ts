@@ -53,6 +53,14 @@ test("event ids are the transaction hash followed by the log index as 4 little-e
   assert.equal(eventId(tx, 0), tx + "00000000");
   assert.equal(eventId(tx, 1), tx + "01000000");
   assert.equal(eventId(tx, 258), tx + "02010000");
+  // suffixes are cached below 65,536, in any order of first use; larger indexes are made each time
+  assert.equal(eventId(tx, 300), tx + "2c010000");
+  assert.equal(eventId(tx, 5), tx + "05000000");
+  assert.equal(eventId(tx, 300), tx + "2c010000");
+  assert.equal(eventId(tx, 65_535), tx + "ffff0000");
+  assert.equal(eventId(tx, 65_536), tx + "00000100");
+  assert.equal(eventId(tx, 0x12345678), tx + "78563412");
+  assert.equal(eventId("0x" + "AB".repeat(32), 1), tx + "01000000");
 });
 
 test("indexed addresses decode the same when a topic repeats, changes or comes back", () => {

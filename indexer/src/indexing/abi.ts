@@ -275,7 +275,26 @@ export function buildDecoders(artifactsDir: string, contracts: string[]): Map<st
 
 const HEX_BYTE = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, "0"));
 
-/** graph-ts `txHash.concatI32(logIndex)`: the hash bytes followed by the index as 4 little-endian bytes. */
+/** The 8-character suffix of an event id, by log index (made once per index below SUFFIXES). */
+const SUFFIXES = 1 << 16;
+const suffixes: string[] = [];
+
+function indexSuffix(logIndex: number): string {
+  const cached = logIndex >= 0 && logIndex < SUFFIXES ? suffixes[logIndex] : undefined;
+  if (cached !== undefined) return cached;
+  const s = HEX_BYTE[logIndex & 0xff] + HEX_BYTE[(logIndex >>> 8) & 0xff] + HEX_BYTE[(logIndex >>> 16) & 0xff] + HEX_BYTE[(logIndex >>> 24) & 0xff];
+  if (logIndex >= 0 && logIndex < SUFFIXES) {
+    while (suffixes.length < logIndex) suffixes.push(undefined as unknown as string); // (holes: filled on use)
+    suffixes[logIndex] = s;
+  }
+  return s;
+}
+
+/**
+ * graph-ts `txHash.concatI32(logIndex)`: the hash bytes followed by the index as 4 little-endian
+ * bytes. One concatenation of two kept strings (the id is kept with its row until the batch is
+ * written: one cons string rather than a chain of four).
+ */
 export function eventId(transactionHash: string, logIndex: number): string {
-  return transactionHash.toLowerCase() + HEX_BYTE[logIndex & 0xff] + HEX_BYTE[(logIndex >>> 8) & 0xff] + HEX_BYTE[(logIndex >>> 16) & 0xff] + HEX_BYTE[(logIndex >>> 24) & 0xff];
+  return transactionHash.toLowerCase() + indexSuffix(logIndex);
 }

@@ -220,3 +220,22 @@ test("the byte parser shares topics 1-3 with the previous log's only when their 
   assert.equal(got.logs[6].topics[2], hex(1, 32));
   assert.equal(got.logs[7].topics[3], hex(7, 32));
 });
+
+test("the topic cache returns a topic read before only for the same bytes, and never an upper-case topic", () => {
+  // recipients that recur across answers (as a backfill's accounts do), one in upper case, and
+  // topics whose last characters (the cache's hash) are equal but whose other bytes differ
+  const a = "0x000000000000000000000000e7f1725e7734ce288f8367e1bb143e90bb3f0512";
+  const upper = "0x000000000000000000000000E7F1725E7734CE288F8367E1BB143E90BB3F0512";
+  const sameTail = "0x000000000000000000000000ffffffffffffffffffffffffffff90bb3f0512";
+  const seed = Number(process.env.TEST_SEED ?? Date.now() % 1_000_000);
+  console.log(`topic cache test: seed ${seed} (TEST_SEED to replay)`);
+  let x = seed;
+  const rand = () => (x = (Math.imul(x, 1103515245) + 12345) >>> 0) / 2 ** 32;
+  const pool = [a, upper, sameTail, hex(7, 32), hex(8, 32)];
+  for (let answer = 0; answer < 3; answer++) {
+    const logs: RawLog[] = rawLogs(40).map((l) => ({ ...l, topics: [l.topics[0], pool[Math.floor(rand() * pool.length)], pool[Math.floor(rand() * pool.length)]] }));
+    const got = parseLogsAnswer(Buffer.from(JSON.stringify({ jsonrpc: "2.0", id: 1, result: logs })));
+    assert.ok(got, "parsed");
+    assert.deepEqual(got.logs, logs.map(normalizeLog), `seed ${seed}, answer ${answer}`);
+  }
+});

@@ -69,6 +69,16 @@ function sameBytes(buf: Uint8Array, a: number, b: number, n: number): boolean {
   return true;
 }
 
+/** Whether bytes [at, at + s.length) of `buf` are the characters of `s` (one-byte). */
+function sameText(buf: Uint8Array, at: number, s: string): boolean {
+  for (let k = 0; k < s.length; k++) if (buf[at + k] !== s.charCodeAt(k)) return false;
+  return true;
+}
+
+/** Topics (1-3, of 32 bytes) read before, by a hash of their bytes: one string per slot. */
+const TOPIC_CACHE_BITS = 16;
+const topicCache: (string | undefined)[] = new Array(1 << TOPIC_CACHE_BITS).fill(undefined);
+
 /**
  * Parses `{"jsonrpc":"2.0","id":<id>,"result":[<log>, …]}` from the bytes of an answer. Returns
  * the logs and the id, or undefined if the answer is anything else (the caller then parses it
@@ -160,6 +170,37 @@ class LogsParser {
   private text(): string {
     const start = this.str();
     return this.buf.toString("latin1", start, this.i - 1);
+  }
+
+  /**
+   * Topics 1-3: as `shared`, and else from the topic cache when these bytes were read before
+   * (the accounts of a token's transfers recur across a backfill: the same string comes back,
+   * its hash already computed for the maps it is looked up in, and none is kept per log).
+   */
+  private topic(slot: { at: number; len: number; s: string }): string {
+    const start = this.str();
+    const len = this.i - 1 - start;
+    const b = this.buf;
+    if (len === slot.len && sameBytes(b, start, slot.at, len)) return slot.s;
+    let s: string | undefined;
+    let k = -1;
+    if (len === 66) {
+      // the cache slot: a hash of the topic's last 12 characters (an address's, or a number's)
+      let h = 0x811c9dc5;
+      for (let j = start + 54; j < start + 66; j++) h = Math.imul(h ^ b[j], 0x01000193);
+      k = h >>> (32 - TOPIC_CACHE_BITS);
+      const c = topicCache[k];
+      if (c !== undefined && sameText(b, start, c)) s = c;
+    }
+    if (s === undefined) {
+      s = b.toString("latin1", start, start + len).toLowerCase();
+      // only a topic already in lowercase is cached (a hit compares the bytes exactly)
+      if (k >= 0 && sameText(b, start, s)) topicCache[k] = s;
+    }
+    slot.at = start;
+    slot.len = len;
+    slot.s = s;
+    return s;
   }
 
   /** A lowercase string, shared with the previous log's when the bytes are the same. */
@@ -254,12 +295,26 @@ class LogsParser {
           case K_DATA: data = this.text().toLowerCase(); break;
           case K_REMOVED: removed = this.bool(); break;
           case K_TOPICS: {
-            topics = [];
+            // an array of the exact length (pushing onto [] would give every log's topics a
+            // backing store of 17 slots, kept with the log until it is projected)
             this.expect(0x5b); // '['
-            if (!this.take(0x5d)) {
-              topics.push(this.shared(this.prev.topic0));
+            if (this.take(0x5d)) topics = [];
+            else {
+              const t0 = this.shared(this.prev.topic0);
               const slots = this.prev.topics;
-              while (this.take(0x2c)) topics.push(topics.length <= slots.length ? this.shared(slots[topics.length - 1]) : this.text().toLowerCase());
+              if (!this.take(0x2c)) topics = [t0];
+              else {
+                const t1 = this.topic(slots[0]);
+                if (!this.take(0x2c)) topics = [t0, t1];
+                else {
+                  const t2 = this.topic(slots[1]);
+                  if (!this.take(0x2c)) topics = [t0, t1, t2];
+                  else {
+                    topics = [t0, t1, t2, this.topic(slots[2])];
+                    while (this.take(0x2c)) topics.push(this.text().toLowerCase());
+                  }
+                }
+              }
               this.expect(0x5d);
             }
             break;
