@@ -277,16 +277,14 @@ const HEX_BYTE = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2
 
 /** The 8-character suffix of an event id, by log index (made once per index below SUFFIXES). */
 const SUFFIXES = 1 << 16;
-const suffixes: string[] = [];
+const suffixes: (string | undefined)[] = new Array(SUFFIXES); // filled on use
 
 function indexSuffix(logIndex: number): string {
-  const cached = logIndex >= 0 && logIndex < SUFFIXES ? suffixes[logIndex] : undefined;
+  const cacheable = logIndex >= 0 && logIndex < SUFFIXES;
+  const cached = cacheable ? suffixes[logIndex] : undefined;
   if (cached !== undefined) return cached;
   const s = HEX_BYTE[logIndex & 0xff] + HEX_BYTE[(logIndex >>> 8) & 0xff] + HEX_BYTE[(logIndex >>> 16) & 0xff] + HEX_BYTE[(logIndex >>> 24) & 0xff];
-  if (logIndex >= 0 && logIndex < SUFFIXES) {
-    while (suffixes.length < logIndex) suffixes.push(undefined as unknown as string); // (holes: filled on use)
-    suffixes[logIndex] = s;
-  }
+  if (cacheable) suffixes[logIndex] = s;
   return s;
 }
 
