@@ -107,6 +107,8 @@ class LogsParser {
     topics: [{ at: -1, len: 0, s: "" }, { at: -1, len: 0, s: "" }, { at: -1, len: 0, s: "" }],
     blockNumber: { at: -1, len: 0, v: 0n },
   };
+  /** Where a log's topics are read before they are copied (see K_TOPICS). */
+  private readonly scratchTopics: string[] = [];
 
   constructor(buf: Buffer) {
     this.buf = buf;
@@ -295,28 +297,22 @@ class LogsParser {
           case K_DATA: data = this.text().toLowerCase(); break;
           case K_REMOVED: removed = this.bool(); break;
           case K_TOPICS: {
-            // an array of the exact length (pushing onto [] would give every log's topics a
-            // backing store of 17 slots, kept with the log until it is projected)
+            // read into a reused scratch array, kept as a copy of the exact length (pushing onto
+            // [] would give every log's topics a backing store of 17 slots, kept with the log
+            // until it is projected)
             this.expect(0x5b); // '['
-            if (this.take(0x5d)) topics = [];
-            else {
-              const t0 = this.shared(this.prev.topic0);
+            const t = this.scratchTopics;
+            let n = 0;
+            if (!this.take(0x5d)) {
+              t[n++] = this.shared(this.prev.topic0);
               const slots = this.prev.topics;
-              if (!this.take(0x2c)) topics = [t0];
-              else {
-                const t1 = this.topic(slots[0]);
-                if (!this.take(0x2c)) topics = [t0, t1];
-                else {
-                  const t2 = this.topic(slots[1]);
-                  if (!this.take(0x2c)) topics = [t0, t1, t2];
-                  else {
-                    topics = [t0, t1, t2, this.topic(slots[2])];
-                    while (this.take(0x2c)) topics.push(this.text().toLowerCase());
-                  }
-                }
+              while (this.take(0x2c)) {
+                t[n] = n <= slots.length ? this.topic(slots[n - 1]) : this.text().toLowerCase();
+                n++;
               }
               this.expect(0x5d);
             }
+            topics = t.slice(0, n);
             break;
           }
           default: this.skipScalar();

@@ -1,7 +1,6 @@
 // Shared by the swarm diagnostics (rpc-count.ts, timeline.ts): an HTTP proxy in front of a node,
 // in the calling process, that shows each JSON-RPC request's calls to `observe` before passing the
 // request on; the function `observe` returns, if any, is called when the node's answer is complete.
-import { readFileSync } from "node:fs";
 import { createServer, request, type Server } from "node:http";
 
 export interface RpcProxy {
@@ -37,10 +36,4 @@ export async function startRpcProxy(nodeUrl: string, observe: (calls: { method: 
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   const port = (server.address() as { port: number }).port;
   return { url: `http://127.0.0.1:${port}`, close: () => server.close() };
-}
-
-/** CPU time (ms, user + system) a process has used so far, from /proc. */
-export function processCpuMs(pid: number): number {
-  const f = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
-  return (Number(f[11]) + Number(f[12])) * 10;
 }

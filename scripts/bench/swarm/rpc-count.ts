@@ -5,12 +5,13 @@
 // Usage: node scripts/bench/swarm/rpc-count.ts [agents=10] [jobs=100]
 import { startChain } from "../../../indexer/src/testing/chain.ts";
 import { runSwarm } from "../../../agents/src/swarm/swarm.ts";
-import { processCpuMs, startRpcProxy } from "./proxy.ts";
+import { processCpu } from "../indexer/getlogs.ts";
+import { startRpcProxy } from "./proxy.ts";
 
 const agents = Number(process.argv[2] ?? 10);
 const jobs = Number(process.argv[3] ?? 100);
 const chain = await startChain();
-const nodeCpuMs = () => processCpuMs(chain.node.child.pid!);
+const nodeCpuMs = () => processCpu(chain.node.child.pid) * 1000;
 const counts = new Map<string, number>();
 let counting = false;
 let requests = 0;

@@ -7,13 +7,14 @@
 // Usage: node scripts/bench/swarm/timeline.ts [agents=10] [jobs=100] [bucketMs=250]
 import { startChain } from "../../../indexer/src/testing/chain.ts";
 import { runSwarm } from "../../../agents/src/swarm/swarm.ts";
-import { processCpuMs, startRpcProxy } from "./proxy.ts";
+import { processCpu } from "../indexer/getlogs.ts";
+import { startRpcProxy } from "./proxy.ts";
 
 const agents = Number(process.argv[2] ?? 10);
 const jobs = Number(process.argv[3] ?? 100);
 const bucketMs = Number(process.argv[4] ?? 250);
 const chain = await startChain();
-const nodeCpuMs = () => processCpuMs(chain.node.child.pid!);
+const nodeCpuMs = () => processCpu(chain.node.child.pid) * 1000;
 interface Req { start: number; end: number; txs: number; reads: number }
 const reqs: Req[] = [];
 let recording = false;
