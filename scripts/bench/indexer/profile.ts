@@ -9,6 +9,10 @@
 //       commit, this process's CPU time (user + system), the Hardhat node's CPU time over the run,
 //       on PostgreSQL the CPU time of the run's own backends (found by application_name, still
 //       open when caught up) and the load average.
+//   node [--cpu-prof] scripts/bench/indexer/profile.ts service <state.json> [pg|pglite]
+//       the same backfill through startService, as `npm run bench:indexer` runs it (the API starts
+//       while the indexer backfills, in the same process): when startService returned, when the
+//       indexer caught up, and this process's CPU time.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -97,6 +101,38 @@ async function run() {
   }
 }
 
+async function service() {
+  const state = JSON.parse(readFileSync(stateFile, "utf8"));
+  const { startService } = await import("../../../indexer/src/service.ts");
+  const schema = `prof_${process.pid}`;
+  const dataDir = dbKind === "pglite" ? mkdtempSync(join(tmpdir(), "ubc-prof-")) : undefined;
+  const cpu0 = process.cpuUsage();
+  const load0 = loadavg()[0];
+  const t0 = performance.now();
+  const svc = await startService({
+    rpcUrl: state.url, deployments: state.deployments, artifactsDir: join(ROOT, "artifacts"),
+    databaseUrl: dbKind === "pg" ? PG_URL : undefined, dataDir, databaseSchema: dbKind === "pg" ? schema : "ubc", port: 0, host: "127.0.0.1",
+  });
+  const tStarted = performance.now();
+  await svc.caughtUp;
+  const t1 = performance.now();
+  const cpu = process.cpuUsage(cpu0);
+  const ev = svc.indexer!.status.events;
+  log(
+    `${dbKind} (service): ${ev} events in ${((t1 - t0) / 1000).toFixed(2)} s = ${Math.round(ev / ((t1 - t0) / 1000))} ev/s; ` +
+      `startService returned at ${(tStarted - t0).toFixed(0)} ms; CPU ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s; load ${load0.toFixed(2)} -> ${loadavg()[0].toFixed(2)}`,
+  );
+  await svc.stop();
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  if (dbKind === "pg") {
+    const c = new pg.Client({ connectionString: PG_URL });
+    await c.connect();
+    await c.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    await c.end();
+  }
+}
+
 if (mode === "chain") await chain();
+else if (mode === "service") await service();
 else if (mode === "run") await run();
-else throw new Error("usage: profile.ts chain <state.json> | run <state.json> [pg|pglite]");
+else throw new Error("usage: profile.ts chain <state.json> | run|service <state.json> [pg|pglite]");
