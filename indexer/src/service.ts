@@ -141,12 +141,15 @@ export async function startService(cfg: ServiceConfig): Promise<Service> {
   await board?.init().catch(abortStart);
   await ensureAlertTable(db).catch(abortStart);
 
-  // Threat detection: after indexed blocks, at most every two seconds (writer only).
+  // Threat detection: once caught up, then after indexed blocks, at most every two seconds (writer
+  // only). Not during the backfill: each run queries whole tables of a projection that is still
+  // history (its findings are the catch-up run's too), on the connections and cores the backfill
+  // writes with.
   const alertCounts = new Map<string, number>();
   let detecting = false;
   let lastDetect = 0;
   const detect = async () => {
-    if (!indexer || detecting || Date.now() - lastDetect < 2_000) return;
+    if (!indexer || !indexer.status.caughtUp || detecting || Date.now() - lastDetect < 2_000) return;
     detecting = true;
     lastDetect = Date.now();
     try {
@@ -161,6 +164,7 @@ export async function startService(cfg: ServiceConfig): Promise<Service> {
     }
   };
   indexer?.on("block", () => void detect());
+  void caughtUp.then(detect);
   const boardListeners = new Set<() => void>();
   const api = await startApi({
     model, db, meta, port: cfg.port, host: cfg.host, log, auth,

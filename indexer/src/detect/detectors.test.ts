@@ -96,4 +96,24 @@ describe("threat detection end to end: wash trading between agents of one owner"
     const metrics = await (await fetch(`${svc.api.url}/metrics`)).text();
     assert.match(metrics, /threat_alerts\{kind="washTrading"\} 1/);
   });
+
+  test("a backfill of that history raises it once caught up, without a new block (detection waits for the catch-up)", async () => {
+    const head = await chain.provider.getBlockNumber();
+    const fresh = await startService({ rpcUrl: chain.url, deployments: chain.deployments, artifactsDir: ARTIFACTS, port: 0, finalityDepth: 1, pollIntervalMs: 20 });
+    try {
+      const seen: boolean[] = [];
+      fresh.indexer!.on("block", () => seen.push(fresh.indexer!.status.caughtUp));
+      await fresh.caughtUp;
+      assert.ok(seen.length > 0 && !seen[0], "blocks were committed before catching up");
+      let count = 0;
+      for (let i = 0; i < 100 && count === 0; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        count = Number((await fresh.db.query<{ n: string }>(`SELECT count(*)::text AS n FROM _alerts WHERE kind = 'washTrading'`))[0].n);
+      }
+      assert.equal(count, 1);
+      assert.equal(await chain.provider.getBlockNumber(), head, "no block was mined meanwhile");
+    } finally {
+      await fresh.stop();
+    }
+  });
 });

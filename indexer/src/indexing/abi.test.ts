@@ -1,7 +1,10 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { AbiCoder, Interface } from "ethers";
-import { makeDecoder, eventId, keccakHex, type AbiEvent } from "./abi.ts";
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { buildDecoders, findArtifact, makeDecoder, eventId, keccakHex, type AbiEvent } from "./abi.ts";
 
 const coder = AbiCoder.defaultAbiCoder();
 
@@ -88,4 +91,30 @@ test("indexed addresses decode the same when a topic repeats, changes or comes b
   // a topic string made again (not the same object) decodes to an equal address
   assert.equal(d.decode([d.topic0, topic(a).slice(0), topic(b)], data).from, "0x" + a);
   assert.throws(() => d.decode([d.topic0, topic(a)], data), /expected 3 topics/);
+});
+
+test("artifacts are found by name in one walk (the first in findArtifact's order); decoders only for the handled events", () => {
+  const dir = mkdtempSync(join(tmpdir(), "ubc-abi-"));
+  try {
+    const ev = (name: string): AbiEvent => ({ type: "event", name, inputs: [{ name: "a", type: "address", indexed: true }] });
+    const put = (path: string, abi: AbiEvent[]) => {
+      mkdirSync(join(dir, "contracts", path, ".."), { recursive: true });
+      writeFileSync(join(dir, "contracts", path), JSON.stringify({ abi }));
+    };
+    put("a/One.sol/One.json", [ev("Ping"), ev("Pong"), { ...ev("Anon"), anonymous: true }]);
+    put("b/deep/Two.sol/Two.json", [ev("Ping")]);
+    put("Two.json", [ev("Top")]); // the top folder's own file is met before the nested one
+    const all = buildDecoders(dir, ["One", "Two"]);
+    assert.deepEqual([...all.get("One")!.values()].map((d) => d.event).sort(), ["Ping", "Pong"]);
+    assert.deepEqual([...all.get("Two")!.values()].map((d) => d.event), ["Top"]);
+    assert.deepEqual(findArtifact(dir, "Two").abi, [ev("Top")]);
+    const some = buildDecoders(dir, ["One", "Two"], (c, e) => c === "One" && e === "Pong");
+    assert.deepEqual([...some.get("One")!.values()].map((d) => d.event), ["Pong"]);
+    assert.equal(some.get("One")!.get(keccakHex("Pong(address)"))?.event, "Pong");
+    assert.equal(some.get("Two")!.size, 0);
+    assert.throws(() => buildDecoders(dir, ["One", "Three"]), /no artifact for Three under/);
+    assert.throws(() => findArtifact(dir, "Three"), /no artifact for Three under/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

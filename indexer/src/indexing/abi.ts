@@ -1,7 +1,7 @@
 // Event decoding straight from the compiled artifacts' ABIs (never a hand-copied ABI). The
 // decoders slice the hex of topics and data directly, which is several times faster than a
 // general ABI library: decoding must keep up with tens of thousands of events a second.
-import { readFileSync, readdirSync, statSync } from "node:fs";
+import { readFileSync, readdirSync, statSync, type Dirent } from "node:fs";
 import { join } from "node:path";
 import { keccak_256 } from "@noble/hashes/sha3.js";
 
@@ -238,33 +238,58 @@ export function makeDecoder(contract: string, e: AbiEvent): EventDecoder {
   };
 }
 
-/** Finds `<Name>.json` under the Hardhat artifacts folder. */
-export function findArtifact(artifactsDir: string, contractName: string): { abi: unknown[] } {
+/**
+ * The paths of `<Name>.json` for each of `names` under the Hardhat artifacts folder, in one walk
+ * of it (a name found in several folders: the first in this walk's order, as findArtifact).
+ */
+function artifactPaths(artifactsDir: string, names: Iterable<string>): Map<string, string> {
+  const wanted = new Set([...names].map((n) => `${n}.json`));
+  const found = new Map<string, string>();
   const stack = [join(artifactsDir, "contracts")];
-  while (stack.length > 0) {
+  while (stack.length > 0 && found.size < wanted.size) {
     const dir = stack.pop()!;
-    let entries: string[];
+    let entries: Dirent[];
     try {
-      entries = readdirSync(dir);
+      entries = readdirSync(dir, { withFileTypes: true });
     } catch {
       continue;
     }
-    for (const name of entries) {
-      const full = join(dir, name);
-      if (name === `${contractName}.json` && statSync(full).isFile()) return JSON.parse(readFileSync(full, "utf8"));
-      if (statSync(full).isDirectory()) stack.push(full);
+    for (const entry of entries) {
+      const full = join(dir, entry.name);
+      // a symbolic link is followed, as statSync does
+      const kind = entry.isSymbolicLink() ? statSync(full, { throwIfNoEntry: false }) : entry;
+      if (kind === undefined) continue;
+      if (kind.isFile() && wanted.has(entry.name)) {
+        const name = entry.name.slice(0, -".json".length);
+        if (!found.has(name)) found.set(name, full);
+      } else if (kind.isDirectory()) stack.push(full);
     }
   }
-  throw new Error(`no artifact for ${contractName} under ${artifactsDir} (run \`npm run build\` at the repository root)`);
+  return found;
 }
 
-/** topic0 -> decoders, for the given contracts' artifacts. */
-export function buildDecoders(artifactsDir: string, contracts: string[]): Map<string, Map<string, EventDecoder>> {
+function readArtifact(artifactsDir: string, contractName: string, path: string | undefined): { abi: unknown[] } {
+  if (path === undefined) throw new Error(`no artifact for ${contractName} under ${artifactsDir} (run \`npm run build\` at the repository root)`);
+  return JSON.parse(readFileSync(path, "utf8"));
+}
+
+/** Finds `<Name>.json` under the Hardhat artifacts folder. */
+export function findArtifact(artifactsDir: string, contractName: string): { abi: unknown[] } {
+  return readArtifact(artifactsDir, contractName, artifactPaths(artifactsDir, [contractName]).get(contractName));
+}
+
+/**
+ * topic0 -> decoders, for the given contracts' artifacts; with `handled`, only for the events it
+ * accepts (each decoder costs a keccak of its signature, ~0.3 ms while that code is not yet
+ * compiled: the indexer builds them before its first request to the node).
+ */
+export function buildDecoders(artifactsDir: string, contracts: string[], handled?: (contract: string, event: string) => boolean): Map<string, Map<string, EventDecoder>> {
+  const paths = artifactPaths(artifactsDir, contracts);
   const byContract = new Map<string, Map<string, EventDecoder>>();
   for (const c of contracts) {
-    const abi = findArtifact(artifactsDir, c).abi as AbiEvent[];
+    const abi = readArtifact(artifactsDir, c, paths.get(c)).abi as AbiEvent[];
     const m = new Map<string, EventDecoder>();
-    for (const item of abi) if (item.type === "event" && !item.anonymous) {
+    for (const item of abi) if (item.type === "event" && !item.anonymous && (handled === undefined || handled(c, item.name))) {
       const d = makeDecoder(c, item);
       m.set(d.topic0, d);
     }

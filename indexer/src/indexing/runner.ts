@@ -129,7 +129,8 @@ export class Indexer extends EventEmitter {
     const contracts = Object.keys(opts.deployments.contracts).filter(
       (c) => opts.handlers[c] !== undefined && !(opts.templates ?? []).includes(c),
     );
-    const byContract = buildDecoders(opts.artifactsDir, [...new Set([...contracts, ...(opts.templates ?? [])])]);
+    // decoders for the events with a handler only (decode() skips the others anyway)
+    const byContract = buildDecoders(opts.artifactsDir, [...new Set([...contracts, ...(opts.templates ?? [])])], (c, event) => opts.handlers[c]?.[event] !== undefined);
     this.templateDecoders = byContract;
     for (const c of contracts) {
       const address = opts.deployments.contracts[c].address.toLowerCase();

@@ -2,13 +2,13 @@
 // /healthz and /metrics (Prometheus text format), with request size limits.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { ApolloServer, HeaderMap } from "@apollo/server";
-import { makeExecutableSchema } from "@graphql-tools/schema";
-import { GraphQLError, Kind, TypeInfo, getNamedType, isObjectType, parse, visit, visitWithTypeInfo, type GraphQLFormattedError, type GraphQLSchema } from "graphql";
+import { GraphQLError, Kind, TypeInfo, getNamedType, parse, visit, visitWithTypeInfo, type DocumentNode, type GraphQLFormattedError, type GraphQLSchema } from "graphql";
 import { WebSocketServer } from "ws";
 import { useServer } from "graphql-ws/use/ws";
 import type { Database } from "../database/adapter.ts";
 import type { Model } from "../schema/model.ts";
 import { buildSdl } from "./sdl.ts";
+import { executableSchema, sdlDocument, type ResolverMap } from "./executable.ts";
 import { buildResolvers, QueryError, type MetaSource, type RequestContext } from "./resolvers.ts";
 import { DEFAULT_LIMITS, checkLimits, type QueryLimits } from "./limits.ts";
 import { AuthError, SESSION_COOKIE, tokenOf, type AuthService } from "./auth.ts";
@@ -60,14 +60,14 @@ export class HttpError extends Error {
   }
 }
 
-/** Per object type, the fields that the projection alone answers (the schema built from the model). */
-function projectionFields(base: GraphQLSchema): Map<string, Set<string>> {
+/** Per object type, the fields that the projection alone answers (the model's own SDL, parsed). */
+function projectionFields(base: DocumentNode): Map<string, Set<string>> {
   const out = new Map<string, Set<string>>();
-  for (const t of Object.values(base.getTypeMap())) {
-    if (!isObjectType(t) || t.name.startsWith("__") || t === base.getSubscriptionType()) continue;
-    out.set(t.name, new Set(Object.keys(t.getFields())));
+  for (const d of base.definitions) {
+    if (d.kind !== Kind.OBJECT_TYPE_DEFINITION || d.name.value === "Subscription") continue;
+    out.set(d.name.value, new Set((d.fields ?? []).map((f) => f.name.value)));
   }
-  out.get(base.getQueryType()?.name ?? "Query")?.delete("_meta"); // indexing errors change between blocks
+  out.get("Query")?.delete("_meta"); // indexing errors change between blocks
   return out;
 }
 
@@ -112,10 +112,13 @@ export async function startApi(opts: ApiOptions): Promise<ApiServer> {
   const log = opts.log ?? (() => undefined);
   const limits = opts.limits ?? DEFAULT_LIMITS;
   const maxBody = opts.maxBodyBytes ?? 256 * 1024;
-  const schema = makeExecutableSchema({
-    typeDefs: opts.extra ? [buildSdl(opts.model), opts.extra.typeDefs] : buildSdl(opts.model),
-    resolvers: (opts.extra ? [buildResolvers(opts.model, opts.db, opts.meta), opts.extra.resolvers] : buildResolvers(opts.model, opts.db, opts.meta)) as never,
-  });
+  // The model's SDL, parsed once: the schema is built from it (and the extension's) in one pass,
+  // on the thread that backfills (see executable.ts).
+  const base = sdlDocument([buildSdl(opts.model)]);
+  const schema = executableSchema(
+    opts.extra ? [base, opts.extra.typeDefs] : [base],
+    (opts.extra ? [buildResolvers(opts.model, opts.db, opts.meta), opts.extra.resolvers] : [buildResolvers(opts.model, opts.db, opts.meta)]) as ResolverMap[],
+  );
   const counters = { requests: 0, errors: 0, rejected: 0, subscriptions: 0 };
 
   const apollo = new ApolloServer<RequestContext>({
@@ -160,7 +163,7 @@ export async function startApi(opts: ApiOptions): Promise<ApiServer> {
   // committed while it was computed (the generation is unchanged), and only if it is a complete
   // 200 without errors. The key is the exact request body with the headers Apollo looks at
   // (accept for the response type, content-type), so a hit replays what Apollo would answer.
-  const fields = projectionFields(makeExecutableSchema({ typeDefs: buildSdl(opts.model) }));
+  const fields = projectionFields(base);
   const verdicts = new Map<string, boolean>();
   const cacheableQuery = (query: unknown): boolean => {
     if (typeof query !== "string") return false;
