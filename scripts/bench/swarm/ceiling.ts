@@ -1,0 +1,80 @@
+// The node's plain-transfer ceiling for bench:swarm (run.ts) and its diagnostics: ETH transfers
+// per second from 64 fresh senders, pre-signed and sent one request each (what the node can mine),
+// then the same number signed as they are sent by the agents' transaction layer (TxSender).
+import { readFileSync } from "node:fs";
+import { loadavg } from "node:os";
+import type { Hex } from "viem";
+import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
+import type { TestChain } from "../../../indexer/src/testing/chain.ts";
+import { TxEnv, TxSender } from "../../../agents/src/runtime/tx.ts";
+import { localAccount } from "../../../agents/src/runtime/signer.ts";
+
+export const DEPLOYER: Hex = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80"; // Hardhat's public dev key
+
+export async function rpc(url: string, method: string, params: unknown[]): Promise<any> {
+  for (let attempt = 1; ; attempt++) {
+    let b: { result?: unknown; error?: { message: string } };
+    try {
+      const r = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }) });
+      b = (await r.json()) as typeof b;
+    } catch (err) {
+      if (attempt >= 3) throw err; // a keep-alive socket closed by the server: send again
+      continue;
+    }
+    if (b.error && attempt > 1 && /nonce too low|already known/i.test(b.error.message)) return undefined;
+    if (b.error) throw new Error(`${method}: ${b.error.message}`);
+    return b.result;
+  }
+}
+
+export interface Ceiling {
+  presigned: number;
+  /** Node CPU per pre-signed transfer (ms). */
+  nodeCpuPerTx: number;
+  signedOnTheFly: number;
+  load: string;
+}
+
+/** Plain ETH transfers per second: 64 fresh senders, `transfers` transfers in all. */
+export async function ceiling(chain: TestChain, env: TxEnv, transfers: number): Promise<Ceiling> {
+  const funder = new TxSender(localAccount(DEPLOYER), env, {});
+  const senders = Array.from({ length: 64 }, () => localAccount(generatePrivateKey()));
+  await Promise.all(senders.map((s) => funder.transfer(s.address, 10n ** 18n)));
+  const per = Math.ceil(transfers / senders.length);
+  const sink = privateKeyToAccount(generatePrivateKey()).address;
+  // pre-signed: the node's ceiling
+  await env.refreshFees();
+  const raws: string[][] = await Promise.all(senders.map(async (s) => {
+    const out: string[] = [];
+    for (let n = 0; n < per; n++) {
+      out.push(await s.signTransaction({ chainId: env.chainId, type: "eip1559", nonce: n, to: sink, value: 1n, gas: 21_000n, maxFeePerGas: env.maxFeePerGas, maxPriorityFeePerGas: 1n }));
+    }
+    return out;
+  }));
+  const node0 = nodeCpuMs(chain);
+  let t = performance.now();
+  await Promise.all(raws.map(async (list) => {
+    for (const raw of list) await rpc(chain.url, "eth_sendRawTransaction", [raw]);
+  }));
+  const presigned = (per * senders.length) / ((performance.now() - t) / 1000);
+  const nodeCpuPerTx = (nodeCpuMs(chain) - node0) / (per * senders.length);
+  // signed as sent, through the agents' transaction layer
+  const txSenders = senders.map((s) => new TxSender(s, env, {}));
+  t = performance.now();
+  await Promise.all(txSenders.map(async (s) => {
+    for (let n = 0; n < per; n++) await s.transfer(sink, 1n);
+  }));
+  const signedOnTheFly = (per * senders.length) / ((performance.now() - t) / 1000);
+  return { presigned, signedOnTheFly, nodeCpuPerTx, load: loadavg()[0].toFixed(1) };
+}
+
+/** Node CPU (ms) from /proc: the node's own cost, which the load of other processes does not inflate much. */
+export function nodeCpuMs(chain: TestChain): number {
+  try {
+    const f = readFileSync(`/proc/${chain.node.child.pid}/stat`, "utf8").split(") ")[1].split(" ");
+    return (Number(f[11]) + Number(f[12])) * 10;
+  } catch {
+    return NaN;
+  }
+}
+
