@@ -3,10 +3,12 @@
 // both; bulk loads use COPY on both.
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
+import { Worker } from "node:worker_threads";
 import { PGlite } from "@electric-sql/pglite";
 import pg from "pg";
 import copyStreams from "pg-copy-streams";
 import { openPglite } from "./pglite-template.ts";
+import type { Reply, Request, SerializedError } from "./pglite-worker.ts";
 
 export type Row = Record<string, unknown>;
 
@@ -109,6 +111,132 @@ class PgliteDatabase implements Database {
   async close() {
     await this.db.close();
   }
+}
+
+/** A request to the worker, without its id (distributes over the union). */
+type Call = Request extends infer R ? (R extends { id: number } ? Omit<R, "id"> : never) : never;
+
+/**
+ * PGlite in a worker thread of its own (pglite-worker.ts): the same database and SQL as
+ * PgliteDatabase, but PostgreSQL's work runs beside the calling thread's instead of taking turns
+ * with it. A backfill's projection, fetching and COPY encoding then overlap the writes of the
+ * batch before (the runner already pipelines them: in one thread they only interleaved). Rows and
+ * parameters cross the boundary by structured clone, COPY text as transferred bytes. The worker
+ * keeps the process alive only while a request is pending, as an in-thread PGlite would.
+ */
+class PgliteThreadDatabase implements Database {
+  kind = "pglite" as const;
+  readonly schema: string;
+  private worker: Worker;
+  private pending = new Map<number, { resolve(rows: unknown[] | undefined): void; reject(err: Error): void }>();
+  private nextId = 0;
+  private nextTx = 0;
+  /** Why the worker is gone, once it is (every later call fails with it). */
+  private dead: Error | undefined;
+
+  private constructor(schema: string) {
+    this.schema = schema;
+    this.worker = new Worker(new URL("./pglite-worker.ts", import.meta.url));
+    this.worker.unref();
+    this.worker.on("message", (r: Reply) => {
+      if (r.id === -1) {
+        if ("warn" in r) process.stderr.write(`${r.warn}\n`);
+        return;
+      }
+      const p = this.pending.get(r.id);
+      if (p === undefined) return;
+      this.pending.delete(r.id);
+      if (this.pending.size === 0) this.worker.unref();
+      if (r.ok) p.resolve(r.rows);
+      else p.reject(toError(r.error));
+    });
+    this.worker.on("error", (err) => this.fail(new Error(`the PGlite worker failed: ${err.message}`)));
+    this.worker.on("exit", (code) => this.fail(new Error(`the PGlite worker exited (code ${code})`)));
+  }
+
+  private fail(err: Error): void {
+    this.dead ??= err;
+    for (const p of this.pending.values()) p.reject(this.dead);
+    this.pending.clear();
+  }
+
+  static async open(dataDir: string | undefined, schema: string): Promise<PgliteThreadDatabase> {
+    const db = new PgliteThreadDatabase(schema);
+    try {
+      await db.call({ op: "open", dataDir });
+    } catch (err) {
+      await db.worker.terminate();
+      throw err;
+    }
+    return db;
+  }
+
+  private call(req: Call, transfer?: ArrayBuffer[]): Promise<unknown[] | undefined> {
+    if (this.dead) return Promise.reject(this.dead);
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      if (this.pending.size === 0) this.worker.ref();
+      this.pending.set(id, { resolve, reject });
+      this.worker.postMessage({ ...req, id }, transfer);
+    });
+  }
+
+  private queryable(tx: number | undefined): Queryable {
+    return {
+      query: async <T extends Row>(sql: string, params: unknown[] = []) => (await this.call({ op: "query", tx, sql, params })) as T[],
+      exec: async (sql: string) => {
+        await this.call({ op: "exec", tx, sql });
+      },
+      copyFrom: async (table: string, columns: string[], text: string | Uint8Array) => {
+        if (text.length === 0) return;
+        // a copy of the bytes (the caller's may be a view of a buffer it reuses, and a Buffer's
+        // slice() is a view too), handed over
+        const bytes = typeof text === "string" ? new TextEncoder().encode(text) : new Uint8Array(text);
+        await this.call({ op: "copy", tx, sql: `COPY ${table} (${columns.join(", ")}) FROM '/dev/blob'`, bytes }, [bytes.buffer as ArrayBuffer]);
+      },
+    };
+  }
+
+  query<T extends Row = Row>(sql: string, params?: unknown[]) {
+    return this.queryable(undefined).query<T>(sql, params);
+  }
+  exec(sql: string) {
+    return this.queryable(undefined).exec(sql);
+  }
+  copyFrom(table: string, columns: string[], text: string | Uint8Array) {
+    return this.queryable(undefined).copyFrom(table, columns, text);
+  }
+  async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+    const tx = ++this.nextTx;
+    await this.call({ op: "begin", tx });
+    let out: T;
+    try {
+      out = await fn(this.queryable(tx));
+    } catch (err) {
+      await this.call({ op: "end", tx, commit: false }).catch(() => undefined);
+      throw err;
+    }
+    await this.call({ op: "end", tx, commit: true }); // a failed COMMIT rolls back (and throws)
+    return out;
+  }
+  async tryWriterLock(): Promise<boolean> {
+    return true; // an embedded database has one process by construction
+  }
+  async listen(): Promise<() => Promise<void>> {
+    return async () => undefined; // one process: its own changes are known without notifications
+  }
+  async close() {
+    if (this.dead === undefined) await this.call({ op: "close" });
+    await this.worker.terminate();
+  }
+}
+
+/** An error of the worker, as an Error of this thread with PostgreSQL's fields (code, …). */
+function toError(e: SerializedError): Error {
+  const err = new Error(e.message);
+  err.name = e.name;
+  Object.assign(err, e.fields);
+  return err;
 }
 
 class PostgresDatabase implements Database {
@@ -248,7 +376,8 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
     await db.exec(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
     return db;
   }
-  const db = await PgliteDatabase.open(opts.dataDir, schema);
+  // INDEXER_PGLITE_THREAD=main: PGlite in the calling thread (as before it had a worker)
+  const db = process.env.INDEXER_PGLITE_THREAD === "main" ? await PgliteDatabase.open(opts.dataDir, schema) : await PgliteThreadDatabase.open(opts.dataDir, schema);
   await db.exec(`CREATE SCHEMA IF NOT EXISTS ${schema}; SET search_path TO ${schema}`);
   return db;
 }
