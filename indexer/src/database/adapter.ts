@@ -4,6 +4,7 @@
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { Worker } from "node:worker_threads";
+import { existsSync, readdirSync } from "node:fs";
 import { PGlite } from "@electric-sql/pglite";
 import pg from "pg";
 import copyStreams from "pg-copy-streams";
@@ -27,6 +28,11 @@ export interface Queryable {
 
 export interface Database extends Queryable {
   kind: "pglite" | "postgres";
+  /**
+   * True when opening made the database (a fresh PGlite, on disk or in memory): nothing can have
+   * been indexed in it yet. False when unknown (PostgreSQL).
+   */
+  readonly created: boolean;
   /** Runs `fn` in one transaction: all of it commits, or none of it. */
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
   /** Takes the single-writer lock (a PostgreSQL advisory lock); false if another writer holds it. */
@@ -63,15 +69,18 @@ function hashKey(key: string): number {
 class PgliteDatabase implements Database {
   kind = "pglite" as const;
   readonly schema: string;
+  readonly created: boolean;
   private db: PGlite;
-  private constructor(db: PGlite, schema: string) {
+  private constructor(db: PGlite, schema: string, created: boolean) {
     this.db = db;
     this.schema = schema;
+    this.created = created;
   }
 
   static async open(dataDir: string | undefined, schema: string): Promise<PgliteDatabase> {
+    const created = freshPglite(dataDir);
     const db = await openPglite(dataDir, (m) => process.stderr.write(`${m}\n`));
-    return new PgliteDatabase(db, schema);
+    return new PgliteDatabase(db, schema, created);
   }
 
   private static wrap(q: { query: PGlite["query"]; exec: PGlite["exec"] }): Queryable {
@@ -123,10 +132,16 @@ type Call = Request extends infer R ? (R extends { id: number } ? Omit<R, "id"> 
  * batch before (the runner already pipelines them: in one thread they only interleaved). Rows and
  * parameters cross the boundary by structured clone, COPY text as transferred bytes. The worker
  * keeps the process alive only while a request is pending, as an in-thread PGlite would.
+ *
+ * `open` returns at once: the worker opens the database (a fresh one is a copy of the template,
+ * then migrations) while the caller goes on (the indexer reads its ABIs and asks the node for the
+ * first ranges meanwhile). Requests wait in the worker until the database is open; if it cannot
+ * be opened, each of them fails with the reason.
  */
 class PgliteThreadDatabase implements Database {
   kind = "pglite" as const;
   readonly schema: string;
+  readonly created: boolean;
   private worker: Worker;
   private pending = new Map<number, { resolve(rows: unknown[] | undefined): void; reject(err: Error): void }>();
   private nextId = 0;
@@ -134,13 +149,14 @@ class PgliteThreadDatabase implements Database {
   /** Why the worker is gone, once it is (every later call fails with it). */
   private dead: Error | undefined;
 
-  private constructor(schema: string) {
+  private constructor(schema: string, created: boolean) {
     this.schema = schema;
+    this.created = created;
     this.worker = new Worker(new URL("./pglite-worker.ts", import.meta.url));
     this.worker.unref();
     this.worker.on("message", (r: Reply) => {
-      if (r.id === -1) {
-        if ("warn" in r) process.stderr.write(`${r.warn}\n`);
+      if ("warn" in r) {
+        process.stderr.write(`${r.warn}\n`);
         return;
       }
       const p = this.pending.get(r.id);
@@ -160,14 +176,10 @@ class PgliteThreadDatabase implements Database {
     this.pending.clear();
   }
 
-  static async open(dataDir: string | undefined, schema: string): Promise<PgliteThreadDatabase> {
-    const db = new PgliteThreadDatabase(schema);
-    try {
-      await db.call({ op: "open", dataDir });
-    } catch (err) {
-      await db.worker.terminate();
-      throw err;
-    }
+  static open(dataDir: string | undefined, schema: string): PgliteThreadDatabase {
+    const db = new PgliteThreadDatabase(schema, freshPglite(dataDir));
+    // (its failure is every later request's: see the worker)
+    db.call({ op: "open", dataDir }).catch(() => undefined);
     return db;
   }
 
@@ -231,6 +243,11 @@ class PgliteThreadDatabase implements Database {
   }
 }
 
+/** Whether a PGlite database opened at `dataDir` will be a new one (in memory, or no data yet). */
+function freshPglite(dataDir: string | undefined): boolean {
+  return dataDir === undefined || !existsSync(dataDir) || readdirSync(dataDir).length === 0;
+}
+
 /** An error of the worker, as an Error of this thread with PostgreSQL's fields (code, …). */
 function toError(e: SerializedError): Error {
   const err = new Error(e.message);
@@ -241,6 +258,7 @@ function toError(e: SerializedError): Error {
 
 class PostgresDatabase implements Database {
   kind = "postgres" as const;
+  readonly created = false;
   private lockClient: pg.PoolClient | undefined;
   private pool: pg.Pool;
   private searchPath: string | undefined;
@@ -377,7 +395,14 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
     return db;
   }
   // INDEXER_PGLITE_THREAD=main: PGlite in the calling thread (as before it had a worker)
-  const db = process.env.INDEXER_PGLITE_THREAD === "main" ? await PgliteDatabase.open(opts.dataDir, schema) : await PgliteThreadDatabase.open(opts.dataDir, schema);
-  await db.exec(`CREATE SCHEMA IF NOT EXISTS ${schema}; SET search_path TO ${schema}`);
+  if (process.env.INDEXER_PGLITE_THREAD === "main") {
+    const db = await PgliteDatabase.open(opts.dataDir, schema);
+    await db.exec(`CREATE SCHEMA IF NOT EXISTS ${schema}; SET search_path TO ${schema}`);
+    return db;
+  }
+  // Not awaited: the worker runs it first, once the database is open (a failure to open fails
+  // every request; this one's is reported by the next).
+  const db = PgliteThreadDatabase.open(opts.dataDir, schema);
+  db.exec(`CREATE SCHEMA IF NOT EXISTS ${schema}; SET search_path TO ${schema}`).catch(() => undefined);
   return db;
 }

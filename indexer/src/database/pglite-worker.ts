@@ -73,12 +73,17 @@ interface OpenTx {
 
 if (parentPort === null) throw new Error("pglite-worker.ts runs in a worker thread");
 const port = parentPort;
-let db: PGlite | undefined;
+/** The database being opened, then open; every request waits for it (and fails if it failed). */
+let opening: Promise<PGlite> | undefined;
 const txs = new Map<number, OpenTx>();
 
+async function open(): Promise<PGlite> {
+  if (opening === undefined) throw new Error("the database is not open");
+  return opening;
+}
+
 async function target(tx: number | undefined): Promise<PGlite | Transaction> {
-  if (db === undefined) throw new Error("the database is not open");
-  if (tx === undefined) return db;
+  if (tx === undefined) return open();
   const t = txs.get(tx);
   if (t === undefined) throw new Error(`transaction ${tx} is not open`);
   return t.ready.promise;
@@ -87,7 +92,9 @@ async function target(tx: number | undefined): Promise<PGlite | Transaction> {
 async function handle(m: Request): Promise<unknown[] | undefined> {
   switch (m.op) {
     case "open":
-      db = await openPglite(m.dataDir, (msg) => port.postMessage({ id: -1, warn: msg } satisfies Reply));
+      opening = openPglite(m.dataDir, (msg) => port.postMessage({ id: -1, warn: msg } satisfies Reply));
+      opening.catch(() => undefined); // reported to every request
+      await opening;
       return undefined;
     case "query":
       return (await (await target(m.tx)).query(m.sql, m.params)).rows;
@@ -98,7 +105,7 @@ async function handle(m: Request): Promise<unknown[] | undefined> {
       await (await target(m.tx)).query(m.sql, [], { blob: new Blob([m.bytes as BlobPart]) });
       return undefined;
     case "begin": {
-      if (db === undefined) throw new Error("the database is not open");
+      const db = await open();
       if (txs.has(m.tx)) throw new Error(`transaction ${m.tx} is already open`);
       const t: OpenTx = { ready: deferred(), end: deferred(), done: Promise.resolve() };
       txs.set(m.tx, t);
@@ -131,8 +138,8 @@ async function handle(m: Request): Promise<unknown[] | undefined> {
       return undefined;
     }
     case "close":
-      await db?.close();
-      db = undefined;
+      await (await opening?.catch(() => undefined))?.close();
+      opening = undefined;
       return undefined;
   }
 }
