@@ -220,10 +220,13 @@ class PgliteThreadDatabase implements Database {
   }
   async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
     const tx = ++this.nextTx;
-    await this.call({ op: "begin", tx });
+    // not awaited before `fn`: its first statement follows BEGIN without a round trip between
+    const began = this.call({ op: "begin", tx });
+    began.catch(() => undefined); // (awaited below)
     let out: T;
     try {
       out = await fn(this.queryable(tx));
+      await began;
     } catch (err) {
       await this.call({ op: "end", tx, commit: false }).catch(() => undefined);
       throw err;

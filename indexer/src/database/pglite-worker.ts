@@ -9,7 +9,8 @@
 //   query {tx?, sql, params}        -> rows
 //   exec {tx?, sql}
 //   copy {tx?, sql, bytes}          COPY … FROM '/dev/blob' with the bytes (transferred)
-//   begin {tx}                      answered once the transaction has begun (it holds PGlite)
+//   begin {tx}                      answered once the transaction has begun (it holds PGlite);
+//                                   its requests may follow at once, and `end` always does
 //   end {tx, commit}                commits (or rolls back) and answers once that is done
 //   close
 // A request with `tx` runs inside that transaction; without, on its own (after any open
@@ -105,23 +106,21 @@ async function handle(m: Request): Promise<unknown[] | undefined> {
       await (await target(m.tx)).query(m.sql, [], { blob: new Blob([m.bytes as BlobPart]) });
       return undefined;
     case "begin": {
-      const db = await open();
+      // registered at once: the transaction's first requests follow this one without waiting
+      // for its answer (they wait for `ready` here)
       if (txs.has(m.tx)) throw new Error(`transaction ${m.tx} is already open`);
       const t: OpenTx = { ready: deferred(), end: deferred(), done: Promise.resolve() };
       txs.set(m.tx, t);
-      t.done = db.transaction(async (tx) => {
-        t.ready.resolve(tx);
-        if (!(await t.end.promise)) throw ROLLBACK;
-      });
+      t.done = open().then((db) =>
+        db.transaction(async (tx) => {
+          t.ready.resolve(tx);
+          if (!(await t.end.promise)) throw ROLLBACK;
+        }),
+      );
       t.done.catch((err) => {
         t.ready.reject(err); // BEGIN itself failed (else already resolved: no effect)
       });
-      try {
-        await t.ready.promise;
-      } catch (err) {
-        txs.delete(m.tx);
-        throw err;
-      }
+      await t.ready.promise; // (a failure is also `end`'s, which the caller always sends)
       return undefined;
     }
     case "end": {
