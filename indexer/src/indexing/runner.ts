@@ -158,8 +158,9 @@ export class Indexer extends EventEmitter {
 
   /**
    * The first backfill ranges, asked of the node while init() waits for a database that opening
-   * just made (PGlite: the copy of its template and the migrations take a second or more, in its
-   * worker thread): such a database holds no checkpoint, so the backfill starts at startBlock().
+   * just made (a fresh PGlite: its migrations take half a second or more; in its worker thread,
+   * INDEXER_PGLITE_THREAD=worker, its opening too): such a database holds no checkpoint, so the
+   * backfill starts at startBlock().
    * Used by backfill() if it starts there, with a limit no lower than theirs; else dropped.
    */
   private early: { from: bigint; limit: Promise<bigint>; first: Promise<FetchedRange | undefined>; second?: { to: bigint; range: Promise<FetchedRange> } } | undefined;
