@@ -3,10 +3,13 @@
 // both; bulk loads use COPY on both.
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
+import { Worker } from "node:worker_threads";
+import { existsSync, readdirSync } from "node:fs";
 import { PGlite } from "@electric-sql/pglite";
 import pg from "pg";
 import copyStreams from "pg-copy-streams";
 import { openPglite } from "./pglite-template.ts";
+import type { Reply, Request, SerializedError } from "./pglite-worker.ts";
 
 export type Row = Record<string, unknown>;
 
@@ -25,6 +28,11 @@ export interface Queryable {
 
 export interface Database extends Queryable {
   kind: "pglite" | "postgres";
+  /**
+   * True when opening made the database (a fresh PGlite, on disk or in memory): nothing can have
+   * been indexed in it yet. False when unknown (PostgreSQL).
+   */
+  readonly created: boolean;
   /** Runs `fn` in one transaction: all of it commits, or none of it. */
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
   /** Takes the single-writer lock (a PostgreSQL advisory lock); false if another writer holds it. */
@@ -61,15 +69,18 @@ function hashKey(key: string): number {
 class PgliteDatabase implements Database {
   kind = "pglite" as const;
   readonly schema: string;
+  readonly created: boolean;
   private db: PGlite;
-  private constructor(db: PGlite, schema: string) {
+  private constructor(db: PGlite, schema: string, created: boolean) {
     this.db = db;
     this.schema = schema;
+    this.created = created;
   }
 
   static async open(dataDir: string | undefined, schema: string): Promise<PgliteDatabase> {
+    const created = freshPglite(dataDir);
     const db = await openPglite(dataDir, (m) => process.stderr.write(`${m}\n`));
-    return new PgliteDatabase(db, schema);
+    return new PgliteDatabase(db, schema, created);
   }
 
   private static wrap(q: { query: PGlite["query"]; exec: PGlite["exec"] }): Queryable {
@@ -111,8 +122,147 @@ class PgliteDatabase implements Database {
   }
 }
 
+/** A request to the worker, without its id (distributes over the union). */
+type Call = Request extends infer R ? (R extends { id: number } ? Omit<R, "id"> : never) : never;
+
+/**
+ * INDEXER_PGLITE_THREAD=worker (not the default: see openDatabase).
+ * PGlite in a worker thread of its own (pglite-worker.ts): the same database and SQL as
+ * PgliteDatabase, but PostgreSQL's work runs beside the calling thread's instead of taking turns
+ * with it. A backfill's projection, fetching and COPY encoding then overlap the writes of the
+ * batch before (the runner already pipelines them: in one thread they only interleaved). Rows and
+ * parameters cross the boundary by structured clone, COPY text as transferred bytes. The worker
+ * keeps the process alive only while a request is pending, as an in-thread PGlite would.
+ *
+ * `open` returns at once: the worker opens the database (a fresh one is a copy of the template,
+ * then migrations) while the caller goes on (the indexer reads its ABIs and asks the node for the
+ * first ranges meanwhile). Requests wait in the worker until the database is open; if it cannot
+ * be opened, each of them fails with the reason.
+ */
+class PgliteThreadDatabase implements Database {
+  kind = "pglite" as const;
+  readonly schema: string;
+  readonly created: boolean;
+  private worker: Worker;
+  private pending = new Map<number, { resolve(rows: unknown[] | undefined): void; reject(err: Error): void }>();
+  private nextId = 0;
+  private nextTx = 0;
+  /** Why the worker is gone, once it is (every later call fails with it). */
+  private dead: Error | undefined;
+
+  private constructor(schema: string, created: boolean) {
+    this.schema = schema;
+    this.created = created;
+    this.worker = new Worker(new URL("./pglite-worker.ts", import.meta.url));
+    this.worker.unref();
+    this.worker.on("message", (r: Reply) => {
+      if ("warn" in r) {
+        process.stderr.write(`${r.warn}\n`);
+        return;
+      }
+      const p = this.pending.get(r.id);
+      if (p === undefined) return;
+      this.pending.delete(r.id);
+      if (this.pending.size === 0) this.worker.unref();
+      if (r.ok) p.resolve(r.rows);
+      else p.reject(toError(r.error));
+    });
+    this.worker.on("error", (err) => this.fail(new Error(`the PGlite worker failed: ${err.message}`)));
+    this.worker.on("exit", (code) => this.fail(new Error(`the PGlite worker exited (code ${code})`)));
+  }
+
+  private fail(err: Error): void {
+    this.dead ??= err;
+    for (const p of this.pending.values()) p.reject(this.dead);
+    this.pending.clear();
+  }
+
+  static open(dataDir: string | undefined, schema: string): PgliteThreadDatabase {
+    const db = new PgliteThreadDatabase(schema, freshPglite(dataDir));
+    // (its failure is every later request's: see the worker)
+    db.call({ op: "open", dataDir }).catch(() => undefined);
+    return db;
+  }
+
+  private call(req: Call, transfer?: ArrayBuffer[]): Promise<unknown[] | undefined> {
+    if (this.dead) return Promise.reject(this.dead);
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      if (this.pending.size === 0) this.worker.ref();
+      this.pending.set(id, { resolve, reject });
+      this.worker.postMessage({ ...req, id }, transfer);
+    });
+  }
+
+  private queryable(tx: number | undefined): Queryable {
+    return {
+      query: async <T extends Row>(sql: string, params: unknown[] = []) => (await this.call({ op: "query", tx, sql, params })) as T[],
+      exec: async (sql: string) => {
+        await this.call({ op: "exec", tx, sql });
+      },
+      copyFrom: async (table: string, columns: string[], text: string | Uint8Array) => {
+        if (text.length === 0) return;
+        // a copy of the bytes (the caller's may be a view of a buffer it reuses, and a Buffer's
+        // slice() is a view too), handed over
+        const bytes = typeof text === "string" ? new TextEncoder().encode(text) : new Uint8Array(text);
+        await this.call({ op: "copy", tx, sql: `COPY ${table} (${columns.join(", ")}) FROM '/dev/blob'`, bytes }, [bytes.buffer as ArrayBuffer]);
+      },
+    };
+  }
+
+  query<T extends Row = Row>(sql: string, params?: unknown[]) {
+    return this.queryable(undefined).query<T>(sql, params);
+  }
+  exec(sql: string) {
+    return this.queryable(undefined).exec(sql);
+  }
+  copyFrom(table: string, columns: string[], text: string | Uint8Array) {
+    return this.queryable(undefined).copyFrom(table, columns, text);
+  }
+  async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+    const tx = ++this.nextTx;
+    // not awaited before `fn`: its first statement follows BEGIN without a round trip between
+    const began = this.call({ op: "begin", tx });
+    began.catch(() => undefined); // (awaited below)
+    let out: T;
+    try {
+      out = await fn(this.queryable(tx));
+      await began;
+    } catch (err) {
+      await this.call({ op: "end", tx, commit: false }).catch(() => undefined);
+      throw err;
+    }
+    await this.call({ op: "end", tx, commit: true }); // a failed COMMIT rolls back (and throws)
+    return out;
+  }
+  async tryWriterLock(): Promise<boolean> {
+    return true; // an embedded database has one process by construction
+  }
+  async listen(): Promise<() => Promise<void>> {
+    return async () => undefined; // one process: its own changes are known without notifications
+  }
+  async close() {
+    if (this.dead === undefined) await this.call({ op: "close" });
+    await this.worker.terminate();
+  }
+}
+
+/** Whether a PGlite database opened at `dataDir` will be a new one (in memory, or no data yet). */
+function freshPglite(dataDir: string | undefined): boolean {
+  return dataDir === undefined || !existsSync(dataDir) || readdirSync(dataDir).length === 0;
+}
+
+/** An error of the worker, as an Error of this thread with PostgreSQL's fields (code, …). */
+function toError(e: SerializedError): Error {
+  const err = new Error(e.message);
+  err.name = e.name;
+  Object.assign(err, e.fields);
+  return err;
+}
+
 class PostgresDatabase implements Database {
   kind = "postgres" as const;
+  readonly created = false;
   private lockClient: pg.PoolClient | undefined;
   private pool: pg.Pool;
   private searchPath: string | undefined;
@@ -248,7 +398,17 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
     await db.exec(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
     return db;
   }
-  const db = await PgliteDatabase.open(opts.dataDir, schema);
-  await db.exec(`CREATE SCHEMA IF NOT EXISTS ${schema}; SET search_path TO ${schema}`);
+  // INDEXER_PGLITE_THREAD=worker: PGlite in a worker thread (PgliteThreadDatabase). Not the
+  // default: on this machine, shared with other benchmarks, it did not shorten the backfill
+  // (docs/benchmarks.md, eighth round, ixw); kept to be measured where two cores are free.
+  if (process.env.INDEXER_PGLITE_THREAD !== "worker") {
+    const db = await PgliteDatabase.open(opts.dataDir, schema);
+    await db.exec(`CREATE SCHEMA IF NOT EXISTS ${schema}; SET search_path TO ${schema}`);
+    return db;
+  }
+  // Not awaited: the worker runs it first, once the database is open (a failure to open fails
+  // every request; this one's is reported by the next).
+  const db = PgliteThreadDatabase.open(opts.dataDir, schema);
+  db.exec(`CREATE SCHEMA IF NOT EXISTS ${schema}; SET search_path TO ${schema}`).catch(() => undefined);
   return db;
 }

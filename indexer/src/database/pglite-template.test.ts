@@ -30,6 +30,9 @@ test("fresh PGlite databases start as copies of one template, each independent, 
       assert.ok(existsSync(join(a, "PG_VERSION")) && existsSync(join(b, "PG_VERSION")));
       await dbA.exec("CREATE TABLE t (v int); INSERT INTO t VALUES (1)");
       await dbM.exec("CREATE TABLE t (v int); INSERT INTO t VALUES (3)");
+      // only the database PGlite serves (initdb's template databases are not copied)
+      assert.deepEqual((await dbB.query<{ datname: string }>("SELECT datname FROM pg_database ORDER BY 1")).rows, [{ datname: "postgres" }]);
+      assert.deepEqual(readdirSync(join(b, "base")).length, 1);
       const inB = await dbB.query<{ n: number }>("SELECT count(*)::int AS n FROM pg_tables WHERE tablename = 't'");
       assert.equal(inB.rows[0].n, 0, "a table made in one copy is not in another");
       assert.deepEqual((await dbM.query<{ v: number }>("SELECT v FROM t")).rows, [{ v: 3 }]);

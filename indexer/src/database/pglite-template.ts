@@ -9,6 +9,12 @@
 // one); it is created on first use, in a directory of its own that is renamed into place, so
 // that processes starting at the same time never see half of one. `INDEXER_PGLITE_TEMPLATE=off`
 // turns it off (every fresh database runs initdb); `INDEXER_PGLITE_TEMPLATE=<dir>` puts it there.
+//
+// The template holds only the database PGlite serves ("postgres"): initdb's template0 and
+// template1 (used only by CREATE DATABASE, which the indexer never runs) are dropped, leaving 371
+// of its 971 files. Copying them was most of opening a fresh database: creating a file costs
+// ~0.7 ms of kernel time on this machine's disk, and the copy took 0.7-0.9 s of CPU (cp -r:
+// 0.9 s of sys time), 0.22-0.27 s without them.
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir, userInfo } from "node:os";
 import { dirname, join } from "node:path";
@@ -37,7 +43,8 @@ export function pgliteTemplateDir(): string | undefined {
   } catch {
     // no user entry: one template for all
   }
-  return join(tmpdir(), `ubc-indexer-pglite-${pgliteVersion()}-${user}`);
+  // (-1: the template without template0/template1; an older one under the bare name is not reused)
+  return join(tmpdir(), `ubc-indexer-pglite-${pgliteVersion()}-1-${user}`);
 }
 
 let making: Promise<string | undefined> | undefined;
@@ -55,6 +62,10 @@ export function pgliteTemplate(): Promise<string | undefined> {
     try {
       mkdirSync(work, { recursive: true });
       const db = await PGlite.create(join(work, "pgdata"));
+      await db.exec(`UPDATE pg_database SET datistemplate = false WHERE datname IN ('template0', 'template1')`);
+      await db.exec(`DROP DATABASE template0`); // (one statement per call: DROP DATABASE cannot run in a transaction block)
+      await db.exec(`DROP DATABASE template1`);
+      await db.exec(`CHECKPOINT`);
       const tar = await db.dumpDataDir("none");
       await db.close();
       writeFileSync(join(work, "pgdata.tar"), Buffer.from(await tar.arrayBuffer()));

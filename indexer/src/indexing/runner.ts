@@ -157,9 +157,43 @@ export class Indexer extends EventEmitter {
     return BigInt(blocks.length === 0 ? 0 : Math.min(...blocks));
   }
 
+  /**
+   * The first backfill ranges, asked of the node while init() waits for a database that opening
+   * just made (a fresh PGlite: its migrations take half a second or more; in its worker thread,
+   * INDEXER_PGLITE_THREAD=worker, its opening too): such a database holds no checkpoint, so the
+   * backfill starts at startBlock().
+   * Used by backfill() if it starts there, with a limit no lower than theirs; else dropped.
+   */
+  private early: { from: bigint; limit: Promise<bigint>; first: Promise<FetchedRange | undefined>; second?: { to: bigint; range: Promise<FetchedRange> } } | undefined;
+
+  /** Asks for the first range from startBlock() and, once it is answered (it sizes the next), the second. */
+  private prefetch(): void {
+    const quiet = <T>(p: Promise<T>): Promise<T> => {
+      p.catch(() => undefined); // used by backfill(), or dropped
+      return p;
+    };
+    const from = this.startBlock();
+    const limit = quiet(this.fetcher.blockNumber().then((head) => head - this.finalityDepth));
+    const early: NonNullable<Indexer["early"]> = { from, limit, first: Promise.resolve(undefined) };
+    early.first = quiet(
+      limit.then(async (lim) => {
+        if (from > lim) return undefined;
+        const first = await this.fetchRange(from, this.fetcher.planTo(from, lim));
+        if (first.to < lim && !this.stopped) {
+          const to = this.fetcher.planTo(first.to + 1n, lim);
+          early.second = { to, range: quiet(this.fetchRange(first.to + 1n, to)) };
+        }
+        return first;
+      }),
+    );
+    this.early = early;
+    if (TRACE) this.trace(`prefetching from ${from} while the database opens`);
+  }
+
   /** Creates the tables, checks that the stored data belongs to this chain, loads the checkpoint. */
   async init(): Promise<void> {
     const { db, model } = this.opts;
+    if (db.created && this.early === undefined) this.prefetch();
     await migrate(db, model, (m) => this.log("warn", m));
     await db.exec(`CREATE TABLE IF NOT EXISTS _contracts (address text PRIMARY KEY, contract text NOT NULL, block bigint NOT NULL)`);
     await this.loadDynamic();
@@ -305,6 +339,7 @@ export class Indexer extends EventEmitter {
     if (cp.number + 1n <= finalized) {
       await this.backfill(cp.number + 1n, finalized);
     } else {
+      this.early = undefined; // (ranges asked for early serve a backfill only)
       await this.liveBlock(cp.number + 1n);
     }
     return true;
@@ -371,6 +406,21 @@ export class Indexer extends EventEmitter {
         planned = to + 1n;
       }
     };
+    // the ranges asked for while the database opened, if the backfill starts where they do
+    const early = this.early;
+    this.early = undefined;
+    if (early !== undefined && early.from === from && (await early.limit.catch(() => limit + 1n)) <= limit) {
+      const first = await early.first.catch(() => undefined);
+      if (first !== undefined) {
+        ahead.push(Promise.resolve(first));
+        planned = first.to + 1n;
+        if (early.second !== undefined) {
+          ahead.push(early.second.range);
+          planned = early.second.to + 1n;
+        }
+        if (TRACE) this.trace(`backfill starts with the ranges asked for early, up to ${planned - 1n}`);
+      }
+    }
     fill();
     // The batch being written, and the one before it if that is still committing: on PostgreSQL a
     // batch's transaction starts while the previous one commits (on another connection), writes
