@@ -39,6 +39,17 @@ async function chain() {
   process.on("SIGTERM", stop);
 }
 
+/** Removes a run's PGlite folder or PostgreSQL schema. */
+async function cleanUp(schema: string, dataDir: string | undefined) {
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  if (dbKind === "pg") {
+    const c = new pg.Client({ connectionString: PG_URL });
+    await c.connect();
+    await c.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    await c.end();
+  }
+}
+
 async function run() {
   const state = JSON.parse(readFileSync(stateFile, "utf8"));
   const { openDatabase } = await import("../../../indexer/src/database/adapter.ts");
@@ -92,13 +103,7 @@ async function run() {
       `minor page faults ${faults}; node CPU ${nodeCpu.toFixed(2)} s; PostgreSQL backends ${pgBackends}, CPU ${pgCpu.toFixed(2)} s; rows ${row.n}; load ${load0.map((x) => x.toFixed(2)).join("/")} -> ${loadavg().map((x) => x.toFixed(2)).join("/")}`,
   );
   await db.close();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-  if (dbKind === "pg") {
-    const c = new pg.Client({ connectionString: PG_URL });
-    await c.connect();
-    await c.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-    await c.end();
-  }
+  await cleanUp(schema, dataDir);
 }
 
 async function service() {
@@ -123,13 +128,7 @@ async function service() {
       `startService returned at ${(tStarted - t0).toFixed(0)} ms; CPU ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s; load ${load0.toFixed(2)} -> ${loadavg()[0].toFixed(2)}`,
   );
   await svc.stop();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-  if (dbKind === "pg") {
-    const c = new pg.Client({ connectionString: PG_URL });
-    await c.connect();
-    await c.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-    await c.end();
-  }
+  await cleanUp(schema, dataDir);
 }
 
 if (mode === "chain") await chain();
