@@ -29,15 +29,6 @@ export async function rpc(url: string, method: string, params: unknown[]): Promi
   }
 }
 
-/** Several calls in one JSON-RPC batch; throws on the first error answered. */
-async function rpcBatch(url: string, calls: { method: string; params: unknown[] }[]): Promise<void> {
-  const r = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(calls.map((c, id) => ({ jsonrpc: "2.0", id, ...c }))) });
-  const answers = (await r.json()) as { error?: { message: string } }[];
-  if (!Array.isArray(answers)) throw new Error(`batch of ${calls.length}: the node did not answer with an array`);
-  const bad = answers.find((a) => a.error);
-  if (bad) throw new Error(`batch of ${calls.length}: ${bad.error!.message}`);
-}
-
 export interface Ceiling {
   presigned: number;
   /** Pre-signed, one JSON-RPC batch per sender (tx/s). */
@@ -58,7 +49,7 @@ export async function ceiling(chain: TestChain, env: TxEnv, transfers: number): 
   // pre-signed: the node's ceiling
   await env.refreshFees();
   const sign = (first: number) => Promise.all(senders.map(async (s) => {
-    const out: string[] = [];
+    const out: Hex[] = [];
     for (let n = first; n < first + per; n++) {
       out.push(await s.signTransaction({ chainId: env.chainId, type: "eip1559", nonce: n, to: sink, value: 1n, gas: 21_000n, maxFeePerGas: env.maxFeePerGas, maxPriorityFeePerGas: 1n }));
     }
@@ -75,7 +66,10 @@ export async function ceiling(chain: TestChain, env: TxEnv, transfers: number): 
   // pre-signed, one batch per sender (the next nonces)
   const batches = await sign(per);
   t = performance.now();
-  await Promise.all(batches.map((list) => rpcBatch(chain.url, list.map((raw) => ({ method: "eth_sendRawTransaction", params: [raw] })))));
+  await Promise.all(batches.map(async (list) => {
+    const bad = (await env.sendRawBatch(list)).find((a) => typeof a !== "string");
+    if (bad !== undefined) throw bad;
+  }));
   const presignedBatched = (per * senders.length) / ((performance.now() - t) / 1000);
   // signed as sent, through the agents' transaction layer
   const txSenders = senders.map((s) => new TxSender(s, env, {}));
