@@ -4,16 +4,16 @@
 // A variant's key "inFlight" is not an environment variable: it sets runSwarm's requester in-flight
 // cap (default 6, as bench:swarm; "auto" leaves it to the swarm's default).
 // Usage: node scripts/bench/swarm/ab.ts [agents=10] [jobs=100] ['[{"VAR":"a"},{"VAR":"b"}]'] [rounds=2]
-import { readFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import { startChain } from "../../../indexer/src/testing/chain.ts";
+import { nodeCpuMs as nodeCpuOf } from "./ceiling.ts";
 import { runSwarm } from "../../../agents/src/swarm/swarm.ts";
 const agents = Number(process.argv[2] ?? 10);
 const jobs = Number(process.argv[3] ?? 100);
 const variants = JSON.parse(process.argv[4] ?? "[{}]") as Record<string, string>[];
 const rounds = Number(process.argv[5] ?? 2);
 const chain = await startChain();
-const nodeCpuMs = () => { const f = readFileSync(`/proc/${chain.node.child.pid}/stat`, "utf8").split(") ")[1].split(" "); return (Number(f[11]) + Number(f[12])) * 10; };
+const nodeCpuMs = () => nodeCpuOf(chain);
 try {
   for (let r = 0; r < rounds; r++) for (const v of variants) {
     const saved = { ...process.env };

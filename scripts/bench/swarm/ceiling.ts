@@ -3,13 +3,13 @@
 // pre-signed and sent as one JSON-RPC batch per sender (the node's HTTP layer then works once per
 // batch, as it does for the swarm's shared batches), and signed as they are sent by the agents'
 // transaction layer (TxSender). The node's ceiling is the highest of the three.
-import { readFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import type { Hex } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import type { TestChain } from "../../../indexer/src/testing/chain.ts";
 import { TxEnv, TxSender } from "../../../agents/src/runtime/tx.ts";
 import { localAccount } from "../../../agents/src/runtime/signer.ts";
+import { processCpu } from "../indexer/getlogs.ts";
 
 export const DEPLOYER: Hex = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80"; // Hardhat's public dev key
 
@@ -88,11 +88,6 @@ export function best(c: Ceiling): number {
 
 /** Node CPU (ms) from /proc: the node's own cost, which the load of other processes does not inflate much. */
 export function nodeCpuMs(chain: TestChain): number {
-  try {
-    const f = readFileSync(`/proc/${chain.node.child.pid}/stat`, "utf8").split(") ")[1].split(" ");
-    return (Number(f[11]) + Number(f[12])) * 10;
-  } catch {
-    return NaN;
-  }
+  return processCpu(chain.node.child.pid) * 1000;
 }
 

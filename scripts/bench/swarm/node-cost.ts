@@ -5,11 +5,11 @@
 // Prints per run: transfers tx/s and node ms/tx, swarm tx/s and node ms/tx, the chain's height.
 // Usage: node scripts/bench/swarm/node-cost.ts [agents=10] [jobs=100] ['[{"logging":true},{"logging":false}]'] [rounds=2] [transfers=1000]
 import { spawn, type ChildProcess } from "node:child_process";
-import { readFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import { createPublicClient, http, type Hex, type PublicClient } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { startChain } from "../../../indexer/src/testing/chain.ts";
+import { nodeCpuMs as nodeCpuOf } from "./ceiling.ts";
 import { runSwarm } from "../../../agents/src/swarm/swarm.ts";
 import { TxEnv, TxSender } from "../../../agents/src/runtime/tx.ts";
 import { localAccount } from "../../../agents/src/runtime/signer.ts";
@@ -35,10 +35,7 @@ async function perfStop(p: ChildProcess | undefined): Promise<void> {
 const DEPLOYER: Hex = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80"; // Hardhat's public dev key
 
 const chain = await startChain();
-const nodeCpuMs = () => {
-  const f = readFileSync(`/proc/${chain.node.child.pid}/stat`, "utf8").split(") ")[1].split(" ");
-  return (Number(f[11]) + Number(f[12])) * 10;
-};
+const nodeCpuMs = () => nodeCpuOf(chain);
 async function post(body: unknown): Promise<any> {
   const r = await fetch(chain.url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
   return r.json();
