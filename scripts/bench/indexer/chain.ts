@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ethers } from "ethers";
 import { freePort, startProcess, stopProcess, waitForRpc, type Managed } from "../../lib/processes.ts";
+import { HARDHAT_CLI, hardhatNodeArgs } from "../../lib/hardhat-node.ts";
 
 export interface Deployments {
   chainId: number;
@@ -32,17 +33,16 @@ function artifact(root: string, file: string, name: string): { abi: ethers.Inter
 }
 
 export async function startBenchChain(root: string, log: (line: string) => void): Promise<BenchChain> {
-  const hardhat = join(root, "node_modules", "hardhat", "dist", "src", "cli.js");
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   log(`starting a Hardhat node on ${url}`);
-  const node = startProcess("chain", process.execPath, [hardhat, "node", "--port", String(port), "--hostname", "127.0.0.1"], { cwd: root });
+  const node = startProcess("chain", process.execPath, hardhatNodeArgs(["--port", String(port), "--hostname", "127.0.0.1"]), { cwd: root });
   const dir = mkdtempSync(join(tmpdir(), "ubc-bench-"));
   try {
     await waitForRpc(url, 120_000);
     log("deploying the protocol with scripts/deploy.ts");
     const out: string[] = [];
-    const deploy = startProcess("deploy", process.execPath, [hardhat, "run", "scripts/deploy.ts", "--network", "localhost"], {
+    const deploy = startProcess("deploy", process.execPath, [HARDHAT_CLI, "run", "scripts/deploy.ts", "--network", "localhost"], {
       cwd: root,
       env: { RPC_URL: url, DEPLOYMENTS_DIR: dir, CI: "1" },
       onLine: (l) => out.push(l),

@@ -1,0 +1,91 @@
+// The Hardhat node as the project starts it (scripts/lib/hardhat-node.ts): Hardhat's CLI with a
+// load hook that replaces its JSON-RPC body reader. The hook must still find Hardhat's code (or the
+// speed-up silently disappears), and a node started with it must read bodies exactly as before:
+// batches, bodies split in many small chunks, multi-byte UTF-8 across chunk boundaries, a BOM,
+// and malformed JSON answered with a parse error.
+import { expect } from "chai";
+import { request } from "node:http";
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { join } from "node:path";
+import { HANDLER_MODULE, hardhatNodeArgs, patchHandlerSource } from "../scripts/lib/hardhat-node.ts";
+import { freePort, startProcess, stopProcess, waitForRpc, type Managed } from "../scripts/lib/processes.ts";
+
+const require = createRequire(import.meta.url);
+const handlerFile = join(require.resolve("hardhat/package.json"), "..", HANDLER_MODULE.replace(/^\/hardhat\//, ""));
+
+/** POSTs `body` in pieces of `piece` bytes, with a pause between them so each arrives as its own chunk. */
+function post(url: string, body: Buffer, piece: number): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: "POST", headers: { "content-type": "application/json", "content-length": body.length } }, (res) => {
+      const parts: Buffer[] = [];
+      res.on("data", (c: Buffer) => parts.push(c));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(parts).toString("utf8") }));
+      res.on("error", reject);
+    });
+    req.on("error", reject);
+    let at = 0;
+    const next = () => {
+      if (at >= body.length) return void req.end();
+      req.write(body.subarray(at, at + piece));
+      at += piece;
+      setTimeout(next, 1);
+    };
+    next();
+  });
+}
+
+describe("the Hardhat node as the project starts it", function () {
+  this.timeout(120_000);
+  let node: Managed | undefined;
+  let url = "";
+  const stderr: string[] = [];
+
+  before(async () => {
+    const port = await freePort();
+    url = `http://127.0.0.1:${port}`;
+    node = startProcess("chain", process.execPath, hardhatNodeArgs(["--port", String(port)]), { onLine: (l) => stderr.push(l) });
+    await waitForRpc(url, 100_000);
+  });
+  after(async () => {
+    if (node) await stopProcess(node);
+  });
+
+  it("the hook finds Hardhat's body reader exactly once in the installed handler", () => {
+    const source = readFileSync(handlerFile, "utf8");
+    const patched = patchHandlerSource(source);
+    expect(patched, `${handlerFile} no longer holds the body reader the hook replaces`).to.be.a("string");
+    expect(patched).to.include("Buffer.concat(chunks)");
+    expect(patched).not.to.include("bytes.push(...chunk)");
+    expect(patchHandlerSource(patched!)).to.equal(undefined); // applied once, and only to the original
+  });
+
+  it("starts without the hook's warning and answers a batch sent in 5-byte chunks, UTF-8 split across them", async () => {
+    const id = "é€😀-ids survive";
+    const body = Buffer.from(JSON.stringify([
+      { jsonrpc: "2.0", id, method: "eth_chainId", params: [] },
+      { jsonrpc: "2.0", id: 2, method: "web3_sha3", params: ["0x68656c6c6f"] },
+      { jsonrpc: "2.0", id: 3, method: "eth_blockNumber", params: [] },
+    ]));
+    const res = await post(url, body, 5);
+    expect(res.status).to.equal(200);
+    const answers = JSON.parse(res.text) as { id: unknown; result?: string }[];
+    expect(answers.map((a) => a.id)).to.deep.equal([id, 2, 3]);
+    expect(BigInt(answers[0].result!)).to.equal(31337n);
+    expect(answers[1].result).to.equal("0x1c8aff950685c2ed4bc3174f3472287b56d9517b9c948127319a09a7a36deac8"); // keccak256("hello")
+    expect(stderr.join("\n")).not.to.include("hardhat-node-hooks");
+  });
+
+  it("strips a leading BOM, as TextDecoder did", async () => {
+    const body = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(JSON.stringify({ jsonrpc: "2.0", id: 7, method: "eth_chainId", params: [] }))]);
+    const res = await post(url, body, 2);
+    expect(JSON.parse(res.text)).to.include({ id: 7 });
+  });
+
+  it("answers malformed JSON with a JSON-RPC parse error and keeps serving", async () => {
+    const res = await post(url, Buffer.from('{"jsonrpc":"2.0","id":1,"method":'), 4);
+    const answer = JSON.parse(res.text) as { error?: { code: number } };
+    expect(answer.error?.code).to.equal(-32700);
+    expect(await waitForRpc(url, 5_000)).to.equal(31337);
+  });
+});
