@@ -63,7 +63,7 @@ export function primaryKeyName(table: string): string {
  * it takes the same lock as CREATE INDEX, so other tables' and this table's secondary index
  * builds go on beside it), `attach` then makes that index the primary key (catalog only: id is
  * NOT NULL already). `build` is a no-op where the index exists (a process that died between
- * the two); `attach` is for a table without its key.
+ * the two); `attach` is for a table without its key (restoreKeys checks).
  */
 export function keyBuild(table: string): { build: string; attach: string } {
   const k = primaryKeyName(table);
@@ -80,8 +80,9 @@ export function keyBuild(table: string): { build: string; attach: string } {
  * retried: the rows are in the database and the projection is wrong until a re-index.
  */
 export function keyError(table: string, err: unknown): unknown {
-  const e = err as { code?: string; detail?: string; message?: string };
-  if (e?.code !== "23505") return err;
+  const e = err as { code?: string; constraint?: string; detail?: string; message?: string };
+  // (not another unique violation, e.g. two sessions creating the same index name at once)
+  if (e?.code !== "23505" || e.constraint !== primaryKeyName(table)) return err;
   return Object.assign(
     new Error(
       `${table}: its primary key cannot be added back: ${e.detail ?? e.message} An immutable entity's row was written twice while a backfill wrote the table without its key (a handler inserting an id that already exists); the projection is wrong: fix the handler and re-index from the start`,
@@ -95,7 +96,8 @@ export function keyError(table: string, err: unknown): unknown {
  * Adds back the missing primary keys of immutable entities' tables (one catalog query when none
  * is missing): a process that died during a long backfill left them out (the rows it committed
  * are whole batches with their checkpoint, so they hold no duplicate unless a handler wrote one:
- * then this fails with keyError's message, and start-up with it).
+ * then this fails with keyError's message, and start-up with it). Also the last step of the
+ * backfill's own rebuild (runner.ts), after the keys' indexes are built.
  */
 export async function restoreKeys(db: Queryable, model: Model): Promise<void> {
   const immutable = model.entities.filter((e) => e.immutable).map((e) => e.table);

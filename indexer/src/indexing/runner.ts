@@ -4,7 +4,7 @@
 import { EventEmitter } from "node:events";
 import { availableParallelism } from "node:os";
 import type { Database } from "../database/adapter.ts";
-import { migrate, dropAll, entityDdl, keyBuild, keyError, primaryKeyName } from "../database/migrations.ts";
+import { migrate, dropAll, entityDdl, keyBuild, keyError, primaryKeyName, restoreKeys } from "../database/migrations.ts";
 import { Store, type Batch } from "../database/store.ts";
 import type { Model } from "../schema/model.ts";
 import { LogFetcher, type BlockHeader, type FetcherOptions, type Log } from "../sync/fetcher.ts";
@@ -56,8 +56,6 @@ interface DeferredIndex {
   table: string;
   drop: string;
   create: string;
-  /** For a primary key: the statement that makes the built index the key again. */
-  attach?: string;
 }
 
 /**
@@ -72,10 +70,7 @@ interface DeferredIndex {
 function deferredIndexes(model: Model): DeferredIndex[] {
   const keys = model.entities
     .filter((e) => e.immutable)
-    .map((e) => {
-      const k = keyBuild(e.table);
-      return { name: primaryKeyName(e.table), table: e.table, drop: `ALTER TABLE "${e.table}" DROP CONSTRAINT IF EXISTS "${primaryKeyName(e.table)}"`, create: k.build, attach: k.attach };
-    });
+    .map((e) => ({ name: primaryKeyName(e.table), table: e.table, drop: `ALTER TABLE "${e.table}" DROP CONSTRAINT IF EXISTS "${primaryKeyName(e.table)}"`, create: keyBuild(e.table).build }));
   const secondary = entityDdl(model)
     .filter((s) => s.startsWith("CREATE INDEX"))
     .map((create) => {
@@ -605,9 +600,10 @@ export class Indexer extends EventEmitter {
     );
     const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
     if (failed !== undefined) throw failed.reason;
-    // the keys' indexes become the keys (ACCESS EXCLUSIVE locks, after the builds: no lane waits)
-    const attach = dropped.flatMap((ix) => (ix.attach === undefined ? [] : [ix.attach]));
-    if (attach.length > 0) await this.opts.db.exec(attach.join(";\n"));
+    // The keys' indexes become the keys (ACCESS EXCLUSIVE locks, after the builds: no lane waits),
+    // where a key is missing: an API-role process starting meanwhile (its `migrate`) may have
+    // added one back already.
+    if (dropped.some((ix) => ix.name === primaryKeyName(ix.table))) await restoreKeys(this.opts.db, this.opts.model);
     if (TRACE) this.trace(`${dropped.length} dropped indexes rebuilt in ${(performance.now() - started).toFixed(0)} ms`);
     this.dropped = undefined;
     this.log("info", "backfill: dropped indexes rebuilt");
