@@ -45,6 +45,21 @@ describe(`indexer on a real Hardhat node (seed ${seed}; TEST_SEED=${seed} to rep
     for (const t of targets) await t.cleanup();
   });
 
+  /**
+   * An indexer whose backfill is "long" on the small test chain: small batches, and a table with 2
+   * rows in a full batch is written without its secondary indexes (and, if immutable, its key).
+   */
+  const longBackfill = (db: Database, handlers = HANDLERS) => {
+    const ix = new Indexer({
+      rpcUrl: chain.url, deployments: chain.deployments, artifactsDir: ARTIFACTS, db, model, handlers, templates: TEMPLATES, finalityDepth: 0,
+      backfillBatchLogs: { first: 8, full: 20 },
+      fetcher: { initialRange: 4, maxRange: 16, targetLogs: 10 },
+      heavyTableRows: 2,
+    });
+    ix.store.smallRows = 2;
+    return ix;
+  };
+
   for (const target of targets) {
     test(`[${target.name}] the projection equals the chain after random activity, in backfill and while following`, { skip: target.unavailable }, async () => {
       const db = await target.open();
@@ -106,13 +121,7 @@ describe(`indexer on a real Hardhat node (seed ${seed}; TEST_SEED=${seed} to rep
       await randomActivity(chain, users, seed + 400, 30);
       const db = await target.open();
       try {
-        const ix = new Indexer({
-          rpcUrl: chain.url, deployments: chain.deployments, artifactsDir: ARTIFACTS, db, model, handlers: HANDLERS, templates: TEMPLATES, finalityDepth: 0,
-          backfillBatchLogs: { first: 8, full: 20 },
-          fetcher: { initialRange: 4, maxRange: 16, targetLogs: 10 },
-          heavyTableRows: 2, // a table with 2 rows in a full batch is written without its secondary indexes
-        });
-        ix.store.smallRows = 2;
+        const ix = longBackfill(db);
         const keys = model.entities.filter((e) => e.immutable).map((e) => `${e.table}_pkey`);
         const expected = [...keys, ...entityDdl(model).filter((s) => s.startsWith("CREATE INDEX")).map((s) => /"([^"]+)"/.exec(s)![1])].sort();
         const present = async () => (await db.query<{ n: string }>(`SELECT indexname AS n FROM pg_indexes WHERE schemaname = current_schema()`)).map((r) => r.n);
@@ -141,13 +150,7 @@ describe(`indexer on a real Hardhat node (seed ${seed}; TEST_SEED=${seed} to rep
     test(`[${target.name}] a migrate (an API-role process starting) during a backfill without the keys: the backfill ends with them`, { skip: target.unavailable }, async () => {
       const db = await target.open();
       try {
-        const ix = new Indexer({
-          rpcUrl: chain.url, deployments: chain.deployments, artifactsDir: ARTIFACTS, db, model, handlers: HANDLERS, templates: TEMPLATES, finalityDepth: 0,
-          backfillBatchLogs: { first: 8, full: 20 },
-          fetcher: { initialRange: 4, maxRange: 16, targetLogs: 10 },
-          heavyTableRows: 2,
-        });
-        ix.store.smallRows = 2;
+        const ix = longBackfill(db);
         let migrated: Promise<boolean> | undefined;
         ix.on("block", () => {
           migrated ??= hasKey(db, "token_transfer").then(async (had) => {
@@ -210,13 +213,7 @@ describe(`indexer on a real Hardhat node (seed ${seed}; TEST_SEED=${seed} to rep
             },
           };
         }
-        const ix = new Indexer({
-          rpcUrl: chain.url, deployments: chain.deployments, artifactsDir: ARTIFACTS, db, model, handlers, templates: TEMPLATES, finalityDepth: 0,
-          backfillBatchLogs: { first: 8, full: 20 },
-          fetcher: { initialRange: 4, maxRange: 16, targetLogs: 10 },
-          heavyTableRows: 2,
-        });
-        ix.store.smallRows = 2;
+        const ix = longBackfill(db, handlers);
         ix.on("block", () => commits++);
         await ix.init();
         await assert.rejects(catchUp(ix), (err: Error & { handlerError?: boolean }) => {
