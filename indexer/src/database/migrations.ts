@@ -31,8 +31,10 @@ const MUTABLE_FILLFACTOR = 50;
 export function entityDdl(model: Model): string[] {
   const out: string[] = [];
   for (const e of model.entities) {
-    const cols = e.columns.map((f) => `"${f.column}" ${sqlType(f)}${byteOrder(f) ? ' COLLATE "C"' : ""}${f.name === "id" ? " PRIMARY KEY" : f.nullable ? "" : " NOT NULL"}`);
+    const cols = e.columns.map((f) => `"${f.column}" ${sqlType(f)}${byteOrder(f) ? ' COLLATE "C"' : ""}${f.name !== "id" && f.nullable ? "" : " NOT NULL"}`);
     cols.push(`"${BLOCK_COLUMN}" bigint NOT NULL`);
+    // named, so that a backfill can drop it and add it back by that name (keyBuilds)
+    cols.push(`CONSTRAINT "${primaryKeyName(e.table)}" PRIMARY KEY ("id")`);
     out.push(`CREATE TABLE IF NOT EXISTS "${e.table}" (${cols.join(", ")})${e.immutable ? "" : ` WITH (fillfactor = ${MUTABLE_FILLFACTOR})`}`);
     for (const f of e.columns) {
       if (f.ref && !f.list) out.push(`CREATE INDEX IF NOT EXISTS "${e.table}_${f.column}_idx" ON "${e.table}" ("${f.column}")`);
@@ -48,6 +50,67 @@ export function entityDdl(model: Model): string[] {
     }
   }
   return out;
+}
+
+/** The name of an entity table's primary key (and of its index). */
+export function primaryKeyName(table: string): string {
+  return `${table}_pkey`;
+}
+
+/**
+ * Adding back the primary key of an immutable entity's table, which a long backfill writes
+ * without it (runner.ts): `build` makes its unique index (the work: a scan and a sort of the ids;
+ * it takes the same lock as CREATE INDEX, so other tables' and this table's secondary index
+ * builds go on beside it), `attach` then makes that index the primary key (catalog only: id is
+ * NOT NULL already). `build` is a no-op where the index exists (a process that died between
+ * the two); `attach` is for a table without its key (restoreKeys checks).
+ */
+export function keyBuild(table: string): { build: string; attach: string } {
+  const k = primaryKeyName(table);
+  return {
+    build: `CREATE UNIQUE INDEX IF NOT EXISTS "${k}" ON "${table}" ("id")`,
+    attach: `ALTER TABLE "${table}" ADD CONSTRAINT "${k}" PRIMARY KEY USING INDEX "${k}"`,
+  };
+}
+
+/**
+ * The error of a key build that found a duplicate id (unique_violation): an immutable row written
+ * twice while its table had no key, which the key would have refused at the write. Loud and
+ * final (`handlerError`: the run loop stops indexing, as for a failing handler) rather than
+ * retried: the rows are in the database and the projection is wrong until a re-index.
+ */
+export function keyError(table: string, err: unknown): unknown {
+  const e = err as { code?: string; constraint?: string; detail?: string; message?: string };
+  // (not another unique violation, e.g. two sessions creating the same index name at once)
+  if (e?.code !== "23505" || e.constraint !== primaryKeyName(table)) return err;
+  return Object.assign(
+    new Error(
+      `${table}: its primary key cannot be added back: ${e.detail ?? e.message} An immutable entity's row was written twice while a backfill wrote the table without its key (a handler inserting an id that already exists); the projection is wrong: fix the handler and re-index from the start`,
+      { cause: err },
+    ),
+    { handlerError: true },
+  );
+}
+
+/**
+ * Adds back the missing primary keys of immutable entities' tables (one catalog query when none
+ * is missing): a process that died during a long backfill left them out (the rows it committed
+ * are whole batches with their checkpoint, so they hold no duplicate unless a handler wrote one:
+ * then this fails with keyError's message, and start-up with it). Also the last step of the
+ * backfill's own rebuild (runner.ts), after the keys' indexes are built.
+ */
+export async function restoreKeys(db: Queryable, model: Model): Promise<void> {
+  const immutable = model.entities.filter((e) => e.immutable).map((e) => e.table);
+  if (immutable.length === 0) return;
+  const missing = await db.query<{ t: string }>(
+    `SELECT t FROM unnest($1::text[]) AS t WHERE NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = to_regclass(quote_ident(t)) AND contype = 'p')`,
+    [immutable],
+  );
+  for (const { t } of missing) {
+    const k = keyBuild(t);
+    await db.exec(k.build).catch((err) => Promise.reject(keyError(t, err)));
+    await db.exec(k.attach);
+  }
 }
 
 export const SYSTEM_DDL = [
@@ -96,16 +159,19 @@ export async function migrate(db: Queryable, model: Model, log: (msg: string) =>
   if (stored === model.hash) {
     const missing = ddl.filter((s) => !present.has(createdName(s)));
     if (missing.length > 0) await db.exec(missing.join(";\n"));
-    return;
+  } else {
+    await db.exec(SYSTEM_DDL.join(";\n"));
+    if (stored !== undefined) {
+      log(`schema changed (${stored} -> ${model.hash}): dropping the projection to re-index from the start`);
+      await db.exec([...model.entities.map((e) => `DROP TABLE IF EXISTS "${e.table}" CASCADE`), `DELETE FROM _meta; DELETE FROM _blocks; DELETE FROM _undo`].join(";\n"));
+    }
+    await db.exec(
+      [...entityDdl(model), `INSERT INTO _meta (key, value) VALUES ('schema_hash', '${model.hash}') ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value`].join(";\n"),
+    );
   }
-  await db.exec(SYSTEM_DDL.join(";\n"));
-  if (stored !== undefined) {
-    log(`schema changed (${stored} -> ${model.hash}): dropping the projection to re-index from the start`);
-    await db.exec([...model.entities.map((e) => `DROP TABLE IF EXISTS "${e.table}" CASCADE`), `DELETE FROM _meta; DELETE FROM _blocks; DELETE FROM _undo`].join(";\n"));
-  }
-  await db.exec(
-    [...entityDdl(model), `INSERT INTO _meta (key, value) VALUES ('schema_hash', '${model.hash}') ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value`].join(";\n"),
-  );
+  // (a primary key a keyless backfill left out is not a relation of its own: restoreKeys checks
+  // pg_constraint, one query when none is missing)
+  await restoreKeys(db, model);
 }
 
 /** Drops every table of the projection and the bookkeeping (a fresh start). */

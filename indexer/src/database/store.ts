@@ -278,7 +278,8 @@ export class Store {
     if (known !== undefined && known.row !== null) throw new Error(`${name} ${id} is immutable and was already written`);
     // Not looked up in the sealed batches or the cache: a valid insert has no previous version
     // (prev null: a rollback deletes the row), and an immutable row is always written as new
-    // (existed is not consulted); a row that does exist fails the batch's write on its key.
+    // (existed is not consulted); a row that does exist fails the batch's write on its key, or,
+    // written while a long backfill has dropped that key, the key's rebuild (runner.ts).
     const prev = known !== undefined ? known.prev : null;
     const existed = known !== undefined ? known.existed : undefined;
     o.check(row, undefined);

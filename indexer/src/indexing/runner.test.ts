@@ -1,15 +1,21 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { loadModel } from "../schema/model.ts";
-import { startChain, ARTIFACTS, type TestChain } from "../testing/chain.ts";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { startChain, ARTIFACTS, ROOT, type TestChain } from "../testing/chain.ts";
 import { randomActivity, seedAccounts } from "../testing/activity.ts";
 import { verifyProjection, dumpProjection } from "../testing/verify.ts";
 import { marketActivity, setupMarket } from "../testing/market.ts";
 import { dbTargets } from "../testing/databases.ts";
 import { Indexer } from "./runner.ts";
-import { entityDdl } from "../database/migrations.ts";
+import { entityDdl, migrate } from "../database/migrations.ts";
 import { HANDLERS, TEMPLATES } from "./handlers/index.ts";
-import type { Database } from "../database/adapter.ts";
+import { openDatabase, type Database } from "../database/adapter.ts";
+import type { HandlerMap } from "./types.ts";
+import type { EntityRow } from "../database/codec.ts";
+import { startProcess } from "../../../scripts/lib/processes.ts";
 
 const model = loadModel();
 const tables = model.entities.map((e) => e.table);
@@ -18,6 +24,11 @@ const seed = Number(process.env.TEST_SEED ?? Date.now() % 1_000_000);
 
 async function catchUp(ix: Indexer) {
   while (await ix.step()) { /* until the head */ }
+}
+
+/** Whether `table` has its primary key. */
+async function hasKey(db: Database, table: string): Promise<boolean> {
+  return (await db.query(`SELECT 1 FROM pg_constraint WHERE conrelid = to_regclass($1) AND contype = 'p'`, [table])).length > 0;
 }
 
 function indexer(chain: TestChain, db: Database, finalityDepth: number) {
@@ -33,6 +44,21 @@ describe(`indexer on a real Hardhat node (seed ${seed}; TEST_SEED=${seed} to rep
     await chain?.stop();
     for (const t of targets) await t.cleanup();
   });
+
+  /**
+   * An indexer whose backfill is "long" on the small test chain: small batches, and a table with 2
+   * rows in a full batch is written without its secondary indexes (and, if immutable, its key).
+   */
+  const longBackfill = (db: Database, handlers = HANDLERS) => {
+    const ix = new Indexer({
+      rpcUrl: chain.url, deployments: chain.deployments, artifactsDir: ARTIFACTS, db, model, handlers, templates: TEMPLATES, finalityDepth: 0,
+      backfillBatchLogs: { first: 8, full: 20 },
+      fetcher: { initialRange: 4, maxRange: 16, targetLogs: 10 },
+      heavyTableRows: 2,
+    });
+    ix.store.smallRows = 2;
+    return ix;
+  };
 
   for (const target of targets) {
     test(`[${target.name}] the projection equals the chain after random activity, in backfill and while following`, { skip: target.unavailable }, async () => {
@@ -95,14 +121,9 @@ describe(`indexer on a real Hardhat node (seed ${seed}; TEST_SEED=${seed} to rep
       await randomActivity(chain, users, seed + 400, 30);
       const db = await target.open();
       try {
-        const ix = new Indexer({
-          rpcUrl: chain.url, deployments: chain.deployments, artifactsDir: ARTIFACTS, db, model, handlers: HANDLERS, templates: TEMPLATES, finalityDepth: 0,
-          backfillBatchLogs: { first: 8, full: 20 },
-          fetcher: { initialRange: 4, maxRange: 16, targetLogs: 10 },
-          heavyTableRows: 2, // a table with 2 rows in a full batch is written without its secondary indexes
-        });
-        ix.store.smallRows = 2;
-        const expected = entityDdl(model).filter((s) => s.startsWith("CREATE INDEX")).map((s) => /"([^"]+)"/.exec(s)![1]).sort();
+        const ix = longBackfill(db);
+        const keys = model.entities.filter((e) => e.immutable).map((e) => `${e.table}_pkey`);
+        const expected = [...keys, ...entityDdl(model).filter((s) => s.startsWith("CREATE INDEX")).map((s) => /"([^"]+)"/.exec(s)![1])].sort();
         const present = async () => (await db.query<{ n: string }>(`SELECT indexname AS n FROM pg_indexes WHERE schemaname = current_schema()`)).map((r) => r.n);
         // the indexes as each committed batch left them (queried from the commit's event)
         const seen: Promise<string[]>[] = [];
@@ -111,8 +132,11 @@ describe(`indexer on a real Hardhat node (seed ${seed}; TEST_SEED=${seed} to rep
         await catchUp(ix);
         const missing = (await Promise.all(seen)).map((names) => expected.filter((n) => !names.includes(n)));
         assert.ok(missing.some((m) => m.includes("token_transfer_to_idx")), `some batch was written without token_transfer's indexes (missing after each commit: ${JSON.stringify(missing)})`);
+        assert.ok(missing.some((m) => m.includes("token_transfer_pkey")), "some batch was written without token_transfer's primary key");
+        assert.ok(!missing.some((m) => m.includes("account_pkey")), "a mutable table keeps its primary key");
         const now = await present();
-        assert.deepEqual(expected.filter((n) => !now.includes(n)), [], "every secondary index is back once caught up");
+        assert.deepEqual(expected.filter((n) => !now.includes(n)), [], "every secondary index and key is back once caught up");
+        for (const t of keys.map((k) => k.replace(/_pkey$/, ""))) assert.ok(await hasKey(db, t), `${t} has its primary key again`);
         await verifyProjection(db, chain);
         // mutable entities' tables leave room on their pages for updated rows (HOT updates)
         const [acc] = await db.query<{ o: string[] | null }>(`SELECT reloptions AS o FROM pg_class WHERE oid = to_regclass('account')`);
@@ -129,6 +153,130 @@ describe(`indexer on a real Hardhat node (seed ${seed}; TEST_SEED=${seed} to rep
         await verifyProjection(db, chain);
       } finally {
         await db.close();
+      }
+    });
+
+    test(`[${target.name}] a migrate (an API-role process starting) during a backfill without the keys: the backfill ends with them`, { skip: target.unavailable }, async () => {
+      const db = await target.open();
+      try {
+        const ix = longBackfill(db);
+        let migrated: Promise<boolean> | undefined;
+        ix.on("block", () => {
+          migrated ??= hasKey(db, "token_transfer").then(async (had) => {
+            // On PostgreSQL the migrate's one DDL transaction (an index per table) and a batch's
+            // writes may deadlock; PostgreSQL then fails one of them, and either is retried (the
+            // API role's start-up by its supervisor, the batch by the run loop).
+            for (let tries = 0; ; tries++) {
+              try {
+                await migrate(db, model);
+                return had;
+              } catch (err) {
+                if ((err as { code?: string }).code !== "40P01" || tries >= 5) throw err;
+              }
+            }
+          });
+        });
+        await ix.init();
+        // as run() does, a failed step is retried (on PostgreSQL the migrate's CREATE INDEX IF NOT
+        // EXISTS and the rebuild's may race on an index name: one of them fails, and is retried)
+        for (let tries = 0; ; tries++) {
+          try {
+            await catchUp(ix);
+            break;
+          } catch (err) {
+            if ((err as { handlerError?: boolean }).handlerError || tries >= 3) throw err;
+          }
+        }
+        assert.equal(await migrated, false, "the migrate ran while token_transfer had no key");
+        for (const e of model.entities.filter((x) => x.immutable)) assert.ok(await hasKey(db, e.table), `${e.table} has its primary key`);
+        await verifyProjection(db, chain);
+      } finally {
+        await db.close();
+      }
+    });
+
+    test(`[${target.name}] an immutable row written twice while its table has no key fails the backfill loudly, and start-up too`, { skip: target.unavailable }, async () => {
+      const users = await seedAccounts(chain, 3);
+      await randomActivity(chain, users, seed + 500, 30);
+      const db = await target.open();
+      try {
+        // a faulty Transfer handler: once a few batches are committed, it writes the first transfer's row again
+        let first: EntityRow | undefined;
+        let commits = 0;
+        let doubled = false;
+        const handlers: HandlerMap = { ...HANDLERS };
+        for (const c of ["ComputeToken", "UBCToken"]) {
+          const h = HANDLERS[c].Transfer;
+          handlers[c] = {
+            ...HANDLERS[c],
+            Transfer: {
+              ...h,
+              async handle(e, ctx) {
+                await h.handle(e, ctx);
+                if (first === undefined) first = { ...(await ctx.store.get("TokenTransfer", e.id)), id: e.id };
+                else if (commits >= 3 && !doubled) {
+                  ctx.store.insert("TokenTransfer", { ...first });
+                  doubled = true;
+                }
+              },
+            },
+          };
+        }
+        const ix = longBackfill(db, handlers);
+        ix.on("block", () => commits++);
+        await ix.init();
+        await assert.rejects(catchUp(ix), (err: Error & { handlerError?: boolean }) => {
+          assert.match(err.message, /^token_transfer: its primary key cannot be added back: .*is duplicated/);
+          assert.equal(err.handlerError, true, "final: the run loop stops indexing");
+          return true;
+        });
+        assert.ok(doubled, "the faulty handler wrote a row twice");
+        assert.equal(await hasKey(db, "token_transfer"), false);
+        // a restart's migrations fail the same way, rather than go on without the key
+        await assert.rejects(migrate(db, model), /token_transfer: its primary key cannot be added back/);
+      } finally {
+        await db.close();
+      }
+    });
+
+    test(`[${target.name}] SIGKILL during a backfill without the immutable tables' primary keys: the restart adds them back, rows equal a clean run`, { skip: target.unavailable }, async () => {
+      const users = await seedAccounts(chain, 3);
+      await randomActivity(chain, users, seed + 600, 30);
+      const opts = target.options();
+      const dir = mkdtempSync(join(tmpdir(), "ubc-keyless-"));
+      const dbOpts = opts.url ? { url: opts.url, schema: opts.schema } : { dataDir: join(dir, "pglite"), schema: "ubc" };
+      try {
+        const lines: string[] = [];
+        const p = startProcess("keyless", process.execPath, [join(ROOT, "indexer/src/testing/keyless-backfill.ts")], {
+          env: { RPC_URL: chain.url, DEPLOYMENTS_JSON: JSON.stringify(chain.deployments), ...(opts.url ? { DATABASE_URL: opts.url, DATABASE_SCHEMA: opts.schema! } : { DATA_DIR: dbOpts.dataDir! }) },
+          onLine: (l) => lines.push(l),
+        });
+        await p.exited;
+        assert.equal(p.child.signalCode, "SIGKILL", `killed during the backfill:
+${lines.join("\n")}`);
+        assert.ok(lines.some((l) => l.startsWith("keyless ")), lines.join("\n"));
+        const db = await openDatabase(dbOpts);
+        const fresh = await target.open();
+        try {
+          assert.equal(await hasKey(db, "token_transfer"), false, "the process died with token_transfer's key dropped");
+          const ix = indexer(chain, db, 0);
+          await ix.init();
+          assert.ok(await hasKey(db, "token_transfer"), "start-up added the key back");
+          await catchUp(ix);
+          for (const e of model.entities.filter((x) => x.immutable)) assert.ok(await hasKey(db, e.table), `${e.table} has its primary key`);
+          await verifyProjection(db, chain);
+          const ix2 = indexer(chain, fresh, 0);
+          await ix2.init();
+          await catchUp(ix2);
+          assert.deepEqual(await dumpProjection(db, tables), await dumpProjection(fresh, tables), "killed-and-restarted == clean run");
+          const [{ n, d }] = await db.query<{ n: string; d: string }>(`SELECT count(*)::text AS n, count(DISTINCT id)::text AS d FROM token_transfer`);
+          assert.equal(n, d, "no duplicated rows");
+        } finally {
+          await db.close();
+          await fresh.close();
+        }
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
       }
     });
 

@@ -4,7 +4,7 @@
 import { EventEmitter } from "node:events";
 import { availableParallelism } from "node:os";
 import type { Database } from "../database/adapter.ts";
-import { migrate, dropAll, entityDdl } from "../database/migrations.ts";
+import { migrate, dropAll, entityDdl, keyBuild, keyError, primaryKeyName, restoreKeys } from "../database/migrations.ts";
 import { Store, type Batch } from "../database/store.ts";
 import type { Model } from "../schema/model.ts";
 import { LogFetcher, type BlockHeader, type FetcherOptions, type Log } from "../sync/fetcher.ts";
@@ -50,11 +50,34 @@ const YIELD_MS = 4;
 const TRACE = process.env.INDEXER_TRACE === "1";
 const traceStart = performance.now();
 
-/** The secondary indexes of the entity tables (not the primary keys), as migrations create them. */
-function secondaryIndexes(model: Model): { name: string; table: string; create: string }[] {
-  return entityDdl(model)
+/** An index a long backfill drops from a table it fills, and how to build it again. */
+interface DeferredIndex {
+  name: string;
+  table: string;
+  drop: string;
+  create: string;
+}
+
+/**
+ * The indexes of the entity tables a long backfill writes without (the tables it fills): every
+ * secondary index, as migrations create it, and the primary keys of immutable entities. Those
+ * tables only get new rows during a backfill (inserts: no lookup, update or undo by id), each batch
+ * committed with its checkpoint, so the key only stands guard against a handler writing an id
+ * twice, which adding it back then reports (keyError). COPY of 100k token_transfer rows (random
+ * 74-character ids) into a fresh PGlite: 3.7 / 2.7 s of CPU with the key, 2.1 / 1.5 s without it
+ * plus 0.48 / 0.38 s to add it afterwards.
+ */
+function deferredIndexes(model: Model): DeferredIndex[] {
+  const keys = model.entities
+    .filter((e) => e.immutable)
+    .map((e) => ({ name: primaryKeyName(e.table), table: e.table, drop: `ALTER TABLE "${e.table}" DROP CONSTRAINT IF EXISTS "${primaryKeyName(e.table)}"`, create: keyBuild(e.table).build }));
+  const secondary = entityDdl(model)
     .filter((s) => s.startsWith("CREATE INDEX"))
-    .map((create) => ({ name: /^CREATE INDEX IF NOT EXISTS "([^"]+)"/.exec(create)![1], table: / ON "([^"]+)"/.exec(create)![1], create }));
+    .map((create) => {
+      const name = /^CREATE INDEX IF NOT EXISTS "([^"]+)"/.exec(create)![1];
+      return { name, table: / ON "([^"]+)"/.exec(create)![1], drop: `DROP INDEX IF EXISTS "${name}"`, create };
+    });
+  return [...keys, ...secondary];
 }
 
 /**
@@ -115,6 +138,12 @@ export class Indexer extends EventEmitter {
   };
 
   private opts: IndexerOptions;
+  /**
+   * The indexes a long backfill dropped (deferredIndexes) and has not built again yet, or
+   * undefined. Built again after its last commit, when it fails, before a reorg's rollback, and
+   * before any later step if that failed too (and by `migrate` at start-up after a crash).
+   */
+  private dropped: DeferredIndex[] | undefined;
 
   constructor(opts: IndexerOptions) {
     super();
@@ -259,6 +288,7 @@ export class Indexer extends EventEmitter {
 
   private async reset(): Promise<void> {
     await dropAll(this.opts.db, this.opts.model);
+    this.dropped = undefined; // (tables made anew, with their indexes)
     await this.opts.db.exec(`DROP TABLE IF EXISTS _contracts`);
     this.store.clearCache();
     await migrate(this.opts.db, this.opts.model);
@@ -319,6 +349,7 @@ export class Indexer extends EventEmitter {
 
   /** One unit of progress: a backfill range or one live block. False when at the head. */
   async step(): Promise<boolean> {
+    await this.restoreIndexes(); // (left dropped only by a backfill whose failure failed to rebuild them)
     const head = await this.fetcher.blockNumber();
     this.status.head = head;
     const cp = this.status.checkpoint;
@@ -444,46 +475,9 @@ export class Indexer extends EventEmitter {
       await this.loadDynamic();
     };
     // A long backfill (a full batch with more to come) writes the tables it fills (those with
-    // HEAVY_TABLE_ROWS rows in that batch) without their secondary indexes and builds them once
-    // at the end, which is several times cheaper than maintaining them row by row. They are back before the backfill returns or fails (and `migrate` creates any
-    // missing one at start-up, should the process die in between).
-    let indexesDropped = false;
-    let dropped: ReturnType<typeof secondaryIndexes> = [];
-    // The rebuild starts once the last batch has committed. Started earlier (it used to start once
-    // every remaining range was requested), a CREATE INDEX waits for the write in progress and the
-    // last batches then wait for it and write into the rebuilt indexes row by row, and the account
-    // updates lose their HOT path (see MUTABLE_FILLFACTOR): PostgreSQL backends 2.87 -> 2.27 s of
-    // CPU per backfill of 100k transfers when the rebuild waits (4 alternating pairs). PGlite runs
-    // in this thread, one statement at a time: there an early rebuild also stalled the projection.
-    const restoreIndexes = async () => {
-      if (!indexesDropped) return;
-      const started = performance.now();
-      // On PostgreSQL as many at a time as there are cores (each its own transaction: a lane never
-      // holds one table's lock while waiting for another's), without parallel maintenance
-      // workers. Each index's table scan is paid by a backend that maps the shared buffers page by
-      // page, so a fresh connection per index, and worker processes, cost more than they gain on
-      // a few cores (6 indexes of 100k rows on 2 cores: 1.6 s of backend CPU on 6 connections,
-      // 1.2 s on 2; 1.8 s instead of 1.1 s of wall time with 2 workers each). The pool hands a
-      // lane back the connection it just released. PGlite runs statements one at a time anyway.
-      const pg = this.opts.db.kind === "postgres";
-      const lanes = pg ? Math.max(1, Math.min(availableParallelism(), dropped.length)) : 1;
-      // Committed asynchronously (no wait for the WAL flush of the index's pages): an index lost
-      // with a crash of PostgreSQL is created again by `migrate` at start-up.
-      const create = (sql: string) => (pg ? `BEGIN; SET LOCAL max_parallel_maintenance_workers = 0; SET LOCAL synchronous_commit = off; ${sql}; COMMIT` : sql);
-      await Promise.all(
-        Array.from({ length: lanes }, async (_, lane) => {
-          for (let k = lane; k < dropped.length; k += lanes) {
-            const t = performance.now();
-            await this.opts.db.exec(create(dropped[k].create));
-            if (TRACE) this.trace(`index ${dropped[k].name} built in ${(performance.now() - t).toFixed(0)} ms (lane ${lane})`);
-          }
-        }),
-      );
-      if (TRACE) this.trace(`${dropped.length} secondary indexes rebuilt in ${(performance.now() - started).toFixed(0)} ms`);
-      indexesDropped = false;
-      dropped = [];
-      this.log("info", "backfill: secondary indexes rebuilt");
-    };
+    // HEAVY_TABLE_ROWS rows in that batch) without their secondary indexes, and immutable ones
+    // without their primary key, and builds them once at the end (restoreIndexes), which is several
+    // times cheaper than maintaining them row by row.
     try {
       while (ahead.length > 0) {
         let cur: FetchedRange = await ahead.shift()!;
@@ -500,6 +494,7 @@ export class Indexer extends EventEmitter {
           await writing;
           writing = undefined;
           if (batchFrom !== undefined) await forgetProjected();
+          await this.restoreIndexes(); // the rollback deletes and restores rows by id
           await this.handleReorg();
           return;
         }
@@ -525,7 +520,7 @@ export class Indexer extends EventEmitter {
         prevHash = end.hash;
         const full = batchLogs >= (batches === 0 ? this.opts.backfillBatchLogs?.first ?? BACKFILL_FIRST_BATCH_LOGS : this.opts.backfillBatchLogs?.full ?? BACKFILL_BATCH_LOGS);
         if (last || full || to - batchFrom + 1n >= BigInt(this.fetcher.maxRange)) {
-          const drop = !indexesDropped && !last && full;
+          const drop = this.dropped === undefined && !last && full;
           if (!overlap || drop) {
             await writing; // the previous batch is in the database
             writing = undefined;
@@ -534,10 +529,10 @@ export class Indexer extends EventEmitter {
           const batch = this.store.seal();
           if (drop) {
             const heavy = new Set(this.opts.model.entities.filter((e) => batch.pending.get(e.name)!.size >= (this.opts.heavyTableRows ?? HEAVY_TABLE_ROWS)).map((e) => e.table));
-            dropped = secondaryIndexes(this.opts.model).filter((ix) => heavy.has(ix.table));
-            indexesDropped = true; // before the drop: a failure in it rebuilds them (IF NOT EXISTS)
-            if (dropped.length > 0) await this.opts.db.exec(dropped.map((ix) => `DROP INDEX IF EXISTS "${ix.name}"`).join(";\n"));
-            this.log("info", "backfill: writing without secondary indexes until caught up", { tables: [...heavy] });
+            const dropped = deferredIndexes(this.opts.model).filter((ix) => heavy.has(ix.table));
+            this.dropped = dropped; // before the drop: a failure in it rebuilds them (IF NOT EXISTS)
+            if (dropped.length > 0) await this.opts.db.exec(dropped.map((ix) => ix.drop).join(";\n"));
+            this.log("info", "backfill: writing without secondary indexes (and immutable tables without their primary key) until caught up", { tables: [...heavy] });
           }
           this.pendingContracts = batchCreated;
           older = writing;
@@ -551,15 +546,67 @@ export class Indexer extends EventEmitter {
       }
       await writing;
       writing = undefined;
-      await restoreIndexes();
+      await this.restoreIndexes();
     } catch (err) {
       await writing?.catch(() => undefined);
       await forgetProjected(); // not in the database
-      await restoreIndexes().catch((e) => this.log("warn", "backfill: rebuilding the secondary indexes failed (start-up migrations will)", { error: (e as Error).message }));
+      try {
+        await this.restoreIndexes();
+      } catch (e) {
+        if ((e as { handlerError?: boolean }).handlerError) throw e; // a duplicate id: final
+        this.log("warn", "backfill: rebuilding the dropped indexes failed (the next step tries again, and start-up migrations)", { error: (e as Error).message });
+      }
       throw err;
     } finally {
       for (const p of ahead) await p.catch(() => undefined);
     }
+  }
+
+  /**
+   * Builds the indexes a long backfill dropped (this.dropped), once its last batch has committed.
+   * Started earlier (it used to start once every remaining range was requested), a CREATE INDEX
+   * waits for the write in progress and the last batches then wait for it and write into the
+   * rebuilt indexes row by row, and the account updates lose their HOT path (see
+   * MUTABLE_FILLFACTOR): PostgreSQL backends 2.87 -> 2.27 s of CPU per backfill of 100k transfers
+   * when the rebuild waits (4 alternating pairs). PGlite runs in this thread, one statement at a
+   * time: there an early rebuild also stalled the projection. A primary key that finds a
+   * duplicate id fails with keyError (final); `this.dropped` is cleared only once all are built.
+   */
+  private async restoreIndexes(): Promise<void> {
+    const dropped = this.dropped;
+    if (dropped === undefined) return;
+    const started = performance.now();
+    // On PostgreSQL as many at a time as there are cores (each its own transaction: a lane never
+    // holds one table's lock while waiting for another's), without parallel maintenance
+    // workers. Each index's table scan is paid by a backend that maps the shared buffers page by
+    // page, so a fresh connection per index, and worker processes, cost more than they gain on
+    // a few cores (6 indexes of 100k rows on 2 cores: 1.6 s of backend CPU on 6 connections,
+    // 1.2 s on 2; 1.8 s instead of 1.1 s of wall time with 2 workers each). The pool hands a
+    // lane back the connection it just released. PGlite runs statements one at a time anyway.
+    const pg = this.opts.db.kind === "postgres";
+    const lanes = pg ? Math.max(1, Math.min(availableParallelism(), dropped.length)) : 1;
+    // Committed asynchronously (no wait for the WAL flush of the index's pages): an index lost
+    // with a crash of PostgreSQL is created again by `migrate` at start-up (a primary key too).
+    const create = (sql: string) => (pg ? `BEGIN; SET LOCAL max_parallel_maintenance_workers = 0; SET LOCAL synchronous_commit = off; ${sql}; COMMIT` : sql);
+    // every build runs to its end before a failure is reported (no build left running behind it)
+    const results = await Promise.allSettled(
+      Array.from({ length: lanes }, async (_, lane) => {
+        for (let k = lane; k < dropped.length; k += lanes) {
+          const t = performance.now();
+          await this.opts.db.exec(create(dropped[k].create)).catch((err) => Promise.reject(keyError(dropped[k].table, err)));
+          if (TRACE) this.trace(`index ${dropped[k].name} built in ${(performance.now() - t).toFixed(0)} ms (lane ${lane})`);
+        }
+      }),
+    );
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
+    if (failed !== undefined) throw failed.reason;
+    // The keys' indexes become the keys (ACCESS EXCLUSIVE locks, after the builds: no lane waits),
+    // where a key is missing: an API-role process starting meanwhile (its `migrate`) may have
+    // added one back already.
+    if (dropped.some((ix) => ix.name === primaryKeyName(ix.table))) await restoreKeys(this.opts.db, this.opts.model);
+    if (TRACE) this.trace(`${dropped.length} dropped indexes rebuilt in ${(performance.now() - started).toFixed(0)} ms`);
+    this.dropped = undefined;
+    this.log("info", "backfill: dropped indexes rebuilt");
   }
 
   private async liveBlock(n: bigint): Promise<void> {

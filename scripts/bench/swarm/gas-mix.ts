@@ -1,0 +1,60 @@
+// Diagnostic (not part of npm run bench:swarm): the transactions of one swarm's trading, grouped by
+// contract and function: count, mean gas, share of all gas, calldata, logs, and for the first three
+// of each kind the EVM steps, SSTOREs, SLOADs and calls (debug_traceTransaction). Reads the blocks
+// mined while the swarm traded and their receipts from the node.
+// Usage: node scripts/bench/swarm/gas-mix.ts [agents=100] [jobs=300]
+import { ethers } from "ethers";
+import { ARTIFACTS, startChain } from "../../../indexer/src/testing/chain.ts";
+import { findArtifact } from "../../../indexer/src/indexing/abi.ts";
+import { runSwarm } from "../../../agents/src/swarm/swarm.ts";
+
+const agents = Number(process.argv[2] ?? 100);
+const jobs = Number(process.argv[3] ?? 300);
+const chain = await startChain();
+try {
+  const names = new Map<string, { name: string; iface: ethers.Interface }>();
+  for (const [name, d] of Object.entries(chain.deployments.contracts)) {
+    try {
+      names.set(d.address.toLowerCase(), { name, iface: new ethers.Interface(findArtifact(ARTIFACTS, name).abi as ethers.InterfaceAbi) });
+    } catch { /* no artifact */ }
+  }
+  let from = 0;
+  await runSwarm({
+    agents, jobs, rpcUrl: chain.url, deployments: chain.deployments, seed: 1, inFlight: 6, log: () => {},
+    onReady: () => { void chain.provider.getBlockNumber().then((n) => { from = n + 1; }); },
+  });
+  const to = await chain.provider.getBlockNumber();
+  const rows = new Map<string, { n: number; gas: bigint; calldata: number; logs: number; steps: number; sstore: number; sload: number; calls: number; traced: number }>();
+  let all = 0n;
+  let count = 0;
+  for (let b = from; b <= to; b++) {
+    const block = await chain.provider.getBlock(b, true);
+    for (const tx of block!.prefetchedTransactions) {
+      const r = (await chain.provider.getTransactionReceipt(tx.hash))!;
+      const c = tx.to ? names.get(tx.to.toLowerCase()) : undefined;
+      const fn = c ? (c.iface.getFunction(tx.data.slice(0, 10))?.name ?? tx.data.slice(0, 10)) : "transfer/other";
+      const key = `${c?.name ?? "?"}.${fn}`;
+      const row = rows.get(key) ?? { n: 0, gas: 0n, calldata: 0, logs: 0, steps: 0, sstore: 0, sload: 0, calls: 0, traced: 0 };
+      row.n++; row.gas += r.gasUsed; row.calldata += (tx.data.length - 2) / 2; row.logs += r.logs.length;
+      if (row.traced < 3) {
+        // the EVM steps of a few of each kind: storage writes and reads, calls to other contracts
+        const t = await chain.rpc<{ structLogs: { op: string }[] }>("debug_traceTransaction", [tx.hash, { disableMemory: true, disableStack: true, disableStorage: true }]);
+        row.traced++;
+        row.steps += t.structLogs.length;
+        for (const l of t.structLogs) {
+          if (l.op === "SSTORE") row.sstore++;
+          else if (l.op === "SLOAD") row.sload++;
+          else if (l.op === "CALL" || l.op === "STATICCALL" || l.op === "DELEGATECALL") row.calls++;
+        }
+      }
+      rows.set(key, row);
+      all += r.gasUsed; count++;
+    }
+  }
+  process.stdout.write(`${count} transactions in blocks ${from}..${to}, mean gas ${(Number(all) / count).toFixed(0)}\n`);
+  for (const [k, r] of [...rows].sort((a, b) => Number(b[1].gas - a[1].gas))) {
+    process.stdout.write(`  ${k.padEnd(40)} ${String(r.n).padStart(6)}  ${(r.n / count * 100).toFixed(1).padStart(5)}% of txs  mean gas ${(Number(r.gas) / r.n).toFixed(0).padStart(7)}  ${(Number(r.gas * 1000n / all) / 10).toFixed(1).padStart(5)}% of gas  calldata ${(r.calldata / r.n).toFixed(0)} B  logs ${(r.logs / r.n).toFixed(1)}  steps ${(r.steps / r.traced).toFixed(0)} sstore ${(r.sstore / r.traced).toFixed(1)} sload ${(r.sload / r.traced).toFixed(1)} calls ${(r.calls / r.traced).toFixed(1)}\n`);
+  }
+} finally {
+  await chain.stop();
+}
