@@ -62,7 +62,7 @@ export async function startService(cfg: ServiceConfig): Promise<Service> {
   const model = cfg.model ?? loadModel();
   const deployments: Deployments =
     typeof cfg.deployments === "string" ? JSON.parse(readFileSync(cfg.deployments, "utf8")) : cfg.deployments;
-  const db = await openDatabase({ url: cfg.databaseUrl, dataDir: cfg.dataDir, schema: cfg.databaseSchema ?? "ubc" });
+  const db = await openDatabase({ url: cfg.databaseUrl, dataDir: cfg.dataDir, schema: cfg.databaseSchema ?? "ubc", model });
   const isWriter = cfg.role !== "api" && (await db.tryWriterLock("indexer"));
   if (isWriter && cfg.fresh) await dropAll(db, model);
 

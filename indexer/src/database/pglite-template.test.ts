@@ -55,3 +55,83 @@ test("fresh PGlite databases start as copies of one template, each independent, 
     rmSync(base, { recursive: true, force: true });
   }
 });
+
+test("a fresh PGlite database opened with the model starts with the schema as migrate leaves it; a changed model or schema makes a new template", async () => {
+  const { openDatabase, pgliteSchemaLayer } = await import("./adapter.ts");
+  const { migrate } = await import("./migrations.ts");
+  const { catalog } = await import("../testing/catalog.ts");
+  const { buildModel, loadModel } = await import("../schema/model.ts");
+  const { readFileSync } = await import("node:fs");
+  const model = loadModel();
+  const base = mkdtempSync(join(tmpdir(), "ubc-template-test-"));
+  const before = process.env.INDEXER_PGLITE_TEMPLATE;
+  process.env.INDEXER_PGLITE_TEMPLATE = join(base, "template");
+  const opened: { close(): Promise<void> }[] = [];
+  try {
+    const layer = pgliteSchemaLayer(model, "ubc");
+    const fromTemplate = await openDatabase({ dataDir: join(base, "a"), schema: "ubc", model });
+    const inMemory = await openDatabase({ schema: "ubc", model });
+    const scratch = await openDatabase({ dataDir: join(base, "b"), schema: "ubc" }); // the plain template
+    opened.push(fromTemplate, inMemory, scratch);
+    assert.ok(existsSync(join(pgliteTemplateDir(layer)!, "ready")), "the schema's template was made");
+    assert.deepEqual(readdirSync(join(base, "template")).filter((f) => f.startsWith("layer-")), [`layer-${layer.key}`]);
+    assert.equal(fromTemplate.created, true);
+    const tables = async (db: typeof scratch) => (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = 'ubc'`))[0].n;
+    assert.ok((await tables(fromTemplate)) > 20 && (await tables(inMemory)) > 20, "the tables are there before migrate runs");
+    assert.equal(await tables(scratch), 0);
+    await migrate(scratch, model);
+    const expected = await catalog(scratch);
+    assert.deepEqual(await catalog(fromTemplate), expected, "on disk: the same tables, columns, indexes, constraints and _meta as migrated from scratch");
+    assert.deepEqual(await catalog(inMemory), expected, "in memory: the same");
+    await migrate(fromTemplate, model);
+    assert.deepEqual(await catalog(fromTemplate), expected);
+
+    // each copy is a database of its own
+    await fromTemplate.exec(`INSERT INTO _meta (key, value) VALUES ('checkpoint_number', '1')`);
+    const other = await openDatabase({ dataDir: join(base, "c"), schema: "ubc", model });
+    opened.push(other);
+    assert.deepEqual(await catalog(other), expected);
+
+    // another model (one more entity), or another schema name: another template
+    const source = readFileSync(new URL("../../../subgraph/schema.graphql", import.meta.url), "utf8");
+    const changed = buildModel(`${source}\ntype TemplateProbe @entity(immutable: true) { id: ID! n: Int! }\n`);
+    const changedLayer = pgliteSchemaLayer(changed, "ubc");
+    assert.notEqual(changedLayer.key, layer.key);
+    assert.notEqual(pgliteSchemaLayer(model, "other").key, layer.key);
+    const d = await openDatabase({ dataDir: join(base, "d"), schema: "ubc", model: changed });
+    opened.push(d);
+    assert.ok(existsSync(join(pgliteTemplateDir(changedLayer)!, "ready")));
+    assert.deepEqual((await d.query(`SELECT value FROM _meta WHERE key = 'schema_hash'`)), [{ value: changed.hash }]);
+    assert.equal((await d.query(`SELECT 1 FROM pg_tables WHERE schemaname = 'ubc' AND tablename = 'template_probe'`)).length, 1);
+    assert.equal((await fromTemplate.query(`SELECT 1 FROM pg_tables WHERE schemaname = 'ubc' AND tablename = 'template_probe'`)).length, 0);
+    assert.equal(readdirSync(join(base, "template")).filter((f) => f.startsWith("layer-")).length, 2);
+    assert.equal(readdirSync(join(base, "template")).filter((f) => f.includes(".tmp-")).length, 0, "no work directory left behind");
+  } finally {
+    for (const db of opened) await db.close();
+    if (before === undefined) delete process.env.INDEXER_PGLITE_TEMPLATE;
+    else process.env.INDEXER_PGLITE_TEMPLATE = before;
+    rmSync(base, { recursive: true, force: true });
+  }
+});
+
+test("INDEXER_PGLITE_TEMPLATE=off: a database opened with the model runs initdb and starts empty", async () => {
+  const { openDatabase } = await import("./adapter.ts");
+  const { migrate } = await import("./migrations.ts");
+  const { loadModel } = await import("../schema/model.ts");
+  const model = loadModel();
+  const before = process.env.INDEXER_PGLITE_TEMPLATE;
+  process.env.INDEXER_PGLITE_TEMPLATE = "off";
+  try {
+    const db = await openDatabase({ schema: "ubc", model });
+    try {
+      assert.equal((await db.query(`SELECT 1 FROM pg_tables WHERE schemaname = 'ubc'`)).length, 0);
+      await migrate(db, model);
+      assert.deepEqual(await db.query(`SELECT value FROM _meta WHERE key = 'schema_hash'`), [{ value: model.hash }]);
+    } finally {
+      await db.close();
+    }
+  } finally {
+    if (before === undefined) delete process.env.INDEXER_PGLITE_TEMPLATE;
+    else process.env.INDEXER_PGLITE_TEMPLATE = before;
+  }
+});

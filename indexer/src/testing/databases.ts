@@ -3,6 +3,7 @@
 // is skipped, except under CI=true, where it is required and the run fails.
 import pg from "pg";
 import { openDatabase, type Database, type DatabaseOptions } from "../database/adapter.ts";
+import { loadModel } from "../schema/model.ts";
 
 export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/test";
 
@@ -41,7 +42,8 @@ export async function dbTargets(): Promise<DbTarget[]> {
     {
       name: "pglite",
       options: () => ({}),
-      open: () => openDatabase({}),
+      // in memory, from the template of this repository's model (the one the tests index)
+      open: () => openDatabase({ model: loadModel() }),
       cleanup: async () => undefined,
     },
     {

@@ -50,6 +50,14 @@ async function cleanUp(schema: string, dataDir: string | undefined) {
   }
 }
 
+/** The PGlite template of the indexer's schema (as bench:indexer does: made once, not timed). */
+async function makeTemplate(model: import("../../../indexer/src/schema/model.ts").Model, schema: string) {
+  if (dbKind !== "pglite") return;
+  const { pgliteTemplate } = await import("../../../indexer/src/database/pglite-template.ts");
+  const { pgliteSchemaLayer } = await import("../../../indexer/src/database/adapter.ts");
+  await pgliteTemplate(pgliteSchemaLayer(model, schema));
+}
+
 async function run() {
   const state = JSON.parse(readFileSync(stateFile, "utf8"));
   const { openDatabase } = await import("../../../indexer/src/database/adapter.ts");
@@ -61,15 +69,17 @@ async function run() {
   // our PostgreSQL backends are found by their application_name (the pg driver reads PGAPPNAME)
   const appName = `ubc_prof_${process.pid}`;
   process.env.PGAPPNAME = appName;
+  const model = loadModel();
+  await makeTemplate(model, "ubc");
   const node = nodePid(new URL(state.url));
   const nodeCpu0 = processCpu(node);
   const load0 = loadavg();
   const cpu0 = process.cpuUsage();
   const faults0 = process.resourceUsage().minorPageFault;
   const t0 = performance.now();
-  const db = await openDatabase(dbKind === "pg" ? { url: PG_URL, schema } : { dataDir, schema: "ubc" });
+  const db = await openDatabase(dbKind === "pg" ? { url: PG_URL, schema } : { dataDir, schema: "ubc", model });
   const tOpen = performance.now();
-  const ix = new Indexer({ rpcUrl: state.url, deployments: state.deployments, artifactsDir: join(ROOT, "artifacts"), db, model: loadModel(), handlers: HANDLERS, templates: TEMPLATES });
+  const ix = new Indexer({ rpcUrl: state.url, deployments: state.deployments, artifactsDir: join(ROOT, "artifacts"), db, model, handlers: HANDLERS, templates: TEMPLATES });
   await ix.init();
   const tInit = performance.now();
   let tFirst = 0;
@@ -109,6 +119,8 @@ async function run() {
 async function service() {
   const state = JSON.parse(readFileSync(stateFile, "utf8"));
   const { startService } = await import("../../../indexer/src/service.ts");
+  const { loadModel } = await import("../../../indexer/src/schema/model.ts");
+  await makeTemplate(loadModel(), "ubc");
   const schema = `prof_${process.pid}`;
   const dataDir = dbKind === "pglite" ? mkdtempSync(join(tmpdir(), "ubc-prof-")) : undefined;
   const cpu0 = process.cpuUsage();
