@@ -19,7 +19,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { setNodeLogging, startProcess, stopProcess, waitForRpc, type Managed } from "./lib/processes.ts";
-import { hardhatNodeArgs } from "./lib/hardhat-node.ts";
+import { HARDHAT_CLI, hardhatNodeArgs } from "./lib/hardhat-node.ts";
 import { childEnv, loadConfig, stateFile, type DevnetConfig } from "./devnet/config.ts";
 import { seedDevnet, type SeedResult } from "./devnet/seed.ts";
 import { devAccount, ROLES } from "./devnet/accounts.ts";
@@ -27,7 +27,6 @@ import { detectWebApp, distDir, needsBuild, waitForHttp, webEnv, type WebApp } f
 import { swarmEntry } from "./devnet/swarm-host.ts";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-const hardhatBin = join(root, "node_modules", "hardhat", "dist", "src", "cli.js");
 const t0 = performance.now();
 const children: Managed[] = [];
 let stopping = false;
@@ -125,7 +124,7 @@ async function runChild(name: string, args: string[], env: NodeJS.ProcessEnv, sh
 
 async function build(env: NodeJS.ProcessEnv) {
   log("start", "building the contracts…");
-  await runChild("build", [hardhatBin, "build"], env, false);
+  await runChild("build", [HARDHAT_CLI, "build"], env, false);
   await runChild("codegen", [join(root, "scripts", "codegen-abis.ts")], env, false);
 }
 
@@ -189,7 +188,7 @@ async function deploy(cfg: DevnetConfig, env: NodeJS.ProcessEnv, chain: { chainI
   } else {
     log("deploy", `deploying the contracts (${why})…`);
     // compiled by the build step above: `hardhat run` need not check the sources again
-    await step("deploy", () => runChild("deploy", [hardhatBin, "run", "--no-compile", "scripts/deploy.ts", "--network", "localhost"], { ...env, RPC_URL: cfg.rpcUrl, DEPLOYMENTS_DIR: cfg.deploymentsDir, CI: "1" }, cfg.verbose));
+    await step("deploy", () => runChild("deploy", [HARDHAT_CLI, "run", "--no-compile", "scripts/deploy.ts", "--network", "localhost"], { ...env, RPC_URL: cfg.rpcUrl, DEPLOYMENTS_DIR: cfg.deploymentsDir, CI: "1" }, cfg.verbose));
   }
   const deployments = JSON.parse(readFileSync(file, "utf8")) as DeploymentsFile;
   for (const [name, c] of Object.entries(deployments.contracts)) console.log(`${name}: ${c.address}`);

@@ -6,13 +6,12 @@ import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ethers } from "ethers";
 import { freePort, setNodeLogging, startProcess, stopProcess, waitForRpc, type Managed } from "../../../scripts/lib/processes.ts";
-import { hardhatNodeArgs } from "../../../scripts/lib/hardhat-node.ts";
+import { HARDHAT_CLI, hardhatNodeArgs } from "../../../scripts/lib/hardhat-node.ts";
 import { findArtifact } from "../indexing/abi.ts";
 import type { Deployments } from "../indexing/types.ts";
 
 export const ROOT = resolve(fileURLToPath(new URL("../../..", import.meta.url)));
 export const ARTIFACTS = join(ROOT, "artifacts");
-const HARDHAT = join(ROOT, "node_modules", "hardhat", "dist", "src", "cli.js");
 
 export interface TestChain {
   url: string;
@@ -39,7 +38,7 @@ export async function startChain(): Promise<TestChain> {
     await waitForRpc(url, 120_000);
     if (!process.env.CHAIN_LOG) await setNodeLogging(url, false);
     const out: string[] = [];
-    const deploy = startProcess("deploy", process.execPath, [HARDHAT, "run", "scripts/deploy.ts", "--network", "localhost"], {
+    const deploy = startProcess("deploy", process.execPath, [HARDHAT_CLI, "run", "scripts/deploy.ts", "--network", "localhost"], {
       cwd: ROOT,
       env: { RPC_URL: url, DEPLOYMENTS_DIR: dir, CI: "1" },
       onLine: (l) => out.push(l),
