@@ -11,10 +11,11 @@
 // `{ spec, result }`, so a validator checks keccak256(spec) against the job's spec hash (from the
 // JobCreated event) and keccak256(result) against the submitted result hash using nothing but
 // the chain. (A deployment with large payloads would put them behind ipfs:// URIs instead.)
-import { hash } from "node:crypto";
 import { keccak256, toHex, type Hex } from "viem";
 import type OpenAI from "openai";
 import { resourceKind } from "../sdk/client.ts";
+import { sha256Iter } from "./sha256-iter.ts";
+import { sha256IterAsync } from "./work-pool.ts";
 
 /** SHA-256 iterations in one unit of sha256-iter. */
 export const ITERATIONS_PER_UNIT = 250;
@@ -64,11 +65,7 @@ export function unitsOf(s: Spec): bigint {
   return s.kind === "sha256-iter" ? BigInt(Math.ceil(s.iterations / ITERATIONS_PER_UNIT)) : BigInt(Math.ceil(s.maxTokens / 100));
 }
 
-export function sha256Iter(input: Hex, iterations: number): Hex {
-  let buf = Buffer.from(input.slice(2), "hex");
-  for (let i = 0; i < iterations; i++) buf = hash("sha256", buf, "buffer") as unknown as Buffer<ArrayBuffer>;
-  return `0x${buf.toString("hex")}`;
-}
+export { sha256Iter };
 
 /**
  * Deterministic results computed in this process, by input: agents that share a process (a
@@ -77,15 +74,22 @@ export function sha256Iter(input: Hex, iterations: number): Hex {
  * in different processes each compute it. Bounded (oldest first out).
  */
 const DIGESTS = new Map<string, Hex>();
+const digestKey = (input: Hex, iterations: number) => `${input.toLowerCase()}:${iterations}`;
 export function sha256IterShared(input: Hex, iterations: number): Hex {
-  const key = `${input.toLowerCase()}:${iterations}`;
-  let d = DIGESTS.get(key);
+  let d = cachedDigest(input, iterations);
   if (d === undefined) {
     d = sha256Iter(input, iterations);
-    DIGESTS.set(key, d);
-    if (DIGESTS.size > 8_192) DIGESTS.delete(DIGESTS.keys().next().value!);
+    rememberDigest(input, iterations, d);
   }
   return d;
+}
+/** A digest this process computed already (sha256IterShared, or the work thread: work-pool.ts). */
+export function cachedDigest(input: Hex, iterations: number): Hex | undefined {
+  return DIGESTS.get(digestKey(input, iterations));
+}
+export function rememberDigest(input: Hex, iterations: number, digest: Hex): void {
+  DIGESTS.set(digestKey(input, iterations), digest);
+  if (DIGESTS.size > 8_192) DIGESTS.delete(DIGESTS.keys().next().value!);
 }
 
 /** Validates an untrusted spec (e.g. decoded from a result URI); throws on anything off. */
@@ -137,9 +141,9 @@ export function judgeText(text: string, r: Rubric): { pass: boolean; reasons: st
   return { pass: reasons.length === 0, reasons };
 }
 
-/** Does the work of a spec. `llm` is required for model jobs. */
+/** Does the work of a spec (deterministic work on the work thread: work-pool.ts). `llm` is required for model jobs. */
 export async function execute(spec: Spec, llm?: OpenAI): Promise<string> {
-  if (spec.kind === KINDS.SHA256) return sha256IterShared(spec.input, spec.iterations);
+  if (spec.kind === KINDS.SHA256) return sha256IterAsync(spec.input, spec.iterations);
   if (!llm) throw new Error("model jobs need an OpenAI-compatible endpoint (OPENAI_API_KEY / OPENAI_BASE_URL)");
   const r = await llm.chat.completions.create({ model: spec.model, max_tokens: spec.maxTokens, messages: [{ role: "user", content: spec.prompt }] });
   const text = r.choices[0]?.message?.content;

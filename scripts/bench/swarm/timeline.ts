@@ -66,6 +66,13 @@ try {
   process.stdout.write(`${agents} agents, ${summary.producerWins}/${jobs} jobs, ${summary.txs} txs, ${summary.txPerSecond.toFixed(1)} tx/s, ${(ms / 1000).toFixed(2)} s trading\n`);
   process.stdout.write(`node CPU ${((nodeCpuMs() - node0) / summary.txs).toFixed(2)} ms/tx (${(((nodeCpuMs() - node0) / ms) * 100).toFixed(0)}% of a core), swarm process (with the proxy) ${((c.user + c.system) / 1000 / summary.txs).toFixed(2)} ms/tx\n`);
   process.stdout.write(`a request in the node's hands ${((covered(trading) / ms) * 100).toFixed(0)}% of the trading time, a transaction batch ${((covered(txReqs) / ms) * 100).toFixed(0)}%; ${txReqs.length} transaction requests, ${(txs / Math.max(1, txReqs.length)).toFixed(1)} txs each, ${(txReqs.reduce((s, r) => s + r.end - r.start, 0) / Math.max(1, txReqs.length)).toFixed(1)} ms each (mean); ${trading.length - txReqs.length} read requests\n`);
+  if (process.env.TIMELINE_EVENTS) {
+    // every request of the first TIMELINE_EVENTS ms of trading, in order of its start
+    const until = t0 + Number(process.env.TIMELINE_EVENTS);
+    for (const r of trading.filter((x) => x.start < until).sort((a, b) => a.start - b.start)) {
+      process.stdout.write(`  ${(r.start - t0).toFixed(1).padStart(8)} → ${(r.end - t0).toFixed(1).padStart(8)} ms  ${r.txs > 0 ? `${r.txs} txs` : `${r.reads} reads`}\n`);
+    }
+  }
   process.stdout.write(`bucket (${bucketMs} ms): txs answered, jobs in flight, settled, node busy (% of a core), tx batches sent\n`);
   for (let b = t0; b < t1; b += bucketMs) {
     const inB = txReqs.filter((r) => r.end >= b && r.end < b + bucketMs);
