@@ -156,6 +156,19 @@ export async function execute(spec: Spec, llm?: OpenAI): Promise<string> {
  * re-execution for deterministic kinds, the rubric for model text.
  */
 export function verifyDelivery(specHashOnChain: Hex, resultHashOnChain: Hex | undefined, uri: string | undefined): { ok: boolean; reason: string; spec?: Spec } {
+  // the same delivery is checked by the requester and each committee member: agents that share a
+  // process (a swarm) check it once (the verdict depends on these three inputs only)
+  const key = `${specHashOnChain}:${resultHashOnChain}:${uri}`;
+  const known = VERDICTS.get(key);
+  if (known !== undefined) return known;
+  const v = checkDelivery(specHashOnChain, resultHashOnChain, uri);
+  VERDICTS.set(key, v);
+  if (VERDICTS.size > 4_096) VERDICTS.delete(VERDICTS.keys().next().value!);
+  return v;
+}
+const VERDICTS = new Map<string, { ok: boolean; reason: string; spec?: Spec }>();
+
+function checkDelivery(specHashOnChain: Hex, resultHashOnChain: Hex | undefined, uri: string | undefined): { ok: boolean; reason: string; spec?: Spec } {
   let d: { spec: Spec; result: string };
   try {
     d = decodeDelivery(uri ?? "");

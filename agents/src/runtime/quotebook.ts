@@ -40,6 +40,18 @@ const word = (v: bigint) => v.toString(16).padStart(64, "0");
  */
 export function quoteId(q: Quote, chainId: number, market: Hex): Hex {
   const dk = `${chainId}:${market}`;
+  // a provider signs the quote, then posts the same object (whose id the board computes again)
+  const seen = ids.get(q);
+  if (seen !== undefined && seen.dk === dk && seen.fields === fieldsOf(q)) return seen.id;
+  const id = computeQuoteId(q, dk, chainId, market);
+  ids.set(q, { dk, fields: fieldsOf(q), id });
+  return id;
+}
+/** Ids of quote objects already hashed, with what they were computed from. */
+const ids = new WeakMap<Quote, { dk: string; fields: string; id: Hex }>();
+const fieldsOf = (q: Quote) => `${q.providerAgentId}:${q.resourceKind}:${q.units}:${q.unitPrice}:${q.expiry}:${q.nonce}:${q.requester}:${q.deliveryPeriod}`;
+
+function computeQuoteId(q: Quote, dk: string, chainId: number, market: Hex): Hex {
   let ds = domains.get(dk);
   if (ds === undefined) {
     ds = domainSeparator({ domain: { ...WORK_MARKET_DOMAIN, chainId, verifyingContract: market } }).slice(2);

@@ -36,6 +36,9 @@ describe("job kinds", () => {
     assert.match(verifyDelivery(specHash({ ...spec, salt: "other" }), resultHash(result), uri).reason, /not the job's spec/);
     assert.match(verifyDelivery(specHash(spec), resultHash("x"), uri).reason, /does not match/);
     assert.match(verifyDelivery(specHash(spec), resultHash(result), "ipfs://nothing").reason, /not an inline JSON delivery/);
+    // verdicts are remembered by their three inputs: asked again, the same answers
+    assert.equal(verifyDelivery(specHash(spec), resultHash(result), uri).ok, true);
+    assert.match(verifyDelivery(specHash(spec), resultHash("x"), uri).reason, /does not match/);
     assert.throws(() => decodeDelivery(`data:application/json;base64,${Buffer.from(JSON.stringify({ spec: { ...spec, iterations: 2e9 }, result })).toString("base64")}`), /iterations/);
   });
 
@@ -54,6 +57,13 @@ describe("job kinds", () => {
       assert.equal(await recoverTypedDataAddress({ domain, types: QUOTE_TYPES, primaryType: "Quote", message: q, signature }), account.address);
     }
     assert.throws(() => quoteId({ providerAgentId: 1n, resourceKind: "0x12", units: 1n, unitPrice: 1n, expiry: 1n, nonce: 1n, requester: 0n, deliveryPeriod: 1n }, 1, market), /resourceKind must be 32 bytes/);
+    // ids are remembered per quote object, but never for another market or a changed field
+    const q: Quote = { providerAgentId: 7n, resourceKind: KIND_HASH["sha256-iter"], units: 3n, unitPrice: 10n ** 18n, expiry: 1_800_000_000n, nonce: 5n, requester: 0n, deliveryPeriod: 3_600n };
+    const domain = { name: "UBC WorkMarket", version: "1", chainId: 31_337, verifyingContract: market } as const;
+    assert.equal(quoteId(q, 31_337, market), quoteId(q, 31_337, market));
+    assert.equal(quoteId(q, 1, market), hashTypedData({ domain: { ...domain, chainId: 1 }, types: QUOTE_TYPES, primaryType: "Quote", message: q }));
+    q.nonce = 6n;
+    assert.equal(quoteId(q, 31_337, market), hashTypedData({ domain, types: QUOTE_TYPES, primaryType: "Quote", message: q }));
   });
 
   test("native signing (libsecp256k1) gives viem's bytes: transactions of every kind the runtime sends, and raw digests", async () => {
