@@ -11,6 +11,7 @@
 // `{ spec, result }`, so a validator checks keccak256(spec) against the job's spec hash (from the
 // JobCreated event) and keccak256(result) against the submitted result hash using nothing but
 // the chain. (A deployment with large payloads would put them behind ipfs:// URIs instead.)
+import { hash } from "node:crypto";
 import { keccak256, toHex, type Hex } from "viem";
 import type OpenAI from "openai";
 import { resourceKind } from "../sdk/client.ts";
@@ -157,8 +158,9 @@ export async function execute(spec: Spec, llm?: OpenAI): Promise<string> {
  */
 export function verifyDelivery(specHashOnChain: Hex, resultHashOnChain: Hex | undefined, uri: string | undefined): { ok: boolean; reason: string; spec?: Spec } {
   // the same delivery is checked by the requester and each committee member: agents that share a
-  // process (a swarm) check it once (the verdict depends on these three inputs only)
-  const key = `${specHashOnChain}:${resultHashOnChain}:${uri}`;
+  // process (a swarm) check it once (the verdict depends on these three inputs only; the URI, up
+  // to 200 KB, is kept as its SHA-256)
+  const key = `${specHashOnChain}:${resultHashOnChain}:${uri === undefined ? "-" : hash("sha256", uri, "base64")}`;
   const known = VERDICTS.get(key);
   if (known !== undefined) return known;
   const v = checkDelivery(specHashOnChain, resultHashOnChain, uri);

@@ -4,7 +4,7 @@ import { randomBytes } from "node:crypto";
 import { threadId } from "node:worker_threads";
 import type { Hex } from "viem";
 import { cachedDigest, execute, sha256Iter, KINDS } from "./jobs.ts";
-import { sha256IterAsync } from "./work-pool.ts";
+import { sha256IterAsync, stopWorkThread } from "./work-pool.ts";
 
 const input = (): Hex => `0x${randomBytes(32).toString("hex")}`;
 
@@ -44,4 +44,14 @@ test("UBC_WORK_THREAD=0 computes on the event loop, with the same result", async
     if (saved === undefined) delete process.env.UBC_WORK_THREAD;
     else process.env.UBC_WORK_THREAD = saved;
   }
+});
+
+test("a work thread that stops fails what it was asked, and the next request gets a new thread", async () => {
+  const a = input();
+  const asked = sha256IterAsync(a, 200_000); // long enough to be running when the thread stops
+  await new Promise((r) => setTimeout(r, 20));
+  await stopWorkThread();
+  await assert.rejects(asked, /work thread exited/);
+  assert.equal(await sha256IterAsync(a, 300), sha256Iter(a, 300));
+  assert.equal(await sha256IterAsync(a, 200_000), sha256Iter(a, 200_000), "the same spec asked again is computed");
 });

@@ -51,17 +51,16 @@ export function sha256IterAsync(input: Hex, iterations: number): Promise<Hex> {
   const key = `${input.toLowerCase()}:${iterations}`;
   let p = inFlight.get(key);
   if (p === undefined) {
-    const w = thread();
     const id = ++nextId;
     p = new Promise<Hex>((resolve, reject) => {
       pending.set(id, { resolve, reject });
-      if (pending.size === 1) w.ref(); // keep the process alive while work is asked for
+      if (pending.size === 1) thread().ref(); // keep the process alive while work is asked for
     }).then((d) => {
       rememberDigest(input, iterations, d);
       return d;
     }).finally(() => {
       inFlight.delete(key);
-      if (pending.size === 0) w.unref();
+      if (pending.size === 0) worker?.unref();
     });
     inFlight.set(key, p);
     outbox.push({ id, input, iterations });
@@ -69,9 +68,16 @@ export function sha256IterAsync(input: Hex, iterations: number): Promise<Hex> {
       setImmediate(() => {
         const batch = outbox;
         outbox = [];
-        w.postMessage(batch);
+        // to the thread running now: one that died meanwhile failed its requests (fail above),
+        // and the answers to those, if any, find nothing pending
+        thread().postMessage(batch);
       });
     }
   }
   return p;
+}
+
+/** Stops the work thread (what it was asked and has not answered fails); the next request starts a new one. */
+export async function stopWorkThread(): Promise<void> {
+  await worker?.terminate();
 }
