@@ -15,7 +15,7 @@ import { hash } from "node:crypto";
 import { keccak256, toHex, type Hex } from "viem";
 import type OpenAI from "openai";
 import { resourceKind } from "../sdk/client.ts";
-import { sha256Iter } from "./sha256-iter.ts";
+import { cachedDigest, sha256Iter, sha256IterShared } from "./sha256-iter.ts";
 import { sha256IterAsync } from "./work-pool.ts";
 
 /** SHA-256 iterations in one unit of sha256-iter. */
@@ -66,32 +66,7 @@ export function unitsOf(s: Spec): bigint {
   return s.kind === "sha256-iter" ? BigInt(Math.ceil(s.iterations / ITERATIONS_PER_UNIT)) : BigInt(Math.ceil(s.maxTokens / 100));
 }
 
-export { sha256Iter };
-
-/**
- * Deterministic results computed in this process, by input: agents that share a process (a
- * swarm) compute a spec once — the provider's execution, the validators' and the requester's
- * re-executions get the same digest, which each still compares with the delivered result. Agents
- * in different processes each compute it. Bounded (oldest first out).
- */
-const DIGESTS = new Map<string, Hex>();
-const digestKey = (input: Hex, iterations: number) => `${input.toLowerCase()}:${iterations}`;
-export function sha256IterShared(input: Hex, iterations: number): Hex {
-  let d = cachedDigest(input, iterations);
-  if (d === undefined) {
-    d = sha256Iter(input, iterations);
-    rememberDigest(input, iterations, d);
-  }
-  return d;
-}
-/** A digest this process computed already (sha256IterShared, or the work thread: work-pool.ts). */
-export function cachedDigest(input: Hex, iterations: number): Hex | undefined {
-  return DIGESTS.get(digestKey(input, iterations));
-}
-export function rememberDigest(input: Hex, iterations: number, digest: Hex): void {
-  DIGESTS.set(digestKey(input, iterations), digest);
-  if (DIGESTS.size > 8_192) DIGESTS.delete(DIGESTS.keys().next().value!);
-}
+export { cachedDigest, sha256Iter, sha256IterShared };
 
 /** Validates an untrusted spec (e.g. decoded from a result URI); throws on anything off. */
 export function parseSpec(raw: unknown): Spec {

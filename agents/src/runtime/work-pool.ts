@@ -4,11 +4,11 @@
 // for each job's work (~0.6 ms a job, ~100 jobs in one look: the node then had nothing to mine).
 //
 // One thread per process, made on first use and not keeping the process alive. Results go into
-// the process's digest cache (jobs.ts), so the validators' and the requester's re-executions of the
+// the process's digest cache (sha256-iter.ts), so the validators' and the requester's re-executions of the
 // same spec in this process find them there. UBC_WORK_THREAD=0 runs the work on the event loop.
 import { Worker } from "node:worker_threads";
 import type { Hex } from "viem";
-import { cachedDigest, rememberDigest, sha256IterShared } from "./jobs.ts";
+import { cachedDigest, digestKey, rememberDigest, sha256IterShared } from "./sha256-iter.ts";
 
 let worker: Worker | undefined;
 let nextId = 0;
@@ -48,7 +48,7 @@ export function sha256IterAsync(input: Hex, iterations: number): Promise<Hex> {
   const known = cachedDigest(input, iterations);
   if (known !== undefined) return Promise.resolve(known);
   if (process.env.UBC_WORK_THREAD === "0") return Promise.resolve(sha256IterShared(input, iterations));
-  const key = `${input.toLowerCase()}:${iterations}`;
+  const key = digestKey(input, iterations);
   let p = inFlight.get(key);
   if (p === undefined) {
     const id = ++nextId;

@@ -21,6 +21,7 @@ import { cpus, loadavg, tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
+import { HARDHAT_CLI } from "../../lib/hardhat-node.ts";
 import { freePort } from "../../lib/processes.ts";
 import { generateTransfers, startBenchChain, transferValue, type BenchChain } from "./chain.ts";
 import { closeConnections, measureGetLogs } from "./getlogs.ts";
@@ -61,7 +62,7 @@ function ensureBenchPackage() {
 function ensureBuilt() {
   if (existsSync(join(ROOT, "artifacts", "contracts", "test", "BenchTransferBatcher.sol", "BenchTransferBatcher.json"))) return;
   log("building the contracts (npx hardhat build)");
-  const r = spawnSync(process.execPath, [join(ROOT, "node_modules", "hardhat", "dist", "src", "cli.js"), "build"], { stdio: "inherit", cwd: ROOT });
+  const r = spawnSync(process.execPath, [HARDHAT_CLI, "build"], { stdio: "inherit", cwd: ROOT });
   if (r.status !== 0) throw new Error("hardhat build failed");
 }
 

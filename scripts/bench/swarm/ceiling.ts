@@ -4,8 +4,8 @@
 // batch, as it does for the swarm's shared batches), and signed as they are sent by the agents'
 // transaction layer (TxSender). The node's ceiling is the highest of the three.
 import { loadavg } from "node:os";
-import type { Hex } from "viem";
-import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
+import type { Address, Hex } from "viem";
+import { generatePrivateKey, privateKeyToAccount, type PrivateKeyAccount } from "viem/accounts";
 import type { TestChain } from "../../../indexer/src/testing/chain.ts";
 import { TxEnv, TxSender } from "../../../agents/src/runtime/tx.ts";
 import { localAccount } from "../../../agents/src/runtime/signer.ts";
@@ -48,13 +48,7 @@ export async function ceiling(chain: TestChain, env: TxEnv, transfers: number): 
   const sink = privateKeyToAccount(generatePrivateKey()).address;
   // pre-signed: the node's ceiling
   await env.refreshFees();
-  const sign = (first: number) => Promise.all(senders.map(async (s) => {
-    const out: Hex[] = [];
-    for (let n = first; n < first + per; n++) {
-      out.push(await s.signTransaction({ chainId: env.chainId, type: "eip1559", nonce: n, to: sink, value: 1n, gas: 21_000n, maxFeePerGas: env.maxFeePerGas, maxPriorityFeePerGas: 1n }));
-    }
-    return out;
-  }));
+  const sign = (first: number) => presign(env, senders, sink, first, per);
   const raws = await sign(0);
   const node0 = nodeCpuMs(chain);
   let t = performance.now();
@@ -79,6 +73,17 @@ export async function ceiling(chain: TestChain, env: TxEnv, transfers: number): 
   }));
   const signedOnTheFly = (per * senders.length) / ((performance.now() - t) / 1000);
   return { presigned, presignedBatched, signedOnTheFly, nodeCpuPerTx, load: loadavg()[0].toFixed(1) };
+}
+
+/** Plain transfers of 1 wei to `sink`, signed: per sender (in `senders`' order), nonces first … first + per − 1. */
+export function presign(env: TxEnv, senders: PrivateKeyAccount[], sink: Address, first: number, per: number): Promise<Hex[][]> {
+  return Promise.all(senders.map(async (s) => {
+    const out: Hex[] = [];
+    for (let n = first; n < first + per; n++) {
+      out.push(await s.signTransaction({ chainId: env.chainId, type: "eip1559", nonce: n, to: sink, value: 1n, gas: 21_000n, maxFeePerGas: env.maxFeePerGas, maxPriorityFeePerGas: 1n }));
+    }
+    return out;
+  }));
 }
 
 /** The node's ceiling in one measurement: the fastest of the three ways of sending (tx/s). */

@@ -9,7 +9,7 @@ import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { startChain } from "../../../indexer/src/testing/chain.ts";
 import { TxEnv, TxSender } from "../../../agents/src/runtime/tx.ts";
 import { localAccount } from "../../../agents/src/runtime/signer.ts";
-import { DEPLOYER, nodeCpuMs } from "./ceiling.ts";
+import { DEPLOYER, nodeCpuMs, presign } from "./ceiling.ts";
 
 const rounds = Number(process.argv[2] ?? 3);
 const SENDERS = 64;
@@ -26,14 +26,7 @@ try {
   let nonce = 0;
   /** The next PER transfers of every sender, signed: by sender, in nonce order. */
   const sign = async (): Promise<Hex[][]> => {
-    const out: Hex[][] = [];
-    for (const s of senders) {
-      const l: Hex[] = [];
-      for (let n = nonce; n < nonce + PER; n++) {
-        l.push(await s.signTransaction({ chainId: env.chainId, type: "eip1559", nonce: n, to: sink, value: 1n, gas: 21_000n, maxFeePerGas: env.maxFeePerGas, maxPriorityFeePerGas: 1n }));
-      }
-      out.push(l);
-    }
+    const out = await presign(env, senders, sink, nonce, PER);
     nonce += PER;
     return out;
   };
