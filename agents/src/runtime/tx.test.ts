@@ -94,6 +94,23 @@ describe("TxSender on an automining node", () => {
     }
   });
 
+  test("a turn that queues flushAt transactions sends them at once, the rest at the turn's end", async () => {
+    const senders = [await fresh("1"), await fresh("1"), await fresh("1")];
+    const batches = senders[2].batches; // the last fresh() counts the requests
+    await Promise.all(senders.map(({ s }) => s.transfer(sink, 1n)));
+    batches.length = 0;
+    env.flushAt = 3;
+    try {
+      const [a, b, c] = senders.map(({ s }) => s);
+      await Promise.all([a.transfer(sink, 2n), a.transfer(sink, 3n), b.transfer(sink, 2n), b.transfer(sink, 3n), c.transfer(sink, 2n), c.transfer(sink, 3n)]);
+      // a's two and b's two reach 3: sent without waiting; c's two at the end of the turn
+      assert.deepEqual(batches, [4, 2]);
+      assert.deepEqual(await Promise.all([a, b, c].map((s) => nonceOf(s.address))), [3, 3, 3]);
+    } finally {
+      env.flushAt = 64;
+    }
+  });
+
   test("a revert inside a batch uses its nonce; the transactions around it are mined", async () => {
     const { s, batches } = await fresh("1");
     const first = s.transfer(sink, 1n);

@@ -23,6 +23,6 @@ try {
     const { summary } = await runSwarm({ agents, jobs, rpcUrl: chain.url, deployments: chain.deployments, seed: 7 + r, inFlight: cap === "auto" ? undefined : Number(cap ?? 6), log: () => {}, onReady: () => { node0 = nodeCpuMs(); cpu0 = process.cpuUsage(); } });
     const c = process.cpuUsage(cpu0);
     process.env = saved;
-    process.stdout.write(`${JSON.stringify(v)}: ${summary.producerWins}/${jobs} jobs, ${summary.txs} txs, ${summary.txPerSecond.toFixed(1)} tx/s, node ${((nodeCpuMs() - node0) / summary.txs).toFixed(2)} ms/tx, swarm ${((c.user + c.system) / 1000 / summary.txs).toFixed(2)} ms/tx, load ${loadavg()[0].toFixed(1)}\n`);
+    process.stdout.write(`${JSON.stringify(v)}: ${summary.producerWins}/${jobs} jobs, ${summary.txs} txs (${summary.reverted} reverted), ${summary.txPerSecond.toFixed(1)} tx/s, ${summary.jobsPerSecond.toFixed(1)} jobs/s, node ${((nodeCpuMs() - node0) / summary.txs).toFixed(2)} ms/tx, swarm ${((c.user + c.system) / 1000 / summary.txs).toFixed(2)} ms/tx, load ${loadavg()[0].toFixed(1)}\n`);
   }
 } finally { await chain.stop(); }

@@ -1,0 +1,112 @@
+// Diagnostic (not part of npm run bench:swarm): what the node's CPU per transaction depends on.
+// Deploys BenchCostProbe (a TEST/BENCH fixture) a few times on a fresh devnet node and measures,
+// per kind of transaction, the node's CPU per transaction and tx/s for `count` transactions
+// pre-signed by 64 senders and sent as one JSON-RPC batch per sender (as the ceiling's batched
+// way): plain transfers, a no-op call, slot writes (1, 8), one slot in 1/4 contracts, logs,
+// EVM loop rounds, and a slot write in a contract whose storage holds `big` slots.
+// Usage: node scripts/bench/swarm/cost-model.ts [count=2000] [rounds=2] [big=50000]
+import { loadavg } from "node:os";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { createPublicClient, createWalletClient, encodeFunctionData, http, type Abi, type Address, type Hex, type PublicClient } from "viem";
+import { generatePrivateKey, privateKeyToAccount, type PrivateKeyAccount } from "viem/accounts";
+import { ARTIFACTS, startChain } from "../../../indexer/src/testing/chain.ts";
+import { DEPLOYER, nodeCpuMs } from "./ceiling.ts";
+import { TxEnv, TxSender } from "../../../agents/src/runtime/tx.ts";
+import { localAccount } from "../../../agents/src/runtime/signer.ts";
+
+const count = Number(process.argv[2] ?? 2000);
+const rounds = Number(process.argv[3] ?? 2);
+const big = Number(process.argv[4] ?? 50_000);
+
+const chain = await startChain();
+const pub = createPublicClient({ transport: http(chain.url) }) as PublicClient;
+const env = new TxEnv(chain.url, chain.deployments.chainId, pub);
+await env.init();
+const art = JSON.parse(readFileSync(join(ARTIFACTS, "contracts/test/BenchCostProbe.sol/BenchCostProbe.json"), "utf8")) as { abi: Abi; bytecode: Hex };
+const deployer = privateKeyToAccount(DEPLOYER);
+const wallet = createWalletClient({ account: deployer, transport: http(chain.url), chain: { id: chain.deployments.chainId, name: "devnet", nativeCurrency: { name: "ETH", symbol: "ETH", decimals: 18 }, rpcUrls: { default: { http: [chain.url] } } } });
+async function deploy(): Promise<Address> {
+  const hash = await wallet.deployContract({ abi: art.abi, bytecode: art.bytecode });
+  return (await pub.waitForTransactionReceipt({ hash })).contractAddress!;
+}
+const probes: Address[] = [];
+for (let i = 0; i < 5; i++) probes.push(await deploy());
+const bigProbe = await deploy();
+const data = (fn: string, args: unknown[]) => encodeFunctionData({ abi: art.abi, functionName: fn, args });
+// fill the big probe: `big` slots, 500 per transaction
+for (let first = 0; first < big; first += 500) {
+  const hash = await wallet.sendTransaction({ to: bigProbe, data: data("fill", [BigInt(first), BigInt(Math.min(500, big - first))]), gas: 15_000_000n });
+  if (first % 10_000 === 0 || first + 500 >= big) await pub.waitForTransactionReceipt({ hash });
+}
+console.log(`big probe: ${big} slots`);
+
+const funder = new TxSender(localAccount(DEPLOYER), env, {});
+const senders: PrivateKeyAccount[] = Array.from({ length: 64 }, () => localAccount(generatePrivateKey()));
+await Promise.all(senders.map((s) => funder.transfer(s.address, 10n ** 20n)));
+const nonces = new Map<Address, number>(senders.map((s) => [s.address, 0]));
+const sink = privateKeyToAccount(generatePrivateKey()).address;
+
+interface Kind { name: string; to: (i: number) => Address; data: (i: number) => Hex; gas: bigint }
+const kinds: Kind[] = [
+  { name: "transfer", to: () => sink, data: () => "0x", gas: 21_000n },
+  { name: "noop", to: () => probes[0], data: () => data("noop", []), gas: 60_000n },
+  { name: "1 slot (changed)", to: () => probes[0], data: (i) => data("set", [0n, 1n, BigInt(i + 1)]), gas: 60_000n },
+  { name: "1 slot (new each tx)", to: () => probes[1], data: (i) => data("set", [BigInt(1e9 + i + Math.floor(Math.random() * 1e9)), 1n, 1n]), gas: 60_000n },
+  { name: "8 slots (changed)", to: () => probes[0], data: (i) => data("set", [0n, 8n, BigInt(i + 1)]), gas: 300_000n },
+  { name: "1 slot, big trie", to: () => bigProbe, data: (i) => data("set", [BigInt(i % big), 1n, BigInt(i + 7)]), gas: 60_000n },
+  { name: "1 slot in 4 contracts", to: () => probes[0], data: (i) => data("hop", [probes.slice(1, 5), 3n, BigInt(i + 1)]), gas: 300_000n },
+  { name: "noop + 484 B calldata", to: () => probes[0], data: () => (data("noop", []) + "ab".repeat(484)) as Hex, gas: 80_000n },
+  { name: "view call on WorkMarket (24 KB code)", to: () => chain.deployments.contracts.WorkMarket.address as Address, data: () => encodeFunctionData({ abi: [{ type: "function", name: "credits", inputs: [{ type: "uint256", name: "a" }], outputs: [{ type: "uint256", name: "" }], stateMutability: "view" }], functionName: "credits", args: [1n] }), gas: 60_000n },
+  { name: "7 logs", to: () => probes[0], data: () => data("logs", [7n]), gas: 60_000n },
+  { name: "300 loop rounds", to: () => probes[0], data: () => data("spin", [300n]), gas: 400_000n },
+];
+
+async function run(kind: Kind): Promise<{ tps: number; ms: number }> {
+  await env.refreshFees();
+  const per = Math.ceil(count / senders.length);
+  let i = 0;
+  const raws = await Promise.all(senders.map(async (s) => {
+    const out: Hex[] = [];
+    for (let n = 0; n < per; n++) {
+      const nonce = nonces.get(s.address)!;
+      nonces.set(s.address, nonce + 1);
+      const k = i++;
+      out.push(await s.signTransaction({ chainId: env.chainId, type: "eip1559", nonce, to: kind.to(k), data: kind.data(k), value: 0n, gas: kind.gas, maxFeePerGas: env.maxFeePerGas, maxPriorityFeePerGas: 1n }));
+    }
+    return out;
+  }));
+  const n0 = nodeCpuMs(chain);
+  const t = performance.now();
+  await Promise.all(raws.map(async (list) => {
+    const bad = (await env.sendRawBatch(list)).find((a) => typeof a !== "string");
+    if (bad !== undefined) throw new Error(`${kind.name}: ${JSON.stringify(bad)}`);
+  }));
+  const n = per * senders.length;
+  return { tps: n / ((performance.now() - t) / 1000), ms: (nodeCpuMs(chain) - n0) / n };
+}
+
+await run(kinds[0]); // warm-up
+for (const k of kinds.slice(1)) {
+  // the EVM steps of one transaction of each kind
+  const hash = await wallet.sendTransaction({ to: k.to(0), data: k.data(0), gas: k.gas });
+  await pub.waitForTransactionReceipt({ hash });
+  const t = await env.rpc<{ structLogs: unknown[] }>("debug_traceTransaction", [hash, { disableMemory: true, disableStack: true, disableStorage: true }]);
+  console.log(`${k.name}: ${t.structLogs.length} EVM steps`);
+}
+const results = new Map<string, { tps: number[]; ms: number[] }>();
+for (let r = 0; r < rounds; r++) {
+  for (const k of kinds) {
+    const x = await run(k);
+    const e = results.get(k.name) ?? { tps: [], ms: [] };
+    e.tps.push(x.tps); e.ms.push(x.ms);
+    results.set(k.name, e);
+  }
+}
+const base = results.get("transfer")!.ms;
+const mean = (a: number[]) => a.reduce((s, x) => s + x, 0) / a.length;
+console.log(`load ${loadavg()[0].toFixed(1)}; ${count} txs per kind and round, ${rounds} rounds`);
+console.log("kind | tx/s | node ms/tx | × transfer");
+for (const [name, e] of results) console.log(`${name} | ${e.tps.map((x) => x.toFixed(0)).join(" / ")} | ${e.ms.map((x) => x.toFixed(3)).join(" / ")} | ${(mean(e.ms) / mean(base)).toFixed(2)}`);
+await chain.stop?.();
+process.exit(0);
