@@ -20,6 +20,8 @@ const rounds = Number(process.argv[3] ?? 2);
 const big = Number(process.argv[4] ?? 50_000);
 
 const chain = await startChain();
+// the node is stopped however the run ends (a failed kind throws)
+process.on("exit", () => chain.node.child.kill());
 const pub = createPublicClient({ transport: http(chain.url) }) as PublicClient;
 const env = new TxEnv(chain.url, chain.deployments.chainId, pub);
 await env.init();
@@ -108,5 +110,5 @@ const mean = (a: number[]) => a.reduce((s, x) => s + x, 0) / a.length;
 console.log(`load ${loadavg()[0].toFixed(1)}; ${count} txs per kind and round, ${rounds} rounds`);
 console.log("kind | tx/s | node ms/tx | × transfer");
 for (const [name, e] of results) console.log(`${name} | ${e.tps.map((x) => x.toFixed(0)).join(" / ")} | ${e.ms.map((x) => x.toFixed(3)).join(" / ")} | ${(mean(e.ms) / mean(base)).toFixed(2)}`);
-await chain.stop?.();
+await chain.stop();
 process.exit(0);
