@@ -99,6 +99,7 @@ describe("TxSender on an automining node", () => {
     const batches = senders[2].batches; // the last fresh() counts the requests
     await Promise.all(senders.map(({ s }) => s.transfer(sink, 1n)));
     batches.length = 0;
+    const saved = env.flushAt;
     env.flushAt = 3;
     try {
       const [a, b, c] = senders.map(({ s }) => s);
@@ -107,7 +108,7 @@ describe("TxSender on an automining node", () => {
       assert.deepEqual(batches, [4, 2]);
       assert.deepEqual(await Promise.all([a, b, c].map((s) => nonceOf(s.address))), [3, 3, 3]);
     } finally {
-      env.flushAt = 64;
+      env.flushAt = saved;
     }
   });
 

@@ -75,12 +75,23 @@ export async function ceiling(chain: TestChain, env: TxEnv, transfers: number): 
   return { presigned, presignedBatched, signedOnTheFly, nodeCpuPerTx, load: loadavg()[0].toFixed(1) };
 }
 
-/** Plain transfers of 1 wei to `sink`, signed: per sender (in `senders`' order), nonces first … first + per − 1. */
-export function presign(env: TxEnv, senders: PrivateKeyAccount[], sink: Address, first: number, per: number): Promise<Hex[][]> {
+/** What a pre-signed transaction does: a plain transfer of 1 wei to `to` unless `data` is given. */
+export interface PresignedCall { to: Address; data?: Hex; gas?: bigint }
+
+/**
+ * Transactions signed ahead: per sender (in `senders`' order), nonces first … first + per − 1. A
+ * plain transfer of 1 wei to `sink`, or what `call(k)` says for the k-th transaction overall.
+ */
+export function presign(env: TxEnv, senders: PrivateKeyAccount[], sink: Address, first: number, per: number, call?: (k: number) => PresignedCall): Promise<Hex[][]> {
+  let k = 0;
   return Promise.all(senders.map(async (s) => {
     const out: Hex[] = [];
     for (let n = first; n < first + per; n++) {
-      out.push(await s.signTransaction({ chainId: env.chainId, type: "eip1559", nonce: n, to: sink, value: 1n, gas: 21_000n, maxFeePerGas: env.maxFeePerGas, maxPriorityFeePerGas: 1n }));
+      const c = call?.(k++);
+      out.push(await s.signTransaction({
+        chainId: env.chainId, type: "eip1559", nonce: n, to: c?.to ?? sink, data: c?.data, value: c?.data === undefined ? 1n : 0n,
+        gas: c?.gas ?? 21_000n, maxFeePerGas: env.maxFeePerGas, maxPriorityFeePerGas: 1n,
+      }));
     }
     return out;
   }));

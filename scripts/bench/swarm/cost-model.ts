@@ -11,7 +11,8 @@ import { join } from "node:path";
 import { createPublicClient, createWalletClient, encodeFunctionData, http, type Abi, type Address, type Hex, type PublicClient } from "viem";
 import { generatePrivateKey, privateKeyToAccount, type PrivateKeyAccount } from "viem/accounts";
 import { ARTIFACTS, startChain } from "../../../indexer/src/testing/chain.ts";
-import { DEPLOYER, nodeCpuMs } from "./ceiling.ts";
+import { DEPLOYER, nodeCpuMs, presign } from "./ceiling.ts";
+import { ABIS } from "../../../agents/src/generated/abis.ts";
 import { TxEnv, TxSender } from "../../../agents/src/runtime/tx.ts";
 import { localAccount } from "../../../agents/src/runtime/signer.ts";
 
@@ -46,10 +47,10 @@ console.log(`big probe: ${big} slots`);
 const funder = new TxSender(localAccount(DEPLOYER), env, {});
 const senders: PrivateKeyAccount[] = Array.from({ length: 64 }, () => localAccount(generatePrivateKey()));
 await Promise.all(senders.map((s) => funder.transfer(s.address, 10n ** 20n)));
-const nonces = new Map<Address, number>(senders.map((s) => [s.address, 0]));
+let sent = 0; // transactions per sender so far: every run uses each sender alike
 const sink = privateKeyToAccount(generatePrivateKey()).address;
 
-interface Kind { name: string; to: (i: number) => Address; data: (i: number) => Hex; gas: bigint }
+interface Kind { name: string; to: (k: number) => Address; data: (k: number) => Hex; gas: bigint }
 const kinds: Kind[] = [
   { name: "transfer", to: () => sink, data: () => "0x", gas: 21_000n },
   { name: "noop", to: () => probes[0], data: () => data("noop", []), gas: 60_000n },
@@ -59,7 +60,7 @@ const kinds: Kind[] = [
   { name: "1 slot, big trie", to: () => bigProbe, data: (i) => data("set", [BigInt(i % big), 1n, BigInt(i + 7)]), gas: 60_000n },
   { name: "1 slot in 4 contracts", to: () => probes[0], data: (i) => data("hop", [probes.slice(1, 5), 3n, BigInt(i + 1)]), gas: 300_000n },
   { name: "noop + 484 B calldata", to: () => probes[0], data: () => (data("noop", []) + "ab".repeat(484)) as Hex, gas: 80_000n },
-  { name: "view call on WorkMarket (24 KB code)", to: () => chain.deployments.contracts.WorkMarket.address as Address, data: () => encodeFunctionData({ abi: [{ type: "function", name: "credits", inputs: [{ type: "uint256", name: "a" }], outputs: [{ type: "uint256", name: "" }], stateMutability: "view" }], functionName: "credits", args: [1n] }), gas: 60_000n },
+  { name: "view call on WorkMarket (24 KB code)", to: () => chain.deployments.contracts.WorkMarket.address as Address, data: () => encodeFunctionData({ abi: ABIS.WorkMarket, functionName: "credits", args: [1n] }), gas: 60_000n },
   { name: "7 logs", to: () => probes[0], data: () => data("logs", [7n]), gas: 60_000n },
   { name: "300 loop rounds", to: () => probes[0], data: () => data("spin", [300n]), gas: 400_000n },
 ];
@@ -67,17 +68,8 @@ const kinds: Kind[] = [
 async function run(kind: Kind): Promise<{ tps: number; ms: number }> {
   await env.refreshFees();
   const per = Math.ceil(count / senders.length);
-  let i = 0;
-  const raws = await Promise.all(senders.map(async (s) => {
-    const out: Hex[] = [];
-    for (let n = 0; n < per; n++) {
-      const nonce = nonces.get(s.address)!;
-      nonces.set(s.address, nonce + 1);
-      const k = i++;
-      out.push(await s.signTransaction({ chainId: env.chainId, type: "eip1559", nonce, to: kind.to(k), data: kind.data(k), value: 0n, gas: kind.gas, maxFeePerGas: env.maxFeePerGas, maxPriorityFeePerGas: 1n }));
-    }
-    return out;
-  }));
+  const raws = await presign(env, senders, sink, sent, per, (k) => ({ to: kind.to(k), data: kind.data(k), gas: kind.gas }));
+  sent += per;
   const n0 = nodeCpuMs(chain);
   const t = performance.now();
   await Promise.all(raws.map(async (list) => {
