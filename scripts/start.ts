@@ -19,7 +19,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { setNodeLogging, startProcess, stopProcess, waitForRpc, type Managed } from "./lib/processes.ts";
-import { HARDHAT_CLI, hardhatNodeArgs } from "./lib/hardhat-node.ts";
+import { HARDHAT_CLI, hardhatNodeArgs, hardhatNodeEnv } from "./lib/hardhat-node.ts";
 import { childEnv, loadConfig, stateFile, type DevnetConfig } from "./devnet/config.ts";
 import { seedDevnet, type SeedResult } from "./devnet/seed.ts";
 import { devAccount, ROLES } from "./devnet/accounts.ts";
@@ -137,7 +137,7 @@ async function startChain(cfg: DevnetConfig, env: NodeJS.ProcessEnv): Promise<{ 
     log("chain", "starting a local Hardhat node…");
     const chain = startProcess("chain", process.execPath, hardhatNodeArgs(["--port", String(cfg.rpcPort), "--hostname", "127.0.0.1"]), {
       cwd: root,
-      env,
+      env: { ...env, ...hardhatNodeEnv() },
       onLine: (l) => {
         // the node prints its accounts, and every RPC call while its request log is on (VERBOSE
         // only, see below); keep the console readable
