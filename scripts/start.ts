@@ -18,8 +18,8 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { setNodeLogging, startProcess, stopProcess, waitForRpc, type Managed } from "./lib/processes.ts";
-import { HARDHAT_CLI, hardhatNodeArgs, hardhatNodeEnv } from "./lib/hardhat-node.ts";
+import { setNodeLogging, startHardhatNode, startProcess, stopProcess, waitForRpc, type Managed } from "./lib/processes.ts";
+import { HARDHAT_CLI } from "./lib/hardhat-node.ts";
 import { childEnv, loadConfig, stateFile, type DevnetConfig } from "./devnet/config.ts";
 import { seedDevnet, type SeedResult } from "./devnet/seed.ts";
 import { devAccount, ROLES } from "./devnet/accounts.ts";
@@ -135,9 +135,9 @@ async function startChain(cfg: DevnetConfig, env: NodeJS.ProcessEnv): Promise<{ 
     log("chain", `using the existing chain at ${cfg.externalRpcUrl}`);
   } else {
     log("chain", "starting a local Hardhat node…");
-    const chain = startProcess("chain", process.execPath, hardhatNodeArgs(["--port", String(cfg.rpcPort), "--hostname", "127.0.0.1"]), {
+    const chain = startHardhatNode(["--port", String(cfg.rpcPort), "--hostname", "127.0.0.1"], {
       cwd: root,
-      env: { ...env, ...hardhatNodeEnv() },
+      env,
       onLine: (l) => {
         // the node prints its accounts, and every RPC call while its request log is on (VERBOSE
         // only, see below); keep the console readable

@@ -8,8 +8,8 @@ import { request } from "node:http";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
-import { HANDLER_MODULE, hardhatNodeArgs, hardhatNodeEnv, patchHandlerSource } from "../scripts/lib/hardhat-node.ts";
-import { freePort, startProcess, stopProcess, waitForRpc, type Managed } from "../scripts/lib/processes.ts";
+import { HANDLER_MODULE, hardhatNodeEnv, patchHandlerSource } from "../scripts/lib/hardhat-node.ts";
+import { freePort, startHardhatNode, stopProcess, waitForRpc, type Managed } from "../scripts/lib/processes.ts";
 
 const require = createRequire(import.meta.url);
 const handlerFile = join(require.resolve("hardhat/package.json"), "..", HANDLER_MODULE.replace(/^\/hardhat\//, ""));
@@ -44,7 +44,7 @@ describe("the Hardhat node as the project starts it", function () {
   before(async () => {
     const port = await freePort();
     url = `http://127.0.0.1:${port}`;
-    node = startProcess("chain", process.execPath, hardhatNodeArgs(["--port", String(port)]), { env: hardhatNodeEnv(), onLine: (l) => stderr.push(l) });
+    node = startHardhatNode(["--port", String(port)], { onLine: (l) => stderr.push(l) });
     await waitForRpc(url, 100_000);
   });
   after(async () => {
@@ -79,7 +79,7 @@ describe("the Hardhat node as the project starts it", function () {
   it("runs with mimalloc's transparent huge pages off: none in its heap", function () {
     const pid = node!.child.pid!;
     const environ = readFileSync(`/proc/${pid}/environ`, "latin1").split("\0");
-    expect(environ).to.include(`MIMALLOC_ALLOW_THP=${process.env.MIMALLOC_ALLOW_THP ?? "0"}`);
+    expect(environ).to.include(`MIMALLOC_ALLOW_THP=${hardhatNodeEnv().MIMALLOC_ALLOW_THP}`);
     if (process.env.MIMALLOC_ALLOW_THP !== undefined) return; // a comparison run chose its own setting
     // Where the kernel gives huge pages on request (THP "always" or "madvise"), a node started
     // without the setting holds ~45 MB of them as soon as it answers (measured here).

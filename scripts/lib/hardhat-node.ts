@@ -15,12 +15,13 @@
 // If a Hardhat upgrade changes that code, the source is left as it is and the node warns on stderr:
 // it then works exactly as Hardhat ships it, only slower (test/hardhat-node.test.ts fails first).
 //
-// It also starts the node with one allocator setting (hardhatNodeEnv): EDR's mimalloc may not back
-// its heap with transparent huge pages. EDR's step tracer allocates and frees a record of every EVM
-// step of every transaction; with huge pages, memory mimalloc had given back was faulted in again
-// 2 MB at a time, each 2 MB zeroed by the kernel (`clear_page_erms` under
-// `do_huge_pmd_anonymous_page`: 9.4% of the node's CPU during a swarm, 1.2% during plain
-// transfers; docs/benchmarks.md, twelfth round). With 4 KB pages only what is touched is zeroed.
+// It also starts the node with one allocator setting (hardhatNodeEnv; `startHardhatNode` in
+// processes.ts applies both): EDR's mimalloc may not back its heap with transparent huge pages.
+// EDR's step tracer allocates and frees a record of every EVM step of every transaction; with huge
+// pages, memory mimalloc had given back was faulted in again 2 MB at a time, each 2 MB zeroed by
+// the kernel (`clear_page_erms` under `do_huge_pmd_anonymous_page`: 9.4% of the node's CPU during a
+// swarm, 1.2% during plain transfers; docs/benchmarks.md, twelfth round). With 4 KB pages only
+// what is touched is zeroed.
 import { join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 

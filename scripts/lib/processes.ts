@@ -4,6 +4,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { connect, createServer } from "node:net";
 import { createInterface } from "node:readline";
+import { hardhatNodeArgs, hardhatNodeEnv } from "./hardhat-node.ts";
 
 export interface Managed {
   name: string;
@@ -31,6 +32,14 @@ export function startProcess(
   }
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
   return { name, child, exited };
+}
+
+/**
+ * Starts `hardhat node <args>` as the project runs every node (scripts/lib/hardhat-node.ts): its
+ * hooks preloaded and its environment's settings merged over `opts.env`.
+ */
+export function startHardhatNode(args: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string; onLine?: (line: string) => void } = {}): Managed {
+  return startProcess("chain", process.execPath, hardhatNodeArgs(args), { ...opts, env: { ...opts.env, ...hardhatNodeEnv() } });
 }
 
 /** Sends SIGTERM to the process group, then SIGKILL after `graceMs`. */

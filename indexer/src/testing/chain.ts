@@ -5,8 +5,8 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ethers } from "ethers";
-import { freePort, setNodeLogging, startProcess, stopProcess, waitForRpc, type Managed } from "../../../scripts/lib/processes.ts";
-import { HARDHAT_CLI, hardhatNodeArgs, hardhatNodeEnv } from "../../../scripts/lib/hardhat-node.ts";
+import { freePort, setNodeLogging, startHardhatNode, startProcess, stopProcess, waitForRpc, type Managed } from "../../../scripts/lib/processes.ts";
+import { HARDHAT_CLI } from "../../../scripts/lib/hardhat-node.ts";
 import { findArtifact } from "../indexing/abi.ts";
 import type { Deployments } from "../indexing/types.ts";
 
@@ -32,7 +32,7 @@ export interface TestChain {
 export async function startChain(): Promise<TestChain> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const node = startProcess("chain", process.execPath, hardhatNodeArgs(["--port", String(port)]), { cwd: ROOT, env: hardhatNodeEnv() });
+  const node = startHardhatNode(["--port", String(port)], { cwd: ROOT });
   const dir = mkdtempSync(join(tmpdir(), "ubc-idx-"));
   try {
     await waitForRpc(url, 120_000);

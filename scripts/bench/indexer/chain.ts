@@ -5,8 +5,8 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ethers } from "ethers";
-import { freePort, startProcess, stopProcess, waitForRpc, type Managed } from "../../lib/processes.ts";
-import { HARDHAT_CLI, hardhatNodeArgs, hardhatNodeEnv } from "../../lib/hardhat-node.ts";
+import { freePort, startHardhatNode, startProcess, stopProcess, waitForRpc, type Managed } from "../../lib/processes.ts";
+import { HARDHAT_CLI } from "../../lib/hardhat-node.ts";
 
 export interface Deployments {
   chainId: number;
@@ -36,7 +36,7 @@ export async function startBenchChain(root: string, log: (line: string) => void)
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   log(`starting a Hardhat node on ${url}`);
-  const node = startProcess("chain", process.execPath, hardhatNodeArgs(["--port", String(port), "--hostname", "127.0.0.1"]), { cwd: root, env: hardhatNodeEnv() });
+  const node = startHardhatNode(["--port", String(port), "--hostname", "127.0.0.1"], { cwd: root });
   const dir = mkdtempSync(join(tmpdir(), "ubc-bench-"));
   try {
     await waitForRpc(url, 120_000);
