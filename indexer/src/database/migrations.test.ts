@@ -4,7 +4,7 @@ import { after, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { loadModel } from "../schema/model.ts";
 import { dbTargets } from "../testing/databases.ts";
-import type { Database, Queryable } from "./adapter.ts";
+import { openDatabase, type Database, type Queryable } from "./adapter.ts";
 import { createdName, entityDdl, migrate, migrationDdl } from "./migrations.ts";
 import { catalog } from "../testing/catalog.ts";
 
@@ -28,6 +28,7 @@ test("every statement of the migrations names what it creates", () => {
   const names = migrationDdl(model).map(createdName);
   assert.equal(new Set(names).size, names.length, "no name twice");
   assert.ok(names.includes("_meta") && names.includes("token_transfer") && names.includes("token_transfer_to_idx"));
+  assert.equal(createdName(`CREATE UNIQUE INDEX IF NOT EXISTS "t_pkey" ON "t" ("id")`), "t_pkey");
   assert.throws(() => createdName(`CREATE UNIQUE INDEX x ON y (z)`), /cannot tell/);
 });
 
@@ -52,10 +53,53 @@ describe("migrate on a database that holds the schema", () => {
         await db.exec(secondary.map((n) => `DROP INDEX "${n}"`).join(";\n"));
         const restart = recording(db);
         await migrate(restart.q, model);
-        assert.equal(restart.execs.length, 1);
-        assert.deepEqual(restart.execs[0].split(";\n").map(createdName).sort(), [...secondary].sort(), "only the missing indexes are created");
+        assert.deepEqual(restart.execs.map(createdName).sort(), [...secondary].sort(), "only the missing indexes are created, one statement each");
         assert.deepEqual(await catalog(db), before, "the same schema as before the drop");
       } finally {
+        await db.close();
+      }
+    });
+
+    // (PostgreSQL only: PGlite is one connection, in one process; nothing runs beside a migrate)
+    if (target.name === "postgres") test(`[${target.name}] a migrate creating indexes on two tables beside a writer holding both does not deadlock; nor do two migrates at once`, { skip: target.unavailable }, async () => {
+      // two processes on one database (two pools on the same schema)
+      const opts = target.options();
+      const db = await openDatabase(opts);
+      const other = await openDatabase(opts);
+      try {
+        await migrate(db, model);
+        const before = await catalog(db);
+        // two tables' block indexes, as a backfill in another process drops them; migrate
+        // creates them in this order
+        const [first, last] = [model.entities[0].table, model.entities[model.entities.length - 1].table];
+        await db.exec(`DROP INDEX "${first}_block_idx"; DROP INDEX "${last}_block_idx"`);
+        let migrating: Promise<void> | undefined;
+        // a writer's batch: it holds the last table, the migrate comes to wait for it, then the
+        // batch writes to the first table. One transaction creating both indexes would hold the
+        // first table's SHARE lock while it waits: a deadlock, and PostgreSQL fails one of the two.
+        await db.transaction(async (tx) => {
+          await tx.exec(`LOCK TABLE "${last}" IN ROW EXCLUSIVE MODE`);
+          migrating = migrate(db, model);
+          for (let i = 0; ; i++) {
+            const [w] = await other.query<{ n: number }>(
+              `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE 'CREATE INDEX%'`,
+            );
+            if (w.n > 0) break;
+            if (i > 500) throw new Error("the migrate never came to wait for the writer's table");
+            await new Promise((r) => setTimeout(r, 10));
+          }
+          await tx.exec(`LOCK TABLE "${first}" IN ROW EXCLUSIVE MODE`);
+        });
+        await migrating;
+        assert.deepEqual(await catalog(db), before, "both indexes are there");
+
+        // two processes starting at once, both finding the same indexes missing
+        const keyless = model.entities.find((e) => e.immutable)!.table;
+        await db.exec(`DROP INDEX "${first}_block_idx"; DROP INDEX "${last}_block_idx"; ALTER TABLE "${keyless}" DROP CONSTRAINT "${keyless}_pkey"`);
+        await Promise.all([migrate(db, model), migrate(other, model)]);
+        assert.deepEqual(await catalog(db), before, "and again, with the key");
+      } finally {
+        await other.close();
         await db.close();
       }
     });

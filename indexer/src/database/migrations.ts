@@ -106,10 +106,15 @@ export async function restoreKeys(db: Queryable, model: Model): Promise<void> {
     `SELECT t FROM unnest($1::text[]) AS t WHERE NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = to_regclass(quote_ident(t)) AND contype = 'p')`,
     [immutable],
   );
+  const hasKey = async (t: string) =>
+    (await db.query<{ ok: boolean }>(`SELECT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = to_regclass(quote_ident($1)) AND contype = 'p') AS ok`, [t]))[0]?.ok === true;
   for (const { t } of missing) {
     const k = keyBuild(t);
-    await db.exec(k.build).catch((err) => Promise.reject(keyError(t, err)));
-    await db.exec(k.attach);
+    await createMissing(db, k.build).catch((err) => Promise.reject(keyError(t, err)));
+    // another session (a backfill's rebuild, another process's migrate) may have attached it meanwhile
+    await db.exec(k.attach).catch(async (err) => {
+      if (!(await hasKey(t))) throw err;
+    });
   }
 }
 
@@ -127,7 +132,7 @@ export function migrationDdl(model: Model): string[] {
   return [...SYSTEM_DDL, ...entityDdl(model)];
 }
 
-const CREATED = /^CREATE (?:TABLE|INDEX) IF NOT EXISTS "?([a-z_][a-z0-9_]*)"?[ (]/;
+const CREATED = /^CREATE (?:TABLE|(?:UNIQUE )?INDEX) IF NOT EXISTS "?([a-z_][a-z0-9_]*)"?[ (]/;
 
 /** The table or index a statement of migrationDdl creates. */
 export function createdName(statement: string): string {
@@ -137,9 +142,9 @@ export function createdName(statement: string): string {
 }
 
 /**
- * Creates what is missing. The statements go in one multi-statement string (one round trip, and
- * one implicit transaction: one commit instead of one per statement, which a fresh database
- * otherwise pays a hundred times at start-up).
+ * Creates what is missing. On a fresh database (or a changed schema) the statements go in one
+ * multi-statement string (one round trip, and one implicit transaction: one commit instead of one
+ * per statement, which a fresh database otherwise pays a hundred times at start-up).
  *
  * When the stored schema hash is the model's, only the statements whose table or index is missing
  * from the schema's catalog run (none, usually): an `IF NOT EXISTS` statement does nothing more
@@ -157,8 +162,13 @@ export async function migrate(db: Queryable, model: Model, log: (msg: string) =>
   );
   const stored = present.has("_meta") ? (await db.query<{ value: string }>(`SELECT value FROM _meta WHERE key = 'schema_hash'`))[0]?.value : undefined;
   if (stored === model.hash) {
-    const missing = ddl.filter((s) => !present.has(createdName(s)));
-    if (missing.length > 0) await db.exec(missing.join(";\n"));
+    // Each in its own transaction: the relations missing here are, but for a crash, the indexes
+    // a backfill dropped while it is running in another process (an API-role process starting),
+    // and one transaction creating indexes on several tables holds each table's SHARE lock while
+    // it waits for the next, which the writer's batch holds (ROW EXCLUSIVE) while it waits for
+    // one of the first: a deadlock, which PostgreSQL breaks by failing one of the two. Alone,
+    // a statement holds no lock while it waits.
+    for (const statement of ddl.filter((s) => !present.has(createdName(s)))) await createMissing(db, statement);
   } else {
     await db.exec(SYSTEM_DDL.join(";\n"));
     if (stored !== undefined) {
@@ -172,6 +182,25 @@ export async function migrate(db: Queryable, model: Model, log: (msg: string) =>
   // (a primary key a keyless backfill left out is not a relation of its own: restoreKeys checks
   // pg_constraint, one query when none is missing)
   await restoreKeys(db, model);
+}
+
+/**
+ * Runs one `CREATE ... IF NOT EXISTS` of migrationDdl (or keyBuild), as is or as `sql` (the
+ * statement inside a transaction with its settings). Another session creating the same relation
+ * at the same time (the backfill's rebuild, another process's migrate) makes the one that waited
+ * for the other's commit fail on the catalog's unique name (23505 on pg_class; 42P07 where the
+ * relation was committed before the check), not skip it: then the relation is there, as asked.
+ */
+export async function createMissing(db: Queryable, statement: string, sql: string = statement): Promise<void> {
+  try {
+    await db.exec(sql);
+  } catch (err) {
+    const e = err as { code?: string; constraint?: string };
+    const raced = e?.code === "42P07" || (e?.code === "23505" && e.constraint === "pg_class_relname_nsp_index");
+    if (!raced) throw err;
+    const [r] = await db.query<{ ok: boolean }>(`SELECT to_regclass(quote_ident($1)) IS NOT NULL AS ok`, [createdName(statement)]);
+    if (!r?.ok) throw err;
+  }
 }
 
 /** Drops every table of the projection and the bookkeeping (a fresh start). */

@@ -4,7 +4,7 @@
 import { EventEmitter } from "node:events";
 import { availableParallelism } from "node:os";
 import type { Database } from "../database/adapter.ts";
-import { migrate, dropAll, entityDdl, keyBuild, keyError, primaryKeyName, restoreKeys } from "../database/migrations.ts";
+import { migrate, createMissing, dropAll, entityDdl, keyBuild, keyError, primaryKeyName, restoreKeys } from "../database/migrations.ts";
 import { Store, type Batch } from "../database/store.ts";
 import type { Model } from "../schema/model.ts";
 import { LogFetcher, type BlockHeader, type FetcherOptions, type Log } from "../sync/fetcher.ts";
@@ -593,7 +593,8 @@ export class Indexer extends EventEmitter {
       Array.from({ length: lanes }, async (_, lane) => {
         for (let k = lane; k < dropped.length; k += lanes) {
           const t = performance.now();
-          await this.opts.db.exec(create(dropped[k].create)).catch((err) => Promise.reject(keyError(dropped[k].table, err)));
+          // (an API-role process starting meanwhile may be creating the same index: createMissing)
+          await createMissing(this.opts.db, dropped[k].create, create(dropped[k].create)).catch((err) => Promise.reject(keyError(dropped[k].table, err)));
           if (TRACE) this.trace(`index ${dropped[k].name} built in ${(performance.now() - t).toFixed(0)} ms (lane ${lane})`);
         }
       }),
