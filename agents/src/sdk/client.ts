@@ -2,6 +2,7 @@
 // the compiled artifacts, addresses from deployments/<network>.json), EIP-712 quote signing and
 // EIP-3009 authorisations, with reverts turned into UbcContractError naming the custom error.
 import { readFileSync } from "node:fs";
+import { randomBytes } from "node:crypto";
 import {
   createPublicClient, createWalletClient, defineChain, http, keccak256, toHex,
   type Account, type Address, type Hex, type PublicClient, type WalletClient, type Chain,
@@ -9,7 +10,7 @@ import {
 import { privateKeyToAccount } from "viem/accounts";
 import { ABIS, type ContractName } from "../generated/abis.ts";
 import { toUbcError } from "./errors.ts";
-import { QUOTE_TYPES, WORK_MARKET_DOMAIN } from "../generated/eip712.ts";
+import { COMPUTE_TOKEN_DOMAIN, QUOTE_TYPES, RECEIVE_WITH_AUTHORIZATION_TYPES, WORK_MARKET_DOMAIN } from "../generated/eip712.ts";
 
 export interface Deployments {
   chainId: number;
@@ -37,6 +38,34 @@ export interface UbcClientOptions {
   account: Hex | Account;
   /** The deployments object, or the path of deployments/<network>.json. */
   deployments: Deployments | string;
+}
+
+/** WorkMarket.depositWithAuthorization's arguments after the agent id and the amount. */
+export interface DepositAuthorization {
+  /** The EIP-3009 nonce (random, 32 bytes). */
+  nonce: Hex;
+  auth: { from: Address; validAfter: bigint; validBefore: bigint; signature: Hex };
+}
+
+/**
+ * Signs an EIP-3009 ReceiveWithAuthorization of `amount` COMPUTE from `account` to the WorkMarket,
+ * the authorisation WorkMarket.depositWithAuthorization takes (only the market can redeem it, so a
+ * signature seen in the mempool cannot be front-run into a plain transfer). Valid from now
+ * (`validAfter` 0) until `validBefore`, a chain timestamp.
+ */
+export async function signDepositAuthorization(
+  account: Account,
+  o: { chainId: number; computeToken: Address; workMarket: Address; amount: bigint; validBefore: bigint; nonce?: Hex },
+): Promise<DepositAuthorization> {
+  if (account.signTypedData === undefined) throw new Error(`the account ${account.address} cannot sign typed data`);
+  const nonce = o.nonce ?? (`0x${randomBytes(32).toString("hex")}` as Hex);
+  const signature = await account.signTypedData({
+    domain: { ...COMPUTE_TOKEN_DOMAIN, chainId: o.chainId, verifyingContract: o.computeToken },
+    types: RECEIVE_WITH_AUTHORIZATION_TYPES,
+    primaryType: "ReceiveWithAuthorization",
+    message: { from: account.address, to: o.workMarket, value: o.amount, validAfter: 0n, validBefore: o.validBefore, nonce },
+  });
+  return { nonce, auth: { from: account.address, validAfter: 0n, validBefore: o.validBefore, signature } };
 }
 
 /** A resource kind as the market stores it: keccak256 of its name ("gpu-hour", "sha256", …). */
@@ -164,6 +193,21 @@ export class UbcClient {
 
   async settle(jobIds: bigint[]): Promise<bigint> {
     return (await this.write("WorkMarket", "settle", [jobIds])).result as bigint;
+  }
+
+  /**
+   * Deposits `amount` COMPUTE from this wallet into `agentId`'s credit in the WorkMarket, in one
+   * transaction and without an allowance (an EIP-3009 ReceiveWithAuthorization signed here, valid
+   * for `validForSeconds` of chain time). Fills, quote deposits and bonds are paid from the credit
+   * while it covers them (no token transfer in those calls: cheaper), and from the wallet after.
+   */
+  async deposit(agentId: bigint, amount: bigint, validForSeconds = 3_600n): Promise<Hex> {
+    const now = (await this.public.getBlock()).timestamp;
+    const a = await signDepositAuthorization(this.account, {
+      chainId: this.deployments.chainId, computeToken: this.addressOf("ComputeToken"), workMarket: this.addressOf("WorkMarket"),
+      amount, validBefore: now + validForSeconds,
+    });
+    return (await this.write("WorkMarket", "depositWithAuthorization", [agentId, amount, a.nonce, a.auth])).hash;
   }
 
   async withdrawCredit(agentId: bigint, amount: bigint, to: Address = this.address): Promise<Hex> {

@@ -4,7 +4,7 @@ import { ethers } from "ethers";
 import type { Hex } from "viem";
 import { startChain, ARTIFACTS, type TestChain } from "../../../indexer/src/testing/chain.ts";
 import { startService, type Service } from "../../../indexer/src/service.ts";
-import { UbcClient, ApiClient, UbcContractError, resourceKind, ROLES } from "./index.ts";
+import { UbcClient, ApiClient, UbcContractError, resourceKind, signDepositAuthorization, ROLES } from "./index.ts";
 
 const E18 = 10n ** 18n;
 const MNEMONIC = "test test test test test test test test test test test junk"; // Hardhat's development accounts
@@ -74,5 +74,35 @@ describe("agent SDK against a real chain and the indexer's API", () => {
     assert.equal(d.workRequest.provider.id, provId.toString());
     assert.equal(d.workRequest.unitPrice, (30n * E18).toString());
     await assert.rejects(requester.fillQuote(best[0], best[0].signature, reqId, resourceKind("again")), (e: unknown) => e instanceof UbcContractError && /Nonce|Quote/.test(e.errorName));
+  });
+
+  test("a deposit by EIP-3009 authorisation: the credit pays a fill, with no allowance and no token transfer", async () => {
+    const [p2, r2] = [17, 18].map((i) => new UbcClient({ rpcUrl: chain.url, account: key(i), deployments: chain.deployments }));
+    for (const c of [p2, r2]) await (await chain.contract("ComputeToken").transfer(c.address, 5_000n * E18)).wait();
+    const pId = await p2.registerAgent("ipfs://sdk-provider-2", ROLES.PROVIDER);
+    const rId = await r2.registerAgent("ipfs://sdk-requester-2", ROLES.REQUESTER);
+    const market = r2.addressOf("WorkMarket");
+    await r2.deposit(rId, 1_000n * E18);
+    await p2.deposit(pId, 1_000n * E18);
+    for (const c of [p2, r2]) {
+      assert.equal(await c.balanceOf("ComputeToken"), 4_000n * E18, "the deposit left the wallet");
+      assert.equal(await c.read("ComputeToken", "allowance", [c.address, market]), 0n, "without an allowance");
+    }
+    assert.equal(await r2.credits(rId), 1_000n * E18);
+    // a fill paid from both credits: no transferFrom (there is no allowance), the wallets unchanged
+    const now = (await r2.public.getBlock()).timestamp;
+    const q = { providerAgentId: pId, resourceKind: resourceKind("sha256"), units: 2n, unitPrice: 60n * E18, expiry: now + 3_600n, nonce: 1n, requester: 0n, deliveryPeriod: 86_400n };
+    const jobId = await r2.write("WorkMarket", "fillQuote", [q, await p2.signQuote(q), rId, resourceKind("spec")]);
+    assert.ok(jobId.result > 0n);
+    const lock = (await r2.read("WorkMarket", "requesterLock", [120n * E18])) as bigint;
+    assert.equal(await r2.credits(rId), 1_000n * E18 - lock, "the requester's lock came from its credit");
+    assert.ok((await p2.credits(pId)) < 1_000n * E18, "the provider's deposit from its own");
+    for (const c of [p2, r2]) assert.equal(await c.balanceOf("ComputeToken"), 4_000n * E18);
+    // the same authorisation twice, and a deposit for an agent the wallet does not act for: named errors
+    const a = await signDepositAuthorization(r2.account, { chainId: r2.deployments.chainId, computeToken: r2.addressOf("ComputeToken"), workMarket: market, amount: E18, validBefore: now + 3_600n });
+    await r2.write("WorkMarket", "depositWithAuthorization", [rId, E18, a.nonce, a.auth]);
+    await assert.rejects(r2.write("WorkMarket", "depositWithAuthorization", [rId, E18, a.nonce, a.auth]), (e: unknown) => e instanceof UbcContractError && e.errorName === "AuthorizationAlreadyUsed");
+    await assert.rejects(r2.deposit(pId, E18), (e: unknown) => e instanceof UbcContractError && e.errorName === "PayerNotAuthorized");
+    assert.equal(await r2.credits(rId), 1_001n * E18 - lock);
   });
 });

@@ -5,7 +5,11 @@
 // 365-day lock pool (`StakingVault.stakeFor`), so every agent earns COMPUTE by staking and claims
 // it as it goes; because 100,000 UBC earn only 100 COMPUTE a day, the funder also tops up COMPUTE
 // from its genesis balance so that trading can start at once. Validators get the pool's minimum
-// stake in UBC and stake it in the ValidatorPool. Each agent registers its identity itself.
+// stake in UBC and stake it in the ValidatorPool. Each agent registers its identity itself;
+// requesters and providers then deposit their COMPUTE into their credit in the WorkMarket (one
+// EIP-3009 ReceiveWithAuthorization each, no allowance): fills, quote deposits and bonds are paid
+// from the credit, and what they earn is credited there too, so the market's calls move no token
+// while trading (a fill writes one contract's storage instead of two).
 //
 // Trading. A scheduler polls the chain (one MarketView for all: every agent reads the same
 // events) and lets every agent `step()`; agents act on their own within their limits. When no
@@ -20,7 +24,7 @@ import { readFileSync, existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import OpenAI from "openai";
 import { ABIS } from "../generated/abis.ts";
-import { ROLES, UbcClient, type Deployments } from "../sdk/client.ts";
+import { ROLES, UbcClient, signDepositAuthorization, type Deployments } from "../sdk/client.ts";
 import { Agent, type AgentEvent, type Behaviour } from "../runtime/agent.ts";
 import { MarketView, Status, type JobView } from "../runtime/market.ts";
 import { TxEnv, TxSender, type Addresses } from "../runtime/tx.ts";
@@ -296,6 +300,7 @@ export async function runSwarm(opts: SwarmOptions): Promise<SwarmRun> {
   const specsUrl = await specServer.listen(opts.specsHost ?? "127.0.0.1", 0, opts.specsPublicHost);
   const specs = new SpecResolver(client, addr("AgentRegistry"));
   const roleBits = { validator: ROLES.VALIDATOR, provider: ROLES.PROVIDER, requester: ROLES.REQUESTER };
+  const depositsValidBefore = (await client.getBlock({ blockTag: "latest" })).timestamp + 3_600n;
   const ids = await Promise.all(plan.map(async (p, i) => {
     const s = senders[i];
     const card = agentCard({ name: `swarm-${p.role}-${i}`, behaviour: p.behaviour, ...(p.role === "requester" ? { specs: specsUrl } : {}) });
@@ -305,7 +310,10 @@ export async function runSwarm(opts: SwarmOptions): Promise<SwarmRun> {
       await s.call("UBCToken", "approve", [addr("ValidatorPool"), minStake]);
       await s.call("ValidatorPool", "stake", [agentId, minStake]);
     } else {
-      await s.call("ComputeToken", "approve", [addr("WorkMarket"), 2n ** 255n]);
+      const d = await signDepositAuthorization(accounts[i], {
+        chainId: deployments.chainId, computeToken: addr("ComputeToken"), workMarket: addr("WorkMarket"), amount: computeFor(p), validBefore: depositsValidBefore,
+      });
+      await s.call("WorkMarket", "depositWithAuthorization", [agentId, computeFor(p), d.nonce, d.auth]);
     }
     return agentId;
   }));

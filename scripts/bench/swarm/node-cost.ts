@@ -3,9 +3,10 @@
 // object: {"logging": false} turns the node's per-request log off with hardhat_setLoggingEnabled;
 // other keys are environment variables set while that variant's swarm runs (read per run).
 // Prints per run: transfers tx/s and node ms/tx, swarm tx/s and node ms/tx, the chain's height.
-// Usage: node scripts/bench/swarm/node-cost.ts [agents=10] [jobs=100] ['[{"logging":true},{"logging":false}]'] [rounds=2] [transfers=1000]
+// Usage: [NODE_COST_THREADS=1] node scripts/bench/swarm/node-cost.ts [agents=10] [jobs=100] ['[{"logging":true},{"logging":false}]'] [rounds=2] [transfers=1000]
 import { spawn, type ChildProcess } from "node:child_process";
 import { loadavg } from "node:os";
+import { readdirSync, readFileSync } from "node:fs";
 import { createPublicClient, http, type Hex, type PublicClient } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { startChain } from "../../../indexer/src/testing/chain.ts";
@@ -32,6 +33,33 @@ async function perfStop(p: ChildProcess | undefined): Promise<void> {
   p.kill("SIGINT");
   await done;
 }
+// NODE_COST_THREADS=1: the node's CPU by thread name (/proc/<pid>/task/*/stat) over each transfer
+// run and each swarm: per transaction, and as a share of a core over the run's wall time.
+const THREADS = process.env.NODE_COST_THREADS === "1";
+type ThreadCpu = { at: number; ticks: Map<string, { comm: string; t: number }> };
+function threadCpu(): ThreadCpu {
+  const pid = chain.node.child.pid;
+  const ticks = new Map<string, { comm: string; t: number }>();
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const st = readFileSync(`/proc/${pid}/task/${tid}/stat`, "utf8");
+      const close = st.lastIndexOf(")");
+      const f = st.slice(close + 2).split(" ");
+      ticks.set(tid, { comm: st.slice(st.indexOf("(") + 1, close), t: Number(f[11]) + Number(f[12]) });
+    } catch {
+      // the thread ended
+    }
+  }
+  return { at: performance.now(), ticks };
+}
+function threadReport(a: ThreadCpu | undefined, txs: number): string {
+  if (!a) return "";
+  const b = threadCpu();
+  const byName = new Map<string, number>();
+  for (const [tid, v] of b.ticks) byName.set(v.comm, (byName.get(v.comm) ?? 0) + (v.t - (a.ticks.get(tid)?.t ?? 0)) * 10);
+  const wall = b.at - a.at;
+  return ` [threads ${[...byName].filter(([, ms]) => ms > 0).sort((x, y) => y[1] - x[1]).map(([n, ms]) => `${n} ${(ms / txs).toFixed(2)} ms/tx ${((ms / wall) * 100).toFixed(0)}%`).join(", ")}]`;
+}
 const DEPLOYER: Hex = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80"; // Hardhat's public dev key
 
 const chain = await startChain();
@@ -44,7 +72,7 @@ const env = new TxEnv(chain.url, chain.deployments.chainId, createPublicClient({
 await env.init();
 
 /** Pre-signed plain transfers from 64 fresh senders, as bench:swarm's ceiling. */
-async function transferRun(name: string): Promise<{ tps: number; ms: number }> {
+async function transferRun(name: string): Promise<{ tps: number; ms: number; threads: string }> {
   const funder = new TxSender(localAccount(DEPLOYER), env, {}); // afresh: the swarm's funder used the same key
   const senders = Array.from({ length: 64 }, () => localAccount(generatePrivateKey()));
   await Promise.all(senders.map((s) => funder.transfer(s.address, 10n ** 18n)));
@@ -58,6 +86,7 @@ async function transferRun(name: string): Promise<{ tps: number; ms: number }> {
   }));
   const perf = perfStart(`${name}-transfers`);
   const n0 = nodeCpuMs();
+  const th = THREADS ? threadCpu() : undefined;
   const t = performance.now();
   await Promise.all(raws.map(async (list) => {
     for (const raw of list) {
@@ -67,7 +96,7 @@ async function transferRun(name: string): Promise<{ tps: number; ms: number }> {
   }));
   const n = per * senders.length;
   await perfStop(perf);
-  return { tps: n / ((performance.now() - t) / 1000), ms: (nodeCpuMs() - n0) / n };
+  return { tps: n / ((performance.now() - t) / 1000), ms: (nodeCpuMs() - n0) / n, threads: threadReport(th, n) };
 }
 
 try {
@@ -80,6 +109,7 @@ try {
     let perf: ChildProcess | undefined;
     let node0 = 0;
     let cpu0: NodeJS.CpuUsage | undefined;
+    let th: ThreadCpu | undefined;
     // the node's CPU per transaction over the run, in windows of NODE_COST_WINDOWS transactions,
     // with the mean gas used per transaction of each window's blocks (one transaction a block)
     const every = Number(process.env.NODE_COST_WINDOWS ?? 0);
@@ -92,9 +122,10 @@ try {
       wperf = perfStart(`${r}-${i}-w${marks.length}`);
       marks.push({ txs: p.txs, cpu: nodeCpuMs(), block: blockNow() });
     } : undefined;
-    const { summary } = await runSwarm({ agents, jobs, rpcUrl: chain.url, deployments: chain.deployments, seed: 7 + r, inFlight: 6, log: () => {}, onProgress, onReady: () => { if (!every) perf = perfStart(`${r}-${i}-swarm`); node0 = nodeCpuMs(); cpu0 = process.cpuUsage(); marks.push({ txs: 0, cpu: nodeCpuMs(), block: blockNow() }); } });
+    const { summary } = await runSwarm({ agents, jobs, rpcUrl: chain.url, deployments: chain.deployments, seed: 7 + r, inFlight: 6, log: () => {}, onProgress, onReady: () => { if (!every) perf = perfStart(`${r}-${i}-swarm`); node0 = nodeCpuMs(); cpu0 = process.cpuUsage(); if (THREADS) th = threadCpu(); marks.push({ txs: 0, cpu: nodeCpuMs(), block: blockNow() }); } });
     await perfStop(perf);
     await perfStop(wperf);
+    const swarmThreads = threadReport(th, summary.txs);
     const c = process.cpuUsage(cpu0);
     const node = (nodeCpuMs() - node0) / summary.txs;
     process.env = saved;
@@ -111,7 +142,7 @@ try {
       }
       windows.push(`${((marks[k].cpu - marks[k - 1].cpu) / (marks[k].txs - marks[k - 1].txs)).toFixed(2)} ms/${Math.round(gas / Math.max(1, n) / 1000)}k gas`);
     }
-    process.stdout.write(`${JSON.stringify(v)}: transfers ${tr.tps.toFixed(1)} tx/s node ${tr.ms.toFixed(2)} ms/tx | swarm ${summary.producerWins}/${jobs} jobs ${summary.txs} txs ${summary.txPerSecond.toFixed(1)} tx/s node ${node.toFixed(2)} ms/tx swarm ${((c.user + c.system) / 1000 / summary.txs).toFixed(2)} ms/tx | height ${height} load ${loadavg()[0].toFixed(1)}${windows.length ? ` | windows ${windows.join(" ")}` : ""}\n`);
+    process.stdout.write(`${JSON.stringify(v)}: transfers ${tr.tps.toFixed(1)} tx/s node ${tr.ms.toFixed(2)} ms/tx${tr.threads} | swarm ${summary.producerWins}/${jobs} jobs ${summary.txs} txs ${summary.txPerSecond.toFixed(1)} tx/s node ${node.toFixed(2)} ms/tx swarm ${((c.user + c.system) / 1000 / summary.txs).toFixed(2)} ms/tx${swarmThreads} | height ${height} load ${loadavg()[0].toFixed(1)}${windows.length ? ` | windows ${windows.join(" ")}` : ""}\n`);
   }
 } finally {
   await chain.stop();
