@@ -3,7 +3,7 @@
 // one needs a process per setting), printing tx/s and the node's and the swarm's CPU per transaction.
 // A variant's key "inFlight" is not an environment variable: it sets runSwarm's requester in-flight
 // cap (default 6, as bench:swarm; "auto" leaves it to the swarm's default).
-// Usage: node scripts/bench/swarm/ab.ts [agents=10] [jobs=100] ['[{"VAR":"a"},{"VAR":"b"}]'] [rounds=2]
+// Usage: [AB_FRESH=1] node scripts/bench/swarm/ab.ts [agents=10] [jobs=100] ['[{"VAR":"a"},{"VAR":"b"}]'] [rounds=2]
 import { loadavg } from "node:os";
 import { startChain } from "../../../indexer/src/testing/chain.ts";
 import { nodeCpuMs as nodeCpuOf } from "./ceiling.ts";
@@ -12,10 +12,17 @@ const agents = Number(process.argv[2] ?? 10);
 const jobs = Number(process.argv[3] ?? 100);
 const variants = JSON.parse(process.argv[4] ?? "[{}]") as Record<string, string>[];
 const rounds = Number(process.argv[5] ?? 2);
-const chain = await startChain();
+// AB_FRESH=1: a fresh node for every swarm (a node's CPU per transaction grows with what it holds:
+// degrade.ts), so that a later swarm is not slower for coming later
+const FRESH = process.env.AB_FRESH === "1";
+let chain = await startChain();
 const nodeCpuMs = () => nodeCpuOf(chain);
 try {
-  for (let r = 0; r < rounds; r++) for (const v of variants) {
+  for (let r = 0; r < rounds; r++) for (const [k, v] of variants.entries()) {
+    if (FRESH && (r > 0 || k > 0)) {
+      await chain.stop();
+      chain = await startChain();
+    }
     const saved = { ...process.env };
     const { inFlight: cap, ...env } = v;
     Object.assign(process.env, env);

@@ -22,7 +22,7 @@ try {
   }
   let from = 0;
   await runSwarm({
-    agents, jobs, rpcUrl: chain.url, deployments: chain.deployments, seed: 1, inFlight: 6, log: () => {},
+    agents, jobs, rpcUrl: chain.url, deployments: chain.deployments, seed: 1, inFlight: Number(process.env.GAS_MIX_IN_FLIGHT ?? 6), log: () => {},
     onReady: () => { void chain.provider.getBlockNumber().then((n) => { from = n + 1; }); },
   });
   const to = await chain.provider.getBlockNumber();
