@@ -700,15 +700,10 @@ export class Agent {
 }
 
 /**
- * Specs by hash, handed over in memory between agents of one process that have no SpecResolver
- * (across processes: `SpecServer` / `SpecResolver`, specs.ts). Validators never need it: the
- * delivery carries the spec, checked against its hash.
- */
-/**
  * A requester's in-flight cap after looking at its jobs' draws (Agent's `cap`): halved (to 1 at
  * least) for each draw that re-armed since the last look, grown by 1/cap for each first-time draw
  * without a re-arm, never above `max`. `seen` holds, per job still in flight, what was counted
- * (updated here; a job past its verdict's window is dropped).
+ * (updated here; a job that has ended is dropped).
  */
 export function nextInFlightCap(
   cap: number,
@@ -730,6 +725,11 @@ export function nextInFlightCap(
   return cap;
 }
 
+/**
+ * Specs by hash, handed over in memory between agents of one process that have no SpecResolver
+ * (across processes: `SpecServer` / `SpecResolver`, specs.ts). Validators never need it: the
+ * delivery carries the spec, checked against its hash.
+ */
 export const SPEC_STORE = new Map<string, Spec>();
 
 /**
