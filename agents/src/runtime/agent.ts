@@ -100,8 +100,9 @@ export class Agent {
   maxInFlight = 4;
   /**
    * The cap in use, at most maxInFlight: halved each time a draw of one of this requester's jobs
-   * re-armed (it came more than 256 blocks after its seed block: the chain is congested), grown by
-   * 1/cap for each draw that did not. On an automining devnet a block is a transaction, and when
+   * re-armed again (a draw more than 256 blocks after its seed block re-arms; a re-armed draw late
+   * again means the chain is congested), grown by 1/cap for each job drawn otherwise
+   * (nextInFlightCap). On an automining devnet a block is a transaction, and when
    * more jobs wait for a draw than fit in 256 blocks with the traffic around them, the re-arms
    * themselves push the next draws out of their windows: 100 agents with 12 jobs each in flight
    * sent ~100 transactions per job, mostly re-armed draws, until requesters backed off.
@@ -701,8 +702,9 @@ export class Agent {
 
 /**
  * A requester's in-flight cap after looking at its jobs' draws (Agent's `cap`): halved (to 1 at
- * least) for each draw that re-armed since the last look, grown by 1/cap for each first-time draw
- * without a re-arm, never above `max`. `seen` holds, per job still in flight, what was counted
+ * least) for each re-arm since the last look of a job that had re-armed before (its re-armed draw
+ * was late too: the collapse), grown by 1/cap for each job drawn with at most one re-arm, never
+ * above `max`. `seen` holds, per job still in flight, what was counted
  * (updated here; a job that has ended is dropped).
  */
 export function nextInFlightCap(
@@ -714,9 +716,10 @@ export function nextInFlightCap(
   cap = Math.min(cap, max);
   for (const j of jobs) {
     const s = seen.get(j.id) ?? { rearms: 0, drawn: false };
-    for (; s.rearms < (j.rearms ?? 0); s.rearms++) cap = Math.max(1, cap / 2);
+    // (a first re-arm is common near the window's end; its re-armed draw then goes through)
+    for (; s.rearms < (j.rearms ?? 0); s.rearms++) if (s.rearms >= 1) cap = Math.max(1, cap / 2);
     if (j.committee !== undefined && !s.drawn) {
-      if ((j.rearms ?? 0) === 0) cap = Math.min(max, cap + 1 / cap);
+      if ((j.rearms ?? 0) <= 1) cap = Math.min(max, cap + 1 / cap);
       s.drawn = true;
     }
     if (j.status >= Status.Resolved) seen.delete(j.id);
