@@ -102,18 +102,17 @@ export function keyError(table: string, err: unknown): unknown {
 export async function restoreKeys(db: Queryable, model: Model): Promise<void> {
   const immutable = model.entities.filter((e) => e.immutable).map((e) => e.table);
   if (immutable.length === 0) return;
-  const missing = await db.query<{ t: string }>(
-    `SELECT t FROM unnest($1::text[]) AS t WHERE NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = to_regclass(quote_ident(t)) AND contype = 'p')`,
-    [immutable],
-  );
-  const hasKey = async (t: string) =>
-    (await db.query<{ ok: boolean }>(`SELECT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = to_regclass(quote_ident($1)) AND contype = 'p') AS ok`, [t]))[0]?.ok === true;
-  for (const { t } of missing) {
+  const keyless = (tables: string[]) =>
+    db.query<{ t: string }>(
+      `SELECT t FROM unnest($1::text[]) AS t WHERE NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = to_regclass(quote_ident(t)) AND contype = 'p')`,
+      [tables],
+    );
+  for (const { t } of await keyless(immutable)) {
     const k = keyBuild(t);
     await createMissing(db, k.build).catch((err) => Promise.reject(keyError(t, err)));
     // another session (a backfill's rebuild, another process's migrate) may have attached it meanwhile
     await db.exec(k.attach).catch(async (err) => {
-      if (!(await hasKey(t))) throw err;
+      if ((await keyless([t])).length > 0) throw err;
     });
   }
 }

@@ -31,10 +31,10 @@ export function nodePid(target: URL): number | undefined {
 }
 
 /** CPU seconds (user + system, all threads) of a process (the node); NaN if unknown. */
-export function processCpu(pid: number | undefined): number {
+export function processCpu(pid: number | undefined, tid?: string): number {
   if (pid === undefined) return NaN;
   try {
-    const f = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const f = readFileSync(tid === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${tid}/stat`, "utf8");
     const rest = f.slice(f.lastIndexOf(")") + 2).split(" ");
     return (Number(rest[11]) + Number(rest[12])) / 100; // utime, stime (clock ticks of 1/100 s)
   } catch {

@@ -11,6 +11,7 @@ import { createPublicClient, http, type Hex, type PublicClient } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { startChain } from "../../../indexer/src/testing/chain.ts";
 import { nodeCpuMs as nodeCpuOf } from "./ceiling.ts";
+import { processCpu } from "../indexer/getlogs.ts";
 import { runSwarm } from "../../../agents/src/swarm/swarm.ts";
 import { TxEnv, TxSender } from "../../../agents/src/runtime/tx.ts";
 import { localAccount } from "../../../agents/src/runtime/signer.ts";
@@ -36,16 +37,15 @@ async function perfStop(p: ChildProcess | undefined): Promise<void> {
 // NODE_COST_THREADS=1: the node's CPU by thread name (/proc/<pid>/task/*/stat) over each transfer
 // run and each swarm: per transaction, and as a share of a core over the run's wall time.
 const THREADS = process.env.NODE_COST_THREADS === "1";
+/** Per thread id: its name and CPU time (ms). */
 type ThreadCpu = { at: number; ticks: Map<string, { comm: string; t: number }> };
 function threadCpu(): ThreadCpu {
   const pid = chain.node.child.pid;
   const ticks = new Map<string, { comm: string; t: number }>();
   for (const tid of readdirSync(`/proc/${pid}/task`)) {
     try {
-      const st = readFileSync(`/proc/${pid}/task/${tid}/stat`, "utf8");
-      const close = st.lastIndexOf(")");
-      const f = st.slice(close + 2).split(" ");
-      ticks.set(tid, { comm: st.slice(st.indexOf("(") + 1, close), t: Number(f[11]) + Number(f[12]) });
+      const t = processCpu(pid, tid) * 1000;
+      if (!Number.isNaN(t)) ticks.set(tid, { comm: readFileSync(`/proc/${pid}/task/${tid}/comm`, "utf8").trim(), t });
     } catch {
       // the thread ended
     }
@@ -56,7 +56,7 @@ function threadReport(a: ThreadCpu | undefined, txs: number): string {
   if (!a) return "";
   const b = threadCpu();
   const byName = new Map<string, number>();
-  for (const [tid, v] of b.ticks) byName.set(v.comm, (byName.get(v.comm) ?? 0) + (v.t - (a.ticks.get(tid)?.t ?? 0)) * 10);
+  for (const [tid, v] of b.ticks) byName.set(v.comm, (byName.get(v.comm) ?? 0) + v.t - (a.ticks.get(tid)?.t ?? 0));
   const wall = b.at - a.at;
   return ` [threads ${[...byName].filter(([, ms]) => ms > 0).sort((x, y) => y[1] - x[1]).map(([n, ms]) => `${n} ${(ms / txs).toFixed(2)} ms/tx ${((ms / wall) * 100).toFixed(0)}%`).join(", ")}]`;
 }
