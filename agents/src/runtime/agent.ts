@@ -193,6 +193,25 @@ export class Agent {
     return started.length;
   }
 
+  /**
+   * Starts only this validator's votes due now (its committee duties), as `kick()` does: for an
+   * agent that has left the market (`retire()`) and must not quote or buy again.
+   */
+  kickVotes(): number {
+    if (!this.is(ROLES.VALIDATOR) || this.validatorId === undefined) return 0;
+    this.steps++;
+    let n = 0;
+    for (const j of this.view.committeeJobs(this.validatorId)) {
+      if (!j.committee?.includes(this.validatorId)) continue;
+      const p = this.validatorOn(j);
+      if (p === undefined) continue;
+      this.running.add(p);
+      void p.finally(() => this.running.delete(p));
+      n++;
+    }
+    return n;
+  }
+
   /** Everything the agent can do now; resolves when those actions are done. */
   async step(): Promise<number> {
     const before = this.tx.stats.sent + this.stats.quotes + this.stats.refusals;

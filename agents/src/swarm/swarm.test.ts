@@ -7,8 +7,8 @@ import assert from "node:assert/strict";
 import { startChain, type TestChain } from "../../../indexer/src/testing/chain.ts";
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { formatSummary, loadDeployments, planRoles, runSwarm, type SwarmOptions } from "./swarm.ts";
-import { Status } from "../runtime/market.ts";
+import { formatSummary, loadDeployments, owedVotes, planRoles, runSwarm, type SwarmOptions } from "./swarm.ts";
+import { Status, type JobView } from "../runtime/market.ts";
 import { E18, DEFAULT_LIMITS } from "../runtime/limits.ts";
 import { startOpenAiServer, served, type OpenAiTestServer } from "../testing/openai-server.ts";
 import { KIND_HASH, canonical, specHash, type ShaSpec } from "../runtime/jobs.ts";
@@ -38,6 +38,26 @@ describe("swarm input", () => {
     const r2 = spawnSync(process.execPath, [cli, "--agents", "6", "--jobs", "3", "--bogus"], { encoding: "utf8" });
     assert.equal(r2.status, 2);
     assert.match(r2.stderr, /bogus/);
+  });
+});
+
+describe("leaving", () => {
+  test("the votes a swarm's validators owe: open rounds of any job, in time, not yet voted", () => {
+    const job = (id: bigint, o: Partial<JobView>): JobView => ({ id, requester: 1n, provider: 2n, value: 1n, specHash: "0x", status: Status.Submitted, deadline: 1_000n, votes: new Map(), challenged: false, burned: 0n, committee: [7n, 8n, 9n], committeeKind: 1, ...o });
+    const jobs = [
+      job(1n, {}), // 7, 8 owe (9 not ours)
+      job(2n, { votes: new Map([[7n, true]]) }), // 8 owes
+      job(3n, { status: Status.Validated }), // decided
+      job(4n, { deadline: 500n }), // window over: finalize's
+      job(5n, { status: Status.Disputed, committeeKind: 1 }), // first round closed, escalation not drawn
+      job(6n, { status: Status.Disputed, committeeKind: 2, committee: [8n] }), // 8 owes
+      job(7n, { committee: undefined }), // not drawn
+    ];
+    const view = { time: 900n, committeeJobs: (id: bigint) => jobs.filter((j) => j.committee?.includes(id) || id === 7n) };
+    assert.equal(owedVotes(view, [7n, 8n]), 4);
+    assert.equal(owedVotes(view, [7n]), 1);
+    assert.equal(owedVotes(view, []), 0);
+    assert.equal(owedVotes({ ...view, time: 2_000n }, [7n, 8n]), 0);
   });
 });
 
@@ -173,8 +193,10 @@ describe("swarm on a real chain", () => {
     assert.ok(ra.summary.producerWins > 0, `seed ${baseSeed + 11}`);
     assert.equal(ra.summary.expired, 0, `seed ${baseSeed + 11}`);
     for (const j of [...ra.jobs, ...b.jobs]) {
-      if (j.status === Status.Validated || j.status === Status.Settled) assert.ok(j.votes.size > 0, `job ${j.id} decided without votes`);
+      if (j.status === Status.Validated || j.status === Status.Settled) assert.ok(j.votes.size > 0, `job ${j.id} decided without votes: committee ${j.committee?.join(",")} kind ${j.committeeKind}`);
     }
+    // B's validators, drawn into A's committees, cast those votes before B left (and A's before A left)
+    for (const s of [b.summary, ra.summary]) assert.deepEqual(s.errors.filter((e) => /votes not cast/.test(e)), []);
   });
 
   test("adversaries (non-delivery, wrong results, colluding validators) lose; honest agents never lose more than the rules allow", async () => {

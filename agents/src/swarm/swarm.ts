@@ -46,6 +46,9 @@ const STALL_MS = 10_000;
 /** How long the clock keeper waits, with votes of a drawn committee missing, after the last action of any agent. */
 const VOTE_GRACE_MS = 400;
 
+/** How long a leaving swarm's validators may take to cast the votes they owe (ms). */
+const DUTY_MS = 30_000;
+
 /** The clock keeper's longest jump while another swarm trades on the same chain (seconds). */
 const FOREIGN_STEP = 3_000n;
 
@@ -569,6 +572,11 @@ export async function runSwarm(opts: SwarmOptions): Promise<SwarmRun> {
   await view.poll();
   // leave cleanly: validators stop being drawn for committees of later runs
   await Promise.all(agents.map((a) => a.retire()));
+  // and first cast the votes they owe: a committee drawn before they left may hold them for
+  // another swarm's job, which would otherwise wait out its validation window and be accepted
+  // without its committee's votes
+  const owedAtExit = await finishDuties(view, agents, log);
+  if (owedAtExit > 0) errors.push(`swarm: left with ${owedAtExit} committee votes not cast (after ${DUTY_MS / 1000} s)`);
   const endCompute = await Promise.all(agents.map(readCompute));
   await specServer.close();
 
@@ -620,4 +628,40 @@ export function formatSummary(s: SwarmSummary): string {
   ];
   if (s.errors.length) lines.push(`  notes (${s.errors.length}):`, ...s.errors.slice(0, 20).map((e) => `    ${e}`));
   return lines.join("\n");
+}
+
+/**
+ * Votes the given validators owe: open rounds (a job submitted and awaiting its first committee,
+ * or disputed and awaiting its escalation committee) whose committee holds one of them without
+ * its vote, with the validation window not yet over. Any swarm's jobs count, ours or not.
+ */
+export function owedVotes(view: Pick<MarketView, "committeeJobs" | "time">, validatorIds: readonly bigint[]): number {
+  let owed = 0;
+  for (const id of validatorIds) {
+    for (const j of view.committeeJobs(id)) {
+      const kind = j.committeeKind ?? 1;
+      const open = (kind === 1 && j.status === Status.Submitted) || (kind === 2 && j.status === Status.Disputed);
+      if (open && j.committee?.includes(id) && !j.votes.has(id) && j.deadline > view.time) owed++;
+    }
+  }
+  return owed;
+}
+
+/**
+ * Lets the swarm's agents act until its validators owe no vote (see owedVotes), for DUTY_MS at
+ * most; returns the votes still owed then.
+ */
+async function finishDuties(view: MarketView, agents: readonly Agent[], log: (line: string) => void): Promise<number> {
+  const ids = agents.flatMap((a) => (a.validatorId === undefined ? [] : [a.validatorId]));
+  const until = Date.now() + DUTY_MS;
+  let owed = owedVotes(view, ids);
+  if (owed > 0) log(`swarm: our validators owe ${owed} votes on open rounds; casting them before leaving`);
+  while (owed > 0 && Date.now() < until) {
+    for (const a of agents) a.kickVotes();
+    const running = agents.flatMap((a) => [...a.running]);
+    await Promise.race([Promise.all(running), new Promise((r) => setTimeout(r, POLL_MS))]);
+    await view.poll();
+    owed = owedVotes(view, ids);
+  }
+  return owed;
 }
