@@ -98,6 +98,18 @@ export class Agent {
   demand = 0;
   /** Most of this requester's jobs in flight at once (placed and not yet judged). */
   maxInFlight = 4;
+  /**
+   * The cap in use, at most maxInFlight: halved each time a draw of one of this requester's jobs
+   * re-armed again (a draw more than 256 blocks after its seed block re-arms; a re-armed draw late
+   * again means the chain is congested), grown by 1/cap for each job drawn otherwise
+   * (nextInFlightCap). On an automining devnet a block is a transaction, and when
+   * more jobs wait for a draw than fit in 256 blocks with the traffic around them, the re-arms
+   * themselves push the next draws out of their windows: 100 agents with 12 jobs each in flight
+   * sent ~100 transactions per job, mostly re-armed draws, until requesters backed off.
+   */
+  private cap: number | undefined;
+  /** Per job of ours in flight: the re-arms and whether its draw was counted (for `cap`). */
+  private drawsSeen = new Map<bigint, { rearms: number; drawn: boolean }>();
   readonly stats = { filled: 0, submitted: 0, attested: 0, challenges: 0, expired: 0, settledBatches: 0, feedback: 0, quotes: 0, refusals: 0, errors: 0, claims: 0, feeClaims: 0, lateVotes: 0 };
   private o: AgentOptions;
   private book: QuoteBook;
@@ -389,6 +401,12 @@ export class Agent {
     return n + this.pendingFills().length;
   }
 
+  /** The in-flight cap after the draws seen since the last look (see `cap`). */
+  private inFlightCap(): number {
+    this.cap = nextInFlightCap(this.cap ?? this.maxInFlight, this.maxInFlight, this.view.jobsOf(this.agentId).filter((j) => j.requester === this.agentId), this.drawsSeen);
+    return Math.floor(this.cap);
+  }
+
   /**
    * This requester's standing with a provider, in one pass over its jobs: the jobs still in flight
    * with it (fills on the way included; an approved job whose delivery checks out only waits for
@@ -437,7 +455,8 @@ export class Agent {
   }
 
   private async buyEach(fills: Promise<void>[]): Promise<void> {
-    while (this.demand > 0 && this.inFlight() < this.maxInFlight) {
+    const cap = this.inFlightCap();
+    while (this.demand > 0 && this.inFlight() < cap) {
       const kinds = (this.o.kinds ?? [KINDS.SHA256]).filter((k) => this.guard.limits.allowedKinds.includes(k));
       if (kinds.length === 0) return;
       const kind = kinds[Math.floor(this.rnd() * kinds.length)];
@@ -698,6 +717,34 @@ export class Agent {
     if (this.validatorId === undefined) return;
     await this.tx.call("ValidatorPool", "requestUnbond", []).catch((e) => this.emit("error", `requestUnbond: ${errName(e)}`));
   }
+}
+
+/**
+ * A requester's in-flight cap after looking at its jobs' draws (Agent's `cap`): halved (to 1 at
+ * least) for each re-arm since the last look of a job that had re-armed before (its re-armed draw
+ * was late too: the collapse), grown by 1/cap for each job drawn with at most one re-arm, never
+ * above `max`. `seen` holds, per job still in flight, what was counted
+ * (updated here; a job that has ended is dropped).
+ */
+export function nextInFlightCap(
+  cap: number,
+  max: number,
+  jobs: readonly Pick<JobView, "id" | "status" | "committee" | "rearms">[],
+  seen: Map<bigint, { rearms: number; drawn: boolean }>,
+): number {
+  cap = Math.min(cap, max);
+  for (const j of jobs) {
+    const s = seen.get(j.id) ?? { rearms: 0, drawn: false };
+    // (a first re-arm is common near the window's end; its re-armed draw then goes through)
+    for (; s.rearms < (j.rearms ?? 0); s.rearms++) if (s.rearms >= 1) cap = Math.max(1, cap / 2);
+    if (j.committee !== undefined && !s.drawn) {
+      if ((j.rearms ?? 0) <= 1) cap = Math.min(max, cap + 1 / cap);
+      s.drawn = true;
+    }
+    if (j.status >= Status.Resolved) seen.delete(j.id);
+    else seen.set(j.id, s);
+  }
+  return cap;
 }
 
 /**

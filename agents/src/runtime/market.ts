@@ -30,6 +30,8 @@ export interface JobView {
   drawnBlock?: bigint;
   /** Escalation armed and not yet drawn: its seed block. */
   armedSeed?: bigint;
+  /** Draws that came too late for their seed block and re-armed (CommitteeArmed). */
+  rearms?: number;
   votes: Map<bigint, boolean>;
   producerWins?: boolean;
   challenged: boolean;
@@ -238,6 +240,7 @@ export class MarketView {
         case "CommitteeArmed": {
           const j = this.job(a.jobId);
           j.armedSeed = a.seedBlock;
+          j.rearms = (j.rearms ?? 0) + 1;
           return;
         }
         case "CommitteeDrawn": {

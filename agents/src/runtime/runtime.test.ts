@@ -16,7 +16,8 @@ import { RulePolicy, QUOTE_SCHEMA, BID_SCHEMA, type Candidate } from "./policy.t
 import { validate } from "./schema.ts";
 import { LlmPolicy } from "./llm.ts";
 import { localAccount, nativeSigning } from "./signer.ts";
-import { nextQuoteKind } from "./agent.ts";
+import { nextInFlightCap, nextQuoteKind } from "./agent.ts";
+import { Status } from "./market.ts";
 import { startOpenAiServer, type OpenAiTestServer } from "../testing/openai-server.ts";
 
 const spec: ShaSpec = { kind: "sha256-iter", input: "0x0102", iterations: 750, salt: "t" };
@@ -168,6 +169,36 @@ describe("provider quoting", () => {
     assert.deepEqual(nextQuoteKind(both, open({ "llm-text": 3 }), 3, () => 0), { kind: "sha256-iter", want: 0 });
     // one kind: as many as are missing
     assert.deepEqual(nextQuoteKind(["sha256-iter"], open({ "sha256-iter": 1 }), 3, () => 0.7), { kind: "sha256-iter", want: 2 });
+  });
+});
+
+describe("requester congestion control", () => {
+  test("a draw re-armed twice halves the in-flight cap per further re-arm; clean draws grow it back by 1/cap each, within 1..max", () => {
+    const seen = new Map<bigint, { rearms: number; drawn: boolean }>();
+    const job = (id: number, o: { rearms?: number; drawn?: boolean; status?: number } = {}) =>
+      ({ id: BigInt(id), status: o.status ?? Status.Submitted, rearms: o.rearms, committee: o.drawn ? [1n, 2n, 3n] : undefined });
+    assert.equal(nextInFlightCap(12, 12, [job(1), job(2)], seen), 12, "nothing drawn yet: as it was");
+    // job 1's draw came too late once: common near the end of the window, no change
+    assert.equal(nextInFlightCap(12, 12, [job(1, { rearms: 1 }), job(2)], seen), 12);
+    // its re-armed draw was late too: halved; seen again unchanged: counted once
+    assert.equal(nextInFlightCap(12, 12, [job(1, { rearms: 2 }), job(2)], seen), 6);
+    assert.equal(nextInFlightCap(6, 12, [job(1, { rearms: 2 }), job(2)], seen), 6);
+    // two more re-arms at once, then it is drawn: 6 -> 3 -> 1.5, and its draw adds nothing
+    assert.equal(nextInFlightCap(6, 12, [job(1, { rearms: 4, drawn: true }), job(2)], seen), 1.5);
+    // job 2 drawn at once: + 1/1.5
+    const c = nextInFlightCap(1.5, 12, [job(1, { rearms: 4, drawn: true }), job(2, { drawn: true })], seen);
+    assert.ok(Math.abs(c - (1.5 + 1 / 1.5)) < 1e-9, String(c));
+    // a job drawn after one re-arm counts as drawn; never below 1
+    const d = nextInFlightCap(2, 12, [job(3, { rearms: 1, drawn: true })], seen);
+    assert.equal(d, 2.5);
+    assert.equal(nextInFlightCap(1, 12, [job(4, { rearms: 6 })], seen), 1);
+    // clean draws bring it back to max and no further; ended jobs are forgotten
+    let cap = 1;
+    for (let id = 10; id < 200; id++) cap = nextInFlightCap(cap, 12, [job(id, { drawn: true })], seen);
+    assert.equal(cap, 12);
+    assert.equal(nextInFlightCap(20, 12, [], seen), 12, "a cap above max is brought down to it");
+    nextInFlightCap(12, 12, [job(1, { rearms: 4, drawn: true, status: Status.Settled })], seen);
+    assert.equal(seen.has(1n), false);
   });
 });
 
