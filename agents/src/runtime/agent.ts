@@ -197,12 +197,7 @@ export class Agent {
    * not started twice); returns how many started. `step()` is the same, awaited.
    */
   kick(): number {
-    const started = this.collect();
-    for (const p of started) {
-      this.running.add(p);
-      void p.finally(() => this.running.delete(p));
-    }
-    return started.length;
+    return this.track(this.collect());
   }
 
   /**
@@ -210,18 +205,24 @@ export class Agent {
    * agent that has left the market (`retire()`) and must not quote or buy again.
    */
   kickVotes(): number {
-    if (!this.is(ROLES.VALIDATOR) || this.validatorId === undefined) return 0;
     this.steps++;
-    let n = 0;
-    for (const j of this.view.committeeJobs(this.validatorId)) {
-      if (!j.committee?.includes(this.validatorId)) continue;
-      const p = this.validatorOn(j);
-      if (p === undefined) continue;
+    return this.track(this.votes().filter((a) => a !== undefined));
+  }
+
+  /** Adds started actions to `running` until they end; returns how many. */
+  private track(started: Promise<void>[]): number {
+    for (const p of started) {
       this.running.add(p);
       void p.finally(() => this.running.delete(p));
-      n++;
     }
-    return n;
+    return started.length;
+  }
+
+  /** This validator's votes due now, one per round of a committee it sits on (see validatorOn). */
+  private votes(): (Promise<void> | undefined)[] {
+    const me = this.validatorId;
+    if (!this.is(ROLES.VALIDATOR) || me === undefined) return [];
+    return this.view.committeeJobs(me).map((j) => (j.committee?.includes(me) ? this.validatorOn(j) : undefined));
   }
 
   /** Everything the agent can do now; resolves when those actions are done. */
@@ -250,9 +251,7 @@ export class Agent {
         this.checked.delete(j.id);
       }
     }
-    if (this.is(ROLES.VALIDATOR) && this.validatorId !== undefined) {
-      for (const j of v.committeeJobs(this.validatorId)) if (j.committee?.includes(this.validatorId)) actions.push(this.validatorOn(j));
-    }
+    actions.push(...this.votes());
     actions.push(this.settleReady());
     if (this.is(ROLES.VALIDATOR)) actions.push(this.claimFees());
     if (this.is(ROLES.PROVIDER)) actions.push(this.act("quotes", () => this.refreshQuotes(), false));

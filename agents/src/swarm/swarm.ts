@@ -572,7 +572,7 @@ export async function runSwarm(opts: SwarmOptions): Promise<SwarmRun> {
   await view.poll();
   // leave cleanly: validators stop being drawn for committees of later runs
   await Promise.all(agents.map((a) => a.retire()));
-  // and first cast the votes they owe: a committee drawn before they left may hold them for
+  // then cast the votes they owe: a committee drawn before they left may hold them for
   // another swarm's job, which would otherwise wait out its validation window and be accepted
   // without its committee's votes
   const owedAtExit = await finishDuties(view, agents, log);
