@@ -648,8 +648,8 @@ export function owedVotes(view: Pick<MarketView, "committeeJobs" | "time">, vali
 }
 
 /**
- * Lets the swarm's agents act until its validators owe no vote (see owedVotes), for DUTY_MS at
- * most; returns the votes still owed then.
+ * Lets the swarm's validators vote (nothing else: they have left the market) until they owe no
+ * vote (see owedVotes), for DUTY_MS at most; returns the votes still owed then.
  */
 async function finishDuties(view: MarketView, agents: readonly Agent[], log: (line: string) => void): Promise<number> {
   const ids = agents.flatMap((a) => (a.validatorId === undefined ? [] : [a.validatorId]));
