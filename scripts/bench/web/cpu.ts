@@ -16,23 +16,18 @@ import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { CHROMIUM, CHROMIUM_FLAGS } from "../../../web/e2e/harness.ts";
 import { alternate, median } from "./pair.ts";
+import { processCpu } from "../indexer/getlogs.ts";
 
 const BASE_DIST = process.env.CPU_BASE_DIST ?? ".next-base";
 const RUNS = Math.max(1, Number(process.env.CPU_RUNS ?? 5));
 const SETTLE_MS = Number(process.env.CPU_SETTLE_MS ?? 5000);
 const PAGES = ([["overview", "/"], ["market", "/market"]] as const).filter(([n]) => !process.env.BENCH_PAGES || process.env.BENCH_PAGES.split(",").includes(n));
-const TICK = 100; // USER_HZ: clock ticks per second in /proc/<pid>/stat
 const log = (l: string) => process.stdout.write(`${l}\n`);
 
-/** utime + stime (ms) of a process, or 0 when it is gone. */
+/** utime + stime (ms) of a process (or one of its threads), or 0 when it is gone. */
 function cpuMs(pid: number, tid?: number): number {
-  try {
-    const stat = readFileSync(tid === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${tid}/stat`, "utf8");
-    const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return ((Number(f[11]) + Number(f[12])) * 1000) / TICK;
-  } catch {
-    return 0;
-  }
+  const s = processCpu(pid, tid === undefined ? undefined : String(tid));
+  return Number.isNaN(s) ? 0 : s * 1000;
 }
 /** The descendants of `root` with their command lines. */
 function tree(root: number): { pid: number; cmd: string }[] {
