@@ -18,7 +18,7 @@ import { QUOTE_TYPES, ROLES, type Quote, type UbcClient } from "../sdk/client.ts
 import { WORK_MARKET_DOMAIN } from "../generated/eip712.ts";
 import { ABIS } from "../generated/abis.ts";
 import { UbcContractError } from "../sdk/errors.ts";
-import { MarketView, Status, type JobView } from "./market.ts";
+import { MarketView, Status, votingOpen, type JobView } from "./market.ts";
 import { TxSender } from "./tx.ts";
 import { challengeBond, LimitError, providerDeposit, requesterLock, SpendGuard } from "./limits.ts";
 import type { Policy } from "./policy.ts";
@@ -627,8 +627,7 @@ export class Agent {
   private validatorOn(j: JobView): Promise<void> | undefined {
     const me = this.validatorId!;
     const kind = j.committeeKind ?? 1;
-    const voting = (kind === 1 && j.status === Status.Submitted) || (kind === 2 && j.status === Status.Disputed);
-    if (!voting || j.votes.has(me) || !j.committee) return undefined;
+    if (!votingOpen(j) || j.votes.has(me) || !j.committee) return undefined;
     const index = j.committee.indexOf(me);
     const quorum = Math.floor(j.committee.length / 2) + 1;
     // the first `quorum` members vote at once, the others only if the round is still open a few

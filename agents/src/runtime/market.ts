@@ -9,6 +9,12 @@ export const Status = {
   None: 0, Open: 1, Accepted: 2, Submitted: 3, Validated: 4, Disputed: 5, Resolved: 6, Cancelled: 7, Expired: 8, Settled: 9,
 } as const;
 
+/** Whether the job's current committee round takes votes: a first round while submitted, an escalation while disputed. */
+export function votingOpen(j: Pick<JobView, "status" | "committeeKind">): boolean {
+  const kind = j.committeeKind ?? 1;
+  return (kind === 1 && j.status === Status.Submitted) || (kind === 2 && j.status === Status.Disputed);
+}
+
 export interface JobView {
   id: bigint;
   requester: bigint;

@@ -26,7 +26,7 @@ import OpenAI from "openai";
 import { ABIS } from "../generated/abis.ts";
 import { ROLES, UbcClient, signDepositAuthorization, type Deployments } from "../sdk/client.ts";
 import { Agent, type AgentEvent, type Behaviour } from "../runtime/agent.ts";
-import { MarketView, Status, type JobView } from "../runtime/market.ts";
+import { MarketView, Status, votingOpen, type JobView } from "../runtime/market.ts";
 import { TxEnv, TxSender, type Addresses } from "../runtime/tx.ts";
 import { localAccount } from "../runtime/signer.ts";
 import { DEFAULT_LIMITS, E18, SpendGuard, type Limits } from "../runtime/limits.ts";
@@ -639,9 +639,7 @@ export function owedVotes(view: Pick<MarketView, "committeeJobs" | "time">, vali
   let owed = 0;
   for (const id of validatorIds) {
     for (const j of view.committeeJobs(id)) {
-      const kind = j.committeeKind ?? 1;
-      const open = (kind === 1 && j.status === Status.Submitted) || (kind === 2 && j.status === Status.Disputed);
-      if (open && j.committee?.includes(id) && !j.votes.has(id) && j.deadline > view.time) owed++;
+      if (votingOpen(j) && j.committee?.includes(id) && !j.votes.has(id) && j.deadline > view.time) owed++;
     }
   }
   return owed;

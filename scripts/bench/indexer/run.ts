@@ -253,6 +253,7 @@ async function runOursProcess(chain: BenchChain, expected: Expected, db: { url?:
       }
     },
   });
+  let seconds: number, cpuSeconds: number, load: [number, number], balances: Map<string, bigint>;
   try {
     await Promise.race([
       ready,
@@ -260,22 +261,21 @@ async function runOursProcess(chain: BenchChain, expected: Expected, db: { url?:
         throw new Error(`${label}: the indexer exited (code ${code}) before it caught up:\n${lines.join("\n")}`);
       }),
     ]);
-    const seconds = (performance.now() - started) / 1000;
-    const cpuSeconds = processCpu(child.child.pid);
-    const load: [number, number] = [load0, loadavg()[0]];
+    seconds = (performance.now() - started) / 1000;
+    cpuSeconds = processCpu(child.child.pid);
+    load = [load0, loadavg()[0]];
     loads[label] = load;
-    const balances = await sampleBalances(port, expected);
-    await stopProcess(child);
-    const { openDatabase } = await import("../../../indexer/src/database/adapter.ts");
-    const opened = await openDatabase({ url: db.url, dataDir: db.dataDir, schema: db.schema });
-    try {
-      return { seconds, balances, ...(await storedRows(chain, opened)), cpuSeconds, load };
-    } finally {
-      await opened.close();
-    }
+    balances = await sampleBalances(port, expected);
   } finally {
     await stopProcess(child);
     rmSync(dir, { recursive: true, force: true });
+  }
+  const { openDatabase } = await import("../../../indexer/src/database/adapter.ts");
+  const opened = await openDatabase({ url: db.url, dataDir: db.dataDir, schema: db.schema });
+  try {
+    return { seconds, balances, ...(await storedRows(chain, opened)), cpuSeconds, load };
+  } finally {
+    await opened.close();
   }
 }
 

@@ -38,25 +38,25 @@ async function perfStop(p: ChildProcess | undefined): Promise<void> {
 // run and each swarm: per transaction, and as a share of a core over the run's wall time.
 const THREADS = process.env.NODE_COST_THREADS === "1";
 /** Per thread id: its name and CPU time (ms). */
-type ThreadCpu = { at: number; ticks: Map<string, { comm: string; t: number }> };
+type ThreadCpu = { at: number; threads: Map<string, { comm: string; ms: number }> };
 function threadCpu(): ThreadCpu {
   const pid = chain.node.child.pid;
-  const ticks = new Map<string, { comm: string; t: number }>();
+  const threads = new Map<string, { comm: string; ms: number }>();
   for (const tid of readdirSync(`/proc/${pid}/task`)) {
     try {
-      const t = processCpu(pid, tid) * 1000;
-      if (!Number.isNaN(t)) ticks.set(tid, { comm: readFileSync(`/proc/${pid}/task/${tid}/comm`, "utf8").trim(), t });
+      const ms = processCpu(pid, tid) * 1000;
+      if (!Number.isNaN(ms)) threads.set(tid, { comm: readFileSync(`/proc/${pid}/task/${tid}/comm`, "utf8").trim(), ms });
     } catch {
       // the thread ended
     }
   }
-  return { at: performance.now(), ticks };
+  return { at: performance.now(), threads };
 }
 function threadReport(a: ThreadCpu | undefined, txs: number): string {
   if (!a) return "";
   const b = threadCpu();
   const byName = new Map<string, number>();
-  for (const [tid, v] of b.ticks) byName.set(v.comm, (byName.get(v.comm) ?? 0) + v.t - (a.ticks.get(tid)?.t ?? 0));
+  for (const [tid, v] of b.threads) byName.set(v.comm, (byName.get(v.comm) ?? 0) + v.ms - (a.threads.get(tid)?.ms ?? 0));
   const wall = b.at - a.at;
   return ` [threads ${[...byName].filter(([, ms]) => ms > 0).sort((x, y) => y[1] - x[1]).map(([n, ms]) => `${n} ${(ms / txs).toFixed(2)} ms/tx ${((ms / wall) * 100).toFixed(0)}%`).join(", ")}]`;
 }
