@@ -1,0 +1,61 @@
+// Diagnostic (not part of npm run bench:swarm): on one fresh node, the three-way plain-transfer
+// ceiling (after an untimed warm-up round) and then one swarm; per transaction of each, the CPU
+// of the node's two busy threads (`node`: Hardhat's JavaScript; `edr-provider`: EDR) with their
+// share of a core over the run, and the node's page faults (minflt); the swarm's tx/s as a share
+// of the batched ceiling. Settings of the node's environment (MIMALLOC_*) are compared by running
+// it once per setting, alternating: the node reads them when it starts.
+// Usage: [MIMALLOC_...=...] node scripts/bench/swarm/threads.ts [agents=100] [jobs=1000] [transfers=4000]
+import { readdirSync, readFileSync } from "node:fs";
+import { createPublicClient, http, type PublicClient } from "viem";
+import { startChain } from "../../../indexer/src/testing/chain.ts";
+import { runSwarm } from "../../../agents/src/swarm/swarm.ts";
+import { TxEnv } from "../../../agents/src/runtime/tx.ts";
+import { processCpu } from "../indexer/getlogs.ts";
+import { ceiling } from "./ceiling.ts";
+import { setNodeLogging } from "../../lib/processes.ts";
+const agents = Number(process.argv[2] ?? 100);
+const jobs = Number(process.argv[3] ?? 1000);
+const transfers = Number(process.argv[4] ?? 4000);
+const chain = await startChain();
+const pid = chain.node.child.pid!;
+/** The node's page faults so far and its threads' CPU (ms) by thread name, at a moment. */
+function snap(): { t: number; m: Map<string, number> } {
+  const m = new Map<string, number>();
+  m.set("minflt", Number(readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ")[7]));
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const comm = readFileSync(`/proc/${pid}/task/${tid}/comm`, "utf8").trim();
+      m.set(comm, (m.get(comm) ?? 0) + processCpu(pid, tid) * 1000);
+    } catch {
+      // the thread ended
+    }
+  }
+  return { t: performance.now(), m };
+}
+/** Since `a`, per transaction of `n`: page faults, and each busy thread's CPU (ms) with its share of a core. */
+function report(a: ReturnType<typeof snap>, n: number): string {
+  const b = snap();
+  const wall = b.t - a.t;
+  const parts: string[] = [];
+  for (const k of ["minflt", "node", "edr-provider"]) {
+    const v = (b.m.get(k) ?? 0) - (a.m.get(k) ?? 0);
+    parts.push(k === "minflt" ? `faults ${(v / n).toFixed(1)}` : `${k} ${(v / n).toFixed(3)} ms ${((100 * v) / wall).toFixed(0)}%`);
+  }
+  return parts.join(", ");
+}
+try {
+  await setNodeLogging(chain.url, false);
+  const env = new TxEnv(chain.url, chain.deployments.chainId, createPublicClient({ transport: http(chain.url) }) as PublicClient);
+  await env.init();
+  await ceiling(chain, env, 2000);
+  const s0 = snap();
+  const c = await ceiling(chain, env, transfers);
+  const cl = `ceiling ${c.presignedBatched.toFixed(0)}: ${report(s0, 3 * Math.ceil(transfers / 64) * 64)}`;
+  let s1: ReturnType<typeof snap> | undefined;
+  const { summary } = await runSwarm({ agents, jobs, rpcUrl: chain.url, deployments: chain.deployments, seed: 7, inFlight: 6, log: () => {}, onReady: () => { s1 = snap(); } });
+  const sl = report(s1!, summary.txs);
+  const rss = readFileSync(`/proc/${pid}/status`, "utf8").match(/VmRSS:\s+(\d+)/)![1];
+  process.stdout.write(`ratio ${(summary.txPerSecond / c.presignedBatched).toFixed(3)} | ${cl} | swarm ${summary.txPerSecond.toFixed(0)}: ${sl} | rss ${(Number(rss) / 1024).toFixed(0)} MB\n`);
+} finally {
+  await chain.stop();
+}
