@@ -1,18 +1,20 @@
 // The Hardhat node as the project starts it (scripts/lib/hardhat-node.ts): Hardhat's CLI with a
-// load hook that replaces its JSON-RPC body reader. The hook must still find Hardhat's code (or the
-// speed-up silently disappears), and a node started with it must read bodies exactly as before:
-// batches, bodies split in many small chunks, multi-byte UTF-8 across chunk boundaries, a BOM,
-// and malformed JSON answered with a parse error.
+// load hook that replaces its JSON-RPC body reader and answers eth_getLogs over HTTP with EDR's own
+// JSON text. The hook must still find Hardhat's code (or the speed-up silently disappears), and a
+// node started with it must read bodies exactly as before (batches, bodies split in many small
+// chunks, multi-byte UTF-8 across chunk boundaries, a BOM, malformed JSON answered with a parse
+// error) and answer eth_getLogs with the bytes Hardhat's own path gives (its WebSocket path, which
+// the hook leaves alone), errors and batches included.
 import { expect } from "chai";
 import { request } from "node:http";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
-import { HANDLER_MODULE, hardhatNodeEnv, patchHandlerSource } from "../scripts/lib/hardhat-node.ts";
+import { EDR_PROVIDER_MODULE, HANDLER_MODULE, hardhatNodeEnv, patchModuleSource } from "../scripts/lib/hardhat-node.ts";
 import { freePort, startHardhatNode, stopProcess, waitForRpc, type Managed } from "../scripts/lib/processes.ts";
 
 const require = createRequire(import.meta.url);
-const handlerFile = join(require.resolve("hardhat/package.json"), "..", HANDLER_MODULE.replace(/^\/hardhat\//, ""));
+const installed = (module: string) => join(require.resolve("hardhat/package.json"), "..", module.replace(/^\/hardhat\//, ""));
 
 /** POSTs `body` in pieces of `piece` bytes, with a pause between them so each arrives as its own chunk. */
 function post(url: string, body: Buffer, piece: number): Promise<{ status: number; text: string }> {
@@ -51,13 +53,18 @@ describe("the Hardhat node as the project starts it", function () {
     if (node) await stopProcess(node);
   });
 
-  it("the hook finds Hardhat's body reader exactly once in the installed handler", () => {
-    const source = readFileSync(handlerFile, "utf8");
-    const patched = patchHandlerSource(source);
-    expect(patched, `${handlerFile} no longer holds the body reader the hook replaces`).to.be.a("string");
-    expect(patched).to.include("Buffer.concat(chunks)");
-    expect(patched).not.to.include("bytes.push(...chunk)");
-    expect(patchHandlerSource(patched!)).to.equal(undefined); // applied once, and only to the original
+  it("the hook finds the code it changes exactly once in Hardhat's installed modules", () => {
+    const handler = patchModuleSource(HANDLER_MODULE, readFileSync(installed(HANDLER_MODULE), "utf8"));
+    expect(handler, `${installed(HANDLER_MODULE)} no longer holds the code the hook changes`).to.be.a("string");
+    expect(handler).to.include("Buffer.concat(chunks)");
+    expect(handler).not.to.include("bytes.push(...chunk)");
+    expect(handler).to.include("this.#ubcHandleHttpRequest(jsonHttpRequest)");
+    expect(handler).to.include("ubcSendJson(res, rpcResp)");
+    expect(patchModuleSource(HANDLER_MODULE, handler!)).to.equal(undefined); // applied once, and only to the original
+    const provider = patchModuleSource(EDR_PROVIDER_MODULE, readFileSync(installed(EDR_PROVIDER_MODULE), "utf8"));
+    expect(provider, `${installed(EDR_PROVIDER_MODULE)} no longer holds the code the hook changes`).to.be.a("string");
+    expect(provider).to.include("async ubcAnswerText(requestText)");
+    expect(patchModuleSource(EDR_PROVIDER_MODULE, provider!)).to.equal(undefined);
   });
 
   it("starts without the hook's warning and answers a batch sent in 5-byte chunks, UTF-8 split across them", async () => {
@@ -89,6 +96,46 @@ describe("the Hardhat node as the project starts it", function () {
     if (thp.includes("[never]")) return;
     const huge = /AnonHugePages:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/smaps_rollup`, "utf8"));
     expect(Number(huge?.[1]), "AnonHugePages of the node (kB)").to.be.greaterThan(0);
+  });
+
+  it("answers eth_getLogs over HTTP with the bytes Hardhat's own path gives, in batches and for errors", async () => {
+    const rpc = async (body: unknown) => (await post(url, Buffer.from(JSON.stringify(body)), 1 << 20)).text;
+    const [from] = JSON.parse(await rpc({ jsonrpc: "2.0", id: 1, method: "eth_accounts", params: [] })).result as string[];
+    // contracts whose constructors emit a log: LOG0 of one word, then LOG1 with a topic of 0xab…
+    const topic = "ab".repeat(32);
+    for (const data of ["0x600160005260206000a000", `0x60026000527f${topic}60206000a100`]) {
+      for (let k = 0; k < 3; k++) expect(JSON.parse(await rpc({ jsonrpc: "2.0", id: 1, method: "eth_sendTransaction", params: [{ from, data }] }))).to.have.property("result");
+    }
+    // Hardhat's path, unchanged by the hook: the same requests over the WebSocket
+    const ws = new WebSocket(url.replace("http", "ws"));
+    await new Promise((ok, bad) => ((ws.onopen = ok), (ws.onerror = bad)));
+    const overWs = (body: unknown) => new Promise<string>((ok) => {
+      ws.onmessage = (m) => ok(String(m.data));
+      ws.send(JSON.stringify(body));
+    });
+    try {
+      const requests = [
+        { jsonrpc: "2.0", id: "é€😀 logs", method: "eth_getLogs", params: [{ fromBlock: "0x0", toBlock: "latest" }] },
+        { jsonrpc: "2.0", id: 2.5, method: "eth_getLogs", params: [{ fromBlock: "0x4", topics: [`0x${topic}`] }] },
+        { jsonrpc: "2.0", id: 3, method: "eth_getLogs", params: [{ fromBlock: "0x3", toBlock: "0x1" }] },
+        { jsonrpc: "2.0", id: 4, method: "eth_getLogs", params: [{ fromBlock: "not a block" }] },
+        { jsonrpc: "2.0", method: "eth_getLogs", params: [{ fromBlock: "0x6" }] },
+      ];
+      const logs = JSON.parse(await rpc(requests[0])).result as unknown[];
+      expect(logs).to.have.length(6);
+      for (const r of requests) expect(await rpc(r), JSON.stringify(r)).to.equal(await overWs(r));
+      expect(JSON.parse(await rpc(requests[3]))).to.have.nested.property("error.code");
+      expect(JSON.parse(await rpc(requests[4]))).to.deep.include({ id: null, error: { code: -32600, message: "Invalid request", data: { message: "Invalid request" } } });
+      // a batch: the answers in order, EDR's text and Hardhat's answers side by side
+      const batch = [requests[0], { jsonrpc: "2.0", id: 9, method: "eth_chainId", params: [] }, requests[3], requests[1]];
+      const answers = JSON.parse(await rpc(batch)) as { id: unknown }[];
+      expect(answers.map((a) => a.id)).to.deep.equal(batch.map((b) => b.id));
+      const one: string[] = [];
+      for (const b of batch) one.push(await overWs(b)); // one at a time: one message handler
+      expect(await rpc(batch)).to.equal(`[${one.join(",")}]`);
+    } finally {
+      ws.close();
+    }
   });
 
   it("strips a leading BOM, as TextDecoder did", async () => {
