@@ -27,7 +27,7 @@
 // with 4 KB pages instead (the twelfth to fourteenth rounds' setting) every 4 KB was a fault of
 // its own: 17–19 page faults per swarm transaction, the kernel's share of EDR's thread 21%.
 // Huge pages that are never given back are faulted in once: ~2 faults per swarm transaction, and
-// the node's CPU per transaction 12–25% lower for swarm transactions and plain transfers alike
+// EDR's CPU per transaction 9–27% lower for swarm transactions, and lower for plain transfers too
 // (fifteenth round). The node's memory only grows anyway (it keeps its history); it now also
 // keeps what it frees, at the same resident size in the measurements (~1 GB after a 1,000-job
 // swarm either way).
