@@ -2,7 +2,7 @@
 // benchmarks' chains): Hardhat's own CLI, with hardhat-node-hooks.ts preloaded to change two things
 // in its JSON-RPC HTTP handler at load time (the installed package is not touched): how a request
 // body is read, and how eth_getLogs is answered (EDR's JSON text passed on instead of parsed and
-// stringified again: the edits below, with why).
+// stringified again, through one method added to EdrProvider: the edits below, with why).
 //
 // Hardhat 3's `_readJsonHttpRequest` (builtin-plugins/node/json-rpc/handler.js) collects the body
 // with `bytes.push(...chunk)`: every byte of every chunk becomes an argument of a call and an
@@ -205,7 +205,7 @@ export function patchedModule(url: string): string | undefined {
 export function patchModuleSource(module: string, source: string): string | undefined {
   if (EDITS[module] === undefined || /ubcAnswerText|#ubcHandleHttpRequest/.test(source)) return undefined; // not ours, or already changed
   let out = source;
-  for (const e of EDITS[module] ?? []) {
+  for (const e of EDITS[module]) {
     if (e.original !== undefined) {
       const at = out.indexOf(e.original);
       if (at < 0 || out.indexOf(e.original, at + 1) >= 0) return undefined;
