@@ -94,7 +94,8 @@ const BODY_READER: Edit = {
 // jsonrpc, id, result: test/hardhat-node.test.ts compares the bytes with the unchanged path).
 // Only eth_getLogs, only over HTTP, only a request Hardhat takes (jsonrpc "2.0", params an array,
 // id a string or a number): Hardhat's request handlers (sender, gas, chain id) do nothing
-// for it, and EdrProvider's own special cases (evm_revert, web3_clientVersion, call traces of
+// for it (the pass-through skips the network's request hooks for this one method: a plugin that
+// hooked eth_getLogs would not see these requests), and EdrProvider's own special cases (evm_revert, web3_clientVersion, call traces of
 // transactions) do not concern it. Anything else, or an answer that is not a result (an error),
 // takes Hardhat's path unchanged (an error is then asked again: a read, so harmless).
 const HANDLER_BATCH: Edit = {
