@@ -42,6 +42,28 @@ export function processCpu(pid: number | undefined, tid?: string): number {
   }
 }
 
+/** A process's threads at a moment: per thread id, its name and CPU time (ms). */
+export type ThreadsCpu = Map<string, { comm: string; ms: number }>;
+/** The CPU time (ms) of each of a process's threads now (threads that end meanwhile are left out). */
+export function threadsCpu(pid: number): ThreadsCpu {
+  const threads: ThreadsCpu = new Map();
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const ms = processCpu(pid, tid) * 1000;
+      if (!Number.isNaN(ms)) threads.set(tid, { comm: readFileSync(`/proc/${pid}/task/${tid}/comm`, "utf8").trim(), ms });
+    } catch {
+      // the thread ended
+    }
+  }
+  return threads;
+}
+/** CPU time (ms) per thread name between two `threadsCpu` readings (threads matched by id). */
+export function cpuByThreadName(a: ThreadsCpu, b: ThreadsCpu): Map<string, number> {
+  const byName = new Map<string, number>();
+  for (const [tid, v] of b) byName.set(v.comm, (byName.get(v.comm) ?? 0) + v.ms - (a.get(tid)?.ms ?? 0));
+  return byName;
+}
+
 const agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
 /** Closes the kept-alive connections (when done measuring). */
 export const closeConnections = () => agent.destroy();

@@ -136,6 +136,9 @@ async function gql<T>(url: string, query: string, variables?: Record<string, unk
   return body.data;
 }
 
+/** Where a run of ours stores its tables: PostgreSQL at `url`, or an on-disk PGlite in `dataDir`. */
+type BenchDb = { url?: string; dataDir?: string; schema: string };
+
 interface OursRun {
   seconds: number;
   balances: Map<string, bigint>;
@@ -152,7 +155,7 @@ interface OursRun {
 const loads: Record<string, [number, number]> = {};
 const loadText = (label: string) => (loads[label] ?? []).map((x) => x.toFixed(1)).join(" → ");
 
-async function runOurs(chain: BenchChain, expected: Expected, db: { url?: string; dataDir?: string; schema: string }, label: string): Promise<OursRun> {
+async function runOurs(chain: BenchChain, expected: Expected, db: BenchDb, label: string): Promise<OursRun> {
   const { startService } = await import("../../../indexer/src/service.ts");
   const port = await freePort();
   const load0 = loadavg()[0];
@@ -227,7 +230,7 @@ async function storedRows(chain: BenchChain, db: import("../../../indexer/src/da
  * Balances are asked through its API while it runs; the stored rows are counted afterwards (a
  * PGlite directory is opened by one process at a time).
  */
-async function runOursProcess(chain: BenchChain, expected: Expected, db: { url?: string; dataDir?: string; schema: string }, label: string): Promise<OursRun> {
+async function runOursProcess(chain: BenchChain, expected: Expected, db: BenchDb, label: string): Promise<OursRun> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), "ubc-bench-ours-"));
   const deploymentsFile = join(dir, "deployments.json");
@@ -281,7 +284,7 @@ async function runOursProcess(chain: BenchChain, expected: Expected, db: { url?:
 
 let latencyRun = 0;
 
-async function measureLatency(chain: BenchChain, db: { url?: string; dataDir?: string; schema: string }, label: string): Promise<number[]> {
+async function measureLatency(chain: BenchChain, db: BenchDb, label: string): Promise<number[]> {
   const run = ++latencyRun; // fresh recipients per run: a balance must be new to be waited for
   const { startService } = await import("../../../indexer/src/service.ts");
   const port = await freePort();
@@ -481,6 +484,18 @@ async function main() {
     if (transferValue(0, UNIT) !== UNIT) throw new Error("transferValue mismatch");
 
     const tag = `${process.pid}_${Date.now().toString(36)}`;
+    /** Ours on one database, first in a fresh process (the figure compared with Ponder), then in this one; checked and recorded. */
+    const oursBothWays = async (key: "pglite" | "postgres", name: string, where: string, database: (fresh: boolean) => BenchDb) => {
+      for (const fresh of [true, false]) {
+        const label = fresh ? `ours/${name}` : `ours/${name} in-process`;
+        log(`our indexer on ${where}, ${fresh ? "npm run indexer in a fresh process" : "startService in this process"}: backfill…`);
+        const r = await (fresh ? runOursProcess : runOurs)(chain, expected, database(fresh), label);
+        results[fresh ? "ours" : "oursInProcess"][key] = r;
+        log(`  ${label}: ${fmt(expected.transfers / r.seconds)} events/s (${r.seconds.toFixed(2)} s, load ${loadText(label)})`);
+        results.problems.push(...compare(label, expected, r.balances, r.transfers));
+        if (r.missingIndexes.length > 0) results.problems.push(`${label}: indexes missing after the backfill: ${r.missingIndexes.join(", ")}`);
+      }
+    };
     if (want("ours-pglite")) {
       // A fresh on-disk PGlite starts as a copy of a pre-initialised data directory, made once per
       // machine and PGlite version (indexer/src/database/pglite-template.ts): made here, before
@@ -497,30 +512,18 @@ async function main() {
       await pgliteTemplate(layer);
       results.pgliteTemplate = { made: !existed, seconds: (performance.now() - started) / 1000 };
       if (!existed) log(`  made the PGlite template (initdb once per machine) in ${results.pgliteTemplate.seconds.toFixed(1)} s`);
-      for (const fresh of [true, false]) {
-        const label = fresh ? "ours/PGlite" : "ours/PGlite in-process";
-        log(`our indexer on PGlite (on disk), ${fresh ? "npm run indexer in a fresh process" : "startService in this process"}: backfill…`);
+      await oursBothWays("pglite", "PGlite", "PGlite (on disk)", () => {
         const dataDir = mkdtempSync(join(tmpdir(), "ubc-bench-pglite-"));
         temps.push(dataDir);
-        const r = await (fresh ? runOursProcess : runOurs)(chain, expected, { dataDir, schema: "ubc" }, label);
-        results[fresh ? "ours" : "oursInProcess"].pglite = r;
-        log(`  ${label}: ${fmt(expected.transfers / r.seconds)} events/s (${r.seconds.toFixed(2)} s, load ${loadText(label)})`);
-        results.problems.push(...compare(label, expected, r.balances, r.transfers));
-        if (r.missingIndexes.length > 0) results.problems.push(`${label}: indexes missing after the backfill: ${r.missingIndexes.join(", ")}`);
-      }
+        return { dataDir, schema: "ubc" };
+      });
     }
     if (want("ours-pg") && pgProblem === undefined) {
-      for (const fresh of [true, false]) {
-        const label = fresh ? "ours/PostgreSQL" : "ours/PostgreSQL in-process";
-        log(`our indexer on PostgreSQL, ${fresh ? "npm run indexer in a fresh process" : "startService in this process"}: backfill…`);
+      await oursBothWays("postgres", "PostgreSQL", "PostgreSQL", (fresh) => {
         const schema = `bench_${tag}${fresh ? "" : "_inproc"}`;
         schemas.push(schema);
-        const r = await (fresh ? runOursProcess : runOurs)(chain, expected, { url: PG_URL, schema }, label);
-        results[fresh ? "ours" : "oursInProcess"].postgres = r;
-        log(`  ${label}: ${fmt(expected.transfers / r.seconds)} events/s (${r.seconds.toFixed(2)} s, load ${loadText(label)})`);
-        results.problems.push(...compare(label, expected, r.balances, r.transfers));
-        if (r.missingIndexes.length > 0) results.problems.push(`${label}: indexes missing after the backfill: ${r.missingIndexes.join(", ")}`);
-      }
+        return { url: PG_URL, schema };
+      });
     }
     const computeAbi = JSON.parse(readFileSync(join(ROOT, "artifacts", "contracts", "tokens", "ComputeToken.sol", "ComputeToken.json"), "utf8")).abi as unknown[];
     const ponderProject = () => {

@@ -6,12 +6,11 @@
 // Usage: [NODE_COST_THREADS=1] node scripts/bench/swarm/node-cost.ts [agents=10] [jobs=100] ['[{"logging":true},{"logging":false}]'] [rounds=2] [transfers=1000]
 import { spawn, type ChildProcess } from "node:child_process";
 import { loadavg } from "node:os";
-import { readdirSync, readFileSync } from "node:fs";
 import { createPublicClient, http, type Hex, type PublicClient } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { startChain } from "../../../indexer/src/testing/chain.ts";
 import { nodeCpuMs as nodeCpuOf } from "./ceiling.ts";
-import { processCpu } from "../indexer/getlogs.ts";
+import { cpuByThreadName, threadsCpu, type ThreadsCpu } from "../indexer/getlogs.ts";
 import { runSwarm } from "../../../agents/src/swarm/swarm.ts";
 import { TxEnv, TxSender } from "../../../agents/src/runtime/tx.ts";
 import { localAccount } from "../../../agents/src/runtime/signer.ts";
@@ -37,26 +36,15 @@ async function perfStop(p: ChildProcess | undefined): Promise<void> {
 // NODE_COST_THREADS=1: the node's CPU by thread name (/proc/<pid>/task/*/stat) over each transfer
 // run and each swarm: per transaction, and as a share of a core over the run's wall time.
 const THREADS = process.env.NODE_COST_THREADS === "1";
-/** Per thread id: its name and CPU time (ms). */
-type ThreadCpu = { at: number; threads: Map<string, { comm: string; ms: number }> };
+/** The node's threads' CPU at a moment. */
+type ThreadCpu = { at: number; threads: ThreadsCpu };
 function threadCpu(): ThreadCpu {
-  const pid = chain.node.child.pid;
-  const threads = new Map<string, { comm: string; ms: number }>();
-  for (const tid of readdirSync(`/proc/${pid}/task`)) {
-    try {
-      const ms = processCpu(pid, tid) * 1000;
-      if (!Number.isNaN(ms)) threads.set(tid, { comm: readFileSync(`/proc/${pid}/task/${tid}/comm`, "utf8").trim(), ms });
-    } catch {
-      // the thread ended
-    }
-  }
-  return { at: performance.now(), threads };
+  return { at: performance.now(), threads: threadsCpu(chain.node.child.pid!) };
 }
 function threadReport(a: ThreadCpu | undefined, txs: number): string {
   if (!a) return "";
   const b = threadCpu();
-  const byName = new Map<string, number>();
-  for (const [tid, v] of b.threads) byName.set(v.comm, (byName.get(v.comm) ?? 0) + v.ms - (a.threads.get(tid)?.ms ?? 0));
+  const byName = cpuByThreadName(a.threads, b.threads);
   const wall = b.at - a.at;
   return ` [threads ${[...byName].filter(([, ms]) => ms > 0).sort((x, y) => y[1] - x[1]).map(([n, ms]) => `${n} ${(ms / txs).toFixed(2)} ms/tx ${((ms / wall) * 100).toFixed(0)}%`).join(", ")}]`;
 }

@@ -5,12 +5,12 @@
 // of the batched ceiling. Settings of the node's environment (MIMALLOC_*) are compared by running
 // it once per setting, alternating: the node reads them when it starts.
 // Usage: [MIMALLOC_...=...] node scripts/bench/swarm/threads.ts [agents=100] [jobs=1000] [transfers=4000]
-import { readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { createPublicClient, http, type PublicClient } from "viem";
 import { startChain } from "../../../indexer/src/testing/chain.ts";
 import { runSwarm } from "../../../agents/src/swarm/swarm.ts";
 import { TxEnv } from "../../../agents/src/runtime/tx.ts";
-import { processCpu } from "../indexer/getlogs.ts";
+import { cpuByThreadName, threadsCpu, type ThreadsCpu } from "../indexer/getlogs.ts";
 import { ceiling } from "./ceiling.ts";
 import { setNodeLogging } from "../../lib/processes.ts";
 const agents = Number(process.argv[2] ?? 100);
@@ -18,28 +18,24 @@ const jobs = Number(process.argv[3] ?? 1000);
 const transfers = Number(process.argv[4] ?? 4000);
 const chain = await startChain();
 const pid = chain.node.child.pid!;
-/** The node's page faults so far and its threads' CPU (ms) by thread name, at a moment. */
-function snap(): { t: number; m: Map<string, number> } {
-  const m = new Map<string, number>();
-  m.set("minflt", Number(readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ")[7]));
-  for (const tid of readdirSync(`/proc/${pid}/task`)) {
-    try {
-      const comm = readFileSync(`/proc/${pid}/task/${tid}/comm`, "utf8").trim();
-      m.set(comm, (m.get(comm) ?? 0) + processCpu(pid, tid) * 1000);
-    } catch {
-      // the thread ended
-    }
-  }
-  return { t: performance.now(), m };
+/** The node's minor page faults so far (/proc/<pid>/stat). */
+const pageFaults = (): number => {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[7]);
+};
+/** The node's page faults and its threads' CPU now. */
+function snap(): { t: number; faults: number; threads: ThreadsCpu } {
+  return { t: performance.now(), faults: pageFaults(), threads: threadsCpu(pid) };
 }
 /** Since `a`, per transaction of `n`: page faults, and each busy thread's CPU (ms) with its share of a core. */
 function report(a: ReturnType<typeof snap>, n: number): string {
   const b = snap();
   const wall = b.t - a.t;
-  const parts: string[] = [];
-  for (const k of ["minflt", "node", "edr-provider"]) {
-    const v = (b.m.get(k) ?? 0) - (a.m.get(k) ?? 0);
-    parts.push(k === "minflt" ? `faults ${(v / n).toFixed(1)}` : `${k} ${(v / n).toFixed(3)} ms ${((100 * v) / wall).toFixed(0)}%`);
+  const byName = cpuByThreadName(a.threads, b.threads);
+  const parts = [`faults ${((b.faults - a.faults) / n).toFixed(1)}`];
+  for (const k of ["node", "edr-provider"]) {
+    const ms = byName.get(k) ?? 0;
+    parts.push(`${k} ${(ms / n).toFixed(3)} ms ${((100 * ms) / wall).toFixed(0)}%`);
   }
   return parts.join(", ");
 }
