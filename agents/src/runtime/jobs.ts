@@ -12,10 +12,11 @@
 // JobCreated event) and keccak256(result) against the submitted result hash using nothing but
 // the chain. (A deployment with large payloads would put them behind ipfs:// URIs instead.)
 import { hash } from "node:crypto";
-import { keccak256, toHex, type Hex } from "viem";
+import { bytesToHex, type Hex } from "viem";
 import type OpenAI from "openai";
 import { resourceKind } from "../sdk/client.ts";
 import { cachedDigest, sha256Iter, sha256IterShared } from "./sha256-iter.ts";
+import { keccak256Bytes } from "./keccak.ts";
 import { sha256IterAsync } from "./work-pool.ts";
 
 /** SHA-256 iterations in one unit of sha256-iter. */
@@ -58,8 +59,8 @@ export function canonical(v: unknown): string {
   return JSON.stringify(v);
 }
 
-export const specHash = (s: Spec): Hex => keccak256(toHex(canonical(s)));
-export const resultHash = (result: string): Hex => keccak256(toHex(result));
+export const specHash = (s: Spec): Hex => bytesToHex(keccak256Bytes(Buffer.from(canonical(s), "utf8")));
+export const resultHash = (result: string): Hex => bytesToHex(keccak256Bytes(Buffer.from(result, "utf8")));
 
 /** Units a spec is priced in. */
 export function unitsOf(s: Spec): bigint {

@@ -6,6 +6,7 @@ import { domainSeparator, keccak256, toHex, type Hex } from "viem";
 import { ApiClient, ApiError } from "../sdk/api.ts";
 import { QUOTE_TYPES, type Quote, type UbcClient } from "../sdk/client.ts";
 import { WORK_MARKET_DOMAIN } from "../generated/eip712.ts";
+import { keccak256Hex } from "./keccak.ts";
 
 export interface BoardQuote {
   id: string;
@@ -58,8 +59,8 @@ function computeQuoteId(q: Quote, dk: string, chainId: number, market: Hex): Hex
     domains.set(dk, ds);
   }
   if (!/^0x[0-9a-fA-F]{64}$/.test(q.resourceKind)) throw new Error(`quote.resourceKind must be 32 bytes of hex, got ${q.resourceKind}`);
-  const struct = keccak256(`0x${QUOTE_TYPEHASH}${word(q.providerAgentId)}${q.resourceKind.slice(2)}${word(q.units)}${word(q.unitPrice)}${word(q.expiry)}${word(q.nonce)}${word(q.requester)}${word(q.deliveryPeriod)}`).slice(2);
-  return keccak256(`0x1901${ds}${struct}`);
+  const struct = keccak256Hex(`0x${QUOTE_TYPEHASH}${word(q.providerAgentId)}${q.resourceKind.slice(2)}${word(q.units)}${word(q.unitPrice)}${word(q.expiry)}${word(q.nonce)}${word(q.requester)}${word(q.deliveryPeriod)}`).slice(2);
+  return keccak256Hex(`0x1901${ds}${struct}`);
 }
 
 export class LocalQuoteBook implements QuoteBook {

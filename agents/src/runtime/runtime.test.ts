@@ -4,7 +4,7 @@
 // it answers with scripted good, malformed and out-of-limits decisions).
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { hashTypedData, keccak256, parseTransaction, recoverTransactionAddress, recoverTypedDataAddress, toHex, type Hex } from "viem";
+import { fromRlp, hashTypedData, keccak256, parseTransaction, recoverTransactionAddress, recoverTypedDataAddress, toHex, type Hex } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { QUOTE_TYPES, type Quote } from "../sdk/client.ts";
 import { quoteId } from "./quotebook.ts";
@@ -89,6 +89,34 @@ describe("job kinds", () => {
       const digest = keccak256(toHex(`digest-${seed}-${i}`));
       assert.equal(await fast.sign({ hash: digest }), await slow.sign({ hash: digest }), `seed ${seed}, digest ${i}`);
     }
+  });
+
+  test("native signing encodes the runtime's EIP-1559 transactions as viem does at every RLP length boundary", async () => {
+    const slowAll = (key: Hex) => privateKeyToAccount(key);
+    // data lengths around RLP's short/long string boundary and a single byte on both sides of 0x80;
+    // values from zero to 2^256 - 1; 300 signatures, enough for r or s to start with a zero byte
+    const datas: Hex[] = ["0x", "0x00", "0x7f", "0x80", "0xff", `0x${"ab".repeat(55)}`, `0x${"cd".repeat(56)}`, `0x${"ef".repeat(300)}`];
+    const values = [0n, 1n, 127n, 128n, 255n, 256n, 10n ** 18n, 2n ** 256n - 1n];
+    let zeroLed = 0;
+    for (let i = 0; i < 300; i++) {
+      const key = keccak256(toHex(`rlp-boundary-${i}`));
+      const fast = localAccount(key);
+      const tx = {
+        chainId: [1, 127, 128, 31_337, 2 ** 32][i % 5], type: "eip1559" as const, nonce: [0, 1, 127, 128, 2 ** 40][i % 5], to: slowAll(key).address,
+        value: values[i % values.length], gas: BigInt(i) * 7_919n, data: datas[i % datas.length],
+        maxFeePerGas: [0n, 1n, 3_000_000_000n, 2n ** 128n][i % 4], maxPriorityFeePerGas: [0n, 1n, 0n, 2n ** 64n][i % 4],
+      };
+      const raw = await fast.signTransaction(tx);
+      assert.equal(raw, await slowAll(key).signTransaction(tx), `transaction ${i}`);
+      const fields = fromRlp(`0x${raw.slice(4)}`, "hex") as Hex[];
+      if (fields[10].length < 66 || fields[11].length < 66) zeroLed++;
+    }
+    assert.ok(zeroLed > 0, "some signature word had a leading zero byte (its RLP drops it)");
+    // what viem refuses, the fast path refuses too
+    const fast = localAccount(keccak256(toHex("rlp-refusals")));
+    const base = { chainId: 1, type: "eip1559" as const, nonce: 0, to: fast.address, gas: 21_000n, maxFeePerGas: 1n };
+    await assert.rejects(fast.signTransaction({ ...base, maxPriorityFeePerGas: 2n }), /maxPriorityFeePerGas|tip/i);
+    await assert.rejects(fast.signTransaction({ ...base, to: "0x1234" as Hex }), /Address/i);
   });
 
   test("llm-text is judged by its rubric", () => {

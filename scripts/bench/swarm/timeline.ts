@@ -4,6 +4,9 @@
 // in hand (any; transactions), the transactions per request, and a timeline in buckets of the
 // transactions answered, the jobs in flight (placed, not yet settled: from the swarm's progress)
 // and how busy the node was.
+// TIMELINE_EVENTS=<ms> also lists every request of the first <ms> of trading (TIMELINE_FROM=<ms>:
+// only those still on the way at that point). The proxy shares the swarm's event loop: while the
+// swarm signs, a request it has written waits in the proxy, so gaps in the list can be the proxy's.
 // Usage: node scripts/bench/swarm/timeline.ts [agents=10] [jobs=100] [bucketMs=250]
 import { startChain } from "../../../indexer/src/testing/chain.ts";
 import { runSwarm } from "../../../agents/src/swarm/swarm.ts";
@@ -69,7 +72,8 @@ try {
   if (process.env.TIMELINE_EVENTS) {
     // every request of the first TIMELINE_EVENTS ms of trading, in order of its start
     const until = t0 + Number(process.env.TIMELINE_EVENTS);
-    for (const r of trading.filter((x) => x.start < until).sort((a, b) => a.start - b.start)) {
+    const from = t0 + Number(process.env.TIMELINE_FROM ?? 0);
+    for (const r of trading.filter((x) => x.start < until && x.end >= from).sort((a, b) => a.start - b.start)) {
       process.stdout.write(`  ${(r.start - t0).toFixed(1).padStart(8)} → ${(r.end - t0).toFixed(1).padStart(8)} ms  ${r.txs > 0 ? `${r.txs} txs` : `${r.reads} reads`}\n`);
     }
   }
