@@ -117,6 +117,10 @@ describe("job kinds", () => {
     const base = { chainId: 1, type: "eip1559" as const, nonce: 0, to: fast.address, gas: 21_000n, maxFeePerGas: 1n };
     await assert.rejects(fast.signTransaction({ ...base, maxPriorityFeePerGas: 2n }), /maxPriorityFeePerGas|tip/i);
     await assert.rejects(fast.signTransaction({ ...base, to: "0x1234" as Hex }), /Address/i);
+    // malformed calldata is viem's to judge, never signed as whatever bytes parse
+    const odd = { ...base, maxPriorityFeePerGas: 0n, data: "0xabc" as Hex };
+    assert.equal(await fast.signTransaction(odd), await privateKeyToAccount(keccak256(toHex("rlp-refusals"))).signTransaction(odd));
+    await assert.rejects(fast.signTransaction({ ...odd, data: "0xzz12" as Hex }));
   });
 
   test("llm-text is judged by its rubric", () => {

@@ -71,13 +71,18 @@ export function localAccount(privateKey: Hex): PrivateKeyAccount {
 
 // EIP-1559 transactions as the runtime sends them (a call or transfer to an address, no access
 // list), encoded as viem's serializeTransaction encodes them (RLP of the fields, type byte 0x02;
-// the same bytes: runtime.test.ts), from Buffers rather than hex strings: ~a tenth of the CPU.
+// the same bytes: runtime.test.ts), from Buffers rather than hex strings: signing a fill-sized
+// transaction takes 74–98 µs here against 135–149 µs through viem's serializer.
 
-/** Whether `tx` is an EIP-1559 transaction of the plain kind encoded below. */
+/** Calldata as whole bytes of hex (Buffer.from would drop what follows a bad digit silently). */
+const HEX_BYTES = /^0x(?:[0-9a-fA-F]{2})*$/;
+
+/** Whether `tx` is an EIP-1559 transaction of the plain kind encoded below (anything else, malformed calldata included, goes viem's way). */
 function plainEip1559(tx: TransactionSerializable): tx is TransactionSerializableEIP1559 & { to: Hex } {
   const t = tx as TransactionSerializableEIP1559 & { authorizationList?: unknown; blobVersionedHashes?: unknown; sidecars?: unknown };
   return t.type === "eip1559" && typeof t.to === "string" && t.chainId !== undefined && (t.accessList === undefined || t.accessList.length === 0)
-    && t.authorizationList === undefined && t.blobVersionedHashes === undefined && t.sidecars === undefined;
+    && t.authorizationList === undefined && t.blobVersionedHashes === undefined && t.sidecars === undefined
+    && (t.data === undefined || HEX_BYTES.test(t.data));
 }
 
 /** The unsigned fields' RLP items. */
