@@ -2,8 +2,8 @@
 // where it loads, viem's pure-JS keccak256 otherwise (no prebuilt binary for the platform, or
 // UBC_NATIVE_KECCAK=0). A swarm hashes every transaction it signs and every quote it posts in
 // one process: the binding takes ~7 µs for a 600-byte transaction where the JS takes ~40 µs here.
-// Used where one process hashes at that rate (signer.ts, quotebook.ts); the digests are the same
-// bytes (keccak.test.ts).
+// Used where one process hashes at that rate (signer.ts, quotebook.ts, jobs.ts); the digests are
+// the same bytes (keccak.test.ts).
 import { createRequire } from "node:module";
 import { dirname } from "node:path";
 import { bytesToHex, hexToBytes, keccak256 as viemKeccak256, type Hex } from "viem";
