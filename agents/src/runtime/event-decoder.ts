@@ -77,36 +77,26 @@ function headWord(p: AbiParameter): Word | undefined {
 
 /** A decoder for `event`, or undefined if one of its parameters is of a type not handled here. */
 export function compileEventDecoder(event: AbiEvent): EventDecoder | undefined {
-  const indexed: { name: string; read: Word }[] = [];
-  const body: { name: string; read: Word }[] = [];
+  // one step per parameter, in the ABI's order (as viem builds `args`): from its topic (indexed)
+  // or from its head word in the data
+  const steps: { name: string; read: Word; topic: number; at: number }[] = [];
+  let topics = 0;
+  let words = 0;
   for (const p of event.inputs) {
     if (!p.name) return undefined;
-    if (p.indexed) {
-      const read = staticWord(p.type);
-      if (!read) return undefined;
-      indexed.push({ name: p.name, read });
-    } else {
-      const read = headWord(p);
-      if (!read) return undefined;
-      body.push({ name: p.name, read });
-    }
+    const read = p.indexed ? staticWord(p.type) : headWord(p);
+    if (!read) return undefined;
+    steps.push(p.indexed ? { name: p.name, read, topic: ++topics, at: 0 } : { name: p.name, read, topic: 0, at: 64 * words++ });
   }
   const eventName = event.name;
-  const none = event.inputs.length === 0;
-  return (topics, data) => {
+  return (topicList, data) => {
     if (!HEX.test(data)) throw new Error(`${eventName}: data is not hex`);
-    for (let k = 1; k < topics.length; k++) if (!TOPIC.test(topics[k])) throw new Error(`${eventName}: topic ${k} is not 32 bytes of hex`);
-    if (topics.length !== indexed.length + 1) throw new Error(`${eventName}: ${topics.length - 1} indexed topics, expected ${indexed.length}`);
-    if (none) return { eventName, args: undefined };
+    for (let k = 1; k < topicList.length; k++) if (!TOPIC.test(topicList[k])) throw new Error(`${eventName}: topic ${k} is not 32 bytes of hex`);
+    if (topicList.length !== topics + 1) throw new Error(`${eventName}: ${topicList.length - 1} indexed topics, expected ${topics}`);
+    if (steps.length === 0) return { eventName, args: undefined };
+    const hex = data.slice(2);
     const args: Record<string, unknown> = {};
-    for (let k = 0; k < indexed.length; k++) args[indexed[k].name] = indexed[k].read(topics[k + 1].slice(2), 0);
-    if (body.length > 0) {
-      const hex = data.slice(2);
-      for (let k = 0; k < body.length; k++) args[body[k].name] = body[k].read(hex, 64 * k);
-    }
-    // in the ABI's order, as viem builds them
-    const ordered: Record<string, unknown> = {};
-    for (const p of event.inputs) ordered[p.name!] = args[p.name!];
-    return { eventName, args: ordered };
+    for (const st of steps) args[st.name] = st.topic > 0 ? st.read(topicList[st.topic].slice(2), 0) : st.read(hex, st.at);
+    return { eventName, args };
   };
 }

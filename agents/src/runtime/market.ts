@@ -67,8 +67,8 @@ const ABI: Abi = [...(ABIS.WorkMarket as Abi), ...(ABIS.ValidatorPool as Abi), .
 const BY_TOPIC = new Map<string, EventDecoder>();
 for (const item of ABI) {
   if (item.type !== "event") continue;
-  const viem: EventDecoder = (topics, data) => decodeEventLog({ abi: [item], data, topics: topics as [Hex, ...Hex[]] }) as DecodedEvent;
-  BY_TOPIC.set(toEventSelector(item).toLowerCase(), compileEventDecoder(item) ?? viem);
+  const decode = compileEventDecoder(item) ?? ((topics, data) => decodeEventLog({ abi: [item], data, topics: topics as [Hex, ...Hex[]] }) as DecodedEvent);
+  BY_TOPIC.set(toEventSelector(item).toLowerCase(), decode);
 }
 
 /** Several read calls in one JSON-RPC batch request; the results in order (throws on an error). */
