@@ -4,6 +4,9 @@
 // share of a core over the run, and the node's page faults (minflt); the swarm's tx/s as a share
 // of the batched ceiling. Settings of the node's environment (MIMALLOC_*) are compared by running
 // it once per setting, alternating: the node reads them when it starts.
+// Also the bound that EDR's thread sets: its CPU per transfer ÷ its CPU per swarm transaction is
+// the ratio a swarm would reach if it kept that thread as busy as the ceiling does (EDR runs the
+// transactions one at a time on that one thread).
 // Usage: [MIMALLOC_...=...] node scripts/bench/swarm/threads.ts [agents=100] [jobs=1000] [transfers=4000]
 import { readFileSync } from "node:fs";
 import { createPublicClient, http, type PublicClient } from "viem";
@@ -28,7 +31,7 @@ function snap(): { t: number; faults: number; threads: ThreadsCpu } {
   return { t: performance.now(), faults: pageFaults(), threads: threadsCpu(pid) };
 }
 /** Since `a`, per transaction of `n`: page faults, and each busy thread's CPU (ms) with its share of a core. */
-function report(a: ReturnType<typeof snap>, n: number): string {
+function report(a: ReturnType<typeof snap>, n: number): { text: string; edrMs: number } {
   const b = snap();
   const wall = b.t - a.t;
   const byName = cpuByThreadName(a.threads, b.threads);
@@ -37,7 +40,7 @@ function report(a: ReturnType<typeof snap>, n: number): string {
     const ms = byName.get(k) ?? 0;
     parts.push(`${k} ${(ms / n).toFixed(3)} ms ${((100 * ms) / wall).toFixed(0)}%`);
   }
-  return parts.join(", ");
+  return { text: parts.join(", "), edrMs: (byName.get("edr-provider") ?? 0) / n };
 }
 try {
   await setNodeLogging(chain.url, false);
@@ -46,12 +49,16 @@ try {
   await ceiling(chain, env, 2000);
   const s0 = snap();
   const c = await ceiling(chain, env, transfers);
-  const cl = `ceiling ${c.presignedBatched.toFixed(0)}: ${report(s0, 3 * Math.ceil(transfers / 64) * 64)}`;
+  const cr = report(s0, 3 * Math.ceil(transfers / 64) * 64);
+  const cl = `ceiling ${c.presignedBatched.toFixed(0)}: ${cr.text}`;
   let s1: ReturnType<typeof snap> | undefined;
   const { summary } = await runSwarm({ agents, jobs, rpcUrl: chain.url, deployments: chain.deployments, seed: 7, inFlight: 6, log: () => {}, onReady: () => { s1 = snap(); } });
-  const sl = report(s1!, summary.txs);
+  const sr = report(s1!, summary.txs);
+  const sl = sr.text;
+  // EDR's thread busy (cores): at the batched ceiling, and during the swarm
+  const edrCores = `EDR busy ${((c.presignedBatched * cr.edrMs) / 1000).toFixed(2)} / ${((summary.txPerSecond * sr.edrMs) / 1000).toFixed(2)} cores`;
   const rss = readFileSync(`/proc/${pid}/status`, "utf8").match(/VmRSS:\s+(\d+)/)![1];
-  process.stdout.write(`ratio ${(summary.txPerSecond / c.presignedBatched).toFixed(3)} | ${cl} | swarm ${summary.txPerSecond.toFixed(0)}: ${sl} | rss ${(Number(rss) / 1024).toFixed(0)} MB\n`);
+  process.stdout.write(`ratio ${(summary.txPerSecond / c.presignedBatched).toFixed(3)} (EDR's bound ${(cr.edrMs / sr.edrMs).toFixed(3)}; ${edrCores}) | ${cl} | swarm ${summary.txPerSecond.toFixed(0)}: ${sl} | rss ${(Number(rss) / 1024).toFixed(0)} MB\n`);
 } finally {
   await chain.stop();
 }
