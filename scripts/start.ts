@@ -250,7 +250,7 @@ async function startIndexer(cfg: DevnetConfig, env: NodeJS.ProcessEnv, deploymen
   const up = new Promise<void>((r) => (onReady = r));
   const webOrigins = [`http://127.0.0.1:${cfg.webPort}`, `http://localhost:${cfg.webPort}`];
   let graphql = "";
-  const indexer = startProcess("indexer", process.execPath, [join(root, "indexer", "src", "cli.ts"), ...(reindex ? ["--fresh"] : [])], {
+  const indexer = startProcess("indexer", process.execPath, [join(root, "indexer", "cli.mjs"), ...(reindex ? ["--fresh"] : [])], {
     cwd: root,
     env: {
       ...env,

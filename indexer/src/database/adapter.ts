@@ -12,6 +12,7 @@ import copyStreams from "pg-copy-streams";
 import { openPglite, type PgliteLayer } from "./pglite-template.ts";
 import { migrate, migrationDdl } from "./migrations.ts";
 import type { Model } from "../schema/model.ts";
+import { repoFile } from "../paths.ts";
 import type { Reply, Request, SerializedError } from "./pglite-worker.ts";
 
 export type Row = Record<string, unknown>;
@@ -156,7 +157,8 @@ class PgliteThreadDatabase implements Database {
   private constructor(schema: string, created: boolean) {
     this.schema = schema;
     this.created = created;
-    this.worker = new Worker(new URL("./pglite-worker.ts", import.meta.url));
+    // its source file, also when this module runs from the indexer's bundle (the worker is not in it)
+    this.worker = new Worker(repoFile("indexer/src/database/pglite-worker.ts", import.meta.url));
     this.worker.unref();
     this.worker.on("message", (r: Reply) => {
       if ("warn" in r) {

@@ -75,7 +75,7 @@ describe(`indexer resilience (seed ${seed}; TEST_SEED=${seed} to replay)`, () =>
         for (let round = 0; round < 8; round++) {
           const lines: string[] = [];
           const t0 = Date.now();
-          const p = startProcess("indexer", process.execPath, [join(ROOT, "indexer/src/cli.ts")], {
+          const p = startProcess("indexer", process.execPath, [join(ROOT, "indexer/cli.mjs")], {
             env,
             onLine: (l) => {
               lines.push(l);
@@ -98,7 +98,7 @@ describe(`indexer resilience (seed ${seed}; TEST_SEED=${seed} to replay)`, () =>
         console.log(`[${target.name}] ready after ${readyAfter} ms, before the first kill: again on a fresh database, kills within ${limit} ms`);
       }
       // finish the job
-      const p = startProcess("indexer", process.execPath, [join(ROOT, "indexer/src/cli.ts")], { env, onLine: (l) => { if (l === "ready") done(); } });
+      const p = startProcess("indexer", process.execPath, [join(ROOT, "indexer/cli.mjs")], { env, onLine: (l) => { if (l === "ready") done(); } });
       let done: () => void = () => {};
       await new Promise<void>((res) => (done = res));
       await stopProcess(p);

@@ -2,6 +2,7 @@
 // Every @entity type becomes a table; its scalar and reference fields become columns; list
 // fields become array columns; @derivedFrom fields are resolved by reverse lookup, not stored.
 import { readFileSync } from "node:fs";
+import { repoFile } from "../paths.ts";
 import {
   Kind,
   parse,
@@ -169,6 +170,6 @@ export function buildModel(source: string): Model {
 }
 
 /** The schema of this repository (subgraph/schema.graphql). */
-export function loadModel(path = new URL("../../../subgraph/schema.graphql", import.meta.url)): Model {
+export function loadModel(path: URL | string = repoFile("subgraph/schema.graphql", import.meta.url)): Model {
   return buildModel(readFileSync(path, "utf8"));
 }

@@ -68,6 +68,12 @@ function ensureBuilt() {
   if (r.status !== 0) throw new Error("hardhat build failed");
 }
 
+/** `npm run indexer`'s bundle, made now if missing or stale (not while a run is timed). */
+function ensureIndexerBundle() {
+  const r = spawnSync(process.execPath, [join(ROOT, "indexer", "cli.mjs"), "--bundle"], { stdio: "inherit", cwd: ROOT });
+  if (r.status !== 0) throw new Error("bundling the indexer (node indexer/cli.mjs --bundle) failed");
+}
+
 async function pgReachable(): Promise<string | undefined> {
   const c = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 3000 });
   try {
@@ -224,7 +230,8 @@ async function storedRows(chain: BenchChain, db: import("../../../indexer/src/da
 }
 
 /**
- * Our indexer as a user starts it, `npm run indexer` (indexer/src/cli.ts), in a fresh process:
+ * Our indexer as a user starts it, `npm run indexer` (indexer/cli.mjs: the CLI's bundle, made before
+ * the timed runs by ensureIndexerBundle), in a fresh process:
  * timed from the spawn to its `ready` line (caught up), as Ponder from `ponder start` to /ready,
  * so its module loading and start-up count as Ponder's do. CPU time is the child's (/proc).
  * Balances are asked through its API while it runs; the stored rows are counted afterwards (a
@@ -244,7 +251,7 @@ async function runOursProcess(chain: BenchChain, expected: Expected, db: BenchDb
   let onReady!: () => void;
   const ready = new Promise<void>((r) => (onReady = r));
   const started = performance.now();
-  const child = startProcess(label, process.execPath, [join(ROOT, "indexer", "src", "cli.ts")], {
+  const child = startProcess(label, process.execPath, [join(ROOT, "indexer", "cli.mjs")], {
     cwd: ROOT,
     env,
     onLine: (line) => {
@@ -430,7 +437,7 @@ function markdown(r: Results, rows: string[][]): string {
     "",
     "The case public indexer benchmarks use: decode `Transfer` events and keep account balances (plus one row per transfer).",
     `${fmt(r.transfers)} COMPUTE transfers (${PER_TX} per transaction from the TEST/BENCH fixture \`BenchTransferBatcher\` to ${fmt(RECIPIENTS)} distinct recipients) on a local Hardhat node; this indexer (its full COMPUTE handler: Account, Token, Protocol, DailyStat, TokenTransfer) against Ponder 0.16.10 (balances + a transfer row) in the same run, each on PostgreSQL (a fresh schema / database) and on its embedded PGlite (on disk).`,
-    "Events/s = COMPUTE Transfer events ÷ wall time from start to caught up, each indexer started as its user starts it, in a fresh process (ours: `npm run indexer` — `node indexer/src/cli.ts` — from the spawn to its `ready` line; Ponder: `ponder start` from the spawn to `/ready`). Ours is also run in the benchmark's own process (`startService` → caught up, its modules already loaded: the figure this table compared with Ponder's until 2026-12-03, which left our module loading out and Ponder's in). Balances of a sample of accounts are checked against `balanceOf` and the transfer rows are counted for every run.",
+    "Events/s = COMPUTE Transfer events ÷ wall time from start to caught up, each indexer started as its user starts it, in a fresh process (ours: `npm run indexer` — `node indexer/cli.mjs`, the CLI and its pure-JavaScript dependencies in one bundle (since 2026-12-03; `node indexer/src/cli.ts`, the sources module by module, before) — from the spawn to its `ready` line; Ponder: `ponder start` from the spawn to `/ready`). Ours is also run in the benchmark's own process (`startService` → caught up, its modules already loaded: the figure this table compared with Ponder's until 2026-12-03, which left our module loading out and Ponder's in). Balances of a sample of accounts are checked against `balanceOf` and the transfer rows are counted for every run.",
     `Latency: our indexer following the head (finality depth ${LATENCY_FINALITY_DEPTH}, poll interval ${LATENCY_POLL_MS} ms), one transfer per block, from the receipt being returned to the new balance being visible through GraphQL (polled every ~2 ms), ${SAMPLES} samples.`,
     "",
     `- command: \`npm run bench:indexer\``,
@@ -466,6 +473,7 @@ function writeDocs(section: string) {
 
 async function main() {
   ensureBuilt();
+  ensureIndexerBundle();
   if (want("ponder-pglite") || want("ponder-pg")) ensureBenchPackage();
   const pgProblem = await pgReachable();
   if (pgProblem !== undefined) log(`!!! PostgreSQL at ${PG_URL} is not reachable (${pgProblem}): the PostgreSQL runs are SKIPPED`);
