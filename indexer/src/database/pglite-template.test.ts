@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { openPglite, pgliteTemplate, pgliteTemplateDir } from "./pglite-template.ts";
+import { openPglite, pgliteTemplate, pgliteTemplateDir, PGLITE_SHARED_BUFFERS } from "./pglite-template.ts";
 
 test("fresh PGlite databases start as copies of one template, each independent, on disk and in memory", async () => {
   const base = mkdtempSync(join(tmpdir(), "ubc-template-test-"));
@@ -36,6 +36,9 @@ test("fresh PGlite databases start as copies of one template, each independent, 
       const inB = await dbB.query<{ n: number }>("SELECT count(*)::int AS n FROM pg_tables WHERE tablename = 't'");
       assert.equal(inB.rows[0].n, 0, "a table made in one copy is not in another");
       assert.deepEqual((await dbM.query<{ v: number }>("SELECT v FROM t")).rows, [{ v: 3 }]);
+      // the indexer's buffer pool (PGLITE_SHARED_BUFFERS), not PGlite's 128MB, on disk and in memory
+      for (const db of [dbA, dbM]) assert.deepEqual((await db.query("SHOW shared_buffers")).rows, [{ shared_buffers: PGLITE_SHARED_BUFFERS }]);
+      assert.equal(PGLITE_SHARED_BUFFERS, process.env.INDEXER_PGLITE_SHARED_BUFFERS ?? "64MB");
     } finally {
       await dbA.close();
       await dbB.close();
