@@ -1,7 +1,8 @@
 // PGlite behind the Database interface, in the calling thread (the default) and in its worker
 // thread (INDEXER_PGLITE_THREAD=worker): what crosses the thread boundary (values, COPY bytes,
 // PostgreSQL's errors) and transactions as messages (a failure rolls back, nothing of it is kept,
-// and the database goes on); `created` for a new and a reopened database.
+// and the database goes on); `created` for a new and a reopened database, and for a new and an
+// existing PostgreSQL schema.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -9,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openDatabase as open, type DatabaseOptions } from "./adapter.ts";
 import { CopyText } from "./codec.ts";
+import { dbTargets } from "../testing/databases.ts";
 
 for (const thread of ["main", "worker"]) {
   /** Opens with INDEXER_PGLITE_THREAD set to this run's thread (read by openDatabase). */
@@ -116,3 +118,30 @@ for (const thread of ["main", "worker"]) {
     }
   });
 }
+
+test("PostgreSQL: `created` for a schema that opening makes, not for one that exists", async (t) => {
+  const target = (await dbTargets()).find((d) => d.name === "postgres")!;
+  if (target.unavailable !== undefined) {
+    t.skip(target.unavailable);
+    return;
+  }
+  const options = target.options(); // a schema of this test's own (new)
+  try {
+    const first = await open(options);
+    try {
+      assert.equal(first.created, true, "a new schema");
+      await first.exec(`CREATE TABLE t (v int)`);
+    } finally {
+      await first.close();
+    }
+    const again = await open(options);
+    try {
+      assert.equal(again.created, false, "the schema exists now");
+      assert.deepEqual(await again.query(`SELECT count(*)::int AS n FROM t`), [{ n: 0 }]);
+    } finally {
+      await again.close();
+    }
+  } finally {
+    await target.cleanup();
+  }
+});

@@ -33,8 +33,10 @@ export interface Queryable {
 export interface Database extends Queryable {
   kind: "pglite" | "postgres";
   /**
-   * True when opening made the database (a fresh PGlite, on disk or in memory): nothing can have
-   * been indexed in it yet. False when unknown (PostgreSQL).
+   * True when opening made the database (a fresh PGlite, on disk or in memory; on PostgreSQL, a
+   * schema that did not exist): nothing can have been indexed in it yet. Only a hint (the indexer
+   * then asks for its first ranges while the tables are made): two processes opening a new schema
+   * at once may both see it.
    */
   readonly created: boolean;
   /** Runs `fn` in one transaction: all of it commits, or none of it. */
@@ -267,17 +269,18 @@ function toError(e: SerializedError): Error {
 
 class PostgresDatabase implements Database {
   kind = "postgres" as const;
-  readonly created = false;
+  readonly created: boolean;
   private lockClient: pg.PoolClient | undefined;
   private pool: pg.Pool;
   private searchPath: string | undefined;
   private url: string;
   readonly schema: string;
-  constructor(pool: pg.Pool, searchPath: string, url: string) {
+  constructor(pool: pg.Pool, searchPath: string, url: string, created: boolean) {
     this.pool = pool;
     this.searchPath = searchPath;
     this.schema = searchPath;
     this.url = url;
+    this.created = created;
   }
 
   private static wrap(client: pg.Pool | pg.PoolClient): Queryable {
@@ -424,7 +427,8 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
     // concurrent commits share (group commit) only if they run on different connections.
     const pool = new pg.Pool({ connectionString: opts.url, max: opts.poolSize ?? 32, options: `-c search_path=${schema}` });
     pool.on("error", () => undefined); // idle-client errors surface on the next query
-    const db = new PostgresDatabase(pool, schema, opts.url);
+    const existed = (await pool.query(`SELECT 1 FROM pg_namespace WHERE nspname = $1`, [schema])).rowCount !== 0;
+    const db = new PostgresDatabase(pool, schema, opts.url, !existed);
     await db.exec(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
     return db;
   }
