@@ -74,10 +74,20 @@ async function makeBundle(reason) {
   process.stderr.write(`indexer: bundled ${inputs.length} source files in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
 }
 
+/** Makes the bundle, or exits with the reason it could not be made (esbuild's errors are above). */
+async function bundleOrExit(reason) {
+  try {
+    await makeBundle(reason);
+  } catch (err) {
+    process.stderr.write(`indexer: bundling src/cli.ts failed: ${err instanceof Error ? err.message.split("\n")[0].replace(/:$/, "") : String(err)}\n`);
+    process.exit(2);
+  }
+}
+
 const reason = staleReason();
 if (process.argv.includes("--bundle")) {
-  await makeBundle(reason ?? "asked for");
+  await bundleOrExit(reason ?? "asked for");
 } else {
-  if (reason !== undefined) await makeBundle(reason);
+  if (reason !== undefined) await bundleOrExit(reason);
   await import(pathToFileURL(bundleFile).href);
 }
