@@ -11,7 +11,7 @@
 // WebAssembly, pg, secp256k1's binding, ws's optional addons) stay outside the bundle, loaded from
 // node_modules as before; so does the PGlite worker thread (its source file, found by
 // src/paths.ts). `node indexer/src/cli.ts` still runs the sources directly.
-import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
@@ -43,6 +43,19 @@ function staleReason() {
   return undefined;
 }
 
+/** Removes the part-written files of launchers that were killed while bundling (their process is gone). */
+function removeLeftovers() {
+  for (const name of readdirSync(dist)) {
+    const m = /^cli\.(?:mjs|inputs\.json)\.(\d+)\.\d+$/.exec(name);
+    if (m === null) continue;
+    try {
+      process.kill(Number(m[1]), 0); // still running: its file is still being written
+    } catch {
+      rmSync(join(dist, name), { force: true });
+    }
+  }
+}
+
 /** Makes dist/cli.mjs and its list of sources (written beside, then renamed into place). */
 async function makeBundle(reason) {
   const started = performance.now();
@@ -62,6 +75,7 @@ async function makeBundle(reason) {
     logLevel: "error",
   });
   mkdirSync(dist, { recursive: true });
+  removeLeftovers();
   const inputs = Object.keys(result.metafile.inputs)
     .map((p) => relative(root, resolve(p)))
     .filter((p) => !p.split(/[\\/]/).includes("node_modules"));

@@ -49,9 +49,14 @@ test("the launcher runs the CLI from its bundle, made again when a source is new
   // a list of sources that does not parse, or a missing bundle: made again too
   writeFileSync(INPUTS, "{ not json");
   assert.match(runWithoutDeployments().stderr, /bundling .*\(its list of sources does not parse\)/);
+  // (a part-written bundle of a launcher killed while bundling, whose process is gone: removed)
+  const gone = spawnSync(process.execPath, ["-e", ""]).pid!;
+  const leftover = join(ROOT, "indexer", "dist", `cli.mjs.${gone}.1`);
+  writeFileSync(leftover, "// cut short");
   rmSync(BUNDLE);
   const missing = runWithoutDeployments();
   assert.match(missing.stderr, /bundling .*\(not made yet\)/);
   assert.equal(missing.status, 2);
   assert.ok(existsSync(BUNDLE));
+  assert.ok(!existsSync(leftover), "the killed launcher's part-written file is removed");
 });
