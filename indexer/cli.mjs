@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // npm run indexer: runs the indexer's CLI (src/cli.ts) from one bundle of it and its pure-JavaScript
 // dependencies, dist/cli.mjs, made with esbuild. Loading the TypeScript sources and the packages
-// they import file by file (resolution, package.json lookups, type stripping, ~1,000 modules) took
+// they import file by file (resolution, package.json lookups, type stripping; ~800 modules) took
 // ~0.65–0.75 s of a fresh process's main thread before the first log was fetched; the bundle loads
 // in ~0.3 s (docs/benchmarks.md, seventeenth round). The bundle is build output (not committed):
 // `npm run build` makes it, and this launcher makes it again first whenever it is missing or older
