@@ -268,6 +268,46 @@ ${lines.join("\n")}`);
       }
     });
 
+    test(`[${target.name}] unfinalized blocks behind the head are indexed in one commit; a reorg inside such a range rolls the range back`, { skip: target.unavailable }, async () => {
+      const db = await target.open();
+      const fresh = await target.open();
+      try {
+        const users = await seedAccounts(chain, 3);
+        const ix = indexer(chain, db, 40);
+        await ix.init();
+        await catchUp(ix);
+        const commits: bigint[] = [];
+        ix.on("block", (cp: { number: bigint }) => commits.push(cp.number));
+        // several blocks, with a snapshot in their middle: all unfinalized, indexed together
+        await randomActivity(chain, users, seed + 300, 4);
+        const mid = await chain.rpc<string>("evm_snapshot");
+        const midBlock = BigInt(await chain.provider.getBlockNumber());
+        await randomActivity(chain, users, seed + 301, 4);
+        const head = BigInt(await chain.provider.getBlockNumber());
+        const from = ix.status.checkpoint.number;
+        assert.ok(head - from >= 3n && head - from <= 40n, `blocks behind: ${head - from}`);
+        await catchUp(ix);
+        assert.deepEqual(commits, [head], "one commit for the blocks behind the head");
+        await verifyProjection(db, chain);
+        // a different history from inside that range: the range is rolled back and replayed
+        await chain.rpc("evm_revert", [mid]);
+        await randomActivity(chain, users, seed + 302, 5);
+        assert.ok(midBlock > from && midBlock < head, "the fork point lies inside the range");
+        const reorgs = ix.status.reorgs;
+        await catchUp(ix);
+        assert.equal(ix.status.reorgs, reorgs + 1, "the reorg was detected");
+        assert.equal(ix.status.checkpoint.number, BigInt(await chain.provider.getBlockNumber()));
+        await verifyProjection(db, chain);
+        const ix2 = indexer(chain, fresh, 40);
+        await ix2.init();
+        await catchUp(ix2);
+        assert.deepEqual(await dumpProjection(db, tables), await dumpProjection(fresh, tables), "reorged projection == fresh re-index");
+      } finally {
+        await db.close();
+        await fresh.close();
+      }
+    });
+
     test(`[${target.name}] reorgs at random depths roll back to the common ancestor and equal a fresh re-index`, { skip: target.unavailable }, async () => {
       const db = await target.open();
       const fresh = await target.open();
