@@ -16,10 +16,19 @@ export function ListState<T>({ q, items, empty, children }: {
   return <>{children(items)}</>;
 }
 
+/** A million tokens (18 decimals): from here on an amount is shown in whole tokens. */
+const WHOLE_FROM = 10n ** 24n;
+
+/**
+ * A token amount with its unit. From a million tokens on it is shown in whole tokens (the exact
+ * amount in its title); its digits never break across lines (the unit may move to the next).
+ */
 export function Amount({ wei, unit, decimals = 4, testId }: { wei: bigint | string | null | undefined; unit?: string; decimals?: number; testId?: string }) {
+  const v = wei === null || wei === undefined || wei === "" ? undefined : BigInt(wei);
+  const whole = v !== undefined && decimals > 0 && (v < 0n ? -v : v) >= WHOLE_FROM;
   return (
-    <span className="amount" data-testid={testId} data-value={wei === null || wei === undefined ? undefined : String(wei)}>
-      {formatAmount(wei, decimals)}{unit ? <span className="unit"> {unit}</span> : null}
+    <span className="amount" data-testid={testId} data-value={v === undefined ? undefined : String(v)} title={whole ? formatAmount(v, 18) : undefined}>
+      <span className="num">{formatAmount(wei, whole ? 0 : decimals)}</span>{unit ? <span className="unit"> {unit}</span> : null}
     </span>
   );
 }

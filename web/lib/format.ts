@@ -108,9 +108,11 @@ export function reputation(count: number, sum: number): number | null {
  * them (`resourceKind("gpu-hour")`). Names are found again from the kinds the app knows, those
  * typed in this page, or, for a short text stored as is, its bytes.
  */
-export const KNOWN_RESOURCE_KINDS = ["gpu-hour", "cpu-hour", "llm-tokens", "sha256", "inference", "embedding", "training-hour", "render-frame", "storage-gb-month", "bandwidth-gb"];
+export const KNOWN_RESOURCE_KINDS = ["sha256-iter", "llm-text", "gpu-hour", "cpu-hour", "llm-tokens", "sha256", "inference", "embedding", "training-hour", "render-frame", "storage-gb-month", "bandwidth-gb"];
 /** keccak256 of each known kind's name, precomputed (format.test.ts checks them against viem's keccak256). */
 export const KNOWN_RESOURCE_KIND_HASHES: Record<string, string> = {
+  "0x26b5ff253cddb60f1a1cee0fc4991f148552d3d0e2853dbc4e319a909a4e2de9": "sha256-iter",
+  "0xf6eb6f46b65156c66c3aa009b6cca61ef601392df618054a2b0221ca6d31289c": "llm-text",
   "0x480d2877c70650a0b0ff4fc66f655d937bac7d48f2addd70e7817f6982e43165": "gpu-hour",
   "0xa0374224acad18b66596ebb675dd8cbfddae9c9dfec4bb27f2b478479b895298": "cpu-hour",
   "0xbc5742873441079d33c1ee400fb1535d418fc1bedd6e927621b4b35b7fe7f353": "llm-tokens",
