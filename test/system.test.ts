@@ -108,6 +108,11 @@ describe("full system: npm start with the web app and a swarm", function () {
       await new Promise((r) => setTimeout(r, 500));
     }
 
+    // ---- the swarm's providers publish on the indexer's quote board, and its requesters fill
+    // quotes from it: the board holds filled quotes (the web app's market page lists the open ones)
+    const board = await graphql<{ quotes: { status: string }[] }>(graphqlUrl, `{ quotes(first: 200, where: { status: "filled" }) { status } }`);
+    expect(board.quotes.length, "quotes on the board filled by the swarm").to.be.greaterThan(0);
+
     // ---- the indexer's totals at block B equal the contracts' reads at block B. The swarm keeps
     // trading, so B is a block the indexer was at before and after the totals were read.
     let block = -1;

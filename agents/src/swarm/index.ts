@@ -13,6 +13,7 @@ export interface DevnetSwarmOptions {
   chainId: number;
   /** Path of deployments/<network>.json. */
   deployments: string;
+  /** The indexer's API (its quote board). */
   apiUrl: string;
   graphqlUrl: string;
   agents: number;
@@ -47,6 +48,9 @@ export async function runSwarm(o: DevnetSwarmOptions): Promise<DevnetSwarmHandle
     continuous,
     rpcUrl: o.rpcUrl,
     deployments: o.deployments,
+    // providers publish on the indexer's quote board (SIWE), where the web app and other
+    // processes' agents see and fill them, as they would on a real network
+    indexerUrl: o.apiUrl,
     funderKey: o.funderKey as Hex | undefined,
     llm: o.openai ? { apiKey: o.openai.apiKey, baseURL: o.openai.baseUrl } : undefined,
     signal: o.signal,
