@@ -11,6 +11,7 @@ import { loadModel, type Model } from "./schema/model.ts";
 import { startApi, type ApiServer } from "./server/http.ts";
 import type { MetaSource } from "./server/resolvers.ts";
 import { AuthService } from "./server/auth.ts";
+import { SpecStore } from "./server/specs.ts";
 import { QuoteBoard, wallClock } from "./server/quotes.ts";
 import { OFFCHAIN_SDL, offchainResolvers } from "./server/offchain.ts";
 import { ensureAlertTable, runDetectors } from "./detect/detectors.ts";
@@ -139,6 +140,8 @@ export async function startService(cfg: ServiceConfig): Promise<Service> {
       })
     : undefined;
   await board?.init().catch(abortStart);
+  const specs = new SpecStore(db);
+  await specs.init().catch(abortStart);
   await ensureAlertTable(db).catch(abortStart);
 
   // Threat detection: once caught up, then after indexed blocks, at most every two seconds (writer
@@ -169,7 +172,7 @@ export async function startService(cfg: ServiceConfig): Promise<Service> {
   const api = await startApi({
     model, db, meta, port: cfg.port, host: cfg.host, log, auth,
     extra: { typeDefs: OFFCHAIN_SDL, resolvers: offchainResolvers(model, db, board, meta, (l) => (board ? board.onChange(l) : (boardListeners.add(l), () => boardListeners.delete(l)))) },
-    routes: board ? (ctx) => board.route(ctx) : undefined,
+    routes: async (ctx) => (await specs.route(ctx)) || (board !== undefined && (await board.route(ctx))),
     corsOrigins: cfg.corsOrigins ?? ["http://localhost:3000", "http://127.0.0.1:3000"],
     rateLimit: cfg.rateLimit ?? { perIp: 200, perAddress: 50 },
     health: () => {
@@ -188,6 +191,7 @@ export async function startService(cfg: ServiceConfig): Promise<Service> {
     metrics: () => {
       const alertLines = ["# TYPE threat_alerts gauge", ...[...alertCounts].map(([k, n]) => `threat_alerts{kind="${k}"} ${n}`)];
       const boardLines = board ? ["# TYPE quote_posts_total counter", `quote_posts_total ${board.counters.posted}`, "# TYPE quote_refusals_total counter", `quote_refusals_total ${board.counters.refused}`] : [];
+      boardLines.push("# TYPE spec_posts_total counter", `spec_posts_total ${specs.counters.posted}`, "# TYPE spec_reads_total counter", `spec_reads_total ${specs.counters.served}`);
       if (!indexer) return [...alertLines, ...boardLines].join("\n");
       const s = indexer.status;
       const r = indexer.rpc.stats;
