@@ -7,7 +7,10 @@
 //   finds it from the job's requester id alone.
 // - `SpecResolver`: the provider's side: a spec of this process (agents sharing a process hand
 //   specs over in memory), else the requester's card → its endpoint → the body, accepted only if
-//   it parses as a spec and hashes to the job's spec hash (a server cannot substitute work).
+//   it parses as a spec and hashes to the job's spec hash (a server cannot substitute work); when
+//   the requester names no endpoint or its endpoint has no such spec, the public spec stores it
+//   was given (the indexer's `/specs/`, where the web app publishes the specs of its fills), with
+//   the same checks.
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Address, Hex, PublicClient } from "viem";
@@ -95,12 +98,15 @@ export class SpecResolver {
   private client: PublicClient;
   private registry: Address;
   private endpoints = new Map<bigint, Promise<string>>();
+  /** Base URLs of public spec stores (`<base><hash>` is a spec), tried after the requester's endpoint. */
+  readonly stores: string[];
   fetched = 0;
 
-  constructor(client: PublicClient, registry: Address, local = new Map<string, Spec>()) {
+  constructor(client: PublicClient, registry: Address, local = new Map<string, Spec>(), stores: string[] = []) {
     this.client = client;
     this.registry = registry;
     this.local = local;
+    this.stores = stores;
   }
 
   /** The spec endpoint in a requester's agent card (cached per agent). */
@@ -126,9 +132,34 @@ export class SpecResolver {
       if (s) return s;
     }
     if (opts.localOnly) throw new Error(`no spec for hash ${hash} in this process`);
-    const base = await this.endpointOf(requesterAgentId);
+    // the requester's own endpoint first, then the public stores; every failure is reported if
+    // none has it (a wrong body is refused, never executed)
+    const problems: string[] = [];
+    const bases: (() => Promise<string>)[] = [() => this.endpointOf(requesterAgentId), ...this.stores.map((s) => async () => s)];
+    for (const base of bases) {
+      let url: string;
+      try {
+        url = await base();
+      } catch (err) {
+        problems.push((err as Error).message);
+        continue;
+      }
+      try {
+        const spec = await this.fetchFrom(url, hash);
+        this.fetched++;
+        this.local.set(hash.toLowerCase(), spec);
+        return spec;
+      } catch (err) {
+        problems.push((err as Error).message);
+      }
+    }
+    throw new Error(`no spec ${hash} for agent ${requesterAgentId}'s job: ${problems.join("; ")}`);
+  }
+
+  /** The spec `hash` from the endpoint or store at `base`, checked: it parses and hashes to `hash`. */
+  private async fetchFrom(base: string, hash: Hex): Promise<Spec> {
     const res = await fetch(`${base}${hash}`, { signal: AbortSignal.timeout(10_000) });
-    if (!res.ok) throw new Error(`spec ${hash} from agent ${requesterAgentId} (${base}): HTTP ${res.status} ${(await res.text()).slice(0, 200)}`);
+    if (!res.ok) throw new Error(`spec ${hash} from ${base}: HTTP ${res.status} ${(await res.text()).slice(0, 200)}`);
     let spec: Spec;
     try {
       spec = parseSpec(JSON.parse(await res.text()));
@@ -136,8 +167,6 @@ export class SpecResolver {
       throw new Error(`spec ${hash} from ${base}: not a valid spec: ${(err as Error).message}`);
     }
     if (specHash(spec).toLowerCase() !== hash.toLowerCase()) throw new Error(`spec from ${base} hashes to ${specHash(spec)}, not to the job's spec hash ${hash}: refused`);
-    this.fetched++;
-    this.local.set(hash.toLowerCase(), spec);
     return spec;
   }
 }

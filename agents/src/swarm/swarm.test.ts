@@ -4,6 +4,7 @@
 // answers, no model). Randomised: each run prints its seed (SWARM_SEED=<seed> replays it).
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
+import { ethers } from "ethers";
 import { startChain, type TestChain } from "../../../indexer/src/testing/chain.ts";
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
@@ -162,6 +163,83 @@ describe("swarm on a real chain", () => {
       assert.ok(onBoard.size >= 6, `${onBoard.size} quotes posted`);
       for (const j of jobs) assert.ok(onBoard.has(`${j.provider}:${j.quoteNonce}`), `job ${j.id}'s quote (${j.provider}:${j.quoteNonce}) was not on the board`);
     } finally {
+      await svc.stop();
+    }
+  });
+
+  test("a requester outside the swarm fills a board quote with a spec published on the indexer's spec store: the swarm's provider delivers it", async () => {
+    const svc = await startService({ rpcUrl: chain.url, deployments: chain.deployments, artifactsDir: ARTIFACTS, port: 0, finalityDepth: 1, pollIntervalMs: 20, databaseSchema: "agents_specstore" });
+    const stop = new AbortController();
+    let ready!: () => void;
+    const up = new Promise<void>((r) => (ready = r));
+    const swarm = run({ agents: 6, jobs: 1, continuous: true, seed: baseSeed + 21, indexerUrl: svc.api.url, signal: stop.signal, onReady: () => ready() });
+    swarm.catch(() => ready());
+    try {
+      await svc.caughtUp;
+      await up;
+      // the outsider: a requester agent whose card names no spec endpoint (as the web app registers)
+      const signer = chain.signers[10];
+      const me = await signer.getAddress();
+      const registry = chain.contract("AgentRegistry", signer);
+      await (await registry.register(agentCard({ name: "web requester" }), 2)).wait();
+      const agentId = BigInt(await registry.agentOfWallet(me));
+      const market = chain.contract("WorkMarket", signer);
+      await (await chain.contract("ComputeToken", chain.signers[0]).transfer(me, 10_000n * E18)).wait();
+      await (await chain.contract("ComputeToken", signer).approve(await market.getAddress(), 10_000n * E18)).wait();
+      // a quote of a swarm provider from the board
+      const gql = async <T>(query: string): Promise<T> => {
+        const r = (await (await fetch(`${svc.api.url}/graphql`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query }) })).json()) as { data: T; errors?: unknown };
+        assert.equal(r.errors, undefined, JSON.stringify(r.errors));
+        return r.data;
+      };
+      type Q = { providerAgentId: string; resourceKind: string; units: string; unitPrice: string; expiry: string; nonce: string; requester: string; deliveryPeriod: string; signature: string };
+      // a quote of a swarm provider from the board (the swarm's own requesters fill quotes too: a
+      // fill that lost the race reverts, and the next best quote is taken)
+      let jobId: bigint | undefined;
+      let spec: ShaSpec | undefined;
+      for (let i = 0; i < 300 && jobId === undefined; i++) {
+        const d = await gql<{ bestQuotes: Q[] }>(`{ bestQuotes(resourceKind: "${KIND_HASH["sha256-iter"]}", requesterAgentId: "${agentId}", first: 1) { providerAgentId resourceKind units unitPrice expiry nonce requester deliveryPeriod signature } }`);
+        const q = d.bestQuotes[0];
+        if (q === undefined) {
+          await new Promise((r) => setTimeout(r, 100));
+          continue;
+        }
+        // the spec, published on the store as canonical JSON text: its hash is the job's spec hash
+        spec = { kind: "sha256-iter", input: "0x68656c6c6f", iterations: Number(q.units) * 250, salt: `outsider-${baseSeed}-${i}` };
+        const posted = await fetch(`${svc.api.url}/specs`, { method: "POST", headers: { "content-type": "application/json" }, body: canonical(spec) });
+        assert.equal(posted.status, 201);
+        assert.equal(((await posted.json()) as { hash: string }).hash, specHash(spec));
+        const quote = { providerAgentId: q.providerAgentId, resourceKind: q.resourceKind, units: q.units, unitPrice: q.unitPrice, expiry: q.expiry, nonce: q.nonce, requester: q.requester, deliveryPeriod: q.deliveryPeriod };
+        const rc = await market.fillQuote(quote, q.signature, agentId, specHash(spec)).then((t: { wait(): Promise<{ logs: { topics: string[]; data: string }[] }> }) => t.wait(), () => undefined);
+        if (rc === undefined) continue;
+        const created = rc.logs.map((l) => { try { return market.interface.parseLog(l); } catch { return null; } }).find((e) => e?.name === "JobCreated");
+        jobId = BigInt(created!.args.jobId);
+      }
+      assert.ok(jobId !== undefined && spec !== undefined, "a swarm provider's quote on the board was filled");
+      // the swarm's provider fetches the spec from the store, does the work and submits; the
+      // committee (the swarm's validators) re-executes it and approves
+      const pool = chain.contract("ValidatorPool", signer);
+      let status = 0n;
+      let drawn = false;
+      for (let i = 0; i < 600 && status !== BigInt(Status.Validated) && status !== BigInt(Status.Settled); i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        const j = await market.getJob(jobId);
+        status = BigInt(j.status);
+        // the requester draws the committee once the seed block is mined (as an agent requester
+        // would; if an agent of the swarm drew it first, the draw is refused and nothing changes)
+        if (status === BigInt(Status.Submitted) && !drawn && i % 5 === 0) {
+          drawn = await pool.drawCommittee(jobId).then((t: { wait(): Promise<unknown> }) => t.wait()).then(() => true, () => false);
+        }
+      }
+      assert.ok(status === BigInt(Status.Validated) || status === BigInt(Status.Settled), `job ${jobId} ended in status ${status}`);
+      const j = await market.getJob(jobId);
+      assert.notEqual(j.status, BigInt(Status.Expired));
+      const validated = (await chain.provider.getLogs({ address: await market.getAddress(), fromBlock: 0, topics: [market.interface.getEvent("JobValidated")!.topicHash, ethers.toBeHex(jobId, 32)] })).map((l) => market.interface.parseLog(l)!);
+      assert.equal(validated.length, 1);
+      assert.equal(validated[0].args.producerWins, true, "the committee approved the provider's work");
+    } finally {
+      stop.abort();
+      await swarm.catch(() => undefined);
       await svc.stop();
     }
   });

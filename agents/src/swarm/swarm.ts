@@ -301,7 +301,9 @@ export async function runSwarm(opts: SwarmOptions): Promise<SwarmRun> {
   // specs: the requesters' endpoint (named in their agent cards) and the providers' resolver
   const specServer = new SpecServer();
   const specsUrl = await specServer.listen(opts.specsHost ?? "127.0.0.1", 0, opts.specsPublicHost);
-  const specs = new SpecResolver(client, addr("AgentRegistry"));
+  // (with the indexer: also its public spec store, where requesters outside the swarm — the web
+  // app's fills — publish their specs)
+  const specs = new SpecResolver(client, addr("AgentRegistry"), undefined, opts.indexerUrl ? [`${opts.indexerUrl.replace(/\/+$/, "")}/specs/`] : []);
   const roleBits = { validator: ROLES.VALIDATOR, provider: ROLES.PROVIDER, requester: ROLES.REQUESTER };
   const depositsValidBefore = (await client.getBlock({ blockTag: "latest" })).timestamp + 3_600n;
   const ids = await Promise.all(plan.map(async (p, i) => {
