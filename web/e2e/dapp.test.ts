@@ -283,6 +283,36 @@ step("market: the quote board shows the seeded quotes, and filling the cheapest 
   assertClean("fill a quote");
 });
 
+step("market: filling a quote of an agent job kind (sha256-iter) publishes its spec on the indexer's spec store, where the job's spec hash finds it", async () => {
+  await open("/market", "Market");
+  const quote = stack.seed.quotes.find((q) => q.resourceKind === "sha256-iter")!;
+  const market = stack.chain.contract("WorkMarket");
+  const jobsBefore = (await market.jobCount()) as bigint;
+  await eventually("the sha256-iter quote is on the board", async () => (await row("quote-row", "data-quote-id", quote.id!).count()) === 1);
+  await page.getByLabel("Fill as agent").selectOption(String(stack.seed.wallet.agentId));
+  // too long an input for the kind: refused in the page, nothing sent
+  await page.getByLabel("Job spec").fill("x".repeat(300));
+  await row("quote-row", "data-quote-id", quote.id!).getByRole("button", { name: "Fill" }).click();
+  await eventually("the spec's size is refused", async () => /at most 256 bytes/.test(await page.locator("#fill-error").innerText().catch(() => "")));
+  assert.equal((await market.jobCount()) as bigint, jobsBefore, "no job for a refused spec");
+  await page.getByLabel("Job spec").fill("hello from e2e");
+  await row("quote-row", "data-quote-id", quote.id!).getByRole("button", { name: "Fill" }).click();
+  await confirmed("Fill quote of agent", 90_000);
+  const jobId = (await market.jobCount()) as bigint;
+  assert.equal(jobId, jobsBefore + 1n, "one job was created");
+  const created = await market.queryFilter(market.filters.JobCreated(jobId));
+  const hash = (created[0] as ethers.EventLog).args.specHash as string;
+  const res = await fetch(`${stack.indexerUrl}/specs/${hash}`);
+  assert.equal(res.status, 200, "the job's spec is on the store");
+  const text = await res.text();
+  assert.equal(ethers.keccak256(ethers.toUtf8Bytes(text)), hash, "the stored text hashes to the job's spec hash");
+  const spec = JSON.parse(text) as { kind: string; input: string; iterations: number; salt: string };
+  assert.equal(spec.kind, "sha256-iter");
+  assert.equal(spec.input, ethers.hexlify(ethers.toUtf8Bytes("hello from e2e")), "the text typed is the input to hash");
+  assert.equal(spec.iterations, Number(quote.quote.units) * 250, "the quote's units of 250 iterations");
+  assertClean("fill a sha256-iter quote");
+});
+
 step("market: posts a quote signed with EIP-712 that a requester can then fill on-chain", async () => {
   const agentId = String(stack.seed.wallet.agentId);
   await page.getByLabel("Provider agent").selectOption(agentId);

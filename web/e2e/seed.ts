@@ -14,7 +14,7 @@ import { setupMarket, signQuote, ROLE, type MarketActors } from "../../indexer/s
 import { signIn } from "../../indexer/src/testing/siwe.ts";
 
 export const E18 = 10n ** 18n;
-export const RESOURCE_KINDS = ["gpu-hour", "llm-tokens", "sha256"] as const;
+export const RESOURCE_KINDS = ["gpu-hour", "llm-tokens", "sha256-iter"] as const;
 
 export interface SeededQuote {
   id?: string;

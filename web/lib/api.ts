@@ -110,3 +110,14 @@ export async function postRfq(apiUrl: string, token: string | undefined, rfq: Re
   const out = await post(apiUrl, "/rfqs", rfq, token);
   return String(out.id);
 }
+
+/**
+ * Publishes a job's spec on the indexer's spec store (no sign-in needed) for the provider to fetch
+ * by its hash; returns the hash the store computed (keccak256 of the text).
+ */
+export async function postSpec(apiUrl: string, text: string): Promise<string> {
+  const res = await fetch(`${apiUrl}/specs`, { method: "POST", headers: { "content-type": "application/json" }, body: text });
+  const out = await json(res);
+  if (!res.ok) throw new ApiError(res.status, out.code as string, String(out.error ?? `the API answered ${res.status}`));
+  return String(out.hash);
+}

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { bestPerKind, providerDeposit, requesterLock, resourceKindToBytes32, specHash } from "./market.ts";
+import { bestPerKind, jobSpecText, providerDeposit, requesterLock, resourceKindToBytes32, specHash } from "./market.ts";
 import { siweMessage } from "./siwe.ts";
 import { resourceKindLabel } from "./format.ts";
 import { keccak256, toHex } from "viem";
@@ -41,4 +41,22 @@ test("SIWE message follows EIP-4361 with a checksummed address", () => {
   assert.match(m, /\nChain ID: 31337\n/);
   assert.match(m, /\nNonce: abcdef0123456789\n/);
   assert.match(m, /\nIssued At: 2026-01-01T00:00:00.000Z/);
+});
+
+test("job specs of the agents' kinds: canonical JSON from the text typed, bounded as the runtime bounds them", () => {
+  const sha = jobSpecText("sha256-iter", 4n, "hello", "s1");
+  assert.deepEqual(sha, { kind: "sha256-iter", text: '{"input":"0x68656c6c6f","iterations":1000,"kind":"sha256-iter","salt":"s1"}' });
+  const llm = jobSpecText("llm-text", 2n, "Explain escrow.", "s2");
+  assert.ok("text" in llm);
+  const parsed = JSON.parse(llm.text) as Record<string, unknown>;
+  assert.deepEqual(Object.keys(parsed), [...Object.keys(parsed)].sort(), "keys sorted");
+  assert.deepEqual(parsed, { kind: "llm-text", maxTokens: 200, model: "gpt-4o-mini", prompt: "Explain escrow.", rubric: { maxWords: 150, minWords: 1, mustInclude: [], mustNotInclude: [] }, salt: "s2" });
+  assert.equal(specHash(sha.kind === null || !("text" in sha) ? "" : sha.text), keccak256(toHex('{"input":"0x68656c6c6f","iterations":1000,"kind":"sha256-iter","salt":"s1"}')));
+  // other kinds: the text itself
+  assert.deepEqual(jobSpecText("gpu-hour", 5n, "render", "s"), { kind: null });
+  assert.deepEqual(jobSpecText(undefined, 5n, "render", "s"), { kind: null });
+  // what the runtime would refuse is refused here, with a reason
+  for (const bad of [jobSpecText("sha256-iter", 1n, "x".repeat(257), "s"), jobSpecText("sha256-iter", 4_001n, "x", "s"), jobSpecText("llm-text", 1n, "  ", "s"), jobSpecText("llm-text", 82n, "p", "s"), jobSpecText("llm-text", 1n, "p".repeat(4_001), "s")]) {
+    assert.ok("error" in bad && bad.error.length > 0, JSON.stringify(bad));
+  }
 });

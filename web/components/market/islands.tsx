@@ -9,7 +9,7 @@ import { useRouter } from "next/navigation";
 import { createContext, useContext, useEffect, useState, useTransition, type ReactNode } from "react";
 import type { Address, Hex } from "viem";
 import { erc20Abi } from "@/lib/erc20";
-import { formatAmount, formatDuration, formatTime } from "@/lib/format";
+import { formatAmount, formatDuration, formatTime, resourceKindLabel } from "@/lib/format";
 import { requesterLock } from "@/lib/fees";
 import { useChainNow } from "../clock";
 import { useApp, useContract, useMounted, useTx } from "../Providers";
@@ -84,7 +84,7 @@ export function FillControls() {
         </div>
         <div className="field">
           <label htmlFor="fill-spec">Job spec</label>
-          <input id="fill-spec" value={spec} onChange={(e) => setSpec(e.target.value)} placeholder="What the provider should do (hashed on-chain)" />
+          <input id="fill-spec" value={spec} onChange={(e) => setSpec(e.target.value)} placeholder="sha256-iter: the text to hash · llm-text: the prompt · other kinds: what to do" />
         </div>
       </div>
       <FieldError id="fill-error" error={error} />
@@ -100,7 +100,7 @@ export interface FillQuote {
 
 export function FillButton({ quote: qt }: { quote: FillQuote }) {
   const mounted = useMounted();
-  const { publicClient } = useApp();
+  const { cfg, publicClient } = useApp();
   const tx = useTx();
   const market = useContract("WorkMarket");
   const compute = useContract("ComputeToken");
@@ -116,7 +116,12 @@ export function FillButton({ quote: qt }: { quote: FillQuote }) {
     const value = BigInt(qt.units) * BigInt(qt.unitPrice);
     const lock = requesterLock(value);
     // the market's ABI and the spec hashing (viem's keccak) load with the first fill, not with the page
-    const [{ WorkMarketAbi }, { specHash }] = await Promise.all([import("@/lib/generated/abis"), import("@/lib/market")]);
+    const [{ WorkMarketAbi }, { specHash, jobSpecText }, { postSpec }] = await Promise.all([import("@/lib/generated/abis"), import("@/lib/market"), import("@/lib/api")]);
+    // a kind the agents work (sha256-iter, llm-text): the spec they can execute, built from the
+    // text typed and published on the indexer's spec store, where the provider fetches it by the
+    // hash the job holds; any other kind: the text itself, hashed
+    const built = jobSpecText(resourceKindLabel(qt.resourceKind), BigInt(qt.units), spec, `web-${me.slice(2, 10)}-${Date.now().toString(36)}`);
+    if ("error" in built) return setError(built.error);
     const credit = await publicClient.readContract({ address: market, abi: WorkMarketAbi, functionName: "credits", args: [BigInt(requester.agentId)] }) as bigint;
     if (credit < lock) {
       const balance = await publicClient.readContract({ address: compute, abi: erc20Abi, functionName: "balanceOf", args: [me as Address] });
@@ -127,13 +132,23 @@ export function FillButton({ quote: qt }: { quote: FillQuote }) {
         if (!ok) return;
       }
     }
+    let hash = specHash(spec);
+    if (built.kind !== null) {
+      hash = specHash(built.text);
+      try {
+        const stored = await postSpec(cfg.apiUrl, built.text);
+        if (stored.toLowerCase() !== hash.toLowerCase()) return setError(`The spec store answered hash ${stored}, not the spec's ${hash}: not filled.`);
+      } catch (err) {
+        return setError(`Could not publish the job's spec for the provider (${(err as Error).message}): not filled.`);
+      }
+    }
     const quote = {
       providerAgentId: BigInt(qt.providerAgentId), resourceKind: qt.resourceKind as Hex, units: BigInt(qt.units), unitPrice: BigInt(qt.unitPrice),
       expiry: BigInt(qt.expiry), nonce: BigInt(qt.nonce), requester: BigInt(qt.requester), deliveryPeriod: BigInt(qt.deliveryPeriod),
     };
     await tx.write({
       label: `Fill quote of agent ${qt.providerAgentId} (${formatAmount(value)} COMPUTE)`, address: market, abi: WorkMarketAbi, functionName: "fillQuote",
-      args: [quote, qt.signature as Hex, BigInt(requester.agentId), specHash(spec)],
+      args: [quote, qt.signature as Hex, BigInt(requester.agentId), hash],
     });
   }
 
