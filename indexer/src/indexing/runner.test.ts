@@ -35,6 +35,14 @@ function indexer(chain: TestChain, db: Database, finalityDepth: number) {
   return new Indexer({ rpcUrl: chain.url, deployments: chain.deployments, artifactsDir: ARTIFACTS, db, model, handlers: HANDLERS, templates: TEMPLATES, finalityDepth });
 }
 
+/** Indexes the chain afresh into `fresh` (finality `depth`) and asserts its projection equals `db`'s. */
+async function assertSameAsFreshIndex(chain: TestChain, db: Database, fresh: Database, depth: number, what: string) {
+  const ix = indexer(chain, fresh, depth);
+  await ix.init();
+  await catchUp(ix);
+  assert.deepEqual(await dumpProjection(db, tables), await dumpProjection(fresh, tables), what);
+}
+
 describe(`indexer on a real Hardhat node (seed ${seed}; TEST_SEED=${seed} to replay)`, () => {
   let chain: TestChain;
   before(async () => {
@@ -106,10 +114,7 @@ describe(`indexer on a real Hardhat node (seed ${seed}; TEST_SEED=${seed} to rep
         const [{ t }] = await small.query<{ t: string }>(`SELECT count(*)::text AS t FROM token_transfer`);
         assert.ok(commits >= 4, `batches committed: ${commits}, transfers ${t}, head ${ix.status.head}`);
         await verifyProjection(small, chain);
-        const ix2 = indexer(chain, whole, 0);
-        await ix2.init();
-        await catchUp(ix2);
-        assert.deepEqual(await dumpProjection(small, tables), await dumpProjection(whole, tables), "small batches == default batches");
+        await assertSameAsFreshIndex(chain, small, whole, 0, "small batches == default batches");
       } finally {
         await small.close();
         await whole.close();
@@ -253,10 +258,7 @@ ${lines.join("\n")}`);
           await catchUp(ix);
           for (const e of model.entities.filter((x) => x.immutable)) assert.ok(await hasKey(db, e.table), `${e.table} has its primary key`);
           await verifyProjection(db, chain);
-          const ix2 = indexer(chain, fresh, 0);
-          await ix2.init();
-          await catchUp(ix2);
-          assert.deepEqual(await dumpProjection(db, tables), await dumpProjection(fresh, tables), "killed-and-restarted == clean run");
+          await assertSameAsFreshIndex(chain, db, fresh, 0, "killed-and-restarted == clean run");
           const [{ n, d }] = await db.query<{ n: string; d: string }>(`SELECT count(*)::text AS n, count(DISTINCT id)::text AS d FROM token_transfer`);
           assert.equal(n, d, "no duplicated rows");
         } finally {
@@ -298,10 +300,7 @@ ${lines.join("\n")}`);
         assert.equal(ix.status.reorgs, reorgs + 1, "the reorg was detected");
         assert.equal(ix.status.checkpoint.number, BigInt(await chain.provider.getBlockNumber()));
         await verifyProjection(db, chain);
-        const ix2 = indexer(chain, fresh, 40);
-        await ix2.init();
-        await catchUp(ix2);
-        assert.deepEqual(await dumpProjection(db, tables), await dumpProjection(fresh, tables), "reorged projection == fresh re-index");
+        await assertSameAsFreshIndex(chain, db, fresh, 40, "reorged projection == fresh re-index");
       } finally {
         await db.close();
         await fresh.close();
@@ -331,10 +330,7 @@ ${lines.join("\n")}`);
           await verifyProjection(db, chain);
         }
         assert.ok(reorgs >= 1, "reorgs were detected");
-        const ix2 = indexer(chain, fresh, 12);
-        await ix2.init();
-        await catchUp(ix2);
-        assert.deepEqual(await dumpProjection(db, tables), await dumpProjection(fresh, tables), "reorged projection == fresh re-index");
+        await assertSameAsFreshIndex(chain, db, fresh, 12, "reorged projection == fresh re-index");
       } finally {
         await db.close();
         await fresh.close();

@@ -122,16 +122,7 @@ export function FillButton({ quote: qt }: { quote: FillQuote }) {
     // hash the job holds; any other kind: the text itself, hashed
     const built = jobSpecText(resourceKindLabel(qt.resourceKind), BigInt(qt.units), spec, `web-${me.slice(2, 10)}-${Date.now().toString(36)}`);
     if ("error" in built) return setError(built.error);
-    const credit = await publicClient.readContract({ address: market, abi: WorkMarketAbi, functionName: "credits", args: [BigInt(requester.agentId)] }) as bigint;
-    if (credit < lock) {
-      const balance = await publicClient.readContract({ address: compute, abi: erc20Abi, functionName: "balanceOf", args: [me as Address] });
-      if (balance < lock) return setError(`Filling needs ${formatAmount(lock)} COMPUTE (price, 5% deposit, 1.5% fees); your balance is ${formatAmount(balance)} COMPUTE.`);
-      const allowance = await publicClient.readContract({ address: compute, abi: erc20Abi, functionName: "allowance", args: [me as Address, market] });
-      if (allowance < lock) {
-        const ok = await tx.write({ label: "Approve COMPUTE for the market", address: compute, abi: erc20Abi, functionName: "approve", args: [market, lock] });
-        if (!ok) return;
-      }
-    }
+    // published before anything is signed: a store that cannot take it costs no transaction
     let hash = specHash(spec);
     if (built.kind !== null) {
       hash = specHash(built.text);
@@ -140,6 +131,16 @@ export function FillButton({ quote: qt }: { quote: FillQuote }) {
         if (stored.toLowerCase() !== hash.toLowerCase()) return setError(`The spec store answered hash ${stored}, not the spec's ${hash}: not filled.`);
       } catch (err) {
         return setError(`Could not publish the job's spec for the provider (${(err as Error).message}): not filled.`);
+      }
+    }
+    const credit = await publicClient.readContract({ address: market, abi: WorkMarketAbi, functionName: "credits", args: [BigInt(requester.agentId)] }) as bigint;
+    if (credit < lock) {
+      const balance = await publicClient.readContract({ address: compute, abi: erc20Abi, functionName: "balanceOf", args: [me as Address] });
+      if (balance < lock) return setError(`Filling needs ${formatAmount(lock)} COMPUTE (price, 5% deposit, 1.5% fees); your balance is ${formatAmount(balance)} COMPUTE.`);
+      const allowance = await publicClient.readContract({ address: compute, abi: erc20Abi, functionName: "allowance", args: [me as Address, market] });
+      if (allowance < lock) {
+        const ok = await tx.write({ label: "Approve COMPUTE for the market", address: compute, abi: erc20Abi, functionName: "approve", args: [market, lock] });
+        if (!ok) return;
       }
     }
     const quote = {
