@@ -310,7 +310,12 @@ step("market: filling a quote of an agent job kind (sha256-iter) publishes its s
   assert.equal(spec.kind, "sha256-iter");
   assert.equal(spec.input, ethers.hexlify(ethers.toUtf8Bytes("hello from e2e")), "the text typed is the input to hash");
   assert.equal(spec.iterations, Number(quote.quote.units) * 250, "the quote's units of 250 iterations");
+  // the job's page reads the spec from the store
+  await open(`/market/jobs/${jobId}`, /^Job/);
+  await eventually("the job page shows the spec", async () => /SHA-256 applied 1,250 times to “hello from e2e” \(from the spec store\)/.test(await page.getByTestId("job-spec").innerText().catch(() => "")));
   assertClean("fill a sha256-iter quote");
+  // (the next steps start on the market page)
+  await open("/market", "Market");
 });
 
 step("market: posts a quote signed with EIP-712 that a requester can then fill on-chain", async () => {

@@ -3,6 +3,7 @@
 // threat-detection alerts. Not part of the subgraph (graph-node has no such data).
 import type { Database } from "../database/adapter.ts";
 import { QueryError } from "./sql.ts";
+import { readSpec } from "./specs.ts";
 import { QuoteBoard, quoteToGraphQL, wallClock } from "./quotes.ts";
 import { entityObject, type MetaSource } from "./resolvers.ts";
 import type { Model } from "../schema/model.ts";
@@ -77,6 +78,8 @@ extend type Query {
   bestQuotes(resourceKind: Bytes!, units: BigInt, requesterAgentId: BigInt, maxUnitPrice: BigInt, first: Int = 10): [Quote!]!
   requestForQuotes(first: Int = 100, skip: Int = 0, resourceKind: Bytes, open: Boolean): [RequestForQuote!]!
   alerts(first: Int = 100, skip: Int = 0, kind: String): [Alert!]!
+  "The text of a job spec published on the spec store (POST /specs) under its hash, or null."
+  spec(hash: Bytes!): String
 }
 
 extend type Subscription {
@@ -152,6 +155,10 @@ export function offchainResolvers(model: Model, db: Database, board: QuoteBoard 
       quotes,
       bestQuotes,
       alerts,
+      async spec(_: unknown, a: { hash: string }) {
+        if (!/^0x[0-9a-fA-F]{64}$/.test(a.hash)) throw new QueryError(`spec: the hash must be 32 bytes of hex, got ${JSON.stringify(a.hash.slice(0, 80))}`);
+        return readSpec(db, a.hash);
+      },
       async requestForQuotes(_: unknown, a: { first?: number; skip?: number; resourceKind?: string; open?: boolean }) {
         noBoard();
         const { f, s } = page(a.first, a.skip);

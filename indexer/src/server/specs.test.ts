@@ -76,5 +76,23 @@ for (const target of targets) {
       // the service still answers
       assert.equal((await fetch(`${url}/healthz`)).status, 200);
     });
+
+    test("GraphQL spec(hash): the text, null where none was published, an error for a malformed hash", async () => {
+      const gql = async (hash: string) => {
+        const r = await fetch(`${url}/graphql`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query: "query($h: Bytes!) { spec(hash: $h) }", variables: { h: hash } }) });
+        return { status: r.status, body: (await r.json()) as { data?: { spec: string | null } | null; errors?: { message: string }[] } };
+      };
+      const text = `{"kind":"llm-text","prompt":"graphql ${Date.now()}"}`;
+      const { body } = await post(text);
+      const found = await gql(body.hash!);
+      assert.equal(found.body.data?.spec, text);
+      const missing = await gql(`0x${"cd".repeat(32)}`);
+      assert.equal(missing.status, 200);
+      assert.equal(missing.body.errors, undefined);
+      assert.equal(missing.body.data?.spec, null);
+      const bad = await gql("0x12");
+      assert.ok(bad.body.errors && bad.body.errors.length > 0, "a malformed hash is an error");
+      assert.match(bad.body.errors[0].message, /32 bytes|Bytes|hex/i);
+    });
   });
 }

@@ -6,6 +6,7 @@
 //
 //   POST /specs        body: the spec as JSON text (an object, at most 16 KB) → 201 { hash }
 //   GET  /specs/<hash> → 200 the text exactly as posted, or 404
+//   GraphQL `spec(hash)` → the text, or null (no error where a spec was never published)
 //
 // The hash is keccak256 of the text's UTF-8 bytes, as the job's spec hash is computed (for agent
 // job kinds the text is canonical JSON: sorted keys, no spaces). A store cannot substitute work: a
@@ -22,6 +23,14 @@ const HASH = /^0x[0-9a-f]{64}$/;
 /** keccak256 of a text's UTF-8 bytes, as lowercase hex. */
 export function specTextHash(text: string): string {
   return "0x" + Buffer.from(keccak_256(Buffer.from(text, "utf8"))).toString("hex");
+}
+
+/** The spec text stored under `hash` (any case), or null (also for a malformed hash). */
+export async function readSpec(db: Database, hash: string): Promise<string | null> {
+  const h = hash.toLowerCase();
+  if (!HASH.test(h)) return null;
+  const rows = await db.query<{ body: string }>(`SELECT body FROM _specs WHERE hash = $1`, [h]);
+  return rows.length === 0 ? null : rows[0].body;
 }
 
 export class SpecStore {
@@ -53,9 +62,8 @@ export class SpecStore {
   }
 
   /** The text stored under `hash`, or null. */
-  async get(hash: string): Promise<string | null> {
-    const rows = await this.db.query<{ body: string }>(`SELECT body FROM _specs WHERE hash = $1`, [hash.toLowerCase()]);
-    return rows.length === 0 ? null : rows[0].body;
+  get(hash: string): Promise<string | null> {
+    return readSpec(this.db, hash);
   }
 
   async route(ctx: RouteContext): Promise<boolean> {

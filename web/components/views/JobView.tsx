@@ -5,6 +5,7 @@ import type { Hex } from "viem";
 import { formatAmount, formatTime, resourceKindLabel, shortAddress } from "@/lib/format";
 import { parseInteger } from "@/lib/amount";
 import { challengeBond, resourceKindToBytes32 } from "@/lib/market";
+import { decodeDeliveryUri, describeSpec } from "@/lib/jobspec";
 import { useChainNow, useGql } from "../data";
 import { useApp, useContract, useMounted, useTx } from "../Providers";
 import { useMyAgents } from "../agents";
@@ -43,13 +44,31 @@ const QUERY = `query Job($id: ID!, $job: String!) {
   marketBurns(first: 20, where: { job: $job }) { id amount reason timestamp }
 }`;
 
+/** The text of a spec on the indexer's spec store (GraphQL `spec`): undefined while asked, null where it is not published. */
+function useStoredSpec(hash: string | undefined): string | null | undefined {
+  // a spec never changes: asked once per hash, no polling
+  const q = useGql<{ spec: string | null }>(`query Spec($hash: Bytes!) { spec(hash: $hash) }`, { hash }, { enabled: hash !== undefined, pollMs: false });
+  if (q.data) return q.data.spec;
+  return q.error ? null : undefined;
+}
+
+/** The job's spec read from the spec store or, failing that, from the provider's delivery. */
+function SpecLine({ stored, delivered }: { stored: string | null | undefined; delivered: { spec: unknown } | null }) {
+  if (stored) return <span data-testid="job-spec">{describeSpec(stored)} <span className="muted">(from the spec store)</span></span>;
+  if (delivered && delivered.spec) return <span data-testid="job-spec">{describeSpec(delivered.spec)} <span className="muted">(as the provider delivered it)</span></span>;
+  if (stored === undefined) return <span className="muted">…</span>;
+  return <span className="muted" data-testid="job-spec">not published: only its hash is on-chain</span>;
+}
+
 export function JobView({ id }: { id: string }) {
   const q = useGql<Data>(QUERY, { id, job: id }, { pollMs: 4000 });
   const j = q.data?.workRequest;
+  const stored = useStoredSpec(j?.specHash);
   if (q.error && !q.data) return <p className="error" role="alert">Could not load job {id}: {q.error.message}</p>;
   if (q.isPending) return <p className="muted" data-testid="loading">Loading…</p>;
   if (!j) return <p className="muted" data-testid="empty">Job {id} is not indexed (yet). <Link href="/market">Back to the market</Link></p>;
   const disputed = j.history.some((h) => /disput|challeng/i.test(h.kind)) || j.challenger !== null;
+  const delivered = decodeDeliveryUri(j.resultURI);
   return (
     <>
       <section aria-labelledby="summary-h" className="card">
@@ -60,8 +79,14 @@ export function JobView({ id }: { id: string }) {
           <div><dt>Requester</dt><dd><Link href={`/agents/${j.requester.id}`}>Agent {j.requester.id}</Link> (locked <Amount wei={j.requesterLocked} unit="COMPUTE" />)</dd></div>
           <div><dt>Provider</dt><dd>{j.provider ? <><Link href={`/agents/${j.provider.id}`}>Agent {j.provider.id}</Link> (locked <Amount wei={j.providerLocked} unit="COMPUTE" />)</> : "any provider may accept"}</dd></div>
           {j.resourceKind && <div><dt>From quote</dt><dd>{resourceKindLabel(j.resourceKind)} × {j.units} at <Amount wei={j.unitPrice} unit="COMPUTE" /> (nonce {j.quoteNonce})</dd></div>}
+          <div><dt>Spec</dt><dd><SpecLine stored={stored} delivered={delivered} /></dd></div>
           <div><dt>Spec hash</dt><dd><code className="break">{j.specHash}</code></dd></div>
-          {j.resultHash && <div><dt>Result</dt><dd><code className="break">{j.resultHash}</code>{j.resultURI ? <> · {j.resultURI}</> : null}</dd></div>}
+          {j.resultHash && (
+            <div><dt>Result</dt><dd data-testid="job-result">
+              {delivered ? (/^0x[0-9a-fA-F]*$/.test(delivered.result) ? <code className="break">{delivered.result}</code> : <span className="break">“{delivered.result.length > 160 ? `${delivered.result.slice(0, 159)}…` : delivered.result}”</span>) : j.resultURI ? <span className="break" title={j.resultURI}>{j.resultURI.length > 80 ? `${j.resultURI.slice(0, 79)}…` : j.resultURI}</span> : null}
+              <br /><span className="muted">hash</span> <code className="break">{j.resultHash}</code>
+            </dd></div>
+          )}
           <div><dt>Deadlines</dt><dd>accept by {formatTime(j.acceptDeadline)}{j.deliveryDeadline && <>; deliver by {formatTime(j.deliveryDeadline)}</>}{j.validationDeadline && <>; validate by {formatTime(j.validationDeadline)}</>}{j.challengeDeadline && <>; challenge by {formatTime(j.challengeDeadline)}</>}{j.disputeDeadline && <>; dispute decided by {formatTime(j.disputeDeadline)}</>}</dd></div>
           {j.producerWins !== null && <div><dt>Outcome</dt><dd>{j.noFault ? "no fault" : j.producerWins ? "the provider won" : "the work was rejected"}</dd></div>}
           {j.providerPayout !== null && <div><dt>Payouts</dt><dd>provider <Amount wei={j.providerPayout} unit="COMPUTE" />, requester <Amount wei={j.requesterPayout} unit="COMPUTE" />; fees <Amount wei={j.protocolFee} /> + <Amount wei={j.validationFee} /> COMPUTE</dd></div>}
