@@ -139,6 +139,10 @@ describe("swarm on a real chain", () => {
       // (remoteOnly: the resolver keeps what it fetched, so ask the other requesters' endpoints afresh)
       await assert.rejects(resolver.get(specHash(spec), ids[1], { remoteOnly: true }), /hashes to 0x[0-9a-f]+, not to the job's spec hash.*refused/);
       await assert.rejects(resolver.get(specHash(spec), ids[2], { remoteOnly: true }), /names no spec endpoint/);
+      // a requester without an endpoint: the public stores given, with the same checks
+      const viaStore = new SpecResolver(client, registry, undefined, [tamperUrl, url]);
+      assert.deepEqual(await viaStore.get(specHash(spec), ids[2]), spec, "the second store has it; the first's body was refused");
+      await assert.rejects(new SpecResolver(client, registry, undefined, [tamperUrl]).get(specHash(spec), ids[2]), /names no spec endpoint.*hashes to 0x[0-9a-f]+, not to the job's spec hash.*refused/);
       await assert.rejects(resolver.get("0x1234" as Hex, ids[0]), /bad spec hash/);
       const bad = await fetch(`${url}not-a-hash`);
       assert.equal(bad.status, 400);
