@@ -129,7 +129,7 @@ describe(`indexer resilience (seed ${seed}; TEST_SEED=${seed} to replay)`, () =>
       const ix = new Indexer({
         rpcUrl: proxy.url, deployments: chain.deployments, artifactsDir: ARTIFACTS, db, model, handlers: HANDLERS, templates: TEMPLATES, finalityDepth: 5,
         rpc: { timeoutMs: 500, baseDelayMs: 5, maxDelayMs: 50, retries: 30 },
-        fetcher: { initialRange: 20, maxRange: 20 },
+        fetcher: { initialRange: 10, maxRange: 10 }, // small ranges: enough requests for every kind of fault
       });
       await ix.init();
       for (;;) {
