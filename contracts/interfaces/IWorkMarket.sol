@@ -5,10 +5,11 @@ import {IJobRegistry} from "./IJobRegistry.sol";
 
 /// @title IWorkMarket
 /// @notice Jobs between agents, paid in COMPUTE: Open → Accepted → Submitted → Validated |
-///         Disputed → Resolved → Settled; also Cancelled and Expired. See docs/market.md.
+///         Disputed → Resolved → Settled; also Cancelled, Expired and Declined. See docs/market.md.
 interface IWorkMarket is IJobRegistry {
     /// @notice Job states. `Validated` is a committee verdict still open to challenge;
-    ///         `Resolved` is a final verdict after a dispute; `Settled` means paid out.
+    ///         `Resolved` is a final verdict after a dispute; `Settled` means paid out;
+    ///         `Declined` means the provider handed an accepted job back in its decline window.
     enum Status {
         None,
         Open,
@@ -19,7 +20,8 @@ interface IWorkMarket is IJobRegistry {
         Resolved,
         Cancelled,
         Expired,
-        Settled
+        Settled,
+        Declined
     }
 
     /// @notice What the validator pool reports to the market.
@@ -44,7 +46,7 @@ interface IWorkMarket is IJobRegistry {
         uint40 providerAgentId; // 0 while open to any provider
         uint88 value; // price of the work, COMPUTE wei
         uint40 deadline; // of the current phase (accept, deliver, validate, challenge, dispute)
-        uint32 aux; // Open: delivery period (s); from Submitted: seed block of the committee draw
+        uint32 aux; // Open and Accepted: delivery period (s); from Submitted: seed block of the committee draw
         uint8 status;
         uint8 flags; // FLAG_* bits
     }
@@ -105,6 +107,9 @@ interface IWorkMarket is IJobRegistry {
     event Funded(uint256 indexed jobId, uint256 indexed agentId, address indexed payer, uint256 amount, bool fromCredit);
     event JobCancelled(uint256 indexed jobId, uint256 refund);
     event JobExpired(uint256 indexed jobId, uint8 fromStatus, uint256 requesterRefund, uint256 providerSlashed);
+    event JobDeclined(
+        uint256 indexed jobId, uint256 indexed providerAgentId, uint256 requesterRefund, uint256 providerRefund
+    );
     event JobSubmitted(
         uint256 indexed jobId, bytes32 resultHash, string resultURI, uint256 validationDeadline, uint256 seedBlock
     );
@@ -159,6 +164,7 @@ interface IWorkMarket is IJobRegistry {
     error ZeroAmount();
     error NotAParty(uint256 jobId, uint256 agentId);
     error UnsortedJobIds(uint256 previous, uint256 jobId);
+    error DeclineWindowOver(uint256 jobId, uint256 declineBy);
 
     // ------------------------------------------------------------------ jobs
 
@@ -183,6 +189,13 @@ interface IWorkMarket is IJobRegistry {
     /// @notice Delivers the result of an accepted job before its delivery deadline (provider only).
     ///         Never paused, so a pause cannot make a producer miss its deadline.
     function submit(uint256 jobId, bytes32 resultHash, string calldata resultURI) external;
+
+    /// @notice Hands an accepted job back (provider only), within the first quarter of its delivery
+    ///         period: the requester's lock and the provider's deposit are credited back in full.
+    ///         For a job the provider cannot do — its spec cannot be found or does not parse — which
+    ///         would otherwise expire with the provider's deposit slashed, half of it to the
+    ///         requester. Never paused.
+    function decline(uint256 jobId) external;
 
     /// @notice Permissionless after a deadline: an open job past its acceptance deadline is
     ///         refunded; an accepted job past its delivery deadline is refunded and the producer

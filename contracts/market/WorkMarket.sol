@@ -53,6 +53,8 @@ contract WorkMarket is IWorkMarket, AccessControl, Pausable, ReentrancyGuardTran
     /// @notice Bounds of the governed periods.
     uint256 internal constant MIN_GOVERNED_PERIOD = 1 hours;
     uint256 internal constant MAX_GOVERNED_PERIOD = 30 days;
+    /// @dev An accepted job may be declined during its delivery period's first 1/DECLINE_SHARE.
+    uint256 internal constant DECLINE_SHARE = 4;
 
     /// @dev Job flags (documented in docs/market.md).
     uint8 internal constant FLAG_PRODUCER_WINS = 1;
@@ -202,7 +204,7 @@ contract WorkMarket is IWorkMarket, AccessControl, Pausable, ReentrancyGuardTran
         j.providerAgentId = uint40(providerAgentId);
         j.status = uint8(Status.Accepted);
         j.deadline = uint40(deliveryDeadline);
-        j.aux = 0;
+        // aux keeps the delivery period: it sets the decline window (`_declineBy`)
         _jobs[jobId] = j;
         emit JobAccepted(jobId, providerAgentId, deliveryDeadline);
         _fund(jobId, providerAgentId, msg.sender, FeeMath.providerDeposit(j.value));
@@ -295,7 +297,7 @@ contract WorkMarket is IWorkMarket, AccessControl, Pausable, ReentrancyGuardTran
             providerAgentId: uint40(q.providerAgentId),
             value: uint88(value),
             deadline: uint40(deliveryDeadline),
-            aux: 0,
+            aux: uint32(q.deliveryPeriod), // ≤ MAX_PERIOD; sets the decline window (`_declineBy`)
             status: uint8(Status.Accepted),
             flags: 0
         });
@@ -338,6 +340,22 @@ contract WorkMarket is IWorkMarket, AccessControl, Pausable, ReentrancyGuardTran
         _jobs[jobId] = j;
         _data[jobId] = resultHash;
         emit JobSubmitted(jobId, resultHash, resultURI, validationDeadline, seedBlock);
+    }
+
+    /// @inheritdoc IWorkMarket
+    function decline(uint256 jobId) external nonReentrant {
+        Job memory j = _jobs[jobId];
+        _requireStatus(jobId, j, Status.Accepted);
+        uint256 provider = j.providerAgentId;
+        _requireAuthorized(provider, msg.sender);
+        uint256 declineBy = _declineBy(j);
+        if (block.timestamp > declineBy) revert DeclineWindowOver(jobId, declineBy);
+        uint256 requesterRefund = FeeMath.requesterLock(j.value);
+        uint256 providerRefund = FeeMath.providerDeposit(j.value);
+        _jobs[jobId].status = uint8(Status.Declined);
+        credits[j.requesterAgentId] += requesterRefund;
+        credits[provider] += providerRefund;
+        emit JobDeclined(jobId, provider, requesterRefund, providerRefund);
     }
 
     /// @inheritdoc IWorkMarket
@@ -491,6 +509,12 @@ contract WorkMarket is IWorkMarket, AccessControl, Pausable, ReentrancyGuardTran
             burnBps = FeeMath.BPS / 2;
             emit VolumeNotRecorded(volume);
         }
+    }
+
+    /// @dev The last second an accepted job may be declined: the first 1/DECLINE_SHARE of its
+    ///      delivery period (kept in `aux` while Accepted), counted from the acceptance.
+    function _declineBy(Job memory j) private pure returns (uint256) {
+        return uint256(j.deadline) - j.aux + j.aux / DECLINE_SHARE;
     }
 
     function _ready(Job memory j) private view returns (bool) {

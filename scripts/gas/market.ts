@@ -76,4 +76,6 @@ export async function measure(conn: NetworkConnection<"generic">, rec: GasRecord
     const q = await makeQuote(fx, ethers, { nonce: nonce++ });
     return market.connect(alice).fillQuote(q, await signQuote(fx, ethers, q), fx.REQ, specHash());
   })());
+  // the provider hands the job just filled back (both sides credited in full)
+  await rec.record("WorkMarket.decline", market.connect(bob).decline(await market.jobCount()));
 }

@@ -11,7 +11,7 @@ export { E18, DAY };
 export const ROLE = { PROVIDER: 1, REQUESTER: 2, VALIDATOR: 4 } as const;
 export const STATUS = {
   None: 0n, Open: 1n, Accepted: 2n, Submitted: 3n, Validated: 4n, Disputed: 5n, Resolved: 6n,
-  Cancelled: 7n, Expired: 8n, Settled: 9n,
+  Cancelled: 7n, Expired: 8n, Settled: 9n, Declined: 10n,
 } as const;
 export const FLAG = { PRODUCER_WINS: 1, VALIDATORS_PAID: 2, NO_FAULT: 4, CHALLENGED: 8, BOND_BY_PROVIDER: 16, DISAGREEMENT: 32 } as const;
 export const BURN_SHARE_BPS = 5_000n;

@@ -17,7 +17,7 @@ import {MockFeeController} from "../../contracts/test/MockFeeController.sol";
 import {FeeMath} from "../../contracts/libraries/FeeMath.sol";
 
 /// @notice Drives the market and the validator pool through random sequences of every action
-///         (create, fill, accept, cancel, submit, draw, attest, finalize, challenge, expire, time,
+///         (create, fill, accept, cancel, decline, submit, draw, attest, finalize, challenge, expire, time,
 ///         settle, withdraw, sweep, claim) and keeps ghost totals from the events it sees.
 contract MarketHandler is Test {
     WorkMarket public market;
@@ -38,13 +38,14 @@ contract MarketHandler is Test {
     uint256 public ghostFeesOwed; // validation fees earned by validators (settled jobs)
     uint256 public ghostFeesClaimed;
     uint256 public violations; // payouts below what the rules promise
-    mapping(uint256 jobId => uint256) public payouts; // JobSettled / JobCancelled / JobExpired seen
+    mapping(uint256 jobId => uint256) public payouts; // JobSettled / JobCancelled / JobExpired / JobDeclined seen
     mapping(bytes4 => uint256) public calls;
 
     bytes32 internal constant BURNED = keccak256("Burned(uint256,uint256,uint8)");
     bytes32 internal constant SETTLED = keccak256("JobSettled(uint256,uint256,uint256,uint256,uint256,bool)");
     bytes32 internal constant CANCELLED = keccak256("JobCancelled(uint256,uint256)");
     bytes32 internal constant EXPIRED = keccak256("JobExpired(uint256,uint8,uint256,uint256)");
+    bytes32 internal constant DECLINED = keccak256("JobDeclined(uint256,uint256,uint256,uint256)");
     bytes32 internal constant FEES_CLAIMED = keccak256("FeesClaimed(uint256,uint256,uint256)");
 
     constructor(WorkMarket market_, ValidatorPool pool_, ComputeToken compute_, UBCToken ubc_, AgentRegistry registry) {
@@ -109,6 +110,14 @@ contract MarketHandler is Test {
         _begin();
         vm.prank(rq);
         try market.cancel(id) {} catch {}
+        _end();
+    }
+
+    function decline(uint256 jobSeed) external {
+        uint256 id = _pick(jobSeed);
+        _begin();
+        vm.prank(pv);
+        try market.decline(id) {} catch {}
         _end();
     }
 
@@ -226,7 +235,11 @@ contract MarketHandler is Test {
             try market.accept(id, PROV) {} catch {}
         } else if (s == IWorkMarket.Status.Accepted) {
             vm.prank(pv);
-            try market.submit(id, keccak256(abi.encode(id)), "ipfs://r") {} catch {}
+            if (choice % 5 == 0) {
+                try market.decline(id) {} catch {}
+            } else {
+                try market.submit(id, keccak256(abi.encode(id)), "ipfs://r") {} catch {}
+            }
         } else if (s == IWorkMarket.Status.Submitted || s == IWorkMarket.Status.Disputed) {
             IValidatorPool.Round memory r = pool.getRound(id);
             if (r.phase != 2) {
@@ -310,6 +323,12 @@ contract MarketHandler is Test {
                     promised += pd - pd / 2;
                 }
                 if (refund != promised) violations++;
+            } else if (t == DECLINED) {
+                uint256 id = uint256(l.topics[1]);
+                payouts[id]++;
+                (uint256 toRequester, uint256 toProvider) = abi.decode(l.data, (uint256, uint256));
+                uint256 v = market.getJob(id).value;
+                if (toRequester != FeeMath.requesterLock(v) || toProvider != FeeMath.providerDeposit(v)) violations++;
             }
         }
     }
@@ -400,13 +419,13 @@ contract WorkMarketInvariantsTest is Test {
     }
 
     /// @notice Each job pays out exactly once: a job in a final state (Cancelled, Expired,
-    ///         Settled) was paid once, any other job never.
+    ///         Settled, Declined) was paid once, any other job never.
     function invariant_eachJobPaysOutOnce() public view {
         uint256 n = market.jobCount();
         for (uint256 id = 1; id <= n; ++id) {
             uint8 s = market.getJob(id).status;
             bool closed = s == uint8(IWorkMarket.Status.Cancelled) || s == uint8(IWorkMarket.Status.Expired)
-                || s == uint8(IWorkMarket.Status.Settled);
+                || s == uint8(IWorkMarket.Status.Settled) || s == uint8(IWorkMarket.Status.Declined);
             assertEq(handler.payouts(id), closed ? 1 : 0, "job paid out a wrong number of times");
         }
     }

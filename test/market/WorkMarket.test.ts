@@ -235,6 +235,60 @@ describe("WorkMarket", function () {
     });
   });
 
+  describe("decline", function () {
+    it("the provider hands a filled job back in its window: both sides credited in full, nothing burned", async function () {
+      const jobId = await fillJob(fx, ethers);
+      const supply = await fx.compute.totalSupply();
+      const pd = providerDepositOf(VALUE);
+      await networkHelpers.time.increase(DAY / 4n - 10n);
+      await expect(fx.market.connect(fx.bob).decline(jobId))
+        .to.emit(fx.market, "JobDeclined").withArgs(jobId, fx.PROV, lockOf(VALUE), pd)
+        .and.not.to.emit(fx.market, "Burned");
+      expect((await fx.market.getJob(jobId)).status).to.equal(STATUS.Declined);
+      expect(await fx.market.credits(fx.REQ)).to.equal(lockOf(VALUE));
+      expect(await fx.market.credits(fx.PROV)).to.equal(pd);
+      expect(await fx.compute.totalSupply()).to.equal(supply);
+      // the escrow holds exactly what it owes
+      expect(await fx.compute.balanceOf(fx.marketAddr)).to.equal(lockOf(VALUE) + pd);
+      // a declined job is over: no delivery, no second decline, no expiry (so no slashing)
+      await expect(fx.market.connect(fx.bob).submit(jobId, keccakId("r"), "")).to.be.revertedWithCustomError(fx.market, "WrongStatus").withArgs(jobId, STATUS.Declined);
+      await expect(fx.market.connect(fx.bob).decline(jobId)).to.be.revertedWithCustomError(fx.market, "WrongStatus").withArgs(jobId, STATUS.Declined);
+      await networkHelpers.time.increase(2n * DAY);
+      await expect(fx.market.expire(jobId)).to.be.revertedWithCustomError(fx.market, "WrongStatus").withArgs(jobId, STATUS.Declined);
+    });
+
+    it("only the provider declines, only an accepted job, only in the first quarter of the delivery period", async function () {
+      const jobId = await fillJob(fx, ethers);
+      await expect(fx.market.connect(fx.alice).decline(jobId)).to.be.revertedWithCustomError(fx.market, "NotAuthorized").withArgs(fx.PROV, fx.alice.address);
+      await expect(fx.market.connect(fx.carol).decline(jobId)).to.be.revertedWithCustomError(fx.market, "NotAuthorized").withArgs(fx.PROV, fx.carol.address);
+      const { jobId: open } = await openJob(fx, ethers);
+      await expect(fx.market.connect(fx.bob).decline(open)).to.be.revertedWithCustomError(fx.market, "WrongStatus").withArgs(open, STATUS.Open);
+      const submitted = await fillJob(fx, ethers);
+      await submitJob(fx, submitted);
+      await expect(fx.market.connect(fx.bob).decline(submitted)).to.be.revertedWithCustomError(fx.market, "WrongStatus").withArgs(submitted, STATUS.Submitted);
+      // the window: the fill's time + DAY / 4
+      const deadline = (await fx.market.getJob(jobId)).deadline;
+      const declineBy = deadline - DAY + DAY / 4n;
+      await networkHelpers.time.increaseTo(declineBy); // the next transaction: one second past the window
+      await expect(fx.market.connect(fx.bob).decline(jobId)).to.be.revertedWithCustomError(fx.market, "DeclineWindowOver").withArgs(jobId, declineBy);
+      // past the window the job is the provider's to deliver, or to lose its deposit for
+      await networkHelpers.time.increaseTo(deadline + 1n);
+      await expect(fx.market.expire(jobId)).to.emit(fx.market, "JobExpired");
+    });
+
+    it("an open job accepted later: the window counts from the acceptance; declining works while paused", async function () {
+      const { jobId } = await openJob(fx, ethers);
+      await networkHelpers.time.increase(DAY / 2n);
+      await (await fx.market.connect(fx.bob).accept(jobId, fx.PROV)).wait();
+      const accepted = await now(ethers);
+      expect((await fx.market.getJob(jobId)).deadline).to.equal(accepted + DAY);
+      await (await fx.market.connect(fx.guardian).pause()).wait();
+      await networkHelpers.time.increaseTo(accepted + DAY / 4n - 1n); // the next transaction: the window's last second
+      await expect(fx.market.connect(fx.bob).decline(jobId)).to.emit(fx.market, "JobDeclined").withArgs(jobId, fx.PROV, lockOf(VALUE), providerDepositOf(VALUE));
+      expect(await fx.market.credits(fx.PROV)).to.equal(providerDepositOf(VALUE));
+    });
+  });
+
   describe("quotes", function () {
     it("fillQuote creates and accepts a job in one transaction", async function () {
       const q = await makeQuote(fx, ethers, { units: 3n, unitPrice: 50n * E18 });
