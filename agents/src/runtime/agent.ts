@@ -2,7 +2,8 @@
 // `step()` looks at the market (a MarketView) and does everything the agent can do now, returning
 // how many actions it took; a scheduler (the swarm, or a loop of your own) calls it whenever the
 // view has new blocks. The flow follows the WorkMarket and ValidatorPool:
-//   provider:  sign quotes → (a requester fills one) → do the work → submit → draw the committee
+//   provider:  sign quotes → (a requester fills one) → fetch its spec (none to be found: decline
+//              the job in its decline window, both sides refunded) → do the work → submit → draw the committee
 //              → challenge a wrong rejection → settle its paid jobs in one batch → rate the requester
 //   requester: pick the best acceptable quote → fill it → check the verdict (re-executing
 //              deterministic work) and challenge a wrong approval → expire a job never delivered →
@@ -10,7 +11,9 @@
 //   validator: when drawn, re-execute / judge the delivery → attest → claim fees in one batch
 // A `behaviour` other than "honest" makes an adversary, for showing that the protocol protects
 // honest agents: "lazy" providers never deliver, "cheater" providers deliver wrong results,
-// "colluder" validators approve whatever their partners deliver.
+// "colluder" validators approve whatever their partners deliver, "ghost" requesters fill quotes
+// with specs they never publish (before `WorkMarket.decline` such a job expired with the
+// provider's deposit slashed, half of it to the ghost).
 import { randomBytes } from "node:crypto";
 import type { Address, Hex } from "viem";
 import type OpenAI from "openai";
@@ -23,13 +26,13 @@ import { TxSender } from "./tx.ts";
 import { challengeBond, LimitError, providerDeposit, requesterLock, SpendGuard } from "./limits.ts";
 import type { Policy } from "./policy.ts";
 import { quoteId, type BoardQuote, type QuoteBook } from "./quotebook.ts";
-import type { SpecResolver, SpecServer } from "./specs.ts";
+import { SpecUnavailableError, type SpecResolver, type SpecServer } from "./specs.ts";
 import {
   encodeDelivery, execute, ITERATIONS_PER_UNIT, judgeText, KIND_HASH, kindOfHash, KINDS, resultHash, specHash, verifyDelivery,
   type KindName, type Spec,
 } from "./jobs.ts";
 
-export type Behaviour = "honest" | "lazy" | "cheater" | "colluder";
+export type Behaviour = "honest" | "lazy" | "cheater" | "colluder" | "ghost";
 
 export interface AgentEvent {
   agent: string;
@@ -110,7 +113,7 @@ export class Agent {
   private cap: number | undefined;
   /** Per job of ours in flight: the re-arms and whether its draw was counted (for `cap`). */
   private drawsSeen = new Map<bigint, { rearms: number; drawn: boolean }>();
-  readonly stats = { filled: 0, submitted: 0, attested: 0, challenges: 0, expired: 0, settledBatches: 0, feedback: 0, quotes: 0, refusals: 0, errors: 0, claims: 0, feeClaims: 0, lateVotes: 0 };
+  readonly stats = { filled: 0, submitted: 0, attested: 0, challenges: 0, expired: 0, settledBatches: 0, feedback: 0, quotes: 0, refusals: 0, errors: 0, claims: 0, feeClaims: 0, lateVotes: 0, declined: 0 };
   private o: AgentOptions;
   private book: QuoteBook;
   private rnd: () => number;
@@ -246,7 +249,7 @@ export class Agent {
       if (this.is(ROLES.PROVIDER) && j.provider === this.agentId) actions.push(...this.providerOn(j));
       if (this.is(ROLES.REQUESTER) && j.requester === this.agentId) actions.push(...this.requesterOn(j));
       // nothing left to do for a settled job once it is rated (or an expired one)
-      if (j.status === Status.Expired || j.status === Status.Cancelled || (j.status === Status.Settled && this.done.has(`rate:${j.id}`))) {
+      if (j.status === Status.Expired || j.status === Status.Cancelled || j.status === Status.Declined || (j.status === Status.Settled && this.done.has(`rate:${j.id}`))) {
         this.finished.add(j.id);
         this.checked.delete(j.id);
       }
@@ -293,10 +296,25 @@ export class Agent {
   }
 
   private async deliver(j: JobView): Promise<void> {
-    const spec = this.o.specs
-      ? await this.o.specs.get(j.specHash, j.requester, { remoteOnly: this.o.remoteSpecs })
-      : (this.specs.get(j.specHash) ?? SPEC_STORE.get(j.specHash));
-    if (!spec) throw new Error(`job ${j.id}: no spec for hash ${j.specHash}`);
+    let spec: Spec;
+    try {
+      const found = this.o.specs
+        ? await this.o.specs.get(j.specHash, j.requester, { remoteOnly: this.o.remoteSpecs })
+        : (this.specs.get(j.specHash) ?? SPEC_STORE.get(j.specHash));
+      if (!found) throw new SpecUnavailableError(j.specHash, `job ${j.id}: no spec for hash ${j.specHash}`);
+      spec = found;
+    } catch (err) {
+      if (!(err instanceof SpecUnavailableError)) throw err;
+      // a job that cannot be done as asked: after SPEC_TRIES looks, hand it back while the window
+      // allows (both sides refunded in full) rather than let it expire with our deposit slashed
+      const n = (this.specMisses.get(j.id) ?? 0) + 1;
+      this.specMisses.set(j.id, n);
+      if (n < SPEC_TRIES || j.declineBy === undefined || this.view.time > j.declineBy) throw err;
+      await this.tx.call("WorkMarket", "decline", [j.id]);
+      this.stats.declined++;
+      this.emit("info", `declined job ${j.id}: ${err.message}`);
+      return;
+    }
     let result = await execute(spec, this.o.llm);
     if (this.behaviour === "cheater") result = spec.kind === KINDS.SHA256 ? `0x${randomBytes(32).toString("hex")}` : "lorem ipsum";
     await this.tx.call("WorkMarket", "submit", [j.id, resultHash(result), encodeDelivery(spec, result)]);
@@ -512,10 +530,12 @@ export class Agent {
     const h = specHash(spec);
     this.specs.set(h, spec);
     // the spec reaches the provider off-chain: published on our endpoint (and handed over in
-    // memory to providers of this process)
-    this.o.specServer?.put(spec);
-    if (this.o.specs) this.o.specs.local.set(h.toLowerCase(), spec);
-    else SPEC_STORE.set(h, spec);
+    // memory to providers of this process); a ghost keeps it to itself
+    if (this.behaviour !== "ghost") {
+      this.o.specServer?.put(spec);
+      if (this.o.specs) this.o.specs.local.set(h.toLowerCase(), spec);
+      else SPEC_STORE.set(h, spec);
+    }
     this.filling.set(b.id, { provider: b.quote.providerAgentId, nonce: b.quote.nonce });
     try {
       await this.tx.call("WorkMarket", "fillQuote", [b.quote, b.signature, this.agentId, h]);
@@ -583,6 +603,8 @@ export class Agent {
     return ok;
   }
   private checked = new Map<bigint, { result: Hex | undefined; ok: boolean }>();
+  /** Per accepted job: the looks for its spec that found none (`deliver`). */
+  private specMisses = new Map<bigint, number>();
 
   private rateCounterparty(j: JobView, other: bigint): Promise<void> | undefined {
     return this.act(`rate:${j.id}`, async () => {
@@ -751,6 +773,9 @@ export function nextInFlightCap(
  * delivery carries the spec, checked against its hash.
  */
 export const SPEC_STORE = new Map<string, Spec>();
+
+/** Looks for a job's spec (one per step of the agent) before its provider declines the job. */
+const SPEC_TRIES = 3;
 
 /**
  * Which kind a provider quotes next, and how many quotes: a provider of several kinds keeps each on

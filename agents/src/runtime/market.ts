@@ -7,8 +7,11 @@ import { ABIS } from "../generated/abis.ts";
 import { compileEventDecoder, type DecodedEvent, type EventDecoder } from "./event-decoder.ts";
 
 export const Status = {
-  None: 0, Open: 1, Accepted: 2, Submitted: 3, Validated: 4, Disputed: 5, Resolved: 6, Cancelled: 7, Expired: 8, Settled: 9,
+  None: 0, Open: 1, Accepted: 2, Submitted: 3, Validated: 4, Disputed: 5, Resolved: 6, Cancelled: 7, Expired: 8, Settled: 9, Declined: 10,
 } as const;
+
+/** The share of an accepted job's delivery period in which its provider may decline it (WorkMarket.DECLINE_SHARE). */
+export const DECLINE_SHARE = 4n;
 
 /** Whether the job's current committee round takes votes: a first round while submitted, an escalation while disputed. */
 export function votingOpen(j: Pick<JobView, "status" | "committeeKind">): boolean {
@@ -28,6 +31,10 @@ export interface JobView {
   status: number;
   /** Deadline of the current phase (chain time, seconds). */
   deadline: bigint;
+  /** Seconds from acceptance to the delivery deadline (JobCreated). */
+  deliveryPeriod?: bigint;
+  /** While accepted: the last second its provider may decline it (`WorkMarket.decline`). */
+  declineBy?: bigint;
   resultHash?: Hex;
   resultURI?: string;
   seedBlock?: bigint;
@@ -44,6 +51,7 @@ export interface JobView {
   challenged: boolean;
   settled?: { toProvider: bigint; toRequester: bigint; protocolFee: bigint; validationFee: bigint; validatorsPaid: boolean };
   expired?: { refund: bigint; slashed: bigint };
+  declined?: { requesterRefund: bigint; providerRefund: bigint };
   burned: bigint;
 }
 
@@ -287,6 +295,7 @@ export class MarketView {
         j.specHash = a.specHash;
         j.status = Status.Open;
         j.deadline = a.acceptDeadline;
+        j.deliveryPeriod = a.deliveryPeriod;
         this.index(this.byParty, j.requester, j);
         if (j.provider !== 0n) this.index(this.byParty, j.provider, j);
         (j as JobView & { deliveryPeriod?: bigint }).deliveryPeriod = a.deliveryPeriod;
@@ -308,6 +317,7 @@ export class MarketView {
         j.provider = a.providerAgentId;
         this.index(this.byParty, j.provider, j);
         j.deadline = a.deliveryDeadline;
+        if (j.deliveryPeriod !== undefined) j.declineBy = a.deliveryDeadline - j.deliveryPeriod + j.deliveryPeriod / DECLINE_SHARE;
         return;
       }
       case "JobSubmitted": {
@@ -358,6 +368,12 @@ export class MarketView {
       case "JobCancelled":
         this.job(a.jobId).status = Status.Cancelled;
         return;
+      case "JobDeclined": {
+        const j = this.job(a.jobId);
+        j.status = Status.Declined;
+        j.declined = { requesterRefund: a.requesterRefund, providerRefund: a.providerRefund };
+        return;
+      }
       case "Burned":
         this.job(a.jobId).burned += a.amount;
         this.totals.burned += a.amount;

@@ -91,6 +91,20 @@ export function agentCard(fields: Record<string, unknown>): string {
   return `data:application/json,${JSON.stringify(fields)}`;
 }
 
+/**
+ * No source has a job's spec (or none whose body parses and hashes to it): the job cannot be done
+ * as asked. A provider that keeps getting this declines the job (`WorkMarket.decline`) instead of
+ * letting it expire with its deposit slashed.
+ */
+export class SpecUnavailableError extends Error {
+  readonly hash: Hex;
+  constructor(hash: Hex, message: string) {
+    super(message);
+    this.name = "SpecUnavailableError";
+    this.hash = hash;
+  }
+}
+
 /** Finds the spec of a job: in this process, else at its requester's endpoint (checked against the hash). */
 export class SpecResolver {
   /** Specs of this process (requesters put theirs here; providers of the same process read them). */
@@ -131,7 +145,7 @@ export class SpecResolver {
       const s = this.local.get(hash.toLowerCase());
       if (s) return s;
     }
-    if (opts.localOnly) throw new Error(`no spec for hash ${hash} in this process`);
+    if (opts.localOnly) throw new SpecUnavailableError(hash, `no spec for hash ${hash} in this process`);
     // the requester's own endpoint first, then the public stores; every failure is reported if
     // none has it (a wrong body is refused, never executed)
     const problems: string[] = [];
@@ -153,7 +167,7 @@ export class SpecResolver {
         problems.push((err as Error).message);
       }
     }
-    throw new Error(`no spec ${hash} for agent ${requesterAgentId}'s job: ${problems.join("; ")}`);
+    throw new SpecUnavailableError(hash, `no spec ${hash} for agent ${requesterAgentId}'s job: ${problems.join("; ")}`);
   }
 
   /** The spec `hash` from the endpoint or store at `base`, checked: it parses and hashes to `hash`. */

@@ -187,6 +187,15 @@ export class UbcClient {
     return (await this.write("WorkMarket", "submit", [jobId, resultHash, resultURI])).hash;
   }
 
+  /**
+   * Hands an accepted job back (its provider only), in the first quarter of its delivery period:
+   * for a job that cannot be done as asked (its spec is nowhere to be found). Both sides' locks are
+   * credited back in full; later, the contract reverts with `DeclineWindowOver`.
+   */
+  async decline(jobId: bigint): Promise<Hex> {
+    return (await this.write("WorkMarket", "decline", [jobId])).hash;
+  }
+
   async attest(jobId: bigint, approve: boolean): Promise<Hex> {
     return (await this.write("ValidatorPool", "attest", [jobId, approve])).hash;
   }

@@ -104,5 +104,19 @@ describe("agent SDK against a real chain and the indexer's API", () => {
     await assert.rejects(r2.write("WorkMarket", "depositWithAuthorization", [rId, E18, a.nonce, a.auth]), (e: unknown) => e instanceof UbcContractError && e.errorName === "AuthorizationAlreadyUsed");
     await assert.rejects(r2.deposit(pId, E18), (e: unknown) => e instanceof UbcContractError && e.errorName === "PayerNotAuthorized");
     assert.equal(await r2.credits(rId), 1_001n * E18 - lock);
+    // the provider cannot do the job (its spec is nowhere): only it may decline, in the first quarter
+    // of the delivery period (a day: 6 hours), and both credits come back whole
+    const pBefore = await p2.credits(pId);
+    await assert.rejects(r2.decline(jobId.result as bigint), (e: unknown) => e instanceof UbcContractError && e.errorName === "NotAuthorized");
+    await p2.decline(jobId.result as bigint);
+    assert.equal(await r2.credits(rId), 1_001n * E18, "the requester's lock back");
+    assert.equal(await p2.credits(pId), pBefore + (120n * E18 * 200n) / 10_000n, "the provider's deposit back");
+    assert.equal(((await r2.read("WorkMarket", "getJob", [jobId.result])) as { status: number }).status, 10, "Declined");
+    // another fill, declined too late: the window's end is named in the error
+    const q2 = { ...q, nonce: 2n, expiry: now + 86_400n };
+    const late = await r2.write("WorkMarket", "fillQuote", [q2, await p2.signQuote(q2), rId, resourceKind("spec 2")]);
+    await chain.rpc("evm_increaseTime", [6 * 3_600 + 1]);
+    await chain.rpc("evm_mine", []);
+    await assert.rejects(p2.decline(late.result as bigint), (e: unknown) => e instanceof UbcContractError && e.errorName === "DeclineWindowOver" && e.args[0] === late.result);
   });
 });

@@ -62,7 +62,7 @@ export interface SwarmOptions {
   jobs: number;
   /** Keep trading until `signal` aborts. */
   continuous?: boolean;
-  /** Add adversaries: a lazy provider, a cheating provider and two validators colluding with it. */
+  /** Add adversaries: a lazy provider, a cheating provider, two validators colluding with it, and a requester that never publishes its specs. */
   adversarial?: boolean;
   rpcUrl?: string;
   /** The deployments object or file; default DEPLOYMENTS_DIR/<network>.json. */
@@ -147,6 +147,8 @@ export interface SwarmSummary {
   producerWins: number;
   rejected: number;
   expired: number;
+  /** Jobs their providers handed back in the decline window (no spec to be found), both sides refunded. */
+  declined: number;
   disputes: number;
   /** Jobs between honest parties that did not settle with the provider paid. */
   failedHonest: number;
@@ -263,7 +265,10 @@ export async function runSwarm(opts: SwarmOptions): Promise<SwarmRun> {
   type Plan = { role: "validator" | "provider" | "requester"; behaviour: Behaviour };
   const plan: Plan[] = planRoles(opts.agents).map((role) => ({ role, behaviour: "honest" }));
   if (opts.adversarial) {
-    plan.push({ role: "provider", behaviour: "lazy" }, { role: "provider", behaviour: "cheater" }, { role: "validator", behaviour: "colluder" }, { role: "validator", behaviour: "colluder" });
+    plan.push(
+      { role: "provider", behaviour: "lazy" }, { role: "provider", behaviour: "cheater" }, { role: "validator", behaviour: "colluder" }, { role: "validator", behaviour: "colluder" },
+      { role: "requester", behaviour: "ghost" },
+    );
   }
   const honestValidators = plan.filter((p) => p.role === "validator" && p.behaviour === "honest").length;
   if (opts.adversarial && honestValidators < 6) log(`swarm: warning: ${honestValidators} honest validators; with fewer than 6 a colluding pair can win an escalation (use --agents ≥ 20)`);
@@ -415,7 +420,7 @@ export async function runSwarm(opts: SwarmOptions): Promise<SwarmRun> {
   };
   const startCompute = await Promise.all(agents.map(readCompute));
   const setupMs = Date.now() - t0;
-  log(`swarm: ${agents.length} agents set up in ${(setupMs / 1000).toFixed(1)} s (${plan.filter((p) => p.role === "validator").length} validators, ${plan.filter((p) => p.role === "provider").length} providers, ${requesters} requesters${opts.adversarial ? "; adversaries: lazy provider, cheating provider, 2 colluding validators" : ""})`);
+  log(`swarm: ${agents.length} agents set up in ${(setupMs / 1000).toFixed(1)} s (${plan.filter((p) => p.role === "validator").length} validators, ${plan.filter((p) => p.role === "provider").length} providers, ${requesters} requesters${opts.adversarial ? "; adversaries: lazy provider, cheating provider, 2 colluding validators, ghost requester" : ""})`);
 
   // ---------------------------------------------------------------- trading
   const firstBlock = (await client.getBlockNumber({ cacheTime: 0 })) + 1n;
@@ -440,7 +445,7 @@ export async function runSwarm(opts: SwarmOptions): Promise<SwarmRun> {
     for (const j of view.jobs.values()) {
       if (!ours(j.requester)) continue;
       if (j.status === Status.Settled && j.producerWins) settled++;
-      else if (j.status === Status.Settled || j.status === Status.Expired || j.status === Status.Cancelled) failed++;
+      else if (j.status === Status.Settled || j.status === Status.Expired || j.status === Status.Cancelled || j.status === Status.Declined) failed++;
       else inFlight++;
     }
     return { target: opts.continuous ? 0 : opts.jobs, settled, failed, inFlight, txs: txCount, elapsedMs: Date.now() - tradingStart, chainTime: view.time };
@@ -456,7 +461,7 @@ export async function runSwarm(opts: SwarmOptions): Promise<SwarmRun> {
     if (Date.now() > timeout) {
       errors.push("swarm: timed out");
       for (const j of view.jobs.values()) {
-        if (ours(j.requester) && j.status !== Status.Settled && j.status !== Status.Expired) {
+        if (ours(j.requester) && j.status !== Status.Settled && j.status !== Status.Expired && j.status !== Status.Declined) {
           errors.push(`  job ${j.id}: status ${j.status}, deadline ${j.deadline} (now ${view.time}), committee ${j.committee?.join(",") ?? "-"} kind ${j.committeeKind ?? "-"}, votes ${[...j.votes].map(([k, v]) => `${k}:${v}`).join(",")}, block ${view.block} seed ${j.seedBlock} drawn ${j.drawnBlock}`);
         }
       }
@@ -583,7 +588,7 @@ export async function runSwarm(opts: SwarmOptions): Promise<SwarmRun> {
   await specServer.close();
 
   // ---------------------------------------------------------------- summary
-  let created = 0, settled = 0, wins = 0, rejected = 0, expired = 0, failedHonest = 0, failed = 0, disputes = 0;
+  let created = 0, settled = 0, wins = 0, rejected = 0, expired = 0, declined = 0, failedHonest = 0, failed = 0, disputes = 0;
   for (const j of view.jobs.values()) {
     if (!ours(j.requester)) continue;
     created++;
@@ -591,6 +596,7 @@ export async function runSwarm(opts: SwarmOptions): Promise<SwarmRun> {
     if (j.status === Status.Settled && j.producerWins) wins++;
     else if (j.status === Status.Settled) rejected++;
     if (j.status === Status.Expired) expired++;
+    if (j.status === Status.Declined) declined++;
     if (j.challenged || (j.committeeKind === 2)) disputes++;
     const ok = j.status === Status.Settled && j.producerWins === true;
     if (!ok) failed++;
@@ -607,7 +613,7 @@ export async function runSwarm(opts: SwarmOptions): Promise<SwarmRun> {
   });
   const demandLeft = requesterAgents.reduce((s, a) => s + a.demand, 0);
   const summary: SwarmSummary = {
-    seed, agents: agents.length, jobsCreated: created, jobsSettled: settled, producerWins: wins, rejected, expired, disputes,
+    seed, agents: agents.length, jobsCreated: created, jobsSettled: settled, producerWins: wins, rejected, expired, declined, disputes,
     failedHonest, failed, unplaced: opts.continuous ? 0 : demandLeft,
     computePaid: view.totals.paidToProviders, burned: view.totals.burned, protocolFees: view.totals.protocolFees,
     validatorFees: view.totals.validatorFees, slashedUbc: view.totals.slashedUbc,
@@ -621,7 +627,7 @@ export async function runSwarm(opts: SwarmOptions): Promise<SwarmRun> {
 export function formatSummary(s: SwarmSummary): string {
   const lines = [
     `swarm summary (seed ${s.seed})`,
-    `  agents ${s.agents}; jobs created ${s.jobsCreated}, settled ${s.jobsSettled} (provider paid ${s.producerWins}, work rejected ${s.rejected}), expired ${s.expired}, unplaced ${s.unplaced}`,
+    `  agents ${s.agents}; jobs created ${s.jobsCreated}, settled ${s.jobsSettled} (provider paid ${s.producerWins}, work rejected ${s.rejected}), expired ${s.expired}, declined ${s.declined}, unplaced ${s.unplaced}`,
     `  failed ${s.failed} (between honest agents: ${s.failedHonest}); disputes ${s.disputes}`,
     `  COMPUTE paid to providers ${fmt(s.computePaid)}, burned ${fmt(s.burned)}, protocol fees ${fmt(s.protocolFees)}, validator fees ${fmt(s.validatorFees)}; UBC slashed ${fmt(s.slashedUbc)}`,
     `  transactions ${s.txs} (${s.reverted} reverted), ${(s.tradingMs / 1000).toFixed(1)} s trading (setup ${(s.setupMs / 1000).toFixed(1)} s): ${s.jobsPerSecond.toFixed(2)} jobs/s, ${s.txPerSecond.toFixed(1)} tx/s; clock advanced ${s.timeWarps}×; policy refusals ${s.refusals}`,
