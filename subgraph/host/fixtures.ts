@@ -312,9 +312,10 @@ function agentsAndEconomy(): Scenario {
 
 /**
  * The work market: jobs through every path (open to any provider, by quote, validated, rejected
- * and disputed with an escalation, cancelled, expired, a job whose provider is its requester),
- * agent credits, burns (a reason the indexer does not name too), validators joining, staking,
- * attesting, slashed, unbonding and withdrawing, quote cancellations, feedback on a settled job.
+ * and disputed with an escalation, cancelled, expired, declined, a job whose provider is its
+ * requester), agent credits, burns (a reason the indexer does not name too), validators joining,
+ * staking, attesting, slashed, unbonding and withdrawing, quote cancellations, feedback on a
+ * settled job.
  */
 function workMarket(): Scenario {
   const c = new FixtureChain();
@@ -403,6 +404,16 @@ function workMarket(): Scenario {
   m("JobAccepted", { jobId: 5n, providerAgentId: 2n, deliveryDeadline: c.time + DAY });
   c.mine(2n * DAY);
   m("JobExpired", { jobId: 5n, fromStatus: 1n, requesterRefund: 108n * E18, providerSlashed: 2n * E18 });
+  // job 6: by quote, both sides funded from credit, handed back by the provider in its decline
+  // window (its spec nowhere to be found): both locks credited back
+  c.mine();
+  m("JobCreated", { jobId: 6n, requesterAgentId: 1n, providerAgentId: 2n, value: 100n * E18, specHash: spec(6), acceptDeadline: c.time + DAY, deliveryPeriod: DAY });
+  m("QuoteFilled", { jobId: 6n, providerAgentId: 2n, nonce: 9n, resourceKind: spec(77), units: 10n, unitPrice: 10n * E18 }, true);
+  m("JobAccepted", { jobId: 6n, providerAgentId: 2n, deliveryDeadline: c.time + DAY }, true);
+  m("Funded", { jobId: 6n, agentId: 1n, payer: MARKET, amount: 106n * E18, fromCredit: true }, true);
+  m("Funded", { jobId: 6n, agentId: 2n, payer: MARKET, amount: 2n * E18, fromCredit: true }, true);
+  c.mine(3600n);
+  m("JobDeclined", { jobId: 6n, providerAgentId: 2n, requesterRefund: 106n * E18, providerRefund: 2n * E18 });
   m("QuoteCancelled", { providerAgentId: 2n, nonce: 8n });
   m("QuotesCancelledBelow", { providerAgentId: 2n, minNonce: 20n });
   v("Deactivated", { validatorId: 2n });

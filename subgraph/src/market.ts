@@ -10,6 +10,7 @@ import {
   JobAccepted,
   JobCancelled,
   JobCreated,
+  JobDeclined,
   JobDisputed,
   JobExpired,
   JobResolved,
@@ -159,6 +160,18 @@ export function handleJobExpired(event: JobExpired): void {
   credit(j.requester, event.params.requesterRefund);
   save(event, j);
   history(event, event.params.jobId, "expired", j.requester, event.params.requesterRefund);
+}
+
+export function handleJobDeclined(event: JobDeclined): void {
+  let j = job(event.params.jobId);
+  j.status = "declined";
+  // both locks come back whole (no fee, no burn): the requester's and the provider's deposit
+  credit(j.requester, event.params.requesterRefund);
+  credit(event.params.providerAgentId.toString(), event.params.providerRefund);
+  save(event, j);
+  // as for a cancelled or expired job, the entry carries the requester's refund (the provider
+  // who declined is the job's provider)
+  history(event, event.params.jobId, "declined", j.requester, event.params.requesterRefund);
 }
 
 export function handleJobSubmitted(event: JobSubmitted): void {

@@ -8,6 +8,7 @@ import {
   JobAccepted,
   JobCancelled,
   JobCreated,
+  JobDeclined,
   JobDisputed,
   JobExpired,
   JobResolved,
@@ -48,6 +49,7 @@ import {
   handleJobAccepted,
   handleJobCancelled,
   handleJobCreated,
+  handleJobDeclined,
   handleJobDisputed,
   handleJobExpired,
   handleJobResolved,
@@ -178,6 +180,21 @@ describe("WorkMarket", () => {
     handleJobExpired(changetype<JobExpired>(m([n("jobId", 1), n("fromStatus", 1), uint("requesterRefund", units(108)), uint("providerSlashed", units(2))])));
     assert.fieldEquals("WorkRequest", "1", "status", "expired");
     assert.fieldEquals("Agent", "1", "marketCredit", "108000000000000000000");
+  });
+
+  test("JobDeclined refunds both sides' credit", () => {
+    create(1, 0);
+    fund(1, 1, units(106), false);
+    accept(1, 2);
+    fund(1, 2, units(2), false);
+    let e = changetype<JobDeclined>(m([n("jobId", 1), n("providerAgentId", 2), uint("requesterRefund", units(106)), uint("providerRefund", units(2))]));
+    handleJobDeclined(e);
+    assert.fieldEquals("WorkRequest", "1", "status", "declined");
+    assert.fieldEquals("Agent", "1", "marketCredit", "106000000000000000000");
+    assert.fieldEquals("Agent", "2", "marketCredit", "2000000000000000000");
+    assert.fieldEquals("JobEvent", idOf(e), "kind", "declined");
+    assert.fieldEquals("JobEvent", idOf(e), "agent", "1");
+    assert.fieldEquals("JobEvent", idOf(e), "amount", "106000000000000000000");
   });
 
   test("JobSubmitted keeps an empty result URI as the empty string", () => {

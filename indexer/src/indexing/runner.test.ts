@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { startChain, ARTIFACTS, ROOT, type TestChain } from "../testing/chain.ts";
 import { randomActivity, seedAccounts } from "../testing/activity.ts";
 import { verifyProjection, dumpProjection } from "../testing/verify.ts";
-import { marketActivity, setupMarket } from "../testing/market.ts";
+import { declinedJob, marketActivity, setupMarket } from "../testing/market.ts";
 import { dbTargets } from "../testing/databases.ts";
 import { Indexer } from "./runner.ts";
 import { entityDdl, migrate } from "../database/migrations.ts";
@@ -90,6 +90,16 @@ describe(`indexer on a real Hardhat node (seed ${seed}; TEST_SEED=${seed} to rep
         await catchUp(ix);
         const m = await verifyProjection(db, chain);
         assert.ok(m.jobs >= jobs.length, `jobs indexed: ${m.jobs}`);
+        // a declined job, whether or not the seed drew one: its status, both agents' credits (the
+        // refunds), and the history entry with the requester's refund
+        const declined = await declinedJob(chain, actors);
+        await catchUp(ix);
+        await verifyProjection(db, chain);
+        const id = declined.jobId.toString();
+        assert.deepEqual(await db.query(`SELECT status FROM work_request WHERE id = $1`, [id]), [{ status: "declined" }]);
+        const entries = await db.query<{ agent: string; amount: string }>(`SELECT agent, amount::text AS amount FROM job_event WHERE job = $1 AND kind = 'declined'`, [id]);
+        assert.deepEqual(entries, [{ agent: actors.requester.agentId.toString(), amount: declined.requesterRefund.toString() }]);
+        assert.ok(declined.providerRefund > 0n);
       } finally {
         await db.close();
       }

@@ -1,6 +1,6 @@
 // Seeded market activity on the test chain: agents (requesters, providers, validators), quote
 // fills and plain jobs, deliveries, committees and attestations, settlements, cancellations,
-// expiries, withdrawals, feedback and a quote cancellation.
+// expiries, declines, withdrawals, feedback and a quote cancellation.
 import { ethers } from "ethers";
 import type { TestChain } from "./chain.ts";
 import { rng } from "./activity.ts";
@@ -66,6 +66,25 @@ export async function signQuote(chain: TestChain, signer: ethers.Signer, q: Reco
   return signer.signTypedData(domain, QUOTE_TYPES, q);
 }
 
+/**
+ * A plain job of `value` accepted by the provider and declined by it at once; returns its id and
+ * the refunds the JobDeclined event reports (whatever path the seeded activity draws, a test can
+ * count on one declined job).
+ */
+export async function declinedJob(chain: TestChain, a: MarketActors, value = 100n * E18): Promise<{ jobId: bigint; requesterRefund: bigint; providerRefund: bigint }> {
+  const market = chain.contract("WorkMarket");
+  const now = await latest(chain);
+  await (await c(market, a.requester.signer).createJob({
+    requesterAgentId: a.requester.agentId, providerAgentId: 0n, value,
+    specHash: ethers.id(`unfindable-spec-${now}`), acceptDeadline: now + 3_600n, deliveryPeriod: 86_400n,
+  })).wait();
+  const jobId = (await market.jobCount()) as bigint;
+  await (await c(market, a.provider.signer).accept(jobId, a.provider.agentId)).wait();
+  const receipt = await (await c(market, a.provider.signer).decline(jobId)).wait();
+  const log = receipt.logs.map((l: ethers.Log) => market.interface.parseLog(l)).find((l: ethers.LogDescription | null) => l?.name === "JobDeclined")!;
+  return { jobId, requesterRefund: log.args.requesterRefund as bigint, providerRefund: log.args.providerRefund as bigint };
+}
+
 /** Runs `jobs` jobs through random paths; returns the ids of the jobs created. */
 export async function marketActivity(chain: TestChain, a: MarketActors, seed: number, jobs: number): Promise<bigint[]> {
   const r = rng(seed);
@@ -79,7 +98,7 @@ export async function marketActivity(chain: TestChain, a: MarketActors, seed: nu
   for (const s of chain.signers) byAccount.set((await s.getAddress()).toLowerCase(), s);
   for (let i = 0; i < jobs; i++) {
     const now = await latest(chain);
-    const path = r.int(6);
+    const path = r.int(7);
     let jobId: bigint;
     if (r.int(2) === 0) {
       const q = {
@@ -104,6 +123,11 @@ export async function marketActivity(chain: TestChain, a: MarketActors, seed: nu
       await (await c(market, a.provider.signer).accept(jobId, a.provider.agentId)).wait();
     }
     ids.push(jobId);
+    if (path === 6) {
+      // handed back by the provider at once, well inside its decline window: both sides refunded
+      await (await c(market, a.provider.signer).decline(jobId)).wait();
+      continue;
+    }
     if (path === 1) {
       // never delivered: expires after the delivery deadline
       await chain.rpc("evm_increaseTime", [86_401]);

@@ -59,7 +59,7 @@ export async function verifyProjection(db: Queryable, chain: TestChain, blockTag
   if (chain.deployments.contracts.WorkMarket) {
     const market = chain.contract("WorkMarket");
     const pool = chain.contract("ValidatorPool");
-    const STATUS = ["none", "open", "accepted", "submitted", "validated", "disputed", "resolved", "cancelled", "expired", "settled"];
+    const STATUS = ["none", "open", "accepted", "submitted", "validated", "disputed", "resolved", "cancelled", "expired", "settled", "declined"];
     assert.equal(BigInt(p.job_count), await market.jobCount(opts), "job count");
     const rows = await db.query<Record<string, string | null>>(`SELECT id, status, provider, requester_locked FROM work_request`);
     for (const w of rows) {

@@ -147,6 +147,20 @@ export const marketHandlers: HandlerMap = {
         history(ctx, e, "expired", j.requester as string, e.args.requesterRefund as bigint);
       },
     },
+    JobDeclined: {
+      preload: (e) => [jobKey(e), ["Agent", (e.args.providerAgentId as bigint).toString()]],
+      async handle(e, ctx) {
+        const j = await job(ctx, e);
+        j.status = "declined";
+        // both locks come back whole (no fee, no burn): the requester's and the provider's deposit
+        await credit(ctx, j.requester as string, e.args.requesterRefund as bigint);
+        await credit(ctx, (e.args.providerAgentId as bigint).toString(), e.args.providerRefund as bigint);
+        save(ctx, e, j);
+        // as for a cancelled or expired job, the entry carries the requester's refund (the
+        // provider who declined is the job's provider)
+        history(ctx, e, "declined", j.requester as string, e.args.requesterRefund as bigint);
+      },
+    },
     JobSubmitted: {
       preload: (e) => [jobKey(e)],
       async handle(e, ctx) {
