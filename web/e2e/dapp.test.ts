@@ -119,9 +119,10 @@ const num = (s: string | null) => Number((s ?? "").replace(/[^0-9.]/g, ""));
 const row = (testid: string, attr: string, value: string): Locator => page.locator(`[data-testid="${testid}"][${attr}="${value}"]`);
 const erc20 = (address: string) => new ethers.Contract(address, ["function balanceOf(address) view returns (uint256)"], stack.chain.provider);
 const addr = (name: string) => stack.chain.deployments.contracts[name].address;
-/** IWorkMarket.Status: None, Open, Accepted, Submitted, Validated, Disputed, Resolved, Cancelled, Expired, Settled. */
+/** IWorkMarket.Status: None, Open, Accepted, Submitted, Validated, Disputed, Resolved, Cancelled, Expired, Settled, Declined. */
 const JOB_ACCEPTED = 2;
 const JOB_SETTLED = 9;
+const JOB_DECLINED = 10;
 
 // ------------------------------------------------------------------ the flows
 
@@ -385,6 +386,31 @@ step("market: the job filter re-renders the server's rows for the chosen statuse
   await open("/market?jobs=nonsense", "Market");
   assert.equal(await page.locator("#job-filter").inputValue(), "active");
   assertClean("job filter");
+});
+
+step("job page: the provider declines a job whose spec it cannot find; both sides are refunded in full", async () => {
+  // the newest job: the wallet's quote, filled by the seeded requester with a spec published nowhere
+  const market = stack.chain.contract("WorkMarket");
+  const jobId = (await market.jobCount()) as bigint;
+  const j = await market.getJob(jobId);
+  assert.equal(j.providerAgentId as bigint, stack.seed.wallet.agentId, "the wallet's agent is the provider");
+  assert.equal(Number(j.status), JOB_ACCEPTED);
+  const requester = stack.seed.market.requester.agentId;
+  const before = { provider: (await market.credits(stack.seed.wallet.agentId)) as bigint, requester: (await market.credits(requester)) as bigint };
+  await open(`/market/jobs/${jobId}`, /^Job/);
+  const help = page.locator("#decline-help");
+  await help.waitFor();
+  assert.match(await help.innerText(), /refunds both sides in full/);
+  assert.match(await help.innerText(), /first quarter of the delivery period, until/);
+  await page.getByRole("button", { name: "Decline job" }).click();
+  await confirmed(`Decline job ${jobId}`);
+  assert.equal(Number((await market.getJob(jobId)).status), JOB_DECLINED, "declined on-chain");
+  const value = j.value as bigint;
+  assert.equal((await market.credits(stack.seed.wallet.agentId)) as bigint, before.provider + (value * 200n) / 10_000n, "the provider's 2% deposit back");
+  assert.equal((await market.credits(requester)) as bigint, before.requester + ((await market.requesterLock(value)) as bigint), "the requester's whole lock back");
+  await eventually("the job shows as declined", async () => /declined/i.test(await page.getByTestId("job-status").innerText()));
+  await eventually("no decline is offered any more", async () => (await page.getByRole("button", { name: "Decline job" }).count()) === 0);
+  assertClean("decline a job");
 });
 
 step("ventures: invests in an open raise (approval, then invest)", async () => {

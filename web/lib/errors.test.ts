@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { BaseError, ContractFunctionRevertedError, encodeErrorResult, UserRejectedRequestError, type Abi } from "viem";
 import { decodeRevertData, describeError, ERROR_ABI, explainError } from "./errors.ts";
-import { StakingVaultAbi } from "./generated/abis.ts";
+import { StakingVaultAbi, WorkMarketAbi } from "./generated/abis.ts";
 
 test("the error ABI holds the contracts' custom errors", () => {
   const names = new Set(ERROR_ABI.map((e) => (e as { name: string }).name));
@@ -36,4 +36,14 @@ test("a custom error named only in the node's message is still decoded", () => {
   const err = new BaseError("Execution reverted with reason: VM Exception while processing transaction: reverted with custom error 'StillLocked(1, 1767225600)'.");
   assert.equal(explainError(err), "StillLocked: the position is still locked until 2026-01-01 00:00 UTC");
   assert.equal(explainError(new Error("boom\nsecond line")), "boom");
+});
+
+test("a declined job and a decline after its window are told in words", () => {
+  // IWorkMarket.Status.Declined = 10, after Settled = 9
+  assert.equal(describeError("WrongStatus", [4n, 10]), "WrongStatus: job 4 is declined, which does not allow this");
+  assert.equal(describeError("WrongStatus", [4n, 9]), "WrongStatus: job 4 is settled, which does not allow this");
+  const data = encodeErrorResult({ abi: WorkMarketAbi as Abi, errorName: "DeclineWindowOver", args: [4n, 1767225600n] });
+  const revert = new ContractFunctionRevertedError({ abi: WorkMarketAbi as Abi, data, functionName: "decline" });
+  assert.equal(explainError(new BaseError("call failed", { cause: revert })), "DeclineWindowOver: job 4's decline window ended at 2026-01-01 00:00 UTC");
+  assert.equal(decodeRevertData(data)?.name, "DeclineWindowOver", "the error ABI holds it");
 });

@@ -21,7 +21,8 @@ const time = (v: unknown) => {
   const d = new Date(Number(v) * 1000);
   return Number.isNaN(d.getTime()) ? String(v) : `${d.toISOString().slice(0, 16).replace("T", " ")} UTC`;
 };
-const JOB_STATUS = ["none", "open", "accepted", "submitted", "validated", "disputed", "resolved", "cancelled", "expired", "settled"];
+/** IWorkMarket.Status by index, as the indexer names them. */
+const JOB_STATUS = ["none", "open", "accepted", "submitted", "validated", "disputed", "resolved", "cancelled", "expired", "settled", "declined"];
 
 type Describe = (a: readonly unknown[]) => string;
 const WORDS: Record<string, Describe> = {
@@ -69,6 +70,7 @@ const WORDS: Record<string, Describe> = {
   WrongJobStatus: (a) => `job ${a[0]} is ${JOB_STATUS[Number(a[1])] ?? `in status ${a[1]}`}, which does not allow this`,
   DeadlinePassed: (a) => `job ${a[0]}'s deadline passed at ${time(a[1])}`,
   DeadlineNotReached: (a) => `job ${a[0]}'s deadline (${time(a[1])}) has not passed yet`,
+  DeclineWindowOver: (a) => `job ${a[0]}'s decline window ended at ${time(a[1])}`,
   BadDeadline: (a) => `the deadline ${time(a[0])} is not acceptable`,
   NotDesignatedProvider: (a) => `job ${a[0]} is reserved for another provider`,
   NotJobParty: (a) => `agent ${a[1]} is not a party of job ${a[0]}`,

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { bestPerKind, jobSpecText, providerDeposit, requesterLock, resourceKindToBytes32, specHash } from "./market.ts";
+import { bestPerKind, canDecline, declineBy, jobSpecText, providerDeposit, requesterLock, resourceKindToBytes32, specHash } from "./market.ts";
 import { siweMessage } from "./siwe.ts";
 import { resourceKindLabel } from "./format.ts";
 import { keccak256, toHex } from "viem";
@@ -59,4 +59,30 @@ test("job specs of the agents' kinds: canonical JSON from the text typed, bounde
   for (const bad of [jobSpecText("sha256-iter", 1n, "x".repeat(257), "s"), jobSpecText("sha256-iter", 4_001n, "x", "s"), jobSpecText("llm-text", 1n, "  ", "s"), jobSpecText("llm-text", 82n, "p", "s"), jobSpecText("llm-text", 1n, "p".repeat(4_001), "s")]) {
     assert.ok("error" in bad && bad.error.length > 0, JSON.stringify(bad));
   }
+});
+
+test("the decline window is the delivery period's first quarter from the acceptance, as WorkMarket._declineBy", () => {
+  // accepted at 1,000,000 for 1 day: deadline 1,086,400, declinable until 1,021,600
+  assert.equal(declineBy("1086400", "86400"), 1_021_600n);
+  assert.equal(declineBy(1_086_400n, 86_400n), 1_021_600n);
+  // the quarter rounds down, as the contract's integer division
+  assert.equal(declineBy("1000007", "7"), 1_000_001n);
+  assert.equal(declineBy("1000003", "3"), 1_000_000n);
+  // not known: not accepted yet, or numbers that are not a window
+  assert.equal(declineBy(null, "86400"), null);
+  assert.equal(declineBy("1086400", null), null);
+  assert.equal(declineBy("1086400", "0"), null);
+  assert.equal(declineBy("100", "200"), null);
+  assert.equal(declineBy("soon", "86400"), null);
+});
+
+test("Decline is offered while the job is accepted and its window open by the chain clock", () => {
+  const job = { status: "accepted", deliveryDeadline: "1086400", deliveryPeriod: "86400" };
+  assert.equal(canDecline(job, 1_000_000), true);
+  assert.equal(canDecline(job, 1_021_600), true, "the last second still counts (reverts only after it)");
+  assert.equal(canDecline(job, 1_021_601), false);
+  assert.equal(canDecline(job, 0), true, "before the chain clock is read");
+  for (const status of ["open", "submitted", "declined", "expired", "cancelled", "settled"]) assert.equal(canDecline({ ...job, status }, 1_000_000), false, status);
+  // a window that cannot be computed leaves it to the contract
+  assert.equal(canDecline({ status: "accepted", deliveryDeadline: null, deliveryPeriod: "86400" }, 2_000_000), true);
 });

@@ -1,4 +1,4 @@
-// Market helpers: resource kinds as bytes32, quote typed data, best price per kind. Pure.
+// Market helpers: resource kinds as bytes32, quote typed data, best price per kind, the decline window. Pure.
 import { keccak256, toHex, type Address, type Hex } from "viem";
 import { rememberResourceKind } from "./format.ts";
 import { QUOTE_TYPES, WORK_MARKET_DOMAIN } from "./generated/eip712.ts";
@@ -79,6 +79,38 @@ export function specHash(spec: string): Hex {
 }
 
 export { challengeBond, providerDeposit, requesterLock } from "./fees.ts";
+
+/** An accepted job may be declined during the first 1/DECLINE_SHARE of its delivery period (WorkMarket.DECLINE_SHARE). */
+export const DECLINE_SHARE = 4n;
+
+/**
+ * The last second (unix) the provider may decline an accepted job, as WorkMarket's `_declineBy`:
+ * the delivery period's first quarter counted from the acceptance (deliveryDeadline − deliveryPeriod),
+ * rounded down. For a job filled from a quote the period is the quote's (the indexer reports it).
+ * Null when it cannot be known: no delivery deadline (not accepted yet) or numbers that do not fit.
+ */
+export function declineBy(deliveryDeadline: bigint | string | null | undefined, deliveryPeriod: bigint | string | null | undefined): bigint | null {
+  if (deliveryDeadline === null || deliveryDeadline === undefined || deliveryPeriod === null || deliveryPeriod === undefined) return null;
+  try {
+    const deadline = BigInt(deliveryDeadline);
+    const period = BigInt(deliveryPeriod);
+    if (period <= 0n || period > deadline) return null;
+    return deadline - period + period / DECLINE_SHARE;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Whether the Decline action is offered: the job is accepted and, by the chain clock `now` (unix
+ * seconds; 0 while unknown), still inside its decline window. A window that cannot be computed
+ * does not hide the action: the contract then answers, with DeclineWindowOver when too late.
+ */
+export function canDecline(job: { status: string; deliveryDeadline: string | null; deliveryPeriod: string | null }, now: number): boolean {
+  if (job.status !== "accepted") return false;
+  const by = declineBy(job.deliveryDeadline, job.deliveryPeriod);
+  return by === null || now === 0 || BigInt(Math.floor(now)) <= by;
+}
 
 export interface PricedQuote {
   resourceKind: string;

@@ -24,7 +24,7 @@ export function jobsQuery(statuses: string[] | null): string {
 }`;
 }
 
-/** The market's "Show" filter of jobs: option value → statuses (null: all). */
+/** The market's "Show" filter of jobs: option value → statuses (null: all). Closed jobs (cancelled, expired, declined) show under "all". */
 export const JOB_FILTERS: Record<string, string[] | null> = {
   active: ["open", "accepted", "submitted", "validated", "disputed", "resolved"],
   open: ["open"],

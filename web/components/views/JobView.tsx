@@ -4,7 +4,7 @@ import { useState, type FormEvent } from "react";
 import type { Hex } from "viem";
 import { formatAmount, formatTime, resourceKindLabel, shortAddress } from "@/lib/format";
 import { parseInteger } from "@/lib/amount";
-import { challengeBond, resourceKindToBytes32 } from "@/lib/market";
+import { canDecline, challengeBond, declineBy, providerDeposit, requesterLock, resourceKindToBytes32 } from "@/lib/market";
 import { decodeDeliveryUri, describeSpec } from "@/lib/jobspec";
 import { useChainNow, useGql } from "../data";
 import { useApp, useContract, useMounted, useTx } from "../Providers";
@@ -88,6 +88,7 @@ export function JobView({ id }: { id: string }) {
             </dd></div>
           )}
           <div><dt>Deadlines</dt><dd>accept by {formatTime(j.acceptDeadline)}{j.deliveryDeadline && <>; deliver by {formatTime(j.deliveryDeadline)}</>}{j.validationDeadline && <>; validate by {formatTime(j.validationDeadline)}</>}{j.challengeDeadline && <>; challenge by {formatTime(j.challengeDeadline)}</>}{j.disputeDeadline && <>; dispute decided by {formatTime(j.disputeDeadline)}</>}</dd></div>
+          {j.status === "declined" && <div><dt>Outcome</dt><dd>declined by the provider: both sides were refunded in full to their market credit</dd></div>}
           {j.producerWins !== null && <div><dt>Outcome</dt><dd>{j.noFault ? "no fault" : j.producerWins ? "the provider won" : "the work was rejected"}</dd></div>}
           {j.providerPayout !== null && <div><dt>Payouts</dt><dd>provider <Amount wei={j.providerPayout} unit="COMPUTE" />, requester <Amount wei={j.requesterPayout} unit="COMPUTE" />; fees <Amount wei={j.protocolFee} /> + <Amount wei={j.validationFee} /> COMPUTE</dd></div>}
           <div><dt>Burned</dt><dd><Amount wei={j.burned} unit="COMPUTE" testId="job-burned" /></dd></div>
@@ -169,11 +170,12 @@ export function JobView({ id }: { id: string }) {
 const ZERO32 = `0x${"0".repeat(64)}` as Hex;
 
 /**
- * What the connected wallet may do with the job: settle it (anyone, once validated and past the
- * challenge period, or resolved), challenge the verdict (the losing party, during the challenge
- * period; a provider's 5% bond is approved first when its credit cannot cover it), rate the other
- * party once settled. Every write is simulated first, so a revert is shown in words before the
- * wallet opens (tx-status region).
+ * What the connected wallet may do with the job: decline it (the provider, while accepted and in
+ * the first quarter of the delivery period: both sides' locks go back to their agents' credit),
+ * settle it (anyone, once validated and past the challenge period, or resolved), challenge the
+ * verdict (the losing party, during the challenge period; a provider's 5% bond is approved first
+ * when its credit cannot cover it), rate the other party once settled. Every write is simulated
+ * first, so a revert is shown in words before the wallet opens (tx-status region).
  */
 function JobActions({ job: j }: { job: JobDetail }) {
   const mounted = useMounted();
@@ -197,9 +199,18 @@ function JobActions({ job: j }: { job: JobDetail }) {
   const challenger = j.producerWins ? j.requester.id : j.provider?.id;
   const canChallenge = j.status === "validated" && challenger !== undefined && mine.has(challenger) && (now === 0 || !j.challengeDeadline || now <= Number(j.challengeDeadline));
   const canSettle = j.status === "resolved" || (j.status === "validated" && (now === 0 || !j.challengeDeadline || now > Number(j.challengeDeadline)));
+  // the provider may hand an accepted job back early in its delivery period (e.g. its spec cannot be found)
+  const canDeclineJob = providerMine && canDecline(j, now);
+  const declineUntil = declineBy(j.deliveryDeadline, j.deliveryPeriod);
   // rate the other party: as the requester, rate the provider, and the other way round
   const rater = j.status === "settled" && j.provider ? (requesterMine ? { from: j.requester.id, of: j.provider.id } : providerMine ? { from: j.provider.id, of: j.requester.id } : null) : null;
-  if (!canSettle && !canChallenge && !rater) return null;
+  if (!canSettle && !canChallenge && !rater && !canDeclineJob) return null;
+
+  async function decline() {
+    if (!j.provider) return;
+    const { WorkMarketAbi } = await import("@/lib/generated/abis");
+    await tx.write({ label: `Decline job ${j.jobId} as agent ${j.provider.id}`, address: market!, abi: WorkMarketAbi, functionName: "decline", args: [BigInt(j.jobId)] });
+  }
 
   async function settle() {
     const { WorkMarketAbi } = await import("@/lib/generated/abis");
@@ -241,6 +252,7 @@ function JobActions({ job: j }: { job: JobDetail }) {
     <section aria-labelledby="actions-h" className="card" data-testid="job-actions">
       <h2 id="actions-h">Actions</h2>
       <div className="actions">
+        {canDeclineJob && <button type="button" className="button secondary" disabled={tx.busy} aria-describedby="decline-help" onClick={() => void decline()}>Decline job</button>}
         {canSettle && <button type="button" className="button" disabled={tx.busy} onClick={() => void settle()}>Settle job</button>}
         {canChallenge && (
           <button type="button" className="button secondary" disabled={tx.busy} onClick={() => void challenge()}>
@@ -248,6 +260,13 @@ function JobActions({ job: j }: { job: JobDetail }) {
           </button>
         )}
       </div>
+      {canDeclineJob && (
+        <p id="decline-help" className="help">
+          Can&apos;t do this job (e.g. its spec cannot be found)? Declining hands it back and refunds both sides in full, to the agents&apos; market credit:
+          the requester&apos;s <Amount wei={requesterLock(BigInt(j.value))} unit="COMPUTE" /> and your <Amount wei={providerDeposit(BigInt(j.value))} unit="COMPUTE" /> deposit; nothing burns.
+          Only possible in the first quarter of the delivery period{declineUntil !== null ? <>, until {formatTime(declineUntil)}</> : null}; after that an undelivered job expires and your deposit is slashed.
+        </p>
+      )}
       {rater && (
         <form onSubmit={(e) => void feedback(e)} noValidate aria-labelledby="rate-h">
           <h3 id="rate-h">Rate agent {rater.of} (as agent {rater.from})</h3>
