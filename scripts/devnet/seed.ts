@@ -222,17 +222,28 @@ export async function seedDevnet(opts: SeedOptions): Promise<SeedResult> {
   const domain = { ...WORK_MARKET_DOMAIN, chainId, verifyingContract: addr(market) };
   const byAccount = new Map(validators.map((v) => [v.owner.address.toLowerCase(), v.owner]));
   const validated: bigint[] = [];
-  const kinds = ["gpu-hour", "sha256", "llm-tokens"];
+  // the agents' deterministic kind is a real job: its spec hashes to the job's spec hash and the
+  // delivery carries spec and result (the job page shows both, and anyone can re-execute it); the
+  // other kinds have no runtime format, so a placeholder spec hash and result URI stand in
+  const { KINDS, ITERATIONS_PER_UNIT, encodeDelivery, resultHash, sha256Iter, specHash } = await import("../../agents/src/runtime/jobs.ts");
+  const kinds = ["gpu-hour", KINDS.SHA256, "llm-tokens"];
   for (let j = 0; j < SEED.settledJobs; j++) {
     const t = await now();
+    const kind = kinds[j % kinds.length];
     const q = {
-      providerAgentId: prov.agentId, resourceKind: id(kinds[j % kinds.length]), units: BigInt(2 + j),
+      providerAgentId: prov.agentId, resourceKind: id(kind), units: BigInt(2 + j),
       unitPrice: BigInt(120 + 40 * j) * E18, expiry: t + DAY, nonce: BigInt(j + 1), requester: 0n, deliveryPeriod: DAY,
     };
     const sig = await prov.owner.signTypedData(domain, QUOTE_TYPES, q);
-    await send(market, req.owner, "fillQuote", q, sig, req.agentId, id(`devnet spec ${j + 1}`));
+    const spec = kind === KINDS.SHA256
+      ? { kind: KINDS.SHA256, input: `0x${Buffer.from(`devnet job ${j + 1}`).toString("hex")}` as const, iterations: Number(q.units) * ITERATIONS_PER_UNIT, salt: `devnet-${j + 1}` }
+      : undefined;
+    await send(market, req.owner, "fillQuote", q, sig, req.agentId, spec ? specHash(spec) : id(`devnet spec ${j + 1}`));
     const jobId = (await market.jobCount()) as bigint;
-    await send(market, prov.owner, "submit", jobId, id(`devnet result ${jobId}`), `ipfs://devnet-result-${jobId}`);
+    if (spec) {
+      const result = sha256Iter(spec.input, spec.iterations);
+      await send(market, prov.owner, "submit", jobId, resultHash(result), encodeDelivery(spec, result));
+    } else await send(market, prov.owner, "submit", jobId, id(`devnet result ${jobId}`), `ipfs://devnet-result-${jobId}`);
     await rpc("evm_mine", []).catch(async () => { await send(ubc, deployer, "transfer", deployer.address, 0n); }); // the seed block must be in the past
     await send(pool, deployer, "drawCommittee", jobId);
     for (const vid of (await pool.committee(jobId)) as bigint[]) {
