@@ -252,6 +252,7 @@ export class Agent {
       if (j.status === Status.Expired || j.status === Status.Cancelled || j.status === Status.Declined || (j.status === Status.Settled && this.done.has(`rate:${j.id}`))) {
         this.finished.add(j.id);
         this.checked.delete(j.id);
+        this.specMisses.delete(j.id);
       }
     }
     actions.push(...this.votes());
