@@ -34,6 +34,8 @@ export function handleAgentRegistered(event: AgentRegistered): void {
   a.jobsRequested = 0;
   a.jobsProvided = 0;
   a.jobsSettled = 0;
+  a.jobsDeclined = 0;
+  a.jobsUndelivered = 0;
   a.earned = BigInt.zero();
   a.spent = BigInt.zero();
   a.feedbackCount = 0;

@@ -40,6 +40,9 @@ import {
 import { agent } from "./agents";
 import { daily, eventId, protocol, syncDaily, touchProtocol } from "./entities";
 
+/** IWorkMarket.Status.Accepted (JobExpired's fromStatus). */
+const ACCEPTED = 2;
+
 const BURN_REASONS = ["protocolFee", "providerDepositSlashed", "requesterBondSlashed", "providerBondSlashed"];
 
 function job(jobId: BigInt): WorkRequest {
@@ -158,6 +161,13 @@ export function handleJobExpired(event: JobExpired): void {
   let j = job(event.params.jobId);
   j.status = "expired";
   credit(j.requester, event.params.requesterRefund);
+  // accepted and never delivered: counted against its provider
+  let providerId = j.provider;
+  if (event.params.fromStatus == ACCEPTED && providerId != null) {
+    let prov = agent(BigInt.fromString(<string>providerId));
+    prov.jobsUndelivered = prov.jobsUndelivered + 1;
+    prov.save();
+  }
   save(event, j);
   history(event, event.params.jobId, "expired", j.requester, event.params.requesterRefund);
 }
@@ -167,7 +177,10 @@ export function handleJobDeclined(event: JobDeclined): void {
   j.status = "declined";
   // both locks come back whole (no fee, no burn): the requester's and the provider's deposit
   credit(j.requester, event.params.requesterRefund);
-  credit(event.params.providerAgentId.toString(), event.params.providerRefund);
+  let prov = agent(event.params.providerAgentId);
+  prov.marketCredit = prov.marketCredit.plus(event.params.providerRefund);
+  prov.jobsDeclined = prov.jobsDeclined + 1;
+  prov.save();
   save(event, j);
   // as for a cancelled or expired job, the entry carries the requester's refund (the provider
   // who declined is the job's provider)

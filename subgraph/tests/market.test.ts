@@ -174,12 +174,21 @@ describe("WorkMarket", () => {
     assert.fieldEquals("JobEvent", idOf(e), "amount", "106000000000000000000");
   });
 
-  test("JobExpired refunds the requester", () => {
+  test("JobExpired refunds the requester and counts an undelivered accepted job against its provider", () => {
     create(1, 0);
     accept(1, 2);
-    handleJobExpired(changetype<JobExpired>(m([n("jobId", 1), n("fromStatus", 1), uint("requesterRefund", units(108)), uint("providerSlashed", units(2))])));
+    handleJobExpired(changetype<JobExpired>(m([n("jobId", 1), n("fromStatus", 2), uint("requesterRefund", units(108)), uint("providerSlashed", units(2))])));
     assert.fieldEquals("WorkRequest", "1", "status", "expired");
     assert.fieldEquals("Agent", "1", "marketCredit", "108000000000000000000");
+    assert.fieldEquals("Agent", "2", "jobsUndelivered", "1");
+    assert.fieldEquals("Agent", "2", "jobsDeclined", "0");
+  });
+
+  test("JobExpired of a job never accepted counts against nobody", () => {
+    create(1, 0);
+    handleJobExpired(changetype<JobExpired>(m([n("jobId", 1), n("fromStatus", 1), uint("requesterRefund", units(106)), uint("providerSlashed", BigInt.zero())])));
+    assert.fieldEquals("WorkRequest", "1", "status", "expired");
+    assert.fieldEquals("Agent", "2", "jobsUndelivered", "0");
   });
 
   test("JobDeclined refunds both sides' credit", () => {
@@ -192,6 +201,8 @@ describe("WorkMarket", () => {
     assert.fieldEquals("WorkRequest", "1", "status", "declined");
     assert.fieldEquals("Agent", "1", "marketCredit", "106000000000000000000");
     assert.fieldEquals("Agent", "2", "marketCredit", "2000000000000000000");
+    assert.fieldEquals("Agent", "2", "jobsDeclined", "1");
+    assert.fieldEquals("Agent", "2", "jobsUndelivered", "0");
     assert.fieldEquals("JobEvent", idOf(e), "kind", "declined");
     assert.fieldEquals("JobEvent", idOf(e), "agent", "1");
     assert.fieldEquals("JobEvent", idOf(e), "amount", "106000000000000000000");

@@ -62,13 +62,15 @@ export async function verifyProjection(db: Queryable, chain: TestChain, blockTag
     const STATUS = ["none", "open", "accepted", "submitted", "validated", "disputed", "resolved", "cancelled", "expired", "settled", "declined"];
     assert.equal(BigInt(p.job_count), await market.jobCount(opts), "job count");
     const rows = await db.query<Record<string, string | null>>(`SELECT id, status, provider, requester_locked FROM work_request`);
+    const declinedBy = new Map<string, number>(); // provider agent id → jobs declined, by the chain's statuses
     for (const w of rows) {
       const j = await market.getJob(BigInt(w.id!), opts);
       assert.equal(w.status, STATUS[Number(j.status)], `status of job ${w.id}`);
       assert.equal(w.provider ?? "0", j.providerAgentId.toString(), `provider of job ${w.id}`);
+      if (STATUS[Number(j.status)] === "declined") declinedBy.set(j.providerAgentId.toString(), (declinedBy.get(j.providerAgentId.toString()) ?? 0) + 1);
     }
     jobs = rows.length;
-    const agents = await db.query<Record<string, string | null>>(`SELECT id, market_credit, owner, feedback_count, feedback_score_sum FROM agent`);
+    const agents = await db.query<Record<string, string | null>>(`SELECT id, market_credit, owner, feedback_count, feedback_score_sum, jobs_declined FROM agent`);
     const registry = chain.contract("AgentRegistry");
     const reputation = chain.contract("ReputationRegistry");
     for (const a of agents) {
@@ -76,6 +78,7 @@ export async function verifyProjection(db: Queryable, chain: TestChain, blockTag
       assert.equal(a.owner, (await registry.ownerOf(BigInt(a.id!), opts)).toLowerCase(), `owner of agent ${a.id}`);
       const summary = await reputation.getSummary(BigInt(a.id!), opts);
       assert.equal(BigInt(a.feedback_count!), BigInt(summary[0]), `feedback count of agent ${a.id}`);
+      assert.equal(Number(a.jobs_declined), declinedBy.get(a.id!) ?? 0, `jobs declined by agent ${a.id}`);
     }
     const validators = await db.query<Record<string, string | boolean | null>>(`SELECT id, stake, active FROM validator`);
     for (const v of validators) {

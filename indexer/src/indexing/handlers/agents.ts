@@ -32,6 +32,8 @@ export const agentHandlers: HandlerMap = {
           jobsRequested: 0,
           jobsProvided: 0,
           jobsSettled: 0,
+          jobsDeclined: 0,
+          jobsUndelivered: 0,
           earned: 0n,
           spent: 0n,
           feedbackCount: 0,

@@ -8,6 +8,9 @@ import { agent } from "./agents.ts";
 
 const BURN_REASONS = ["protocolFee", "providerDepositSlashed", "requesterBondSlashed", "providerBondSlashed"];
 
+/** IWorkMarket.Status.Accepted (JobExpired's fromStatus). */
+const ACCEPTED = 2;
+
 const jobKey = (e: IndexedEvent): [string, string] => ["WorkRequest", (e.args.jobId as bigint).toString()];
 
 async function job(ctx: HandlerContext, e: IndexedEvent): Promise<EntityRow> {
@@ -143,6 +146,12 @@ export const marketHandlers: HandlerMap = {
         const j = await job(ctx, e);
         j.status = "expired";
         await credit(ctx, j.requester as string, e.args.requesterRefund as bigint);
+        // accepted and never delivered: counted against its provider
+        if (Number(e.args.fromStatus) === ACCEPTED && j.provider !== null) {
+          const prov = await agent(ctx, BigInt(j.provider as string));
+          prov.jobsUndelivered = (prov.jobsUndelivered as number) + 1;
+          ctx.store.set("Agent", prov);
+        }
         save(ctx, e, j);
         history(ctx, e, "expired", j.requester as string, e.args.requesterRefund as bigint);
       },
@@ -154,7 +163,10 @@ export const marketHandlers: HandlerMap = {
         j.status = "declined";
         // both locks come back whole (no fee, no burn): the requester's and the provider's deposit
         await credit(ctx, j.requester as string, e.args.requesterRefund as bigint);
-        await credit(ctx, (e.args.providerAgentId as bigint).toString(), e.args.providerRefund as bigint);
+        const prov = await agent(ctx, e.args.providerAgentId as bigint);
+        prov.marketCredit = add(prov.marketCredit, e.args.providerRefund as bigint);
+        prov.jobsDeclined = (prov.jobsDeclined as number) + 1;
+        ctx.store.set("Agent", prov);
         save(ctx, e, j);
         // as for a cancelled or expired job, the entry carries the requester's refund (the
         // provider who declined is the job's provider)
