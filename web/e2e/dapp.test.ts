@@ -410,6 +410,9 @@ step("job page: the provider declines a job whose spec it cannot find; both side
   assert.equal((await market.credits(requester)) as bigint, before.requester + ((await market.requesterLock(value)) as bigint), "the requester's whole lock back");
   await eventually("the job shows as declined", async () => /declined/i.test(await page.getByTestId("job-status").innerText()));
   await eventually("no decline is offered any more", async () => (await page.getByRole("button", { name: "Decline job" }).count()) === 0);
+  // the provider's profile counts it
+  await open(`/agents/${stack.seed.wallet.agentId}`, /^Agent/);
+  await eventually("the agent's jobs count the decline", async () => /1 declined/.test(await page.locator("main").innerText()));
   assertClean("decline a job");
 });
 

@@ -9,7 +9,7 @@ import { JobsTable, ReputationBar } from "../market/rows";
 type JobRow = Parameters<typeof JobsTable>[0]["jobs"][number];
 interface AgentDetail {
   agentId: string; owner: { id: string }; wallet: string | null; roles: number; cardURI: string; registeredAt: string;
-  marketCredit: string; jobsRequested: number; jobsProvided: number; jobsSettled: number; earned: string; spent: string;
+  marketCredit: string; jobsRequested: number; jobsProvided: number; jobsSettled: number; jobsDeclined: number; jobsUndelivered: number; earned: string; spent: string;
   feedbackCount: number; feedbackScoreSum: number;
   requests: JobRow[]; provided: JobRow[];
   feedbackReceived: { id: string; score: number; uri: string; timestamp: string; from: { id: string }; job: { id: string } }[];
@@ -19,7 +19,7 @@ interface Data { agent: AgentDetail | null; validators: { id: string; stake: str
 const JOB_FIELDS = "id jobId status value resourceKind units createdAt acceptDeadline requester { id } provider { id }";
 const QUERY = `query Agent($id: ID!, $agent: String!) {
   agent(id: $id) {
-    agentId owner { id } wallet roles cardURI registeredAt marketCredit jobsRequested jobsProvided jobsSettled earned spent feedbackCount feedbackScoreSum
+    agentId owner { id } wallet roles cardURI registeredAt marketCredit jobsRequested jobsProvided jobsSettled jobsDeclined jobsUndelivered earned spent feedbackCount feedbackScoreSum
     requests(first: 25, orderBy: createdAt, orderDirection: desc) { ${JOB_FIELDS} }
     provided(first: 25, orderBy: createdAt, orderDirection: desc) { ${JOB_FIELDS} }
     feedbackReceived(first: 200, orderBy: timestamp, orderDirection: asc) { id score uri timestamp from { id } job { id } }
@@ -58,7 +58,7 @@ export function AgentView({ id }: { id: string }) {
         <Tile label="Earned as provider"><Amount wei={a.earned} unit="COMPUTE" testId="agent-earned" /></Tile>
         <Tile label="Spent as requester"><Amount wei={a.spent} unit="COMPUTE" /></Tile>
         <Tile label="Credit in the market"><Amount wei={a.marketCredit} unit="COMPUTE" /></Tile>
-        <Tile label="Jobs" hint={`${a.jobsRequested} requested · ${a.jobsProvided} provided`}>{a.jobsSettled} settled</Tile>
+        <Tile label="Jobs" hint={`${a.jobsRequested} requested · ${a.jobsProvided} provided${a.jobsDeclined > 0 ? ` · ${a.jobsDeclined} declined` : ""}${a.jobsUndelivered > 0 ? ` · ${a.jobsUndelivered} never delivered` : ""}`}>{a.jobsSettled} settled</Tile>
         {validator && <Tile label="Validator stake" hint={`${validator.attestationCount} attestations · ${validator.active ? "active" : "inactive"}`}><Amount wei={validator.stake} unit="UBC" /></Tile>}
       </div>
       <section aria-labelledby="rep-h">
