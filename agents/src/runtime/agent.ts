@@ -13,7 +13,8 @@
 // honest agents: "lazy" providers never deliver, "cheater" providers deliver wrong results,
 // "colluder" validators approve whatever their partners deliver, "ghost" requesters fill quotes
 // with specs they never publish (before `WorkMarket.decline` such a job expired with the
-// provider's deposit slashed, half of it to the ghost).
+// provider's deposit slashed, half of it to the ghost), "greedy" requesters fill quotes with specs
+// asking ten times the work the quote priced (providers decline those too).
 import { randomBytes } from "node:crypto";
 import type { Address, Hex } from "viem";
 import type OpenAI from "openai";
@@ -28,11 +29,11 @@ import type { Policy } from "./policy.ts";
 import { quoteId, type BoardQuote, type QuoteBook } from "./quotebook.ts";
 import { SpecUnavailableError, type SpecResolver, type SpecServer } from "./specs.ts";
 import {
-  encodeDelivery, execute, ITERATIONS_PER_UNIT, judgeText, KIND_HASH, kindOfHash, KINDS, resultHash, specHash, verifyDelivery,
+  encodeDelivery, execute, ITERATIONS_PER_UNIT, judgeText, KIND_HASH, kindOfHash, KINDS, resultHash, specHash, unitsOf, verifyDelivery,
   type KindName, type Spec,
 } from "./jobs.ts";
 
-export type Behaviour = "honest" | "lazy" | "cheater" | "colluder" | "ghost";
+export type Behaviour = "honest" | "lazy" | "cheater" | "colluder" | "ghost" | "greedy";
 
 export interface AgentEvent {
   agent: string;
@@ -310,16 +311,29 @@ export class Agent {
       // allows (both sides refunded in full) rather than let it expire with our deposit slashed
       const n = (this.specMisses.get(j.id) ?? 0) + 1;
       this.specMisses.set(j.id, n);
-      if (n < SPEC_TRIES || j.declineBy === undefined || this.view.time > j.declineBy) throw err;
-      await this.tx.call("WorkMarket", "decline", [j.id]);
-      this.stats.declined++;
-      this.emit("info", `declined job ${j.id}: ${err.message}`);
-      return;
+      if (n < SPEC_TRIES || !this.canDecline(j)) throw err;
+      return this.decline(j, err.message);
     }
+    // the spec must be the work the quote priced: its kind, at most its units (in the window; later
+    // the job is ours to deliver as asked or to lose the deposit for)
+    const misfit = specMisfit(j, spec);
+    if (misfit && this.canDecline(j)) return this.decline(j, misfit);
     let result = await execute(spec, this.o.llm);
     if (this.behaviour === "cheater") result = spec.kind === KINDS.SHA256 ? `0x${randomBytes(32).toString("hex")}` : "lorem ipsum";
     await this.tx.call("WorkMarket", "submit", [j.id, resultHash(result), encodeDelivery(spec, result)]);
     this.stats.submitted++;
+  }
+
+  /** Whether an accepted job of ours is still in its decline window (by the view's chain time). */
+  private canDecline(j: JobView): boolean {
+    return j.declineBy !== undefined && this.view.time <= j.declineBy;
+  }
+
+  /** Hands the job back (`WorkMarket.decline`: the requester's lock and our deposit credited back in full). */
+  private async decline(j: JobView, reason: string): Promise<void> {
+    await this.tx.call("WorkMarket", "decline", [j.id]);
+    this.stats.declined++;
+    this.emit("info", `declined job ${j.id}: ${reason}`);
   }
 
   private async refreshQuotes(): Promise<void> {
@@ -514,7 +528,8 @@ export class Agent {
     }
   }
 
-  private makeSpec(kind: KindName, units: bigint): Spec {
+  private makeSpec(kind: KindName, quoted: bigint): Spec {
+    const units = this.behaviour === "greedy" ? quoted * 10n : quoted;
     const salt = `${this.agentId}-${randomBytes(6).toString("hex")}`;
     if (kind === KINDS.SHA256) return { kind, input: `0x${randomBytes(32).toString("hex")}`, iterations: Number(units) * ITERATIONS_PER_UNIT, salt };
     const topics = ["staking", "validators", "burn", "quotes", "escrow"];
@@ -774,6 +789,21 @@ export function nextInFlightCap(
  * delivery carries the spec, checked against its hash.
  */
 export const SPEC_STORE = new Map<string, Spec>();
+
+/**
+ * Why a job's spec is not the work its quote priced, or undefined when it is: a spec of another kind
+ * than the quote's resource kind, or asking more units than the quote's (the job's value divided by
+ * its unit price). Jobs not filled from a quote (no unit price known) are not checked here.
+ */
+export function specMisfit(j: Pick<JobView, "id" | "value" | "resourceKind" | "unitPrice">, spec: Spec): string | undefined {
+  const kind = j.resourceKind ? kindOfHash(j.resourceKind) : undefined;
+  if (j.resourceKind && kind !== spec.kind) return `job ${j.id}: a ${spec.kind} spec on a quote for ${kind ?? j.resourceKind}`;
+  if (j.unitPrice && j.unitPrice > 0n) {
+    const units = j.value / j.unitPrice;
+    if (unitsOf(spec) > units) return `job ${j.id}: the spec asks ${unitsOf(spec)} units, the quote priced ${units}`;
+  }
+  return undefined;
+}
 
 /** Looks for a job's spec (one per step of the agent) before its provider declines the job. */
 const SPEC_TRIES = 3;

@@ -298,7 +298,6 @@ export class MarketView {
         j.deliveryPeriod = a.deliveryPeriod;
         this.index(this.byParty, j.requester, j);
         if (j.provider !== 0n) this.index(this.byParty, j.provider, j);
-        (j as JobView & { deliveryPeriod?: bigint }).deliveryPeriod = a.deliveryPeriod;
         return;
       }
       case "QuoteFilled": {
@@ -308,7 +307,7 @@ export class MarketView {
         j.quoteNonce = a.nonce;
         j.unitPrice = a.unitPrice;
         this.filledQuotes.add(`${a.providerAgentId}:${a.nonce}`);
-        j.deadline = j.deadline + ((j as JobView & { deliveryPeriod?: bigint }).deliveryPeriod ?? 0n);
+        j.deadline = j.deadline + (j.deliveryPeriod ?? 0n);
         return;
       }
       case "JobAccepted": {

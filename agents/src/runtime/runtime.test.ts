@@ -16,7 +16,7 @@ import { RulePolicy, QUOTE_SCHEMA, BID_SCHEMA, type Candidate } from "./policy.t
 import { validate } from "./schema.ts";
 import { LlmPolicy } from "./llm.ts";
 import { localAccount, nativeSigning } from "./signer.ts";
-import { nextInFlightCap, nextQuoteKind } from "./agent.ts";
+import { nextInFlightCap, nextQuoteKind, specMisfit } from "./agent.ts";
 import { Status } from "./market.ts";
 import { startOpenAiServer, type OpenAiTestServer } from "../testing/openai-server.ts";
 
@@ -130,6 +130,21 @@ describe("job kinds", () => {
     assert.deepEqual(judgeText("lorem ipsum", s.rubric).reasons, ["2 words, under 3", 'missing "burn"', 'contains "lorem ipsum"']);
     const text = "The burn share moves with volume.";
     assert.equal(verifyDelivery(specHash(s), resultHash(text), encodeDelivery(s, text)).ok, true);
+  });
+});
+
+describe("a spec against the quote it fills", () => {
+  test("the quote's kind and at most its units fit; another kind or more units is a misfit (the provider declines)", () => {
+    const E = 10n ** 18n;
+    const job = { id: 7n, value: 4n * 50n * E, unitPrice: 50n * E, resourceKind: KIND_HASH["sha256-iter"] };
+    const sha = (iterations: number) => ({ kind: "sha256-iter" as const, input: "0x01" as Hex, iterations, salt: "s" });
+    assert.equal(specMisfit(job, sha(4 * 250)), undefined, "exactly the 4 units paid for");
+    assert.equal(specMisfit(job, sha(1)), undefined, "less work is fine");
+    assert.match(specMisfit(job, sha(4 * 250 + 1))!, /asks 5 units, the quote priced 4/);
+    const llm = { kind: "llm-text" as const, prompt: "p", model: "m", maxTokens: 100, salt: "s", rubric: { minWords: 1, maxWords: 10, mustInclude: [], mustNotInclude: [] } };
+    assert.match(specMisfit(job, llm)!, /a llm-text spec on a quote for sha256-iter/);
+    // a job not filled from a quote (no unit price, no kind): nothing to check against
+    assert.equal(specMisfit({ id: 8n, value: 100n * E }, sha(1_000_000)), undefined);
   });
 });
 

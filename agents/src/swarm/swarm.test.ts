@@ -281,22 +281,25 @@ describe("swarm on a real chain", () => {
     for (const s of [b.summary, ra.summary]) assert.deepEqual(s.errors.filter((e) => /votes not cast/.test(e)), []);
   });
 
-  test("adversaries (non-delivery, wrong results, colluding validators, unpublished specs) lose; honest agents never lose more than the rules allow", async () => {
+  test("adversaries (non-delivery, wrong results, colluding validators, unpublished or oversized specs) lose; honest agents never lose more than the rules allow", async () => {
     const { summary, jobs, agents } = await run({ agents: 20, jobs: 30, adversarial: true, seed: baseSeed + 1 });
     console.log(formatSummary(summary));
     const byId = new Map(agents.map((a) => [a.agentId, a]));
     const honest = (id: bigint) => byId.get(id)?.behaviour === "honest";
     assert.equal(summary.failedHonest, 0);
     // every job with an honest provider was paid; every job of a lazy provider expired; every cheat
-    // was rejected; every job of the ghost requester (its spec published nowhere) that a provider
-    // looked at was declined, with the provider's whole deposit back
+    // was rejected; every job of the ghost requester (its spec published nowhere) or of the greedy
+    // one (its spec asks 10× the units paid for) that a provider looked at was declined, with the
+    // provider's whole deposit back
     const ghost = summary.perAgent.find((a) => a.behaviour === "ghost")!;
+    const greedy = summary.perAgent.find((a) => a.behaviour === "greedy")!;
     for (const j of jobs) {
       const p = byId.get(j.provider)!;
-      if (j.requester === ghost.agentId) {
-        if (p.behaviour === "lazy") assert.equal(j.status, Status.Expired, `job ${j.id} of the ghost with the lazy provider`);
+      if (j.requester === ghost.agentId || j.requester === greedy.agentId) {
+        const who = j.requester === ghost.agentId ? "ghost" : "greedy requester";
+        if (p.behaviour === "lazy") assert.equal(j.status, Status.Expired, `job ${j.id} of the ${who} with the lazy provider`);
         else {
-          assert.equal(j.status, Status.Declined, `job ${j.id} of the ghost (provider ${p.behaviour})`);
+          assert.equal(j.status, Status.Declined, `job ${j.id} of the ${who} (provider ${p.behaviour})`);
           assert.equal(j.declined!.providerRefund, (j.value * 200n) / 10_000n, `job ${j.id}: the provider's deposit back`);
         }
         continue;
@@ -316,6 +319,7 @@ describe("swarm on a real chain", () => {
       }
     }
     assert.ok(jobs.some((j) => j.requester === ghost.agentId && j.status === Status.Declined), "the ghost filled a quote that was declined");
+    assert.ok(jobs.some((j) => j.requester === greedy.agentId && j.status === Status.Declined), "the greedy requester filled a quote that was declined");
     assert.equal(summary.declined, jobs.filter((j) => j.status === Status.Declined).length);
     const lazy = summary.perAgent.find((a) => a.behaviour === "lazy")!;
     const cheater = summary.perAgent.find((a) => a.behaviour === "cheater")!;

@@ -62,7 +62,7 @@ export interface SwarmOptions {
   jobs: number;
   /** Keep trading until `signal` aborts. */
   continuous?: boolean;
-  /** Add adversaries: a lazy provider, a cheating provider, two validators colluding with it, and a requester that never publishes its specs. */
+  /** Add adversaries: a lazy provider, a cheating provider, two validators colluding with it, a requester that never publishes its specs and one whose specs ask ten times the work they pay for. */
   adversarial?: boolean;
   rpcUrl?: string;
   /** The deployments object or file; default DEPLOYMENTS_DIR/<network>.json. */
@@ -267,7 +267,7 @@ export async function runSwarm(opts: SwarmOptions): Promise<SwarmRun> {
   if (opts.adversarial) {
     plan.push(
       { role: "provider", behaviour: "lazy" }, { role: "provider", behaviour: "cheater" }, { role: "validator", behaviour: "colluder" }, { role: "validator", behaviour: "colluder" },
-      { role: "requester", behaviour: "ghost" },
+      { role: "requester", behaviour: "ghost" }, { role: "requester", behaviour: "greedy" },
     );
   }
   const honestValidators = plan.filter((p) => p.role === "validator" && p.behaviour === "honest").length;
@@ -420,7 +420,7 @@ export async function runSwarm(opts: SwarmOptions): Promise<SwarmRun> {
   };
   const startCompute = await Promise.all(agents.map(readCompute));
   const setupMs = Date.now() - t0;
-  log(`swarm: ${agents.length} agents set up in ${(setupMs / 1000).toFixed(1)} s (${plan.filter((p) => p.role === "validator").length} validators, ${plan.filter((p) => p.role === "provider").length} providers, ${requesters} requesters${opts.adversarial ? "; adversaries: lazy provider, cheating provider, 2 colluding validators, ghost requester" : ""})`);
+  log(`swarm: ${agents.length} agents set up in ${(setupMs / 1000).toFixed(1)} s (${plan.filter((p) => p.role === "validator").length} validators, ${plan.filter((p) => p.role === "provider").length} providers, ${requesters} requesters${opts.adversarial ? "; adversaries: lazy provider, cheating provider, 2 colluding validators, ghost and greedy requesters" : ""})`);
 
   // ---------------------------------------------------------------- trading
   const firstBlock = (await client.getBlockNumber({ cacheTime: 0 })) + 1n;
