@@ -413,6 +413,9 @@ step("job page: the provider declines a job whose spec it cannot find; both side
   // the provider's profile counts it
   await open(`/agents/${stack.seed.wallet.agentId}`, /^Agent/);
   await eventually("the agent's jobs count the decline", async () => /1 declined/.test(await page.locator("main").innerText()));
+  // and the market's provider list, where requesters choose
+  await open("/market", "Market");
+  await eventually("the provider list shows it", async () => /1 \/ 0/.test(await row("provider-row", "data-agent-id", String(stack.seed.wallet.agentId)).innerText().catch(() => "")));
   assertClean("decline a job");
 });
 

@@ -43,7 +43,7 @@ export const BOARD_QUERY = `{
 
 export const PROVIDERS_QUERY = `{
   agents(first: 200, orderBy: jobsSettled, orderDirection: desc) {
-    id agentId roles owner { id } cardURI jobsProvided jobsSettled earned feedbackCount feedbackScoreSum
+    id agentId roles owner { id } cardURI jobsProvided jobsSettled jobsDeclined jobsUndelivered earned feedbackCount feedbackScoreSum
   }
 }`;
 

@@ -16,7 +16,7 @@ export interface Quote {
 }
 export interface Provider {
   id: string; agentId: string; roles: number; owner: { id: string }; cardURI: string; jobsProvided: number; jobsSettled: number;
-  earned: string; feedbackCount: number; feedbackScoreSum: number;
+  jobsDeclined: number; jobsUndelivered: number; earned: string; feedbackCount: number; feedbackScoreSum: number;
 }
 export interface Rfq { id: string; requesterAgentId: string; resourceKind: string; units: string; maxUnitPrice: string | null; expiry: string; postedAt: string; bestQuotes: { id: string; unitPrice: string }[] }
 
@@ -126,7 +126,7 @@ export function ProviderList({ providers }: { providers?: { agents: Provider[] }
         {(list) => (
           <div className="table-wrap">
             <table>
-              <thead><tr><th scope="col">Agent</th><th scope="col">Reputation</th><th scope="col">Ratings</th><th scope="col">Jobs provided</th><th scope="col">Settled</th><th scope="col">Earned</th><th scope="col">Owner</th></tr></thead>
+              <thead><tr><th scope="col">Agent</th><th scope="col">Reputation</th><th scope="col">Ratings</th><th scope="col">Jobs provided</th><th scope="col">Settled</th><th scope="col" title="Accepted jobs handed back in the decline window / left to expire undelivered">Declined / undelivered</th><th scope="col">Earned</th><th scope="col">Owner</th></tr></thead>
               <tbody>
                 {list.map((a) => {
                   const rep = reputation(a.feedbackCount, a.feedbackScoreSum);
@@ -137,6 +137,7 @@ export function ProviderList({ providers }: { providers?: { agents: Provider[] }
                       <td>{a.feedbackCount}</td>
                       <td>{a.jobsProvided}</td>
                       <td>{a.jobsSettled}</td>
+                      <td>{a.jobsDeclined} / {a.jobsUndelivered}</td>
                       <td><Amount wei={a.earned} unit="COMPUTE" decimals={2} /></td>
                       <td><code title={a.owner.id}>{shortAddress(a.owner.id)}</code></td>
                     </tr>
