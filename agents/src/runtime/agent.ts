@@ -81,6 +81,13 @@ export interface AgentOptions {
   remoteSpecs?: boolean;
   /** Chain time between staking-reward claims (default 1 day). */
   claimEvery?: bigint;
+  /**
+   * Requesters: how many times the demand of a job that failed this agent is placed again (default
+   * 2; 0: never). A job fails its requester when it ends without the work paid for: expired
+   * undelivered, declined by its provider, or settled with the work rejected. The new fill goes to
+   * another provider (one that failed this agent is never chosen again).
+   */
+  retries?: number;
   onEvent?: (e: AgentEvent) => void;
 }
 
@@ -114,7 +121,11 @@ export class Agent {
   private cap: number | undefined;
   /** Per job of ours in flight: the re-arms and whether its draw was counted (for `cap`). */
   private drawsSeen = new Map<bigint, { rearms: number; drawn: boolean }>();
-  readonly stats = { filled: 0, submitted: 0, attested: 0, challenges: 0, expired: 0, settledBatches: 0, feedback: 0, quotes: 0, refusals: 0, errors: 0, claims: 0, feeClaims: 0, lateVotes: 0, declined: 0 };
+  readonly stats = { filled: 0, submitted: 0, attested: 0, challenges: 0, expired: 0, settledBatches: 0, feedback: 0, quotes: 0, refusals: 0, errors: 0, claims: 0, feeClaims: 0, lateVotes: 0, declined: 0, retries: 0 };
+  /** Per spec this requester filled a quote with: which try of its demand it is (0: the first). */
+  private attempts = new Map<string, number>();
+  /** Tries of re-placed demand waiting for their fill (each the try number it will be). */
+  private retryQueue: number[] = [];
   private o: AgentOptions;
   private book: QuoteBook;
   private rnd: () => number;
@@ -522,8 +533,9 @@ export class Agent {
       if (!this.book.take(chosen.id)) continue; // another agent took it meanwhile: choose again
       this.guard.commit(lock);
       this.demand--;
+      const attempt = this.retryQueue.shift() ?? 0;
       // the fills go out together (the transaction layer batches them), each counted in flight at once
-      const f = this.act(`fill:${chosen.id}`, () => this.fill(chosen, kind));
+      const f = this.act(`fill:${chosen.id}`, () => this.fill(chosen, kind, attempt));
       if (f) fills.push(f);
     }
   }
@@ -541,10 +553,11 @@ export class Agent {
     };
   }
 
-  private async fill(b: BoardQuote, kind: KindName): Promise<void> {
+  private async fill(b: BoardQuote, kind: KindName, attempt: number): Promise<void> {
     const spec = this.makeSpec(kind, b.quote.units);
     const h = specHash(spec);
     this.specs.set(h, spec);
+    this.attempts.set(h.toLowerCase(), attempt);
     // the spec reaches the provider off-chain: published on our endpoint (and handed over in
     // memory to providers of this process); a ghost keeps it to itself
     if (this.behaviour !== "ghost") {
@@ -558,6 +571,8 @@ export class Agent {
       this.stats.filled++;
     } catch (err) {
       this.demand++; // try another quote
+      if (attempt > 0) this.retryQueue.unshift(attempt);
+      this.attempts.delete(h.toLowerCase());
       this.guard.release(requesterLock(b.quote.units * b.quote.unitPrice));
       this.filling.delete(b.id);
       throw err;
@@ -588,8 +603,30 @@ export class Agent {
       out.push(this.act(`finalize:${j.id}:${j.status}`, () => this.tx.call("ValidatorPool", "finalize", [j.id]).then(() => undefined)));
     }
     if ((j.status === Status.Validated || j.status === Status.Resolved || j.status === Status.Settled) && j.producerWins === false) this.failedMe.add(j.provider);
+    if (j.status === Status.Declined) this.failedMe.add(j.provider);
+    if (j.status === Status.Expired || j.status === Status.Declined || (j.status === Status.Settled && j.producerWins === false)) this.retryFailed(j);
     if (j.status === Status.Settled && this.o.feedback !== "none") out.push(this.rateCounterparty(j, j.provider));
     return out;
+  }
+
+  /**
+   * A job of ours ended without the work we paid for: place its demand again (another provider
+   * will be chosen: this one is in failedMe), unless it was already the last try. Once per job.
+   */
+  private retryFailed(j: JobView): void {
+    const key = j.specHash.toLowerCase();
+    const attempt = this.attempts.get(key);
+    if (attempt === undefined) return; // not filled by this agent's runtime (or already handled)
+    this.attempts.delete(key);
+    const how = j.status === Status.Expired ? "expired undelivered" : j.status === Status.Declined ? "declined by its provider" : "its work rejected";
+    if (attempt >= (this.o.retries ?? 2)) {
+      this.emit("info", `job ${j.id} failed (${how}); its demand was tried ${attempt + 1} times, not placed again`);
+      return;
+    }
+    this.demand++;
+    this.retryQueue.push(attempt + 1);
+    this.stats.retries++;
+    this.emit("info", `job ${j.id} failed (${how}, provider ${j.provider}); placing its demand again (try ${attempt + 2})`);
   }
 
   /**

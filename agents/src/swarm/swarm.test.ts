@@ -318,6 +318,16 @@ describe("swarm on a real chain", () => {
         assert.ok(-a.trading <= bought + (bought * 150n) / 10_000n, `${a.name}: lost ${-a.trading}, bought ${bought}`);
       }
     }
+    // an honest requester whose job failed (a lazy or cheating provider) placed its demand again
+    // with another provider: every honest requester got all the jobs it wanted done and paid
+    const honestFailed = jobs.filter((j) => honest(j.requester) && !(j.status === Status.Settled && j.producerWins));
+    assert.ok(honestFailed.length > 0, "an adversary failed an honest requester (the seed gives the retries something to do)");
+    assert.equal(summary.retried, honestFailed.length, "each failed job of an honest requester was placed again once");
+    for (const a of summary.perAgent) {
+      if (a.behaviour !== "honest" || !a.roles.includes("requester")) continue;
+      assert.equal(a.jobsPaid, a.jobsWanted, `${a.name}: jobs paid of those wanted`);
+    }
+    assert.equal(summary.unplaced, 0);
     assert.ok(jobs.some((j) => j.requester === ghost.agentId && j.status === Status.Declined), "the ghost filled a quote that was declined");
     assert.ok(jobs.some((j) => j.requester === greedy.agentId && j.status === Status.Declined), "the greedy requester filled a quote that was declined");
     assert.equal(summary.declined, jobs.filter((j) => j.status === Status.Declined).length);

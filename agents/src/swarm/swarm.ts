@@ -137,6 +137,9 @@ export interface AgentPnl extends AgentInfo {
   txs: number;
   reverted: number;
   refusals: number;
+  /** Requesters: the jobs it was given to buy, and those it got done with the provider paid (its retries included). */
+  jobsWanted?: number;
+  jobsPaid?: number;
 }
 
 export interface SwarmSummary {
@@ -152,6 +155,8 @@ export interface SwarmSummary {
   disputes: number;
   /** Jobs between honest parties that did not settle with the provider paid. */
   failedHonest: number;
+  /** Jobs whose demand was placed again after they failed their (honest) requester. */
+  retried: number;
   /** Jobs that did not end paid for any reason (adversaries' included). */
   failed: number;
   unplaced: number;
@@ -398,6 +403,8 @@ export async function runSwarm(opts: SwarmOptions): Promise<SwarmRun> {
       costPerUnit: p.behaviour === "honest" ? { "sha256-iter": BigInt(40 + Math.floor(random() * 20)) * E18, "llm-text": 60n * E18 } : { "sha256-iter": 25n * E18, "llm-text": 35n * E18 },
       client: opts.indexerUrl ? new UbcClient({ rpcUrl, account: accounts[i], deployments }) : undefined,
       specs, specServer, remoteSpecs: opts.specsOverHttp,
+      // honest requesters place a failed job's demand again with another provider (twice at most)
+      retries: p.behaviour === "honest" ? 2 : 0,
     });
     agent.maxInFlight = opts.inFlight ?? 4;
     agent.validatorId = view.validatorOfAgent.get(ids[i]);
@@ -406,6 +413,7 @@ export async function runSwarm(opts: SwarmOptions): Promise<SwarmRun> {
   const requesterAgents = agents.filter((a) => a.is(ROLES.REQUESTER));
   for (const a of requesterAgents) ourRequesterIds.add(a.agentId);
   if (!opts.continuous) requesterAgents.forEach((a, i) => (a.demand = Math.floor(opts.jobs / requesterAgents.length) + (i < opts.jobs % requesterAgents.length ? 1 : 0)));
+  const wanted = new Map(requesterAgents.map((a) => [a.agentId, a.demand]));
   const infos: AgentInfo[] = agents.map((a, i) => ({
     name: a.name, address: a.address, agentId: a.agentId, behaviour: a.behaviour, policy: a.policy.name,
     roles: [a.is(ROLES.PROVIDER) && "provider", a.is(ROLES.REQUESTER) && "requester", a.is(ROLES.VALIDATOR) && "validator"].filter(Boolean) as string[],
@@ -588,6 +596,7 @@ export async function runSwarm(opts: SwarmOptions): Promise<SwarmRun> {
   await specServer.close();
 
   // ---------------------------------------------------------------- summary
+  const paidTo = new Map<bigint, number>();
   let created = 0, settled = 0, wins = 0, rejected = 0, expired = 0, declined = 0, failedHonest = 0, failed = 0, disputes = 0;
   for (const j of view.jobs.values()) {
     if (!ours(j.requester)) continue;
@@ -599,6 +608,7 @@ export async function runSwarm(opts: SwarmOptions): Promise<SwarmRun> {
     if (j.status === Status.Declined) declined++;
     if (j.challenged || (j.committeeKind === 2)) disputes++;
     const ok = j.status === Status.Settled && j.producerWins === true;
+    if (ok) paidTo.set(j.requester, (paidTo.get(j.requester) ?? 0) + 1);
     if (!ok) failed++;
     if (!ok && honestIds.has(j.requester) && honestIds.has(j.provider)) failedHonest++;
   }
@@ -609,12 +619,13 @@ export async function runSwarm(opts: SwarmOptions): Promise<SwarmRun> {
       ...infos[i], compute, stakingRewards: rewards, trading: compute - rewards,
       slashedUbc: a.validatorId !== undefined ? (view.slashed.get(a.validatorId) ?? 0n) : 0n,
       txs: a.tx.stats.sent, reverted: a.tx.stats.reverted, refusals: a.stats.refusals + ((a.policy as Partial<LlmPolicy>).refusals?.length ?? 0),
+      ...(a.is(ROLES.REQUESTER) && !opts.continuous ? { jobsWanted: wanted.get(a.agentId) ?? 0, jobsPaid: paidTo.get(a.agentId) ?? 0 } : {}),
     };
   });
   const demandLeft = requesterAgents.reduce((s, a) => s + a.demand, 0);
   const summary: SwarmSummary = {
     seed, agents: agents.length, jobsCreated: created, jobsSettled: settled, producerWins: wins, rejected, expired, declined, disputes,
-    failedHonest, failed, unplaced: opts.continuous ? 0 : demandLeft,
+    failedHonest, retried: agents.reduce((s, a) => s + a.stats.retries, 0), failed, unplaced: opts.continuous ? 0 : demandLeft,
     computePaid: view.totals.paidToProviders, burned: view.totals.burned, protocolFees: view.totals.protocolFees,
     validatorFees: view.totals.validatorFees, slashedUbc: view.totals.slashedUbc,
     txs: txCount, reverted, tradingBlocks: { first: firstBlock, last: lastBlock }, tradingMs, setupMs, jobsPerSecond: wins / (tradingMs / 1000), txPerSecond: txCount / (tradingMs / 1000),
@@ -628,11 +639,11 @@ export function formatSummary(s: SwarmSummary): string {
   const lines = [
     `swarm summary (seed ${s.seed})`,
     `  agents ${s.agents}; jobs created ${s.jobsCreated}, settled ${s.jobsSettled} (provider paid ${s.producerWins}, work rejected ${s.rejected}), expired ${s.expired}, declined ${s.declined}, unplaced ${s.unplaced}`,
-    `  failed ${s.failed} (between honest agents: ${s.failedHonest}); disputes ${s.disputes}`,
+    `  failed ${s.failed} (between honest agents: ${s.failedHonest}; placed again with another provider: ${s.retried}); disputes ${s.disputes}`,
     `  COMPUTE paid to providers ${fmt(s.computePaid)}, burned ${fmt(s.burned)}, protocol fees ${fmt(s.protocolFees)}, validator fees ${fmt(s.validatorFees)}; UBC slashed ${fmt(s.slashedUbc)}`,
     `  transactions ${s.txs} (${s.reverted} reverted), ${(s.tradingMs / 1000).toFixed(1)} s trading (setup ${(s.setupMs / 1000).toFixed(1)} s): ${s.jobsPerSecond.toFixed(2)} jobs/s, ${s.txPerSecond.toFixed(1)} tx/s; clock advanced ${s.timeWarps}×; policy refusals ${s.refusals}`,
     `  per-agent P&L (COMPUTE; trading = change − staking rewards):`,
-    ...s.perAgent.map((a) => `    ${a.name.padEnd(24)} agent ${String(a.agentId).padStart(4)} ${a.policy.padEnd(5)} trading ${fmt(a.trading).padStart(12)}  rewards ${fmt(a.stakingRewards).padStart(10)}${a.slashedUbc > 0n ? `  slashed ${fmt(a.slashedUbc)} UBC` : ""}  txs ${a.txs}${a.reverted ? ` (${a.reverted} reverted)` : ""}`),
+    ...s.perAgent.map((a) => `    ${a.name.padEnd(24)} agent ${String(a.agentId).padStart(4)} ${a.policy.padEnd(5)} trading ${fmt(a.trading).padStart(12)}  rewards ${fmt(a.stakingRewards).padStart(10)}${a.slashedUbc > 0n ? `  slashed ${fmt(a.slashedUbc)} UBC` : ""}  txs ${a.txs}${a.reverted ? ` (${a.reverted} reverted)` : ""}${a.jobsWanted !== undefined ? `  jobs paid ${a.jobsPaid}/${a.jobsWanted}` : ""}`),
   ];
   if (s.errors.length) lines.push(`  notes (${s.errors.length}):`, ...s.errors.slice(0, 20).map((e) => `    ${e}`));
   return lines.join("\n");
