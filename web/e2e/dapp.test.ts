@@ -11,7 +11,7 @@ import { after, before, test } from "node:test";
 import { ethers } from "ethers";
 import type { Locator, Page } from "playwright-core";
 import { openBrowser, processesWith, processGroupAlive, startStack, type BrowserSession, type PageProblems, type Stack } from "./harness.ts";
-import { E18 } from "./seed.ts";
+import { E18, quoteOf } from "./seed.ts";
 
 let stack: Stack;
 let browser: BrowserSession;
@@ -123,6 +123,8 @@ const addr = (name: string) => stack.chain.deployments.contracts[name].address;
 const JOB_ACCEPTED = 2;
 const JOB_SETTLED = 9;
 const JOB_DECLINED = 10;
+const JOB_VALIDATED = 4;
+const JOB_EXPIRED = 8;
 
 // ------------------------------------------------------------------ the flows
 
@@ -540,6 +542,59 @@ step("job page: the wallet settles its filled job, then rates the provider", asy
   await shot("14b-job-actions");
   assertClean("job actions");
 });
+step("job page: past their deadlines, an undelivered job is expired (requester compensated) and a verdict without quorum finalized", async () => {
+  // the wallet buys two jobs from the seeded provider: one it never delivers, one it delivers
+  // without any committee voting; then the chain's clock passes the delivery period (a day)
+  const walletSigner = new ethers.Wallet(stack.walletKey, stack.chain.provider);
+  const market = stack.chain.contract("WorkMarket", walletSigner);
+  const me = stack.seed.wallet.agentId;
+  const provider = stack.seed.market.provider;
+  const fill = async (nonce: bigint, spec: string) => {
+    const q = await quoteOf(stack.chain, stack.seed.market, "gpu-hour", 2n, 150n * E18, nonce);
+    await (await market.fillQuote(q.quote, q.signature, me, ethers.id(spec))).wait();
+    return (await market.jobCount()) as bigint;
+  };
+  const undelivered = await fill(1_000n, "e2e: never delivered");
+  const unvoted = await fill(1_001n, "e2e: delivered, never voted on");
+  await (await stack.chain.contract("WorkMarket", provider.signer).submit(unvoted, ethers.id("e2e-result"), "ipfs://e2e-result")).wait();
+  const value = (await market.getJob(undelivered)).value as bigint;
+  const lock = (await market.requesterLock(value)) as bigint;
+  const deposit = (value * 200n) / 10_000n;
+  await stack.chain.rpc("evm_increaseTime", [86_400 + 1]);
+  await stack.chain.rpc("evm_mine", []);
+  await stack.waitForIndexed();
+
+  const credit = (await market.credits(me)) as bigint;
+  const supplyBefore = (await stack.chain.contract("ComputeToken").totalSupply()) as bigint;
+  await open(`/market/jobs/${undelivered}`, /^Job/);
+  const help = page.locator("#expire-help");
+  await help.waitFor();
+  assert.match(await help.innerText(), /did not deliver by .*slashed deposit.*burns/s);
+  assert.equal(await page.getByRole("button", { name: "Decline job" }).count(), 0, "no decline once its window is over");
+  await shot("14c-job-expire");
+  await page.getByRole("button", { name: "Expire job" }).click();
+  await confirmed(`Expire job ${undelivered}`);
+  assert.equal(Number((await market.getJob(undelivered)).status), JOB_EXPIRED, "expired on-chain");
+  assert.equal((await market.credits(me)) as bigint, credit + lock + deposit - deposit / 2n, "the wallet's agent: its lock back plus half the provider's deposit");
+  assert.equal(supplyBefore - ((await stack.chain.contract("ComputeToken").totalSupply()) as bigint), deposit / 2n, "the other half burned");
+  await eventually("the job shows as expired", async () => /expired/i.test(await page.getByTestId("job-status").innerText()));
+  await eventually("nothing left to expire", async () => (await page.getByRole("button", { name: "Expire job" }).count()) === 0);
+
+  await open(`/market/jobs/${unvoted}`, /^Job/);
+  await page.locator("#finalize-help").waitFor();
+  assert.match(await page.locator("#finalize-help").innerText(), /no quorum/);
+  await page.getByRole("button", { name: "Finalize the verdict" }).click();
+  await confirmed(`Finalize the verdict of job ${unvoted}`);
+  const j = await market.getJob(unvoted);
+  assert.equal(Number(j.status), JOB_VALIDATED, "validated on-chain (accepted optimistically: no vote rejected it)");
+  await eventually("the job shows as validated", async () => /validated/i.test(await page.getByTestId("job-status").innerText()));
+  // the provider list counts the job its provider never delivered
+  await open("/market", "Market");
+  await eventually("the provider list counts the undelivered job", async () => /\b0 \/ 1\b/.test(await row("provider-row", "data-agent-id", String(provider.agentId)).innerText().catch(() => "")));
+  await shot("14d-market-undelivered");
+  assertClean("past-deadline actions");
+});
+
 step("overview reflects the activity of the session, with a settled job's volume and fee", async () => {
   // the job the wallet filled from the board was settled from the job page (above); the
   // overview follows the chain over a graphql-ws subscription, not by polling. A re-read is the

@@ -105,7 +105,8 @@ export async function seedChain(chain: TestChain, walletKey: string): Promise<Om
   };
 }
 
-async function quoteOf(chain: TestChain, market: MarketActors, kind: string, units: bigint, unitPrice: bigint, nonce: bigint): Promise<SeededQuote> {
+/** A quote of the market's provider, signed (EIP-712) and not posted anywhere. */
+export async function quoteOf(chain: TestChain, market: MarketActors, kind: string, units: bigint, unitPrice: bigint, nonce: bigint): Promise<SeededQuote> {
   const now = BigInt(Math.max(Math.floor(Date.now() / 1000), Number(await chainNow(chain))));
   const q = {
     providerAgentId: market.provider.agentId, resourceKind: ethers.id(kind), units, unitPrice,

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { bestPerKind, canDecline, declineBy, jobSpecText, providerDeposit, requesterLock, resourceKindToBytes32, specHash } from "./market.ts";
+import { bestPerKind, canDecline, declineBy, jobSpecText, pastDeadline, providerDeposit, requesterLock, resourceKindToBytes32, specHash } from "./market.ts";
 import { siweMessage } from "./siwe.ts";
 import { resourceKindLabel } from "./format.ts";
 import { keccak256, toHex } from "viem";
@@ -85,4 +85,33 @@ test("Decline is offered while the job is accepted and its window open by the ch
   for (const status of ["open", "submitted", "declined", "expired", "cancelled", "settled"]) assert.equal(canDecline({ ...job, status }, 1_000_000), false, status);
   // a window that cannot be computed leaves it to the contract
   assert.equal(canDecline({ status: "accepted", deliveryDeadline: null, deliveryPeriod: "86400" }, 2_000_000), true);
+});
+
+test("past its deadline a job can be expired (open, accepted) or its verdict finalized (submitted, disputed), as the contracts allow", () => {
+  const value = 1_000n * E;
+  const base = { value: String(value), acceptDeadline: "1000", deliveryDeadline: "2000", validationDeadline: "3000", disputeDeadline: "4000" };
+  // an open job nobody accepted: the requester's whole lock back, nothing slashed
+  assert.equal(pastDeadline({ ...base, status: "open" }, 1000), null, "the deadline second itself is still inside (the contract checks >)");
+  assert.deepEqual(pastDeadline({ ...base, status: "open" }, 1001), { action: "expire", deadline: 1000n, refund: requesterLock(value), slashed: 0n, compensation: 0n, burned: 0n });
+  // an accepted job never delivered: the lock back plus half the provider's deposit; the other half burns
+  assert.equal(pastDeadline({ ...base, status: "accepted" }, 2000), null);
+  const deposit = providerDeposit(value);
+  assert.deepEqual(pastDeadline({ ...base, status: "accepted" }, 2001), { action: "expire", deadline: 2000n, refund: requesterLock(value) + deposit / 2n, slashed: deposit, compensation: deposit / 2n, burned: deposit / 2n });
+  // an odd deposit: the burn rounds down and the requester gets the rest (FeeMath.splitSlash)
+  const odd = pastDeadline({ ...base, value: "150", status: "accepted" }, 2001);
+  assert.ok(odd && odd.action === "expire");
+  assert.equal(odd.slashed, 3n);
+  assert.equal(odd.burned, 1n);
+  assert.equal(odd.compensation, 2n);
+  // a committee without a quorum by the validation deadline; an escalation undecided by the dispute deadline
+  assert.equal(pastDeadline({ ...base, status: "submitted" }, 3000), null);
+  assert.deepEqual(pastDeadline({ ...base, status: "submitted" }, 3001), { action: "finalize", deadline: 3000n });
+  assert.equal(pastDeadline({ ...base, status: "disputed" }, 3001), null, "a dispute has its own deadline");
+  assert.deepEqual(pastDeadline({ ...base, status: "disputed" }, 4001), { action: "finalize", deadline: 4000n });
+  // nothing for the other statuses, an unknown clock or deadlines that are missing or malformed
+  for (const status of ["validated", "resolved", "settled", "expired", "cancelled", "declined"]) assert.equal(pastDeadline({ ...base, status }, 10_000), null, status);
+  assert.equal(pastDeadline({ ...base, status: "accepted" }, 0), null, "before the chain clock is read");
+  assert.equal(pastDeadline({ ...base, status: "accepted", deliveryDeadline: null }, 10_000), null);
+  assert.equal(pastDeadline({ ...base, status: "submitted", validationDeadline: "soon" }, 10_000), null);
+  assert.equal(pastDeadline({ ...base, value: "x", status: "open" }, 10_000), null);
 });

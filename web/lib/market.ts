@@ -1,4 +1,4 @@
-// Market helpers: resource kinds as bytes32, quote typed data, best price per kind, the decline window. Pure.
+// Market helpers: resource kinds as bytes32, quote typed data, best price per kind, the decline window, past-deadline actions. Pure.
 import { keccak256, toHex, type Address, type Hex } from "viem";
 import { rememberResourceKind } from "./format.ts";
 import { QUOTE_TYPES, WORK_MARKET_DOMAIN } from "./generated/eip712.ts";
@@ -78,6 +78,7 @@ export function specHash(spec: string): Hex {
   return keccak256(toHex(spec.trim() === "" ? "unspecified" : spec));
 }
 
+import { providerDeposit, requesterLock } from "./fees.ts";
 export { challengeBond, providerDeposit, requesterLock } from "./fees.ts";
 
 /** An accepted job may be declined during the first 1/DECLINE_SHARE of its delivery period (WorkMarket.DECLINE_SHARE). */
@@ -110,6 +111,64 @@ export function canDecline(job: { status: string; deliveryDeadline: string | nul
   if (job.status !== "accepted") return false;
   const by = declineBy(job.deliveryDeadline, job.deliveryPeriod);
   return by === null || now === 0 || BigInt(Math.floor(now)) <= by;
+}
+
+/** The job fields the deadline actions depend on (as the indexer reports them). */
+export interface DeadlineJob {
+  status: string;
+  value: string;
+  acceptDeadline: string;
+  deliveryDeadline: string | null;
+  validationDeadline: string | null;
+  disputeDeadline: string | null;
+}
+
+/**
+ * What anyone may do with a job whose deadline has passed by the chain clock `now` (unix seconds;
+ * 0 while unknown, when nothing is offered):
+ * - `expire` (WorkMarket.expire): an open job nobody accepted by its accept deadline, or an accepted
+ *   job not delivered by its delivery deadline. The requester's whole lock goes back to its market
+ *   credit; for an accepted job the provider's deposit is slashed, half of it to the requester as
+ *   compensation and half burned (FeeMath.splitSlash).
+ * - `finalize` (ValidatorPool.finalize): a submitted job whose committee reached no quorum by the
+ *   validation deadline (accepted optimistically when no validator rejected it), or a disputed job
+ *   whose escalation was not decided by the dispute deadline.
+ * Null when neither applies yet (or any more). The contract's deadline check is strict (`>`).
+ */
+export function pastDeadline(job: DeadlineJob, now: number):
+  | { action: "expire"; deadline: bigint; refund: bigint; slashed: bigint; compensation: bigint; burned: bigint }
+  | { action: "finalize"; deadline: bigint }
+  | null {
+  if (!Number.isFinite(now) || now <= 0) return null;
+  const t = BigInt(Math.floor(now));
+  const at = (d: string | null): bigint | null => {
+    if (d === null) return null;
+    try {
+      return BigInt(d);
+    } catch {
+      return null;
+    }
+  };
+  let value: bigint;
+  try {
+    value = BigInt(job.value);
+  } catch {
+    return null;
+  }
+  if (job.status === "open" || job.status === "accepted") {
+    const deadline = at(job.status === "open" ? job.acceptDeadline : job.deliveryDeadline);
+    if (deadline === null || t <= deadline) return null;
+    const slashed = job.status === "accepted" ? providerDeposit(value) : 0n;
+    const burned = slashed / 2n;
+    const compensation = slashed - burned;
+    return { action: "expire", deadline, refund: requesterLock(value) + compensation, slashed, compensation, burned };
+  }
+  if (job.status === "submitted" || job.status === "disputed") {
+    const deadline = at(job.status === "submitted" ? job.validationDeadline : job.disputeDeadline);
+    if (deadline === null || t <= deadline) return null;
+    return { action: "finalize", deadline };
+  }
+  return null;
 }
 
 export interface PricedQuote {

@@ -4,7 +4,7 @@ import { useState, type FormEvent } from "react";
 import type { Hex } from "viem";
 import { formatAmount, formatTime, resourceKindLabel, shortAddress } from "@/lib/format";
 import { parseInteger } from "@/lib/amount";
-import { canDecline, challengeBond, declineBy, providerDeposit, requesterLock, resourceKindToBytes32 } from "@/lib/market";
+import { canDecline, challengeBond, declineBy, pastDeadline, providerDeposit, requesterLock, resourceKindToBytes32 } from "@/lib/market";
 import { decodeDeliveryUri, describeSpec } from "@/lib/jobspec";
 import { useChainNow, useGql } from "../data";
 import { useApp, useContract, useMounted, useTx } from "../Providers";
@@ -170,7 +170,11 @@ export function JobView({ id }: { id: string }) {
 const ZERO32 = `0x${"0".repeat(64)}` as Hex;
 
 /**
- * What the connected wallet may do with the job: decline it (the provider, while accepted and in
+ * What the connected wallet may do with the job: cancel it (the requester, while open: its lock
+ * back), expire it (anyone, once an open job passed its accept deadline or an accepted one its
+ * delivery deadline undelivered: the requester's lock back, plus half the provider's deposit for an
+ * undelivered job), finalize its verdict (anyone, once a committee missed its deadline), decline it
+ * (the provider, while accepted and in
  * the first quarter of the delivery period: both sides' locks go back to their agents' credit),
  * settle it (anyone, once validated and past the challenge period, or resolved), challenge the
  * verdict (the losing party, during the challenge period; a provider's 5% bond is approved first
@@ -183,6 +187,7 @@ function JobActions({ job: j }: { job: JobDetail }) {
   const tx = useTx();
   const market = useContract("WorkMarket");
   const reputation = useContract("ReputationRegistry");
+  const pool = useContract("ValidatorPool");
   const compute = useContract("ComputeToken");
   const { me, agents } = useMyAgents();
   const now = useChainNow();
@@ -204,7 +209,26 @@ function JobActions({ job: j }: { job: JobDetail }) {
   const declineUntil = declineBy(j.deliveryDeadline, j.deliveryPeriod);
   // rate the other party: as the requester, rate the provider, and the other way round
   const rater = j.status === "settled" && j.provider ? (requesterMine ? { from: j.requester.id, of: j.provider.id } : providerMine ? { from: j.provider.id, of: j.requester.id } : null) : null;
-  if (!canSettle && !canChallenge && !rater && !canDeclineJob) return null;
+  // deadlines that passed: anyone may close the job (the refunds go to the agents, not the caller)
+  const late = pastDeadline(j, now);
+  const canCancel = j.status === "open" && requesterMine;
+  if (!canSettle && !canChallenge && !rater && !canDeclineJob && !late && !canCancel) return null;
+
+  async function expire() {
+    const { WorkMarketAbi } = await import("@/lib/generated/abis");
+    await tx.write({ label: `Expire job ${j.jobId}`, address: market!, abi: WorkMarketAbi, functionName: "expire", args: [BigInt(j.jobId)] });
+  }
+
+  async function cancel() {
+    const { WorkMarketAbi } = await import("@/lib/generated/abis");
+    await tx.write({ label: `Cancel job ${j.jobId}`, address: market!, abi: WorkMarketAbi, functionName: "cancel", args: [BigInt(j.jobId)] });
+  }
+
+  async function finalize() {
+    if (!pool) return;
+    const { ValidatorPoolAbi } = await import("@/lib/generated/abis");
+    await tx.write({ label: `Finalize the verdict of job ${j.jobId}`, address: pool, abi: ValidatorPoolAbi, functionName: "finalize", args: [BigInt(j.jobId)] });
+  }
 
   async function decline() {
     if (!j.provider) return;
@@ -252,6 +276,9 @@ function JobActions({ job: j }: { job: JobDetail }) {
     <section aria-labelledby="actions-h" className="card" data-testid="job-actions">
       <h2 id="actions-h">Actions</h2>
       <div className="actions">
+        {late?.action === "expire" && <button type="button" className="button" disabled={tx.busy} aria-describedby="expire-help" onClick={() => void expire()}>Expire job</button>}
+        {late?.action === "finalize" && pool && <button type="button" className="button" disabled={tx.busy} aria-describedby="finalize-help" onClick={() => void finalize()}>Finalize the verdict</button>}
+        {canCancel && !late && <button type="button" className="button secondary" disabled={tx.busy} aria-describedby="cancel-help" onClick={() => void cancel()}>Cancel job</button>}
         {canDeclineJob && <button type="button" className="button secondary" disabled={tx.busy} aria-describedby="decline-help" onClick={() => void decline()}>Decline job</button>}
         {canSettle && <button type="button" className="button" disabled={tx.busy} onClick={() => void settle()}>Settle job</button>}
         {canChallenge && (
@@ -260,6 +287,29 @@ function JobActions({ job: j }: { job: JobDetail }) {
           </button>
         )}
       </div>
+      {late?.action === "expire" && (
+        <p id="expire-help" className="help">
+          {j.status === "accepted"
+            ? <>The provider did not deliver by {formatTime(late.deadline)}. Expiring the job returns the requester&apos;s <Amount wei={requesterLock(BigInt(j.value))} unit="COMPUTE" /> lock
+                plus <Amount wei={late.compensation} unit="COMPUTE" /> of the provider&apos;s slashed deposit to agent {j.requester.id}&apos;s market credit
+                (<Amount wei={late.refund} unit="COMPUTE" /> in all); the other <Amount wei={late.burned} unit="COMPUTE" /> burns.</>
+            : <>Nobody accepted the job by {formatTime(late.deadline)}. Expiring it returns the requester&apos;s <Amount wei={late.refund} unit="COMPUTE" /> lock to agent {j.requester.id}&apos;s market credit.</>}
+          {" "}Anyone may do this; the refund always goes to the requester.
+        </p>
+      )}
+      {late?.action === "finalize" && pool && (
+        <p id="finalize-help" className="help">
+          {j.status === "submitted"
+            ? <>The committee reached no quorum by {formatTime(late.deadline)}. Finalizing records the verdict from the votes cast (none: the work is accepted optimistically); the losing side may still challenge it in the challenge period.</>
+            : <>The escalation was not decided by {formatTime(late.deadline)}. Finalizing records the outcome from the votes cast.</>}
+          {" "}Anyone may do this.
+        </p>
+      )}
+      {canCancel && !late && (
+        <p id="cancel-help" className="help">
+          No provider has accepted this job yet. Cancelling it returns your <Amount wei={requesterLock(BigInt(j.value))} unit="COMPUTE" /> lock to agent {j.requester.id}&apos;s market credit.
+        </p>
+      )}
       {canDeclineJob && (
         <p id="decline-help" className="help">
           Can&apos;t do this job (e.g. its spec cannot be found)? Declining hands it back and refunds both sides in full, to the agents&apos; market credit:
