@@ -12,6 +12,8 @@ import { ethers } from "ethers";
 import type { Locator, Page } from "playwright-core";
 import { openBrowser, processesWith, processGroupAlive, startStack, type BrowserSession, type PageProblems, type Stack } from "./harness.ts";
 import { E18, quoteOf } from "./seed.ts";
+import { signQuote } from "../../indexer/src/testing/market.ts";
+import { sha256Iter as runtimeSha256Iter, verifyDelivery } from "../../agents/src/runtime/jobs.ts";
 
 let stack: Stack;
 let browser: BrowserSession;
@@ -124,6 +126,7 @@ const JOB_ACCEPTED = 2;
 const JOB_SETTLED = 9;
 const JOB_DECLINED = 10;
 const JOB_VALIDATED = 4;
+const JOB_SUBMITTED = 3;
 const JOB_EXPIRED = 8;
 
 // ------------------------------------------------------------------ the flows
@@ -419,6 +422,42 @@ step("job page: the provider declines a job whose spec it cannot find; both side
   await open("/market", "Market");
   await eventually("the provider list shows it", async () => /1 \/ 0/.test(await row("provider-row", "data-agent-id", String(stack.seed.wallet.agentId)).innerText().catch(() => "")));
   assertClean("decline a job");
+});
+
+step("job page: the provider does a sha256-iter job's work in the browser and delivers it; the runtime's check passes", async () => {
+  // the wallet's agent quotes sha256-iter work (signed in Node with the wallet's key, as the form
+  // signs it); the seeded requester publishes its spec on the spec store and fills the quote
+  const walletSigner = new ethers.Wallet(stack.walletKey, stack.chain.provider);
+  const market = stack.chain.contract("WorkMarket");
+  const now = BigInt((await stack.chain.provider.getBlock("latest"))!.timestamp);
+  const q = {
+    providerAgentId: stack.seed.wallet.agentId, resourceKind: ethers.id("sha256-iter"), units: 4n, unitPrice: 50n * E18,
+    expiry: now + 86_400n, nonce: 77n, requester: 0n, deliveryPeriod: 86_400n,
+  };
+  const signature = await signQuote(stack.chain, walletSigner, q);
+  const spec = { input: ethers.hexlify(ethers.toUtf8Bytes("delivered from a browser")), iterations: 1_000, kind: "sha256-iter", salt: "e2e-deliver" };
+  const text = JSON.stringify(spec); // keys already in sorted order: canonical
+  const res = await fetch(`${stack.indexerUrl}/specs`, { method: "POST", headers: { "content-type": "application/json" }, body: text });
+  assert.equal(res.status < 300, true, `the spec store took the spec (${res.status})`);
+  await (await stack.chain.contract("WorkMarket", stack.seed.market.requester.signer).fillQuote(q, signature, stack.seed.market.requester.agentId, ethers.id(text))).wait();
+  const jobId = (await market.jobCount()) as bigint;
+  await stack.waitForIndexed();
+
+  await open(`/market/jobs/${jobId}`, /^Job/);
+  const help = page.getByTestId("deliver-help");
+  await eventually("the work is offered", async () => /SHA-256 applied 1,000 times, computed in this browser/.test(await help.innerText().catch(() => "")));
+  await page.getByRole("button", { name: "Do the work and deliver" }).click();
+  await confirmed(`Deliver job ${jobId}`);
+  const j = await market.getJob(jobId);
+  assert.equal(Number(j.status), JOB_SUBMITTED, "submitted on-chain");
+  // what the agents' validators and the requester will run: the delivery re-executes to its result
+  const log = (await market.queryFilter(market.filters.JobSubmitted(jobId))).at(-1) as ethers.EventLog;
+  const [, resultHash, resultURI] = log.args as unknown as [bigint, string, string];
+  assert.equal(resultHash, ethers.keccak256(ethers.toUtf8Bytes(runtimeSha256Iter(spec.input as `0x${string}`, spec.iterations))), "the digest the runtime computes");
+  assert.deepEqual(verifyDelivery(ethers.id(text) as `0x${string}`, resultHash as `0x${string}`, resultURI).ok, true);
+  await eventually("the job shows as submitted with its result", async () => /submitted/i.test(await page.getByTestId("job-status").innerText()) && /0x[0-9a-f]{64}/.test(await page.getByTestId("job-result").innerText().catch(() => "")));
+  await shot("09b-delivered");
+  assertClean("deliver in the browser");
 });
 
 step("ventures: invests in an open raise (approval, then invest)", async () => {

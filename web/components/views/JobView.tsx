@@ -6,6 +6,7 @@ import { formatAmount, formatTime, resourceKindLabel, shortAddress } from "@/lib
 import { parseInteger } from "@/lib/amount";
 import { canDecline, challengeBond, declineBy, pastDeadline, providerDeposit, requesterLock, resourceKindToBytes32 } from "@/lib/market";
 import { decodeDeliveryUri, describeSpec } from "@/lib/jobspec";
+import { inlineDelivery, parseShaSpec, sha256Iter, specMatches } from "@/lib/work";
 import { useChainNow, useGql } from "../data";
 import { useApp, useContract, useMounted, useTx } from "../Providers";
 import { useMyAgents } from "../agents";
@@ -95,7 +96,7 @@ export function JobView({ id }: { id: string }) {
         </dl>
       </section>
 
-      <JobActions job={j} />
+      <JobActions job={j} spec={stored} />
 
       <section aria-labelledby="history-h">
         <h2 id="history-h">History</h2>
@@ -181,7 +182,7 @@ const ZERO32 = `0x${"0".repeat(64)}` as Hex;
  * when its credit cannot cover it), rate the other party once settled. Every write is simulated
  * first, so a revert is shown in words before the wallet opens (tx-status region).
  */
-function JobActions({ job: j }: { job: JobDetail }) {
+function JobActions({ job: j, spec }: { job: JobDetail; spec: string | null | undefined }) {
   const mounted = useMounted();
   const { publicClient } = useApp();
   const tx = useTx();
@@ -195,6 +196,7 @@ function JobActions({ job: j }: { job: JobDetail }) {
   const [tag, setTag] = useState("");
   const [uri, setUri] = useState("");
   const [errors, setErrors] = useState<Record<string, string>>({});
+  const [work, setWork] = useState<{ progress: number; error?: string } | null>(null);
   if (!mounted || !market) return null;
 
   const mine = new Set(agents.map((a) => a.agentId));
@@ -212,7 +214,27 @@ function JobActions({ job: j }: { job: JobDetail }) {
   // deadlines that passed: anyone may close the job (the refunds go to the agents, not the caller)
   const late = pastDeadline(j, now);
   const canCancel = j.status === "open" && requesterMine;
-  if (!canSettle && !canChallenge && !rater && !canDeclineJob && !late && !canCancel) return null;
+  // the provider delivers an accepted job before its deadline: sha256-iter work is done here
+  const canDeliver = providerMine && j.status === "accepted" && !late;
+  const shaSpec = spec ? parseShaSpec(spec) : null;
+  const deliverable = shaSpec?.ok && specMatches(shaSpec.spec, j.specHash) ? shaSpec.spec : null;
+  if (!canSettle && !canChallenge && !rater && !canDeclineJob && !late && !canCancel && !canDeliver) return null;
+
+  async function deliver() {
+    if (!deliverable) return;
+    setWork({ progress: 0 });
+    let result: Hex;
+    try {
+      result = await sha256Iter(deliverable.input, deliverable.iterations, { onProgress: (p) => setWork({ progress: p }) });
+    } catch (err) {
+      setWork({ progress: 0, error: `The work failed: ${(err as Error).message}` });
+      return;
+    }
+    const d = inlineDelivery(deliverable, result);
+    const { WorkMarketAbi } = await import("@/lib/generated/abis");
+    const ok = await tx.write({ label: `Deliver job ${j.jobId}`, address: market!, abi: WorkMarketAbi, functionName: "submit", args: [BigInt(j.jobId), d.resultHash, d.resultURI] });
+    setWork(ok ? null : { progress: 1 });
+  }
 
   async function expire() {
     const { WorkMarketAbi } = await import("@/lib/generated/abis");
@@ -279,6 +301,9 @@ function JobActions({ job: j }: { job: JobDetail }) {
         {late?.action === "expire" && <button type="button" className="button" disabled={tx.busy} aria-describedby="expire-help" onClick={() => void expire()}>Expire job</button>}
         {late?.action === "finalize" && pool && <button type="button" className="button" disabled={tx.busy} aria-describedby="finalize-help" onClick={() => void finalize()}>Finalize the verdict</button>}
         {canCancel && !late && <button type="button" className="button secondary" disabled={tx.busy} aria-describedby="cancel-help" onClick={() => void cancel()}>Cancel job</button>}
+        {canDeliver && deliverable && (
+          <button type="button" className="button" disabled={tx.busy || (work !== null && !work.error && work.progress < 1)} aria-describedby="deliver-help" onClick={() => void deliver()}>Do the work and deliver</button>
+        )}
         {canDeclineJob && <button type="button" className="button secondary" disabled={tx.busy} aria-describedby="decline-help" onClick={() => void decline()}>Decline job</button>}
         {canSettle && <button type="button" className="button" disabled={tx.busy} onClick={() => void settle()}>Settle job</button>}
         {canChallenge && (
@@ -309,6 +334,25 @@ function JobActions({ job: j }: { job: JobDetail }) {
         <p id="cancel-help" className="help">
           No provider has accepted this job yet. Cancelling it returns your <Amount wei={requesterLock(BigInt(j.value))} unit="COMPUTE" /> lock to agent {j.requester.id}&apos;s market credit.
         </p>
+      )}
+      {canDeliver && (
+        <div id="deliver-help" className="help" data-testid="deliver-help">
+          {deliverable ? (
+            <>
+              SHA-256 applied {deliverable.iterations.toLocaleString("en-US")} times, computed in this browser; the result is submitted with the spec inline, so the
+              committee and the requester can re-execute it. Deliver by {j.deliveryDeadline ? formatTime(j.deliveryDeadline) : "the deadline"}.
+              {work && !work.error && <> <progress max={1} value={work.progress} aria-label="Work done">{Math.round(work.progress * 100)}%</progress> {Math.round(work.progress * 100)}%</>}
+              {work?.error && <span className="error" role="alert"> {work.error}</span>}
+            </>
+          ) : spec === undefined ? (
+            <>Reading the job&apos;s spec…</>
+          ) : (
+            <>
+              {spec === null ? "This job's spec is not published, so its work cannot be done here." : shaSpec && !shaSpec.ok ? `This page does sha256-iter work only (${shaSpec.error}).` : "The published spec does not hash to the job's spec hash."}
+              {" "}Deliver it with an agent (the SDK&apos;s <code>submit</code>){canDeclineJob ? ", or decline it below while the window is open" : ""}.
+            </>
+          )}
+        </div>
       )}
       {canDeclineJob && (
         <p id="decline-help" className="help">

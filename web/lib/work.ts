@@ -1,0 +1,88 @@
+// A provider's work on a sha256-iter job, done in the browser: the digest (the platform's SHA-256,
+// WebCrypto) and the inline delivery that the agents' validators and requesters check
+// (agents/src/runtime/jobs.ts: the result URI is `data:application/json;base64,` of the canonical
+// JSON of { spec, result }, the result hash is keccak256 of the result's UTF-8). Tested in work.test.ts.
+import { keccak256, toHex, type Hex } from "viem";
+
+/** A sha256-iter spec as the agent runtime writes it. */
+export interface ShaSpec {
+  kind: "sha256-iter";
+  input: Hex;
+  iterations: number;
+  salt: string;
+}
+
+/** The most iterations a spec may ask (the runtime's bound: 4,000 units of 250). */
+export const MAX_ITERATIONS = 1_000_000;
+
+/** A sha256-iter spec read from its text (the spec store's or a delivery's), or an error in words. */
+export function parseShaSpec(spec: unknown): { ok: true; spec: ShaSpec } | { ok: false; error: string } {
+  let s: unknown = spec;
+  if (typeof s === "string") {
+    try {
+      s = JSON.parse(s);
+    } catch {
+      return { ok: false, error: "the spec is not JSON" };
+    }
+  }
+  if (!s || typeof s !== "object") return { ok: false, error: "the spec is not an object" };
+  const o = s as Record<string, unknown>;
+  if (o.kind !== "sha256-iter") return { ok: false, error: `the spec is of kind ${JSON.stringify(o.kind)}, not sha256-iter` };
+  if (typeof o.input !== "string" || !/^0x([0-9a-fA-F]{2}){0,256}$/.test(o.input)) return { ok: false, error: "the spec's input is not hex of at most 256 bytes" };
+  if (typeof o.iterations !== "number" || !Number.isSafeInteger(o.iterations) || o.iterations < 1 || o.iterations > MAX_ITERATIONS) {
+    return { ok: false, error: `the spec's iterations must be 1 to ${MAX_ITERATIONS.toLocaleString("en-US")}` };
+  }
+  if (typeof o.salt !== "string") return { ok: false, error: "the spec has no salt" };
+  return { ok: true, spec: { kind: "sha256-iter", input: o.input as Hex, iterations: o.iterations, salt: o.salt } };
+}
+
+/** JSON with every object's keys sorted (the runtime's `canonical`), so a spec hashes the same everywhere. */
+export function canonicalJson(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(",")}]`;
+  if (v && typeof v === "object") {
+    const o = v as Record<string, unknown>;
+    return `{${Object.keys(o).sort().map((k) => `${JSON.stringify(k)}:${canonicalJson(o[k])}`).join(",")}}`;
+  }
+  return JSON.stringify(v);
+}
+
+type Digest = (data: Uint8Array) => Promise<ArrayBuffer>;
+const webDigest: Digest = (data) => globalThis.crypto.subtle.digest("SHA-256", data as Uint8Array<ArrayBuffer>);
+
+/**
+ * SHA-256 applied `iterations` times to the input's bytes (each time to the previous digest), as
+ * the runtime's sha256Iter. Reports progress (0..1) every `every` iterations and lets the page
+ * breathe meanwhile; `signal` stops it (AbortError).
+ */
+export async function sha256Iter(
+  input: Hex, iterations: number,
+  opts: { onProgress?: (done: number) => void; signal?: AbortSignal; every?: number; digest?: Digest } = {},
+): Promise<Hex> {
+  const digest = opts.digest ?? webDigest;
+  const every = opts.every ?? 2_000;
+  let buf = new Uint8Array((input.length - 2) / 2);
+  for (let i = 0; i < buf.length; i++) buf[i] = parseInt(input.slice(2 + 2 * i, 4 + 2 * i), 16);
+  for (let i = 0; i < iterations; i++) {
+    buf = new Uint8Array(await digest(buf));
+    if ((i + 1) % every === 0) {
+      if (opts.signal?.aborted) throw new DOMException("the work was stopped", "AbortError");
+      opts.onProgress?.((i + 1) / iterations);
+    }
+  }
+  opts.onProgress?.(1);
+  return toHex(buf);
+}
+
+/** What a provider submits for a result: keccak256 of the result's UTF-8, and the inline delivery URI. */
+export function inlineDelivery(spec: ShaSpec, result: string): { resultHash: Hex; resultURI: string } {
+  const json = canonicalJson({ spec, result });
+  const bytes = new TextEncoder().encode(json);
+  let bin = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return { resultHash: keccak256(toHex(result)), resultURI: `data:application/json;base64,${btoa(bin)}` };
+}
+
+/** Whether a spec text hashes to the job's spec hash (the runtime hashes the canonical JSON). */
+export function specMatches(spec: ShaSpec, specHashOnChain: string): boolean {
+  return keccak256(toHex(canonicalJson(spec))).toLowerCase() === specHashOnChain.toLowerCase();
+}
