@@ -30,6 +30,21 @@ export interface Quote {
 
 export { QUOTE_TYPES };
 
+/** An open job: escrowed by its requester, accepted by any provider (or the one named). */
+export interface JobRequest {
+  requesterAgentId: bigint;
+  /** 0n: any provider may accept. */
+  providerAgentId: bigint;
+  /** The price, COMPUTE wei (at least 100 COMPUTE). */
+  value: bigint;
+  /** keccak256 of the job's spec (publish the spec where providers find it: see runtime/specs.ts). */
+  specHash: Hex;
+  /** Unix seconds; at most a year ahead. */
+  acceptDeadline: bigint;
+  /** Seconds from acceptance to the delivery deadline. */
+  deliveryPeriod: bigint;
+}
+
 export const ROLES = { PROVIDER: 1, REQUESTER: 2, VALIDATOR: 4 } as const;
 
 export interface UbcClientOptions {
@@ -181,6 +196,66 @@ export class UbcClient {
     const value = q.units * q.unitPrice;
     await this.ensureAllowance("ComputeToken", this.addressOf("WorkMarket"), value * 2n);
     return (await this.write("WorkMarket", "fillQuote", [q, signature, requesterAgentId, specHash])).result as bigint;
+  }
+
+  /**
+   * Pays `amount` for `agentId` into the market: from the agent's credit when it covers it (the
+   * contract's rule), else from this wallet, for which the market's allowance is made first.
+   */
+  private async ensureFunding(agentId: bigint, amount: bigint) {
+    if ((await this.credits(agentId)) < amount) await this.ensureAllowance("ComputeToken", this.addressOf("WorkMarket"), amount);
+  }
+
+  /**
+   * Opens a job that any provider (or the one named) may accept until `acceptDeadline`, escrowing
+   * the requester's lock (price + 5% deposit + 1.5% fees) from its credit or this wallet; returns
+   * the job id.
+   */
+  async createJob(r: JobRequest): Promise<bigint> {
+    await this.ensureFunding(r.requesterAgentId, (await this.read("WorkMarket", "requesterLock", [r.value])) as bigint);
+    return (await this.write("WorkMarket", "createJob", [r])).result as bigint;
+  }
+
+  /** Accepts an open job as provider `providerAgentId`, locking its 2% deposit; the delivery deadline starts now. */
+  async accept(jobId: bigint, providerAgentId: bigint): Promise<Hex> {
+    const job = (await this.read("WorkMarket", "getJob", [jobId])) as { value: bigint };
+    await this.ensureFunding(providerAgentId, (job.value * 200n) / 10_000n);
+    return (await this.write("WorkMarket", "accept", [jobId, providerAgentId])).hash;
+  }
+
+  /** Cancels an open job nobody accepted yet (its requester only): the whole lock back to the requester's credit. */
+  async cancel(jobId: bigint): Promise<Hex> {
+    return (await this.write("WorkMarket", "cancel", [jobId])).hash;
+  }
+
+  /**
+   * Expires a job past its deadline (anyone may): an open one past its accept deadline, or an
+   * accepted one never delivered (the provider's deposit is slashed: half to the requester, half
+   * burned). The refund goes to the requester's credit.
+   */
+  async expire(jobId: bigint): Promise<Hex> {
+    return (await this.write("WorkMarket", "expire", [jobId])).hash;
+  }
+
+  /**
+   * Challenges a validated verdict during the challenge period, as `agentId` (the side that lost):
+   * an escalation committee decides. A requester's bond is its deposit already locked; a provider
+   * pays a 5% bond (from its credit, else this wallet).
+   */
+  async challenge(jobId: bigint, agentId: bigint): Promise<Hex> {
+    const job = (await this.read("WorkMarket", "getJob", [jobId])) as { value: bigint; providerAgentId: bigint };
+    if (BigInt(job.providerAgentId) === agentId) await this.ensureFunding(agentId, (job.value * 500n) / 10_000n);
+    return (await this.write("WorkMarket", "challenge", [jobId, agentId])).hash;
+  }
+
+  /** Draws a submitted (or disputed) job's committee once its seed block is mined; anyone may. */
+  async drawCommittee(jobId: bigint): Promise<Hex> {
+    return (await this.write("ValidatorPool", "drawCommittee", [jobId])).hash;
+  }
+
+  /** Records the verdict of a round whose committee missed its deadline, from the votes cast; anyone may. */
+  async finalize(jobId: bigint): Promise<Hex> {
+    return (await this.write("ValidatorPool", "finalize", [jobId])).hash;
   }
 
   async submit(jobId: bigint, resultHash: Hex, resultURI: string): Promise<Hex> {

@@ -119,4 +119,55 @@ describe("agent SDK against a real chain and the indexer's API", () => {
     await chain.rpc("evm_mine", []);
     await assert.rejects(p2.decline(late.result as bigint), (e: unknown) => e instanceof UbcContractError && e.errorName === "DeclineWindowOver" && e.args[0] === late.result);
   });
+
+  test("an open job: created, accepted, delivered, finalized and challenged; another cancelled, a third expired", async () => {
+    const [p3, r3] = [12, 13].map((i) => new UbcClient({ rpcUrl: chain.url, account: key(i), deployments: chain.deployments }));
+    for (const c of [p3, r3]) await (await chain.contract("ComputeToken").transfer(c.address, 5_000n * E18)).wait();
+    const pId = await p3.registerAgent("ipfs://sdk-provider-3", ROLES.PROVIDER);
+    const rId = await r3.registerAgent("ipfs://sdk-requester-3", ROLES.REQUESTER);
+    const status = async (id: bigint) => Number(((await r3.read("WorkMarket", "getJob", [id])) as { status: number }).status);
+    const now = (await r3.public.getBlock()).timestamp;
+    const request = { requesterAgentId: rId, providerAgentId: 0n, value: 200n * E18, specHash: resourceKind("an open job's spec"), acceptDeadline: now + 3_600n, deliveryPeriod: 86_400n };
+    await assert.rejects(r3.createJob({ ...request, value: E18 }), (e: unknown) => e instanceof UbcContractError && e.errorName === "ValueTooSmall");
+    const lock = (await r3.read("WorkMarket", "requesterLock", [request.value])) as bigint;
+    const jobId = await r3.createJob(request);
+    assert.equal(await status(jobId), 1, "Open");
+    assert.equal(await r3.balanceOf("ComputeToken"), 5_000n * E18 - lock, "the lock came from the wallet (the allowance made first)");
+    // the requester's own agent may not take it; the provider's may
+    await assert.rejects(r3.accept(jobId, rId), (e: unknown) => e instanceof UbcContractError && e.errorName === "SameAgent");
+    await p3.accept(jobId, pId);
+    assert.equal(await status(jobId), 2, "Accepted");
+    assert.equal(await p3.balanceOf("ComputeToken"), 5_000n * E18 - (request.value * 200n) / 10_000n, "the provider's 2% deposit");
+    await p3.submit(jobId, resourceKind("the open job's result"), "ipfs://open-result");
+    // the committee is drawn from the block after the submission's: not in the same one
+    await assert.rejects(p3.drawCommittee(jobId), (e: unknown) => e instanceof UbcContractError && e.errorName === "SeedNotReady" && e.args[0] === jobId);
+    // no committee voted by the validation deadline: finalizing accepts the work (no rejection)
+    await assert.rejects(r3.finalize(jobId), (e: unknown) => e instanceof UbcContractError && e.errorName === "DeadlineNotReached");
+    const [validation] = (await r3.read("WorkMarket", "periods")) as readonly number[];
+    await chain.rpc("evm_increaseTime", [Number(validation) + 1]);
+    await chain.rpc("evm_mine", []);
+    await r3.finalize(jobId);
+    assert.equal(await status(jobId), 4, "Validated");
+    // the requester, on the losing side of that verdict, challenges it (its deposit is its bond)
+    await assert.rejects(p3.challenge(jobId, pId), (e: unknown) => e instanceof UbcContractError && e.errorName === "NotAParty");
+    await r3.challenge(jobId, rId);
+    assert.equal(await status(jobId), 5, "Disputed");
+
+    // a second open job, cancelled by its requester before anyone accepts it: the whole lock back to its credit
+    const now2 = (await r3.public.getBlock()).timestamp;
+    const second = await r3.createJob({ ...request, specHash: resourceKind("second"), acceptDeadline: now2 + 3_600n });
+    await assert.rejects(p3.cancel(second), (e: unknown) => e instanceof UbcContractError && e.errorName === "NotAuthorized");
+    const credit = await r3.credits(rId);
+    await r3.cancel(second);
+    assert.equal(await status(second), 7, "Cancelled");
+    assert.equal(await r3.credits(rId), credit + lock);
+    // a third, nobody accepts it: anyone expires it after its accept deadline, the lock back to the requester
+    const third = await r3.createJob({ ...request, specHash: resourceKind("third"), acceptDeadline: now2 + 600n });
+    await assert.rejects(p3.expire(third), (e: unknown) => e instanceof UbcContractError && e.errorName === "DeadlineNotReached");
+    await chain.rpc("evm_increaseTime", [601]);
+    await chain.rpc("evm_mine", []);
+    await p3.expire(third);
+    assert.equal(await status(third), 8, "Expired");
+    assert.equal(await r3.credits(rId), credit + lock, "the third job's lock came from the credit and went back to it");
+  });
 });
