@@ -460,6 +460,62 @@ step("job page: the provider does a sha256-iter job's work in the browser and de
   assertClean("deliver in the browser");
 });
 
+step("open jobs: the wallet posts one from the market page (a provider accepts it), and takes another from its job page and delivers it", async () => {
+  const market = stack.chain.contract("WorkMarket");
+  const me = stack.seed.wallet.agentId;
+  // A: the market page's form escrows an open sha256-iter job; its spec goes to the spec store first
+  await open("/market", "Market");
+  const form = page.locator("form").filter({ has: page.locator("#j-spec") });
+  await form.getByLabel("Price per unit (COMPUTE)").fill("10");
+  await form.getByLabel("Work to do").fill("an open job from e2e");
+  await form.getByRole("button", { name: "Post job" }).click();
+  await page.locator("#j-price-error").waitFor();
+  assert.match(await page.locator("#j-price-error").innerText(), /minimum job is 100 COMPUTE/, "a job under the minimum is refused before anything is sent");
+  await form.getByLabel("Price per unit (COMPUTE)").fill("40");
+  const before = (await market.jobCount()) as bigint;
+  await form.getByRole("button", { name: "Post job" }).click();
+  await confirmed("Post an open job (160 COMPUTE)");
+  const posted = (await market.jobCount()) as bigint;
+  assert.equal(posted, before + 1n);
+  const pj = await market.getJob(posted);
+  assert.equal(Number(pj.status), 1, "Open on-chain");
+  assert.equal(pj.requesterAgentId as bigint, me);
+  assert.equal(pj.value as bigint, 160n * E18);
+  await stack.waitForIndexed();
+  const stored = await stack.gql<{ spec: string | null }>(`query($h: Bytes!) { spec(hash: $h) }`, { h: await market.jobData(posted) });
+  assert.match(stored.spec ?? "", /"iterations":1000,"kind":"sha256-iter"/, "the spec a provider's agent executes, on the spec store under the job's spec hash");
+  // a provider (the seeded one, as its agent would) takes it
+  await (await stack.chain.contract("WorkMarket", stack.seed.market.provider.signer).accept(posted, stack.seed.market.provider.agentId)).wait();
+  await open(`/market/jobs/${posted}`, /^Job/);
+  await eventually("the posted job shows as accepted", async () => /accepted/i.test(await page.getByTestId("job-status").innerText()));
+
+  // B: an open job of the seeded requester, taken by the wallet's agent from its page, then delivered
+  const requester = stack.seed.market.requester;
+  await (await stack.chain.contract("ComputeToken", requester.signer).approve(await market.getAddress(), 10n ** 24n)).wait();
+  const spec = { input: ethers.hexlify(ethers.toUtf8Bytes("taken from an open job")), iterations: 500, kind: "sha256-iter", salt: "e2e-open" };
+  const text = JSON.stringify(spec);
+  const res = await fetch(`${stack.indexerUrl}/specs`, { method: "POST", headers: { "content-type": "application/json" }, body: text });
+  assert.ok(res.status < 300, `the spec store took the spec (${res.status})`);
+  const now = BigInt((await stack.chain.provider.getBlock("latest"))!.timestamp);
+  await (await stack.chain.contract("WorkMarket", requester.signer).createJob({ requesterAgentId: requester.agentId, providerAgentId: 0n, value: 120n * E18, specHash: ethers.id(text), acceptDeadline: now + 3_600n, deliveryPeriod: 7_200n })).wait();
+  const taken = (await market.jobCount()) as bigint;
+  await stack.waitForIndexed();
+  await open(`/market/jobs/${taken}`, /^Job/);
+  await page.locator("#accept-help").waitFor();
+  assert.match(await page.locator("#accept-help").innerText(), new RegExp(`as agent ${me}: a 2% deposit .* Deliver within 2 h`, "s"));
+  await page.getByRole("button", { name: "Accept job" }).click();
+  await confirmed(`Accept job ${taken} as agent ${me}`);
+  const tj = await market.getJob(taken);
+  assert.equal(Number(tj.status), JOB_ACCEPTED);
+  assert.equal(tj.providerAgentId as bigint, me, "the wallet's agent is the provider");
+  await eventually("the delivery is offered", async () => /SHA-256 applied 500 times, computed in this browser/.test(await page.getByTestId("deliver-help").innerText().catch(() => "")));
+  await page.getByRole("button", { name: "Do the work and deliver" }).click();
+  await confirmed(`Deliver job ${taken}`);
+  assert.equal(Number((await market.getJob(taken)).status), JOB_SUBMITTED);
+  await shot("09c-open-job-delivered");
+  assertClean("open jobs");
+});
+
 step("ventures: invests in an open raise (approval, then invest)", async () => {
   const v = stack.seed.venture;
   await open("/ventures", "Ventures");

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { Suspense } from "react";
 import { Loaded, ProviderList, QuoteBoard, type Provider, type Quote, type Rfq } from "@/components/market/board";
-import { PostQuoteForm, RfqForm } from "@/components/market/forms";
+import { PostJobForm, PostQuoteForm, RfqForm } from "@/components/market/forms";
 import { JobFilter } from "@/components/market/islands";
 import { LiveRefresh } from "@/components/refresh";
 import { JobsTable, type Job } from "@/components/market/rows";
@@ -47,6 +47,9 @@ export default async function MarketPage({ searchParams }: { searchParams: Promi
           <RfqForm />
         </Suspense>
       </div>
+      <Suspense>
+        <PostJobForm />
+      </Suspense>
       <Suspense>
         <ProviderList providers={providers} />
       </Suspense>

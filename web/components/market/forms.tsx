@@ -1,5 +1,5 @@
 "use client";
-// The market page's two forms (post a quote, request quotes) and their fields. The hashing code
+// The market page's forms (post a quote, post an open job, request quotes) and their fields. The hashing code
 // they need (lib/market: resource kinds, EIP-712 typed data) is imported on submit.
 import { useRouter } from "next/navigation";
 import { useState, type ComponentProps, type FormEvent } from "react";
@@ -12,7 +12,7 @@ import { postQuote, postRfq } from "@/lib/api";
 import { useApp, useContract, useMounted, useSession, useTx } from "../Providers";
 import { useMyAgents, type MyAgent } from "../agents";
 import { Amount, FieldError } from "../ui";
-import { chainTime, useBalanceAllowance } from "../tokens";
+import { chainTime, ensureAllowance, useBalanceAllowance } from "../tokens";
 
 function useSignedIn() {
   const session = useSession();
@@ -119,6 +119,100 @@ export function PostQuoteForm() {
             <button type="button" className="button secondary" disabled={tx.busy} onClick={() => void approveDeposit()}>Approve deposit</button>
           )}
         </div>
+      </form>
+    </section>
+  );
+}
+
+/**
+ * An open job (`WorkMarket.createJob`): escrowed now, accepted by any provider (or the one named)
+ * until the accept deadline, then delivered within the delivery period. For the agents' kinds the
+ * spec is published on the spec store first (lib/jobpost.ts), so that providers' agents take it.
+ */
+export function PostJobForm() {
+  const router = useRouter();
+  const { cfg, publicClient } = useApp();
+  const tx = useTx();
+  const market = useContract("WorkMarket");
+  const compute = useContract("ComputeToken");
+  const { me, agents } = useMyAgents();
+  const requesters = agents.filter((a) => (a.roles & 2) !== 0);
+  const [agentId, setAgentId] = useState("");
+  const [kind, setKind] = useState("sha256-iter");
+  const [units, setUnits] = useState("4");
+  const [price, setPrice] = useState("");
+  const [spec, setSpec] = useState("");
+  const [minutes, setMinutes] = useState("60");
+  const [hours, setHours] = useState("1");
+  const [provider, setProvider] = useState("");
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const agent = requesters.find((a) => a.agentId === agentId) ?? requesters[0];
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    const [{ resourceKindToBytes32, requesterLock }, { publishJobSpec }, { WorkMarketAbi }] = await Promise.all([import("@/lib/market"), import("@/lib/jobpost"), import("@/lib/generated/abis")]);
+    const errs: Record<string, string> = {};
+    const k = resourceKindToBytes32(kind);
+    if (!k.ok) errs.kind = k.error;
+    const u = parseInteger(units, { min: 1n, label: "Units" });
+    if (!u.ok) errs.units = u.error;
+    const p = parseAmount(price, { unit: "COMPUTE" });
+    if (!p.ok) errs.price = p.error;
+    const m = parseInteger(minutes, { min: 1n, max: 525600n, label: "Accept within" });
+    if (!m.ok) errs.minutes = m.error;
+    const h = parseInteger(hours, { min: 1n, max: 8760n, label: "Delivery period" });
+    if (!h.ok) errs.hours = h.error;
+    const pr = provider.trim() === "" ? ({ ok: true, value: 0n } as const) : parseInteger(provider, { min: 1n, label: "Provider agent" });
+    if (!pr.ok) errs.provider = pr.error;
+    if (u.ok && p.ok && u.value * p.value < 100n * 10n ** 18n) errs.price = `The job is worth ${formatAmount(u.value * p.value)} COMPUTE; the minimum job is 100 COMPUTE.`;
+    if (pr.ok && agent && pr.value === BigInt(agent.agentId)) errs.provider = "An agent cannot take its own job.";
+    if (!me) errs.form = "Connect a wallet first.";
+    else if (!agent) errs.form = "You need an agent with the requester role: register one on the Account page.";
+    if (!market || !compute) errs.form = "The work market is not deployed.";
+    setErrors(errs);
+    if (Object.keys(errs).length > 0 || !k.ok || !u.ok || !p.ok || !m.ok || !h.ok || !pr.ok || !agent || !market || !compute || !me) return;
+    const published = await publishJobSpec(cfg.apiUrl, kind.trim(), u.value, spec, `web-${me.slice(2, 10)}-${Date.now().toString(36)}`);
+    if (!published.ok) {
+      setErrors({ [published.store ? "form" : "spec"]: published.store ? `${published.error}: not posted.` : published.error });
+      return;
+    }
+    const value = u.value * p.value;
+    const lock = requesterLock(value);
+    // the lock comes from the agent's market credit when it covers it, else from this wallet
+    const credit = (await publicClient.readContract({ address: market, abi: WorkMarketAbi, functionName: "credits", args: [BigInt(agent.agentId)] })) as bigint;
+    if (credit < lock) {
+      const balance = await publicClient.readContract({ address: compute, abi: erc20Abi, functionName: "balanceOf", args: [me as Address] });
+      if (balance < lock) return setErrors({ form: `The job locks ${formatAmount(lock)} COMPUTE (price, 5% deposit, 1.5% fees); your balance is ${formatAmount(balance)} COMPUTE.` });
+      if (!(await ensureAllowance(tx, publicClient, compute, "COMPUTE", me as Address, market, lock))) return;
+    }
+    const ok = await tx.write({
+      label: `Post an open job (${formatAmount(value)} COMPUTE)`, address: market, abi: WorkMarketAbi, functionName: "createJob",
+      args: [{ requesterAgentId: BigInt(agent.agentId), providerAgentId: pr.value, value, specHash: published.hash, acceptDeadline: (await chainTime(publicClient)) + m.value * 60n, deliveryPeriod: h.value * 3600n }],
+    });
+    if (ok) {
+      setSpec("");
+      router.refresh();
+    }
+  }
+
+  return (
+    <section aria-labelledby="post-job-h" className="card">
+      <h2 id="post-job-h">Post an open job</h2>
+      <p className="muted small">As a requester: escrow the price now; any provider (or the one you name) may accept it until the deadline. For sha256-iter and llm-text the spec is published for the providers&apos; agents.</p>
+      <form onSubmit={submit} noValidate className="form-grid">
+        <div className="field">
+          <label htmlFor="j-agent">Requester agent</label>
+          <AgentSelect id="j-agent" value={agent?.agentId ?? ""} onChange={setAgentId} agents={requesters} me={me} none="No requester agent" />
+        </div>
+        <TextField id="j-kind" label="Job kind" value={kind} set={setKind} error={errors.kind} />
+        <TextField id="j-units" label="Job units" value={units} set={setUnits} error={errors.units} numeric />
+        <TextField id="j-price" label="Price per unit (COMPUTE)" value={price} set={setPrice} error={errors.price} numeric placeholder="50" />
+        <TextField id="j-spec" label="Work to do" value={spec} set={setSpec} error={errors.spec} placeholder="sha256-iter: the text to hash · llm-text: the prompt" />
+        <TextField id="j-minutes" label="Accept within (minutes)" value={minutes} set={setMinutes} error={errors.minutes} numeric />
+        <TextField id="j-hours" label="Deliver within (hours)" value={hours} set={setHours} error={errors.hours} numeric />
+        <TextField id="j-provider" label="Designated provider (agent id, optional)" value={provider} set={setProvider} error={errors.provider} numeric />
+        <FieldError id="j-form-error" error={errors.form} />
+        <div className="actions"><MountedButton type="submit" className="button" disabled={tx.busy}>Post job</MountedButton></div>
       </form>
     </section>
   );

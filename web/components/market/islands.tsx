@@ -116,23 +116,12 @@ export function FillButton({ quote: qt }: { quote: FillQuote }) {
     const value = BigInt(qt.units) * BigInt(qt.unitPrice);
     const lock = requesterLock(value);
     // the market's ABI and the spec hashing (viem's keccak) load with the first fill, not with the page
-    const [{ WorkMarketAbi }, { specHash, jobSpecText }, { postSpec }] = await Promise.all([import("@/lib/generated/abis"), import("@/lib/market"), import("@/lib/api")]);
-    // a kind the agents work (sha256-iter, llm-text): the spec they can execute, built from the
-    // text typed and published on the indexer's spec store, where the provider fetches it by the
-    // hash the job holds; any other kind: the text itself, hashed
-    const built = jobSpecText(resourceKindLabel(qt.resourceKind), BigInt(qt.units), spec, `web-${me.slice(2, 10)}-${Date.now().toString(36)}`);
-    if ("error" in built) return setError(built.error);
-    // published before anything is signed: a store that cannot take it costs no transaction
-    let hash = specHash(spec);
-    if (built.kind !== null) {
-      hash = specHash(built.text);
-      try {
-        const stored = await postSpec(cfg.apiUrl, built.text);
-        if (stored.toLowerCase() !== hash.toLowerCase()) return setError(`The spec store answered hash ${stored}, not the spec's ${hash}: not filled.`);
-      } catch (err) {
-        return setError(`Could not publish the job's spec for the provider (${(err as Error).message}): not filled.`);
-      }
-    }
+    const [{ WorkMarketAbi }, { publishJobSpec }] = await Promise.all([import("@/lib/generated/abis"), import("@/lib/jobpost")]);
+    // a kind the agents work (sha256-iter, llm-text): the spec they can execute, published on the
+    // indexer's spec store (lib/jobpost.ts); any other kind: the text itself, hashed
+    const published = await publishJobSpec(cfg.apiUrl, resourceKindLabel(qt.resourceKind), BigInt(qt.units), spec, `web-${me.slice(2, 10)}-${Date.now().toString(36)}`);
+    if (!published.ok) return setError(published.store ? `${published.error}: not filled.` : published.error);
+    const hash = published.hash;
     const credit = await publicClient.readContract({ address: market, abi: WorkMarketAbi, functionName: "credits", args: [BigInt(requester.agentId)] }) as bigint;
     if (credit < lock) {
       const balance = await publicClient.readContract({ address: compute, abi: erc20Abi, functionName: "balanceOf", args: [me as Address] });

@@ -2,7 +2,7 @@
 import Link from "@/components/link";
 import { useState, type FormEvent } from "react";
 import type { Hex } from "viem";
-import { formatAmount, formatTime, resourceKindLabel, shortAddress } from "@/lib/format";
+import { formatAmount, formatDuration, formatTime, resourceKindLabel, shortAddress } from "@/lib/format";
 import { parseInteger } from "@/lib/amount";
 import { canDecline, challengeBond, declineBy, pastDeadline, providerDeposit, requesterLock, resourceKindToBytes32 } from "@/lib/market";
 import { decodeDeliveryUri, describeSpec } from "@/lib/jobspec";
@@ -214,11 +214,25 @@ function JobActions({ job: j, spec }: { job: JobDetail; spec: string | null | un
   // deadlines that passed: anyone may close the job (the refunds go to the agents, not the caller)
   const late = pastDeadline(j, now);
   const canCancel = j.status === "open" && requesterMine;
+  // an open job: one of the wallet's provider agents (not the requester's; the named one if any) may take it
+  const taker = j.status === "open" && !late
+    ? agents.find((a) => (a.roles & 1) !== 0 && a.agentId !== j.requester.id && (j.provider === null || j.provider.id === a.agentId))
+    : undefined;
   // the provider delivers an accepted job before its deadline: sha256-iter work is done here
   const canDeliver = providerMine && j.status === "accepted" && !late;
   const shaSpec = spec ? parseShaSpec(spec) : null;
   const deliverable = shaSpec?.ok && specMatches(shaSpec.spec, j.specHash) ? shaSpec.spec : null;
-  if (!canSettle && !canChallenge && !rater && !canDeclineJob && !late && !canCancel && !canDeliver) return null;
+  if (!canSettle && !canChallenge && !rater && !canDeclineJob && !late && !canCancel && !canDeliver && !taker) return null;
+
+  async function accept() {
+    if (!taker || !me) return;
+    const { WorkMarketAbi } = await import("@/lib/generated/abis");
+    // the 2% deposit comes from the agent's market credit when it covers it, else from this wallet
+    const deposit = providerDeposit(BigInt(j.value));
+    const credit = (await publicClient.readContract({ address: market!, abi: WorkMarketAbi, functionName: "credits", args: [BigInt(taker.agentId)] })) as bigint;
+    if (credit < deposit && compute && !(await ensureAllowance(tx, publicClient, compute, "COMPUTE", me as Hex, market!, deposit))) return;
+    await tx.write({ label: `Accept job ${j.jobId} as agent ${taker.agentId}`, address: market!, abi: WorkMarketAbi, functionName: "accept", args: [BigInt(j.jobId), BigInt(taker.agentId)] });
+  }
 
   async function deliver() {
     if (!deliverable) return;
@@ -298,6 +312,7 @@ function JobActions({ job: j, spec }: { job: JobDetail; spec: string | null | un
     <section aria-labelledby="actions-h" className="card" data-testid="job-actions">
       <h2 id="actions-h">Actions</h2>
       <div className="actions">
+        {taker && <button type="button" className="button" disabled={tx.busy} aria-describedby="accept-help" onClick={() => void accept()}>Accept job</button>}
         {late?.action === "expire" && <button type="button" className="button" disabled={tx.busy} aria-describedby="expire-help" onClick={() => void expire()}>Expire job</button>}
         {late?.action === "finalize" && pool && <button type="button" className="button" disabled={tx.busy} aria-describedby="finalize-help" onClick={() => void finalize()}>Finalize the verdict</button>}
         {canCancel && !late && <button type="button" className="button secondary" disabled={tx.busy} aria-describedby="cancel-help" onClick={() => void cancel()}>Cancel job</button>}
@@ -312,6 +327,12 @@ function JobActions({ job: j, spec }: { job: JobDetail; spec: string | null | un
           </button>
         )}
       </div>
+      {taker && (
+        <p id="accept-help" className="help">
+          Take this job as agent {taker.agentId}: a 2% deposit (<Amount wei={providerDeposit(BigInt(j.value))} unit="COMPUTE" />) is locked from its market credit, or from this wallet when the credit is short,
+          and comes back when the work is approved. Deliver within {formatDuration(BigInt(j.deliveryPeriod))} of accepting; open until {formatTime(j.acceptDeadline)}.
+        </p>
+      )}
       {late?.action === "expire" && (
         <p id="expire-help" className="help">
           {j.status === "accepted"
