@@ -13,7 +13,7 @@ import { expect } from "chai";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Contract, Interface, JsonRpcProvider } from "ethers";
+import { Contract, Interface, JsonRpcProvider, id } from "ethers";
 import type { Browser } from "playwright-core";
 import { freePort, stopProcess } from "../scripts/lib/processes.ts";
 import { loadAbis } from "../scripts/devnet/seed.ts";
@@ -112,6 +112,30 @@ describe("full system: npm start with the web app and a swarm", function () {
     // quotes from it: the board holds filled quotes (the web app's market page lists the open ones)
     const board = await graphql<{ quotes: { status: string }[] }>(graphqlUrl, `{ quotes(first: 200, where: { status: "filled" }) { status } }`);
     expect(board.quotes.length, "quotes on the board filled by the swarm").to.be.greaterThan(0);
+
+    // ---- an integrator's open job: the test wallet npm start printed registers a requester agent
+    // with the SDK, publishes a sha256-iter spec on the indexer's spec store and posts an open job
+    // (createJob) paying 60 COMPUTE a unit; one of the swarm's providers takes it and delivers it
+    const walletKey = lines.find((l) => l.startsWith("test wallet private key: "))?.slice("test wallet private key: ".length);
+    expect(walletKey, "npm start printed the test wallet's key").to.match(/^0x[0-9a-f]{64}$/);
+    const { UbcClient, ROLES } = await import("../agents/src/sdk/index.ts");
+    const sdk = new UbcClient({ rpcUrl, account: walletKey as `0x${string}`, deployments: JSON.parse(readFileSync(join(dir, "localhost.json"), "utf8")) });
+    const requesterId = await sdk.registerAgent("data:application/json,{}", ROLES.REQUESTER);
+    const specText = JSON.stringify({ input: `0x${Buffer.from("an integrator's open job").toString("hex")}`, iterations: 1_000, kind: "sha256-iter", salt: "system-test" });
+    const stored = await fetch(`http://127.0.0.1:${indexerPort}/specs`, { method: "POST", headers: { "content-type": "application/json" }, body: specText });
+    expect(stored.status, "the spec store took the spec").to.be.below(300);
+    const chainNow = (await sdk.public.getBlock()).timestamp;
+    const openJob = await sdk.createJob({ requesterAgentId: requesterId, providerAgentId: 0n, value: 240n * 10n ** 18n, specHash: id(specText) as `0x${string}`, acceptDeadline: chainNow + 3_600n, deliveryPeriod: 3_600n });
+    const openBy = Date.now() + 60_000;
+    for (;;) {
+      const j = (await market.getJob(openJob)) as { status: bigint; providerAgentId: bigint };
+      if (j.status >= 3n && j.status !== 7n && j.status !== 8n && j.status !== 10n) {
+        console.log(`      open job ${openJob}: taken by the swarm's provider agent ${j.providerAgentId}, status ${j.status}`);
+        break;
+      }
+      if (Date.now() > openBy) expect.fail(`the open job ${openJob} was not taken and delivered in 60 s (status ${j.status}):\n${lines.slice(-30).join("\n")}`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
 
     // ---- the indexer's totals at block B equal the contracts' reads at block B. The swarm keeps
     // trading, so B is a block the indexer was at before and after the totals were read.

@@ -24,7 +24,7 @@ import { ABIS } from "../generated/abis.ts";
 import { UbcContractError } from "../sdk/errors.ts";
 import { MarketView, Status, votingOpen, type JobView } from "./market.ts";
 import { TxSender } from "./tx.ts";
-import { challengeBond, LimitError, providerDeposit, requesterLock, SpendGuard } from "./limits.ts";
+import { challengeBond, E18, LimitError, MIN_JOB_VALUE, providerDeposit, requesterLock, SpendGuard } from "./limits.ts";
 import type { Policy } from "./policy.ts";
 import { quoteId, type BoardQuote, type QuoteBook } from "./quotebook.ts";
 import { SpecUnavailableError, type SpecResolver, type SpecServer } from "./specs.ts";
@@ -88,6 +88,11 @@ export interface AgentOptions {
    * another provider (one that failed this agent is never chosen again).
    */
   retries?: number;
+  /**
+   * Requesters: the share (0..1) of jobs placed as open jobs (`createJob`: escrowed at the board's
+   * best price for the kind, any provider may accept) instead of filling a quote. Default 0.
+   */
+  openJobs?: number;
   onEvent?: (e: AgentEvent) => void;
 }
 
@@ -121,7 +126,7 @@ export class Agent {
   private cap: number | undefined;
   /** Per job of ours in flight: the re-arms and whether its draw was counted (for `cap`). */
   private drawsSeen = new Map<bigint, { rearms: number; drawn: boolean }>();
-  readonly stats = { filled: 0, submitted: 0, attested: 0, challenges: 0, expired: 0, settledBatches: 0, feedback: 0, quotes: 0, refusals: 0, errors: 0, claims: 0, feeClaims: 0, lateVotes: 0, declined: 0, retries: 0 };
+  readonly stats = { filled: 0, submitted: 0, attested: 0, challenges: 0, expired: 0, settledBatches: 0, feedback: 0, quotes: 0, refusals: 0, errors: 0, claims: 0, feeClaims: 0, lateVotes: 0, declined: 0, retries: 0, accepted: 0, openJobs: 0 };
   /** Per spec this requester filled a quote with: which try of its demand it is (0: the first). */
   private attempts = new Map<string, number>();
   /** Tries of re-placed demand waiting for their fill (each the try number it will be). */
@@ -271,6 +276,7 @@ export class Agent {
     actions.push(this.settleReady());
     if (this.is(ROLES.VALIDATOR)) actions.push(this.claimFees());
     if (this.is(ROLES.PROVIDER)) actions.push(this.act("quotes", () => this.refreshQuotes(), false));
+    if (this.is(ROLES.PROVIDER) && this.view.openJobs.size > 0) actions.push(...this.acceptOpenJobs());
     if (this.is(ROLES.REQUESTER)) actions.push(this.act("buy", () => this.buy(), false));
     actions.push(this.claimStakingRewards());
     return actions.filter((a) => a !== undefined);
@@ -345,6 +351,68 @@ export class Agent {
     await this.tx.call("WorkMarket", "decline", [j.id]);
     this.stats.declined++;
     this.emit("info", `declined job ${j.id}: ${reason}`);
+  }
+
+  /**
+   * Open jobs (`createJob`) this provider takes: open to it (anyone, or it by name), not its own,
+   * before their accept deadline, while it has fewer than twice its open quotes' count of jobs in
+   * hand. Providers look at a new open job in an order drawn from the job's id and their own, a
+   * fifth of a second apart, so that usually the first one takes it and the others see it taken.
+   */
+  private acceptOpenJobs(): (Promise<void> | undefined)[] {
+    const out: (Promise<void> | undefined)[] = [];
+    let inHand = 0;
+    for (const j of this.view.jobsOf(this.agentId)) if (j.provider === this.agentId && (j.status === Status.Accepted || j.status === Status.Submitted)) inHand++;
+    const cap = 2 * (this.o.openQuotes ?? 2);
+    for (const j of this.view.openJobs.values()) {
+      if (inHand >= cap) break;
+      if (j.status !== Status.Open || j.requester === this.agentId || (j.provider !== 0n && j.provider !== this.agentId) || this.view.time > j.deadline) continue;
+      const key = `accept:${j.id}`;
+      if (this.done.has(key) || this.busy.has(key)) continue;
+      let seen = this.firstSeen.get(key);
+      if (seen === undefined) this.firstSeen.set(key, (seen = { step: this.steps, at: Date.now() }));
+      if (Date.now() - seen.at < openJobTurn(j.id, this.agentId) * 200) continue;
+      out.push(this.act(key, () => this.acceptOpen(j)));
+      inHand++;
+    }
+    return out;
+  }
+
+  /**
+   * Takes an open job if its spec is work this provider does at a price covering its cost: the
+   * spec (fetched as for delivery) of one of its kinds, the value per unit at least its cost per
+   * unit and within its limits; the 2% deposit comes from its credit (else its wallet). A job
+   * another provider took meanwhile is let go.
+   */
+  private async acceptOpen(j: JobView): Promise<void> {
+    const found = this.o.specs
+      ? await this.o.specs.get(j.specHash, j.requester, { remoteOnly: this.o.remoteSpecs })
+      : (this.specs.get(j.specHash) ?? SPEC_STORE.get(j.specHash));
+    if (!found) throw new SpecUnavailableError(j.specHash, `open job ${j.id}: no spec for hash ${j.specHash} yet`);
+    const kinds = (this.o.kinds ?? [KINDS.SHA256]).filter((k) => this.guard.limits.allowedKinds.includes(k));
+    if (!kinds.includes(found.kind)) return this.emit("info", `open job ${j.id}: ${found.kind} work, not ours`);
+    const units = unitsOf(found);
+    const unitPrice = j.value / units;
+    const cost = this.o.costPerUnit?.[found.kind] ?? 40n * E18;
+    if (unitPrice < cost) return this.emit("info", `open job ${j.id}: pays ${unitPrice} a unit, under our cost of ${cost}`);
+    const deposit = providerDeposit(j.value);
+    try {
+      this.guard.checkSellPrice(found.kind, unitPrice);
+      this.guard.checkDeliveryPeriod(Number(j.deliveryPeriod ?? 0n));
+      this.guard.checkSpend(deposit, `deposit for open job ${j.id}`);
+    } catch (err) {
+      return this.emit("refused", `accept: ${(err as Error).message}`);
+    }
+    this.guard.commit(deposit);
+    try {
+      await this.tx.call("WorkMarket", "accept", [j.id, this.agentId]);
+      this.stats.accepted++;
+    } catch (err) {
+      this.guard.release(deposit);
+      // another provider was first (or the deadline passed meanwhile): nothing lost but the gas
+      if (err instanceof UbcContractError && (err.errorName === "WrongStatus" || err.errorName === "DeadlinePassed")) return;
+      throw err;
+    }
   }
 
   private async refreshQuotes(): Promise<void> {
@@ -441,8 +509,16 @@ export class Agent {
   private inFlight(): number {
     let n = 0;
     for (const j of this.view.jobsOf(this.agentId)) if (j.requester === this.agentId && j.status >= Status.Open && j.status <= Status.Disputed && j.status !== Status.Validated) n++;
-    return n + this.pendingFills().length;
+    return n + this.pendingFills().length + this.pendingOpen();
   }
+
+  /** Open jobs sent and not yet in the view (by spec hash; forgetting those the view has). */
+  private pendingOpen(): number {
+    if (this.openPending.size === 0) return 0;
+    for (const j of this.view.jobsOf(this.agentId)) this.openPending.delete(j.specHash.toLowerCase());
+    return this.openPending.size;
+  }
+  private openPending = new Set<string>();
 
   /** The in-flight cap after the draws seen since the last look (see `cap`). */
   private inFlightCap(): number {
@@ -504,6 +580,10 @@ export class Agent {
       if (kinds.length === 0) return;
       const kind = kinds[Math.floor(this.rnd() * kinds.length)];
       const board = await this.book.best(KIND_HASH[kind], this.agentId, this.view.time);
+      if (this.o.openJobs && this.rnd() < this.o.openJobs) {
+        if (!this.placeOpen(kind, board, fills)) return;
+        continue;
+      }
       const candidates = [];
       for (const b of board.slice(0, 12)) {
         const standing = this.standingWith(b.quote.providerAgentId);
@@ -540,6 +620,61 @@ export class Agent {
     }
   }
 
+  /**
+   * Places one unit of demand as an open job: the units and price of the board's best quote for the
+   * kind (the market's going rate; with an empty board, 4 units at the middle of this agent's price
+   * limits), at least the market's minimum job; accept within an hour, deliver within an hour.
+   * Returns false when its limits refuse it.
+   */
+  private placeOpen(kind: KindName, board: BoardQuote[], fills: Promise<void>[]): boolean {
+    const lim = this.guard.limits;
+    const best = board[0]?.quote;
+    const units = best?.units ?? 4n;
+    let unitPrice = best?.unitPrice ?? (((lim.minUnitPrice[kind] ?? 0n) + (lim.maxUnitPrice[kind] ?? 0n)) / 2n);
+    if (units * unitPrice < MIN_JOB_VALUE) unitPrice = (MIN_JOB_VALUE + units - 1n) / units;
+    const value = units * unitPrice;
+    const lock = requesterLock(value);
+    try {
+      this.guard.checkKind(kind);
+      this.guard.checkBuyPrice(kind, unitPrice);
+      this.guard.checkSpend(lock, "open job");
+    } catch (err) {
+      this.emit("refused", `open job: ${(err as Error).message}`);
+      return false;
+    }
+    this.guard.commit(lock);
+    this.demand--;
+    const attempt = this.retryQueue.shift() ?? 0;
+    const spec = this.makeSpec(kind, units);
+    const h = specHash(spec);
+    this.openPending.add(h.toLowerCase());
+    const f = this.act(`open:${this.stats.openJobs++}`, async () => {
+      this.publishSpec(h, spec);
+      this.attempts.set(h.toLowerCase(), attempt);
+      try {
+        await this.tx.call("WorkMarket", "createJob", [{ requesterAgentId: this.agentId, providerAgentId: 0n, value, specHash: h, acceptDeadline: this.view.time + 3_600n, deliveryPeriod: 3_600n }]);
+      } catch (err) {
+        this.demand++;
+        if (attempt > 0) this.retryQueue.unshift(attempt);
+        this.attempts.delete(h.toLowerCase());
+        this.openPending.delete(h.toLowerCase());
+        this.guard.release(lock);
+        throw err;
+      }
+    });
+    if (f) fills.push(f);
+    return true;
+  }
+
+  /** Where the spec goes: this agent's endpoint and the process's providers (a ghost keeps it to itself). */
+  private publishSpec(h: Hex, spec: Spec): void {
+    this.specs.set(h, spec);
+    if (this.behaviour === "ghost") return;
+    this.o.specServer?.put(spec);
+    if (this.o.specs) this.o.specs.local.set(h.toLowerCase(), spec);
+    else SPEC_STORE.set(h, spec);
+  }
+
   private makeSpec(kind: KindName, quoted: bigint): Spec {
     const units = this.behaviour === "greedy" ? quoted * 10n : quoted;
     const salt = `${this.agentId}-${randomBytes(6).toString("hex")}`;
@@ -556,15 +691,10 @@ export class Agent {
   private async fill(b: BoardQuote, kind: KindName, attempt: number): Promise<void> {
     const spec = this.makeSpec(kind, b.quote.units);
     const h = specHash(spec);
-    this.specs.set(h, spec);
     this.attempts.set(h.toLowerCase(), attempt);
     // the spec reaches the provider off-chain: published on our endpoint (and handed over in
     // memory to providers of this process); a ghost keeps it to itself
-    if (this.behaviour !== "ghost") {
-      this.o.specServer?.put(spec);
-      if (this.o.specs) this.o.specs.local.set(h.toLowerCase(), spec);
-      else SPEC_STORE.set(h, spec);
-    }
+    this.publishSpec(h, spec);
     this.filling.set(b.id, { provider: b.quote.providerAgentId, nonce: b.quote.nonce });
     try {
       await this.tx.call("WorkMarket", "fillQuote", [b.quote, b.signature, this.agentId, h]);
@@ -592,7 +722,7 @@ export class Agent {
         }));
       }
     }
-    if (j.status === Status.Accepted && v.time > j.deadline) {
+    if ((j.status === Status.Accepted || j.status === Status.Open) && v.time > j.deadline) {
       out.push(this.act(`expire:${j.id}`, async () => {
         await this.tx.call("WorkMarket", "expire", [j.id]);
         this.stats.expired++;
@@ -840,6 +970,11 @@ export function specMisfit(j: Pick<JobView, "id" | "value" | "resourceKind" | "u
     if (unitsOf(spec) > units) return `job ${j.id}: the spec asks ${unitsOf(spec)} units, the quote priced ${units}`;
   }
   return undefined;
+}
+
+/** A provider's turn (0..5) to look at an open job: drawn from the job's id and the provider's, the same in every process. */
+export function openJobTurn(jobId: bigint, agentId: bigint): number {
+  return Number((jobId * 7_919n + agentId * 104_729n) % 6n);
 }
 
 /** Looks for a job's spec (one per step of the agent) before its provider declines the job. */

@@ -109,6 +109,8 @@ export class MarketView {
   /** Jobs by party (requester or provider agent id), and by committee member (validator id). */
   private byParty = new Map<bigint, JobView[]>();
   private byMember = new Map<bigint, JobView[]>();
+  /** Jobs open for providers to accept (`createJob`), until accepted, cancelled or expired. */
+  readonly openJobs = new Map<bigint, JobView>();
   /** `${providerAgentId}:${nonce}` of every quote filled. */
   readonly filledQuotes = new Set<string>();
   readonly feesClaimed = new Map<bigint, bigint>();
@@ -298,10 +300,12 @@ export class MarketView {
         j.deliveryPeriod = a.deliveryPeriod;
         this.index(this.byParty, j.requester, j);
         if (j.provider !== 0n) this.index(this.byParty, j.provider, j);
+        this.openJobs.set(j.id, j);
         return;
       }
       case "QuoteFilled": {
         const j = this.job(a.jobId);
+        this.openJobs.delete(j.id);
         j.status = Status.Accepted;
         j.resourceKind = a.resourceKind;
         j.quoteNonce = a.nonce;
@@ -312,6 +316,7 @@ export class MarketView {
       }
       case "JobAccepted": {
         const j = this.job(a.jobId);
+        this.openJobs.delete(j.id);
         j.status = Status.Accepted;
         j.provider = a.providerAgentId;
         this.index(this.byParty, j.provider, j);
@@ -360,12 +365,14 @@ export class MarketView {
       }
       case "JobExpired": {
         const j = this.job(a.jobId);
+        this.openJobs.delete(j.id);
         j.status = Status.Expired;
         j.expired = { refund: a.requesterRefund, slashed: a.providerSlashed };
         return;
       }
       case "JobCancelled":
         this.job(a.jobId).status = Status.Cancelled;
+        this.openJobs.delete(a.jobId);
         return;
       case "JobDeclined": {
         const j = this.job(a.jobId);

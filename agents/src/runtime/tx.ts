@@ -24,6 +24,7 @@ const GAS: Record<string, bigint> = {
   expire: 150_000n, finalize: 450_000n, claimFees: 120_000n, giveFeedback: 120_000n, register: 250_000n,
   approve: 80_000n, transfer: 80_000n, stake: 300_000n, stakeFor: 300_000n, claim: 150_000n, claimMany: 400_000n,
   withdraw: 120_000n, requestUnbond: 120_000n, cancelQuotesBelow: 80_000n, cancel: 120_000n,
+  createJob: 250_000n, accept: 200_000n,
 };
 const gasFor = (fn: string, args: readonly unknown[]): bigint => {
   if (fn === "settle" || fn === "claimFees") return 150_000n + 45_000n * BigInt((args[0] as unknown[]).length);

@@ -1,4 +1,4 @@
-// npm run swarm -- --agents N --jobs M [--adversarial] [--continuous] [--seed S] [--in-flight K]
+// npm run swarm -- --agents N --jobs M [--adversarial] [--continuous] [--seed S] [--in-flight K] [--open-jobs SHARE]
 //                  [--llm-agents K] [--feedback both|requester|none] [--no-time-warp]
 //                  [--specs-over-http] [--specs-host H] [--specs-public-host H]
 // Environment: RPC_URL (default http://127.0.0.1:8545), DEPLOYMENTS_DIR (default deployments/),
@@ -13,7 +13,7 @@ import { formatSummary, runSwarm, type SwarmProgress } from "./swarm.ts";
 
 function usage(msg?: string): never {
   if (msg) process.stderr.write(`error: ${msg}\n`);
-  process.stderr.write("usage: npm run swarm -- --agents N --jobs M [--adversarial] [--continuous] [--seed S] [--in-flight K] [--llm-agents K] [--feedback both|requester|none] [--no-time-warp] [--specs-over-http] [--specs-host H] [--specs-public-host H]\n");
+  process.stderr.write("usage: npm run swarm -- --agents N --jobs M [--adversarial] [--continuous] [--seed S] [--in-flight K] [--open-jobs SHARE] [--llm-agents K] [--feedback both|requester|none] [--no-time-warp] [--specs-over-http] [--specs-host H] [--specs-public-host H]\n");
   process.exit(2);
 }
 
@@ -32,7 +32,7 @@ try {
     options: {
       agents: { type: "string" }, jobs: { type: "string" }, adversarial: { type: "boolean" }, continuous: { type: "boolean" },
       seed: { type: "string" }, "in-flight": { type: "string" }, "llm-agents": { type: "string" }, feedback: { type: "string" },
-      "no-time-warp": { type: "boolean" }, help: { type: "boolean" },
+      "no-time-warp": { type: "boolean" }, help: { type: "boolean" }, "open-jobs": { type: "string" },
       "specs-over-http": { type: "boolean" }, "specs-host": { type: "string" }, "specs-public-host": { type: "string" },
     },
     strict: true,
@@ -44,6 +44,8 @@ if (args.help) usage();
 const continuous = args.continuous === true;
 const agents = int("agents", args.agents, 3, continuous ? 8 : undefined);
 const jobs = continuous ? 0 : int("jobs", args.jobs, 1);
+const openJobs = args["open-jobs"] !== undefined ? Number(args["open-jobs"]) : undefined;
+if (openJobs !== undefined && !(openJobs >= 0 && openJobs <= 1)) usage(`--open-jobs must be a share between 0 and 1, got ${args["open-jobs"]}`);
 const feedback = (args.feedback ?? "both") as "both" | "requester" | "none";
 if (!["both", "requester", "none"].includes(feedback)) usage(`--feedback must be both, requester or none`);
 const llm = process.env.OPENAI_API_KEY ? { apiKey: process.env.OPENAI_API_KEY, baseURL: process.env.OPENAI_BASE_URL, model: process.env.OPENAI_MODEL } : undefined;
@@ -84,7 +86,7 @@ try {
   const { summary } = await runSwarm({
     agents, jobs, continuous, adversarial: args.adversarial === true,
     seed: args.seed !== undefined ? int("seed", args.seed, 0) : process.env.SWARM_SEED ? Number(process.env.SWARM_SEED) : undefined,
-    inFlight: args["in-flight"] !== undefined ? int("in-flight", args["in-flight"], 1) : undefined,
+    inFlight: args["in-flight"] !== undefined ? int("in-flight", args["in-flight"], 1) : undefined, openJobs,
     llmAgents: args["llm-agents"] !== undefined ? int("llm-agents", args["llm-agents"], 0) : llm ? agents : 0,
     llm, feedback, timeWarp: args["no-time-warp"] ? false : undefined,
     specsOverHttp: args["specs-over-http"] === true, specsHost: args["specs-host"], specsPublicHost: args["specs-public-host"],

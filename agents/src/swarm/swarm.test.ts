@@ -101,6 +101,25 @@ describe("swarm on a real chain", () => {
     assert.ok(summary.perAgent.every((a) => a.stakingRewards > 0n));
   });
 
+  test("open jobs: requesters place half their jobs with createJob, providers accept them by turns, every job settles paid", async () => {
+    const { summary, jobs } = await run({ agents: 9, jobs: 16, seed: baseSeed + 5, openJobs: 0.5 });
+    console.log(formatSummary(summary));
+    const open = jobs.filter((j) => j.resourceKind === undefined);
+    assert.ok(open.length >= 3, `jobs placed open: ${open.length} of ${jobs.length}`);
+    assert.equal(summary.openJobs, open.length);
+    assert.equal(summary.openAccepted, open.length, "every open job was accepted by a provider");
+    assert.equal(summary.failedHonest, 0);
+    assert.equal(summary.producerWins, 16);
+    for (const j of open) {
+      assert.ok(j.status === Status.Settled && j.producerWins, `open job ${j.id}: status ${j.status}`);
+      assert.notEqual(j.provider, j.requester);
+      // the provider's price per unit covered its cost (honest providers' cost: 40–60 COMPUTE a unit)
+      assert.ok(j.value >= 100n * 10n ** 18n, `open job ${j.id} of ${j.value}`);
+    }
+    // providers take turns: at most a few lose the race to accept the same job (a reverted accept each)
+    assert.ok(summary.reverted <= open.length, `${summary.reverted} reverted transactions for ${open.length} open jobs`);
+  });
+
   test("a spec reaches a provider in another process: the requester's card names its endpoint, the body must hash to the job's spec hash", async () => {
     const spec: ShaSpec = { kind: "sha256-iter", input: `0x${"ab".repeat(32)}`, iterations: 500, salt: `cross-process-${baseSeed}` };
     // the requester's side in a child process: a SpecServer with the spec, printing its URL

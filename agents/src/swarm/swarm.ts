@@ -46,6 +46,9 @@ const STALL_MS = 10_000;
 /** How long the clock keeper waits, with votes of a drawn committee missing, after the last action of any agent. */
 const VOTE_GRACE_MS = 400;
 
+/** How long the clock keeper waits, with an open job not yet accepted, after the last action of any agent (ms). */
+const OPEN_GRACE_MS = 1_500;
+
 /** How long a leaving swarm's validators may take to cast the votes they owe (ms). */
 const DUTY_MS = 30_000;
 
@@ -94,6 +97,8 @@ export interface SwarmOptions {
   specsOverHttp?: boolean;
   /** Jobs one requester keeps in flight (an owner's limit; default 4). */
   inFlight?: number;
+  /** The share (0..1) of each requester's jobs placed as open jobs (`createJob`) that providers accept, instead of filling quotes; default 0. */
+  openJobs?: number;
   feedback?: "both" | "requester" | "none";
   limits?: Partial<Limits>;
   signal?: AbortSignal;
@@ -157,6 +162,9 @@ export interface SwarmSummary {
   failedHonest: number;
   /** Jobs whose demand was placed again after they failed their (honest) requester. */
   retried: number;
+  /** Jobs placed as open jobs (`createJob`, no quote), and of those, accepted by a provider. */
+  openJobs: number;
+  openAccepted: number;
   /** Jobs that did not end paid for any reason (adversaries' included). */
   failed: number;
   unplaced: number;
@@ -237,6 +245,7 @@ export function planRoles(n: number): ("validator" | "provider" | "requester")[]
 export async function runSwarm(opts: SwarmOptions): Promise<SwarmRun> {
   const log = opts.log ?? ((l: string) => process.stderr.write(`${l}\n`));
   if (!opts.continuous && (!Number.isInteger(opts.jobs) || opts.jobs < 1)) throw new Error(`--jobs must be a positive integer, got ${opts.jobs}`);
+  if (opts.openJobs !== undefined && !(opts.openJobs >= 0 && opts.openJobs <= 1)) throw new Error(`openJobs must be a share between 0 and 1, got ${opts.openJobs}`);
   if (opts.inFlight !== undefined && (!Number.isInteger(opts.inFlight) || opts.inFlight < 1)) throw new Error(`inFlight must be a positive integer, got ${opts.inFlight}`);
   const seed = opts.seed ?? Math.floor(Math.random() * 2 ** 31);
   const random = rng(seed);
@@ -405,6 +414,7 @@ export async function runSwarm(opts: SwarmOptions): Promise<SwarmRun> {
       specs, specServer, remoteSpecs: opts.specsOverHttp,
       // honest requesters place a failed job's demand again with another provider (twice at most)
       retries: p.behaviour === "honest" ? 2 : 0,
+      openJobs: opts.openJobs,
     });
     agent.maxInFlight = opts.inFlight ?? 4;
     agent.validatorId = view.validatorOfAgent.get(ids[i]);
@@ -503,7 +513,7 @@ export async function runSwarm(opts: SwarmOptions): Promise<SwarmRun> {
     let nextDeadline: bigint | undefined;
     let lastDeadline: bigint | undefined;
     let open = 0;
-    // Another swarm's jobs that wait on an action before their deadline (delivery, votes): the
+    // Another swarm's jobs that wait on an action before their deadline (acceptance, delivery, votes): the
     // clock must not jump past that deadline while that swarm is active (it cannot know that we
     // are idle, nor we that it is), or its honest jobs expire or finalize without their votes.
     // Its jobs only waiting for a challenge window to end may be passed, as ours; a swarm whose
@@ -512,7 +522,7 @@ export async function runSwarm(opts: SwarmOptions): Promise<SwarmRun> {
     const foreignActive = Date.now() - foreignActivityAt < 10_000;
     for (const j of view.jobs.values()) {
       if (!ours(j.requester)) {
-        if (foreignActive && (j.status === Status.Accepted || j.status === Status.Submitted || j.status === Status.Disputed) && j.deadline > view.time) {
+        if (foreignActive && (j.status === Status.Open || j.status === Status.Accepted || j.status === Status.Submitted || j.status === Status.Disputed) && j.deadline > view.time) {
           if (foreignLimit === undefined || j.deadline < foreignLimit) foreignLimit = j.deadline;
         }
         continue;
@@ -523,7 +533,10 @@ export async function runSwarm(opts: SwarmOptions): Promise<SwarmRun> {
       // last acted, before the clock may move (a member backing off after a failed try, or slowed
       // by a loaded machine, still gets its vote in: a count of fast steps alone is too short)
       if ((j.status === Status.Submitted || j.status === Status.Disputed) && j.committee && j.votes.size < j.committee.length && (idle < 5 || Date.now() - lastActiveAt < VOTE_GRACE_MS)) blockGated = true;
-      if (j.status >= Status.Accepted && j.status <= Status.Disputed) {
+      // an open job: providers take their turns to look at it (up to a second apart), so the clock
+      // waits OPEN_GRACE_MS after any agent's last action before it may pass the accept deadline
+      if (j.status === Status.Open && j.deadline >= view.time && Date.now() - lastActiveAt < OPEN_GRACE_MS) blockGated = true;
+      if (j.status >= Status.Open && j.status <= Status.Disputed) {
         open++;
         if (nextDeadline === undefined || j.deadline < nextDeadline) nextDeadline = j.deadline;
         if (lastDeadline === undefined || j.deadline > lastDeadline) lastDeadline = j.deadline;
@@ -597,6 +610,7 @@ export async function runSwarm(opts: SwarmOptions): Promise<SwarmRun> {
 
   // ---------------------------------------------------------------- summary
   const paidTo = new Map<bigint, number>();
+  let openJobs = 0, openAccepted = 0;
   let created = 0, settled = 0, wins = 0, rejected = 0, expired = 0, declined = 0, failedHonest = 0, failed = 0, disputes = 0;
   for (const j of view.jobs.values()) {
     if (!ours(j.requester)) continue;
@@ -607,6 +621,10 @@ export async function runSwarm(opts: SwarmOptions): Promise<SwarmRun> {
     if (j.status === Status.Expired) expired++;
     if (j.status === Status.Declined) declined++;
     if (j.challenged || (j.committeeKind === 2)) disputes++;
+    if (j.resourceKind === undefined) {
+      openJobs++;
+      if (j.provider !== 0n) openAccepted++;
+    }
     const ok = j.status === Status.Settled && j.producerWins === true;
     if (ok) paidTo.set(j.requester, (paidTo.get(j.requester) ?? 0) + 1);
     if (!ok) failed++;
@@ -625,7 +643,7 @@ export async function runSwarm(opts: SwarmOptions): Promise<SwarmRun> {
   const demandLeft = requesterAgents.reduce((s, a) => s + a.demand, 0);
   const summary: SwarmSummary = {
     seed, agents: agents.length, jobsCreated: created, jobsSettled: settled, producerWins: wins, rejected, expired, declined, disputes,
-    failedHonest, retried: agents.reduce((s, a) => s + a.stats.retries, 0), failed, unplaced: opts.continuous ? 0 : demandLeft,
+    failedHonest, retried: agents.reduce((s, a) => s + a.stats.retries, 0), openJobs, openAccepted, failed, unplaced: opts.continuous ? 0 : demandLeft,
     computePaid: view.totals.paidToProviders, burned: view.totals.burned, protocolFees: view.totals.protocolFees,
     validatorFees: view.totals.validatorFees, slashedUbc: view.totals.slashedUbc,
     txs: txCount, reverted, tradingBlocks: { first: firstBlock, last: lastBlock }, tradingMs, setupMs, jobsPerSecond: wins / (tradingMs / 1000), txPerSecond: txCount / (tradingMs / 1000),
@@ -639,7 +657,7 @@ export function formatSummary(s: SwarmSummary): string {
   const lines = [
     `swarm summary (seed ${s.seed})`,
     `  agents ${s.agents}; jobs created ${s.jobsCreated}, settled ${s.jobsSettled} (provider paid ${s.producerWins}, work rejected ${s.rejected}), expired ${s.expired}, declined ${s.declined}, unplaced ${s.unplaced}`,
-    `  failed ${s.failed} (between honest agents: ${s.failedHonest}; placed again with another provider: ${s.retried}); disputes ${s.disputes}`,
+    `  failed ${s.failed} (between honest agents: ${s.failedHonest}; placed again with another provider: ${s.retried}); disputes ${s.disputes}${s.openJobs ? `; open jobs ${s.openJobs} (accepted ${s.openAccepted})` : ""}`,
     `  COMPUTE paid to providers ${fmt(s.computePaid)}, burned ${fmt(s.burned)}, protocol fees ${fmt(s.protocolFees)}, validator fees ${fmt(s.validatorFees)}; UBC slashed ${fmt(s.slashedUbc)}`,
     `  transactions ${s.txs} (${s.reverted} reverted), ${(s.tradingMs / 1000).toFixed(1)} s trading (setup ${(s.setupMs / 1000).toFixed(1)} s): ${s.jobsPerSecond.toFixed(2)} jobs/s, ${s.txPerSecond.toFixed(1)} tx/s; clock advanced ${s.timeWarps}×; policy refusals ${s.refusals}`,
     `  per-agent P&L (COMPUTE; trading = change − staking rewards):`,
