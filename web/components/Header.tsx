@@ -10,6 +10,7 @@ const NAV = [
   ["/", "Overview"],
   ["/stake", "Stake"],
   ["/market", "Market"],
+  ["/validators", "Validators"],
   ["/ventures", "Ventures"],
   ["/account", "Account"],
 ] as const;

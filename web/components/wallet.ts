@@ -59,12 +59,13 @@ export function rememberedConnection(): boolean {
 }
 
 /** What the views read from the chain: viem's public client, loaded at the first call. */
-export type ChainReader = Pick<PublicClient, "readContract" | "getBlock">;
+export type ChainReader = Pick<PublicClient, "readContract" | "getBlock" | "simulateContract">;
 
 export function lazyChainReader(cfg: AppConfig): ChainReader {
   return {
     readContract: ((args: never) => loadPublicClient(cfg).then((c) => c.readContract(args))) as PublicClient["readContract"],
     getBlock: ((args?: never) => loadPublicClient(cfg).then((c) => c.getBlock(args))) as PublicClient["getBlock"],
+    simulateContract: ((args: never) => loadPublicClient(cfg).then((c) => c.simulateContract(args))) as PublicClient["simulateContract"],
   };
 }
 

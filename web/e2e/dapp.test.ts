@@ -13,7 +13,7 @@ import type { Locator, Page } from "playwright-core";
 import { openBrowser, processesWith, processGroupAlive, startStack, type BrowserSession, type PageProblems, type Stack } from "./harness.ts";
 import { E18, quoteOf } from "./seed.ts";
 import { signQuote } from "../../indexer/src/testing/market.ts";
-import { sha256Iter as runtimeSha256Iter, verifyDelivery } from "../../agents/src/runtime/jobs.ts";
+import { encodeDelivery, resultHash as runtimeResultHash, sha256Iter as runtimeSha256Iter, verifyDelivery } from "../../agents/src/runtime/jobs.ts";
 
 let stack: Stack;
 let browser: BrowserSession;
@@ -729,9 +729,87 @@ step("overview reflects the activity of the session, with a settled job's volume
   assertClean("overview after");
 });
 
+step("validators: the wallet's agent takes the validator role and stakes; drawn to a committee, it checks the work in the browser and approves; it claims its fee", async () => {
+  const pool = stack.chain.contract("ValidatorPool");
+  const market = stack.chain.contract("WorkMarket");
+  const me = stack.seed.wallet.agentId;
+  await open("/validators", "Validators");
+  await eventually("the seeded validators are listed", async () => (await page.getByTestId("validator-row").count()) >= 3);
+  // the header holds its six sections and the signed-in wallet on one row at a desktop width
+  const [nav, wallet] = await Promise.all([page.locator(".site-header nav").boundingBox(), page.locator(".site-header .wallet").boundingBox()]);
+  assert.ok(nav && wallet && Math.abs(nav.y - wallet.y) < 12, `the header wraps: nav at y=${nav?.y}, wallet at y=${wallet?.y}`);
+  await page.getByRole("button", { name: `Give agent ${me} the validator role` }).click();
+  await confirmed(`Give agent ${me} the validator role`);
+  await page.getByRole("button", { name: `Stake as agent ${me}` }).click();
+  await confirmed(`Stake 10,000 UBC as validator (agent ${me})`);
+  const vid = (await pool.validatorIdOf(stack.seed.wallet.address)) as bigint;
+  assert.ok(vid > 0n, "the wallet is a validator");
+  assert.equal((await pool.getValidator(vid)).active, true, "active with the minimum stake");
+  await eventually("the panel shows it active", async () => /active: drawn into committees/.test(await page.getByTestId("my-validator-status").innerText().catch(() => "")));
+  await eventually("the list shows it", async () => /active/.test(await row("validator-row", "data-validator-id", String(vid)).innerText().catch(() => "")));
+
+  // a job whose committee holds the wallet's validator (committees of 3 among 4 validators: a few tries at most)
+  const m = stack.seed.market;
+  const byAccount = new Map<string, ethers.Signer>();
+  for (const v of m.validators) byAccount.set((await v.signer.getAddress()).toLowerCase(), v.signer);
+  let jobId = 0n;
+  let members: bigint[] = [];
+  for (let i = 0; i < 12 && jobId === 0n; i++) {
+    const q = await quoteOf(stack.chain, m, "sha256-iter", 2n, 60n * E18, 2_000n + BigInt(i));
+    const spec = { input: ethers.hexlify(ethers.toUtf8Bytes(`checked by a validator ${i}`)) as `0x${string}`, iterations: 500, kind: "sha256-iter" as const, salt: `e2e-vote-${i}` };
+    await (await stack.chain.contract("WorkMarket", m.requester.signer).fillQuote(q.quote, q.signature, m.requester.agentId, ethers.id(JSON.stringify(spec)))).wait();
+    const id = (await market.jobCount()) as bigint;
+    const result = runtimeSha256Iter(spec.input, spec.iterations);
+    await (await stack.chain.contract("WorkMarket", m.provider.signer).submit(id, runtimeResultHash(result), encodeDelivery(spec, result))).wait();
+    await stack.chain.rpc("evm_mine", []);
+    await (await pool.drawCommittee(id)).wait();
+    members = ((await pool.committee(id)) as bigint[]).map((x) => BigInt(x));
+    if (members.includes(vid)) jobId = id;
+  }
+  assert.ok(jobId > 0n, "the wallet's validator was drawn to a committee");
+  await stack.waitForIndexed();
+  await open(`/market/jobs/${jobId}`, /^Job/);
+  const vote = page.getByTestId("vote");
+  await vote.waitFor();
+  await vote.getByRole("button", { name: "Check the work" }).click();
+  await eventually("the re-execution in the browser agrees", async () => /The work checks out: re-executed here: the same digest/.test(await page.getByTestId("vote-check").innerText().catch(() => "")));
+  await vote.getByRole("button", { name: "Approve" }).click();
+  await confirmed(`Approve job ${jobId} as validator ${vid}`);
+  await eventually("the vote is listed", async () => (await page.getByTestId("attestation-row").count()) >= 1);
+  // another member's approval makes the quorum; the challenge period passes; the job settles
+  for (const id of members) {
+    if (id === vid) continue;
+    const v = await pool.getValidator(id);
+    const signer = byAccount.get(String(v.account).toLowerCase());
+    if (!signer) continue;
+    if (Number((await market.getJob(jobId)).status) !== JOB_SUBMITTED) break;
+    await (await stack.chain.contract("ValidatorPool", signer).attest(jobId, true)).wait();
+  }
+  assert.equal(Number((await market.getJob(jobId)).status), JOB_VALIDATED);
+  const periods = await market.periods();
+  await stack.chain.rpc("evm_increaseTime", [Number(periods.challengePeriod) + 1]);
+  await stack.chain.rpc("evm_mine", []);
+  await (await market.settle([jobId])).wait();
+  await stack.waitForIndexed();
+  // the wallet's share of the validation fee (0.5% of 120 COMPUTE among the approving members)
+  const compute = stack.chain.contract("ComputeToken");
+  const before = (await compute.balanceOf(stack.seed.wallet.address)) as bigint;
+  await open("/validators", "Validators");
+  const claim = page.getByRole("button", { name: "Claim fees" });
+  await claim.waitFor({ timeout: 30_000 });
+  await claim.click();
+  await confirmed(/Claim [\d.]+ COMPUTE of validation fees/);
+  const got = ((await compute.balanceOf(stack.seed.wallet.address)) as bigint) - before;
+  const winners = BigInt(((await pool.getRound(jobId)) as { approvals: bigint }).approvals.toString(2).split("").filter((b) => b === "1").length);
+  assert.equal(got, (120n * E18 * 50n) / 10_000n / winners, "its share of the validation fee");
+  await eventually("nothing left to claim", async () => (await page.getByRole("button", { name: "Claim fees" }).count()) === 0);
+  await shot("14e-validator");
+  assertClean("validators");
+});
+
 step("mobile viewport: pages render without horizontal overflow", async () => {
   await page.setViewportSize({ width: 390, height: 844 });
-  for (const [path, h1] of [["/", "Overview"], ["/market", "Market"]] as const) {
+  for (const [path, h1] of [["/", "Overview"], ["/market", "Market"], ["/validators", "Validators"]] as const) {
     await open(path, h1);
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     assert.ok(overflow <= 1, `${path} overflows horizontally by ${overflow}px on a phone`);

@@ -2,9 +2,9 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { keccak256, toHex, type Hex } from "viem";
-import { canonicalJson, inlineDelivery, parseShaSpec, sha256Iter, specMatches, type ShaSpec } from "./work.ts";
+import { canonicalJson, checkDelivery, inlineDelivery, parseShaSpec, sha256Iter, specMatches, type ShaSpec } from "./work.ts";
 // the agent runtime's side: what its validators and requesters run on a delivery
-import { sha256Iter as runtimeSha256Iter, specHash as runtimeSpecHash, verifyDelivery } from "../../agents/src/runtime/jobs.ts";
+import { encodeDelivery, resultHash as runtimeResultHash, sha256Iter as runtimeSha256Iter, specHash as runtimeSpecHash, verifyDelivery } from "../../agents/src/runtime/jobs.ts";
 
 const spec: ShaSpec = { kind: "sha256-iter", input: toHex(new TextEncoder().encode("hello from the browser")), iterations: 1_250, salt: "web-test" };
 
@@ -51,4 +51,25 @@ test("specs are read strictly: another kind, bad input, out-of-range iterations 
     const r = parseShaSpec(s);
     assert.ok(!r.ok && re.test(r.error), `${JSON.stringify(s)}: ${JSON.stringify(r)}`);
   }
+});
+
+test("a validator's check in the browser agrees with the runtime's on right, wrong and foreign deliveries", async () => {
+  const hash = runtimeSpecHash(spec);
+  const right = runtimeSha256Iter(spec.input, spec.iterations);
+  const cases: [string, string | null, string | null, boolean | null][] = [
+    ["right", runtimeResultHash(right), encodeDelivery(spec, right), true],
+    ["a wrong digest", runtimeResultHash("0x" + "11".repeat(32)), encodeDelivery(spec, "0x" + "11".repeat(32)), false],
+    ["a result hash that is not the result's", runtimeResultHash("0xdead"), encodeDelivery(spec, right), false],
+    ["another spec", runtimeResultHash(right), encodeDelivery({ ...spec, salt: "x" }, right), false],
+  ];
+  for (const [name, rh, uri, want] of cases) {
+    const got = await checkDelivery(hash, rh, uri);
+    assert.equal(got.ok, want, `${name}: ${got.reason}`);
+    assert.equal(verifyDelivery(hash, rh as `0x${string}`, uri ?? undefined).ok, want, `${name}: the runtime agrees`);
+  }
+  // not checkable here: an ipfs:// result, a model's text
+  assert.equal((await checkDelivery(hash, runtimeResultHash(right), "ipfs://result")).ok, null);
+  const llm = { kind: "llm-text" as const, prompt: "p", model: "m", maxTokens: 100, rubric: { minWords: 1, maxWords: 10, mustInclude: [] as string[], mustNotInclude: [] as string[] }, salt: "s" };
+  assert.equal((await checkDelivery(runtimeSpecHash(llm), runtimeResultHash("some text"), encodeDelivery(llm, "some text"))).ok, null);
+  assert.equal((await checkDelivery(hash, null, "data:application/json;base64,bm90IGpzb24=")).ok, false, "an inline delivery that is not JSON");
 });

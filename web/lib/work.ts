@@ -3,6 +3,7 @@
 // (agents/src/runtime/jobs.ts: the result URI is `data:application/json;base64,` of the canonical
 // JSON of { spec, result }, the result hash is keccak256 of the result's UTF-8). Tested in work.test.ts.
 import { keccak256, toHex, type Hex } from "viem";
+import { decodeDeliveryUri } from "./jobspec.ts";
 
 /** A sha256-iter spec as the agent runtime writes it. */
 export interface ShaSpec {
@@ -46,7 +47,8 @@ export function canonicalJson(v: unknown): string {
   return JSON.stringify(v);
 }
 
-type Digest = (data: Uint8Array) => Promise<ArrayBuffer>;
+/** A SHA-256 of bytes (WebCrypto's by default; tests may pass another). */
+export type Digest = (data: Uint8Array) => Promise<ArrayBuffer>;
 const webDigest: Digest = (data) => globalThis.crypto.subtle.digest("SHA-256", data as Uint8Array<ArrayBuffer>);
 
 /**
@@ -85,4 +87,26 @@ export function inlineDelivery(spec: ShaSpec, result: string): { resultHash: Hex
 /** Whether a spec text hashes to the job's spec hash (the runtime hashes the canonical JSON). */
 export function specMatches(spec: ShaSpec, specHashOnChain: string): boolean {
   return keccak256(toHex(canonicalJson(spec))).toLowerCase() === specHashOnChain.toLowerCase();
+}
+
+/**
+ * A sha256-iter delivery checked in the browser as the agents' validators check it: the inline
+ * delivery's spec must hash to the job's spec hash, its result to the submitted result hash, and
+ * the spec re-executed must give the result. `ok: null` when it cannot be checked here (not an
+ * inline delivery, or another kind: a model's text is judged by a person or an agent).
+ */
+export async function checkDelivery(
+  specHashOnChain: string, resultHashOnChain: string | null, resultURI: string | null,
+  opts: { onProgress?: (done: number) => void; digest?: Digest } = {},
+): Promise<{ ok: boolean | null; reason: string }> {
+  if (!(resultURI ?? "").startsWith("data:application/json;base64,")) return { ok: null, reason: "the result is not an inline delivery: check it by other means" };
+  const d = decodeDeliveryUri(resultURI);
+  if (!d) return { ok: false, reason: "the delivery does not decode" };
+  const parsed = parseShaSpec(d.spec);
+  const kind = (d.spec as { kind?: unknown } | null)?.kind;
+  if (!parsed.ok) return typeof kind === "string" && kind !== "sha256-iter" ? { ok: null, reason: `${parsed.error}: judge it by reading` } : { ok: false, reason: parsed.error };
+  if (!specMatches(parsed.spec, specHashOnChain)) return { ok: false, reason: "the delivered spec is not the job's spec" };
+  if (!resultHashOnChain || keccak256(toHex(d.result)).toLowerCase() !== resultHashOnChain.toLowerCase()) return { ok: false, reason: "the result does not match the submitted hash" };
+  const digest = await sha256Iter(parsed.spec.input, parsed.spec.iterations, { onProgress: opts.onProgress, digest: opts.digest });
+  return digest === d.result ? { ok: true, reason: "re-executed here: the same digest" } : { ok: false, reason: "re-executed here: a different digest" };
 }

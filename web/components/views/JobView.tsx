@@ -6,8 +6,8 @@ import { formatAmount, formatDuration, formatTime, resourceKindLabel, shortAddre
 import { parseInteger } from "@/lib/amount";
 import { canDecline, challengeBond, declineBy, pastDeadline, providerDeposit, requesterLock, resourceKindToBytes32 } from "@/lib/market";
 import { decodeDeliveryUri, describeSpec } from "@/lib/jobspec";
-import { inlineDelivery, parseShaSpec, sha256Iter, specMatches } from "@/lib/work";
-import { useChainNow, useGql } from "../data";
+import { checkDelivery, inlineDelivery, parseShaSpec, sha256Iter, specMatches } from "@/lib/work";
+import { useChainNow, useChainRead, useGql } from "../data";
 import { useApp, useContract, useMounted, useTx } from "../Providers";
 import { useMyAgents } from "../agents";
 import { ensureAllowance } from "../tokens";
@@ -96,7 +96,7 @@ export function JobView({ id }: { id: string }) {
         </dl>
       </section>
 
-      <JobActions job={j} spec={stored} />
+      <JobActions job={j} spec={stored} committees={q.data!.committees} />
 
       <section aria-labelledby="history-h">
         <h2 id="history-h">History</h2>
@@ -182,7 +182,7 @@ const ZERO32 = `0x${"0".repeat(64)}` as Hex;
  * when its credit cannot cover it), rate the other party once settled. Every write is simulated
  * first, so a revert is shown in words before the wallet opens (tx-status region).
  */
-function JobActions({ job: j, spec }: { job: JobDetail; spec: string | null | undefined }) {
+function JobActions({ job: j, spec, committees }: { job: JobDetail; spec: string | null | undefined; committees: Data["committees"] }) {
   const mounted = useMounted();
   const { publicClient } = useApp();
   const tx = useTx();
@@ -197,6 +197,12 @@ function JobActions({ job: j, spec }: { job: JobDetail; spec: string | null | un
   const [uri, setUri] = useState("");
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [work, setWork] = useState<{ progress: number; error?: string } | null>(null);
+  const [check, setCheck] = useState<{ progress: number; ok?: boolean | null; reason?: string } | null>(null);
+  // the wallet's validator, if it has one (committee members vote from here)
+  const myValidator = useChainRead(["validator-of", pool ?? "", me ?? ""], async (c) => {
+    const { ValidatorPoolAbi } = await import("@/lib/generated/abis");
+    return (await c.readContract({ address: pool!, abi: ValidatorPoolAbi, functionName: "validatorIdOf", args: [me as Hex] })) as bigint;
+  }, { enabled: Boolean(pool && me), pollMs: 30_000 });
   if (!mounted || !market) return null;
 
   const mine = new Set(agents.map((a) => a.agentId));
@@ -221,8 +227,25 @@ function JobActions({ job: j, spec }: { job: JobDetail; spec: string | null | un
   // the provider delivers an accepted job before its deadline: sha256-iter work is done here
   const canDeliver = providerMine && j.status === "accepted" && !late;
   const shaSpec = spec ? parseShaSpec(spec) : null;
+  // a committee member votes while its round is open: the first committee while submitted, the escalation while disputed
+  const round = j.status === "submitted" ? 1 : j.status === "disputed" ? 2 : 0;
+  const vid = myValidator.data !== undefined && myValidator.data !== 0n ? myValidator.data.toString() : null;
+  const seated = round > 0 && vid !== null && (committees.filter((c) => c.round === round).at(-1)?.members.some((m) => m.id === vid) ?? false);
+  const canVote = seated && !late && !j.attestations.some((a) => a.round === round && a.validator.id === vid);
   const deliverable = shaSpec?.ok && specMatches(shaSpec.spec, j.specHash) ? shaSpec.spec : null;
-  if (!canSettle && !canChallenge && !rater && !canDeclineJob && !late && !canCancel && !canDeliver && !taker) return null;
+  if (!canSettle && !canChallenge && !rater && !canDeclineJob && !late && !canCancel && !canDeliver && !taker && !canVote) return null;
+
+  async function runCheck() {
+    setCheck({ progress: 0 });
+    const r = await checkDelivery(j.specHash, j.resultHash, j.resultURI, { onProgress: (p) => setCheck({ progress: p }) });
+    setCheck({ progress: 1, ok: r.ok, reason: r.reason });
+  }
+
+  async function vote(approve: boolean) {
+    if (!pool || !vid) return;
+    const { ValidatorPoolAbi } = await import("@/lib/generated/abis");
+    await tx.write({ label: `${approve ? "Approve" : "Reject"} job ${j.jobId} as validator ${vid}`, address: pool, abi: ValidatorPoolAbi, functionName: "attest", args: [BigInt(j.jobId), approve] });
+  }
 
   async function accept() {
     if (!taker || !me) return;
@@ -327,6 +350,25 @@ function JobActions({ job: j, spec }: { job: JobDetail; spec: string | null | un
           </button>
         )}
       </div>
+      {canVote && (
+        <div className="vote" data-testid="vote">
+          <h3>Your vote (validator {vid}, {round === 1 ? "committee" : "escalation committee"})</h3>
+          <p className="help">
+            Check the work before voting: a sha256-iter delivery is re-executed in this browser, as the agents&apos; validators re-execute it; other work is judged by reading it.
+            Votes with the verdict share the validation fee{round === 2 ? "; a vote against the decided escalation is slashed" : ""}. Vote by {formatTime(round === 1 ? j.validationDeadline : j.disputeDeadline)}.
+          </p>
+          <div className="actions">
+            <button type="button" className="button secondary" disabled={check !== null && check.ok === undefined} onClick={() => void runCheck()}>Check the work</button>
+            <button type="button" className="button" disabled={tx.busy} onClick={() => void vote(true)}>Approve</button>
+            <button type="button" className="button secondary" disabled={tx.busy} onClick={() => void vote(false)}>Reject</button>
+          </div>
+          {check && (
+            <p className="help" data-testid="vote-check" role="status">
+              {check.ok === undefined ? <>Re-executing… <progress max={1} value={check.progress} aria-label="Re-execution">{Math.round(check.progress * 100)}%</progress></> : check.ok === true ? <strong>The work checks out: {check.reason}.</strong> : check.ok === false ? <strong className="error">The work is wrong: {check.reason}.</strong> : <>Not checkable here: {check.reason}.</>}
+            </p>
+          )}
+        </div>
+      )}
       {taker && (
         <p id="accept-help" className="help">
           Take this job as agent {taker.agentId}: a 2% deposit (<Amount wei={providerDeposit(BigInt(j.value))} unit="COMPUTE" />) is locked from its market credit, or from this wallet when the credit is short,
