@@ -271,6 +271,48 @@ export class UbcClient {
     return (await this.write("WorkMarket", "decline", [jobId])).hash;
   }
 
+  // ------------------------------------------------------------------ validators
+
+  /** Sets an agent's roles (its owner only): a bit set of ROLES (PROVIDER | REQUESTER | VALIDATOR). */
+  async setAgentRoles(agentId: bigint, roles: number): Promise<Hex> {
+    return (await this.write("AgentRegistry", "setAgentRoles", [agentId, roles])).hash;
+  }
+
+  /**
+   * Stakes `amount` UBC in the ValidatorPool as this account's validator for `agentId` (an agent
+   * with the VALIDATOR role that this account acts for; one validator per account), approving the
+   * pool first if needed. From the pool's minimum stake on, the validator is drawn into committees.
+   * Returns the validator id.
+   */
+  async stakeValidator(agentId: bigint, amount: bigint): Promise<bigint> {
+    await this.ensureAllowance("UBCToken", this.addressOf("ValidatorPool"), amount);
+    await this.write("ValidatorPool", "stake", [agentId, amount]);
+    return this.validatorId();
+  }
+
+  /** This account's validator id (0n: none). */
+  validatorId(account: Address = this.address): Promise<bigint> {
+    return this.read("ValidatorPool", "validatorIdOf", [account]);
+  }
+
+  /** Leaves the committee draw; the stake can be withdrawn after the pool's unbonding delay. */
+  async requestUnbond(): Promise<Hex> {
+    return (await this.write("ValidatorPool", "requestUnbond")).hash;
+  }
+
+  /** Withdraws the whole stake once unbonded (`StillBonded` before); returns the amount. */
+  async withdrawStake(): Promise<bigint> {
+    return (await this.write("ValidatorPool", "withdrawStake")).result as bigint;
+  }
+
+  /**
+   * Claims this validator's share of the validation fee of settled jobs it voted on with the
+   * verdict (jobs already claimed, or not its own, are skipped; `NothingToClaim` when none pays).
+   */
+  async claimFees(jobIds: bigint[]): Promise<bigint> {
+    return (await this.write("ValidatorPool", "claimFees", [jobIds])).result as bigint;
+  }
+
   async attest(jobId: bigint, approve: boolean): Promise<Hex> {
     return (await this.write("ValidatorPool", "attest", [jobId, approve])).hash;
   }

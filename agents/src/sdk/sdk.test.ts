@@ -170,4 +170,29 @@ describe("agent SDK against a real chain and the indexer's API", () => {
     assert.equal(await status(third), 8, "Expired");
     assert.equal(await r3.credits(rId), credit + lock, "the third job's lock came from the credit and went back to it");
   });
+
+  test("a validator's life: the role, the stake (approved first), unbonding, withdrawal; each misstep a named error", async () => {
+    const v = new UbcClient({ rpcUrl: chain.url, account: key(11), deployments: chain.deployments });
+    await (await chain.contract("UBCToken").transfer(v.address, 20_000n * E18)).wait();
+    const agentId = await v.registerAgent("ipfs://sdk-validator", ROLES.PROVIDER);
+    const [minStake, unbondingDelay] = (await v.read("ValidatorPool", "params")) as readonly [bigint, number];
+    await assert.rejects(v.stakeValidator(agentId, minStake), (e: unknown) => e instanceof UbcContractError && e.errorName === "MissingValidatorRole");
+    await v.setAgentRoles(agentId, ROLES.PROVIDER | ROLES.VALIDATOR);
+    assert.equal(await v.validatorId(), 0n);
+    const id = await v.stakeValidator(agentId, minStake);
+    assert.ok(id > 0n);
+    const state = (await v.read("ValidatorPool", "getValidator", [id])) as { stake: bigint; active: boolean; agentId: number };
+    assert.equal(state.stake, minStake);
+    assert.equal(state.active, true, "in the committee draw at the minimum stake");
+    assert.equal(BigInt(state.agentId), agentId);
+    assert.equal(await v.balanceOf("UBCToken"), 20_000n * E18 - minStake);
+    await assert.rejects(v.claimFees([1n, 2n]), (e: unknown) => e instanceof UbcContractError && e.errorName === "NothingToClaim");
+    await assert.rejects(v.withdrawStake(), (e: unknown) => e instanceof UbcContractError && e.errorName === "NotUnbonding");
+    await v.requestUnbond();
+    await assert.rejects(v.withdrawStake(), (e: unknown) => e instanceof UbcContractError && e.errorName === "StillBonded");
+    await chain.rpc("evm_increaseTime", [Number(unbondingDelay)]);
+    await chain.rpc("evm_mine", []);
+    assert.equal(await v.withdrawStake(), minStake);
+    assert.equal(await v.balanceOf("UBCToken"), 20_000n * E18, "the whole stake back");
+  });
 });
