@@ -22,7 +22,7 @@ export function JobsTable({ jobs }: { jobs: Job[] }) {
               <td><Link href={`/market/jobs/${j.jobId}`}>Job {j.jobId}</Link></td>
               <td><Status value={j.status} /></td>
               <td><Amount wei={j.value} unit="COMPUTE" decimals={2} /></td>
-              <td>{j.resourceKind ? `${resourceKindLabel(j.resourceKind)}${j.units ? ` × ${j.units}` : ""}` : "—"}</td>
+              <td>{j.resourceKind ? `${resourceKindLabel(j.resourceKind)}${j.units ? ` × ${j.units}` : ""}` : <span className="muted">open job</span>}</td>
               <td><Link href={`/agents/${j.requester.id}`}>Agent {j.requester.id}</Link></td>
               <td>{j.provider ? <Link href={`/agents/${j.provider.id}`}>Agent {j.provider.id}</Link> : <span className="muted">any</span>}</td>
               <td>{formatTime(j.createdAt)}</td>
