@@ -569,6 +569,15 @@ step("account: the session, my positions, my agents and my holdings", async () =
   await page.getByTestId("position-row").first().waitFor();
   await row("agent-row", "data-agent-id", String(stack.seed.wallet.agentId)).waitFor();
   await page.getByTestId("holding-row").first().waitFor();
+  // the owner edits its agent's card URI: nothing changed is said before anything is sent
+  const me = stack.seed.wallet.agentId;
+  await page.locator("#edit-agent").selectOption(String(me));
+  await page.getByRole("button", { name: "Save agent" }).click();
+  await eventually("an unchanged agent is not sent", async () => /Nothing changed/.test(await page.locator("#edit-error").innerText().catch(() => "")));
+  await page.locator("#edit-uri").fill("https://example.org/e2e-agent.json");
+  await page.getByRole("button", { name: "Save agent" }).click();
+  await confirmed(`Set agent ${me}'s card URI`);
+  assert.equal(await stack.chain.contract("AgentRegistry").agentCardURI(me), "https://example.org/e2e-agent.json");
   await shot("11-account");
   assertClean("account");
 });

@@ -33,6 +33,7 @@ export function AccountView() {
       </section>
       <MyPositions owner={connection.address.toLowerCase()} />
       <MyAgents />
+      <EditAgent />
       <MyHoldings />
       <RegisterAgent />
     </>
@@ -101,6 +102,69 @@ function MyAgents() {
           </div>
         )}
       </ListState>
+    </section>
+  );
+}
+
+/** The roles and card URI of an agent this wallet owns (only the owner may change them). */
+function EditAgent() {
+  const tx = useTx();
+  const registry = useContract("AgentRegistry");
+  const { me, agents } = useMyAgents();
+  const owned = agents.filter((a) => me !== undefined && a.owner.id.toLowerCase() === me.toLowerCase());
+  const [agentId, setAgentId] = useState("");
+  const agent = owned.find((a) => a.agentId === agentId) ?? owned[0];
+  // the form starts from the agent's indexed values, and again when another agent is chosen
+  const [edit, setEdit] = useState<{ of: string; roles: number; uri: string } | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  if (!agent) return null;
+  const form = edit && edit.of === agent.agentId ? edit : { of: agent.agentId, roles: agent.roles, uri: agent.cardURI };
+
+  async function save(e: FormEvent) {
+    e.preventDefault();
+    setError(null);
+    if (!registry || !agent) return setError("The agent registry is not deployed.");
+    if (form.roles === 0) return setError("Keep at least one role.");
+    if (new TextEncoder().encode(form.uri).length > 2048) return setError("The card URI is too long.");
+    const uri = form.uri.trim();
+    if (form.roles === agent.roles && uri === agent.cardURI) return setError("Nothing changed.");
+    if (form.roles !== agent.roles) {
+      const ok = await tx.write({ label: `Set agent ${agent.agentId}'s roles to ${roleList(form.roles).join(", ")}`, address: registry, abi: AgentRegistryAbi, functionName: "setAgentRoles", args: [BigInt(agent.agentId), form.roles] });
+      if (!ok) return;
+    }
+    if (uri !== agent.cardURI) {
+      const ok = await tx.write({ label: `Set agent ${agent.agentId}'s card URI`, address: registry, abi: AgentRegistryAbi, functionName: "setAgentCardURI", args: [BigInt(agent.agentId), uri] });
+      if (!ok) return;
+    }
+    setEdit(null);
+  }
+
+  return (
+    <section aria-labelledby="edit-agent-h" className="card">
+      <h2 id="edit-agent-h">Edit an agent</h2>
+      <p className="muted small">Its roles (what it may do in the market) and its card URI (its public description; an agent serving specs names its endpoint there). Only the agent&apos;s owner may change them.</p>
+      <form onSubmit={(e) => void save(e)} noValidate className="form-grid">
+        <div className="field">
+          <label htmlFor="edit-agent">Agent</label>
+          <select id="edit-agent" value={agent.agentId} onChange={(e) => { setAgentId(e.target.value); setEdit(null); setError(null); }}>
+            {owned.map((a) => <option key={a.agentId} value={a.agentId}>Agent {a.agentId}</option>)}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="edit-uri">Card URI</label>
+          <input id="edit-uri" value={form.uri} onChange={(e) => setEdit({ ...form, uri: e.target.value })} autoComplete="off" aria-describedby="edit-error" />
+        </div>
+        <fieldset className="field">
+          <legend>Roles</legend>
+          {([[1, "Provider"], [2, "Requester"], [4, "Validator"]] as const).map(([bit, name]) => (
+            <label key={bit} className="check">
+              <input type="checkbox" checked={(form.roles & bit) !== 0} onChange={(e) => setEdit({ ...form, roles: e.target.checked ? form.roles | bit : form.roles & ~bit })} /> {name}
+            </label>
+          ))}
+        </fieldset>
+        <FieldError id="edit-error" error={error} />
+        <div className="actions"><button type="submit" className="button" disabled={tx.busy}>Save agent</button></div>
+      </form>
     </section>
   );
 }
