@@ -13,7 +13,7 @@ import type { Locator, Page } from "playwright-core";
 import { openBrowser, processesWith, processGroupAlive, startStack, type BrowserSession, type PageProblems, type Stack } from "./harness.ts";
 import { E18, quoteOf } from "./seed.ts";
 import { signQuote } from "../../indexer/src/testing/market.ts";
-import { encodeDelivery, resultHash as runtimeResultHash, sha256Iter as runtimeSha256Iter, verifyDelivery } from "../../agents/src/runtime/jobs.ts";
+import { canonical, encodeDelivery, resultHash as runtimeResultHash, sha256Iter as runtimeSha256Iter, verifyDelivery } from "../../agents/src/runtime/jobs.ts";
 
 let stack: Stack;
 let browser: BrowserSession;
@@ -424,7 +424,7 @@ step("job page: the provider declines a job whose spec it cannot find; both side
   assertClean("decline a job");
 });
 
-step("job page: the provider does a sha256-iter job's work in the browser and delivers it; the runtime's check passes", async () => {
+step("job page: the provider does a sha256-iter job's work in the browser, writes an llm-text answer to its rubric, and delivers both; the runtime's check passes", async () => {
   // the wallet's agent quotes sha256-iter work (signed in Node with the wallet's key, as the form
   // signs it); the seeded requester publishes its spec on the spec store and fills the quote
   const walletSigner = new ethers.Wallet(stack.walletKey, stack.chain.provider);
@@ -457,6 +457,31 @@ step("job page: the provider does a sha256-iter job's work in the browser and de
   assert.deepEqual(verifyDelivery(ethers.id(text) as `0x${string}`, resultHash as `0x${string}`, resultURI).ok, true);
   await eventually("the job shows as submitted with its result", async () => /submitted/i.test(await page.getByTestId("job-status").innerText()) && /0x[0-9a-f]{64}/.test(await page.getByTestId("job-result").innerText().catch(() => "")));
   await shot("09b-delivered");
+
+  // an llm-text job of the wallet's agent: the provider writes the answer itself; the page checks
+  // it against the job's rubric, as the validators' agents do, before anything is sent
+  const llmQ = { ...q, resourceKind: ethers.id("llm-text"), units: 2n, unitPrice: 60n * E18, nonce: 78n };
+  const llmSpec = { kind: "llm-text" as const, maxTokens: 200, model: "gpt-4o-mini", prompt: "Explain escrow in one sentence.", rubric: { maxWords: 150, minWords: 4, mustInclude: ["escrow"], mustNotInclude: ["lorem"] }, salt: "e2e-llm" };
+  const llmText = canonical(llmSpec);
+  const posted = await fetch(`${stack.indexerUrl}/specs`, { method: "POST", headers: { "content-type": "application/json" }, body: llmText });
+  assert.ok(posted.status < 300, `the spec store took the llm-text spec (${posted.status})`);
+  await (await stack.chain.contract("WorkMarket", stack.seed.market.requester.signer).fillQuote(llmQ, await signQuote(stack.chain, walletSigner, llmQ), stack.seed.market.requester.agentId, ethers.id(llmText))).wait();
+  const llmJob = (await market.jobCount()) as bigint;
+  await stack.waitForIndexed();
+  await open(`/market/jobs/${llmJob}`, /^Job/);
+  const answer = page.getByLabel("Your answer");
+  await answer.waitFor();
+  await answer.fill("It holds money");
+  await eventually("the rubric is not met yet", async () => /Not yet: .*"escrow" is missing/.test(await page.getByTestId("answer-check").innerText()));
+  assert.equal(await page.getByRole("button", { name: "Deliver the answer" }).isDisabled(), true, "nothing can be sent before the rubric is met");
+  await answer.fill("Escrow holds the price until the work is approved.");
+  await eventually("the rubric is met", async () => /Meets the rubric \(9 words\)/.test(await page.getByTestId("answer-check").innerText()));
+  await page.getByRole("button", { name: "Deliver the answer" }).click();
+  await confirmed(`Deliver the answer to job ${llmJob}`);
+  assert.equal(Number((await market.getJob(llmJob)).status), JOB_SUBMITTED);
+  const llmLog = (await market.queryFilter(market.filters.JobSubmitted(llmJob))).at(-1) as ethers.EventLog;
+  const [, llmResultHash, llmUri] = llmLog.args as unknown as [bigint, string, string];
+  assert.equal(verifyDelivery(ethers.id(llmText) as `0x${string}`, llmResultHash as `0x${string}`, llmUri).ok, true, "the validators' check passes on the written answer");
   assertClean("deliver in the browser");
 });
 

@@ -2,9 +2,9 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { keccak256, toHex, type Hex } from "viem";
-import { canonicalJson, checkDelivery, inlineDelivery, parseShaSpec, sha256Iter, specMatches, type ShaSpec } from "./work.ts";
+import { canonicalJson, checkDelivery, inlineDelivery, parseLlmSpec, parseShaSpec, rubricCheck, sha256Iter, specMatches, type ShaSpec } from "./work.ts";
 // the agent runtime's side: what its validators and requesters run on a delivery
-import { encodeDelivery, resultHash as runtimeResultHash, sha256Iter as runtimeSha256Iter, specHash as runtimeSpecHash, verifyDelivery } from "../../agents/src/runtime/jobs.ts";
+import { encodeDelivery, judgeText, resultHash as runtimeResultHash, sha256Iter as runtimeSha256Iter, specHash as runtimeSpecHash, verifyDelivery } from "../../agents/src/runtime/jobs.ts";
 
 const spec: ShaSpec = { kind: "sha256-iter", input: toHex(new TextEncoder().encode("hello from the browser")), iterations: 1_250, salt: "web-test" };
 
@@ -67,9 +67,30 @@ test("a validator's check in the browser agrees with the runtime's on right, wro
     assert.equal(got.ok, want, `${name}: ${got.reason}`);
     assert.equal(verifyDelivery(hash, rh as `0x${string}`, uri ?? undefined).ok, want, `${name}: the runtime agrees`);
   }
-  // not checkable here: an ipfs:// result, a model's text
+  // not checkable here: an ipfs:// result
   assert.equal((await checkDelivery(hash, runtimeResultHash(right), "ipfs://result")).ok, null);
-  const llm = { kind: "llm-text" as const, prompt: "p", model: "m", maxTokens: 100, rubric: { minWords: 1, maxWords: 10, mustInclude: [] as string[], mustNotInclude: [] as string[] }, salt: "s" };
-  assert.equal((await checkDelivery(runtimeSpecHash(llm), runtimeResultHash("some text"), encodeDelivery(llm, "some text"))).ok, null);
+  // a model's text: the rubric, as the runtime judges it
+  const llm = { kind: "llm-text" as const, prompt: "p", model: "m", maxTokens: 100, rubric: { minWords: 2, maxWords: 10, mustInclude: ["escrow"], mustNotInclude: ["lorem"] }, salt: "s" };
+  const lh = runtimeSpecHash(llm);
+  for (const [text, want] of [["Escrow holds the price.", true], ["escrow", false], ["lorem ipsum escrow", false], ["no such word here", false]] as const) {
+    const got = await checkDelivery(lh, runtimeResultHash(text), encodeDelivery(llm, text));
+    assert.equal(got.ok, want, `${text}: ${got.reason}`);
+    assert.equal(verifyDelivery(lh, runtimeResultHash(text), encodeDelivery(llm, text)).ok, want, `${text}: the runtime agrees`);
+  }
+  assert.ok(specMatches(llm, lh));
+  const typed = inlineDelivery(llm, "Escrow holds the price.");
+  assert.equal(verifyDelivery(lh, typed.resultHash, typed.resultURI).ok, true, "an answer delivered from the browser passes the runtime's check");
   assert.equal((await checkDelivery(hash, null, "data:application/json;base64,bm90IGpzb24=")).ok, false, "an inline delivery that is not JSON");
+});
+
+test("the rubric check scores texts as the runtime's judgeText; llm-text specs are read strictly", () => {
+  const rubric = { minWords: 3, maxWords: 8, mustInclude: ["Stake", "burn"], mustNotInclude: ["TODO"] };
+  const texts = ["", "stake and burn", "  Stake\tthen\nBURN  ", "stake burn", "stake burn todo later", "one two three four five six seven eight nine stake burn", "Staked tokens burnt"];
+  for (const t of texts) assert.equal(rubricCheck(t, rubric).pass, judgeText(t, rubric).pass, JSON.stringify(t));
+  assert.deepEqual(rubricCheck("stake burn", rubric), { pass: false, words: 2, reasons: ["2 words, at least 3 asked"] });
+  const spec = { kind: "llm-text", prompt: "Explain staking.", model: "gpt-4o-mini", maxTokens: 200, rubric, salt: "s" };
+  assert.deepEqual(parseLlmSpec(canonicalJson(spec)), { ok: true, spec });
+  for (const bad of [{ ...spec, kind: "sha256-iter" }, { ...spec, maxTokens: 0 }, { ...spec, prompt: "x".repeat(4_001) }, { ...spec, rubric: { minWords: 1 } }, { ...spec, salt: 1 }]) {
+    assert.equal(parseLlmSpec(bad).ok, false, JSON.stringify(bad).slice(0, 60));
+  }
 });

@@ -1,5 +1,6 @@
-// A provider's work on a sha256-iter job, done in the browser: the digest (the platform's SHA-256,
-// WebCrypto) and the inline delivery that the agents' validators and requesters check
+// A provider's work done in the browser — a sha256-iter digest (the platform's SHA-256, WebCrypto),
+// or an llm-text answer written by a person and checked against the job's rubric — and the inline
+// delivery that the agents' validators and requesters check
 // (agents/src/runtime/jobs.ts: the result URI is `data:application/json;base64,` of the canonical
 // JSON of { spec, result }, the result hash is keccak256 of the result's UTF-8). Tested in work.test.ts.
 import { keccak256, toHex, type Hex } from "viem";
@@ -11,6 +12,66 @@ export interface ShaSpec {
   input: Hex;
   iterations: number;
   salt: string;
+}
+
+/** An llm-text spec as the agent runtime writes it: a prompt answered in at most maxTokens, judged by its rubric. */
+export interface LlmSpec {
+  kind: "llm-text";
+  prompt: string;
+  model: string;
+  maxTokens: number;
+  rubric: Rubric;
+  salt: string;
+}
+export interface Rubric {
+  minWords: number;
+  maxWords: number;
+  mustInclude: string[];
+  mustNotInclude: string[];
+}
+
+/** An llm-text spec read from its text, strictly as the runtime's parseSpec reads it, or an error in words. */
+export function parseLlmSpec(spec: unknown): { ok: true; spec: LlmSpec } | { ok: false; error: string } {
+  let s: unknown = spec;
+  if (typeof s === "string") {
+    try {
+      s = JSON.parse(s);
+    } catch {
+      return { ok: false, error: "the spec is not JSON" };
+    }
+  }
+  if (!s || typeof s !== "object") return { ok: false, error: "the spec is not an object" };
+  const o = s as Record<string, unknown>;
+  if (o.kind !== "llm-text") return { ok: false, error: `the spec is of kind ${JSON.stringify(o.kind)}, not llm-text` };
+  const r = o.rubric as Record<string, unknown> | undefined;
+  const int = (v: unknown) => typeof v === "number" && Number.isSafeInteger(v);
+  if (typeof o.prompt !== "string" || o.prompt.length > 4_000) return { ok: false, error: "the spec's prompt must be text of at most 4,000 characters" };
+  if (typeof o.model !== "string" || !int(o.maxTokens) || (o.maxTokens as number) < 1 || (o.maxTokens as number) > 8_192) return { ok: false, error: "the spec's model or token limit is not valid" };
+  if (!r || !int(r.minWords) || !int(r.maxWords) || !Array.isArray(r.mustInclude) || !Array.isArray(r.mustNotInclude)) return { ok: false, error: "the spec's rubric is not valid" };
+  if (typeof o.salt !== "string") return { ok: false, error: "the spec has no salt" };
+  return {
+    ok: true,
+    spec: {
+      kind: "llm-text", prompt: o.prompt, model: o.model, maxTokens: o.maxTokens as number, salt: o.salt,
+      rubric: { minWords: r.minWords as number, maxWords: r.maxWords as number, mustInclude: (r.mustInclude as unknown[]).map(String), mustNotInclude: (r.mustNotInclude as unknown[]).map(String) },
+    },
+  };
+}
+
+/**
+ * A text against a rubric, as the agents' validators score it: words (separated by white space)
+ * within the bounds, every required term present and no forbidden one, case-insensitively.
+ */
+export function rubricCheck(text: string, r: Rubric): { pass: boolean; words: number; reasons: string[] } {
+  const trimmed = text.trim();
+  const words = trimmed === "" ? 0 : trimmed.split(/\s+/).length;
+  const reasons: string[] = [];
+  if (words < r.minWords) reasons.push(`${words} words, at least ${r.minWords} asked`);
+  if (words > r.maxWords) reasons.push(`${words} words, at most ${r.maxWords} asked`);
+  const lower = text.toLowerCase();
+  for (const t of r.mustInclude) if (!lower.includes(t.toLowerCase())) reasons.push(`"${t}" is missing`);
+  for (const t of r.mustNotInclude) if (lower.includes(t.toLowerCase())) reasons.push(`"${t}" must not appear`);
+  return { pass: reasons.length === 0, words, reasons };
 }
 
 /** The most iterations a spec may ask (the runtime's bound: 4,000 units of 250). */
@@ -76,7 +137,7 @@ export async function sha256Iter(
 }
 
 /** What a provider submits for a result: keccak256 of the result's UTF-8, and the inline delivery URI. */
-export function inlineDelivery(spec: ShaSpec, result: string): { resultHash: Hex; resultURI: string } {
+export function inlineDelivery(spec: ShaSpec | LlmSpec, result: string): { resultHash: Hex; resultURI: string } {
   const json = canonicalJson({ spec, result });
   const bytes = new TextEncoder().encode(json);
   let bin = "";
@@ -85,7 +146,7 @@ export function inlineDelivery(spec: ShaSpec, result: string): { resultHash: Hex
 }
 
 /** Whether a spec text hashes to the job's spec hash (the runtime hashes the canonical JSON). */
-export function specMatches(spec: ShaSpec, specHashOnChain: string): boolean {
+export function specMatches(spec: ShaSpec | LlmSpec, specHashOnChain: string): boolean {
   return keccak256(toHex(canonicalJson(spec))).toLowerCase() === specHashOnChain.toLowerCase();
 }
 
@@ -102,8 +163,17 @@ export async function checkDelivery(
   if (!(resultURI ?? "").startsWith("data:application/json;base64,")) return { ok: null, reason: "the result is not an inline delivery: check it by other means" };
   const d = decodeDeliveryUri(resultURI);
   if (!d) return { ok: false, reason: "the delivery does not decode" };
-  const parsed = parseShaSpec(d.spec);
   const kind = (d.spec as { kind?: unknown } | null)?.kind;
+  if (kind === "llm-text") {
+    // model text: the rubric, as the validators' agents judge it first (their policy may judge further)
+    const llm = parseLlmSpec(d.spec);
+    if (!llm.ok) return { ok: false, reason: llm.error };
+    if (!specMatches(llm.spec, specHashOnChain)) return { ok: false, reason: "the delivered spec is not the job's spec" };
+    if (!resultHashOnChain || keccak256(toHex(d.result)).toLowerCase() !== resultHashOnChain.toLowerCase()) return { ok: false, reason: "the result does not match the submitted hash" };
+    const r = rubricCheck(d.result, llm.spec.rubric);
+    return r.pass ? { ok: true, reason: `the text meets the rubric (${r.words} words): read it before approving` } : { ok: false, reason: `the text fails the rubric: ${r.reasons.join("; ")}` };
+  }
+  const parsed = parseShaSpec(d.spec);
   if (!parsed.ok) return typeof kind === "string" && kind !== "sha256-iter" ? { ok: null, reason: `${parsed.error}: judge it by reading` } : { ok: false, reason: parsed.error };
   if (!specMatches(parsed.spec, specHashOnChain)) return { ok: false, reason: "the delivered spec is not the job's spec" };
   if (!resultHashOnChain || keccak256(toHex(d.result)).toLowerCase() !== resultHashOnChain.toLowerCase()) return { ok: false, reason: "the result does not match the submitted hash" };

@@ -6,7 +6,7 @@ import { formatAmount, formatDuration, formatTime, resourceKindLabel, shortAddre
 import { parseInteger } from "@/lib/amount";
 import { canDecline, challengeBond, declineBy, pastDeadline, providerDeposit, requesterLock, resourceKindToBytes32 } from "@/lib/market";
 import { decodeDeliveryUri, describeSpec } from "@/lib/jobspec";
-import { checkDelivery, inlineDelivery, parseShaSpec, sha256Iter, specMatches } from "@/lib/work";
+import { checkDelivery, inlineDelivery, parseLlmSpec, parseShaSpec, rubricCheck, sha256Iter, specMatches } from "@/lib/work";
 import { useChainNow, useChainRead, useGql } from "../data";
 import { useApp, useContract, useMounted, useTx } from "../Providers";
 import { useMyAgents } from "../agents";
@@ -198,6 +198,7 @@ function JobActions({ job: j, spec, committees }: { job: JobDetail; spec: string
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [work, setWork] = useState<{ progress: number; error?: string } | null>(null);
   const [check, setCheck] = useState<{ progress: number; ok?: boolean | null; reason?: string } | null>(null);
+  const [answer, setAnswer] = useState("");
   // the wallet's validator, if it has one (committee members vote from here)
   const myValidator = useChainRead(["validator-of", pool ?? "", me ?? ""], async (c) => {
     const { ValidatorPoolAbi } = await import("@/lib/generated/abis");
@@ -233,6 +234,10 @@ function JobActions({ job: j, spec, committees }: { job: JobDetail; spec: string
   const seated = round > 0 && vid !== null && (committees.filter((c) => c.round === round).at(-1)?.members.some((m) => m.id === vid) ?? false);
   const canVote = seated && !late && !j.attestations.some((a) => a.round === round && a.validator.id === vid);
   const deliverable = shaSpec?.ok && specMatches(shaSpec.spec, j.specHash) ? shaSpec.spec : null;
+  // an llm-text job: the provider may write the answer itself, checked against the job's rubric as the validators check it
+  const llmSpec = spec && !deliverable ? parseLlmSpec(spec) : null;
+  const writable = llmSpec?.ok && specMatches(llmSpec.spec, j.specHash) ? llmSpec.spec : null;
+  const scored = writable ? rubricCheck(answer, writable.rubric) : null;
   if (!canSettle && !canChallenge && !rater && !canDeclineJob && !late && !canCancel && !canDeliver && !taker && !canVote) return null;
 
   async function runCheck() {
@@ -271,6 +276,14 @@ function JobActions({ job: j, spec, committees }: { job: JobDetail; spec: string
     const { WorkMarketAbi } = await import("@/lib/generated/abis");
     const ok = await tx.write({ label: `Deliver job ${j.jobId}`, address: market!, abi: WorkMarketAbi, functionName: "submit", args: [BigInt(j.jobId), d.resultHash, d.resultURI] });
     setWork(ok ? null : { progress: 1 });
+  }
+
+  async function deliverText() {
+    if (!writable || !scored?.pass) return;
+    const d = inlineDelivery(writable, answer.trim());
+    const { WorkMarketAbi } = await import("@/lib/generated/abis");
+    const ok = await tx.write({ label: `Deliver the answer to job ${j.jobId}`, address: market!, abi: WorkMarketAbi, functionName: "submit", args: [BigInt(j.jobId), d.resultHash, d.resultURI] });
+    if (ok) setAnswer("");
   }
 
   async function expire() {
@@ -407,11 +420,24 @@ function JobActions({ job: j, spec, committees }: { job: JobDetail; spec: string
               {work && !work.error && <> <progress max={1} value={work.progress} aria-label="Work done">{Math.round(work.progress * 100)}%</progress> {Math.round(work.progress * 100)}%</>}
               {work?.error && <span className="error" role="alert"> {work.error}</span>}
             </>
+          ) : writable && scored ? (
+            <>
+              Answer the prompt yourself: “{writable.prompt}” — in {writable.rubric.minWords} to {writable.rubric.maxWords} words
+              {writable.rubric.mustInclude.length > 0 ? <>, with {writable.rubric.mustInclude.map((t) => `“${t}”`).join(", ")}</> : null}
+              {writable.rubric.mustNotInclude.length > 0 ? <>, without {writable.rubric.mustNotInclude.map((t) => `“${t}”`).join(", ")}</> : null}.
+              The committee checks the same rubric, then reads it.
+              <div className="field">
+                <label htmlFor="answer">Your answer</label>
+                <textarea id="answer" rows={4} value={answer} onChange={(e) => setAnswer(e.target.value)} aria-describedby="answer-check" />
+              </div>
+              <p id="answer-check" data-testid="answer-check" className={scored.pass ? "" : "muted"}>{scored.pass ? `Meets the rubric (${scored.words} words).` : `Not yet: ${scored.reasons.join("; ")}.`}</p>
+              <div className="actions"><button type="button" className="button" disabled={tx.busy || !scored.pass} onClick={() => void deliverText()}>Deliver the answer</button></div>
+            </>
           ) : spec === undefined ? (
             <>Reading the job&apos;s spec…</>
           ) : (
             <>
-              {spec === null ? "This job's spec is not published, so its work cannot be done here." : shaSpec && !shaSpec.ok ? `This page does sha256-iter work only (${shaSpec.error}).` : "The published spec does not hash to the job's spec hash."}
+              {spec === null ? "This job's spec is not published, so its work cannot be done here." : shaSpec && !shaSpec.ok && !(llmSpec && llmSpec.ok) ? `This page does sha256-iter and llm-text work only (${shaSpec.error}).` : "The published spec does not hash to the job's spec hash."}
               {" "}Deliver it with an agent (the SDK&apos;s <code>submit</code>){canDeclineJob ? ", or decline it below while the window is open" : ""}.
             </>
           )}
