@@ -30,8 +30,8 @@ export interface Rubric {
   mustNotInclude: string[];
 }
 
-/** An llm-text spec read from its text, strictly as the runtime's parseSpec reads it, or an error in words. */
-export function parseLlmSpec(spec: unknown): { ok: true; spec: LlmSpec } | { ok: false; error: string } {
+/** A spec (its JSON text, or the object) as an object of the given kind, or an error in words. */
+function specOfKind(spec: unknown, kind: string): { ok: true; o: Record<string, unknown> } | { ok: false; error: string } {
   let s: unknown = spec;
   if (typeof s === "string") {
     try {
@@ -42,7 +42,15 @@ export function parseLlmSpec(spec: unknown): { ok: true; spec: LlmSpec } | { ok:
   }
   if (!s || typeof s !== "object") return { ok: false, error: "the spec is not an object" };
   const o = s as Record<string, unknown>;
-  if (o.kind !== "llm-text") return { ok: false, error: `the spec is of kind ${JSON.stringify(o.kind)}, not llm-text` };
+  if (o.kind !== kind) return { ok: false, error: `the spec is of kind ${JSON.stringify(o.kind)}, not ${kind}` };
+  return { ok: true, o };
+}
+
+/** An llm-text spec read from its text, strictly as the runtime's parseSpec reads it, or an error in words. */
+export function parseLlmSpec(spec: unknown): { ok: true; spec: LlmSpec } | { ok: false; error: string } {
+  const read = specOfKind(spec, "llm-text");
+  if (!read.ok) return read;
+  const o = read.o;
   const r = o.rubric as Record<string, unknown> | undefined;
   const int = (v: unknown) => typeof v === "number" && Number.isSafeInteger(v);
   if (typeof o.prompt !== "string" || o.prompt.length > 4_000) return { ok: false, error: "the spec's prompt must be text of at most 4,000 characters" };
@@ -79,17 +87,9 @@ export const MAX_ITERATIONS = 1_000_000;
 
 /** A sha256-iter spec read from its text (the spec store's or a delivery's), or an error in words. */
 export function parseShaSpec(spec: unknown): { ok: true; spec: ShaSpec } | { ok: false; error: string } {
-  let s: unknown = spec;
-  if (typeof s === "string") {
-    try {
-      s = JSON.parse(s);
-    } catch {
-      return { ok: false, error: "the spec is not JSON" };
-    }
-  }
-  if (!s || typeof s !== "object") return { ok: false, error: "the spec is not an object" };
-  const o = s as Record<string, unknown>;
-  if (o.kind !== "sha256-iter") return { ok: false, error: `the spec is of kind ${JSON.stringify(o.kind)}, not sha256-iter` };
+  const read = specOfKind(spec, "sha256-iter");
+  if (!read.ok) return read;
+  const o = read.o;
   if (typeof o.input !== "string" || !/^0x([0-9a-fA-F]{2}){0,256}$/.test(o.input)) return { ok: false, error: "the spec's input is not hex of at most 256 bytes" };
   if (typeof o.iterations !== "number" || !Number.isSafeInteger(o.iterations) || o.iterations < 1 || o.iterations > MAX_ITERATIONS) {
     return { ok: false, error: `the spec's iterations must be 1 to ${MAX_ITERATIONS.toLocaleString("en-US")}` };

@@ -19,6 +19,34 @@ function useSignedIn() {
   return async () => (session.address ? true : session.signIn());
 }
 
+/** The fields a quote and an open job share, as typed: resource kind, units, unit price, minutes open, hours to deliver, an optional agent id. */
+interface TermFields { kind: string; units: string; price: string; minutes: string; hours: string; agent: string }
+
+/**
+ * Parses the shared terms: errors by field (`kind`, `units`, `price`, `minutes`, `hours`, and
+ * `agentField` for the optional agent id), a value under the market's 100 COMPUTE minimum named on
+ * the price. `what` names the thing in the messages ("quote", "job").
+ */
+function parseTerms(f: TermFields, resourceKindToBytes32: (k: string) => { ok: true; value: `0x${string}` } | { ok: false; error: string },
+  o: { what: string; minutesLabel: string; agentLabel: string; agentField: string }) {
+  const errs: Record<string, string> = {};
+  const k = resourceKindToBytes32(f.kind);
+  if (!k.ok) errs.kind = k.error;
+  const u = parseInteger(f.units, { min: 1n, label: "Units" });
+  if (!u.ok) errs.units = u.error;
+  const p = parseAmount(f.price, { unit: "COMPUTE" });
+  if (!p.ok) errs.price = p.error;
+  const m = parseInteger(f.minutes, { min: 1n, max: 525600n, label: o.minutesLabel });
+  if (!m.ok) errs.minutes = m.error;
+  const h = parseInteger(f.hours, { min: 1n, max: 8760n, label: "Delivery period" });
+  if (!h.ok) errs.hours = h.error;
+  const a = f.agent.trim() === "" ? ({ ok: true, value: 0n } as const) : parseInteger(f.agent, { min: 1n, label: o.agentLabel });
+  if (!a.ok) errs[o.agentField] = a.error;
+  if (u.ok && p.ok && u.value * p.value < 100n * 10n ** 18n) errs.price = `The ${o.what} is worth ${formatAmount(u.value * p.value)} COMPUTE; the minimum job is 100 COMPUTE.`;
+  const terms = k.ok && u.ok && p.ok && m.ok && h.ok && a.ok ? { kind: k.value, units: u.value, unitPrice: p.value, minutes: m.value, hours: h.value, agent: a.value } : null;
+  return { errs, terms };
+}
+
 export function PostQuoteForm() {
   const router = useRouter();
   const { cfg, publicClient } = useApp();
@@ -43,34 +71,21 @@ export function PostQuoteForm() {
     e.preventDefault();
     // viem's hashing (resource kinds, typed data) loads with the first submit, not with the page
     const { resourceKindToBytes32, quoteTypedData } = await import("@/lib/market");
-    const errs: Record<string, string> = {};
-    const k = resourceKindToBytes32(kind);
-    if (!k.ok) errs.kind = k.error;
-    const u = parseInteger(units, { min: 1n, label: "Units" });
-    if (!u.ok) errs.units = u.error;
-    const p = parseAmount(price, { unit: "COMPUTE" });
-    if (!p.ok) errs.price = p.error;
-    const m = parseInteger(minutes, { min: 1n, max: 525600n, label: "Validity" });
-    if (!m.ok) errs.minutes = m.error;
-    const h = parseInteger(hours, { min: 1n, max: 8760n, label: "Delivery period" });
-    if (!h.ok) errs.hours = h.error;
-    const r = forReq.trim() === "" ? ({ ok: true, value: 0n } as const) : parseInteger(forReq, { min: 1n, label: "Requester agent" });
-    if (!r.ok) errs.forReq = r.error;
-    if (u.ok && p.ok && u.value * p.value < 100n * 10n ** 18n) errs.price = `The quote is worth ${formatAmount(u.value * p.value)} COMPUTE; the minimum job is 100 COMPUTE.`;
+    const { errs, terms: t } = parseTerms({ kind, units, price, minutes, hours, agent: forReq }, resourceKindToBytes32, { what: "quote", minutesLabel: "Validity", agentLabel: "Requester agent", agentField: "forReq" });
     if (!me) errs.form = "Connect a wallet first.";
     else if (!agent) errs.form = "You need an agent with the provider role: register one on the Account page.";
     else if ((agent.wallet ?? agent.owner.id).toLowerCase() !== me) errs.form = `Quotes of agent ${agent.agentId} are signed by its wallet ${shortAddress(agent.wallet)}: connect that wallet.`;
     if (!market || !compute) errs.form = "The work market is not deployed.";
     setErrors(errs);
-    if (Object.keys(errs).length > 0 || !k.ok || !u.ok || !p.ok || !m.ok || !h.ok || !r.ok || !agent || !market || !compute || !me) return;
+    if (Object.keys(errs).length > 0 || !t || !agent || !market || !compute || !me) return;
     if (!(await ensureSignedIn())) return tx.fail("sign in first (the quote board needs a SIWE session)");
     const quote = {
-      providerAgentId: BigInt(agent.agentId), resourceKind: k.value, units: u.value, unitPrice: p.value,
-      expiry: (await chainTime(publicClient)) + m.value * 60n, nonce: BigInt(Date.now()), requester: r.value, deliveryPeriod: h.value * 3600n,
+      providerAgentId: BigInt(agent.agentId), resourceKind: t.kind, units: t.units, unitPrice: t.unitPrice,
+      expiry: (await chainTime(publicClient)) + t.minutes * 60n, nonce: BigInt(Date.now()), requester: t.agent, deliveryPeriod: t.hours * 3600n,
     };
     const signature = await tx.signTyped(`Sign quote of agent ${agent.agentId}`, quoteTypedData(quote, cfg.chainId, market) as never);
     if (!signature) return;
-    const posted = await tx.action("Post quote to the board", `quote posted (${formatAmount(u.value * p.value)} COMPUTE)`, () =>
+    const posted = await tx.action("Post quote to the board", `quote posted (${formatAmount(t.units * t.unitPrice)} COMPUTE)`, () =>
       postQuote(cfg.apiUrl, session.token, Object.fromEntries(Object.entries(quote).map(([key, v]) => [key, typeof v === "bigint" ? v.toString() : v])), signature));
     // the board is server-rendered: show the new quote now rather than at the next refresh
     if (posted) {
@@ -151,32 +166,19 @@ export function PostJobForm() {
   async function submit(e: FormEvent) {
     e.preventDefault();
     const [{ resourceKindToBytes32, requesterLock }, { publishJobSpec }, { WorkMarketAbi }] = await Promise.all([import("@/lib/market"), import("@/lib/jobpost"), import("@/lib/generated/abis")]);
-    const errs: Record<string, string> = {};
-    const k = resourceKindToBytes32(kind);
-    if (!k.ok) errs.kind = k.error;
-    const u = parseInteger(units, { min: 1n, label: "Units" });
-    if (!u.ok) errs.units = u.error;
-    const p = parseAmount(price, { unit: "COMPUTE" });
-    if (!p.ok) errs.price = p.error;
-    const m = parseInteger(minutes, { min: 1n, max: 525600n, label: "Accept within" });
-    if (!m.ok) errs.minutes = m.error;
-    const h = parseInteger(hours, { min: 1n, max: 8760n, label: "Delivery period" });
-    if (!h.ok) errs.hours = h.error;
-    const pr = provider.trim() === "" ? ({ ok: true, value: 0n } as const) : parseInteger(provider, { min: 1n, label: "Provider agent" });
-    if (!pr.ok) errs.provider = pr.error;
-    if (u.ok && p.ok && u.value * p.value < 100n * 10n ** 18n) errs.price = `The job is worth ${formatAmount(u.value * p.value)} COMPUTE; the minimum job is 100 COMPUTE.`;
-    if (pr.ok && agent && pr.value === BigInt(agent.agentId)) errs.provider = "An agent cannot take its own job.";
+    const { errs, terms: t } = parseTerms({ kind, units, price, minutes, hours, agent: provider }, resourceKindToBytes32, { what: "job", minutesLabel: "Accept within", agentLabel: "Provider agent", agentField: "provider" });
+    if (t && agent && t.agent === BigInt(agent.agentId)) errs.provider = "An agent cannot take its own job.";
     if (!me) errs.form = "Connect a wallet first.";
     else if (!agent) errs.form = "You need an agent with the requester role: register one on the Account page.";
     if (!market || !compute) errs.form = "The work market is not deployed.";
     setErrors(errs);
-    if (Object.keys(errs).length > 0 || !k.ok || !u.ok || !p.ok || !m.ok || !h.ok || !pr.ok || !agent || !market || !compute || !me) return;
-    const published = await publishJobSpec(cfg.apiUrl, kind.trim(), u.value, spec, `web-${me.slice(2, 10)}-${Date.now().toString(36)}`);
+    if (Object.keys(errs).length > 0 || !t || !agent || !market || !compute || !me) return;
+    const published = await publishJobSpec(cfg.apiUrl, kind.trim(), t.units, spec, `web-${me.slice(2, 10)}-${Date.now().toString(36)}`);
     if (!published.ok) {
       setErrors({ [published.store ? "form" : "spec"]: published.store ? `${published.error}: not posted.` : published.error });
       return;
     }
-    const value = u.value * p.value;
+    const value = t.units * t.unitPrice;
     const lock = requesterLock(value);
     // the lock comes from the agent's market credit when it covers it, else from this wallet
     const credit = (await publicClient.readContract({ address: market, abi: WorkMarketAbi, functionName: "credits", args: [BigInt(agent.agentId)] })) as bigint;
@@ -187,7 +189,7 @@ export function PostJobForm() {
     }
     const ok = await tx.write({
       label: `Post an open job (${formatAmount(value)} COMPUTE)`, address: market, abi: WorkMarketAbi, functionName: "createJob",
-      args: [{ requesterAgentId: BigInt(agent.agentId), providerAgentId: pr.value, value, specHash: published.hash, acceptDeadline: (await chainTime(publicClient)) + m.value * 60n, deliveryPeriod: h.value * 3600n }],
+      args: [{ requesterAgentId: BigInt(agent.agentId), providerAgentId: t.agent, value, specHash: published.hash, acceptDeadline: (await chainTime(publicClient)) + t.minutes * 60n, deliveryPeriod: t.hours * 3600n }],
     });
     if (ok) {
       setSpec("");
