@@ -59,5 +59,13 @@ describe("npm start configuration", function () {
     const future = new Date(Date.now() + 60_000);
     utimesSync(join(dir, "web", "app", "page.tsx"), future, future);
     expect(needsBuild(app)).to.equal(true);
+    // a module outside web/ that the app imports counts too (the agents' spec module)
+    utimesSync(join(dir, "web", "app", "page.tsx"), past, past);
+    mkdirSync(join(dir, "agents", "src", "runtime"), { recursive: true });
+    writeFileSync(join(dir, "agents", "src", "runtime", "spec.ts"), "export {};");
+    utimesSync(join(dir, "agents", "src", "runtime", "spec.ts"), past, past);
+    expect(needsBuild(app)).to.equal(false);
+    utimesSync(join(dir, "agents", "src", "runtime", "spec.ts"), future, future);
+    expect(needsBuild(app)).to.equal(true);
   });
 });

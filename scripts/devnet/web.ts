@@ -61,6 +61,8 @@ function newestSource(dir: string): number {
     }
   };
   walk(dir);
+  // the modules outside web/ that the app imports (web/e2e/harness.ts lists the same)
+  for (const f of ["../agents/src/runtime/spec.ts"]) if (existsSync(join(dir, f))) newest = Math.max(newest, statSync(join(dir, f)).mtimeMs);
   return newest;
 }
 

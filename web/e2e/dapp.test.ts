@@ -472,7 +472,7 @@ step("job page: the provider does a sha256-iter job's work in the browser, write
   const answer = page.getByLabel("Your answer");
   await answer.waitFor();
   await answer.fill("It holds money");
-  await eventually("the rubric is not met yet", async () => /Not yet: .*"escrow" is missing/.test(await page.getByTestId("answer-check").innerText()));
+  await eventually("the rubric is not met yet", async () => /Not yet: .*missing "escrow"/.test(await page.getByTestId("answer-check").innerText()));
   assert.equal(await page.getByRole("button", { name: "Deliver the answer" }).isDisabled(), true, "nothing can be sent before the rubric is met");
   await answer.fill("Escrow holds the price until the work is approved.");
   await eventually("the rubric is met", async () => /Meets the rubric \(9 words\)/.test(await page.getByTestId("answer-check").innerText()));

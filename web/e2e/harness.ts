@@ -133,8 +133,17 @@ function newestSource(): { mtimeMs: number; file: string } {
     }
   };
   walk(WEB_DIR);
+  // and the modules outside web/ that the app imports (the agents' browser-safe spec module)
+  for (const f of WEB_SOURCES_OUTSIDE) {
+    const p = join(WEB_DIR, f);
+    const s = statSync(p);
+    if (s.mtimeMs > newest.mtimeMs) newest = { mtimeMs: s.mtimeMs, file: f };
+  }
   return newest;
 }
+
+/** Files outside web/ that the web app imports (relative to web/); scripts/devnet/web.ts lists the same. */
+export const WEB_SOURCES_OUTSIDE = ["../agents/src/runtime/spec.ts"];
 
 /** Build-time environment of the web app (nothing that changes from run to run: ports are runtime settings). */
 export function buildEnv(): Record<string, string> {

@@ -2,6 +2,8 @@
 import { keccak256, toHex, type Address, type Hex } from "viem";
 import { rememberResourceKind } from "./format.ts";
 import { QUOTE_TYPES, WORK_MARKET_DOMAIN } from "./generated/eip712.ts";
+// the runtime's spec module (no Node.js imports): the canonical JSON a spec's hash is taken of
+import { canonical } from "../../agents/src/runtime/spec.ts";
 
 export interface QuoteFields {
   providerAgentId: bigint;
@@ -49,7 +51,7 @@ export const LLM_MODEL = "gpt-4o-mini";
  * The spec of a job of a kind the agent runtime works (agents/src/runtime/jobs.ts), from what the
  * requester typed: for sha256-iter the text to hash (its UTF-8 bytes, at most 256) for the quote's
  * units × 250 iterations; for llm-text the prompt, answered in up to units × 100 tokens. The text
- * is canonical JSON (keys sorted, no spaces), as the runtime hashes a spec: its keccak256 is the
+ * is canonical JSON (the runtime's `canonical`: keys sorted, no spaces): its keccak256 is the
  * job's spec hash. `kind: null` for other kinds (their spec is the text itself, hashed); an error
  * for a text or a size the runtime would refuse.
  */
@@ -59,8 +61,7 @@ export function jobSpecText(kindName: string | undefined, units: bigint, text: s
     if (bytes.length > 256) return { error: "For sha256-iter the job spec is the text to hash: at most 256 bytes." };
     const iterations = Number(units) * SHA256_ITERATIONS_PER_UNIT;
     if (!Number.isSafeInteger(iterations) || iterations < 1 || iterations > 1_000_000) return { error: "sha256-iter jobs are 1 to 4,000 units." };
-    // keys in sorted order: JSON.stringify keeps them, which makes the text canonical
-    return { kind: kindName, text: JSON.stringify({ input: toHex(bytes), iterations, kind: kindName, salt }) };
+    return { kind: kindName, text: canonical({ input: toHex(bytes), iterations, kind: kindName, salt }) };
   }
   if (kindName === "llm-text") {
     if (text.trim() === "") return { error: "For llm-text the job spec is the prompt: enter it." };
@@ -68,7 +69,7 @@ export function jobSpecText(kindName: string | undefined, units: bigint, text: s
     const maxTokens = Number(units) * LLM_TOKENS_PER_UNIT;
     if (!Number.isSafeInteger(maxTokens) || maxTokens < 1 || maxTokens > 8_192) return { error: "llm-text jobs are 1 to 81 units." };
     const rubric = { maxWords: Math.max(1, Math.floor((maxTokens * 3) / 4)), minWords: 1, mustInclude: [] as string[], mustNotInclude: [] as string[] };
-    return { kind: kindName, text: JSON.stringify({ kind: kindName, maxTokens, model: LLM_MODEL, prompt: text, rubric, salt }) };
+    return { kind: kindName, text: canonical({ kind: kindName, maxTokens, model: LLM_MODEL, prompt: text, rubric, salt }) };
   }
   return { kind: null };
 }

@@ -5,108 +5,48 @@
 // JSON of { spec, result }, the result hash is keccak256 of the result's UTF-8). Tested in work.test.ts.
 import { keccak256, toHex, type Hex } from "viem";
 import { decodeDeliveryUri } from "./jobspec.ts";
+// the runtime's own spec module (no Node.js imports): a spec is read, hashed and judged here as there
+import { canonical, judgeText, parseSpec, type LlmSpec, type Rubric, type ShaSpec, type Spec } from "../../agents/src/runtime/spec.ts";
 
-/** A sha256-iter spec as the agent runtime writes it. */
-export interface ShaSpec {
-  kind: "sha256-iter";
-  input: Hex;
-  iterations: number;
-  salt: string;
-}
+export type { LlmSpec, Rubric, ShaSpec };
 
-/** An llm-text spec as the agent runtime writes it: a prompt answered in at most maxTokens, judged by its rubric. */
-export interface LlmSpec {
-  kind: "llm-text";
-  prompt: string;
-  model: string;
-  maxTokens: number;
-  rubric: Rubric;
-  salt: string;
-}
-export interface Rubric {
-  minWords: number;
-  maxWords: number;
-  mustInclude: string[];
-  mustNotInclude: string[];
-}
-
-/** A spec (its JSON text, or the object) as an object of the given kind, or an error in words. */
-function specOfKind(spec: unknown, kind: string): { ok: true; o: Record<string, unknown> } | { ok: false; error: string } {
-  let s: unknown = spec;
-  if (typeof s === "string") {
+/**
+ * A spec (its JSON text, or the object) read as the runtime reads an untrusted spec (`parseSpec`:
+ * the same bounds, unknown fields dropped), and of the given kind; else an error in words.
+ */
+function readSpec<K extends Spec["kind"]>(spec: unknown, kind: K): { ok: true; spec: Extract<Spec, { kind: K }> } | { ok: false; error: string } {
+  let raw: unknown = spec;
+  if (typeof raw === "string") {
     try {
-      s = JSON.parse(s);
+      raw = JSON.parse(raw);
     } catch {
       return { ok: false, error: "the spec is not JSON" };
     }
   }
-  if (!s || typeof s !== "object") return { ok: false, error: "the spec is not an object" };
-  const o = s as Record<string, unknown>;
-  if (o.kind !== kind) return { ok: false, error: `the spec is of kind ${JSON.stringify(o.kind)}, not ${kind}` };
-  return { ok: true, o };
+  let parsed: Spec;
+  try {
+    parsed = parseSpec(raw);
+  } catch (err) {
+    return { ok: false, error: (err as Error).message };
+  }
+  if (parsed.kind !== kind) return { ok: false, error: `the spec is of kind ${JSON.stringify(parsed.kind)}, not ${kind}` };
+  return { ok: true, spec: parsed as Extract<Spec, { kind: K }> };
 }
 
-/** An llm-text spec read from its text, strictly as the runtime's parseSpec reads it, or an error in words. */
-export function parseLlmSpec(spec: unknown): { ok: true; spec: LlmSpec } | { ok: false; error: string } {
-  const read = specOfKind(spec, "llm-text");
-  if (!read.ok) return read;
-  const o = read.o;
-  const r = o.rubric as Record<string, unknown> | undefined;
-  const int = (v: unknown) => typeof v === "number" && Number.isSafeInteger(v);
-  if (typeof o.prompt !== "string" || o.prompt.length > 4_000) return { ok: false, error: "the spec's prompt must be text of at most 4,000 characters" };
-  if (typeof o.model !== "string" || !int(o.maxTokens) || (o.maxTokens as number) < 1 || (o.maxTokens as number) > 8_192) return { ok: false, error: "the spec's model or token limit is not valid" };
-  if (!r || !int(r.minWords) || !int(r.maxWords) || !Array.isArray(r.mustInclude) || !Array.isArray(r.mustNotInclude)) return { ok: false, error: "the spec's rubric is not valid" };
-  if (typeof o.salt !== "string") return { ok: false, error: "the spec has no salt" };
-  return {
-    ok: true,
-    spec: {
-      kind: "llm-text", prompt: o.prompt, model: o.model, maxTokens: o.maxTokens as number, salt: o.salt,
-      rubric: { minWords: r.minWords as number, maxWords: r.maxWords as number, mustInclude: (r.mustInclude as unknown[]).map(String), mustNotInclude: (r.mustNotInclude as unknown[]).map(String) },
-    },
-  };
-}
-
-/**
- * A text against a rubric, as the agents' validators score it: words (separated by white space)
- * within the bounds, every required term present and no forbidden one, case-insensitively.
- */
-export function rubricCheck(text: string, r: Rubric): { pass: boolean; words: number; reasons: string[] } {
-  const trimmed = text.trim();
-  const words = trimmed === "" ? 0 : trimmed.split(/\s+/).length;
-  const reasons: string[] = [];
-  if (words < r.minWords) reasons.push(`${words} words, at least ${r.minWords} asked`);
-  if (words > r.maxWords) reasons.push(`${words} words, at most ${r.maxWords} asked`);
-  const lower = text.toLowerCase();
-  for (const t of r.mustInclude) if (!lower.includes(t.toLowerCase())) reasons.push(`"${t}" is missing`);
-  for (const t of r.mustNotInclude) if (lower.includes(t.toLowerCase())) reasons.push(`"${t}" must not appear`);
-  return { pass: reasons.length === 0, words, reasons };
-}
-
-/** The most iterations a spec may ask (the runtime's bound: 4,000 units of 250). */
-export const MAX_ITERATIONS = 1_000_000;
+/** An llm-text spec read from its text, or an error in words. */
+export const parseLlmSpec = (spec: unknown) => readSpec(spec, "llm-text");
 
 /** A sha256-iter spec read from its text (the spec store's or a delivery's), or an error in words. */
-export function parseShaSpec(spec: unknown): { ok: true; spec: ShaSpec } | { ok: false; error: string } {
-  const read = specOfKind(spec, "sha256-iter");
-  if (!read.ok) return read;
-  const o = read.o;
-  if (typeof o.input !== "string" || !/^0x([0-9a-fA-F]{2}){0,256}$/.test(o.input)) return { ok: false, error: "the spec's input is not hex of at most 256 bytes" };
-  if (typeof o.iterations !== "number" || !Number.isSafeInteger(o.iterations) || o.iterations < 1 || o.iterations > MAX_ITERATIONS) {
-    return { ok: false, error: `the spec's iterations must be 1 to ${MAX_ITERATIONS.toLocaleString("en-US")}` };
-  }
-  if (typeof o.salt !== "string") return { ok: false, error: "the spec has no salt" };
-  return { ok: true, spec: { kind: "sha256-iter", input: o.input as Hex, iterations: o.iterations, salt: o.salt } };
-}
+export const parseShaSpec = (spec: unknown) => readSpec(spec, "sha256-iter");
 
-/** JSON with every object's keys sorted (the runtime's `canonical`), so a spec hashes the same everywhere. */
-export function canonicalJson(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(",")}]`;
-  if (v && typeof v === "object") {
-    const o = v as Record<string, unknown>;
-    return `{${Object.keys(o).sort().map((k) => `${JSON.stringify(k)}:${canonicalJson(o[k])}`).join(",")}}`;
-  }
-  return JSON.stringify(v);
-}
+/**
+ * A text against a rubric, as the agents' validators score it (`judgeText`): words (separated by
+ * white space) within the bounds, every required term present and no forbidden one, case-insensitively.
+ */
+export const rubricCheck = judgeText;
+
+/** JSON with every object's keys sorted (the runtime's `canonical`): what a spec's hash is taken of. */
+export const canonicalJson = canonical;
 
 /** A SHA-256 of bytes (WebCrypto's by default; tests may pass another). */
 export type Digest = (data: Uint8Array) => Promise<ArrayBuffer>;
