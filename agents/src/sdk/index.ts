@@ -2,3 +2,5 @@ export { UbcClient, resourceKind, signDepositAuthorization, ROLES, QUOTE_TYPES, 
 export { ApiClient, ApiError } from "./api.ts";
 export { UbcContractError, toUbcError } from "./errors.ts";
 export { ABIS } from "../generated/abis.ts";
+// job specs as data (browser-safe): the kinds, canonical JSON (what a spec hash is taken of), the strict reader, the rubric
+export { canonical, judgeText, KINDS, ITERATIONS_PER_UNIT, parseSpec, unitsOf, type KindName, type LlmSpec, type Rubric, type ShaSpec, type Spec } from "../runtime/spec.ts";
