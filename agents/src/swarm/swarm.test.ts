@@ -39,6 +39,10 @@ describe("swarm input", () => {
     const r2 = spawnSync(process.execPath, [cli, "--agents", "6", "--jobs", "3", "--bogus"], { encoding: "utf8" });
     assert.equal(r2.status, 2);
     assert.match(r2.stderr, /bogus/);
+    const r3 = spawnSync(process.execPath, [cli, "--agents", "6", "--jobs", "3", "--open-jobs", "1.5"], { encoding: "utf8" });
+    assert.equal(r3.status, 2);
+    assert.match(r3.stderr, /--open-jobs must be a share between 0 and 1, got 1.5/);
+    await assert.rejects(runSwarm({ agents: 6, jobs: 3, openJobs: -0.1, deployments: { chainId: 1, contracts: {} } }), /openJobs must be a share between 0 and 1, got -0.1/);
   });
 });
 
