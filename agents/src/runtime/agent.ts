@@ -126,7 +126,7 @@ export class Agent {
   private cap: number | undefined;
   /** Per job of ours in flight: the re-arms and whether its draw was counted (for `cap`). */
   private drawsSeen = new Map<bigint, { rearms: number; drawn: boolean }>();
-  readonly stats = { filled: 0, submitted: 0, attested: 0, challenges: 0, expired: 0, settledBatches: 0, feedback: 0, quotes: 0, refusals: 0, errors: 0, claims: 0, feeClaims: 0, lateVotes: 0, declined: 0, retries: 0, accepted: 0, openJobs: 0 };
+  readonly stats = { filled: 0, submitted: 0, attested: 0, challenges: 0, expired: 0, settledBatches: 0, feedback: 0, quotes: 0, refusals: 0, errors: 0, claims: 0, feeClaims: 0, lateVotes: 0, declined: 0, retries: 0, accepted: 0, openJobs: 0, rfqAnswers: 0 };
   /** Per spec this requester filled a quote with: which try of its demand it is (0: the first). */
   private attempts = new Map<string, number>();
   /** Tries of re-placed demand waiting for their fill (each the try number it will be). */
@@ -276,6 +276,7 @@ export class Agent {
     actions.push(this.settleReady());
     if (this.is(ROLES.VALIDATOR)) actions.push(this.claimFees());
     if (this.is(ROLES.PROVIDER)) actions.push(this.act("quotes", () => this.refreshQuotes(), false));
+    if (this.is(ROLES.PROVIDER) && this.book.openRfqs && Date.now() - this.rfqLookAt >= RFQ_LOOK_MS) actions.push(this.act("rfqs", () => this.answerRfqs(), false));
     if (this.is(ROLES.PROVIDER) && this.view.openJobs.size > 0) actions.push(...this.acceptOpenJobs());
     if (this.is(ROLES.REQUESTER)) actions.push(this.act("buy", () => this.buy(), false));
     actions.push(this.claimStakingRewards());
@@ -414,6 +415,55 @@ export class Agent {
       throw err;
     }
   }
+
+  /**
+   * Answers requests for quotes on a shared board: for each open request of a kind this provider
+   * works, from another agent, not answered yet, a quote reserved for that requester for the units
+   * asked, priced by the policy as any quote — at most the request's price cap, and only if that
+   * cap still covers this provider's cost (else the request is passed over, said in an info event).
+   */
+  private async answerRfqs(): Promise<void> {
+    this.rfqLookAt = Date.now();
+    const kinds = (this.o.kinds ?? [KINDS.SHA256]).filter((k) => this.guard.limits.allowedKinds.includes(k));
+    for (const kind of kinds) {
+      const open = await this.book.openRfqs!(KIND_HASH[kind]);
+      for (const r of open) {
+        if (this.rfqsAnswered.has(r.id) || r.requesterAgentId === this.agentId || r.units < 1n || r.units > 4_000n) continue;
+        this.rfqsAnswered.add(r.id);
+        const cost = this.o.costPerUnit?.[kind] ?? 40n * E18;
+        if (r.maxUnitPrice !== undefined && r.maxUnitPrice < cost) {
+          this.emit("info", `request for quotes ${r.id}: ${r.maxUnitPrice} a unit is under our cost of ${cost}`);
+          continue;
+        }
+        const [d] = await this.policy.quote({ kind, costPerUnit: cost, recentQuotes: 0, recentFills: 0, count: 1 }, this.guard);
+        if (!d) continue;
+        const unitPrice = r.maxUnitPrice !== undefined && d.unitPrice > r.maxUnitPrice ? r.maxUnitPrice : d.unitPrice;
+        const value = unitPrice * r.units;
+        const deposit = providerDeposit(value);
+        try {
+          if (value < MIN_JOB_VALUE) throw new LimitError("minJobValue", `${r.units} units at ${unitPrice} make ${value} wei, under the 100 COMPUTE minimum job`);
+          this.guard.checkSellPrice(kind, unitPrice);
+          this.guard.checkDeliveryPeriod(d.deliveryPeriod);
+          this.guard.checkSpend(deposit, "quote deposit");
+        } catch (err) {
+          this.emit("refused", `request for quotes ${r.id}: ${(err as Error).message}`);
+          continue;
+        }
+        const now = this.view.time > BigInt(Math.floor(Date.now() / 1000)) ? this.view.time : BigInt(Math.floor(Date.now() / 1000));
+        const q: Quote = {
+          providerAgentId: this.agentId, resourceKind: KIND_HASH[kind], units: r.units, unitPrice,
+          expiry: now + BigInt(d.lifetime), nonce: this.nextNonce++, requester: r.requesterAgentId, deliveryPeriod: BigInt(d.deliveryPeriod),
+        };
+        const signature = await this.signQuote(q);
+        this.guard.commit(deposit);
+        const id = await this.book.post(q, signature, { client: this.o.client });
+        this.myQuotes.set(id, { q, reserved: deposit });
+        this.stats.rfqAnswers++;
+      }
+    }
+  }
+  private rfqLookAt = 0;
+  private rfqsAnswered = new Set<string>();
 
   private async refreshQuotes(): Promise<void> {
     const now = this.view.time;
@@ -971,6 +1021,9 @@ export function specMisfit(j: Pick<JobView, "id" | "value" | "resourceKind" | "u
   }
   return undefined;
 }
+
+/** How often a provider looks at a shared board's requests for quotes (ms). */
+const RFQ_LOOK_MS = 2_000;
 
 /** A provider's turn (0..5) to look at an open job: drawn from the job's id and the provider's, the same in every process. */
 export function openJobTurn(jobId: bigint, agentId: bigint): number {

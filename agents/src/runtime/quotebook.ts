@@ -3,7 +3,7 @@
 // semantics for a swarm without an indexer. Both hold EIP-712 quotes that anyone can fill
 // on-chain; the chain alone decides whether a fill is valid.
 import { domainSeparator, keccak256, toHex, type Hex } from "viem";
-import { ApiClient, ApiError } from "../sdk/api.ts";
+import { ApiClient, ApiError, type RequestForQuote } from "../sdk/api.ts";
 import { QUOTE_TYPES, type Quote, type UbcClient } from "../sdk/client.ts";
 import { WORK_MARKET_DOMAIN } from "../generated/eip712.ts";
 import { keccak256Hex } from "./keccak.ts";
@@ -27,6 +27,8 @@ export interface QuoteBook {
    * (agents in other processes can still race for it; the chain lets one fill win).
    */
   take(id: string): boolean;
+  /** Open requests for quotes of a kind (a shared board's; an in-process book has none). */
+  openRfqs?(resourceKind: Hex): Promise<(RequestForQuote & { id: string })[]>;
 }
 
 const QUOTE_TYPEHASH = keccak256(toHex(`Quote(${QUOTE_TYPES.Quote.map((f) => `${f.type} ${f.name}`).join(",")})`)).slice(2);
@@ -164,5 +166,9 @@ export class IndexerQuoteBook implements QuoteBook {
     if (this.dropped.has(id)) return false;
     this.dropped.add(id);
     return true;
+  }
+
+  openRfqs(resourceKind: Hex): Promise<(RequestForQuote & { id: string })[]> {
+    return this.reader.openRfqs(resourceKind);
   }
 }

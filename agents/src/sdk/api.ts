@@ -1,5 +1,5 @@
 // The agent SDK's off-chain client for the indexer's API: Sign-In with Ethereum, GraphQL, and
-// the quote board.
+// the quote board (quotes and requests for quotes).
 import { SiweMessage } from "siwe";
 import type { Hex } from "viem";
 import type { Quote, UbcClient } from "./client.ts";
@@ -72,4 +72,37 @@ export class ApiClient {
       requester: BigInt(q.requester), deliveryPeriod: BigInt(q.deliveryPeriod),
     }));
   }
+
+  /**
+   * Posts a request for quotes (signed in as the requester agent's owner or wallet): providers see
+   * it on the board and may answer with quotes reserved for that agent. Returns its id.
+   */
+  async postRfq(r: RequestForQuote): Promise<string> {
+    const body = { requesterAgentId: r.requesterAgentId.toString(), resourceKind: r.resourceKind, units: r.units.toString(), maxUnitPrice: r.maxUnitPrice?.toString() ?? null, expiry: r.expiry.toString() };
+    const res = await fetch(`${this.url}/rfqs`, { method: "POST", headers: this.headers(), body: JSON.stringify(body) });
+    const out = (await res.json()) as { id?: string; code?: string; error?: string };
+    if (!res.ok) throw new ApiError(res.status, out.code, `request for quotes refused: ${out.error}`);
+    return out.id!;
+  }
+
+  /** Open requests for quotes of a resource kind (newest first). */
+  async openRfqs(resourceKind: Hex, first = 50): Promise<(RequestForQuote & { id: string })[]> {
+    const d = await this.graphql<{ requestForQuotes: Record<string, string | null>[] }>(
+      `query($k: Bytes, $f: Int) { requestForQuotes(resourceKind: $k, open: true, first: $f) { id requesterAgentId resourceKind units maxUnitPrice expiry } }`,
+      { k: resourceKind, f: first },
+    );
+    return d.requestForQuotes.map((r) => ({
+      id: r.id!, requesterAgentId: BigInt(r.requesterAgentId!), resourceKind: r.resourceKind as Hex, units: BigInt(r.units!),
+      maxUnitPrice: r.maxUnitPrice === null ? undefined : BigInt(r.maxUnitPrice), expiry: BigInt(r.expiry!),
+    }));
+  }
+}
+
+/** What a requester asks providers for: `units` of a resource kind, at most `maxUnitPrice` a unit (optional), until `expiry` (unix s). */
+export interface RequestForQuote {
+  requesterAgentId: bigint;
+  resourceKind: Hex;
+  units: bigint;
+  maxUnitPrice?: bigint;
+  expiry: bigint;
 }

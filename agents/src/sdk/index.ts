@@ -1,5 +1,5 @@
 export { UbcClient, resourceKind, signDepositAuthorization, ROLES, QUOTE_TYPES, type Quote, type JobRequest, type Deployments, type UbcClientOptions, type DepositAuthorization } from "./client.ts";
-export { ApiClient, ApiError } from "./api.ts";
+export { ApiClient, ApiError, type RequestForQuote } from "./api.ts";
 export { UbcContractError, toUbcError } from "./errors.ts";
 export { ABIS } from "../generated/abis.ts";
 // job specs as data (browser-safe): the kinds, canonical JSON (what a spec hash is taken of), the strict reader, the rubric

@@ -20,6 +20,7 @@ import type { AddressInfo } from "node:net";
 import { createPublicClient, http, type Address, type Hex, type PublicClient } from "viem";
 import { startService } from "../../../indexer/src/service.ts";
 import { ARTIFACTS } from "../../../indexer/src/testing/chain.ts";
+import { ApiClient, ApiError, ROLES, UbcClient } from "../sdk/index.ts";
 
 const baseSeed = process.env.SWARM_SEED ? Number(process.env.SWARM_SEED) : Math.floor(Math.random() * 1e9);
 console.log(`swarm tests: seed ${baseSeed} (SWARM_SEED=${baseSeed} replays)`);
@@ -190,6 +191,56 @@ describe("swarm on a real chain", () => {
       assert.ok(onBoard.size >= 6, `${onBoard.size} quotes posted`);
       for (const j of jobs) assert.ok(onBoard.has(`${j.provider}:${j.quoteNonce}`), `job ${j.id}'s quote (${j.provider}:${j.quoteNonce}) was not on the board`);
     } finally {
+      await svc.stop();
+    }
+  });
+
+  test("a request for quotes posted from outside the swarm is answered by a swarm provider: a quote reserved for that requester, within its price cap", async () => {
+    const svc = await startService({ rpcUrl: chain.url, deployments: chain.deployments, artifactsDir: ARTIFACTS, port: 0, finalityDepth: 1, pollIntervalMs: 20, databaseSchema: "agents_rfq" });
+    const stop = new AbortController();
+    let ready!: () => void;
+    const up = new Promise<void>((r) => (ready = r));
+    const swarm = run({ agents: 6, jobs: 1, continuous: true, seed: baseSeed + 23, indexerUrl: svc.api.url, signal: stop.signal, onReady: () => ready() });
+    swarm.catch(() => ready());
+    try {
+      await svc.caughtUp;
+      await up;
+      // the outsider, with the SDK: a requester agent, signed in to the board
+      const key = ethers.HDNodeWallet.fromPhrase("test test test test test test test test test test test junk", undefined, "m/44'/60'/0'/0/12").privateKey as Hex;
+      const client = new UbcClient({ rpcUrl: chain.url, account: key, deployments: chain.deployments });
+      const agentId = await client.registerAgent(agentCard({ name: "asks for quotes" }), ROLES.REQUESTER);
+      const api = new ApiClient(svc.api.url);
+      await api.login(client);
+      // (expiry: an hour after the later of the wall clock and the chain's, which earlier swarms advanced)
+      const chainNow = (await client.public.getBlock()).timestamp;
+      const wallNow = BigInt(Math.floor(Date.now() / 1000));
+      const rfq = { requesterAgentId: agentId, resourceKind: KIND_HASH["sha256-iter"], units: 3n, maxUnitPrice: 80n * E18, expiry: (chainNow > wallNow ? chainNow : wallNow) + 3_600n };
+      let rfqId: string | undefined;
+      for (let i = 0; i < 80 && rfqId === undefined; i++) {
+        // (the board knows the agent once the indexer has seen its registration)
+        rfqId = await api.postRfq(rfq).catch((e: unknown) => {
+          if (e instanceof ApiError && e.status === 404) return undefined;
+          throw e;
+        });
+        if (rfqId === undefined) await new Promise((r) => setTimeout(r, 100));
+      }
+      assert.ok(rfqId, "the board took the request");
+      assert.ok((await api.openRfqs(rfq.resourceKind)).some((r) => r.id === rfqId && r.units === 3n && r.maxUnitPrice === 80n * E18), "the request is on the board");
+      // a swarm provider answers it (providers look every 2 s): a quote for this requester only
+      let answer: Awaited<ReturnType<ApiClient["bestQuotes"]>>[number] | undefined;
+      for (let i = 0; i < 100 && answer === undefined; i++) {
+        answer = (await api.bestQuotes(rfq.resourceKind, undefined, agentId, 100)).find((q) => q.requester === agentId);
+        if (answer === undefined) await new Promise((r) => setTimeout(r, 100));
+      }
+      assert.ok(answer, "a quote reserved for the requester is on the board");
+      assert.equal(answer.units, 3n);
+      assert.ok(answer.unitPrice <= 80n * E18 && answer.unitPrice >= 40n * E18, `within the cap and over the provider's cost: ${answer.unitPrice}`);
+      // only the requester it answers may fill it
+      const other = (await api.bestQuotes(rfq.resourceKind, undefined, 999_999n, 100)).find((q) => q.id === answer!.id);
+      assert.equal(other, undefined, "another requester does not see it");
+    } finally {
+      stop.abort();
+      await swarm.catch(() => undefined);
       await svc.stop();
     }
   });
