@@ -13,6 +13,7 @@ import type { Locator, Page } from "playwright-core";
 import { openBrowser, processesWith, processGroupAlive, startStack, type BrowserSession, type PageProblems, type Stack } from "./harness.ts";
 import { E18, quoteOf } from "./seed.ts";
 import { signQuote } from "../../indexer/src/testing/market.ts";
+import { signIn } from "../../indexer/src/testing/siwe.ts";
 import { canonical, encodeDelivery, resultHash as runtimeResultHash, sha256Iter as runtimeSha256Iter, verifyDelivery } from "../../agents/src/runtime/jobs.ts";
 
 let stack: Stack;
@@ -391,6 +392,28 @@ step("market: the job filter re-renders the server's rows for the chosen statuse
   await open("/market?jobs=nonsense", "Market");
   assert.equal(await page.locator("#job-filter").inputValue(), "active");
   assertClean("job filter");
+});
+
+step("market: a request for quotes is answered from its row: the quote form is filled in for that requester", async () => {
+  // the seeded requester asks for 3 units of gpu-hour (signed in with SIWE, as the web app's form does)
+  const requester = stack.seed.market.requester;
+  const token = await signIn(stack.indexerUrl, requester.signer);
+  const now = BigInt((await stack.chain.provider.getBlock("latest"))!.timestamp);
+  const wall = BigInt(Math.floor(Date.now() / 1000));
+  const res = await fetch(`${stack.indexerUrl}/rfqs`, {
+    method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+    body: JSON.stringify({ requesterAgentId: String(requester.agentId), resourceKind: ethers.id("gpu-hour"), units: "3", maxUnitPrice: String(200n * E18), expiry: String((now > wall ? now : wall) + 3_600n) }),
+  });
+  assert.equal(res.status, 201, await res.text());
+  await open("/market", "Market");
+  const rfq = page.getByTestId("rfq-row").first();
+  await rfq.waitFor({ timeout: 20_000 });
+  await rfq.getByRole("link", { name: "Quote for it" }).click();
+  await eventually("the form is filled in for the requester", async () =>
+    (await page.getByLabel("Only for requester agent (optional)").inputValue()) === String(requester.agentId)
+    && (await page.getByLabel("Resource kind").first().inputValue()) === "gpu-hour"
+    && (await page.getByLabel("Units").first().inputValue()) === "3");
+  assertClean("answer a request for quotes");
 });
 
 step("job page: the provider declines a job whose spec it cannot find; both sides are refunded in full", async () => {

@@ -96,7 +96,7 @@ export function QuoteBoard({ board }: { board?: { quotes: Quote[]; requestForQuo
         {(rows) => (
           <div className="table-wrap">
             <table>
-              <thead><tr><th scope="col">Requester</th><th scope="col">Resource</th><th scope="col">Units</th><th scope="col">Max unit price</th><th scope="col">Best offer</th><th scope="col">Expires</th></tr></thead>
+              <thead><tr><th scope="col">Requester</th><th scope="col">Resource</th><th scope="col">Units</th><th scope="col">Max unit price</th><th scope="col">Best offer</th><th scope="col">Expires</th><th scope="col"><span className="visually-hidden">Answer</span></th></tr></thead>
               <tbody>
                 {rows.map((r) => (
                   <tr key={r.id} data-testid="rfq-row">
@@ -106,6 +106,7 @@ export function QuoteBoard({ board }: { board?: { quotes: Quote[]; requestForQuo
                     <td>{r.maxUnitPrice ? <Amount wei={r.maxUnitPrice} unit="COMPUTE" /> : "any"}</td>
                     <td>{r.bestQuotes[0] ? <Amount wei={r.bestQuotes[0].unitPrice} unit="COMPUTE" /> : <span className="muted">none yet</span>}</td>
                     <td>{formatTime(r.expiry)}</td>
+                    <td><Link href={`/market?quoteFor=${r.requesterAgentId}&kind=${encodeURIComponent(resourceKindLabel(r.resourceKind))}&units=${r.units}#post-quote-h`}>Quote for it</Link></td>
                   </tr>
                 ))}
               </tbody>

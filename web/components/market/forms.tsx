@@ -1,8 +1,8 @@
 "use client";
 // The market page's forms (post a quote, post an open job, request quotes) and their fields. The hashing code
 // they need (lib/market: resource kinds, EIP-712 typed data) is imported on submit.
-import { useRouter } from "next/navigation";
-import { useState, type ComponentProps, type FormEvent } from "react";
+import { useRouter, useSearchParams } from "next/navigation";
+import { useEffect, useState, type ComponentProps, type FormEvent } from "react";
 import type { Address } from "viem";
 import { erc20Abi } from "@/lib/erc20";
 import { parseAmount, parseInteger } from "@/lib/amount";
@@ -66,6 +66,17 @@ export function PostQuoteForm() {
   const [forReq, setForReq] = useState("");
   const [errors, setErrors] = useState<Record<string, string>>({});
   const agent: MyAgent | undefined = providers.find((a) => a.agentId === agentId) ?? providers[0];
+  // answering a request for quotes (its row's "Quote for it" link: ?quoteFor=<agent>&kind=<name>&units=<n>)
+  const search = useSearchParams();
+  const answering = search.get("quoteFor");
+  useEffect(() => {
+    if (answering === null || !/^[0-9]{1,12}$/.test(answering)) return;
+    setForReq(answering);
+    const k = search.get("kind");
+    if (k) setKind(k.slice(0, 64));
+    const n = search.get("units");
+    if (n && /^[0-9]{1,6}$/.test(n)) setUnits(n);
+  }, [answering, search]);
 
   async function submit(e: FormEvent) {
     e.preventDefault();
