@@ -318,11 +318,7 @@ export class Agent {
   private async deliver(j: JobView): Promise<void> {
     let spec: Spec;
     try {
-      const found = this.o.specs
-        ? await this.o.specs.get(j.specHash, j.requester, { remoteOnly: this.o.remoteSpecs })
-        : (this.specs.get(j.specHash) ?? SPEC_STORE.get(j.specHash));
-      if (!found) throw new SpecUnavailableError(j.specHash, `job ${j.id}: no spec for hash ${j.specHash}`);
-      spec = found;
+      spec = await this.findSpec(j);
     } catch (err) {
       if (!(err instanceof SpecUnavailableError)) throw err;
       // a job that cannot be done as asked: after SPEC_TRIES looks, hand it back while the window
@@ -340,6 +336,24 @@ export class Agent {
     if (this.behaviour === "cheater") result = spec.kind === KINDS.SHA256 ? `0x${randomBytes(32).toString("hex")}` : "lorem ipsum";
     await this.tx.call("WorkMarket", "submit", [j.id, resultHash(result), encodeDelivery(spec, result)]);
     this.stats.submitted++;
+  }
+
+  /** A job's spec: from the resolver (this process, the requester's endpoint, the stores) or the in-process map; SpecUnavailableError if none has it. */
+  private async findSpec(j: JobView): Promise<Spec> {
+    const found = this.o.specs
+      ? await this.o.specs.get(j.specHash, j.requester, { remoteOnly: this.o.remoteSpecs })
+      : (this.specs.get(j.specHash) ?? SPEC_STORE.get(j.specHash));
+    if (!found) throw new SpecUnavailableError(j.specHash, `job ${j.id}: no spec for hash ${j.specHash}`);
+    return found;
+  }
+
+  /** Signs a quote, reserves its deposit and posts it on the book; returns its id. */
+  private async publishQuote(q: Quote, deposit: bigint): Promise<string> {
+    const signature = await this.signQuote(q);
+    this.guard.commit(deposit);
+    const id = await this.book.post(q, signature, { client: this.o.client });
+    this.myQuotes.set(id, { q, reserved: deposit });
+    return id;
   }
 
   /** Whether an accepted job of ours is still in its decline window (by the view's chain time). */
@@ -386,10 +400,7 @@ export class Agent {
    * another provider took meanwhile is let go.
    */
   private async acceptOpen(j: JobView): Promise<void> {
-    const found = this.o.specs
-      ? await this.o.specs.get(j.specHash, j.requester, { remoteOnly: this.o.remoteSpecs })
-      : (this.specs.get(j.specHash) ?? SPEC_STORE.get(j.specHash));
-    if (!found) throw new SpecUnavailableError(j.specHash, `open job ${j.id}: no spec for hash ${j.specHash} yet`);
+    const found = await this.findSpec(j);
     const kinds = (this.o.kinds ?? [KINDS.SHA256]).filter((k) => this.guard.limits.allowedKinds.includes(k));
     if (!kinds.includes(found.kind)) return this.emit("info", `open job ${j.id}: ${found.kind} work, not ours`);
     const units = unitsOf(found);
@@ -454,10 +465,7 @@ export class Agent {
           providerAgentId: this.agentId, resourceKind: KIND_HASH[kind], units: r.units, unitPrice,
           expiry: now + BigInt(d.lifetime), nonce: this.nextNonce++, requester: r.requesterAgentId, deliveryPeriod: BigInt(d.deliveryPeriod),
         };
-        const signature = await this.signQuote(q);
-        this.guard.commit(deposit);
-        const id = await this.book.post(q, signature, { client: this.o.client });
-        this.myQuotes.set(id, { q, reserved: deposit });
+        await this.publishQuote(q, deposit);
         this.stats.rfqAnswers++;
       }
     }
@@ -530,10 +538,7 @@ export class Agent {
         providerAgentId: this.agentId, resourceKind: KIND_HASH[kind], units: BigInt(d.units), unitPrice: d.unitPrice,
         expiry: expiryBase + BigInt(d.lifetime), nonce: this.nextNonce++, requester: 0n, deliveryPeriod: BigInt(d.deliveryPeriod),
       };
-      const signature = await this.signQuote(q);
-      this.guard.commit(deposit);
-      const id = await this.book.post(q, signature, { client: this.o.client });
-      this.myQuotes.set(id, { q, reserved: deposit });
+      await this.publishQuote(q, deposit);
       this.recent[this.recent.length - 1].quotes++;
       this.stats.quotes++;
     }
