@@ -119,10 +119,16 @@ export async function startService(cfg: ServiceConfig): Promise<Service> {
   const siweDomains = [...(cfg.siweDomains ?? [])];
   const siweUris = [...(cfg.siweUris ?? [])];
   const auth = new AuthService(db, { domains: siweDomains, uriPrefixes: siweUris, chainId: deployments.chainId, rpcUrl: cfg.rpcUrl });
+  // Threat detection's run in progress (below), awaited before the database closes: it would
+  // otherwise fail on a closed pool, and say so.
+  let detecting: Promise<void> | undefined;
+  let stopping = false;
   // The indexer already runs: a failure from here on stops it before the error surfaces.
   const abortStart = async (err: unknown): Promise<never> => {
+    stopping = true;
     indexer?.stop();
     await running.catch(() => undefined);
+    await detecting;
     await db.close().catch(() => undefined);
     throw err;
   };
@@ -149,24 +155,23 @@ export async function startService(cfg: ServiceConfig): Promise<Service> {
   // history (its findings are the catch-up run's too), on the connections and cores the backfill
   // writes with.
   const alertCounts = new Map<string, number>();
-  let detecting = false;
   let lastDetect = 0;
-  const detect = async () => {
-    if (!indexer || !indexer.status.caughtUp || detecting || Date.now() - lastDetect < 2_000) return;
-    detecting = true;
+  const detect = () => {
+    if (!indexer || !indexer.status.caughtUp || stopping || detecting || Date.now() - lastDetect < 2_000) return;
     lastDetect = Date.now();
+    detecting = detectOnce().finally(() => (detecting = undefined));
+  };
+  const detectOnce = async () => {
     try {
-      await runDetectors(db, indexer.status.checkpoint.number);
+      await runDetectors(db, indexer!.status.checkpoint.number);
       const rows = await db.query<{ kind: string; n: string }>(`SELECT kind, count(*)::text AS n FROM _alerts GROUP BY kind`);
       alertCounts.clear();
       for (const r of rows) alertCounts.set(r.kind, Number(r.n));
     } catch (err) {
       log("warn", "threat detection failed", { error: (err as Error).message });
-    } finally {
-      detecting = false;
     }
   };
-  indexer?.on("block", () => void detect());
+  indexer?.on("block", detect);
   void caughtUp.then(detect);
   const boardListeners = new Set<() => void>();
   const api = await startApi({
@@ -221,9 +226,11 @@ export async function startService(cfg: ServiceConfig): Promise<Service> {
   return {
     db, api, auth, board, indexer, role: isWriter ? "writer" : "api", caughtUp,
     async stop() {
+      stopping = true;
       if (replicaTimer) clearInterval(replicaTimer);
       indexer?.stop();
       await running;
+      await detecting;
       await api.close();
       auth.close();
       board?.close();

@@ -7,6 +7,7 @@ import { ensureAlertTable, runDetectors } from "./detectors.ts";
 import { startChain, ARTIFACTS, type TestChain } from "../testing/chain.ts";
 import { setupMarket, marketActivity, ROLE } from "../testing/market.ts";
 import { startService, type Service } from "../service.ts";
+import { dbTargets } from "../testing/databases.ts";
 import type { ethers } from "ethers";
 
 const E18 = 10n ** 18n;
@@ -95,6 +96,30 @@ describe("threat detection end to end: wash trading between agents of one owner"
     assert.equal(alerts[0].subject, (await owner.getAddress()).toLowerCase());
     const metrics = await (await fetch(`${svc.api.url}/metrics`)).text();
     assert.match(metrics, /threat_alerts\{kind="washTrading"\} 1/);
+  });
+
+  test("a service stopped as it catches up lets its detection run finish before closing the database (PGlite, PostgreSQL)", async () => {
+    // detection starts the moment the service is caught up; stop() right then must not close the
+    // database under it (on PostgreSQL that run failed with "Cannot use a pool after calling end")
+    for (const target of await dbTargets()) {
+      if (target.unavailable) continue; // said loudly by dbTargets (and fatal under CI=true)
+      try {
+        for (let i = 0; i < 3; i++) {
+          const lines: string[] = [];
+          const o = target.options();
+          const fresh = await startService({
+            rpcUrl: chain.url, deployments: chain.deployments, artifactsDir: ARTIFACTS, port: 0, finalityDepth: 1, pollIntervalMs: 20,
+            databaseUrl: o.url, databaseSchema: o.schema,
+            log: (level, msg, fields) => lines.push(`${level} ${msg} ${JSON.stringify(fields ?? {})}`),
+          });
+          await fresh.caughtUp;
+          await fresh.stop();
+          assert.deepEqual(lines.filter((l) => l.includes("threat detection failed")), [], `${target.name}, run ${i}`);
+        }
+      } finally {
+        await target.cleanup();
+      }
+    }
   });
 
   test("a backfill of that history raises it once caught up, without a new block (detection waits for the catch-up)", async () => {
