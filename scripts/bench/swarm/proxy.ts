@@ -8,7 +8,7 @@ export interface RpcProxy {
   close(): void;
 }
 
-export async function startRpcProxy(nodeUrl: string, observe: (calls: { method: string }[]) => (() => void) | void): Promise<RpcProxy> {
+export async function startRpcProxy(nodeUrl: string, observe: (calls: { method: string; params?: unknown[] }[]) => (() => void) | void): Promise<RpcProxy> {
   const target = new URL(nodeUrl);
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -16,7 +16,7 @@ export async function startRpcProxy(nodeUrl: string, observe: (calls: { method: 
     req.on("end", () => {
       const body = Buffer.concat(chunks);
       const parsed = JSON.parse(body.toString("utf8"));
-      const answered = observe((Array.isArray(parsed) ? parsed : [parsed]) as { method: string }[]);
+      const answered = observe((Array.isArray(parsed) ? parsed : [parsed]) as { method: string; params?: unknown[] }[]);
       const up = request(target, { method: "POST", headers: { "content-type": "application/json", "content-length": body.length } }, (r) => {
         const out: Buffer[] = [];
         r.on("data", (c: Buffer) => out.push(c));
