@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openDatabase as open, type DatabaseOptions } from "./adapter.ts";
-import { CopyText } from "./codec.ts";
+import { bytesToDb, CopyText } from "./codec.ts";
 import { dbTargets } from "../testing/databases.ts";
 
 for (const thread of ["main", "worker"]) {
@@ -32,7 +32,12 @@ for (const thread of ["main", "worker"]) {
       assert.equal(db.kind, "pglite");
       assert.equal(db.created, true, "a database in a missing directory is made by opening it");
       const [row] = await db.query(`SELECT 12345678901234567890::numeric AS n, '\\x00ff'::bytea AS b, '{1,2}'::numeric[] AS a, $1::text AS t, NULL AS z`, ["é\t"]);
-      assert.deepEqual(row, { n: "12345678901234567890", b: new Uint8Array([0, 255]), a: ["1", "2"], t: "é\t", z: null });
+      assert.deepEqual(row, { n: "12345678901234567890", b: "0x00ff", a: ["1", "2"], t: "é\t", z: null });
+      // Bytes are bytea, read back as 0x-hex; parameters go in as bytea input text (codec.ts)
+      const [bytes] = await db.query(`SELECT $1::bytea AS b, $2::bytea[] AS l, $3::bytea AS e`, [bytesToDb("0x0a0b"), ["0x01", "0x", "0xff"].map(bytesToDb), bytesToDb("0x")]);
+      assert.deepEqual(bytes, { b: "0x0a0b", l: ["0x01", "0x", "0xff"], e: "0x" });
+      // a "0x…" string would be bytea input in escape format (the characters): refused, loudly
+      await assert.rejects(db.query(`SELECT $1::bytea AS b`, ["0x0a0b"]), /bytea parameter must be bytes or bytea input text/);
 
       await db.exec(`CREATE TABLE t (id int PRIMARY KEY, v text NOT NULL)`);
       // COPY bytes that are a view of a buffer the writer reuses: copied across, the buffer stays usable
@@ -119,7 +124,7 @@ for (const thread of ["main", "worker"]) {
   });
 }
 
-test("PostgreSQL: `created` for a schema that opening makes, not for one that exists", async (t) => {
+test("PostgreSQL: `created` for a schema that opening makes, not for one that exists; Bytes in and out", async (t) => {
   const target = (await dbTargets()).find((d) => d.name === "postgres")!;
   if (target.unavailable !== undefined) {
     t.skip(target.unavailable);
@@ -138,6 +143,9 @@ test("PostgreSQL: `created` for a schema that opening makes, not for one that ex
     try {
       assert.equal(again.created, false, "the schema exists now");
       assert.deepEqual(await again.query(`SELECT count(*)::int AS n FROM t`), [{ n: 0 }]);
+      // Bytes as on PGlite: bytea read back as 0x-hex, parameters as bytea input text
+      const [bytes] = await again.query(`SELECT '\\x00ff'::bytea AS c, $1::bytea AS b, $2::bytea[] AS l, $3::bytea AS e`, [bytesToDb("0x0a0b"), ["0x01", "0x", "0xff"].map(bytesToDb), bytesToDb("0x")]);
+      assert.deepEqual(bytes, { c: "0x00ff", b: "0x0a0b", l: ["0x01", "0x", "0xff"], e: "0x" });
     } finally {
       await again.close();
     }

@@ -11,6 +11,7 @@ import pg from "pg";
 import copyStreams from "pg-copy-streams";
 import { openPglite, type PgliteLayer } from "./pglite-template.ts";
 import { migrate, migrationDdl } from "./migrations.ts";
+import { BYTEA_PARSERS } from "./codec.ts";
 import type { Model } from "../schema/model.ts";
 import { repoFile } from "../paths.ts";
 import type { Reply, Request, SerializedError } from "./pglite-worker.ts";
@@ -425,7 +426,11 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
     // Up to 32 connections (opened only as concurrency needs them): a query of the API waits for
     // a free connection, and a write (a quote post) holds one for its commit's WAL flush, which
     // concurrent commits share (group commit) only if they run on different connections.
-    const pool = new pg.Pool({ connectionString: opts.url, max: opts.poolSize ?? 32, options: `-c search_path=${schema}` });
+    const pool = new pg.Pool({
+      connectionString: opts.url, max: opts.poolSize ?? 32, options: `-c search_path=${schema}`,
+      // Bytes (bytea) read as "0x…" (codec.ts), every other type as pg parses it
+      types: { getTypeParser: ((oid: number, format?: string) => (format !== "binary" && BYTEA_PARSERS[oid]) || pg.types.getTypeParser(oid, format as "text")) as typeof pg.types.getTypeParser },
+    });
     pool.on("error", () => undefined); // idle-client errors surface on the next query
     const existed = (await pool.query(`SELECT 1 FROM pg_namespace WHERE nspname = $1`, [schema])).rowCount !== 0;
     const db = new PostgresDatabase(pool, schema, opts.url, !existed);

@@ -1,22 +1,76 @@
 // Values of entity fields in memory, in the database and in COPY text.
 // In memory: ID/String/Bytes/BigDecimal -> string; BigInt/Int8/Timestamp -> bigint;
 // Int -> number; Boolean -> boolean; lists -> arrays of those; null for a missing value.
-import type { FieldModel, ScalarType } from "../schema/model.ts";
+// Bytes are lowercase "0x…" hex in memory and bytea in the database (as graph-node stores them:
+// half the size of their hex text, compared byte by byte): written as bytea input ("\x…", see
+// bytesToDb), read back as "0x…" by the connections' type parsers (BYTEA_PARSERS).
+import type { EntityModel, FieldModel, ScalarType } from "../schema/model.ts";
 
 export type Value = string | bigint | number | boolean | null | Value[];
 export type EntityRow = Record<string, Value>;
 
 export function sqlType(f: FieldModel): string {
   const base: Record<ScalarType, string> = {
-    ID: "text", String: "text", Bytes: "text", BigDecimal: "numeric", BigInt: "numeric",
+    ID: "text", String: "text", Bytes: "bytea", BigDecimal: "numeric", BigInt: "numeric",
     Int: "integer", Int8: "bigint", Timestamp: "bigint", Boolean: "boolean",
   };
   return base[f.scalar] + (f.list ? "[]" : "");
 }
 
+/** A Bytes value ("0x…", lowercase) as bytea input text ("\x…"), for parameters. */
+export function bytesToDb(v: string): string {
+  return "\\x" + v.slice(2);
+}
+
+/** bytea output text ("\x…", PostgreSQL's hex format) as a Bytes value ("0x…"). */
+function byteaFromText(text: string): string {
+  return "0x" + text.slice(2);
+}
+
+/**
+ * Type parsers for both drivers' connections (pg's `types`, PGlite's `parsers`): bytea (oid 17)
+ * and bytea[] (1001) read as "0x…" strings, so every query returns Bytes as the API and the
+ * handlers hold them.
+ */
+export const BYTEA_PARSERS: Record<number, (text: string) => unknown> = {
+  17: byteaFromText,
+  1001: (text: string) => parsePgArray(text).map((x) => (x === null ? null : byteaFromText(x))),
+};
+
+/**
+ * PGlite's serializers for bytea parameters (it types each parameter from the statement and
+ * accepts only bytes for bytea by default): bytea input text ("\x…", bytesToDb) passes as it
+ * is, bytes as their hex; bytea[] as an array literal of those. A "0x…" string is refused: as
+ * bytea input it would be read as the characters "0", "x", … (escape format), silently matching
+ * nothing, so a missed bytesToDb fails loudly here instead.
+ */
+const byteaParam = (v: unknown): string => {
+  if (v instanceof Uint8Array) return "\\x" + Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString("hex");
+  if (typeof v === "string" && v.startsWith("\\x")) return v;
+  throw new TypeError(`a bytea parameter must be bytes or bytea input text ("\\x…", bytesToDb), got ${JSON.stringify(String(v)).slice(0, 80)}`);
+};
+export const BYTEA_SERIALIZERS: Record<number, (value: unknown) => string> = {
+  17: byteaParam,
+  1001: (v: unknown) => "{" + (v as unknown[]).map((x) => (x === null || x === undefined ? "NULL" : arrayElement(byteaParam(x)))).join(",") + "}",
+};
+
+/** An entity's id as a query parameter (Bytes ids as bytea input). */
+export function idToDb(e: EntityModel, id: string): string {
+  return e.idType === "Bytes" ? bytesToDb(id) : id;
+}
+
+/** An entity's ids as one array parameter, and the SQL array type to cast it to. */
+export function idsToDb(e: EntityModel, ids: string[]): { value: string[]; type: string } {
+  return e.idType === "Bytes" ? { value: ids.map(bytesToDb), type: "bytea[]" } : { value: ids, type: "text[]" };
+}
+
 function scalarFromDb(s: ScalarType, v: unknown): Value {
   if (v === null || v === undefined) return null;
   switch (s) {
+    case "Bytes":
+      // "0x…" from the type parsers; bytes or bytea text from a connection without them
+      if (v instanceof Uint8Array) return "0x" + Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString("hex");
+      return typeof v === "string" && v.startsWith("\\x") ? byteaFromText(v) : String(v);
     case "BigInt": case "Int8": case "Timestamp":
       return typeof v === "bigint" ? v : BigInt(String(v));
     case "Int":
@@ -38,7 +92,7 @@ export function fromDb(f: FieldModel, v: unknown): Value {
 }
 
 /** Parses a PostgreSQL array literal ({a,"b c",NULL}); used when a driver returns text. */
-function parsePgArray(text: string): (string | null)[] {
+export function parsePgArray(text: string): (string | null)[] {
   const out: (string | null)[] = [];
   let i = 1;
   while (i < text.length - 1) {
@@ -80,16 +134,19 @@ export function toCopy(f: FieldModel, v: Value): string {
   if (v === null || v === undefined) return "\\N";
   if (f.list) {
     if (!Array.isArray(v)) throw new TypeError(`${f.name}: expected a list`);
-    return escapeCopy("{" + v.map(arrayElement).join(",") + "}");
+    const items = f.scalar === "Bytes" ? v.map((x) => (x === null ? null : bytesToDb(String(x)))) : v;
+    return escapeCopy("{" + items.map(arrayElement).join(",") + "}");
   }
+  if (f.scalar === "Bytes") return escapeCopy(bytesToDb(String(v)));
   if (typeof v === "boolean") return v ? "t" : "f";
   if (typeof v === "bigint" || typeof v === "number") return String(v); // digits and "-": nothing to escape
   return escapeCopy(String(v));
 }
 
-/** A value as a query parameter (both drivers accept strings for numeric and arrays). */
+/** A value as a query parameter (both drivers accept strings for numeric, bytea and arrays). */
 export function toParam(f: FieldModel, v: Value): unknown {
   if (v === null || v === undefined) return null;
+  if (f.scalar === "Bytes") return f.list ? (v as Value[]).map((x) => (x === null ? null : bytesToDb(String(x)))) : bytesToDb(String(v));
   if (f.list) return (v as Value[]).map((x) => (typeof x === "bigint" ? x.toString() : x));
   if (typeof v === "bigint") return v.toString();
   return v;
@@ -231,12 +288,13 @@ export function copyLineWriter(columns: FieldModel[]): (row: EntityRow, extra: s
       case "Boolean":
         return `((v = ${v}) == null ? "\\\\N" : v ? "t" : "f")`;
       case "Bytes":
-        return `((v = ${v}) == null ? "\\\\N" : v)`;
+        // bytea input "\x…", its backslash escaped for COPY text
+        return `((v = ${v}) == null ? "\\\\N" : BYTEA + v.slice(2))`;
       default:
         return `((v = ${v}) == null ? "\\\\N" : escapeCopy(v))`;
     }
   });
   const body = `let v; return ${parts.join(' + "\\t" + ')} + "\\t" + extra + "\\n";`;
-  const make = new Function("toCopy", "escapeCopy", "columns", `return function (r, extra) { ${body} };`);
-  return make(toCopy, escapeCopy, columns) as (row: EntityRow, extra: string) => string;
+  const make = new Function("toCopy", "escapeCopy", "columns", "BYTEA", `return function (r, extra) { ${body} };`);
+  return make(toCopy, escapeCopy, columns, "\\\\x") as (row: EntityRow, extra: string) => string;
 }

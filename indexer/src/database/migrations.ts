@@ -9,13 +9,13 @@ import type { Queryable } from "./adapter.ts";
 export const BLOCK_COLUMN = "_block";
 
 /**
- * Ids and Bytes (lower-case hex) compare byte by byte (COLLATE "C", as graph-node requires of its
- * whole database): their keys and indexes are built and probed with memcmp instead of the
- * database's locale (PostgreSQL only takes that shortcut for "C"/"POSIX", not e.g. C.UTF-8 or
- * en_US), and their order does not depend on the server's locale.
+ * Text ids compare byte by byte (COLLATE "C", as graph-node requires of its whole database): their
+ * keys and indexes are built and probed with memcmp instead of the database's locale (PostgreSQL
+ * only takes that shortcut for "C"/"POSIX", not e.g. C.UTF-8 or en_US), and their order does not
+ * depend on the server's locale. Bytes are bytea (codec.ts), which compares byte by byte anyway.
  */
 function byteOrder(f: FieldModel): boolean {
-  return !f.list && (f.scalar === "ID" || f.scalar === "Bytes");
+  return !f.list && f.scalar === "ID";
 }
 
 /**
@@ -126,6 +126,17 @@ export const SYSTEM_DDL = [
   `CREATE INDEX IF NOT EXISTS _undo_block_idx ON _undo (block)`,
 ];
 
+/**
+ * How the tables store the model, part of the stored schema hash: a database written in another
+ * layout is re-indexed from the start, as for a changed schema. "b": Bytes as bytea (was text).
+ */
+const STORAGE_LAYOUT = "b";
+
+/** The value `migrate` stores as `schema_hash`: the model's hash and the storage layout. */
+export function schemaKey(model: Model): string {
+  return model.hash + STORAGE_LAYOUT;
+}
+
 /** The statements `migrate` runs to create the tables and indexes (each `IF NOT EXISTS`). */
 export function migrationDdl(model: Model): string[] {
   return [...SYSTEM_DDL, ...entityDdl(model)];
@@ -154,13 +165,14 @@ export function createdName(statement: string): string {
  */
 export async function migrate(db: Queryable, model: Model, log: (msg: string) => void = () => undefined): Promise<void> {
   const ddl = migrationDdl(model);
+  const key = schemaKey(model);
   // the hash is a hex digest: safe to inline
-  if (!/^[0-9a-zA-Z]+$/.test(model.hash)) throw new Error(`unexpected schema hash ${model.hash}`);
+  if (!/^[0-9a-zA-Z]+$/.test(key)) throw new Error(`unexpected schema hash ${key}`);
   const present = new Set(
     (await db.query<{ relname: string }>(`SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = current_schema()`)).map((r) => r.relname),
   );
   const stored = present.has("_meta") ? (await db.query<{ value: string }>(`SELECT value FROM _meta WHERE key = 'schema_hash'`))[0]?.value : undefined;
-  if (stored === model.hash) {
+  if (stored === key) {
     // Each in its own transaction: the relations missing here are, but for a crash, the indexes
     // a backfill dropped while it is running in another process (an API-role process starting),
     // and one transaction creating indexes on several tables holds each table's SHARE lock while
@@ -171,11 +183,11 @@ export async function migrate(db: Queryable, model: Model, log: (msg: string) =>
   } else {
     await db.exec(SYSTEM_DDL.join(";\n"));
     if (stored !== undefined) {
-      log(`schema changed (${stored} -> ${model.hash}): dropping the projection to re-index from the start`);
+      log(`schema changed (${stored} -> ${key}): dropping the projection to re-index from the start`);
       await db.exec([...model.entities.map((e) => `DROP TABLE IF EXISTS "${e.table}" CASCADE`), `DELETE FROM _meta; DELETE FROM _blocks; DELETE FROM _undo`].join(";\n"));
     }
     await db.exec(
-      [...entityDdl(model), `INSERT INTO _meta (key, value) VALUES ('schema_hash', '${model.hash}') ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value`].join(";\n"),
+      [...entityDdl(model), `INSERT INTO _meta (key, value) VALUES ('schema_hash', '${key}') ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value`].join(";\n"),
     );
   }
   // (a primary key a keyless backfill left out is not a relation of its own: restoreKeys checks

@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openPglite, pgliteTemplate, pgliteTemplateDir, PGLITE_SHARED_BUFFERS } from "./pglite-template.ts";
+import { schemaKey } from "./migrations.ts";
 
 test("fresh PGlite databases start as copies of one template, each independent, on disk and in memory", async () => {
   const base = mkdtempSync(join(tmpdir(), "ubc-template-test-"));
@@ -104,7 +105,7 @@ test("a fresh PGlite database opened with the model starts with the schema as mi
     const d = await openDatabase({ dataDir: join(base, "d"), schema: "ubc", model: changed });
     opened.push(d);
     assert.ok(existsSync(join(pgliteTemplateDir(changedLayer)!, "ready")));
-    assert.deepEqual((await d.query(`SELECT value FROM _meta WHERE key = 'schema_hash'`)), [{ value: changed.hash }]);
+    assert.deepEqual((await d.query(`SELECT value FROM _meta WHERE key = 'schema_hash'`)), [{ value: schemaKey(changed) }]);
     assert.equal((await d.query(`SELECT 1 FROM pg_tables WHERE schemaname = 'ubc' AND tablename = 'template_probe'`)).length, 1);
     assert.equal((await fromTemplate.query(`SELECT 1 FROM pg_tables WHERE schemaname = 'ubc' AND tablename = 'template_probe'`)).length, 0);
     assert.equal(readdirSync(join(base, "template")).filter((f) => f.startsWith("layer-")).length, 2);
@@ -129,7 +130,7 @@ test("INDEXER_PGLITE_TEMPLATE=off: a database opened with the model runs initdb 
     try {
       assert.equal((await db.query(`SELECT 1 FROM pg_tables WHERE schemaname = 'ubc'`)).length, 0);
       await migrate(db, model);
-      assert.deepEqual(await db.query(`SELECT value FROM _meta WHERE key = 'schema_hash'`), [{ value: model.hash }]);
+      assert.deepEqual(await db.query(`SELECT value FROM _meta WHERE key = 'schema_hash'`), [{ value: schemaKey(model) }]);
     } finally {
       await db.close();
     }

@@ -25,6 +25,7 @@ import { tmpdir, userInfo } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { PGlite } from "@electric-sql/pglite";
+import { BYTEA_PARSERS, BYTEA_SERIALIZERS } from "./codec.ts";
 
 function pgliteVersion(): string {
   const entry = fileURLToPath(import.meta.resolve("@electric-sql/pglite"));
@@ -191,8 +192,8 @@ export async function openPglite(dataDir: string | undefined, warn: (msg: string
     }
   }
   if (dataDir === undefined) {
-    if (template === undefined) return PGlite.create({ startParams: startParams() });
-    return PGlite.create({ loadDataDir: new Blob([readFileSync(join(template, "pgdata.tar"))]), startParams: startParams() });
+    if (template === undefined) return PGlite.create({ startParams: startParams(), parsers: BYTEA_PARSERS, serializers: BYTEA_SERIALIZERS });
+    return PGlite.create({ loadDataDir: new Blob([readFileSync(join(template, "pgdata.tar"))]), startParams: startParams(), parsers: BYTEA_PARSERS, serializers: BYTEA_SERIALIZERS });
   }
   if (template !== undefined) {
     // copied beside it and renamed into place: a process killed while copying leaves no half
@@ -204,5 +205,5 @@ export async function openPglite(dataDir: string | undefined, warn: (msg: string
     rmSync(dataDir, { recursive: true, force: true }); // missing or empty
     renameSync(part, dataDir);
   } else mkdirSync(dataDir, { recursive: true });
-  return PGlite.create({ dataDir, startParams: startParams() });
+  return PGlite.create({ dataDir, startParams: startParams(), parsers: BYTEA_PARSERS, serializers: BYTEA_SERIALIZERS });
 }

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { openDatabase } from "./adapter.ts";
-import { checkValue, CopyText, copyLineWriter, rowChecker, toCopy, type EntityRow } from "./codec.ts";
+import { bytesToDb, checkValue, CopyText, copyLineWriter, rowChecker, toCopy, type EntityRow } from "./codec.ts";
 import { migrate } from "./migrations.ts";
 import { Store } from "./store.ts";
 import { dbTargets } from "../testing/databases.ts";
@@ -62,7 +62,7 @@ test("draft(): the batch's own copy, once per batch; the committed and sealed ve
     assert.equal(d.computeBalance, 7n);
     await db.transaction((tx) => store.flush(tx, undefined, sealed));
     store.committed(sealed);
-    const [row] = await db.query<{ compute_balance: string }>(`SELECT compute_balance::text FROM account WHERE id = $1`, [a]);
+    const [row] = await db.query<{ compute_balance: string }>(`SELECT compute_balance::text FROM account WHERE id = $1`, [bytesToDb(a)]);
     assert.equal(row.compute_balance, "7");
 
     // a bad value written through a draft is caught by checkDrafts, not silently written
@@ -158,7 +158,7 @@ test("insert(): keeps the row, checks it, refuses mutable entities and a second 
     assert.throws(() => store.insert("TokenTransfer", { ...tt, id: "0x" + "33".repeat(36), value: "5" as never }), /TokenTransfer.value/);
     await db.transaction((tx) => store.flush(tx));
     store.committed();
-    const [row] = await db.query<{ value: string }>(`SELECT value::text FROM token_transfer WHERE id = $1`, [tt.id]);
+    const [row] = await db.query<{ value: string }>(`SELECT value::text FROM token_transfer WHERE id = $1`, [bytesToDb(tt.id as string)]);
     assert.equal(row.value, "5");
 
     // startEmpty: the store trusts its cache, so b (written by another store) is not looked up
@@ -185,7 +185,7 @@ test("flush: new rows copied into the table, known rows updated, unknown ones up
       await migrate(db, model);
       const id = (k: number) => "0x" + k.toString(16).padStart(40, "0");
       const count = async () => Number((await db.query<{ n: string }>(`SELECT count(*)::text AS n FROM account`))[0].n);
-      const balance = async (k: number) => (await db.query<{ b: string }>(`SELECT compute_balance::text AS b FROM account WHERE id = $1`, [id(k)]))[0]?.b;
+      const balance = async (k: number) => (await db.query<{ b: string }>(`SELECT compute_balance::text AS b FROM account WHERE id = $1`, [bytesToDb(id(k))]))[0]?.b;
       const store = new Store(model, db);
       store.startEmpty();
       // 200 new accounts (a large write: COPY into the table) and one Protocol row (a small one)
@@ -226,7 +226,7 @@ test("flush: new rows copied into the table, known rows updated, unknown ones up
       assert.equal(await balance(500), "7");
 
       // a row the cache says exists but another writer removed: the batch fails, nothing is written
-      await db.query(`DELETE FROM account WHERE id = $1`, [id(0)]);
+      await db.query(`DELETE FROM account WHERE id = $1`, [bytesToDb(id(0))]);
       store.block = 4n;
       for (const k of all.slice(0, 100)) {
         const d = store.draft("Account", id(k))!;

@@ -10,7 +10,7 @@
 // (flushNew) before it waits for that commit.
 import type { EntityModel, Model } from "../schema/model.ts";
 import type { Queryable } from "./adapter.ts";
-import { CopyText, copyLineWriter, rowChecker, fromDb, rowToJson, sqlType, toParam, type EntityRow, type Value } from "./codec.ts";
+import { CopyText, copyLineWriter, rowChecker, fromDb, idToDb, idsToDb, rowToJson, sqlType, toParam, type EntityRow, type Value } from "./codec.ts";
 import { BLOCK_COLUMN } from "./migrations.ts";
 
 export type { EntityRow, Value };
@@ -185,7 +185,8 @@ export class Store {
         this.cachedRows += missing.length;
         continue;
       }
-      const rows = await this.db.query(`SELECT * FROM "${e.table}" WHERE id = ANY($1)`, [missing]);
+      const keys = idsToDb(e, missing);
+      const rows = await this.db.query(`SELECT * FROM "${e.table}" WHERE id = ANY($1::${keys.type})`, [keys.value]);
       this.stats.loads += rows.length;
       const found = new Set<string>();
       let blocks = this.committedBlock.get(name);
@@ -540,12 +541,12 @@ export class Store {
     for (const u of undo) {
       const e = this.entity(u.entity);
       if (u.prev === null) {
-        await tx.query(`DELETE FROM "${e.table}" WHERE id = $1`, [u.id]);
+        await tx.query(`DELETE FROM "${e.table}" WHERE id = $1`, [idToDb(e, u.id)]);
         continue;
       }
       const prev = JSON.parse(u.prev) as Record<string, unknown>;
       const columns = [...e.columns.map((f) => `"${f.column}"`), `"${BLOCK_COLUMN}"`];
-      const values = [...e.columns.map((f) => toParamLoose(fromDb(f, prev[f.name]))), String(prev[BLOCK_COLUMN] ?? "0")];
+      const values = [...e.columns.map((f) => toParam(f, fromDb(f, prev[f.name]))), String(prev[BLOCK_COLUMN] ?? "0")];
       const ph = columns.map((_, i) => `$${i + 1}`).join(", ");
       const updates = columns.filter((c) => c !== `"id"`).map((c) => `${c} = EXCLUDED.${c}`).join(", ");
       await tx.query(`INSERT INTO "${e.table}" (${columns.join(", ")}) VALUES (${ph}) ON CONFLICT (id) DO UPDATE SET ${updates}`, values);
@@ -554,12 +555,6 @@ export class Store {
     this.discard();
     return undo.length;
   }
-}
-
-function toParamLoose(v: Value): unknown {
-  if (v === null) return null;
-  if (Array.isArray(v)) return v.map((x) => (typeof x === "bigint" ? x.toString() : x));
-  return typeof v === "bigint" ? v.toString() : v;
 }
 
 /** Rows of an entity up to which a flush writes them with parameters, with the batch's other small writes. */
@@ -595,7 +590,8 @@ class SmallWrites {
 
   delete(e: EntityModel, ids: string[]): void {
     this.room(1);
-    this.parts.push(`DELETE FROM "${e.table}" WHERE id = ANY(${this.p(ids, "text[]")})`);
+    const { value, type } = idsToDb(e, ids);
+    this.parts.push(`DELETE FROM "${e.table}" WHERE id = ANY(${this.p(value, type)})`);
   }
 
   write(e: EntityModel, rows: Pending[]): void {

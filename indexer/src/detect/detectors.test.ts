@@ -2,6 +2,7 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { openDatabase, type Database } from "../database/adapter.ts";
 import { migrate } from "../database/migrations.ts";
+import { bytesToDb } from "../database/codec.ts";
 import { loadModel } from "../schema/model.ts";
 import { ensureAlertTable, runDetectors } from "./detectors.ts";
 import { startChain, ARTIFACTS, type TestChain } from "../testing/chain.ts";
@@ -11,6 +12,7 @@ import { dbTargets } from "../testing/databases.ts";
 import type { ethers } from "ethers";
 
 const E18 = 10n ** 18n;
+const hexId = (n: number) => "0x" + n.toString(16).padStart(2, "0");
 const show = (x: unknown) => JSON.stringify(x, (_k, v) => (typeof v === "bigint" ? v.toString() : v));
 
 describe("threat detectors over synthetic projections", () => {
@@ -24,17 +26,17 @@ describe("threat detectors over synthetic projections", () => {
 
   test("validator collusion: a pair always voting alike, together in the minority", async () => {
     const att = (id: string, job: string, validator: string, approve: boolean) =>
-      db.query(`INSERT INTO attestation (id, job, validator, approve, round, block_number, timestamp, transaction_hash, _block) VALUES ($1, $2, $3, $4, 1, 1, 1, '0x', 1)`, [id, job, validator, approve]);
+      db.query(`INSERT INTO attestation (id, job, validator, approve, round, block_number, timestamp, transaction_hash, _block) VALUES ($1, $2, $3, $4, 1, 1, 1, '\\x', 1)`, [bytesToDb(id), job, validator, approve]);
     let n = 0;
     for (let job = 1; job <= 4; job++) {
       // validators 1 and 2 always agree; on job 1 they are outvoted by 3, 4 and 5
       const pairVote = job !== 1;
-      await att(`0x${++n}`, String(job), "1", pairVote);
-      await att(`0x${++n}`, String(job), "2", pairVote);
-      await att(`0x${++n}`, String(job), "3", true);
+      await att(hexId(++n), String(job), "1", pairVote);
+      await att(hexId(++n), String(job), "2", pairVote);
+      await att(hexId(++n), String(job), "3", true);
       if (job === 1) {
-        await att(`0x${++n}`, "1", "4", true);
-        await att(`0x${++n}`, "1", "5", true);
+        await att(hexId(++n), "1", "4", true);
+        await att(hexId(++n), "1", "5", true);
       }
     }
     const alerts = await runDetectors(db, 10n);

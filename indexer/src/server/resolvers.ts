@@ -4,6 +4,7 @@ import { GraphQLError, GraphQLScalarType, Kind } from "graphql";
 import type { Database, Row } from "../database/adapter.ts";
 import type { EntityModel, FieldModel, Model } from "../schema/model.ts";
 import { listSql, Params, QueryError, type ListArgs } from "./sql.ts";
+import { idToDb, idsToDb } from "../database/codec.ts";
 import { queryNames } from "./sdl.ts";
 
 export interface MetaSource {
@@ -26,10 +27,10 @@ class Loader {
   private queue = new Map<string, { resolve: (r: Row | null) => void; reject: (e: unknown) => void }[]>();
   private scheduled = false;
   private db: Database;
-  private table: string;
-  constructor(db: Database, table: string) {
+  private entity: EntityModel;
+  constructor(db: Database, entity: EntityModel) {
     this.db = db;
-    this.table = table;
+    this.entity = entity;
   }
   load(id: string): Promise<Row | null> {
     return new Promise((resolve, reject) => {
@@ -47,7 +48,8 @@ class Loader {
     this.queue = new Map();
     this.scheduled = false;
     try {
-      const rows = await this.db.query(`SELECT * FROM "${this.table}" WHERE id = ANY($1)`, [[...batch.keys()]]);
+      const ids = idsToDb(this.entity, [...batch.keys()]);
+      const rows = await this.db.query(`SELECT * FROM "${this.entity.table}" WHERE id = ANY($1::${ids.type})`, [ids.value]);
       const byId = new Map(rows.map((r) => [String(r.id), r]));
       for (const [id, waiters] of batch) for (const w of waiters) w.resolve(byId.get(id) ?? null);
     } catch (err) {
@@ -96,7 +98,7 @@ export function buildResolvers(model: Model, db: Database, meta: MetaSource) {
   const toObject = entityObject;
   const loader = (ctx: RequestContext, e: EntityModel) => {
     let l = ctx.loaders.get(e.name);
-    if (!l) ctx.loaders.set(e.name, (l = new Loader(db, e.table)));
+    if (!l) ctx.loaders.set(e.name, (l = new Loader(db, e)));
     return l;
   };
   const normalizeId = (e: EntityModel, id: string) => (e.idType === "Bytes" ? id.toLowerCase() : id);
@@ -124,7 +126,7 @@ export function buildResolvers(model: Model, db: Database, meta: MetaSource) {
     const { single, plural } = queryNames(e);
     const one = async (_: unknown, args: { id: string; block?: never }) => {
       checkBlock(args.block);
-      const rows = await db.query(`SELECT * FROM "${e.table}" WHERE id = $1`, [normalizeId(e, args.id)]);
+      const rows = await db.query(`SELECT * FROM "${e.table}" WHERE id = $1`, [idToDb(e, normalizeId(e, args.id))]);
       return toObject(e, rows[0] ?? null);
     };
     const many = async (_: unknown, args: ListArgs & { block?: never }) => {
@@ -144,14 +146,15 @@ export function buildResolvers(model: Model, db: Database, meta: MetaSource) {
       if (f.derivedFrom !== undefined) {
         const back = target.byName.get(f.derivedFrom)!;
         fieldResolvers[f.name] = async (parent: Record<string, unknown>, args: ListArgs) => {
+          const id = idToDb(e, parent.id as string);
           const q = listSql(model, target, args, (t: string, p: Params) =>
-            back.list ? `${p.add(parent.id)} = ANY(${t}."${back.column}")` : `${t}."${back.column}" = ${p.add(parent.id)}`);
+            back.list ? `${p.add(id)} = ANY(${t}."${back.column}")` : `${t}."${back.column}" = ${p.add(id)}`);
           return (await db.query(q.sql, q.params)).map((r) => toObject(target, r));
         };
       } else if (f.list) {
         fieldResolvers[f.name] = async (parent: Record<string, unknown>, args: ListArgs) => {
-          const ids = (parent[f.name] as string[] | null) ?? [];
-          const q = listSql(model, target, args, (t: string, p: Params) => `${t}.id = ANY(${p.add(ids)}::text[])`);
+          const ids = idsToDb(target, (parent[f.name] as string[] | null) ?? []);
+          const q = listSql(model, target, args, (t: string, p: Params) => `${t}.id = ANY(${p.add(ids.value)}::${ids.type})`);
           return (await db.query(q.sql, q.params)).map((r) => toObject(target, r));
         };
       } else {

@@ -2,6 +2,7 @@
 // parameterised SQL over the projection's tables.
 import type { EntityModel, FieldModel, Model } from "../schema/model.ts";
 import { BLOCK_COLUMN } from "../database/migrations.ts";
+import { bytesToDb } from "../database/codec.ts";
 import { filterOps } from "./sdl.ts";
 
 export class QueryError extends Error {}
@@ -30,6 +31,7 @@ function castFor(f: FieldModel): string {
     case "Int": return "::integer";
     case "Int8": case "Timestamp": return "::bigint";
     case "Boolean": return "::boolean";
+    case "Bytes": return "::bytea";
     default: return "::text";
   }
 }
@@ -57,6 +59,17 @@ function normalize(f: FieldModel, v: unknown): unknown {
 }
 
 const likeEscape = (s: string) => s.replace(/[\\%_]/g, (m) => "\\" + m);
+
+/** A normalised value as the parameter compared with the column (Bytes: bytea input). */
+function dbValue(f: FieldModel, v: unknown): unknown {
+  if (f.scalar !== "Bytes" || v === null) return v;
+  return Array.isArray(v) ? v.map((x) => (x === null ? null : bytesToDb(x as string))) : bytesToDb(v as string);
+}
+
+/** A column as the text the string filters match: Bytes (bytea) as their "0x…" hex. */
+function asText(f: FieldModel, col: string): string {
+  return f.scalar === "Bytes" ? `('0x' || encode(${col}, 'hex'))` : col;
+}
 
 /** SQL condition for one `where` object on table alias `t`. */
 export function whereSql(model: Model, e: EntityModel, where: Record<string, unknown> | undefined, t: string, p: Params, depth = 0): string {
@@ -98,26 +111,28 @@ export function whereSql(model: Model, e: EntityModel, where: Record<string, unk
     const v = normalize(f, value);
     const cast = castFor(f);
     if (f.list) {
-      const arr = `${p.add(v)}${cast}[]`;
+      const nocase = op.op === "contains_nocase" || op.op === "not_contains_nocase";
+      const arr = nocase ? `${p.add(v)}::text[]` : `${p.add(dbValue(f, v))}${cast}[]`;
       switch (op.op) {
         case "": conds.push(`${col} = ${arr}`); break;
         case "not": conds.push(`${col} <> ${arr}`); break;
         case "contains": conds.push(`${col} @> ${arr}`); break;
         case "not_contains": conds.push(`NOT (${col} @> ${arr})`); break;
-        case "contains_nocase": conds.push(`EXISTS (SELECT 1 FROM unnest(${col}) x WHERE lower(x::text) = ANY(SELECT lower(y) FROM unnest(${arr}::text[]) y))`); break;
-        case "not_contains_nocase": conds.push(`NOT EXISTS (SELECT 1 FROM unnest(${col}) x WHERE lower(x::text) = ANY(SELECT lower(y) FROM unnest(${arr}::text[]) y))`); break;
+        case "contains_nocase": conds.push(`EXISTS (SELECT 1 FROM unnest(${col}) x WHERE lower(${f.scalar === "Bytes" ? asText(f, "x") : "x::text"}) = ANY(SELECT lower(y) FROM unnest(${arr}) y))`); break;
+        case "not_contains_nocase": conds.push(`NOT EXISTS (SELECT 1 FROM unnest(${col}) x WHERE lower(${f.scalar === "Bytes" ? asText(f, "x") : "x::text"}) = ANY(SELECT lower(y) FROM unnest(${arr}) y))`); break;
       }
       continue;
     }
+    const d = dbValue(f, v);
     switch (op.op) {
-      case "": conds.push(v === null ? `${col} IS NULL` : `${col} = ${p.add(v)}${cast}`); break;
-      case "not": conds.push(v === null ? `${col} IS NOT NULL` : `${col} IS DISTINCT FROM ${p.add(v)}${cast}`); break;
-      case "gt": conds.push(`${col} > ${p.add(v)}${cast}`); break;
-      case "lt": conds.push(`${col} < ${p.add(v)}${cast}`); break;
-      case "gte": conds.push(`${col} >= ${p.add(v)}${cast}`); break;
-      case "lte": conds.push(`${col} <= ${p.add(v)}${cast}`); break;
-      case "in": conds.push(`${col} = ANY(${p.add(v)}${cast}[])`); break;
-      case "not_in": conds.push(`NOT (${col} = ANY(${p.add(v)}${cast}[]))`); break;
+      case "": conds.push(v === null ? `${col} IS NULL` : `${col} = ${p.add(d)}${cast}`); break;
+      case "not": conds.push(v === null ? `${col} IS NOT NULL` : `${col} IS DISTINCT FROM ${p.add(d)}${cast}`); break;
+      case "gt": conds.push(`${col} > ${p.add(d)}${cast}`); break;
+      case "lt": conds.push(`${col} < ${p.add(d)}${cast}`); break;
+      case "gte": conds.push(`${col} >= ${p.add(d)}${cast}`); break;
+      case "lte": conds.push(`${col} <= ${p.add(d)}${cast}`); break;
+      case "in": conds.push(`${col} = ANY(${p.add(d)}${cast}[])`); break;
+      case "not_in": conds.push(`NOT (${col} = ANY(${p.add(d)}${cast}[]))`); break;
       default: {
         const s = String(v);
         const nocase = op.op.endsWith("_nocase");
@@ -125,7 +140,7 @@ export function whereSql(model: Model, e: EntityModel, where: Record<string, unk
         const negate = base.startsWith("not_");
         const kind = base.replace(/^not_/, "");
         const pattern = kind === "contains" ? `%${likeEscape(s)}%` : kind === "starts_with" ? `${likeEscape(s)}%` : `%${likeEscape(s)}`;
-        const expr = `${col} ${nocase ? "ILIKE" : "LIKE"} ${p.add(pattern)}`;
+        const expr = `${asText(f, col)} ${nocase ? "ILIKE" : "LIKE"} ${p.add(pattern)}`;
         conds.push(negate ? `NOT (${expr})` : expr);
       }
     }

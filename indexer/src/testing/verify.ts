@@ -1,6 +1,7 @@
 // Checks the projection in the database against contract reads at the indexed block.
 import assert from "node:assert/strict";
 import type { Queryable } from "../database/adapter.ts";
+import { bytesToDb } from "../database/codec.ts";
 import { ethers } from "ethers";
 import { ARTIFACTS, type TestChain } from "./chain.ts";
 import { findArtifact } from "../indexing/abi.ts";
@@ -48,7 +49,7 @@ export async function verifyProjection(db: Queryable, chain: TestChain, blockTag
     for (let i = 0; i < tokens.length; i++) {
       assert.equal(BigInt((v.revenue_distributed as string[])[i]), await c.totalDistributed(tokens[i], opts), `distributed ${tokens[i]} by ${v.id}`);
     }
-    const holdings = await db.query<Record<string, unknown>>(`SELECT * FROM venture_holding WHERE venture = $1`, [v.id]);
+    const holdings = await db.query<Record<string, unknown>>(`SELECT * FROM venture_holding WHERE venture = $1`, [bytesToDb(v.id as string)]);
     for (const h of holdings) {
       assert.equal(BigInt(h.shares as string), await c.balanceOf(h.holder as string, opts), `shares of ${h.holder} in ${v.id}`);
     }

@@ -219,7 +219,8 @@ async function sampleBalances(port: number, expected: Expected): Promise<Map<str
 /** The COMPUTE transfer rows a backfill stored, and the secondary indexes missing after it. */
 async function storedRows(chain: BenchChain, db: import("../../../indexer/src/database/adapter.ts").Database): Promise<{ transfers: number; missingIndexes: string[] }> {
   const computeAddress = chain.deployments.contracts.ComputeToken.address.toLowerCase();
-  const [row] = await db.query<{ n: string }>(`SELECT count(*)::text AS n FROM token_transfer WHERE token = $1`, [computeAddress]);
+  const { bytesToDb } = await import("../../../indexer/src/database/codec.ts");
+  const [row] = await db.query<{ n: string }>(`SELECT count(*)::text AS n FROM token_transfer WHERE token = $1`, [bytesToDb(computeAddress)]);
   const { entityDdl } = await import("../../../indexer/src/database/migrations.ts");
   const { loadModel } = await import("../../../indexer/src/schema/model.ts");
   const present = new Set((await db.query<{ indexname: string }>(`SELECT indexname FROM pg_indexes WHERE schemaname = current_schema()`)).map((r) => r.indexname));
