@@ -148,6 +148,12 @@ step("overview shows the indexed protocol figures before any wallet is connected
   const scripts = [...html.matchAll(/<script src="(\/_next\/static\/[^"]+\.js)"[^>]*>/g)].filter((m) => !/noModule/i.test(m[0])).map((m) => m[1]);
   assert.ok(scripts.length >= 3, `the overview loads its scripts (${scripts.join(", ")})`);
   for (const src of scripts) assert.ok((await (await fetch(stack.webUrl + src)).text()).startsWith("//# allFunctionsCalledOnLoad\n"), `${src} starts with the compile hint`);
+  // the implicit /favicon.ico request leads to the app's icon, not to a 404 in the console
+  const favicon = await fetch(stack.webUrl + "/favicon.ico", { redirect: "manual" });
+  assert.equal(favicon.status, 308);
+  const icon = await fetch(new URL(favicon.headers.get("location")!, stack.webUrl));
+  assert.equal(icon.status, 200);
+  assert.match(icon.headers.get("content-type") ?? "", /image\/svg\+xml/);
   await shot("01-overview");
   assertClean("overview");
 });
