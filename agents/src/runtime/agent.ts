@@ -374,11 +374,16 @@ export class Agent {
    * hand. Providers look at a new open job in an order drawn from the job's id and their own, a
    * fifth of a second apart, so that usually the first one takes it and the others see it taken.
    */
+  /** The most jobs a provider holds (accepted or submitted) when it looks at open jobs. */
+  private openJobCap(): number {
+    return 2 * (this.o.openQuotes ?? 2);
+  }
+
   private acceptOpenJobs(): (Promise<void> | undefined)[] {
     const out: (Promise<void> | undefined)[] = [];
     let inHand = 0;
     for (const j of this.view.jobsOf(this.agentId)) if (j.provider === this.agentId && (j.status === Status.Accepted || j.status === Status.Submitted)) inHand++;
-    const cap = 2 * (this.o.openQuotes ?? 2);
+    const cap = this.openJobCap();
     for (const j of this.view.openJobs.values()) {
       if (inHand >= cap) break;
       if (j.status !== Status.Open || j.requester === this.agentId || (j.provider !== 0n && j.provider !== this.agentId) || this.view.time > j.deadline) continue;
@@ -394,10 +399,11 @@ export class Agent {
   }
 
   /**
-   * Takes an open job if its spec is work this provider does at a price covering its cost: the
-   * spec (fetched as for delivery) of one of its kinds, the value per unit at least its cost per
-   * unit and within its limits; the 2% deposit comes from its credit (else its wallet). A job
-   * another provider took meanwhile is let go.
+   * Takes an open job if its spec is work this provider does and its policy accepts it (the rules:
+   * a value per unit covering its cost, from a requester whose reputation passes, while it has
+   * room; a model's answer is checked against the same before it counts), within its limits; the
+   * 2% deposit comes from its credit (else its wallet). A job another provider took meanwhile is
+   * let go.
    */
   private async acceptOpen(j: JobView): Promise<void> {
     const found = await this.findSpec(j);
@@ -406,7 +412,14 @@ export class Agent {
     const units = unitsOf(found);
     const unitPrice = j.value / units;
     const cost = this.o.costPerUnit?.[found.kind] ?? 40n * E18;
-    if (unitPrice < cost) return this.emit("info", `open job ${j.id}: pays ${unitPrice} a unit, under our cost of ${cost}`);
+    let inHand = 0;
+    for (const x of this.view.jobsOf(this.agentId)) if (x.provider === this.agentId && (x.status === Status.Accepted || x.status === Status.Submitted)) inHand++;
+    const decision = await this.policy.accept({
+      jobId: j.id.toString(), kind: found.kind, units: Number(units), unitPrice, value: j.value, costPerUnit: cost,
+      deliveryPeriod: Number(j.deliveryPeriod ?? 0n), requester: j.requester, requesterReputation: await this.reputation(j.requester),
+      jobsInHand: inHand, maxJobsInHand: this.openJobCap(),
+    }, this.guard);
+    if (decision.action === "skip") return this.emit("info", `open job ${j.id}: skipped (${decision.reason})`);
     const deposit = providerDeposit(j.value);
     try {
       this.guard.checkSellPrice(found.kind, unitPrice);

@@ -5,13 +5,13 @@
 // decision becomes "do nothing" (no quote, no fill), or for judging, the rubric's verdict.
 import OpenAI from "openai";
 import { formatUnits } from "viem";
-import { BID_SCHEMA, computeWei, JUDGE_SCHEMA, QUOTE_SCHEMA, type BidContext, type BidDecision, type JudgeContext, type JudgeDecision, type Policy, type QuoteContext, type QuoteDecision } from "./policy.ts";
+import { ACCEPT_SCHEMA, BID_SCHEMA, computeWei, JUDGE_SCHEMA, QUOTE_SCHEMA, type AcceptContext, type AcceptDecision, type BidContext, type BidDecision, type JudgeContext, type JudgeDecision, type Policy, type QuoteContext, type QuoteDecision } from "./policy.ts";
 import { validate, type Schema } from "./schema.ts";
 import { LimitError, type SpendGuard } from "./limits.ts";
 
 export interface Refusal {
   at: number;
-  decision: "quote" | "bid" | "judge";
+  decision: "quote" | "bid" | "accept" | "judge";
   reason: string;
   answer: string;
 }
@@ -136,6 +136,32 @@ export class LlmPolicy implements Policy {
     }
     this.accepted++;
     return { action: "fill", quoteId: c.id };
+  }
+
+  async accept(ctx: AcceptContext, guard: SpendGuard): Promise<AcceptDecision> {
+    const a = await this.ask<{ action: "accept" | "skip"; reason?: string }>(
+      "accept", ACCEPT_SCHEMA,
+      `Decide whether to take open job ${ctx.jobId}: ${ctx.units} units of "${ctx.kind}" work for ${fmt(ctx.value)} COMPUTE, paid on approval. Never take a job that pays under your cost per unit, or more jobs than you can hold.`,
+      { ...ctx, minUnitPrice: guard.limits.minUnitPrice[ctx.kind], maxDeliveryPeriod: guard.limits.maxDeliveryPeriod, minCounterpartyReputation: guard.limits.minCounterpartyReputation },
+    );
+    // a refused answer takes nothing
+    if (!a) return { action: "skip", reason: "refused answer" };
+    if (a.action === "skip") {
+      this.accepted++;
+      return { action: "skip", reason: a.reason ?? "model skipped" };
+    }
+    try {
+      if (ctx.unitPrice < ctx.costPerUnit) throw new LimitError("cost", `the job pays ${fmt(ctx.unitPrice)} a unit, under cost ${fmt(ctx.costPerUnit)}`);
+      if (ctx.jobsInHand >= ctx.maxJobsInHand) throw new LimitError("jobsInHand", `${ctx.jobsInHand} jobs in hand, at most ${ctx.maxJobsInHand}`);
+      guard.checkSellPrice(ctx.kind, ctx.unitPrice);
+      guard.checkDeliveryPeriod(ctx.deliveryPeriod);
+      guard.checkReputation(ctx.requester, ctx.requesterReputation);
+    } catch (err) {
+      this.refuse("accept", `out of limits: ${(err as Error).message}`, JSON.stringify(a));
+      return { action: "skip", reason: "refused answer" };
+    }
+    this.accepted++;
+    return { action: "accept", reason: a.reason ?? "model accepted" };
   }
 
   async judge(ctx: JudgeContext): Promise<JudgeDecision> {

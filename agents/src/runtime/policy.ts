@@ -65,10 +65,34 @@ export interface JudgeDecision {
   reason: string;
 }
 
+/** An open job (posted with `createJob`, no quote behind it) a provider may take. */
+export interface AcceptContext {
+  jobId: string;
+  kind: KindName;
+  units: number;
+  /** The job's value ÷ its units (COMPUTE wei). */
+  unitPrice: bigint;
+  /** The job's value: escrowed by the requester, paid on approval (COMPUTE wei). */
+  value: bigint;
+  /** The provider's own cost of one unit (COMPUTE wei). */
+  costPerUnit: bigint;
+  /** Seconds from acceptance to the delivery deadline. */
+  deliveryPeriod: number;
+  requester: bigint;
+  requesterReputation: { count: number; average: number };
+  /** Jobs this provider holds now (accepted or submitted), and the most it takes at once. */
+  jobsInHand: number;
+  maxJobsInHand: number;
+}
+
+export type AcceptDecision = { action: "accept"; reason: string } | { action: "skip"; reason: string };
+
 export interface Policy {
   readonly name: string;
   quote(ctx: QuoteContext, guard: SpendGuard): Promise<QuoteDecision[]>;
   bid(ctx: BidContext, guard: SpendGuard): Promise<BidDecision>;
+  /** Whether a provider takes an open job; the agent checks its limits again before accepting. */
+  accept(ctx: AcceptContext, guard: SpendGuard): Promise<AcceptDecision>;
   judge(ctx: JudgeContext): Promise<JudgeDecision>;
   /** Feedback score 0–100 for a counterparty after a settled job. */
   rate(outcome: { producerWins: boolean; asRequester: boolean }): number;
@@ -102,6 +126,13 @@ export const BID_SCHEMA: Schema = {
     reason: { type: "string", maxLength: 500 },
   },
 };
+export const ACCEPT_SCHEMA: Schema = {
+  type: "object", additionalProperties: false, required: ["action"],
+  properties: {
+    action: { type: "string", enum: ["accept", "skip"] },
+    reason: { type: "string", maxLength: 500 },
+  },
+};
 export const JUDGE_SCHEMA: Schema = {
   type: "object", additionalProperties: false, required: ["approve", "reason"],
   properties: { approve: { type: "boolean" }, reason: { type: "string", maxLength: 1000 } },
@@ -127,8 +158,10 @@ export interface RulePolicyOptions {
  * under cost nor under the agent's floor, and undercuts a cheaper competitor by 1% while that
  * stays above cost. Bidding: the cheapest quote in the unit range from a provider that has not
  * failed this agent, whose reputation passes, and that holds fewer than one (unproven) or two
- * (rated, or proven by a delivery this agent verified itself) of this agent's jobs in flight; acceptance (as a validator, of model text): the
- * rubric. Ratings: 90 for a job that went well, 10 for one that did not.
+ * (rated, or proven by a delivery this agent verified itself) of this agent's jobs in flight.
+ * Acceptance of an open job: when it pays at least the provider's cost per unit, from a requester
+ * whose reputation passes, while the provider has room for it. Judging (as a validator, of model
+ * text): the rubric. Ratings: 90 for a job that went well, 10 for one that did not.
  */
 export class RulePolicy implements Policy {
   readonly name = "rules";
@@ -193,6 +226,17 @@ export class RulePolicy implements Policy {
     // among the quotes at the best price, spread the load
     const best = ok.filter((c) => c.unitPrice === ok[0].unitPrice);
     return { action: "fill", quoteId: best[Math.floor(this.opts.random() * best.length)].id };
+  }
+
+  async accept(ctx: AcceptContext, guard: SpendGuard): Promise<AcceptDecision> {
+    if (ctx.jobsInHand >= ctx.maxJobsInHand) return { action: "skip", reason: `${ctx.jobsInHand} jobs in hand already` };
+    if (ctx.unitPrice < ctx.costPerUnit) return { action: "skip", reason: `pays ${ctx.unitPrice} a unit, under our cost of ${ctx.costPerUnit}` };
+    try {
+      guard.checkReputation(ctx.requester, ctx.requesterReputation);
+    } catch (err) {
+      return { action: "skip", reason: (err as Error).message };
+    }
+    return { action: "accept", reason: "pays at least our cost" };
   }
 
   async judge(ctx: JudgeContext): Promise<JudgeDecision> {

@@ -202,6 +202,20 @@ describe("rule-based policy", () => {
     assert.deepEqual(await p.bid(ctx([c("a", 60, { inFlightWithMe: 1, reputation: { count: 4, average: 90 } })]), guard()), { action: "fill", quoteId: "a" });
     assert.deepEqual(await p.bid(ctx([c("a", 60, { inFlightWithMe: 2, provenWithMe: 3 })]), guard()), { action: "skip", reason: "no acceptable quote" });
   });
+
+  test("takes an open job that pays its cost, from a requester whose reputation passes, while it has room", async () => {
+    const p = new RulePolicy();
+    const ctx = {
+      jobId: "3", kind: "sha256-iter" as const, units: 4, unitPrice: 40n * E18, value: 160n * E18, costPerUnit: 40n * E18, deliveryPeriod: 3_600,
+      requester: 5n, requesterReputation: { count: 0, average: 0 }, jobsInHand: 1, maxJobsInHand: 4,
+    };
+    assert.equal((await p.accept(ctx, guard())).action, "accept"); // at cost, an unrated requester
+    const under = await p.accept({ ...ctx, unitPrice: 39n * E18, value: 156n * E18 }, guard());
+    assert.equal(under.action, "skip");
+    assert.match(under.reason, /under our cost/);
+    assert.match((await p.accept({ ...ctx, requesterReputation: { count: 4, average: 10 } }, guard())).reason, /averages 10 over 4 ratings/);
+    assert.equal((await p.accept({ ...ctx, jobsInHand: 4 }, guard())).action, "skip");
+  });
 });
 
 describe("provider quoting", () => {
@@ -288,14 +302,26 @@ describe("LLM policy against a local OpenAI-protocol server", () => {
     // a good answer that breaks the limits is refused too: the only candidate is over the price cap
     const pricey = { ...bctx, candidates: [{ ...candidates[0], unitPrice: 500n * E18 }] };
     assert.equal((await p.bid(pricey, guard)).action, "skip");
-    assert.equal(p.refusals.length, 5);
-    assert.deepEqual(p.refusals.map((r) => r.decision), ["quote", "quote", "bid", "bid", "bid"]);
+    // open jobs: a good answer takes one that covers the cost; a malformed one, and one that takes
+    // a job paying under cost, are refused and take nothing
+    const actx = {
+      jobId: "7", kind: "sha256-iter" as const, units: 4, unitPrice: 50n * E18, value: 200n * E18, costPerUnit: 40n * E18, deliveryPeriod: 3_600,
+      requester: 9n, requesterReputation: { count: 0, average: 0 }, jobsInHand: 0, maxJobsInHand: 4,
+    };
+    assert.equal((await p.accept(actx, guard)).action, "accept");
+    assert.equal((await p.accept(actx, guard)).action, "skip"); // malformed
+    assert.equal((await p.accept({ ...actx, unitPrice: 30n * E18, value: 120n * E18 }, guard)).action, "skip"); // takes it under cost: refused
+    assert.equal((await p.accept({ ...actx, unitPrice: 30n * E18, value: 120n * E18 }, guard)).action, "skip"); // a good answer: skips it
+    assert.equal(p.refusals.length, 7);
+    assert.deepEqual(p.refusals.map((r) => r.decision), ["quote", "quote", "bid", "bid", "bid", "accept", "accept"]);
     assert.match(p.refusals[0].reason, /does not match the schema/);
     assert.match(p.refusals[1].reason, /under the floor/);
     assert.match(p.refusals[2].reason, /not JSON/);
     assert.match(p.refusals[3].reason, /not among the candidates/);
     assert.match(p.refusals[4].reason, /over the cap/);
-    assert.equal(lines.length, 5);
+    assert.match(p.refusals[5].reason, /does not match the schema/);
+    assert.match(p.refusals[6].reason, /under cost/);
+    assert.equal(lines.length, 7);
     // every request carried the schema and asked for JSON
     assert.ok(server.requests.every((r) => r.response_format?.type === "json_object" && r.messages[0].content.includes('"additionalProperties":false')));
     // a wrong key is an error of the call, refused like a bad answer

@@ -39,7 +39,7 @@ export function policyAnswerer(): (r: ChatRequest) => string {
     const ctx = JSON.parse(user) as Record<string, any>;
     if (mode === 1) {
       served.malformed++;
-      return kind === "quote" ? `{"quotes": [{"unitPrice": 55, "units": "four"}]}` : kind === "bid" ? "I would fill the cheapest one." : `{"approve": "yes"}`;
+      return kind === "quote" ? `{"quotes": [{"unitPrice": 55, "units": "four"}]}` : kind === "bid" ? "I would fill the cheapest one." : kind === "accept" ? `{"action": "take it"}` : `{"approve": "yes"}`;
     }
     if (kind === "quote") {
       const floor = Number(ctx.floorUnitPrice ?? "20");
@@ -62,6 +62,16 @@ export function policyAnswerer(): (r: ChatRequest) => string {
       served.good++;
       if (candidates.length === 0) return JSON.stringify({ action: "skip", reason: "nothing on offer" });
       return JSON.stringify({ action: "fill", quoteId: candidates[0].id, reason: "cheapest" });
+    }
+    if (kind === "accept") {
+      if (mode === 2) {
+        served.outOfLimits++;
+        // take the job whatever it pays: refused when it pays under cost or the provider is full
+        return JSON.stringify({ action: "accept", reason: "any job will do" });
+      }
+      served.good++;
+      const covers = Number(ctx.unitPrice) >= Number(ctx.costPerUnit); // decimal COMPUTE strings
+      return JSON.stringify(covers ? { action: "accept", reason: "pays at least my cost" } : { action: "skip", reason: "pays under my cost" });
     }
     served.good++;
     return JSON.stringify({ approve: true, reason: "meets the rubric" });
