@@ -419,6 +419,8 @@ step("market: a request for quotes is answered from its row: the quote form is f
     (await page.getByLabel("Only for requester agent (optional)").inputValue()) === String(requester.agentId)
     && (await page.getByLabel("Resource kind").first().inputValue()) === "gpu-hour"
     && (await page.getByLabel("Units").first().inputValue()) === "3");
+  // and the cursor waits in the one field left to fill: the unit price
+  await eventually("the unit price field has the focus", async () => (await page.evaluate(() => document.activeElement?.id)) === "q-price");
   assertClean("answer a request for quotes");
 });
 

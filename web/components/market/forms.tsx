@@ -76,6 +76,8 @@ export function PostQuoteForm() {
     if (k) setKind(k.slice(0, 64));
     const n = search.get("units");
     if (n && /^[0-9]{1,6}$/.test(n)) setUnits(n);
+    // what is left to decide is the price: the cursor goes there
+    document.getElementById("q-price")?.focus();
   }, [answering, search]);
 
   async function submit(e: FormEvent) {
