@@ -124,8 +124,12 @@ describe("full system: npm start with the web app and a swarm", function () {
     const specText = JSON.stringify({ input: `0x${Buffer.from("an integrator's open job").toString("hex")}`, iterations: 1_000, kind: "sha256-iter", salt: "system-test" });
     const stored = await fetch(`http://127.0.0.1:${indexerPort}/specs`, { method: "POST", headers: { "content-type": "application/json" }, body: specText });
     expect(stored.status, "the spec store took the spec").to.be.below(300);
+    // a week to be taken: the devnet swarm's clock keeper may move the chain's time on by a day or
+    // so between this read and the job's block (it cannot know of the job before it exists; once
+    // the job is on-chain it keeps its jumps short of the job's deadlines); an hour's deadline was
+    // passed that way once, and createJob reverted with BadDeadline
     const chainNow = (await sdk.public.getBlock()).timestamp;
-    const openJob = await sdk.createJob({ requesterAgentId: requesterId, providerAgentId: 0n, value: 240n * 10n ** 18n, specHash: id(specText) as `0x${string}`, acceptDeadline: chainNow + 3_600n, deliveryPeriod: 3_600n });
+    const openJob = await sdk.createJob({ requesterAgentId: requesterId, providerAgentId: 0n, value: 240n * 10n ** 18n, specHash: id(specText) as `0x${string}`, acceptDeadline: chainNow + 7n * 86_400n, deliveryPeriod: 3_600n });
     const openBy = Date.now() + 60_000;
     for (;;) {
       const j = (await market.getJob(openJob)) as { status: bigint; providerAgentId: bigint };
