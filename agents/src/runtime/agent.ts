@@ -368,21 +368,27 @@ export class Agent {
     this.emit("info", `declined job ${j.id}: ${reason}`);
   }
 
+  /** The jobs this provider holds now: accepted or submitted, not yet decided. */
+  private jobsInHand(): number {
+    let n = 0;
+    for (const j of this.view.jobsOf(this.agentId)) if (j.provider === this.agentId && (j.status === Status.Accepted || j.status === Status.Submitted)) n++;
+    return n;
+  }
+
+  /** The most jobs a provider holds when it looks at open jobs. */
+  private openJobCap(): number {
+    return 2 * (this.o.openQuotes ?? 2);
+  }
+
   /**
    * Open jobs (`createJob`) this provider takes: open to it (anyone, or it by name), not its own,
    * before their accept deadline, while it has fewer than twice its open quotes' count of jobs in
    * hand. Providers look at a new open job in an order drawn from the job's id and their own, a
    * fifth of a second apart, so that usually the first one takes it and the others see it taken.
    */
-  /** The most jobs a provider holds (accepted or submitted) when it looks at open jobs. */
-  private openJobCap(): number {
-    return 2 * (this.o.openQuotes ?? 2);
-  }
-
   private acceptOpenJobs(): (Promise<void> | undefined)[] {
     const out: (Promise<void> | undefined)[] = [];
-    let inHand = 0;
-    for (const j of this.view.jobsOf(this.agentId)) if (j.provider === this.agentId && (j.status === Status.Accepted || j.status === Status.Submitted)) inHand++;
+    let inHand = this.jobsInHand();
     const cap = this.openJobCap();
     for (const j of this.view.openJobs.values()) {
       if (inHand >= cap) break;
@@ -412,12 +418,10 @@ export class Agent {
     const units = unitsOf(found);
     const unitPrice = j.value / units;
     const cost = this.o.costPerUnit?.[found.kind] ?? 40n * E18;
-    let inHand = 0;
-    for (const x of this.view.jobsOf(this.agentId)) if (x.provider === this.agentId && (x.status === Status.Accepted || x.status === Status.Submitted)) inHand++;
     const decision = await this.policy.accept({
       jobId: j.id.toString(), kind: found.kind, units: Number(units), unitPrice, value: j.value, costPerUnit: cost,
       deliveryPeriod: Number(j.deliveryPeriod ?? 0n), requester: j.requester, requesterReputation: await this.reputation(j.requester),
-      jobsInHand: inHand, maxJobsInHand: this.openJobCap(),
+      jobsInHand: this.jobsInHand(), maxJobsInHand: this.openJobCap(),
     }, this.guard);
     if (decision.action === "skip") return this.emit("info", `open job ${j.id}: skipped (${decision.reason})`);
     const deposit = providerDeposit(j.value);

@@ -22,6 +22,16 @@ export function bytesToDb(v: string): string {
   return "\\x" + v.slice(2);
 }
 
+/** A Bytes value or list (null items kept) as a parameter: bytesToDb of each. */
+export function bytesParam(v: Value): string | (string | null)[] {
+  return Array.isArray(v) ? v.map((x) => (x === null ? null : bytesToDb(String(x)))) : bytesToDb(String(v));
+}
+
+/** Bytes as lowercase hex, without a prefix. */
+function hexOf(b: Uint8Array): string {
+  return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("hex");
+}
+
 /** bytea output text ("\x…", PostgreSQL's hex format) as a Bytes value ("0x…"). */
 function byteaFromText(text: string): string {
   return "0x" + text.slice(2);
@@ -45,7 +55,7 @@ export const BYTEA_PARSERS: Record<number, (text: string) => unknown> = {
  * nothing, so a missed bytesToDb fails loudly here instead.
  */
 const byteaParam = (v: unknown): string => {
-  if (v instanceof Uint8Array) return "\\x" + Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString("hex");
+  if (v instanceof Uint8Array) return "\\x" + hexOf(v);
   if (typeof v === "string" && v.startsWith("\\x")) return v;
   throw new TypeError(`a bytea parameter must be bytes or bytea input text ("\\x…", bytesToDb), got ${JSON.stringify(String(v)).slice(0, 80)}`);
 };
@@ -69,7 +79,7 @@ function scalarFromDb(s: ScalarType, v: unknown): Value {
   switch (s) {
     case "Bytes":
       // "0x…" from the type parsers; bytes or bytea text from a connection without them
-      if (v instanceof Uint8Array) return "0x" + Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString("hex");
+      if (v instanceof Uint8Array) return "0x" + hexOf(v);
       return typeof v === "string" && v.startsWith("\\x") ? byteaFromText(v) : String(v);
     case "BigInt": case "Int8": case "Timestamp":
       return typeof v === "bigint" ? v : BigInt(String(v));
@@ -134,7 +144,7 @@ export function toCopy(f: FieldModel, v: Value): string {
   if (v === null || v === undefined) return "\\N";
   if (f.list) {
     if (!Array.isArray(v)) throw new TypeError(`${f.name}: expected a list`);
-    const items = f.scalar === "Bytes" ? v.map((x) => (x === null ? null : bytesToDb(String(x)))) : v;
+    const items = f.scalar === "Bytes" ? (bytesParam(v) as (string | null)[]) : v;
     return escapeCopy("{" + items.map(arrayElement).join(",") + "}");
   }
   if (f.scalar === "Bytes") return escapeCopy(bytesToDb(String(v)));
@@ -146,7 +156,7 @@ export function toCopy(f: FieldModel, v: Value): string {
 /** A value as a query parameter (both drivers accept strings for numeric, bytea and arrays). */
 export function toParam(f: FieldModel, v: Value): unknown {
   if (v === null || v === undefined) return null;
-  if (f.scalar === "Bytes") return f.list ? (v as Value[]).map((x) => (x === null ? null : bytesToDb(String(x)))) : bytesToDb(String(v));
+  if (f.scalar === "Bytes") return bytesParam(v);
   if (f.list) return (v as Value[]).map((x) => (typeof x === "bigint" ? x.toString() : x));
   if (typeof v === "bigint") return v.toString();
   return v;

@@ -192,8 +192,8 @@ export async function openPglite(dataDir: string | undefined, warn: (msg: string
     }
   }
   if (dataDir === undefined) {
-    if (template === undefined) return PGlite.create({ startParams: startParams(), parsers: BYTEA_PARSERS, serializers: BYTEA_SERIALIZERS });
-    return PGlite.create({ loadDataDir: new Blob([readFileSync(join(template, "pgdata.tar"))]), startParams: startParams(), parsers: BYTEA_PARSERS, serializers: BYTEA_SERIALIZERS });
+    if (template === undefined) return PGlite.create(serving());
+    return PGlite.create({ loadDataDir: new Blob([readFileSync(join(template, "pgdata.tar"))]), ...serving() });
   }
   if (template !== undefined) {
     // copied beside it and renamed into place: a process killed while copying leaves no half
@@ -205,5 +205,10 @@ export async function openPglite(dataDir: string | undefined, warn: (msg: string
     rmSync(dataDir, { recursive: true, force: true }); // missing or empty
     renameSync(part, dataDir);
   } else mkdirSync(dataDir, { recursive: true });
-  return PGlite.create({ dataDir, startParams: startParams(), parsers: BYTEA_PARSERS, serializers: BYTEA_SERIALIZERS });
+  return PGlite.create({ dataDir, ...serving() });
+}
+
+/** The options of every database openPglite serves: its start parameters, Bytes in and out as codec.ts holds them. */
+function serving() {
+  return { startParams: startParams(), parsers: BYTEA_PARSERS, serializers: BYTEA_SERIALIZERS };
 }

@@ -2,7 +2,7 @@
 // parameterised SQL over the projection's tables.
 import type { EntityModel, FieldModel, Model } from "../schema/model.ts";
 import { BLOCK_COLUMN } from "../database/migrations.ts";
-import { bytesToDb } from "../database/codec.ts";
+import { bytesParam, type Value } from "../database/codec.ts";
 import { filterOps } from "./sdl.ts";
 
 export class QueryError extends Error {}
@@ -62,8 +62,7 @@ const likeEscape = (s: string) => s.replace(/[\\%_]/g, (m) => "\\" + m);
 
 /** A normalised value as the parameter compared with the column (Bytes: bytea input). */
 function dbValue(f: FieldModel, v: unknown): unknown {
-  if (f.scalar !== "Bytes" || v === null) return v;
-  return Array.isArray(v) ? v.map((x) => (x === null ? null : bytesToDb(x as string))) : bytesToDb(v as string);
+  return f.scalar !== "Bytes" || v === null ? v : bytesParam(v as Value);
 }
 
 /** A column as the text the string filters match: Bytes (bytea) as their "0x…" hex. */
@@ -113,13 +112,14 @@ export function whereSql(model: Model, e: EntityModel, where: Record<string, unk
     if (f.list) {
       const nocase = op.op === "contains_nocase" || op.op === "not_contains_nocase";
       const arr = nocase ? `${p.add(v)}::text[]` : `${p.add(dbValue(f, v))}${cast}[]`;
+      const item = f.scalar === "Bytes" ? asText(f, "x") : "x::text"; // an element, as the nocase filters compare it
       switch (op.op) {
         case "": conds.push(`${col} = ${arr}`); break;
         case "not": conds.push(`${col} <> ${arr}`); break;
         case "contains": conds.push(`${col} @> ${arr}`); break;
         case "not_contains": conds.push(`NOT (${col} @> ${arr})`); break;
-        case "contains_nocase": conds.push(`EXISTS (SELECT 1 FROM unnest(${col}) x WHERE lower(${f.scalar === "Bytes" ? asText(f, "x") : "x::text"}) = ANY(SELECT lower(y) FROM unnest(${arr}) y))`); break;
-        case "not_contains_nocase": conds.push(`NOT EXISTS (SELECT 1 FROM unnest(${col}) x WHERE lower(${f.scalar === "Bytes" ? asText(f, "x") : "x::text"}) = ANY(SELECT lower(y) FROM unnest(${arr}) y))`); break;
+        case "contains_nocase": conds.push(`EXISTS (SELECT 1 FROM unnest(${col}) x WHERE lower(${item}) = ANY(SELECT lower(y) FROM unnest(${arr}) y))`); break;
+        case "not_contains_nocase": conds.push(`NOT EXISTS (SELECT 1 FROM unnest(${col}) x WHERE lower(${item}) = ANY(SELECT lower(y) FROM unnest(${arr}) y))`); break;
       }
       continue;
     }
