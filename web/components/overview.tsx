@@ -14,7 +14,7 @@ interface Protocol {
   activeValidatorCount: number; ventureCount: number; lastBlock: string;
 }
 interface Daily {
-  date: number; computeMinted: string; computeBurned: string; computeTotalSupply: string; computeTotalBurned: string;
+  date: number; computeBurned: string; computeTotalSupply: string; computeTotalBurned: string;
   totalStaked: string; marketVolume: string; ventureInvested: string; rewardsClaimed: string;
 }
 export interface OverviewData {
@@ -107,7 +107,8 @@ function DailyCharts({ d }: { d: Daily[] }) {
         <h3>COMPUTE supply and burned</h3>
         <LineChart label="COMPUTE supply and total burned per day" unit="COMPUTE" series={[
           { name: "Supply", color: "#2563eb", points: d.map((x) => ({ x: x.date, y: toNumber(x.computeTotalSupply) })) },
-          { name: "Burned (total)", color: "#dc2626", points: d.map((x) => ({ x: x.date, y: toNumber(x.computeTotalBurned) })) },
+          // burns are a small fraction of the supply: their own scale, or the line lies on zero
+          { name: "Burned (total)", color: "#dc2626", axis: "right", points: d.map((x) => ({ x: x.date, y: toNumber(x.computeTotalBurned) })) },
         ]} />
       </div>
       <div>
@@ -117,11 +118,11 @@ function DailyCharts({ d }: { d: Daily[] }) {
         ]} />
       </div>
       <div>
-        <h3>Minted, spent and burned per day</h3>
-        <BarChart label="COMPUTE minted, market volume and burned per day" unit="COMPUTE" series={[
-          { name: "Minted", color: "#2563eb", points: d.map((x) => ({ x: x.date, y: toNumber(x.computeMinted) })) },
+        <h3>Job volume and burned per day</h3>
+        <BarChart label="COMPUTE paid for jobs and COMPUTE burned per day" unit="COMPUTE" series={[
           { name: "Job volume", color: "#0891b2", points: d.map((x) => ({ x: x.date, y: toNumber(x.marketVolume) })) },
-          { name: "Burned", color: "#dc2626", points: d.map((x) => ({ x: x.date, y: toNumber(x.computeBurned) })) },
+          // a share of the fees burns: a fraction of a per cent of the volume, on its own scale
+          { name: "Burned", color: "#dc2626", axis: "right", points: d.map((x) => ({ x: x.date, y: toNumber(x.computeBurned) })) },
         ]} />
       </div>
       <div>

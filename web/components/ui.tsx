@@ -49,6 +49,6 @@ export function FieldError({ id, error }: { id: string; error: string | null | u
   return <p id={id} className="field-error" role="alert">{error}</p>;
 }
 
-export function Status({ value }: { value: string }) {
-  return <span className={`pill pill-${value}`}>{value}</span>;
+export function Status({ value, title }: { value: string; title?: string }) {
+  return <span className={`pill pill-${value}`} title={title}>{value}</span>;
 }

@@ -578,6 +578,8 @@ step("ventures: invests in an open raise (approval, then invest)", async () => {
   const listed = row("venture-row", "data-address", v.address.toLowerCase());
   await listed.waitFor();
   assert.match(await listed.innerText(), new RegExp(v.name));
+  // pricePerShare is COMPUTE wei per share wei: a whole share costs that many whole COMPUTE
+  assert.equal((await listed.getByTestId("venture-price").innerText()).trim(), `${v.pricePerShare.toLocaleString("en-US")} COMPUTE`, "the price of a whole share");
   await shot("08-ventures");
   await listed.getByRole("link").first().click();
   await page.getByRole("heading", { level: 1, name: new RegExp(`Venture ${v.name}`) }).waitFor();
@@ -730,6 +732,7 @@ step("job page: past their deadlines, an undelivered job is expired (requester c
   const help = page.locator("#expire-help");
   await help.waitFor();
   assert.match(await help.innerText(), /did not deliver by .*slashed deposit.*burns/s);
+  assert.match(await page.getByTestId("job-status").innerText(), /overdue/i, "an accepted job past its delivery deadline says so");
   assert.equal(await page.getByRole("button", { name: "Decline job" }).count(), 0, "no decline once its window is over");
   await shot("14c-job-expire");
   await page.getByRole("button", { name: "Expire job" }).click();

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { keccak256, toHex } from "viem";
-import { KNOWN_RESOURCE_KIND_HASHES, KNOWN_RESOURCE_KINDS, formatAmount, formatBps, formatCompact, formatDuration, formatRate, reputation, resourceKindLabel, roleList, shortAddress } from "./format.ts";
+import { KNOWN_RESOURCE_KIND_HASHES, KNOWN_RESOURCE_KINDS, formatAmount, formatBps, formatCompact, formatDuration, formatRate, raiseProgress, reputation, resourceKindLabel, roleList, sharePrice, shortAddress } from "./format.ts";
 import { accrued } from "./staking.ts";
 
 const E = 10n ** 18n;
@@ -60,4 +60,24 @@ test("accrued follows the vault: linear, rounded down, the full reward from unlo
   assert.equal(accrued(p, 200), 333n);
   assert.equal(accrued(p, 400), 1000n);
   assert.equal(accrued(p, 10_000), 1000n);
+});
+
+test("a venture's share price is pricePerShare whole COMPUTE (COMPUTE wei per share wei)", () => {
+  // the seeded venture: 2,500 shares for 25,000 COMPUTE at pricePerShare 10
+  assert.equal(sharePrice("10"), 10n * 10n ** 18n);
+  assert.equal(formatAmount(sharePrice("10"), 2), "10");
+  assert.equal(2_500n * 10n ** 18n * 10n, 25_000n * 10n ** 18n); // invest(shares) costs shares × pricePerShare
+});
+
+test("raise progress is measured against the minimum until it is sold, then against the cap", () => {
+  const e = 10n ** 18n;
+  const below = raiseProgress(2_500n * e, 100_000n * e, 1_000_000n * e);
+  assert.deepEqual([below.pct, below.of], [2.5, "minimum"]);
+  assert.equal(below.label, "2.5% of the minimum (2,500 of 100,000 shares)");
+  const above = raiseProgress(250_000n * e, 100_000n * e, 1_000_000n * e);
+  assert.deepEqual([above.pct, above.of], [25, "cap"]);
+  assert.equal(above.label, "25% of the cap (250,000 of 1,000,000 shares; minimum met)");
+  assert.equal(raiseProgress(100_000n * e, 100_000n * e, 1_000_000n * e).of, "cap"); // exactly the minimum: met
+  assert.equal(raiseProgress(1_000_000n * e, 100_000n * e, 1_000_000n * e).pct, 100);
+  assert.equal(raiseProgress(0n, 0n, 0n).pct, 100); // degenerate: nothing to sell
 });

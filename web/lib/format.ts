@@ -146,3 +146,29 @@ export function resourceKindLabel(hex: string | null | undefined): string {
 }
 
 export { WAD };
+
+/**
+ * A venture's price of one whole share, in COMPUTE wei. The contract's `pricePerShare` is COMPUTE wei
+ * per share wei (both tokens have 18 decimals; `invest(shares)` costs shares × pricePerShare), so a
+ * whole share costs pricePerShare whole COMPUTE: 10 means 10 COMPUTE a share, not 10 wei.
+ */
+export function sharePrice(pricePerShare: bigint | string): bigint {
+  return BigInt(pricePerShare) * WAD;
+}
+
+/**
+ * How far a raise has come: against its minimum until the minimum is sold (whether it will succeed
+ * is what an investor asks first), then against its cap. `pct` is rounded down to a tenth.
+ */
+export function raiseProgress(sold: bigint | string, min: bigint | string, max: bigint | string): { pct: number; of: "minimum" | "cap"; label: string } {
+  const s = BigInt(sold);
+  const lo = BigInt(min);
+  const hi = BigInt(max);
+  const of = s < lo ? "minimum" : "cap";
+  const target = of === "minimum" ? lo : hi;
+  const pct = target > 0n ? Number((s * 1000n) / target) / 10 : 100;
+  const label = of === "minimum"
+    ? `${pct}% of the minimum (${formatAmount(s, 0)} of ${formatAmount(lo, 0)} shares)`
+    : `${pct}% of the cap (${formatAmount(s, 0)} of ${formatAmount(hi, 0)} shares; minimum met)`;
+  return { pct, of, label };
+}

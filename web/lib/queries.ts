@@ -8,7 +8,7 @@ export const OVERVIEW_QUERY = `query Overview($treasury: ID!) {
     validationFees treasuryPaid burnShareBps activeValidatorCount ventureCount lastBlock
   }
   dailyStats(first: 90, orderBy: date, orderDirection: desc) {
-    date computeMinted computeBurned computeTotalSupply computeTotalBurned totalStaked marketVolume ventureInvested rewardsClaimed
+    date computeBurned computeTotalSupply computeTotalBurned totalStaked marketVolume ventureInvested rewardsClaimed
   }
   treasury: account(id: $treasury) { ubcBalance computeBalance }
   ventures(first: 200, orderBy: createdAtBlock, orderDirection: desc) { revenueTokens revenueDistributed }
@@ -19,7 +19,7 @@ export const OVERVIEW_QUERY = `query Overview($treasury: ID!) {
 export function jobsQuery(statuses: string[] | null): string {
   return `query Jobs${statuses ? "($status: [String!])" : ""} {
   workRequests(first: 50, orderBy: createdAt, orderDirection: desc${statuses ? ", where: { status_in: $status }" : ""}) {
-    id jobId status value resourceKind units createdAt acceptDeadline requester { id } provider { id }
+    id jobId status value resourceKind units createdAt acceptDeadline deliveryDeadline requester { id } provider { id }
   }
 }`;
 }
@@ -38,7 +38,7 @@ export const BOARD_QUERY = `{
     id providerAgentId provider { id feedbackCount feedbackScoreSum } resourceKind units unitPrice totalPrice expiry nonce requester deliveryPeriod signature status
   }
   requestForQuotes(first: 50, open: true) { id requesterAgentId resourceKind units maxUnitPrice expiry postedAt bestQuotes(first: 3) { id unitPrice } }
-  _meta { block { number } }
+  _meta { block { number timestamp } }
 }`;
 
 export const PROVIDERS_QUERY = `{

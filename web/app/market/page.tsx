@@ -21,7 +21,7 @@ export default async function MarketPage({ searchParams }: { searchParams: Promi
   const statuses = JOB_FILTERS[filter];
   const [jobs, board, providers] = await Promise.all([
     serverQuery<{ workRequests: Job[] }>(graphqlUrl, jobsQuery(statuses), statuses ? { status: statuses } : {}),
-    serverQuery<{ quotes: Quote[]; requestForQuotes: Rfq[]; _meta?: { block: { number: number } | null } }>(graphqlUrl, BOARD_QUERY, {}),
+    serverQuery<{ quotes: Quote[]; requestForQuotes: Rfq[]; _meta?: { block: { number: number; timestamp?: number | null } | null } }>(graphqlUrl, BOARD_QUERY, {}),
     serverQuery<{ agents: Provider[] }>(graphqlUrl, PROVIDERS_QUERY, {}),
   ]);
   return (
@@ -33,7 +33,7 @@ export default async function MarketPage({ searchParams }: { searchParams: Promi
           each part in its own task instead of the whole page in one (Lighthouse's blocking time) */}
       <Suspense>
         <JobFilter filter={filter}>
-          <Loaded items={jobs?.workRequests} what="jobs" empty="No jobs here yet.">{(rows) => <JobsTable jobs={rows} />}</Loaded>
+          <Loaded items={jobs?.workRequests} what="jobs" empty="No jobs here yet.">{(rows) => <JobsTable jobs={rows} now={board?._meta?.block?.timestamp ?? undefined} />}</Loaded>
         </JobFilter>
       </Suspense>
       <Suspense>

@@ -1,7 +1,7 @@
 "use client";
 import Link from "@/components/link";
 import { formatTime, reputation, roleList, shortAddress } from "@/lib/format";
-import { useGql } from "../data";
+import { useChainNow, useGql } from "../data";
 import { Amount, ListState, Tile } from "../ui";
 import { LineChart } from "../charts";
 import { JobsTable, ReputationBar } from "../market/rows";
@@ -16,7 +16,7 @@ interface AgentDetail {
 }
 interface Data { agent: AgentDetail | null; validators: { id: string; stake: string; active: boolean; slashed: string; feesClaimed: string; attestationCount: number }[] }
 
-const JOB_FIELDS = "id jobId status value resourceKind units createdAt acceptDeadline requester { id } provider { id }";
+const JOB_FIELDS = "id jobId status value resourceKind units createdAt acceptDeadline deliveryDeadline requester { id } provider { id }";
 const QUERY = `query Agent($id: ID!, $agent: String!) {
   agent(id: $id) {
     agentId owner { id } wallet roles cardURI registeredAt marketCredit jobsRequested jobsProvided jobsSettled jobsDeclined jobsUndelivered earned spent feedbackCount feedbackScoreSum
@@ -29,6 +29,7 @@ const QUERY = `query Agent($id: ID!, $agent: String!) {
 
 export function AgentView({ id }: { id: string }) {
   const q = useGql<Data>(QUERY, { id, agent: id }, { pollMs: 6000 });
+  const now = useChainNow();
   const a = q.data?.agent;
   if (q.error && !q.data) return <p className="error" role="alert">Could not load agent {id}: {q.error.message}</p>;
   if (q.isPending) return <p className="muted" data-testid="loading">Loading…</p>;
@@ -78,7 +79,7 @@ export function AgentView({ id }: { id: string }) {
       </section>
       <section aria-labelledby="agent-jobs-h">
         <h2 id="agent-jobs-h">Jobs</h2>
-        <ListState q={q} items={jobs} empty="No jobs yet.">{(rows) => <JobsTable jobs={rows} />}</ListState>
+        <ListState q={q} items={jobs} empty="No jobs yet.">{(rows) => <JobsTable jobs={rows} now={now || undefined} />}</ListState>
       </section>
       <p className="muted small">Owner {shortAddress(a.owner.id)}</p>
     </>

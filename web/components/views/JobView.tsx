@@ -8,6 +8,7 @@ import { canDecline, challengeBond, declineBy, pastDeadline, providerDeposit, re
 import { decodeDeliveryUri, describeSpec } from "@/lib/jobspec";
 import { checkDelivery, inlineDelivery, parseLlmSpec, parseShaSpec, rubricCheck, sha256Iter, specMatches } from "@/lib/work";
 import { useChainNow, useChainRead, useGql } from "../data";
+import { jobListStatus } from "@/lib/jobstatus";
 import { useApp, useContract, useMounted, useTx } from "../Providers";
 import { useMyAgents } from "../agents";
 import { ensureAllowance } from "../tokens";
@@ -61,10 +62,17 @@ function SpecLine({ stored, delivered }: { stored: string | null | undefined; de
   return <span className="muted" data-testid="job-spec">not published: only its hash is on-chain</span>;
 }
 
+/** The job's status, or "unaccepted" / "overdue" once its deadline has passed (lib/jobstatus). */
+function JobStatus({ j, now }: { j: { status: string; acceptDeadline: string; deliveryDeadline: string | null }; now: number }) {
+  const shown = jobListStatus(j, now);
+  return <Status value={shown.value} title={shown.title} />;
+}
+
 export function JobView({ id }: { id: string }) {
   const q = useGql<Data>(QUERY, { id, job: id }, { pollMs: 4000 });
   const j = q.data?.workRequest;
   const stored = useStoredSpec(j?.specHash);
+  const now = useChainNow();
   if (q.error && !q.data) return <p className="error" role="alert">Could not load job {id}: {q.error.message}</p>;
   if (q.isPending) return <p className="muted" data-testid="loading">Loading…</p>;
   if (!j) return <p className="muted" data-testid="empty">Job {id} is not indexed (yet). <Link href="/market">Back to the market</Link></p>;
@@ -75,7 +83,7 @@ export function JobView({ id }: { id: string }) {
       <section aria-labelledby="summary-h" className="card">
         <h2 id="summary-h">Summary</h2>
         <dl className="facts">
-          <div><dt>Status</dt><dd data-testid="job-status" data-status={j.status}><Status value={j.status} /></dd></div>
+          <div><dt>Status</dt><dd data-testid="job-status" data-status={j.status}><JobStatus j={j} now={now} /></dd></div>
           <div><dt>Value</dt><dd><Amount wei={j.value} unit="COMPUTE" /></dd></div>
           <div><dt>Requester</dt><dd><Link href={`/agents/${j.requester.id}`}>Agent {j.requester.id}</Link> (locked <Amount wei={j.requesterLocked} unit="COMPUTE" />)</dd></div>
           <div><dt>Provider</dt><dd>{j.provider ? <><Link href={`/agents/${j.provider.id}`}>Agent {j.provider.id}</Link> (locked <Amount wei={j.providerLocked} unit="COMPUTE" />)</> : "any provider may accept"}</dd></div>

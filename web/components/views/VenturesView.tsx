@@ -6,13 +6,12 @@ import type { Address } from "viem";
 import { erc20Abi } from "@/lib/erc20";
 import { VentureAbi } from "@/lib/generated/abis";
 import { parseAmount } from "@/lib/amount";
-import { formatAmount, formatBps, formatTime, shortAddress } from "@/lib/format";
+import { formatAmount, formatBps, formatTime, raiseProgress, sharePrice, shortAddress, toNumber } from "@/lib/format";
 import { useChainNow, useChainRead, useGql } from "../data";
 import { useApp, useContract, useMounted, useTx } from "../Providers";
 import { Amount, FieldError, ListState, Status } from "../ui";
 import { BarChart } from "../charts";
 import { ensureAllowance, useBalanceAllowance } from "../tokens";
-import { toNumber } from "@/lib/format";
 
 interface VentureRow {
   id: string; name: string; symbol: string; status: string; pricePerShare: string; minShares: string; maxShares: string; sharesSold: string;
@@ -54,15 +53,15 @@ export function VenturesView() {
                 <thead><tr><th scope="col">Venture</th><th scope="col">Status</th><th scope="col">Price per share</th><th scope="col">Raise progress</th><th scope="col">Raised</th><th scope="col">Investors</th><th scope="col">Deadline</th></tr></thead>
                 <tbody>
                   {rows.map((v) => {
-                    const pct = Number((BigInt(v.sharesSold) * 1000n) / (BigInt(v.maxShares) || 1n)) / 10;
+                    const progress = raiseProgress(v.sharesSold, v.minShares, v.maxShares);
                     const ended = now > 0 && now > Number(v.deadline) && v.status === "open";
                     return (
                       <tr key={v.id} data-testid="venture-row" data-address={v.id}>
                         <td><Link href={`/ventures/${v.id}`}>{v.name}</Link> <span className="muted small">{v.symbol}</span></td>
                         <td><Status value={ended ? "ended" : v.status} /></td>
-                        <td><Amount wei={v.pricePerShare} decimals={0} unit="COMPUTE" /></td>
+                        <td data-testid="venture-price"><Amount wei={sharePrice(v.pricePerShare)} decimals={4} unit="COMPUTE" /></td>
                         <td>
-                          <progress max={100} value={pct} aria-label={`${v.name}: ${pct}% of the cap sold`} /> <span className="small">{pct}% · min {formatAmount(v.minShares, 0)}</span>
+                          <progress max={100} value={progress.pct} aria-label={`${v.name}: ${progress.label}`} /> <span className="small" data-testid="venture-progress">{progress.label}</span>
                         </td>
                         <td><Amount wei={v.raised} unit="COMPUTE" decimals={0} /></td>
                         <td>{v.investorCount}</td>
@@ -178,7 +177,7 @@ export function VentureView({ address }: { address: string }) {
         <h2 id="raise-h">The raise</h2>
         <dl className="facts">
           <div><dt>Status</dt><dd data-testid="venture-status"><Status value={v.status === "open" && deadlinePassed ? "ended" : v.status} /></dd></div>
-          <div><dt>Price</dt><dd><Amount wei={v.pricePerShare} unit="COMPUTE" decimals={0} /> per share</dd></div>
+          <div><dt>Price</dt><dd><span data-testid="venture-price"><Amount wei={sharePrice(v.pricePerShare)} unit="COMPUTE" decimals={4} /></span> per share</dd></div>
           <div><dt>Sold</dt><dd><Amount wei={v.sharesSold} decimals={2} /> of <Amount wei={v.maxShares} decimals={0} /> shares (minimum <Amount wei={v.minShares} decimals={0} />)</dd></div>
           <div><dt>Raised</dt><dd><Amount wei={v.raised} unit="COMPUTE" decimals={2} /></dd></div>
           <div><dt>Deadline</dt><dd>{formatTime(v.deadline)}</dd></div>

@@ -1,0 +1,80 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { barChartMarkup, compact, H, lineChartMarkup, niceMax } from "./charts.ts";
+
+const DAY = 86_400;
+const days = [0, 1, 2, 3].map((i) => 1_796_000_000 + i * DAY);
+const PLOT_TOP = 12;
+const PLOT_BOTTOM = H - 28;
+
+/** The points of each polyline, in order. */
+function polylines(body: string): { x: number; y: number }[][] {
+  return [...body.matchAll(/<polyline [^>]*points="([^"]+)"/g)].map((m) => m[1].split(" ").map((p) => {
+    const [x, y] = p.split(",").map(Number);
+    return { x, y };
+  }));
+}
+
+/** Every bar's fill and height. */
+function bars(body: string): { fill: string; height: number }[] {
+  return [...body.matchAll(/<rect [^>]*height="([^"]+)" fill="([^"]+)"/g)].map((m) => ({ height: Number(m[1]), fill: m[2] }));
+}
+
+test("niceMax and compact", () => {
+  assert.equal(niceMax(0), 1);
+  assert.equal(niceMax(60.24), 100);
+  assert.equal(niceMax(3_000_010_748), 5e9);
+  assert.equal(niceMax(2.1), 2.5);
+  assert.equal(compact(3_000_010_748), "3B");
+  assert.equal(compact(25_483.23), "25.5k");
+  assert.equal(compact(60.2409), "60.2");
+});
+
+test("a series on the right-hand scale is drawn against its own maximum, not lying flat on zero", () => {
+  const supply = { name: "Supply", color: "#2563eb", points: days.map((x) => ({ x, y: 3e9 })) };
+  const burned = { name: "Burned", color: "#dc2626", points: days.map((x, i) => ({ x, y: 20 * i })) };
+  // one scale: 60 against 3B is on the bottom line
+  const [, flat] = polylines(lineChartMarkup([supply, burned]).body);
+  assert.ok(flat.every((p) => Math.abs(p.y - PLOT_BOTTOM) < 0.1), "on one scale the burns lie on zero");
+  // two scales: the burns rise from the bottom towards the top
+  const { body, summary } = lineChartMarkup([supply, { ...burned, axis: "right" }], "COMPUTE");
+  const [s, b] = polylines(body);
+  assert.ok(Math.abs(b[0].y - PLOT_BOTTOM) < 0.1);
+  assert.ok(b[3].y < PLOT_BOTTOM - 100, `the last burn is drawn well above zero (y ${b[3].y})`);
+  assert.ok(b[3].y >= PLOT_TOP);
+  assert.ok(b[1].y > b[2].y && b[2].y > b[3].y, "rising");
+  // the supply keeps its own scale (3B of 5B)
+  assert.ok(Math.abs(s[0].y - (PLOT_BOTTOM - 0.6 * (PLOT_BOTTOM - PLOT_TOP))) < 0.1);
+  // both scales are labelled: 5B on the left, 100 on the right in the burns' colour
+  assert.match(body, /text-anchor="end" class="axis">5B</);
+  assert.match(body, /text-anchor="start" class="axis right" style="fill:#dc2626">100</);
+  assert.equal(summary, "Supply 3B COMPUTE, Burned 60 COMPUTE (right-hand scale)");
+});
+
+test("without a right-hand series there is no right-hand scale", () => {
+  const { body } = lineChartMarkup([{ name: "Staked", color: "#0f766e", points: days.map((x) => ({ x, y: 1e6 })) }]);
+  assert.doesNotMatch(body, /class="axis right"/);
+});
+
+test("bars on the right-hand scale are sized against it", () => {
+  const volume = { name: "Job volume", color: "#0891b2", points: days.map((x) => ({ x, y: 25_000 })) };
+  const burned = { name: "Burned", color: "#dc2626", axis: "right" as const, points: days.map((x) => ({ x, y: 50 })) };
+  const { body, summary } = barChartMarkup([volume, burned], "COMPUTE");
+  const red = bars(body).filter((r) => r.fill === "#dc2626");
+  const blue = bars(body).filter((r) => r.fill === "#0891b2");
+  assert.equal(red.length, days.length);
+  assert.equal(blue.length, days.length);
+  const full = PLOT_BOTTOM - PLOT_TOP;
+  // 50 of a 50 scale: full height; 25k of a 25k scale: full height
+  for (const r of red) assert.ok(Math.abs(r.height - full) < 0.1, `burn bar ${r.height}`);
+  for (const r of blue) assert.ok(Math.abs(r.height - full) < 0.1);
+  assert.equal(summary, "Job volume 100k COMPUTE, Burned 200 COMPUTE (right-hand scale)");
+  // on one scale the burn bars would be 50/25,000 of the height
+  const one = bars(barChartMarkup([volume, { ...burned, axis: undefined }]).body).filter((r) => r.fill === "#dc2626");
+  for (const r of one) assert.ok(r.height < 1);
+});
+
+test("names and labels cannot open markup", () => {
+  const { body } = lineChartMarkup([{ name: "x", color: `red" onload="alert(1)`, points: [{ x: days[0], y: 1 }] }]);
+  assert.doesNotMatch(body, /onload="/);
+});

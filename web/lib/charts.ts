@@ -1,0 +1,118 @@
+// The drawings of components/charts.tsx as SVG markup strings (lib/svg), apart from React so that
+// they can be tested: a line chart and a grouped bar chart over days. A series may be drawn against
+// a second scale on the right (`axis: "right"`): amounts that differ by orders of magnitude (COMPUTE
+// burned against its supply, burns against job volume) both stay readable in one chart, instead of
+// the smaller lying flat on zero.
+import { formatDay } from "./format.ts";
+import { el, esc } from "./svg.ts";
+
+export interface Series {
+  name: string;
+  color: string;
+  points: { x: number; y: number }[];
+  /** Drawn against the right-hand scale (labelled in this series' colour). */
+  axis?: "left" | "right";
+}
+
+export const W = 640;
+export const H = 220;
+const PAD = { l: 56, t: 12, b: 28 };
+/** Right padding: room for the right-hand scale's labels when a series uses it. */
+const padRight = (right: boolean) => (right ? 56 : 12);
+
+/** The smallest of 1, 2, 2.5, 5 × a power of ten at or above v (1 for nothing to show). */
+export function niceMax(v: number): number {
+  if (!(v > 0)) return 1;
+  const p = 10 ** Math.floor(Math.log10(v));
+  for (const m of [1, 2, 2.5, 5, 10]) if (m * p >= v) return m * p;
+  return 10 * p;
+}
+
+/** 1.2B, 3.4M, 5.6k, 12.3: three significant digits. */
+export function compact(n: number): string {
+  const a = Math.abs(n);
+  const f = (x: number, s: string) => `${Number(x.toPrecision(3))}${s}`;
+  if (a >= 1e9) return f(n / 1e9, "B");
+  if (a >= 1e6) return f(n / 1e6, "M");
+  if (a >= 1e3) return f(n / 1e3, "k");
+  return f(n, "");
+}
+
+const onRight = (s: Series) => s.axis === "right";
+
+/** A vertical scale: its top value and the y of a value in the plot. */
+function scale(series: Series[], top: number, bottom: number) {
+  const max = niceMax(Math.max(0, ...series.flatMap((s) => s.points.map((p) => p.y))));
+  return { max, y: (v: number) => bottom - (v / max) * (bottom - top) };
+}
+
+/** Grid lines with the left scale's labels, and the right scale's labels (in its series' colour) where one is used. */
+function gridMarkup(fractions: number[], left: ReturnType<typeof scale>, right: ReturnType<typeof scale> | undefined, rightColor: string | undefined, plotRight: number): string {
+  return fractions.map((f) => {
+    const y = left.y(f * left.max);
+    let g = el("line", { x1: PAD.l, x2: plotRight, y1: y, y2: y, class: "grid" }) + el("text", { x: PAD.l - 6, y: y + 4, "text-anchor": "end", class: "axis" }, esc(compact(f * left.max)));
+    if (right) g += el("text", { x: plotRight + 6, y: y + 4, "text-anchor": "start", class: "axis right", style: rightColor ? `fill:${rightColor}` : undefined }, esc(compact(f * right.max)));
+    return el("g", {}, g);
+  }).join("");
+}
+
+/** The colour of the right-hand scale's labels: its series' own when there is one, else none (the theme's). */
+const rightColour = (series: Series[]) => {
+  const r = series.filter(onRight);
+  return r.length === 1 ? r[0].color : undefined;
+};
+
+/** A multi-series line chart over days: its markup and a text summary (each series' latest value). */
+export function lineChartMarkup(series: Series[], unit?: string): { body: string; summary: string } {
+  const xs = series.flatMap((s) => s.points.map((p) => p.x));
+  const minX = Math.min(...xs);
+  const maxX = Math.max(...xs);
+  const hasRight = series.some(onRight);
+  const plotRight = W - padRight(hasRight);
+  const left = scale(series.filter((s) => !onRight(s)), PAD.t, H - PAD.b);
+  const right = hasRight ? scale(series.filter(onRight), PAD.t, H - PAD.b) : undefined;
+  const sx = (x: number) => (maxX === minX ? PAD.l + (plotRight - PAD.l) / 2 : PAD.l + ((x - minX) / (maxX - minX)) * (plotRight - PAD.l));
+  // ticks at the data's own days (at most six), labelled once each
+  const days = [...new Set(xs)].sort((a, b) => a - b);
+  const step = Math.max(1, Math.ceil(days.length / 6));
+  const xTicks = days.filter((_, i) => i % step === 0 || i === days.length - 1);
+  const body = [
+    gridMarkup([0, 0.25, 0.5, 0.75, 1], left, right, rightColour(series), plotRight),
+    ...xTicks.map((x) => el("text", { x: sx(x), y: H - 8, "text-anchor": xTicks.length > 1 && x === maxX ? "end" : xTicks.length > 1 && x === minX ? "start" : "middle", class: "axis" }, esc(formatDay(x)))),
+    ...series.map((s) => {
+      const sy = onRight(s) && right ? right.y : left.y;
+      return s.points.length === 1
+        ? el("circle", { cx: sx(s.points[0].x), cy: sy(s.points[0].y), r: 4, fill: s.color })
+        : el("polyline", { fill: "none", stroke: s.color, "stroke-width": 2, "stroke-linejoin": "round", points: s.points.map((p) => `${sx(p.x).toFixed(1)},${sy(p.y).toFixed(1)}`).join(" ") });
+    }),
+  ].join("");
+  const summary = series.map((s) => `${s.name} ${s.points.length ? compact(s.points[s.points.length - 1].y) : "none"}${unit ? ` ${unit}` : ""}${onRight(s) ? " (right-hand scale)" : ""}`).join(", ");
+  return { body, summary };
+}
+
+/** Daily bars, grouped by day: its markup and a text summary (each series' total). */
+export function barChartMarkup(series: Series[], unit?: string): { body: string; summary: string } {
+  const days = [...new Set(series.flatMap((s) => s.points.map((p) => p.x)))].sort((a, b) => a - b);
+  const hasRight = series.some(onRight);
+  const plotRight = W - padRight(hasRight);
+  const left = scale(series.filter((s) => !onRight(s)), PAD.t, H - PAD.b);
+  const right = hasRight ? scale(series.filter(onRight), PAD.t, H - PAD.b) : undefined;
+  const band = (plotRight - PAD.l) / Math.max(1, days.length);
+  const bw = Math.min(28, (band * 0.8) / Math.max(1, series.length));
+  const every = Math.max(1, Math.ceil(days.length / 6));
+  const body = [
+    gridMarkup([0, 0.5, 1], left, right, rightColour(series), plotRight),
+    ...days.map((d, i) => {
+      const x0 = PAD.l + i * band + (band - bw * series.length) / 2;
+      const bars = series.map((s, j) => {
+        const sy = onRight(s) && right ? right.y : left.y;
+        const y = s.points.find((p) => p.x === d)?.y ?? 0;
+        return el("rect", { x: x0 + j * bw, y: sy(y), width: Math.max(1, bw - 2), height: H - PAD.b - sy(y), fill: s.color });
+      }).join("");
+      const tick = i % every === 0 ? el("text", { x: PAD.l + i * band + band / 2, y: H - 8, "text-anchor": "middle", class: "axis" }, esc(formatDay(d))) : "";
+      return el("g", {}, bars + tick);
+    }),
+  ].join("");
+  const summary = series.map((s) => `${s.name} ${compact(s.points.reduce((a, p) => a + p.y, 0))}${unit ? ` ${unit}` : ""}${onRight(s) ? " (right-hand scale)" : ""}`).join(", ");
+  return { body, summary };
+}
