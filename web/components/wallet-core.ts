@@ -20,6 +20,8 @@ export interface WriteRequest {
   abi: Abi;
   functionName: string;
   args?: readonly unknown[];
+  /** Given the mined transaction's logs when it succeeded (e.g. the address of what it created). */
+  onLogs?: (logs: readonly { address: string; topics: readonly string[] }[]) => void;
 }
 
 export function createPublic(cfg: AppConfig): PublicClient {
@@ -88,6 +90,7 @@ export function createWallet(cfg: AppConfig, publicClient: PublicClient, onChang
       const hash = await writeContract(client, { address: req.address, abi: req.abi, functionName: req.functionName, args: req.args ?? [], account: client.account, chain: client.chain } as never);
       sent(hash);
       const receipt = await publicClient.waitForTransactionReceipt({ hash, pollingInterval: 500 });
+      if (receipt.status === "success") req.onLogs?.(receipt.logs);
       return receipt.status;
     },
     async signTyped(data: TypedDataDefinition): Promise<`0x${string}`> {

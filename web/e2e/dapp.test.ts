@@ -620,6 +620,55 @@ step("ventures: revenue deposited by the venture is claimable and claimed", asyn
   assertClean("claim revenue");
 });
 
+step("ventures: launches a venture from the form (refused fields first, nothing sent), then its page opens with the raise as entered", async () => {
+  await open("/ventures", "Ventures");
+  const form = page.getByTestId("launch-venture");
+  await form.scrollIntoViewIfNeeded();
+  const factory = stack.chain.contract("VentureFactory");
+  const count = async () => (await factory.queryFilter(factory.filters.VentureCreated())).length;
+  const before = await count();
+  // a minimum above the cap and a fee without a period are refused under their fields
+  await form.getByLabel("Name").fill("E2E Launch Lab");
+  await form.getByLabel("Share symbol").fill("E2EL");
+  await form.getByLabel("Price per share (COMPUTE)").fill("4");
+  await form.getByLabel("Minimum shares to sell").fill("5,000");
+  await form.getByLabel("Cap (most shares sold)").fill("2,000");
+  await form.getByLabel("Performance fee (%, optional)").fill("10");
+  await form.getByLabel("Fee period (days)").fill("");
+  await form.getByRole("button", { name: "Launch venture" }).click();
+  await eventually("the minimum's error", async () => /cannot be above the cap/.test(await page.locator("#lv-min-error").innerText().catch(() => "")));
+  assert.match(await page.locator("#lv-period-error").innerText(), /hurdle period/);
+  assert.equal(await count(), before, "nothing was sent");
+
+  await form.getByLabel("Cap (most shares sold)").fill("50,000");
+  await form.getByLabel("Fee period (days)").fill("7");
+  await form.getByLabel("Raise open for (days)").fill("14");
+  await form.getByLabel("Revenue to shareholders (%)").fill("75");
+  await form.getByLabel("Document (URI, optional)").fill("ipfs://e2e-launch");
+  assert.equal((await form.getByTestId("launch-targets").innerText()).trim(), "Minimum raise 20,000 COMPUTE · cap 200,000 COMPUTE");
+  await form.getByRole("button", { name: "Launch venture" }).click();
+  await confirmed("Launch E2E Launch Lab (E2EL)");
+  await page.getByRole("heading", { level: 1, name: /Venture E2E Launch Lab/ }).waitFor({ timeout: 30_000 });
+  const address = page.url().split("/ventures/")[1];
+  assert.match(address, /^0x[0-9a-f]{40}$/, "the new venture's page opened");
+  assert.equal(await count(), before + 1);
+  assert.ok(await factory.isVenture(address), "created by the factory");
+  const venture = new ethers.Contract(address, [
+    "function raiseConfig() view returns ((uint256 pricePerShare, uint256 minShares, uint256 maxShares, uint256 deadline))",
+    "function revenueConfig() view returns ((uint256 distributionBps, uint256 performanceFeeBps, uint256 performancePeriod))",
+    "function operator() view returns (address)", "function symbol() view returns (string)",
+  ], stack.chain.provider);
+  const raise = await venture.raiseConfig();
+  assert.deepEqual([raise.pricePerShare, raise.minShares, raise.maxShares], [4n, 5_000n * E18, 50_000n * E18]);
+  const revenue = await venture.revenueConfig();
+  assert.deepEqual([revenue.distributionBps, revenue.performanceFeeBps, revenue.performancePeriod], [7_500n, 1_000n, 7n * 86_400n]);
+  assert.equal(((await venture.operator()) as string).toLowerCase(), stack.seed.wallet.address.toLowerCase(), "the wallet operates it");
+  assert.equal(await venture.symbol(), "E2EL");
+  await eventually("the page shows the indexed raise", async () => (await page.getByTestId("venture-price").innerText()).trim() === "4 COMPUTE");
+  await shot("10b-venture-launched");
+  assertClean("launch venture");
+});
+
 step("account: the session, my positions, my agents and my holdings", async () => {
   await open("/account", "Account");
   await page.getByTestId("account-session").waitFor();

@@ -12,6 +12,7 @@ import { useApp, useContract, useMounted, useTx } from "../Providers";
 import { Amount, FieldError, ListState, Status } from "../ui";
 import { BarChart } from "../charts";
 import { ensureAllowance, useBalanceAllowance } from "../tokens";
+import { LaunchVenture } from "./LaunchVenture";
 
 interface VentureRow {
   id: string; name: string; symbol: string; status: string; pricePerShare: string; minShares: string; maxShares: string; sharesSold: string;
@@ -76,6 +77,7 @@ export function VenturesView() {
         </ListState>
       </section>
       <MyHoldings />
+      <LaunchVenture />
     </>
   );
 }
