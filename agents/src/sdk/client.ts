@@ -4,7 +4,7 @@
 import { readFileSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import {
-  createPublicClient, createWalletClient, defineChain, http, keccak256, toHex,
+  createPublicClient, createWalletClient, defineChain, http, keccak256, parseEventLogs, toHex,
   type Account, type Address, type Hex, type PublicClient, type WalletClient, type Chain,
 } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
@@ -346,14 +346,78 @@ export class UbcClient {
 
   // ------------------------------------------------------------------ ventures
 
+  /**
+   * Creates a venture (VentureFactory.createVenture) and opens its raise; returns its address (read
+   * from the VentureCreated event of the transaction). `operator` defaults to this account;
+   * `pricePerShare` is COMPUTE per whole share (COMPUTE wei per share wei), `minShares` / `maxShares`
+   * are share wei (18 decimals), `raiseDuration` and `performancePeriod` seconds, the bps out of
+   * 10,000; hurdles default to 0 per revenue token. The factory's checks revert with their named
+   * errors (`InvalidRaise`, `InvalidRaiseDuration`, `InvalidBps`, …).
+   */
+  async createVenture(p: VentureInput): Promise<Address> {
+    const params = {
+      operator: p.operator ?? this.address,
+      operatorAgentId: p.operatorAgentId ?? 0n,
+      name: p.name,
+      symbol: p.symbol,
+      metadataURI: p.metadataURI ?? "",
+      pricePerShare: p.pricePerShare,
+      minShares: p.minShares,
+      maxShares: p.maxShares,
+      raiseDuration: Number(p.raiseDuration),
+      distributionBps: p.distributionBps,
+      performanceFeeBps: p.performanceFeeBps ?? 0,
+      performancePeriod: Number(p.performancePeriod ?? 0),
+      revenueTokens: p.revenueTokens ?? [this.addressOf("ComputeToken")],
+      hurdles: p.hurdles ?? (p.revenueTokens ?? [0]).map(() => 0n),
+    };
+    const { hash } = await this.write("VentureFactory", "createVenture", [params]);
+    const receipt = await this.public.getTransactionReceipt({ hash });
+    const [created] = parseEventLogs({ abi: ABIS.VentureFactory as never, eventName: "VentureCreated", logs: receipt.logs }) as unknown as { args: { venture: Address } }[];
+    if (!created) throw new Error(`VentureFactory.createVenture: no VentureCreated event in transaction ${hash}`);
+    return created.args.venture;
+  }
+
+  /** Buys `shares` (share wei) of an open raise, approving the venture for their cost first if needed; returns the cost. */
   async invest(venture: Address, shares: bigint): Promise<bigint> {
     const price = ((await this.read("Venture", "raiseConfig", [], venture)) as { pricePerShare: bigint }).pricePerShare;
     await this.ensureAllowance("ComputeToken", venture, shares * price);
     return (await this.write("Venture", "invest", [shares], venture)).result as bigint;
   }
 
+  /** Claims this account's revenue of every revenue token (amounts in the venture's token order). */
   async claimRevenue(venture: Address): Promise<readonly bigint[]> {
     return (await this.write("Venture", "claim", [], venture)).result as readonly bigint[];
+  }
+
+  /** What this account (or `holder`) can claim, per revenue token in the venture's order. */
+  claimableRevenue(venture: Address, holder: Address = this.address): Promise<readonly bigint[]> {
+    return this.read("Venture", "claimable", [holder], venture);
+  }
+
+  /**
+   * Deposits `amount` of `token` (one of the venture's revenue tokens) as revenue, approving the
+   * venture first if needed: the distributed part is shared among the shareholders at once, the
+   * rest (and any performance fee) is the operator's. Returns the amount distributed.
+   */
+  async depositRevenue(venture: Address, token: "ComputeToken" | "UBCToken", amount: bigint): Promise<bigint> {
+    await this.ensureAllowance(token, venture, amount);
+    return (await this.write("Venture", "depositRevenue", [this.addressOf(token), amount], venture)).result as bigint;
+  }
+
+  /** Ends the raise after its deadline or once the cap is sold (anyone): the raise goes to the operator, or refunds open. */
+  async finalizeRaise(venture: Address): Promise<Hex> {
+    return (await this.write("Venture", "finalize", [], venture)).hash;
+  }
+
+  /** In a failed or cancelled raise: burns this account's shares and returns their cost; returns the amount. */
+  async refund(venture: Address): Promise<bigint> {
+    return (await this.write("Venture", "refund", [], venture)).result as bigint;
+  }
+
+  /** Pays the operator its part of the revenue deposited so far, per revenue token (anyone may call it; `NothingToWithdraw` when none is owed). */
+  async withdrawOperatorRevenue(venture: Address): Promise<readonly bigint[]> {
+    return (await this.write("Venture", "withdrawOperatorRevenue", [], venture)).result as readonly bigint[];
   }
 
   // ------------------------------------------------------------------ tokens
@@ -361,4 +425,31 @@ export class UbcClient {
   balanceOf(token: "UBCToken" | "ComputeToken", who: Address = this.address): Promise<bigint> {
     return this.read(token, "balanceOf", [who]);
   }
+}
+
+/** UbcClient.createVenture's parameters (IVentureFactory.VentureParams, with defaults). */
+export interface VentureInput {
+  name: string;
+  symbol: string;
+  metadataURI?: string;
+  /** COMPUTE per whole share (COMPUTE wei per share wei), an integer >= 1. */
+  pricePerShare: bigint;
+  /** Share wei (18 decimals) that must be sold by the deadline, or every investor is refunded. */
+  minShares: bigint;
+  /** Share wei: the cap. */
+  maxShares: bigint;
+  /** Seconds from creation to the raise's deadline (at most 365 days). */
+  raiseDuration: bigint | number;
+  /** Part of each revenue deposit distributed to the shareholders, of 10,000. */
+  distributionBps: number;
+  performanceFeeBps?: number;
+  /** Seconds of a hurdle period (needed with a performance fee). */
+  performancePeriod?: bigint | number;
+  /** Default: COMPUTE only. */
+  revenueTokens?: Address[];
+  /** Per revenue token; default 0 each. */
+  hurdles?: bigint[];
+  /** Default: this account. */
+  operator?: Address;
+  operatorAgentId?: bigint;
 }

@@ -1,4 +1,4 @@
-export { UbcClient, resourceKind, signDepositAuthorization, ROLES, QUOTE_TYPES, type Quote, type JobRequest, type Deployments, type UbcClientOptions, type DepositAuthorization } from "./client.ts";
+export { UbcClient, resourceKind, signDepositAuthorization, ROLES, QUOTE_TYPES, type Quote, type JobRequest, type Deployments, type UbcClientOptions, type DepositAuthorization, type VentureInput } from "./client.ts";
 export { ApiClient, ApiError, type RequestForQuote } from "./api.ts";
 export { UbcContractError, toUbcError } from "./errors.ts";
 export { ABIS } from "../generated/abis.ts";

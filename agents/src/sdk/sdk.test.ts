@@ -171,6 +171,37 @@ describe("agent SDK against a real chain and the indexer's API", () => {
     assert.equal(await r3.credits(rId), credit + lock, "the third job's lock came from the credit and went back to it");
   });
 
+  test("a venture's life: created with the factory, its raise sold out and finalized, revenue deposited, claimed and withdrawn; missteps are named errors", async () => {
+    const compute = provider.addressOf("ComputeToken");
+    const ubc = provider.addressOf("UBCToken");
+    const base = { name: "SDK Souls", symbol: "SDKS", pricePerShare: 5n, raiseDuration: 7 * 86_400, distributionBps: 8_000, revenueTokens: [compute, ubc] as `0x${string}`[] };
+    await assert.rejects(provider.createVenture({ ...base, minShares: 2_000n * E18, maxShares: 1_000n * E18 }),
+      (e: unknown) => e instanceof UbcContractError && e.errorName === "InvalidRaise" && e.args[0] === 2_000n * E18);
+    const venture = await provider.createVenture({ ...base, metadataURI: "ipfs://sdk-souls", minShares: 100n * E18, maxShares: 1_000n * E18 });
+    assert.match(venture, /^0x[0-9a-fA-F]{40}$/);
+    assert.equal(await chain.contract("VentureFactory").isVenture(venture), true);
+
+    const operatorBefore = await provider.balanceOf("ComputeToken");
+    assert.equal(await requester.invest(venture, 1_000n * E18), 5_000n * E18, "1,000 shares at 5 COMPUTE");
+    await assert.rejects(requester.invest(venture, E18), (e: unknown) => e instanceof UbcContractError && e.errorName === "CapExceeded");
+    await requester.finalizeRaise(venture); // the cap is sold: no need to wait for the deadline
+    assert.equal((await provider.balanceOf("ComputeToken")) - operatorBefore, 5_000n * E18, "the raise went to the operator");
+    await assert.rejects(requester.refund(venture), (e: unknown) => e instanceof UbcContractError && e.errorName === "RefundUnavailable");
+
+    assert.equal(await provider.depositRevenue(venture, "ComputeToken", 1_000n * E18), 800n * E18, "80% distributed");
+    // the only holder gets the distributed 800, less at most one wei of dust (rounding is down: docs/ventures.md)
+    const [claimable, claimableUbc] = await requester.claimableRevenue(venture);
+    assert.ok(claimable <= 800n * E18 && claimable >= 800n * E18 - 1n, `claimable ${claimable}`);
+    assert.equal(claimableUbc, 0n);
+    const before = await requester.balanceOf("ComputeToken");
+    assert.deepEqual(await requester.claimRevenue(venture), [claimable, 0n]);
+    assert.equal((await requester.balanceOf("ComputeToken")) - before, claimable);
+    await assert.rejects(requester.claimRevenue(venture), (e: unknown) => e instanceof UbcContractError && e.errorName === "NothingToClaim");
+    assert.deepEqual(await provider.withdrawOperatorRevenue(venture), [200n * E18, 0n], "the operator's 20%");
+    // anyone may trigger it (it always pays the operator); nothing is left now
+    await assert.rejects(requester.withdrawOperatorRevenue(venture), (e: unknown) => e instanceof UbcContractError && e.errorName === "NothingToWithdraw");
+  });
+
   test("a validator's life: the role, the stake (approved first), unbonding, withdrawal; each misstep a named error", async () => {
     const v = new UbcClient({ rpcUrl: chain.url, account: key(11), deployments: chain.deployments });
     await (await chain.contract("UBCToken").transfer(v.address, 20_000n * E18)).wait();
