@@ -616,6 +616,14 @@ step("ventures: revenue deposited by the venture is claimable and claimed", asyn
   await page.getByRole("heading", { level: 1, name: new RegExp(`Venture ${v.name}`) }).waitFor();
   await page.getByTestId("revenue-row").first().waitFor();
   assert.match(await page.getByTestId("revenue-row").first().innerText(), /1,000/);
+  // the operator's 10% waits in the venture until someone pays it out (anyone may; it goes to the operator)
+  const operatorAddress = await v.operator.getAddress();
+  await eventually("the panel shows what the operator is owed", async () => /100 COMPUTE/.test(await page.getByTestId("operator-owed").innerText()));
+  const operatorBefore = (await compute.balanceOf(operatorAddress)) as bigint;
+  await page.getByRole("button", { name: "Pay out to the operator" }).click();
+  await confirmed(`Pay ${v.name}'s operator its revenue`);
+  assert.equal(((await compute.balanceOf(operatorAddress)) as bigint) - operatorBefore, 100n * E18, "the operator received its 10%");
+  await eventually("nothing left to pay out", async () => /^Owed to the operator: 0 COMPUTE/.test((await page.getByTestId("operator-owed").innerText()).trim()));
   await shot("10-revenue-claimed");
   assertClean("claim revenue");
 });
@@ -667,6 +675,29 @@ step("ventures: launches a venture from the form (refused fields first, nothing 
   await eventually("the page shows the indexed raise", async () => (await page.getByTestId("venture-price").innerText()).trim() === "4 COMPUTE");
   await shot("10b-venture-launched");
   assertClean("launch venture");
+
+  // its operator (the wallet) cancels the raise, after a confirmation
+  const state = new ethers.Contract(address, ["function raiseState() view returns (uint8)", "function pendingOperator() view returns (address)"], stack.chain.provider);
+  page.once("dialog", (d) => void d.accept());
+  await page.getByRole("button", { name: "Cancel the raise" }).click();
+  await confirmed("Cancel the raise of E2E Launch Lab");
+  assert.equal(Number(await state.raiseState()), 3, "RaiseState.Failed: refunds open");
+  await eventually("the page shows the raise cancelled", async () => /cancelled/.test(await page.getByTestId("venture-status").innerText()));
+  // and hands the venture over: a malformed address is refused, then the offer is accepted by the new operator
+  await page.getByLabel("Hand the venture over to (address)").fill("0x12");
+  await page.getByRole("button", { name: "Offer the operator role" }).click();
+  assert.match(await page.locator("#op-to-error").innerText(), /40 hex digits/);
+  const heir = stack.seed.venture.operator;
+  await page.getByLabel("Hand the venture over to (address)").fill(await heir.getAddress());
+  await page.getByRole("button", { name: "Offer the operator role" }).click();
+  await confirmed(/Offer E2E Launch Lab to/);
+  assert.equal(((await state.pendingOperator()) as string).toLowerCase(), (await heir.getAddress()).toLowerCase());
+  await (await (new ethers.Contract(address, ["function acceptOperator()"], heir)).acceptOperator()).wait();
+  assert.equal(((await venture.operator()) as string).toLowerCase(), (await heir.getAddress()).toLowerCase());
+  await stack.waitForIndexed();
+  await eventually("the page shows the new operator, and the wallet no longer has an operator's buttons", async () =>
+    (await page.getByTestId("operator-panel").innerText()).includes("Owed to the operator") && (await page.getByRole("button", { name: "Offer the operator role" }).count()) === 0);
+  assertClean("operator hand-over");
 });
 
 step("account: the session, my positions, my agents and my holdings", async () => {

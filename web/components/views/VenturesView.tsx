@@ -143,14 +143,14 @@ export function HoldingsTable({ holdings, owner }: { holdings: Holding[]; owner:
 }
 
 interface VentureDetail extends VentureRow {
-  metadataURI: string; operator: { id: string }; distributionBps: number; performanceFeeBps: number; totalShares: string; refunded: string;
+  metadataURI: string; operator: { id: string }; pendingOperator: string | null; distributionBps: number; performanceFeeBps: number; totalShares: string; refunded: string;
   revenueDeposited: string[]; revenueClaimed: string[]; createdAtTimestamp: string;
   deposits: { id: string; token: string; amount: string; distributed: string; performanceFee: string; operatorShare: string; timestamp: string; depositor: string }[];
 }
 
 const DETAIL = `query Venture($id: ID!) {
   venture(id: $id) {
-    ${VENTURE_FIELDS} metadataURI operator { id } distributionBps performanceFeeBps totalShares refunded revenueDeposited revenueClaimed createdAtTimestamp
+    ${VENTURE_FIELDS} metadataURI operator { id } pendingOperator distributionBps performanceFeeBps totalShares refunded revenueDeposited revenueClaimed createdAtTimestamp
     deposits(first: 200, orderBy: timestamp, orderDirection: desc) { id token amount distributed performanceFee operatorShare timestamp depositor }
   }
 }`;
@@ -222,7 +222,75 @@ export function VentureView({ address }: { address: string }) {
         </ListState>
       </section>
       <DepositForm v={v} />
+      <OperatorPanel v={v} />
     </>
+  );
+}
+
+/**
+ * The operator's side: its part of the revenue waiting to be paid out (anyone may trigger the
+ * payout, which always goes to the operator), and for the operator's wallet the raise's
+ * cancellation (while open: every investor may then take a refund) and the two-step hand-over
+ * (transferOperator, then acceptOperator from the new operator's wallet).
+ */
+function OperatorPanel({ v }: { v: VentureDetail }) {
+  const mounted = useMounted();
+  const tx = useTx();
+  const connection = useConnection();
+  const tokenName = useTokenName();
+  const me = connection.address?.toLowerCase();
+  const isOperator = me !== undefined && me === v.operator.id.toLowerCase();
+  const isPending = me !== undefined && v.pendingOperator !== null && me === v.pendingOperator.toLowerCase();
+  const owed = useChainRead(["operatorOwed", v.id, ...v.revenueTokens], (c) =>
+    Promise.all(v.revenueTokens.map((t) => c.readContract({ address: v.id as Address, abi: VentureAbi, functionName: "operatorOwed", args: [t as Address] }) as Promise<bigint>)));
+  const [to, setTo] = useState("");
+  const [error, setError] = useState<string | null>(null);
+  const anyOwed = (owed.data ?? []).some((x) => x > 0n);
+
+  async function handOver(e: FormEvent) {
+    e.preventDefault();
+    setError(null);
+    const a = to.trim();
+    if (!/^0x[0-9a-fA-F]{40}$/.test(a)) return setError("Enter the new operator's address (0x followed by 40 hex digits).");
+    if (a.toLowerCase() === v.operator.id.toLowerCase()) return setError("That is already the operator.");
+    if (await tx.write({ label: `Offer ${v.name} to ${shortAddress(a)}`, address: v.id as Address, abi: VentureAbi, functionName: "transferOperator", args: [a as Address] })) setTo("");
+  }
+
+  return (
+    <section aria-labelledby="operator-h" className="card" data-testid="operator-panel">
+      <h2 id="operator-h">Operator</h2>
+      <p className="small" data-testid="operator-owed">
+        Owed to the operator:{" "}
+        {owed.data ? v.revenueTokens.map((t, i) => <span key={t}>{i > 0 && ", "}<Amount wei={owed.data[i]} unit={tokenName(t)} /></span>) : "…"}
+      </p>
+      {v.pendingOperator && <p className="small muted">Offered to <code>{v.pendingOperator}</code>, who has not accepted yet.</p>}
+      <div className="actions">
+        <button type="button" className="button secondary" disabled={!mounted || tx.busy || !anyOwed}
+          onClick={() => void tx.write({ label: `Pay ${v.name}'s operator its revenue`, address: v.id as Address, abi: VentureAbi, functionName: "withdrawOperatorRevenue" })}>Pay out to the operator</button>
+        {mounted && isOperator && v.status === "open" && (
+          <button type="button" className="button secondary" disabled={tx.busy}
+            onClick={() => {
+              if (window.confirm(`Cancel the raise of ${v.name}? It cannot be reopened; every investor may then take a refund.`)) {
+                void tx.write({ label: `Cancel the raise of ${v.name}`, address: v.id as Address, abi: VentureAbi, functionName: "cancelRaise" });
+              }
+            }}>Cancel the raise</button>
+        )}
+        {mounted && isPending && (
+          <button type="button" className="button" disabled={tx.busy}
+            onClick={() => void tx.write({ label: `Become ${v.name}'s operator`, address: v.id as Address, abi: VentureAbi, functionName: "acceptOperator" })}>Accept the operator role</button>
+        )}
+      </div>
+      {mounted && isOperator && (
+        <form onSubmit={handOver} noValidate className="form-grid">
+          <div className="field">
+            <label htmlFor="op-to">Hand the venture over to (address)</label>
+            <input id="op-to" value={to} autoComplete="off" placeholder="0x…" onChange={(e) => { setTo(e.target.value); setError(null); }} aria-invalid={Boolean(error)} aria-describedby="op-to-error" />
+            <FieldError id="op-to-error" error={error} />
+          </div>
+          <div className="actions"><button type="submit" className="button secondary" disabled={tx.busy}>Offer the operator role</button></div>
+        </form>
+      )}
+    </section>
   );
 }
 
