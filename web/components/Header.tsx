@@ -10,6 +10,7 @@ const NAV = [
   ["/", "Overview"],
   ["/stake", "Stake"],
   ["/market", "Market"],
+  ["/agents", "Agents"],
   ["/validators", "Validators"],
   ["/ventures", "Ventures"],
   ["/account", "Account"],

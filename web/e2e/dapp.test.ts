@@ -838,6 +838,32 @@ step("job page: past their deadlines, an undelivered job is expired (requester c
   assertClean("past-deadline actions");
 });
 
+step("agents directory: every registered agent, filtered by role and ordered by the chosen figure (server-rendered from ?role=&sort=)", async () => {
+  await open("/agents", "Agents");
+  const rows = page.getByTestId("agent-row");
+  await rows.first().waitFor();
+  const registry = stack.chain.contract("AgentRegistry");
+  const registered = (await registry.queryFilter(registry.filters.Transfer(ethers.ZeroAddress))).length;
+  await stack.waitForIndexed();
+  await eventually("every registered agent is listed", async () => (await rows.count()) === registered);
+  await page.getByLabel("Show").selectOption("validator");
+  await page.waitForURL(/role=validator/);
+  await eventually("only validators", async () => {
+    const roles = await rows.evaluateAll((rs) => rs.map((r) => Number(r.getAttribute("data-roles"))));
+    return roles.length > 0 && roles.every((b) => (b & 4) !== 0);
+  });
+  await page.getByLabel("Order by").selectOption("earned");
+  await page.waitForURL(/sort=earned/);
+  await page.getByLabel("Show").selectOption("all");
+  await page.waitForURL(/role=all&sort=earned/);
+  await eventually("ordered by earnings, largest first", async () => {
+    const earned = await page.getByTestId("agent-earned").evaluateAll((cs) => cs.map((c) => BigInt(c.getAttribute("data-value") ?? "0")));
+    return earned.length === registered && earned.every((e, i) => i === 0 || earned[i - 1] >= e) && earned[0] > 0n;
+  });
+  await shot("12b-agents");
+  assertClean("agents");
+});
+
 step("overview reflects the activity of the session, with a settled job's volume and fee", async () => {
   // the job the wallet filled from the board was settled from the job page (above); the
   // overview follows the chain over a graphql-ws subscription, not by polling. A re-read is the
@@ -883,7 +909,7 @@ step("validators: the wallet's agent takes the validator role and stakes; drawn 
   const me = stack.seed.wallet.agentId;
   await open("/validators", "Validators");
   await eventually("the seeded validators are listed", async () => (await page.getByTestId("validator-row").count()) >= 3);
-  // the header holds its six sections and the signed-in wallet on one row at a desktop width
+  // the header holds its seven sections and the signed-in wallet on one row at a desktop width
   const [nav, wallet] = await Promise.all([page.locator(".site-header nav").boundingBox(), page.locator(".site-header .wallet").boundingBox()]);
   assert.ok(nav && wallet && Math.abs(nav.y - wallet.y) < 12, `the header wraps: nav at y=${nav?.y}, wallet at y=${wallet?.y}`);
   await page.getByRole("button", { name: `Give agent ${me} the validator role` }).click();
@@ -957,7 +983,7 @@ step("validators: the wallet's agent takes the validator role and stakes; drawn 
 
 step("mobile viewport: pages render without horizontal overflow", async () => {
   await page.setViewportSize({ width: 390, height: 844 });
-  for (const [path, h1] of [["/", "Overview"], ["/market", "Market"], ["/validators", "Validators"]] as const) {
+  for (const [path, h1] of [["/", "Overview"], ["/market", "Market"], ["/agents", "Agents"], ["/validators", "Validators"]] as const) {
     await open(path, h1);
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     assert.ok(overflow <= 1, `${path} overflows horizontally by ${overflow}px on a phone`);
