@@ -1,23 +1,15 @@
 "use client";
 // The agents directory's filter: which role and which order, as search parameters (?role=&sort=)
 // the server renders the table for (app/agents/page.tsx).
-import { useRouter } from "next/navigation";
-import { useEffect, useState, useTransition, type ReactNode } from "react";
+import { useMemo, type ReactNode } from "react";
+import { ChoiceRows, useServerChoice } from "./server-choice";
 import { AGENT_ROLES, AGENT_SORTS, type AgentRole, type AgentSort } from "@/lib/agentlist";
 
 const ROLE_LABELS: Record<AgentRole, string> = { all: "Every agent", provider: "Providers", requester: "Requesters", validator: "Validators" };
 
 export function AgentFilter({ role, sort, children }: { role: AgentRole; sort: AgentSort; children: ReactNode }) {
-  const router = useRouter();
-  const [chosen, setChosen] = useState({ role, sort });
-  const [pending, startTransition] = useTransition();
-  // a refresh or back/forward navigation brings the server's choice: follow it
-  useEffect(() => setChosen({ role, sort }), [role, sort]);
-  const go = (next: { role: AgentRole; sort: AgentSort }) => {
-    setChosen(next);
-    startTransition(() => router.replace(`?role=${next.role}&sort=${next.sort}`, { scroll: false }));
-  };
-  const stale = pending || chosen.role !== role || chosen.sort !== sort;
+  const server = useMemo(() => ({ role, sort }), [role, sort]);
+  const { chosen, choose: go, stale } = useServerChoice(server, (c) => `?role=${c.role}&sort=${c.sort}`, (a, b) => a.role === b.role && a.sort === b.sort);
   return (
     <section aria-labelledby="agents-h">
       <div className="section-head">
@@ -37,8 +29,7 @@ export function AgentFilter({ role, sort, children }: { role: AgentRole; sort: A
         </div>
         </div>
       </div>
-      {/* the rows of the previous choice are not shown as this one's */}
-      {stale ? <p className="muted" data-testid="loading" aria-busy="true">Loading…</p> : children}
+      <ChoiceRows stale={stale}>{children}</ChoiceRows>
     </section>
   );
 }

@@ -1,7 +1,9 @@
 // Launching a venture from the web app: the form's text checked and turned into
 // VentureFactory.createVenture's parameters (IVentureFactory.VentureParams), with a reason per field
 // for anything the factory would refuse — so a person sees "at most 365 days" under the field instead
-// of a reverted transaction. Pure (no viem), tested in ventures.test.ts.
+// of a reverted transaction. Pure (viem for types only), tested in ventures.test.ts.
+import type { ContractFunctionArgs } from "viem";
+import type { VentureFactoryAbi } from "./generated/abis.ts";
 import { parseAmount } from "./amount.ts";
 import { formatAmount } from "./format.ts";
 
@@ -35,22 +37,8 @@ export interface VentureDraft {
 
 export type VentureField = keyof VentureDraft;
 
-export interface VentureParams {
-  operator: `0x${string}`;
-  operatorAgentId: bigint;
-  name: string;
-  symbol: string;
-  metadataURI: string;
-  pricePerShare: bigint;
-  minShares: bigint;
-  maxShares: bigint;
-  raiseDuration: number;
-  distributionBps: number;
-  performanceFeeBps: number;
-  performancePeriod: number;
-  revenueTokens: `0x${string}`[];
-  hurdles: bigint[];
-}
+/** createVenture's argument (IVentureFactory.VentureParams), typed from the generated ABI. */
+export type VentureParams = ContractFunctionArgs<typeof VentureFactoryAbi, "nonpayable", "createVenture">[0];
 
 export type VentureCheck = { ok: true; params: VentureParams } | { ok: false; errors: Partial<Record<VentureField, string>> };
 

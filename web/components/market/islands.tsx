@@ -5,13 +5,13 @@
 // The live refresh (router.refresh() on each newly indexed block, re-rendering the tables on the
 // server, instead of react-query polling each list) is ../refresh.tsx's <LiveRefresh>, shared with
 // the overview.
-import { useRouter } from "next/navigation";
-import { createContext, useContext, useEffect, useState, useTransition, type ReactNode } from "react";
+import { createContext, useContext, useState, type ReactNode } from "react";
 import type { Address, Hex } from "viem";
 import { erc20Abi } from "@/lib/erc20";
 import { formatAmount, formatDuration, formatTime, resourceKindLabel } from "@/lib/format";
 import { requesterLock } from "@/lib/fees";
 import { useChainNow } from "../clock";
+import { ChoiceRows, useServerChoice } from "../server-choice";
 import { useApp, useContract, useMounted, useTx } from "../Providers";
 import { useMyAgents, type MyAgent } from "../agents";
 import { FieldError } from "../ui";
@@ -19,23 +19,14 @@ import { AgentSelect } from "./forms";
 
 /** The jobs section's "Show" filter: a search parameter (?jobs=settled) the server renders the rows for. */
 export function JobFilter({ filter, children }: { filter: string; children: ReactNode }) {
-  const router = useRouter();
-  const [selected, setSelected] = useState(filter);
-  const [pending, startTransition] = useTransition();
-  // a refresh or back/forward navigation brings a new server filter: follow it
-  useEffect(() => setSelected(filter), [filter]);
-  const stale = pending || selected !== filter;
+  const { chosen: selected, choose, stale } = useServerChoice(filter, (v) => `?jobs=${encodeURIComponent(v)}`);
   return (
     <section aria-labelledby="jobs-h">
       <div className="section-head">
         <h2 id="jobs-h">Jobs</h2>
         <div className="field inline">
           <label htmlFor="job-filter">Show</label>
-          <select id="job-filter" value={selected} onChange={(e) => {
-            const v = e.target.value;
-            setSelected(v);
-            startTransition(() => router.replace(`?jobs=${encodeURIComponent(v)}`, { scroll: false }));
-          }}>
+          <select id="job-filter" value={selected} onChange={(e) => choose(e.target.value)}>
             <option value="active">Open and in progress</option>
             <option value="open">Open only</option>
             <option value="settled">Settled</option>
@@ -43,8 +34,7 @@ export function JobFilter({ filter, children }: { filter: string; children: Reac
           </select>
         </div>
       </div>
-      {/* the rows of the previous filter are not shown as this one's */}
-      {stale ? <p className="muted" data-testid="loading" aria-busy="true">Loading…</p> : children}
+      <ChoiceRows stale={stale}>{children}</ChoiceRows>
     </section>
   );
 }
