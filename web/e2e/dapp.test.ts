@@ -676,6 +676,13 @@ step("ventures: launches a venture from the form (refused fields first, nothing 
   await shot("10b-venture-launched");
   assertClean("launch venture");
 
+  // the account page lists it among the ventures the wallet runs
+  await open("/account", "Account");
+  const operated = row("operated-row", "data-venture", address);
+  await operated.waitFor();
+  assert.match(await operated.innerText(), /E2E Launch Lab[\s\S]*0% of the minimum \(0 of 5,000 shares\)/);
+  await open(`/ventures/${address}`, /Venture E2E Launch Lab/);
+
   // its operator (the wallet) cancels the raise, after a confirmation
   const state = new ethers.Contract(address, ["function raiseState() view returns (uint8)", "function pendingOperator() view returns (address)"], stack.chain.provider);
   page.once("dialog", (d) => void d.accept());

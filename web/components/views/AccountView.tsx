@@ -11,7 +11,7 @@ import { useContract, useMounted, useSession, useTx } from "../Providers";
 import { useMyAgents } from "../agents";
 import { Amount, FieldError, ListState, Tile } from "../ui";
 import { POSITIONS, PositionsTable, type Position } from "./StakeView";
-import { MyHoldings } from "./VenturesView";
+import { MyHoldings, MyVentures } from "./VenturesView";
 
 export function AccountView() {
   const mounted = useMounted();
@@ -35,6 +35,7 @@ export function AccountView() {
       <MyAgents />
       <EditAgent />
       <MyHoldings />
+      <MyVentures />
       <RegisterAgent />
     </>
   );

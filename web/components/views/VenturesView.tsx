@@ -102,6 +102,54 @@ export function MyHoldings({ venture }: { venture?: string }) {
   );
 }
 
+const OPERATED = `query Operated($me: Bytes!) {
+  ventures(first: 100, where: { operator: $me }, orderBy: createdAtBlock, orderDirection: desc) {
+    id name symbol status sharesSold minShares maxShares raised deadline revenueTokens revenueDeposited investorCount
+  }
+}`;
+
+interface Operated {
+  id: string; name: string; symbol: string; status: string; sharesSold: string; minShares: string; maxShares: string;
+  raised: string; deadline: string; revenueTokens: string[]; revenueDeposited: string[]; investorCount: number;
+}
+
+/** The ventures the connected wallet operates (launched, or handed over to it): their raise and the revenue deposited. */
+export function MyVentures() {
+  const mounted = useMounted();
+  const connection = useConnection();
+  const tokenName = useTokenName();
+  const now = useChainNow();
+  const me = connection.address?.toLowerCase();
+  const q = useGql<{ ventures: Operated[] }>(OPERATED, { me: me ?? "" }, { enabled: Boolean(me), pollMs: 6000 });
+  if (!mounted || !me) return null;
+  return (
+    <section aria-labelledby="operated-h">
+      <h2 id="operated-h">Ventures I run</h2>
+      <ListState q={q} items={q.data?.ventures} empty={<>You operate no venture: <Link href="/ventures">launch one</Link>.</>}>
+        {(rows) => (
+          <div className="table-wrap">
+            <table>
+              <thead><tr><th scope="col">Venture</th><th scope="col">Status</th><th scope="col">Raise</th><th scope="col">Raised</th><th scope="col">Investors</th><th scope="col">Revenue deposited</th></tr></thead>
+              <tbody>
+                {rows.map((v) => (
+                  <tr key={v.id} data-testid="operated-row" data-venture={v.id}>
+                    <td><Link href={`/ventures/${v.id}`}>{v.name}</Link> <span className="muted small">{v.symbol}</span></td>
+                    <td><Status value={v.status === "open" && now > 0 && now > Number(v.deadline) ? "ended" : v.status} /></td>
+                    <td className="small">{raiseProgress(v.sharesSold, v.minShares, v.maxShares).label}</td>
+                    <td><Amount wei={v.raised} unit="COMPUTE" decimals={2} /></td>
+                    <td>{v.investorCount}</td>
+                    <td>{v.revenueTokens.map((t, i) => <div key={t}><Amount wei={v.revenueDeposited[i] ?? "0"} unit={tokenName(t)} decimals={2} /></div>)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </ListState>
+    </section>
+  );
+}
+
 export function HoldingsTable({ holdings, owner }: { holdings: Holding[]; owner: Address }) {
   const tx = useTx();
   const tokenName = useTokenName();
