@@ -80,6 +80,13 @@ describe("npm start", function () {
       // the venture's raise is open with two investors
       expect(await venture.raiseState()).to.equal(1n); // RaiseState.Open
       for (const [k, shares] of SEED.ventureShares.entries()) expect(await venture.balanceOf(devAccount(ROLES.stakers[k]).address)).to.equal(shares);
+      // and its first revenue shared pro rata between them (rounded down: at most a wei of dust each)
+      const sold = SEED.ventureShares.reduce((a, b) => a + b, 0n);
+      for (const [k, shares] of SEED.ventureShares.entries()) {
+        const claimable = (await venture.claimableOf(devAccount(ROLES.stakers[k]).address, deployments.contracts.ComputeToken.address)) as bigint;
+        const due = (SEED.ventureRevenue * shares) / sold;
+        expect(claimable <= due && claimable >= due - 1n, `investor ${k} may claim ${claimable} of ${due}`).to.equal(true);
+      }
 
       // three settled jobs and an open request
       expect(await market.jobCount()).to.equal(4n);
@@ -93,12 +100,12 @@ describe("npm start", function () {
       const d = await graphql<{
         protocol: Record<string, string | number>;
         stakePools: { id: string }[];
-        venture: { status: string; investorCount: number; sharesSold: string };
+        venture: { status: string; investorCount: number; sharesSold: string; revenueDistributed: string[] };
         workRequests: { id: string; status: string }[];
       }>(graphqlUrl, `{
         protocol(id: "protocol") { computeTotalSupply computeTotalBurned totalStaked positionCount agentCount jobCount jobsSettled activeValidatorCount validatorStake ventureInvested }
         stakePools { id }
-        venture(id: "${deployments.contracts.Venture.address}") { status investorCount sharesSold }
+        venture(id: "${deployments.contracts.Venture.address}") { status investorCount sharesSold revenueDistributed }
         workRequests(orderBy: createdAt) { id status }
       }`);
       expect(d.stakePools).to.have.length(3);
@@ -112,8 +119,7 @@ describe("npm start", function () {
       expect(d.protocol.jobsSettled).to.equal(3);
       expect(d.protocol.activeValidatorCount).to.equal(4);
       expect(d.protocol.validatorStake).to.equal(String(await ubc.balanceOf(deployments.contracts.ValidatorPool.address)));
-      const sold = SEED.ventureShares.reduce((a, b) => a + b, 0n);
-      expect(d.venture).to.deep.equal({ status: "open", investorCount: 2, sharesSold: String(sold) });
+      expect(d.venture).to.deep.equal({ status: "open", investorCount: 2, sharesSold: String(sold), revenueDistributed: ["0", String(SEED.ventureRevenue)] }); // revenue tokens: UBC, COMPUTE (deploy/modules/Ventures.ts)
       expect(d.protocol.ventureInvested).to.equal(String(sold * 10n));
       expect(d.workRequests.map((w) => w.status)).to.deep.equal(["settled", "settled", "settled", "open"]);
 

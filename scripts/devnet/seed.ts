@@ -28,6 +28,8 @@ export const SEED = {
   stakes: [10_000n * E18, 20_000n * E18, 30_000n * E18],
   /** venture shares bought by stakers 0 and 1 (price: 10 COMPUTE-wei per share-wei) */
   ventureShares: [1_500n * E18, 1_000n * E18],
+  /** revenue the venture's operator (the deployer on a devnet) deposits in COMPUTE once its investors are in: shared pro rata */
+  ventureRevenue: 500n * E18,
   agent: { ubc: 10_000n * E18, compute: 100_000n * E18 },
   validator: { ubc: 20_000n * E18 },
   /** jobs run to settlement, then one open request */
@@ -211,6 +213,11 @@ export async function seedDevnet(opts: SeedOptions): Promise<SeedResult> {
     investors.push({ address: w.address, shares: shares.toString() });
   }
   log(`${investors.length} investors in the venture ${await venture.name()} at ${addr(venture)}`);
+  // its first revenue (an AI band's streaming income, say): shared among the investors at once, so
+  // the overview's flows and the holders' claims show venture revenue from the start
+  await send(compute, deployer, "approve", addr(venture), SEED.ventureRevenue);
+  await send(venture, deployer, "depositRevenue", addr(compute), SEED.ventureRevenue);
+  log(`${SEED.ventureRevenue / E18} COMPUTE of revenue deposited in the venture`);
 
   // 5. Jobs: the provider signs quotes, the requester fills them, the provider delivers, the
   //    committee attests; after the challenge period they settle in one batch, with feedback.
