@@ -2,6 +2,7 @@
 // fetched (in the HTML: the numbers and the SVG charts paint with the first bytes, nothing of
 // them hydrates), re-rendered on the server by <LiveRefresh> (components/refresh.tsx) after each
 // block the indexer announces. No "use client": no hooks here.
+import Link from "./link";
 import { Amount, Tile } from "./ui";
 import { BarChart, FlowChart, LineChart } from "./charts";
 import { formatBps, toNumber } from "@/lib/format";
@@ -62,7 +63,7 @@ export function Overview({ data, compute }: { data: OverviewData | undefined; co
           <Tile label="Rewards" hint={p ? <>claimed <Amount wei={p.rewardsClaimed} decimals={2} /></> : null}>
             <Amount wei={p?.rewardsReserved} unit="reserved" decimals={2} testId="rewards-reserved" />
           </Tile>
-          <Tile label="Agents · ventures · validators">
+          <Tile label="Agents · ventures · validators" hint={<><Link href="/agents">agents</Link> · <Link href="/ventures">ventures</Link> · <Link href="/validators">validators</Link></>}>
             <span data-testid="counts">{p ? `${p.agentCount} · ${p.ventureCount} · ${p.activeValidatorCount}` : "—"}</span>
           </Tile>
         </div>

@@ -3,7 +3,8 @@
 // per kind of transaction, the node's CPU per transaction and tx/s for `count` transactions
 // pre-signed by 64 senders and sent as one JSON-RPC batch per sender (as the ceiling's batched
 // way): plain transfers, a no-op call, slot writes (1, 8), one slot in 1/4 contracts, logs,
-// EVM loop rounds, and a slot write in a contract whose storage holds `big` slots.
+// EVM loop rounds, a slot write in a contract whose storage holds `big` slots, and a call to code
+// that stops at once, 1 byte long or followed by WorkMarket's 23 KB (the price of code size).
 // Usage: node scripts/bench/swarm/cost-model.ts [count=2000] [rounds=2] [big=50000]
 import { loadavg } from "node:os";
 import { readFileSync } from "node:fs";
@@ -43,6 +44,20 @@ for (let first = 0; first < big; first += 500) {
   if (first % 10_000 === 0 || first + 500 >= big) await pub.waitForTransactionReceipt({ hash });
 }
 console.log(`big probe: ${big} slots`);
+// raw code that stops at its first byte: 1 byte, and the same STOP followed by WorkMarket's 23 KB of
+// runtime code (never reached): does the node pay per byte of the code a transaction calls?
+async function deployRaw(runtime: string): Promise<Address> {
+  const len = runtime.length / 2;
+  const init = `0x61${len.toString(16).padStart(4, "0")}80600c6000396000f3${runtime}` as Hex;
+  const hash = await wallet.sendTransaction({ data: init, gas: 8_000_000n });
+  const r = await pub.waitForTransactionReceipt({ hash });
+  if (r.status !== "success" || !r.contractAddress) throw new Error("raw deploy failed");
+  return r.contractAddress;
+}
+const wmCode = JSON.parse(readFileSync(join(ARTIFACTS, "contracts/market/WorkMarket.sol/WorkMarket.json"), "utf8")).deployedBytecode.slice(2) as string;
+const tinyCode = await deployRaw("00");
+const bigCode = await deployRaw("00" + wmCode);
+console.log(`raw code: 1 byte, ${1 + wmCode.length / 2} bytes`);
 
 const funder = new TxSender(localAccount(DEPLOYER), env, {});
 const senders: PrivateKeyAccount[] = Array.from({ length: 64 }, () => localAccount(generatePrivateKey()));
@@ -61,6 +76,8 @@ const kinds: Kind[] = [
   { name: "1 slot in 4 contracts", to: () => probes[0], data: (i) => data("hop", [probes.slice(1, 5), 3n, BigInt(i + 1)]), gas: 300_000n },
   { name: "noop + 484 B calldata", to: () => probes[0], data: () => (data("noop", []) + "ab".repeat(484)) as Hex, gas: 80_000n },
   { name: "view call on WorkMarket (24 KB code)", to: () => chain.deployments.contracts.WorkMarket.address as Address, data: () => encodeFunctionData({ abi: ABIS.WorkMarket, functionName: "credits", args: [1n] }), gas: 60_000n },
+  { name: "call to 1 byte of code (STOP)", to: () => tinyCode, data: () => "0x", gas: 60_000n },
+  { name: "call to 23 KB of code (STOP first)", to: () => bigCode, data: () => "0x", gas: 60_000n },
   { name: "7 logs", to: () => probes[0], data: () => data("logs", [7n]), gas: 60_000n },
   { name: "300 loop rounds", to: () => probes[0], data: () => data("spin", [300n]), gas: 400_000n },
 ];
