@@ -377,6 +377,29 @@ step("market: posts a quote signed with EIP-712 that a requester can then fill o
   assertClean("post a quote");
 });
 
+step("market: the wallet's own quote offers Withdraw instead of Fill; withdrawing cancels its nonce on-chain and the board drops it", async () => {
+  const agentId = String(stack.seed.wallet.agentId);
+  await page.getByLabel("Provider agent").selectOption(agentId);
+  await page.getByLabel("Resource kind").first().fill("cpu-hour");
+  await page.getByLabel("Units").first().fill("3");
+  await page.getByLabel("Unit price (COMPUTE)").fill("77");
+  await page.getByLabel("Valid for (minutes)").first().fill("600");
+  await page.getByRole("button", { name: "Sign and post quote" }).click();
+  const d = await eventually("the quote is on the board", async () => {
+    const r = await stack.gql<{ quotes: { nonce: string; unitPrice: string }[] }>(`{ quotes(where: { providerAgentId: "${agentId}", status: "open" }) { nonce unitPrice } }`);
+    return r.quotes.find((x) => x.unitPrice === String(77n * E18));
+  });
+  const rowOf = page.locator(`[data-testid="quote-row"][data-provider="${agentId}"]`).filter({ hasText: "77" });
+  await rowOf.first().waitFor({ timeout: 30_000 });
+  assert.equal(await rowOf.first().getByRole("button", { name: "Fill" }).count(), 0, "no Fill on one's own quote");
+  await rowOf.first().getByRole("button", { name: "Withdraw" }).click();
+  await confirmed(`Withdraw quote ${d.nonce} of agent ${agentId}`);
+  assert.equal(await stack.chain.contract("WorkMarket").isQuoteNonceUsed(BigInt(agentId), BigInt(d.nonce)), true, "its nonce is cancelled on-chain");
+  await stack.waitForIndexed();
+  await eventually("the board no longer lists it", async () => (await rowOf.count()) === 0);
+  assertClean("withdraw a quote");
+});
+
 step("market: the job filter re-renders the server's rows for the chosen statuses (?jobs=), by keyboard too", async () => {
   const newest = String((await stack.chain.contract("WorkMarket").jobCount()) as bigint);
   const statuses = () => page.locator('[data-testid="job-row"]').evaluateAll((rows) => rows.map((r) => r.getAttribute("data-status")));

@@ -54,13 +54,13 @@ export function FillProvider({ children }: { children: ReactNode }) {
   return <FillContext value={{ asAgent, setAsAgent, spec, setSpec, error, setError }}>{children}</FillContext>;
 }
 
-function useFill(): FillState & { me: string | undefined; requesters: MyAgent[]; requester: MyAgent | undefined } {
+function useFill(): FillState & { me: string | undefined; mine: MyAgent[]; requesters: MyAgent[]; requester: MyAgent | undefined } {
   const state = useContext(FillContext);
   if (!state) throw new Error("a Fill control outside <FillProvider>");
   const { me, agents } = useMyAgents();
   const requesters = agents.filter((a) => (a.roles & 2) !== 0);
   const requester = requesters.find((a) => a.agentId === state.asAgent) ?? requesters[0];
-  return { ...state, me, requesters, requester };
+  return { ...state, me, mine: agents, requesters, requester };
 }
 
 export function FillControls() {
@@ -94,7 +94,20 @@ export function FillButton({ quote: qt }: { quote: FillQuote }) {
   const tx = useTx();
   const market = useContract("WorkMarket");
   const compute = useContract("ComputeToken");
-  const { me, requester, spec, setError } = useFill();
+  const { me, mine, requester, spec, setError } = useFill();
+  // a quote of one of this wallet's own agents (as owner or bound wallet): withdrawn, not filled
+  const own = mine.some((a) => a.agentId === qt.providerAgentId);
+
+  async function withdraw() {
+    setError(null);
+    if (!market) return setError("The work market is not deployed.");
+    const { WorkMarketAbi } = await import("@/lib/generated/abis");
+    // cancels its nonce on-chain: nobody can fill it any more, and the board drops it once indexed
+    await tx.write({
+      label: `Withdraw quote ${qt.nonce} of agent ${qt.providerAgentId}`, address: market, abi: WorkMarketAbi, functionName: "cancelQuote",
+      args: [BigInt(qt.providerAgentId), BigInt(qt.nonce)],
+    });
+  }
 
   async function fill() {
     setError(null);
@@ -133,6 +146,7 @@ export function FillButton({ quote: qt }: { quote: FillQuote }) {
   }
 
   // disabled until hydrated: the handler needs the wallet code
+  if (own) return <button type="button" className="button small secondary" disabled={!mounted || tx.busy} onClick={() => void withdraw()}>Withdraw</button>;
   return <button type="button" className="button small" disabled={!mounted || tx.busy} onClick={() => void fill()}>Fill</button>;
 }
 
