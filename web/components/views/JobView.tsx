@@ -241,12 +241,15 @@ function JobActions({ job: j, spec, committees }: { job: JobDetail; spec: string
   const vid = myValidator.data !== undefined && myValidator.data !== 0n ? myValidator.data.toString() : null;
   const seated = round > 0 && vid !== null && (committees.filter((c) => c.round === round).at(-1)?.members.some((m) => m.id === vid) ?? false);
   const canVote = seated && !late && !j.attestations.some((a) => a.round === round && a.validator.id === vid);
+  // a delivered (or disputed) job whose committee nobody has drawn yet: anyone may draw it
+  // (ValidatorPool.drawCommittee, from the block hash after the submission or the challenge)
+  const canDraw = round > 0 && !late && pool !== undefined && !committees.some((c) => c.round === round);
   const deliverable = shaSpec?.ok && specMatches(shaSpec.spec, j.specHash) ? shaSpec.spec : null;
   // an llm-text job: the provider may write the answer itself, checked against the job's rubric as the validators check it
   const llmSpec = spec && !deliverable ? parseLlmSpec(spec) : null;
   const writable = llmSpec?.ok && specMatches(llmSpec.spec, j.specHash) ? llmSpec.spec : null;
   const scored = writable ? rubricCheck(answer, writable.rubric) : null;
-  if (!canSettle && !canChallenge && !rater && !canDeclineJob && !late && !canCancel && !canDeliver && !taker && !canVote) return null;
+  if (!canSettle && !canChallenge && !rater && !canDeclineJob && !late && !canCancel && !canDeliver && !taker && !canVote && !canDraw) return null;
 
   async function runCheck() {
     setCheck({ progress: 0 });
@@ -292,6 +295,11 @@ function JobActions({ job: j, spec, committees }: { job: JobDetail; spec: string
     const { WorkMarketAbi } = await import("@/lib/generated/abis");
     const ok = await tx.write({ label: `Deliver the answer to job ${j.jobId}`, address: market!, abi: WorkMarketAbi, functionName: "submit", args: [BigInt(j.jobId), d.resultHash, d.resultURI] });
     if (ok) setAnswer("");
+  }
+
+  async function draw() {
+    const { ValidatorPoolAbi } = await import("@/lib/generated/abis");
+    await tx.write({ label: `Draw the ${round === 1 ? "committee" : "escalation committee"} of job ${j.jobId}`, address: pool!, abi: ValidatorPoolAbi, functionName: "drawCommittee", args: [BigInt(j.jobId)] });
   }
 
   async function expire() {
@@ -360,6 +368,7 @@ function JobActions({ job: j, spec, committees }: { job: JobDetail; spec: string
         {late?.action === "expire" && <button type="button" className="button" disabled={tx.busy} aria-describedby="expire-help" onClick={() => void expire()}>Expire job</button>}
         {late?.action === "finalize" && pool && <button type="button" className="button" disabled={tx.busy} aria-describedby="finalize-help" onClick={() => void finalize()}>Finalize the verdict</button>}
         {canCancel && !late && <button type="button" className="button secondary" disabled={tx.busy} aria-describedby="cancel-help" onClick={() => void cancel()}>Cancel job</button>}
+        {canDraw && <button type="button" className="button secondary" disabled={tx.busy} aria-describedby="draw-help" onClick={() => void draw()}>Draw the {round === 1 ? "committee" : "escalation committee"}</button>}
         {canDeliver && deliverable && (
           <button type="button" className="button" disabled={tx.busy || (work !== null && !work.error && work.progress < 1)} aria-describedby="deliver-help" onClick={() => void deliver()}>Do the work and deliver</button>
         )}
@@ -412,6 +421,11 @@ function JobActions({ job: j, spec, committees }: { job: JobDetail; spec: string
             ? <>The committee reached no quorum by {formatTime(late.deadline)}. Finalizing records the verdict from the votes cast (none: the work is accepted optimistically); the losing side may still challenge it in the challenge period.</>
             : <>The escalation was not decided by {formatTime(late.deadline)}. Finalizing records the outcome from the votes cast.</>}
           {" "}Anyone may do this.
+        </p>
+      )}
+      {canDraw && (
+        <p id="draw-help" className="help">
+          No {round === 1 ? "committee" : "escalation committee"} has been drawn for this job yet. Drawing picks its validators at random from the active ones (from a block hash after the {round === 1 ? "delivery" : "challenge"}); they then re-execute or judge the work and vote. Anyone may do this.
         </p>
       )}
       {canCancel && !late && (
