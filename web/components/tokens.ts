@@ -3,6 +3,7 @@
 // EIP-2612 permit signatures.
 import type { Address } from "viem";
 import { erc20Abi } from "@/lib/erc20";
+import { formatAmount } from "@/lib/format";
 import { usePoll } from "./poll";
 import { useApp, useTx } from "./Providers";
 import type { ChainReader } from "./wallet";
@@ -72,4 +73,31 @@ export async function signPermit(
   // r ‖ s ‖ v (65 bytes; v as 0/1 or 27/28)
   const v = parseInt(sig.slice(130, 132), 16);
   return { deadline, v: v < 27 ? v + 27 : v, r: `0x${sig.slice(2, 66)}`, s: `0x${sig.slice(66, 130)}` };
+}
+
+/**
+ * Deposits `amount` COMPUTE from the wallet into an agent's market credit in one transaction and
+ * without an allowance: an EIP-3009 ReceiveWithAuthorization (payee: the WorkMarket) signed in the
+ * wallet, then WorkMarket.depositWithAuthorization. The wallet must be the agent's owner or bound
+ * wallet (PayerNotAuthorized otherwise). Returns whether it was confirmed.
+ */
+export async function depositCredit(
+  tx: ReturnType<typeof useTx>, client: ChainReader, chainId: number, compute: Address, market: Address, owner: Address, agentId: bigint, amount: bigint,
+): Promise<boolean> {
+  const [{ WorkMarketAbi }, { COMPUTE_TOKEN_DOMAIN, RECEIVE_WITH_AUTHORIZATION_TYPES }] = await Promise.all([import("@/lib/generated/abis"), import("@/lib/generated/eip712")]);
+  const bytes = crypto.getRandomValues(new Uint8Array(32));
+  const nonce = `0x${Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("")}` as `0x${string}`;
+  // a week of chain time, as the permit above: a devnet's clock may jump between signing and mining
+  const validBefore = (await chainTime(client)) + 7n * 86_400n;
+  const signature = await tx.signTyped(`Sign a deposit of ${formatAmount(amount)} COMPUTE`, {
+    domain: { ...COMPUTE_TOKEN_DOMAIN, chainId, verifyingContract: compute },
+    types: RECEIVE_WITH_AUTHORIZATION_TYPES,
+    primaryType: "ReceiveWithAuthorization",
+    message: { from: owner, to: market, value: amount, validAfter: 0n, validBefore, nonce },
+  } as never);
+  if (!signature) return false;
+  return tx.write({
+    label: `Deposit ${formatAmount(amount)} COMPUTE into agent ${agentId}'s credit`, address: market, abi: WorkMarketAbi, functionName: "depositWithAuthorization",
+    args: [agentId, amount, nonce, { from: owner, validAfter: 0n, validBefore, signature }],
+  });
 }

@@ -746,6 +746,22 @@ step("account: the session, my positions, my agents and my holdings", async () =
   await page.getByRole("button", { name: "Save agent" }).click();
   await confirmed(`Set agent ${me}'s card URI`);
   assert.equal(await stack.chain.contract("AgentRegistry").agentCardURI(me), "https://example.org/e2e-agent.json");
+  // its market credit topped up by an EIP-3009 authorisation: one signature, one transaction, no approval
+  const market = stack.chain.contract("WorkMarket");
+  const creditBefore = (await market.credits(me)) as bigint;
+  const signsBefore = browser.wallet.calls("eth_signTypedData_v4").length;
+  const approvalsBefore = (await stack.chain.contract("ComputeToken").allowance(stack.seed.wallet.address, addr("WorkMarket"))) as bigint;
+  const deposit = page.getByTestId("deposit-credit");
+  await deposit.locator("#dc-agent").selectOption(String(me));
+  await deposit.getByLabel("Amount (COMPUTE)").fill("10,000,000");
+  await deposit.getByRole("button", { name: "Deposit credit" }).click();
+  await eventually("more than the balance is refused", async () => /more than your COMPUTE balance/.test(await page.locator("#dc-error").innerText().catch(() => "")));
+  await deposit.getByLabel("Amount (COMPUTE)").fill("50");
+  await deposit.getByRole("button", { name: "Deposit credit" }).click();
+  await confirmed(`Deposit 50 COMPUTE into agent ${me}'s credit`);
+  assert.equal(((await market.credits(me)) as bigint) - creditBefore, 50n * E18, "the agent's credit grew by 50");
+  assert.equal(browser.wallet.calls("eth_signTypedData_v4").length, signsBefore + 1, "one signature");
+  assert.equal((await stack.chain.contract("ComputeToken").allowance(stack.seed.wallet.address, addr("WorkMarket"))) as bigint, approvalsBefore, "no approval");
   await shot("11-account");
   assertClean("account");
 });

@@ -7,11 +7,13 @@ import { erc20Abi } from "@/lib/erc20";
 import { AgentRegistryAbi, WorkMarketAbi } from "@/lib/generated/abis";
 import { formatTime, roleList } from "@/lib/format";
 import { useChainRead, useGql } from "../data";
-import { useContract, useMounted, useSession, useTx } from "../Providers";
+import { useApp, useContract, useMounted, useSession, useTx } from "../Providers";
 import { useMyAgents } from "../agents";
 import { Amount, FieldError, ListState, Tile } from "../ui";
 import { POSITIONS, PositionsTable, type Position } from "./StakeView";
 import { MyHoldings, MyVentures } from "./VenturesView";
+import { depositCredit } from "../tokens";
+import { parseAmount } from "@/lib/amount";
 
 export function AccountView() {
   const mounted = useMounted();
@@ -75,6 +77,23 @@ function MyAgents() {
   const { me, q, agents } = useMyAgents();
   const tx = useTx();
   const market = useContract("WorkMarket");
+  const compute = useContract("ComputeToken");
+  const { cfg, publicClient } = useApp();
+  const [agentId, setAgentId] = useState("");
+  const [amount, setAmount] = useState("");
+  const [error, setError] = useState<string | null>(null);
+  const target = agents.find((a) => a.agentId === agentId) ?? agents[0];
+
+  async function deposit(e: FormEvent) {
+    e.preventDefault();
+    setError(null);
+    if (!me || !market || !compute || !target) return setError("Connect a wallet that owns an agent first.");
+    const balance = await publicClient.readContract({ address: compute, abi: erc20Abi, functionName: "balanceOf", args: [me as Address] });
+    const a = parseAmount(amount, { max: balance, maxLabel: "your COMPUTE balance", unit: "COMPUTE" });
+    if (!a.ok) return setError(a.error);
+    if (await depositCredit(tx, publicClient, cfg.chainId, compute, market, me as Address, BigInt(target.agentId), a.value)) setAmount("");
+  }
+
   return (
     <section aria-labelledby="acc-agents-h">
       <h2 id="acc-agents-h">My agents</h2>
@@ -103,6 +122,23 @@ function MyAgents() {
           </div>
         )}
       </ListState>
+      {agents.length > 0 && (
+        <form onSubmit={deposit} noValidate className="form-grid" data-testid="deposit-credit">
+          <div className="field">
+            <label htmlFor="dc-agent">Deposit credit into</label>
+            <select id="dc-agent" value={target?.agentId ?? ""} onChange={(e) => setAgentId(e.target.value)}>
+              {agents.map((a) => <option key={a.agentId} value={a.agentId}>Agent {a.agentId}</option>)}
+            </select>
+          </div>
+          <div className="field">
+            <label htmlFor="dc-amount">Amount (COMPUTE)</label>
+            <input id="dc-amount" inputMode="decimal" autoComplete="off" value={amount} onChange={(e) => { setAmount(e.target.value); setError(null); }} aria-invalid={Boolean(error)} aria-describedby="dc-error dc-help" />
+            <FieldError id="dc-error" error={error} />
+          </div>
+          <div className="actions"><button type="submit" className="button secondary" disabled={tx.busy || !market}>Deposit credit</button></div>
+          <p id="dc-help" className="help small">One signature and one transaction, no approval (EIP-3009): fills, open jobs and deposits are then paid from the credit, which costs less gas than from the wallet.</p>
+        </form>
+      )}
     </section>
   );
 }
