@@ -52,3 +52,17 @@ export function FieldError({ id, error }: { id: string; error: string | null | u
 export function Status({ value, title }: { value: string; title?: string }) {
   return <span className={`pill pill-${value}`} title={title}>{value}</span>;
 }
+
+/** A data table in its scrolling wrapper: column headings (a `title` explains one), then the rows. */
+export function DataTable({ head, children }: { head: (string | { label: string; title: string })[]; children: ReactNode }) {
+  return (
+    <div className="table-wrap">
+      <table>
+        <thead>
+          <tr>{head.map((h) => (typeof h === "string" ? <th key={h} scope="col">{h}</th> : <th key={h.label} scope="col" title={h.title}>{h.label}</th>))}</tr>
+        </thead>
+        <tbody>{children}</tbody>
+      </table>
+    </div>
+  );
+}

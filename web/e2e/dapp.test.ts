@@ -331,17 +331,22 @@ step("market: filling a quote of an agent job kind (sha256-iter) publishes its s
   await open("/market", "Market");
 });
 
-step("market: posts a quote signed with EIP-712 that a requester can then fill on-chain", async () => {
-  const agentId = String(stack.seed.wallet.agentId);
+/** Fills the market page's quote form for one of the wallet's provider agents and signs and posts it. */
+async function postQuote(agentId: string, kind: string, units: string, unitPrice: string): Promise<void> {
   await page.getByLabel("Provider agent").selectOption(agentId);
-  await page.getByLabel("Resource kind").first().fill("llm-tokens");
-  await page.getByLabel("Units").first().fill("4");
-  await page.getByLabel("Unit price (COMPUTE)").fill("99");
+  await page.getByLabel("Resource kind").first().fill(kind);
+  await page.getByLabel("Units").first().fill(units);
+  await page.getByLabel("Unit price (COMPUTE)").fill(unitPrice);
   // the chain's clock is an hour ahead of the wall clock by now (the staking test): a longer validity
   await page.getByLabel("Valid for (minutes)").first().fill("600");
+  await page.getByRole("button", { name: "Sign and post quote" }).click();
+}
+
+step("market: posts a quote signed with EIP-712 that a requester can then fill on-chain", async () => {
+  const agentId = String(stack.seed.wallet.agentId);
   const signsBefore = browser.wallet.calls("eth_signTypedData_v4").length;
   const sendsBefore = browser.wallet.calls("eth_sendTransaction").length;
-  await page.getByRole("button", { name: "Sign and post quote" }).click();
+  await postQuote(agentId, "llm-tokens", "4", "99");
   const mine = page.locator(`[data-testid="quote-row"][data-provider="${agentId}"]`);
   await mine.first().waitFor({ timeout: 30_000 });
   assert.equal(browser.wallet.calls("eth_signTypedData_v4").length, signsBefore + 1, "the wallet signed one quote");
@@ -379,12 +384,7 @@ step("market: posts a quote signed with EIP-712 that a requester can then fill o
 
 step("market: the wallet's own quote offers Withdraw instead of Fill; withdrawing cancels its nonce on-chain and the board drops it", async () => {
   const agentId = String(stack.seed.wallet.agentId);
-  await page.getByLabel("Provider agent").selectOption(agentId);
-  await page.getByLabel("Resource kind").first().fill("cpu-hour");
-  await page.getByLabel("Units").first().fill("3");
-  await page.getByLabel("Unit price (COMPUTE)").fill("77");
-  await page.getByLabel("Valid for (minutes)").first().fill("600");
-  await page.getByRole("button", { name: "Sign and post quote" }).click();
+  await postQuote(agentId, "cpu-hour", "3", "77");
   const d = await eventually("the quote is on the board", async () => {
     const r = await stack.gql<{ quotes: { nonce: string; unitPrice: string }[] }>(`{ quotes(where: { providerAgentId: "${agentId}", status: "open" }) { nonce unitPrice } }`);
     return r.quotes.find((x) => x.unitPrice === String(77n * E18));

@@ -3,7 +3,7 @@ import Link from "@/components/link";
 import { AgentFilter } from "@/components/agents-filter";
 import { ReputationBar } from "@/components/market/rows";
 import { LiveRefresh } from "@/components/refresh";
-import { Amount } from "@/components/ui";
+import { Amount, DataTable } from "@/components/ui";
 import { agentListParams, agentsQuery, withRole } from "@/lib/agentlist";
 import { readConfig } from "@/lib/config";
 import { formatTime, reputation, roleList, shortAddress } from "@/lib/format";
@@ -33,12 +33,7 @@ export default async function AgentsPage({ searchParams }: { searchParams: Promi
       <AgentFilter role={role} sort={sort}>
         {!rows ? <p className="error" role="alert">Could not load the agents from the indexer; retrying.</p>
           : rows.length === 0 ? <p className="muted" data-testid="empty">No agents here yet.</p> : (
-            <div className="table-wrap">
-              <table>
-                <thead>
-                  <tr><th scope="col">Agent</th><th scope="col">Roles</th><th scope="col">Reputation</th><th scope="col">Requested</th><th scope="col">Provided</th><th scope="col">Settled</th><th scope="col" title="Accepted jobs handed back in the decline window / left to expire undelivered">Declined / undelivered</th><th scope="col">Earned</th><th scope="col">Spent</th><th scope="col">Owner</th><th scope="col">Registered</th></tr>
-                </thead>
-                <tbody>
+            <DataTable head={["Agent", "Roles", "Reputation", "Requested", "Provided", "Settled", { label: "Declined / undelivered", title: "Accepted jobs handed back in the decline window / left to expire undelivered" }, "Earned", "Spent", "Owner", "Registered"]}>
                   {rows.map((a) => {
                     const rep = reputation(a.feedbackCount, a.feedbackScoreSum);
                     return (
@@ -57,9 +52,7 @@ export default async function AgentsPage({ searchParams }: { searchParams: Promi
                       </tr>
                     );
                   })}
-                </tbody>
-              </table>
-            </div>
+            </DataTable>
           )}
       </AgentFilter>
     </>

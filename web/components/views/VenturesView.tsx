@@ -9,7 +9,7 @@ import { parseAmount } from "@/lib/amount";
 import { formatAmount, formatBps, formatTime, raiseProgress, sharePrice, shortAddress, toNumber } from "@/lib/format";
 import { useChainNow, useChainRead, useGql } from "../data";
 import { useApp, useContract, useMounted, useTx } from "../Providers";
-import { Amount, FieldError, ListState, Status } from "../ui";
+import { Amount, DataTable, FieldError, ListState, Status } from "../ui";
 import { BarChart } from "../charts";
 import { ensureAllowance, useBalanceAllowance } from "../tokens";
 import { LaunchVenture } from "./LaunchVenture";
@@ -127,10 +127,7 @@ export function MyVentures() {
       <h2 id="operated-h">Ventures I run</h2>
       <ListState q={q} items={q.data?.ventures} empty={<>You operate no venture: <Link href="/ventures">launch one</Link>.</>}>
         {(rows) => (
-          <div className="table-wrap">
-            <table>
-              <thead><tr><th scope="col">Venture</th><th scope="col">Status</th><th scope="col">Raise</th><th scope="col">Raised</th><th scope="col">Investors</th><th scope="col">Revenue deposited</th></tr></thead>
-              <tbody>
+          <DataTable head={["Venture", "Status", "Raise", "Raised", "Investors", "Revenue deposited"]}>
                 {rows.map((v) => (
                   <tr key={v.id} data-testid="operated-row" data-venture={v.id}>
                     <td><Link href={`/ventures/${v.id}`}>{v.name}</Link> <span className="muted small">{v.symbol}</span></td>
@@ -141,9 +138,7 @@ export function MyVentures() {
                     <td>{v.revenueTokens.map((t, i) => <div key={t}><Amount wei={v.revenueDeposited[i] ?? "0"} unit={tokenName(t)} decimals={2} /></div>)}</td>
                   </tr>
                 ))}
-              </tbody>
-            </table>
-          </div>
+          </DataTable>
         )}
       </ListState>
     </section>
