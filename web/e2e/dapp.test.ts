@@ -1035,6 +1035,33 @@ step("validators: the wallet's agent takes the validator role and stakes; drawn 
   assertClean("validators");
 });
 
+step("stake: once unlocked, a position with COMPUTE left to claim is withdrawn and claimed in one transaction (exit)", async () => {
+  const vault = stack.chain.contract("StakingVault");
+  const mine = (await vault.queryFilter(vault.filters.Staked(null, stack.seed.wallet.address, 0))) as ethers.EventLog[]; // the 90-day pool
+  const positionId = mine.at(-1)!.args[0] as bigint;
+  const position = await vault.getPosition(positionId);
+  // past the 90-day pool's unlock
+  await stack.chain.rpc("evm_increaseTime", [91 * 86_400]);
+  await stack.chain.rpc("evm_mine", []);
+  await stack.waitForIndexed();
+  await open("/stake", "Stake");
+  const r = row("position-row", "data-position-id", String(positionId));
+  const button = r.getByRole("button", { name: "Withdraw and claim" });
+  await button.waitFor();
+  const ubc = erc20(addr("UBCToken"));
+  const compute = erc20(addr("ComputeToken"));
+  const [ubcBefore, computeBefore] = await Promise.all([ubc.balanceOf(stack.seed.wallet.address), compute.balanceOf(stack.seed.wallet.address)]) as [bigint, bigint];
+  await button.click();
+  await confirmed(`Withdraw and claim position #${positionId}`);
+  assert.equal(((await ubc.balanceOf(stack.seed.wallet.address)) as bigint) - ubcBefore, position.amount as bigint, "the principal back");
+  const after = await vault.getPosition(positionId);
+  assert.equal(after.withdrawn, true);
+  assert.equal(after.claimed as bigint, position.reward as bigint, "the whole reward claimed");
+  assert.equal(((await compute.balanceOf(stack.seed.wallet.address)) as bigint) - computeBefore, (position.reward as bigint) - (position.claimed as bigint), "the rest of the reward paid");
+  await eventually("the row shows it withdrawn", async () => /withdrawn/.test(await r.innerText()));
+  assertClean("exit");
+});
+
 step("mobile viewport: pages render without horizontal overflow", async () => {
   await page.setViewportSize({ width: 390, height: 844 });
   for (const [path, h1] of [["/", "Overview"], ["/market", "Market"], ["/agents", "Agents"], ["/validators", "Validators"]] as const) {

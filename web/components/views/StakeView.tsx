@@ -185,8 +185,14 @@ export function PositionsTable({ positions }: { positions: Position[] }) {
                 <td className="row-actions">
                   <button type="button" className="button small" disabled={tx.busy || !vault || claimable === 0n}
                     onClick={() => tx.write({ label: `Claim position #${p.positionId}`, address: vault!, abi: StakingVaultAbi, functionName: "claim", args: [BigInt(p.positionId)] })}>Claim</button>
-                  <button type="button" className="button small secondary" disabled={tx.busy || !vault || p.withdrawn || !unlocked} title={unlocked ? undefined : `Locked until ${formatTime(p.unlockTime)}`}
-                    onClick={() => tx.write({ label: `Withdraw position #${p.positionId}`, address: vault!, abi: StakingVaultAbi, functionName: "withdraw", args: [BigInt(p.positionId)] })}>Withdraw</button>
+                  {unlocked && !p.withdrawn && claimable > 0n ? (
+                    // unlocked with COMPUTE still to claim: principal and reward in one transaction (StakingVault.exit)
+                    <button type="button" className="button small secondary" disabled={tx.busy || !vault}
+                      onClick={() => tx.write({ label: `Withdraw and claim position #${p.positionId}`, address: vault!, abi: StakingVaultAbi, functionName: "exit", args: [BigInt(p.positionId)] })}>Withdraw and claim</button>
+                  ) : (
+                    <button type="button" className="button small secondary" disabled={tx.busy || !vault || p.withdrawn || !unlocked} title={unlocked ? undefined : `Locked until ${formatTime(p.unlockTime)}`}
+                      onClick={() => tx.write({ label: `Withdraw position #${p.positionId}`, address: vault!, abi: StakingVaultAbi, functionName: "withdraw", args: [BigInt(p.positionId)] })}>Withdraw</button>
+                  )}
                 </td>
               </tr>
             );
