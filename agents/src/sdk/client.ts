@@ -5,7 +5,7 @@ import { readFileSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import {
   createPublicClient, createWalletClient, defineChain, http, keccak256, parseEventLogs, toHex,
-  type Account, type Address, type Hex, type PublicClient, type WalletClient, type Chain,
+  type Account, type Address, type Hex, type Log, type PublicClient, type WalletClient, type Chain,
 } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { ABIS, type ContractName } from "../generated/abis.ts";
@@ -123,18 +123,29 @@ export class UbcClient {
     }
   }
 
-  /** A write: simulated first (a revert throws UbcContractError without spending gas), then sent and awaited. */
-  async write(contract: ContractName, functionName: string, args: readonly unknown[] = [], address?: Address): Promise<{ hash: Hex; result: any }> {
+  /**
+   * A write: simulated first (a revert throws UbcContractError without spending gas), then sent and
+   * awaited. `result` is the simulation's return value, computed against the pending block: for
+   * amounts that depend on the block's time (a staking claim accrues by the second), read the
+   * mined transaction's events instead (`logs`, with `eventsOf`).
+   */
+  async write(contract: ContractName, functionName: string, args: readonly unknown[] = [], address?: Address): Promise<{ hash: Hex; result: any; logs: readonly Log[] }> {
     const target = address ?? this.addressOf(contract);
     try {
       const { request, result } = await this.public.simulateContract({ address: target, abi: ABIS[contract] as never, functionName, args, account: this.account } as never);
       const hash = await this.wallet.writeContract(request as never);
       const receipt = await this.public.waitForTransactionReceipt({ hash });
       if (receipt.status !== "success") throw new Error(`${contract}.${functionName} failed in transaction ${hash}`);
-      return { hash, result };
+      return { hash, result, logs: receipt.logs };
     } catch (err) {
       throw toUbcError(err, contract, functionName);
     }
+  }
+
+  /** The arguments of every `eventName` of `contract` (at `address`, default its deployment) among a transaction's logs. */
+  eventsOf(logs: readonly Log[], contract: ContractName, eventName: string, address?: Address): Record<string, any>[] {
+    const at = (address ?? this.addressOf(contract)).toLowerCase();
+    return (parseEventLogs({ abi: ABIS[contract] as never, eventName, logs: logs.filter((l) => l.address.toLowerCase() === at) as Log[] }) as unknown as { args: Record<string, any> }[]).map((e) => e.args);
   }
 
   /** Approves `spender` (e.g. the WorkMarket, which pulls a provider's deposit when a quote is filled). */
@@ -155,12 +166,21 @@ export class UbcClient {
     return (await this.write("StakingVault", "stake", [poolId, amount])).result as bigint;
   }
 
+  /** Claims the position's reward accrued so far; returns the amount paid (from the mined transaction's Claimed event). */
   async claim(positionId: bigint): Promise<bigint> {
-    return (await this.write("StakingVault", "claim", [positionId])).result as bigint;
+    const { logs } = await this.write("StakingVault", "claim", [positionId]);
+    return this.eventsOf(logs, "StakingVault", "Claimed").reduce((a, e) => a + (e.amount as bigint), 0n);
   }
 
   async withdraw(positionId: bigint): Promise<bigint> {
     return (await this.write("StakingVault", "withdraw", [positionId])).result as bigint;
+  }
+
+  /** Once unlocked: the principal and the reward still to claim in one transaction; returns both. */
+  async exit(positionId: bigint): Promise<{ reward: bigint; principal: bigint }> {
+    const { logs } = await this.write("StakingVault", "exit", [positionId]);
+    const sum = (name: string) => this.eventsOf(logs, "StakingVault", name).reduce((a, e) => a + (e.amount as bigint), 0n);
+    return { reward: sum("Claimed"), principal: sum("Withdrawn") };
   }
 
   pendingReward(positionId: bigint): Promise<bigint> {
@@ -192,6 +212,16 @@ export class UbcClient {
   }
 
   /** Fills a provider's signed quote for `requesterAgentId` (creates and accepts a job); returns the job id. */
+  /** Withdraws one signed quote of `providerAgentId` (its nonce, used on-chain: no fill can take it any more; the indexer's board drops it). */
+  async cancelQuote(providerAgentId: bigint, nonce: bigint): Promise<Hex> {
+    return (await this.write("WorkMarket", "cancelQuote", [providerAgentId, nonce])).hash;
+  }
+
+  /** Withdraws every quote of `providerAgentId` with a nonce below `minNonce` (it only rises: `NonceNotIncreasing`). */
+  async cancelQuotesBelow(providerAgentId: bigint, minNonce: bigint): Promise<Hex> {
+    return (await this.write("WorkMarket", "cancelQuotesBelow", [providerAgentId, minNonce])).hash;
+  }
+
   async fillQuote(q: Quote, signature: Hex, requesterAgentId: bigint, specHash: Hex): Promise<bigint> {
     const value = q.units * q.unitPrice;
     await this.ensureAllowance("ComputeToken", this.addressOf("WorkMarket"), value * 2n);
@@ -371,11 +401,10 @@ export class UbcClient {
       revenueTokens: p.revenueTokens ?? [this.addressOf("ComputeToken")],
       hurdles: p.hurdles ?? (p.revenueTokens ?? [0]).map(() => 0n),
     };
-    const { hash } = await this.write("VentureFactory", "createVenture", [params]);
-    const receipt = await this.public.getTransactionReceipt({ hash });
-    const [created] = parseEventLogs({ abi: ABIS.VentureFactory as never, eventName: "VentureCreated", logs: receipt.logs }) as unknown as { args: { venture: Address } }[];
+    const { hash, logs } = await this.write("VentureFactory", "createVenture", [params]);
+    const [created] = this.eventsOf(logs, "VentureFactory", "VentureCreated");
     if (!created) throw new Error(`VentureFactory.createVenture: no VentureCreated event in transaction ${hash}`);
-    return created.args.venture;
+    return created.venture as Address;
   }
 
   /** Buys `shares` (share wei) of an open raise, approving the venture for their cost first if needed; returns the cost. */

@@ -74,6 +74,18 @@ describe("agent SDK against a real chain and the indexer's API", () => {
     assert.equal(d.workRequest.provider.id, provId.toString());
     assert.equal(d.workRequest.unitPrice, (30n * E18).toString());
     await assert.rejects(requester.fillQuote(best[0], best[0].signature, reqId, resourceKind("again")), (e: unknown) => e instanceof UbcContractError && /Nonce|Quote/.test(e.errorName));
+
+    // a quote withdrawn by its provider can no longer be filled; nonces below a floor all at once
+    const withdrawn = { ...quote, nonce: 8n };
+    const withdrawnSig = await provider.signQuote(withdrawn);
+    await provider.cancelQuote(provId, 8n);
+    await assert.rejects(requester.fillQuote(withdrawn, withdrawnSig, reqId, resourceKind("spec")), (e: unknown) => e instanceof UbcContractError && e.errorName === "QuoteNonceUsed");
+    await assert.rejects(requester.cancelQuote(provId, 9n), (e: unknown) => e instanceof UbcContractError && e.errorName === "NotAuthorized", "only the provider's owner or wallet");
+    const below = { ...quote, nonce: 20n };
+    const belowSig = await provider.signQuote(below);
+    await provider.cancelQuotesBelow(provId, 21n);
+    await assert.rejects(requester.fillQuote(below, belowSig, reqId, resourceKind("spec")), (e: unknown) => e instanceof UbcContractError && e.errorName === "QuoteNonceUsed");
+    await assert.rejects(provider.cancelQuotesBelow(provId, 21n), (e: unknown) => e instanceof UbcContractError && e.errorName === "NonceNotIncreasing");
   });
 
   test("a deposit by EIP-3009 authorisation: the credit pays a fill, with no allowance and no token transfer", async () => {
@@ -225,5 +237,25 @@ describe("agent SDK against a real chain and the indexer's API", () => {
     await chain.rpc("evm_mine", []);
     assert.equal(await v.withdrawStake(), minStake);
     assert.equal(await v.balanceOf("UBCToken"), 20_000n * E18, "the whole stake back");
+  });
+
+  test("a staking position exits once unlocked: principal and the rest of its reward in one transaction", async () => {
+    const s = new UbcClient({ rpcUrl: chain.url, account: key(12), deployments: chain.deployments });
+    await (await chain.contract("UBCToken").transfer(s.address, 5_000n * E18)).wait();
+    const [ubcBefore, computeBefore] = [await s.balanceOf("UBCToken"), await s.balanceOf("ComputeToken")];
+    const id = await s.stake(0, 5_000n * E18); // the 90-day pool
+    await assert.rejects(s.exit(id), (e: unknown) => e instanceof UbcContractError && e.errorName === "StillLocked");
+    await chain.rpc("evm_increaseTime", [10 * 86_400]);
+    await chain.rpc("evm_mine", []);
+    const early = await s.claim(id);
+    await chain.rpc("evm_increaseTime", [81 * 86_400]);
+    await chain.rpc("evm_mine", []);
+    const full = ((await s.read("StakingVault", "getPosition", [id])) as { reward: bigint }).reward;
+    const { reward, principal } = await s.exit(id);
+    assert.equal(principal, 5_000n * E18);
+    assert.equal(early + reward, full, "the early claim and the exit make the whole reward");
+    assert.equal(await s.balanceOf("UBCToken"), ubcBefore, "the principal back");
+    assert.equal((await s.balanceOf("ComputeToken")) - computeBefore, full, "the whole reward paid, in two payments");
+    await assert.rejects(s.exit(id), (e: unknown) => e instanceof UbcContractError && e.errorName === "AlreadyWithdrawn");
   });
 });
