@@ -6,18 +6,23 @@
 import { useRouter } from "next/navigation";
 import { useEffect, useState, useTransition, type ReactNode } from "react";
 
-/** `server`: the choice the page was rendered for; `query(choice)`: its search string ("?jobs=open"). */
-export function useServerChoice<T>(server: T, query: (choice: T) => string, same: (a: T, b: T) => boolean = Object.is): { chosen: T; choose: (c: T) => void; stale: boolean } {
+/**
+ * `server`: the choice the page was rendered for; `query(choice)`: its search string ("?jobs=open"),
+ * which also tells two choices apart (an object choice needs no memo or comparer of its own).
+ */
+export function useServerChoice<T>(server: T, query: (choice: T) => string): { chosen: T; choose: (c: T) => void; stale: boolean } {
   const router = useRouter();
   const [chosen, setChosen] = useState(server);
   const [pending, startTransition] = useTransition();
-  // a refresh or back/forward navigation brings a new server choice: follow it
-  useEffect(() => setChosen(server), [server]);
+  const serverQuery = query(server);
+  // a refresh or back/forward navigation brings a new server choice: follow it (keyed by its
+  // search string: an object choice is a new object at every render)
+  useEffect(() => setChosen(server), [serverQuery]);
   const choose = (c: T) => {
     setChosen(c);
     startTransition(() => router.replace(query(c), { scroll: false }));
   };
-  return { chosen, choose, stale: pending || !same(chosen, server) };
+  return { chosen, choose, stale: pending || query(chosen) !== serverQuery };
 }
 
 /** The rows of the chosen view, or "Loading…" while they are still the previous choice's. */

@@ -66,3 +66,17 @@ export function DataTable({ head, children }: { head: (string | { label: string;
     </div>
   );
 }
+
+/** A labelled text input with its error message (forms of the market, the job page, the ventures). */
+export function TextField({ id, label, value, set, error, numeric, placeholder }: {
+  id: string; label: string; value: string; set: (v: string) => void; error?: string; numeric?: boolean; placeholder?: string;
+}) {
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <input id={id} value={value} onChange={(e) => set(e.target.value)} inputMode={numeric ? "decimal" : undefined} autoComplete="off"
+        placeholder={placeholder} aria-invalid={Boolean(error)} aria-describedby={error ? `${id}-error` : undefined} />
+      <FieldError id={`${id}-error`} error={error} />
+    </div>
+  );
+}

@@ -40,10 +40,11 @@ export function compact(n: number): string {
 
 const onRight = (s: Series) => s.axis === "right";
 
-/** A vertical scale: its top value and the y of a value in the plot. */
-function scale(series: Series[], top: number, bottom: number) {
+/** A vertical scale for these series: its top value and the y of a value in the plot. */
+function scale(series: Series[]) {
   const max = niceMax(Math.max(0, ...series.flatMap((s) => s.points.map((p) => p.y))));
-  return { max, y: (v: number) => bottom - (v / max) * (bottom - top) };
+  const bottom = H - PAD.b;
+  return { max, y: (v: number) => bottom - (v / max) * (bottom - PAD.t) };
 }
 
 /** Grid lines with the left scale's labels, and the right scale's labels (in its series' colour) where one is used. */
@@ -69,8 +70,8 @@ export function lineChartMarkup(series: Series[], unit?: string): { body: string
   const maxX = Math.max(...xs);
   const hasRight = series.some(onRight);
   const plotRight = W - padRight(hasRight);
-  const left = scale(series.filter((s) => !onRight(s)), PAD.t, H - PAD.b);
-  const right = hasRight ? scale(series.filter(onRight), PAD.t, H - PAD.b) : undefined;
+  const left = scale(series.filter((s) => !onRight(s)));
+  const right = hasRight ? scale(series.filter(onRight)) : undefined;
   const sx = (x: number) => (maxX === minX ? PAD.l + (plotRight - PAD.l) / 2 : PAD.l + ((x - minX) / (maxX - minX)) * (plotRight - PAD.l));
   // ticks at the data's own days (at most six), labelled once each
   const days = [...new Set(xs)].sort((a, b) => a - b);
@@ -95,8 +96,8 @@ export function barChartMarkup(series: Series[], unit?: string): { body: string;
   const days = [...new Set(series.flatMap((s) => s.points.map((p) => p.x)))].sort((a, b) => a - b);
   const hasRight = series.some(onRight);
   const plotRight = W - padRight(hasRight);
-  const left = scale(series.filter((s) => !onRight(s)), PAD.t, H - PAD.b);
-  const right = hasRight ? scale(series.filter(onRight), PAD.t, H - PAD.b) : undefined;
+  const left = scale(series.filter((s) => !onRight(s)));
+  const right = hasRight ? scale(series.filter(onRight)) : undefined;
   const band = (plotRight - PAD.l) / Math.max(1, days.length);
   const bw = Math.min(28, (band * 0.8) / Math.max(1, series.length));
   const every = Math.max(1, Math.ceil(days.length / 6));

@@ -156,6 +156,11 @@ export function sharePrice(pricePerShare: bigint | string): bigint {
   return BigInt(pricePerShare) * WAD;
 }
 
+/** A venture's status as the pages show it: an open raise whose deadline has passed by the chain's clock `now` (0 while unknown) is "ended" (it awaits finalize). */
+export function raiseStatus(status: string, deadline: string, now: number): string {
+  return status === "open" && now > 0 && now > Number(deadline) ? "ended" : status;
+}
+
 /**
  * How far a raise has come: against its minimum until the minimum is sold (whether it will succeed
  * is what an investor asks first), then against its cap. `pct` is rounded down to a tenth.

@@ -1,6 +1,7 @@
 // Market helpers: resource kinds as bytes32, quote typed data, best price per kind, the decline window, past-deadline actions. Pure.
 import { keccak256, toHex, type Address, type Hex } from "viem";
 import { rememberResourceKind } from "./format.ts";
+import { passedDeadline, type ListedJob } from "./jobstatus.ts";
 import { QUOTE_TYPES, WORK_MARKET_DOMAIN } from "./generated/eip712.ts";
 // the runtime's spec module (no Node.js imports): the canonical JSON a spec's hash is taken of
 import { canonical } from "../../agents/src/runtime/spec.ts";
@@ -115,10 +116,8 @@ export function canDecline(job: { status: string; deliveryDeadline: string | nul
 }
 
 /** The job fields the deadline actions depend on (as the indexer reports them). */
-export interface DeadlineJob {
-  status: string;
+export interface DeadlineJob extends ListedJob {
   value: string;
-  acceptDeadline: string;
   deliveryDeadline: string | null;
   validationDeadline: string | null;
   disputeDeadline: string | null;
@@ -126,7 +125,8 @@ export interface DeadlineJob {
 
 /**
  * What anyone may do with a job whose deadline has passed by the chain clock `now` (unix seconds;
- * 0 while unknown, when nothing is offered):
+ * 0 while unknown, when nothing is offered; which deadline and when it has passed: jobstatus.ts
+ * passedDeadline):
  * - `expire` (WorkMarket.expire): an open job nobody accepted by its accept deadline, or an accepted
  *   job not delivered by its delivery deadline. The requester's whole lock goes back to its market
  *   credit; for an accepted job the provider's deposit is slashed, half of it to the requester as
@@ -134,42 +134,25 @@ export interface DeadlineJob {
  * - `finalize` (ValidatorPool.finalize): a submitted job whose committee reached no quorum by the
  *   validation deadline (accepted optimistically when no validator rejected it), or a disputed job
  *   whose escalation was not decided by the dispute deadline.
- * Null when neither applies yet (or any more). The contract's deadline check is strict (`>`).
+ * Null when neither applies yet (or any more).
  */
 export function pastDeadline(job: DeadlineJob, now: number):
   | { action: "expire"; deadline: bigint; refund: bigint; slashed: bigint; compensation: bigint; burned: bigint }
   | { action: "finalize"; deadline: bigint }
   | null {
-  if (!Number.isFinite(now) || now <= 0) return null;
-  const t = BigInt(Math.floor(now));
-  const at = (d: string | null): bigint | null => {
-    if (d === null) return null;
-    try {
-      return BigInt(d);
-    } catch {
-      return null;
-    }
-  };
+  const deadline = passedDeadline(job, now);
+  if (deadline === null) return null;
+  if (job.status === "submitted" || job.status === "disputed") return { action: "finalize", deadline };
   let value: bigint;
   try {
     value = BigInt(job.value);
   } catch {
     return null;
   }
-  if (job.status === "open" || job.status === "accepted") {
-    const deadline = at(job.status === "open" ? job.acceptDeadline : job.deliveryDeadline);
-    if (deadline === null || t <= deadline) return null;
-    const slashed = job.status === "accepted" ? providerDeposit(value) : 0n;
-    const burned = slashed / 2n;
-    const compensation = slashed - burned;
-    return { action: "expire", deadline, refund: requesterLock(value) + compensation, slashed, compensation, burned };
-  }
-  if (job.status === "submitted" || job.status === "disputed") {
-    const deadline = at(job.status === "submitted" ? job.validationDeadline : job.disputeDeadline);
-    if (deadline === null || t <= deadline) return null;
-    return { action: "finalize", deadline };
-  }
-  return null;
+  const slashed = job.status === "accepted" ? providerDeposit(value) : 0n;
+  const burned = slashed / 2n;
+  const compensation = slashed - burned;
+  return { action: "expire", deadline, refund: requesterLock(value) + compensation, slashed, compensation, burned };
 }
 
 export interface PricedQuote {

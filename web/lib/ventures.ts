@@ -144,6 +144,14 @@ export function raiseTargets(price: bigint, minShares: bigint, maxShares: bigint
   return { min: minShares * price, cap: maxShares * price };
 }
 
+/** raiseTargets of a draft as it is being typed (its price and shares read as ventureParams reads them), or null while they do not parse. */
+export function draftTargets(d: Pick<VentureDraft, "price" | "minShares" | "maxShares">): { min: bigint; cap: bigint } | null {
+  const price = whole(d.price);
+  const min = parseAmount(d.minShares);
+  const max = parseAmount(d.maxShares);
+  return price !== null && price > 0n && min.ok && max.ok ? raiseTargets(price, min.value, max.value) : null;
+}
+
 /** topic0 of VentureFactory's VentureCreated event (checked against the generated ABI in ventures.test.ts). */
 export const VENTURE_CREATED_TOPIC = "0x8ccabb3fb4b9fe43293fea0811b720937856eb6f4e12834ba75575f0c78821c9";
 

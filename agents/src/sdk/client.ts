@@ -168,8 +168,7 @@ export class UbcClient {
 
   /** Claims the position's reward accrued so far; returns the amount paid (from the mined transaction's Claimed event). */
   async claim(positionId: bigint): Promise<bigint> {
-    const { logs } = await this.write("StakingVault", "claim", [positionId]);
-    return this.eventsOf(logs, "StakingVault", "Claimed").reduce((a, e) => a + (e.amount as bigint), 0n);
+    return this.paid((await this.write("StakingVault", "claim", [positionId])).logs, "Claimed");
   }
 
   async withdraw(positionId: bigint): Promise<bigint> {
@@ -179,8 +178,12 @@ export class UbcClient {
   /** Once unlocked: the principal and the reward still to claim in one transaction; returns both. */
   async exit(positionId: bigint): Promise<{ reward: bigint; principal: bigint }> {
     const { logs } = await this.write("StakingVault", "exit", [positionId]);
-    const sum = (name: string) => this.eventsOf(logs, "StakingVault", name).reduce((a, e) => a + (e.amount as bigint), 0n);
-    return { reward: sum("Claimed"), principal: sum("Withdrawn") };
+    return { reward: this.paid(logs, "Claimed"), principal: this.paid(logs, "Withdrawn") };
+  }
+
+  /** The amount a StakingVault transaction's `Claimed` / `Withdrawn` events paid. */
+  private paid(logs: readonly Log[], event: "Claimed" | "Withdrawn"): bigint {
+    return this.eventsOf(logs, "StakingVault", event).reduce((a, e) => a + (e.amount as bigint), 0n);
   }
 
   pendingReward(positionId: bigint): Promise<bigint> {
@@ -211,7 +214,6 @@ export class UbcClient {
     });
   }
 
-  /** Fills a provider's signed quote for `requesterAgentId` (creates and accepts a job); returns the job id. */
   /** Withdraws one signed quote of `providerAgentId` (its nonce, used on-chain: no fill can take it any more; the indexer's board drops it). */
   async cancelQuote(providerAgentId: bigint, nonce: bigint): Promise<Hex> {
     return (await this.write("WorkMarket", "cancelQuote", [providerAgentId, nonce])).hash;
@@ -222,6 +224,7 @@ export class UbcClient {
     return (await this.write("WorkMarket", "cancelQuotesBelow", [providerAgentId, minNonce])).hash;
   }
 
+  /** Fills a provider's signed quote for `requesterAgentId` (creates and accepts a job); returns the job id. */
   async fillQuote(q: Quote, signature: Hex, requesterAgentId: bigint, specHash: Hex): Promise<bigint> {
     const value = q.units * q.unitPrice;
     await this.ensureAllowance("ComputeToken", this.addressOf("WorkMarket"), value * 2n);
@@ -385,6 +388,7 @@ export class UbcClient {
    * errors (`InvalidRaise`, `InvalidRaiseDuration`, `InvalidBps`, …).
    */
   async createVenture(p: VentureInput): Promise<Address> {
+    const revenueTokens = p.revenueTokens ?? [this.addressOf("ComputeToken")];
     const params = {
       operator: p.operator ?? this.address,
       operatorAgentId: p.operatorAgentId ?? 0n,
@@ -398,8 +402,8 @@ export class UbcClient {
       distributionBps: p.distributionBps,
       performanceFeeBps: p.performanceFeeBps ?? 0,
       performancePeriod: Number(p.performancePeriod ?? 0),
-      revenueTokens: p.revenueTokens ?? [this.addressOf("ComputeToken")],
-      hurdles: p.hurdles ?? (p.revenueTokens ?? [0]).map(() => 0n),
+      revenueTokens,
+      hurdles: p.hurdles ?? revenueTokens.map(() => 0n),
     };
     const { hash, logs } = await this.write("VentureFactory", "createVenture", [params]);
     const [created] = this.eventsOf(logs, "VentureFactory", "VentureCreated");

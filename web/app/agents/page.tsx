@@ -34,24 +34,24 @@ export default async function AgentsPage({ searchParams }: { searchParams: Promi
         {!rows ? <p className="error" role="alert">Could not load the agents from the indexer; retrying.</p>
           : rows.length === 0 ? <p className="muted" data-testid="empty">No agents here yet.</p> : (
             <DataTable head={["Agent", "Roles", "Reputation", "Requested", "Provided", "Settled", { label: "Declined / undelivered", title: "Accepted jobs handed back in the decline window / left to expire undelivered" }, "Earned", "Spent", "Owner", "Registered"]}>
-                  {rows.map((a) => {
-                    const rep = reputation(a.feedbackCount, a.feedbackScoreSum);
-                    return (
-                      <tr key={a.id} data-testid="agent-row" data-agent-id={a.agentId} data-roles={a.roles}>
-                        <td className="nowrap"><Link href={`/agents/${a.agentId}`}>Agent {a.agentId}</Link></td>
-                        <td>{roleList(a.roles).join(", ") || <span className="muted">none</span>}</td>
-                        <td>{rep === null ? <span className="muted">unrated</span> : <ReputationBar score={rep} />}</td>
-                        <td>{a.jobsRequested}</td>
-                        <td>{a.jobsProvided}</td>
-                        <td>{a.jobsSettled}</td>
-                        <td>{a.jobsDeclined} / {a.jobsUndelivered}</td>
-                        <td data-testid="agent-earned" data-value={a.earned}><Amount wei={a.earned} unit="COMPUTE" decimals={2} /></td>
-                        <td><Amount wei={a.spent} unit="COMPUTE" decimals={2} /></td>
-                        <td><code title={a.owner.id}>{shortAddress(a.owner.id)}</code></td>
-                        <td>{formatTime(a.registeredAt)}</td>
-                      </tr>
-                    );
-                  })}
+              {rows.map((a) => {
+                const rep = reputation(a.feedbackCount, a.feedbackScoreSum);
+                return (
+                  <tr key={a.id} data-testid="agent-row" data-agent-id={a.agentId} data-roles={a.roles}>
+                    <td className="nowrap"><Link href={`/agents/${a.agentId}`}>Agent {a.agentId}</Link></td>
+                    <td>{roleList(a.roles).join(", ") || <span className="muted">none</span>}</td>
+                    <td>{rep === null ? <span className="muted">unrated</span> : <ReputationBar score={rep} />}</td>
+                    <td>{a.jobsRequested}</td>
+                    <td>{a.jobsProvided}</td>
+                    <td>{a.jobsSettled}</td>
+                    <td>{a.jobsDeclined} / {a.jobsUndelivered}</td>
+                    <td data-testid="agent-earned" data-value={a.earned}><Amount wei={a.earned} unit="COMPUTE" decimals={2} /></td>
+                    <td><Amount wei={a.spent} unit="COMPUTE" decimals={2} /></td>
+                    <td><code title={a.owner.id}>{shortAddress(a.owner.id)}</code></td>
+                    <td>{formatTime(a.registeredAt)}</td>
+                  </tr>
+                );
+              })}
             </DataTable>
           )}
       </AgentFilter>

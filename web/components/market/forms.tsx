@@ -11,7 +11,7 @@ import { providerDeposit } from "@/lib/fees";
 import { postQuote, postRfq } from "@/lib/api";
 import { useApp, useContract, useMounted, useSession, useTx } from "../Providers";
 import { useMyAgents, type MyAgent } from "../agents";
-import { Amount, FieldError } from "../ui";
+import { Amount, FieldError, TextField } from "../ui";
 import { chainTime, ensureAllowance, useBalanceAllowance } from "../tokens";
 
 function useSignedIn() {
@@ -320,17 +320,3 @@ function MountedButton({ disabled, ...props }: ComponentProps<"button">) {
   const mounted = useMounted();
   return <button {...props} disabled={!mounted || disabled} />;
 }
-
-export function TextField({ id, label, value, set, error, numeric, placeholder }: {
-  id: string; label: string; value: string; set: (v: string) => void; error?: string; numeric?: boolean; placeholder?: string;
-}) {
-  return (
-    <div className="field">
-      <label htmlFor={id}>{label}</label>
-      <input id={id} value={value} onChange={(e) => set(e.target.value)} inputMode={numeric ? "decimal" : undefined} autoComplete="off"
-        placeholder={placeholder} aria-invalid={Boolean(error)} aria-describedby={error ? `${id}-error` : undefined} />
-      <FieldError id={`${id}-error`} error={error} />
-    </div>
-  );
-}
-

@@ -22,15 +22,15 @@ export function JobsTable({ jobs, now }: { jobs: Job[]; now: number | undefined 
           {jobs.map((j) => {
             const shown = jobListStatus(j, now);
             return (
-            <tr key={j.id} data-testid="job-row" data-job-id={j.jobId} data-status={j.status}>
-              <td><Link href={`/market/jobs/${j.jobId}`}>Job {j.jobId}</Link></td>
-              <td><Status value={shown.value} title={shown.title} /></td>
-              <td><Amount wei={j.value} unit="COMPUTE" decimals={2} /></td>
-              <td>{j.resourceKind ? `${resourceKindLabel(j.resourceKind)}${j.units ? ` × ${j.units}` : ""}` : <span className="muted">open job</span>}</td>
-              <td><Link href={`/agents/${j.requester.id}`}>Agent {j.requester.id}</Link></td>
-              <td>{j.provider ? <Link href={`/agents/${j.provider.id}`}>Agent {j.provider.id}</Link> : <span className="muted">any</span>}</td>
-              <td>{formatTime(j.createdAt)}</td>
-            </tr>
+              <tr key={j.id} data-testid="job-row" data-job-id={j.jobId} data-status={j.status}>
+                <td><Link href={`/market/jobs/${j.jobId}`}>Job {j.jobId}</Link></td>
+                <td><Status value={shown.value} title={shown.title} /></td>
+                <td><Amount wei={j.value} unit="COMPUTE" decimals={2} /></td>
+                <td>{j.resourceKind ? `${resourceKindLabel(j.resourceKind)}${j.units ? ` × ${j.units}` : ""}` : <span className="muted">open job</span>}</td>
+                <td><Link href={`/agents/${j.requester.id}`}>Agent {j.requester.id}</Link></td>
+                <td>{j.provider ? <Link href={`/agents/${j.provider.id}`}>Agent {j.provider.id}</Link> : <span className="muted">any</span>}</td>
+                <td>{formatTime(j.createdAt)}</td>
+              </tr>
             );
           })}
         </tbody>

@@ -12,8 +12,7 @@ import { jobListStatus } from "@/lib/jobstatus";
 import { useApp, useContract, useMounted, useTx } from "../Providers";
 import { useMyAgents } from "../agents";
 import { ensureAllowance } from "../tokens";
-import { Amount, FieldError, ListState, Status } from "../ui";
-import { TextField } from "../market/forms";
+import { Amount, FieldError, ListState, Status, TextField } from "../ui";
 
 interface JobDetail {
   jobId: string; status: string; value: string; specHash: string; requesterLocked: string; providerLocked: string;

@@ -3,16 +3,15 @@
 // venture's operator (it receives the raise when the minimum is sold by the deadline, and the
 // operator's part of the revenue). The fields are checked by lib/ventures.ts before the wallet
 // opens; the new venture's page opens once the transaction is mined.
-import { useState, type FormEvent, type ReactNode } from "react";
+import { useState, type FormEvent } from "react";
 import { useRouter } from "next/navigation";
 import { VentureFactoryAbi } from "@/lib/generated/abis";
 import { formatAmount } from "@/lib/format";
-import { createdVenture, raiseTargets, ventureParams, type VentureDraft, type VentureField } from "@/lib/ventures";
-import { parseAmount } from "@/lib/amount";
+import { createdVenture, draftTargets, ventureParams, type VentureDraft, type VentureField } from "@/lib/ventures";
 import { useMyAgents } from "../agents";
 import { useConnection } from "../wallet";
 import { useApp, useMounted, useTx } from "../Providers";
-import { FieldError } from "../ui";
+import { FieldError, TextField } from "../ui";
 
 const EMPTY: VentureDraft = {
   name: "", symbol: "", metadataURI: "", price: "10", minShares: "", maxShares: "", days: "30",
@@ -41,10 +40,7 @@ export function LaunchVenture() {
   };
 
   // the raise's minimum and cap in COMPUTE, while the fields parse
-  const price = /^\d+$/.test(d.price.trim()) ? BigInt(d.price.trim()) : null;
-  const min = parseAmount(d.minShares, {});
-  const max = parseAmount(d.maxShares, {});
-  const targets = price !== null && price > 0n && min.ok && max.ok ? raiseTargets(price, min.value, max.value) : null;
+  const targets = draftTargets(d);
 
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -72,17 +68,17 @@ export function LaunchVenture() {
         rata, the rest to you.
       </p>
       <form onSubmit={submit} noValidate className="form-grid" data-testid="launch-venture">
-        <Field id="lv-name" label="Name" value={d.name} set={set("name")} error={errors.name} placeholder="Synthetic Souls" />
-        <Field id="lv-symbol" label="Share symbol" value={d.symbol} set={set("symbol")} error={errors.symbol} placeholder="SOULS" />
-        <Field id="lv-uri" label="Document (URI, optional)" value={d.metadataURI} set={set("metadataURI")} error={errors.metadataURI} placeholder="ipfs://… or https://…" />
-        <Field id="lv-price" label="Price per share (COMPUTE)" value={d.price} set={set("price")} error={errors.price} numeric />
-        <Field id="lv-min" label="Minimum shares to sell" value={d.minShares} set={set("minShares")} error={errors.minShares} numeric placeholder="10,000" />
-        <Field id="lv-max" label="Cap (most shares sold)" value={d.maxShares} set={set("maxShares")} error={errors.maxShares} numeric placeholder="100,000" />
-        <Field id="lv-days" label="Raise open for (days)" value={d.days} set={set("days")} error={errors.days} numeric />
-        <Field id="lv-dist" label="Revenue to shareholders (%)" value={d.distributionPct} set={set("distributionPct")} error={errors.distributionPct} numeric />
-        <Field id="lv-fee" label="Performance fee (%, optional)" value={d.feePct} set={set("feePct")} error={errors.feePct} numeric placeholder="0" />
+        <TextField id="lv-name" label="Name" value={d.name} set={set("name")} error={errors.name} placeholder="Synthetic Souls" />
+        <TextField id="lv-symbol" label="Share symbol" value={d.symbol} set={set("symbol")} error={errors.symbol} placeholder="SOULS" />
+        <TextField id="lv-uri" label="Document (URI, optional)" value={d.metadataURI} set={set("metadataURI")} error={errors.metadataURI} placeholder="ipfs://… or https://…" />
+        <TextField id="lv-price" label="Price per share (COMPUTE)" value={d.price} set={set("price")} error={errors.price} numeric />
+        <TextField id="lv-min" label="Minimum shares to sell" value={d.minShares} set={set("minShares")} error={errors.minShares} numeric placeholder="10,000" />
+        <TextField id="lv-max" label="Cap (most shares sold)" value={d.maxShares} set={set("maxShares")} error={errors.maxShares} numeric placeholder="100,000" />
+        <TextField id="lv-days" label="Raise open for (days)" value={d.days} set={set("days")} error={errors.days} numeric />
+        <TextField id="lv-dist" label="Revenue to shareholders (%)" value={d.distributionPct} set={set("distributionPct")} error={errors.distributionPct} numeric />
+        <TextField id="lv-fee" label="Performance fee (%, optional)" value={d.feePct} set={set("feePct")} error={errors.feePct} numeric placeholder="0" />
         {d.feePct.trim() !== "" && d.feePct.trim() !== "0" && (
-          <Field id="lv-period" label="Fee period (days)" value={d.feePeriodDays} set={set("feePeriodDays")} error={errors.feePeriodDays} numeric />
+          <TextField id="lv-period" label="Fee period (days)" value={d.feePeriodDays} set={set("feePeriodDays")} error={errors.feePeriodDays} numeric />
         )}
         <fieldset className="field" aria-describedby="lv-revenue-error">
           <legend>Revenue paid in</legend>
@@ -114,20 +110,5 @@ export function LaunchVenture() {
         <div className="actions"><button type="submit" className="button" disabled={!mounted || tx.busy}>Launch venture</button></div>
       </form>
     </section>
-  );
-}
-
-function Field({ id, label, value, set, error, numeric, placeholder }: {
-  id: string; label: ReactNode; value: string; set: (v: string) => void; error?: string; numeric?: boolean; placeholder?: string;
-}) {
-  return (
-    <div className="field">
-      <label htmlFor={id}>{label}</label>
-      <input
-        id={id} value={value} placeholder={placeholder} autoComplete="off" inputMode={numeric ? "decimal" : undefined}
-        onChange={(e) => set(e.target.value)} aria-invalid={Boolean(error)} aria-describedby={`${id}-error`}
-      />
-      <FieldError id={`${id}-error`} error={error} />
-    </div>
   );
 }

@@ -6,7 +6,7 @@ import type { Address } from "viem";
 import { erc20Abi } from "@/lib/erc20";
 import { VentureAbi } from "@/lib/generated/abis";
 import { parseAmount } from "@/lib/amount";
-import { formatAmount, formatBps, formatTime, raiseProgress, sharePrice, shortAddress, toNumber } from "@/lib/format";
+import { formatAmount, formatBps, formatTime, raiseProgress, raiseStatus, sharePrice, shortAddress, toNumber } from "@/lib/format";
 import { useChainNow, useChainRead, useGql } from "../data";
 import { useApp, useContract, useMounted, useTx } from "../Providers";
 import { Amount, DataTable, FieldError, ListState, Status } from "../ui";
@@ -55,11 +55,10 @@ export function VenturesView() {
                 <tbody>
                   {rows.map((v) => {
                     const progress = raiseProgress(v.sharesSold, v.minShares, v.maxShares);
-                    const ended = now > 0 && now > Number(v.deadline) && v.status === "open";
                     return (
                       <tr key={v.id} data-testid="venture-row" data-address={v.id}>
                         <td><Link href={`/ventures/${v.id}`}>{v.name}</Link> <span className="muted small">{v.symbol}</span></td>
-                        <td><Status value={ended ? "ended" : v.status} /></td>
+                        <td><Status value={raiseStatus(v.status, v.deadline, now)} /></td>
                         <td data-testid="venture-price"><Amount wei={sharePrice(v.pricePerShare)} decimals={4} unit="COMPUTE" /></td>
                         <td>
                           <progress max={100} value={progress.pct} aria-label={`${v.name}: ${progress.label}`} /> <span className="small" data-testid="venture-progress">{progress.label}</span>
@@ -128,16 +127,16 @@ export function MyVentures() {
       <ListState q={q} items={q.data?.ventures} empty={<>You operate no venture: <Link href="/ventures">launch one</Link>.</>}>
         {(rows) => (
           <DataTable head={["Venture", "Status", "Raise", "Raised", "Investors", "Revenue deposited"]}>
-                {rows.map((v) => (
-                  <tr key={v.id} data-testid="operated-row" data-venture={v.id}>
-                    <td><Link href={`/ventures/${v.id}`}>{v.name}</Link> <span className="muted small">{v.symbol}</span></td>
-                    <td><Status value={v.status === "open" && now > 0 && now > Number(v.deadline) ? "ended" : v.status} /></td>
-                    <td className="small">{raiseProgress(v.sharesSold, v.minShares, v.maxShares).label}</td>
-                    <td><Amount wei={v.raised} unit="COMPUTE" decimals={2} /></td>
-                    <td>{v.investorCount}</td>
-                    <td>{v.revenueTokens.map((t, i) => <div key={t}><Amount wei={v.revenueDeposited[i] ?? "0"} unit={tokenName(t)} decimals={2} /></div>)}</td>
-                  </tr>
-                ))}
+            {rows.map((v) => (
+              <tr key={v.id} data-testid="operated-row" data-venture={v.id}>
+                <td><Link href={`/ventures/${v.id}`}>{v.name}</Link> <span className="muted small">{v.symbol}</span></td>
+                <td><Status value={raiseStatus(v.status, v.deadline, now)} /></td>
+                <td className="small">{raiseProgress(v.sharesSold, v.minShares, v.maxShares).label}</td>
+                <td><Amount wei={v.raised} unit="COMPUTE" decimals={2} /></td>
+                <td>{v.investorCount}</td>
+                <td>{v.revenueTokens.map((t, i) => <div key={t}><Amount wei={v.revenueDeposited[i] ?? "0"} unit={tokenName(t)} decimals={2} /></div>)}</td>
+              </tr>
+            ))}
           </DataTable>
         )}
       </ListState>
@@ -221,7 +220,7 @@ export function VentureView({ address }: { address: string }) {
       <section aria-labelledby="raise-h" className="card">
         <h2 id="raise-h">The raise</h2>
         <dl className="facts">
-          <div><dt>Status</dt><dd data-testid="venture-status"><Status value={v.status === "open" && deadlinePassed ? "ended" : v.status} /></dd></div>
+          <div><dt>Status</dt><dd data-testid="venture-status"><Status value={raiseStatus(v.status, v.deadline, now)} /></dd></div>
           <div><dt>Price</dt><dd><span data-testid="venture-price"><Amount wei={sharePrice(v.pricePerShare)} unit="COMPUTE" decimals={4} /></span> per share</dd></div>
           <div><dt>Sold</dt><dd><Amount wei={v.sharesSold} decimals={2} /> of <Amount wei={v.maxShares} decimals={0} /> shares (minimum <Amount wei={v.minShares} decimals={0} />)</dd></div>
           <div><dt>Raised</dt><dd><Amount wei={v.raised} unit="COMPUTE" decimals={2} /></dd></div>
