@@ -373,6 +373,7 @@ async function startSwarm(cfg: DevnetConfig, env: NodeJS.ProcessEnv, p: { chainI
       SWARM_AGENTS: String(cfg.swarmAgents),
       SWARM_MODULE: entry,
       ...(cfg.swarmJobs !== undefined ? { SWARM_JOBS: String(cfg.swarmJobs) } : {}),
+      SWARM_DAY_SECONDS: String(cfg.swarmDaySeconds),
       // development keys only, and only on a devnet funded from the development mnemonic
       ...(local
         ? {

@@ -18,15 +18,16 @@ describe("npm start configuration", function () {
 
   it("defaults to a local chain, PGlite under .data, and every part on", function () {
     const c = loadConfig(dir, [], { ENV_FILE: "" });
-    expect(c).to.include({ externalRpcUrl: undefined, rpcUrl: "http://127.0.0.1:8545", indexerPort: 42069, webPort: 3000, databaseUrl: undefined, web: true, swarm: true, seed: true, fresh: false, swarmAgents: 6, finalityDepth: "2" });
+    expect(c).to.include({ externalRpcUrl: undefined, rpcUrl: "http://127.0.0.1:8545", indexerPort: 42069, webPort: 3000, databaseUrl: undefined, web: true, swarm: true, seed: true, fresh: false, swarmAgents: 6, swarmDaySeconds: 30, finalityDepth: "2" });
     expect(c.dataDir).to.equal(join(dir, ".data"));
   });
 
   it("takes an existing chain, ports, sizes and switches from the environment; refuses bad values", function () {
-    const c = loadConfig(dir, ["--fresh"], { ENV_FILE: "", RPC_URL: "http://10.0.0.2:8545", CHAIN_ID: "84532", INDEXER_PORT: "4000", WEB_PORT: "4001", SWARM_AGENTS: "0", WEB: "0", DATA_DIR: "/var/tmp/x" });
-    expect(c).to.include({ externalRpcUrl: "http://10.0.0.2:8545", rpcUrl: "http://10.0.0.2:8545", expectedChainId: 84532, indexerPort: 4000, webPort: 4001, swarm: false, web: false, fresh: true, dataDir: "/var/tmp/x", finalityDepth: "12" });
+    const c = loadConfig(dir, ["--fresh"], { ENV_FILE: "", RPC_URL: "http://10.0.0.2:8545", CHAIN_ID: "84532", INDEXER_PORT: "4000", WEB_PORT: "4001", SWARM_AGENTS: "0", SWARM_DAY_SECONDS: "0", WEB: "0", DATA_DIR: "/var/tmp/x" });
+    expect(c).to.include({ externalRpcUrl: "http://10.0.0.2:8545", rpcUrl: "http://10.0.0.2:8545", expectedChainId: 84532, indexerPort: 4000, webPort: 4001, swarm: false, swarmDaySeconds: 0, web: false, fresh: true, dataDir: "/var/tmp/x", finalityDepth: "12" });
     expect(() => loadConfig(dir, [], { ENV_FILE: "", RPC_PORT: "70000" })).to.throw(/RPC_PORT/);
     expect(() => loadConfig(dir, [], { ENV_FILE: "", SWARM_AGENTS: "many" })).to.throw(/SWARM_AGENTS/);
+    expect(() => loadConfig(dir, [], { ENV_FILE: "", SWARM_DAY_SECONDS: "-5" })).to.throw(/SWARM_DAY_SECONDS must be a non-negative integer/);
     expect(() => loadConfig(dir, [], { ENV_FILE: "missing.env" })).to.throw(/no such file/);
   });
 

@@ -21,6 +21,8 @@ export interface DevnetConfig {
   logLevel: string;
   swarmAgents: number;
   swarmJobs: number | undefined;
+  /** The swarm's clock keeper moves the chain's time on by at most a day per this many seconds (0: unpaced). */
+  swarmDaySeconds: number;
   /** A module exporting runSwarm other than agents/src/swarm (SWARM_MODULE). */
   swarmModule: string | undefined;
   openaiApiKey: string | undefined;
@@ -101,6 +103,7 @@ export function loadConfig(root: string, argv: string[], baseEnv: NodeJS.Process
     logLevel: env.LOG_LEVEL || "warn",
     swarmAgents,
     swarmJobs: count(env, "SWARM_JOBS", undefined),
+    swarmDaySeconds: count(env, "SWARM_DAY_SECONDS", 30)!,
     swarmModule: env.SWARM_MODULE ? rel(env.SWARM_MODULE) : undefined,
     openaiApiKey: env.OPENAI_API_KEY || undefined,
     openaiBaseUrl: env.OPENAI_BASE_URL || undefined,

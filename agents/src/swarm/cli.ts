@@ -1,5 +1,5 @@
 // npm run swarm -- --agents N --jobs M [--adversarial] [--continuous] [--seed S] [--in-flight K] [--open-jobs SHARE]
-//                  [--llm-agents K] [--feedback both|requester|none] [--no-time-warp]
+//                  [--llm-agents K] [--feedback both|requester|none] [--no-time-warp] [--day-seconds S]
 //                  [--specs-over-http] [--specs-host H] [--specs-public-host H]
 // Environment: RPC_URL (default http://127.0.0.1:8545), DEPLOYMENTS_DIR (default deployments/),
 // NETWORK (default localhost), INDEXER_URL (post quotes on the indexer's board), FUNDER_KEY,
@@ -13,7 +13,7 @@ import { formatSummary, runSwarm, type SwarmProgress } from "./swarm.ts";
 
 function usage(msg?: string): never {
   if (msg) process.stderr.write(`error: ${msg}\n`);
-  process.stderr.write("usage: npm run swarm -- --agents N --jobs M [--adversarial] [--continuous] [--seed S] [--in-flight K] [--open-jobs SHARE] [--llm-agents K] [--feedback both|requester|none] [--no-time-warp] [--specs-over-http] [--specs-host H] [--specs-public-host H]\n");
+  process.stderr.write("usage: npm run swarm -- --agents N --jobs M [--adversarial] [--continuous] [--seed S] [--in-flight K] [--open-jobs SHARE] [--llm-agents K] [--feedback both|requester|none] [--no-time-warp] [--day-seconds S] [--specs-over-http] [--specs-host H] [--specs-public-host H]\n");
   process.exit(2);
 }
 
@@ -32,7 +32,7 @@ try {
     options: {
       agents: { type: "string" }, jobs: { type: "string" }, adversarial: { type: "boolean" }, continuous: { type: "boolean" },
       seed: { type: "string" }, "in-flight": { type: "string" }, "llm-agents": { type: "string" }, feedback: { type: "string" },
-      "no-time-warp": { type: "boolean" }, help: { type: "boolean" }, "open-jobs": { type: "string" },
+      "no-time-warp": { type: "boolean" }, "day-seconds": { type: "string" }, help: { type: "boolean" }, "open-jobs": { type: "string" },
       "specs-over-http": { type: "boolean" }, "specs-host": { type: "string" }, "specs-public-host": { type: "string" },
     },
     strict: true,
@@ -89,6 +89,8 @@ try {
     inFlight: args["in-flight"] !== undefined ? int("in-flight", args["in-flight"], 1) : undefined, openJobs,
     llmAgents: args["llm-agents"] !== undefined ? int("llm-agents", args["llm-agents"], 0) : llm ? agents : 0,
     llm, feedback, timeWarp: args["no-time-warp"] ? false : undefined,
+    // --day-seconds S: the clock keeper moves the chain's time on by at most a day per S seconds
+    dayMs: args["day-seconds"] !== undefined ? int("day-seconds", args["day-seconds"], 0) * 1000 : undefined,
     specsOverHttp: args["specs-over-http"] === true, specsHost: args["specs-host"], specsPublicHost: args["specs-public-host"],
     rpcUrl: process.env.RPC_URL, network: process.env.NETWORK, indexerUrl: process.env.INDEXER_URL,
     signal: controller.signal,

@@ -19,9 +19,12 @@ export interface DevnetSwarmOptions {
   agents: number;
   /** Stop after this many jobs; undefined: trade continuously until the signal aborts. */
   jobs?: number;
+  /** The chain's time moves on by at most a day per this many ms of trading (0 or unset: unpaced). */
+  dayMs?: number;
   /** Development keys the seed left untouched; the runtime makes fresh agent keys and funds them from `funderKey`. */
   keys: string[];
   funderKey?: string;
+  /** Keys of the validators the seed staked: the swarm runs them (they vote), see SwarmOptions.validatorKeys. */
   validatorKeys: string[];
   openai?: { apiKey: string; baseUrl?: string };
   signal: AbortSignal;
@@ -46,6 +49,10 @@ export async function runSwarm(o: DevnetSwarmOptions): Promise<DevnetSwarmHandle
     agents: o.agents,
     jobs: o.jobs ?? 0,
     continuous,
+    dayMs: o.dayMs,
+    // the devnet seed's validators: without votes from them, a committee that draws them waits
+    // out its validation period
+    validatorKeys: o.validatorKeys as Hex[],
     rpcUrl: o.rpcUrl,
     deployments: o.deployments,
     // providers publish on the indexer's quote board (SIWE), where the web app and other

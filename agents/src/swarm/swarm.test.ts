@@ -44,6 +44,10 @@ describe("swarm input", () => {
     assert.equal(r3.status, 2);
     assert.match(r3.stderr, /--open-jobs must be a share between 0 and 1, got 1.5/);
     await assert.rejects(runSwarm({ agents: 6, jobs: 3, openJobs: -0.1, deployments: { chainId: 1, contracts: {} } }), /openJobs must be a share between 0 and 1, got -0.1/);
+    await assert.rejects(runSwarm({ agents: 6, jobs: 3, dayMs: -1, deployments: { chainId: 1, contracts: {} } }), /dayMs must be a non-negative number of milliseconds, got -1/);
+    const r4 = spawnSync(process.execPath, [cli, "--agents", "6", "--jobs", "3", "--day-seconds", "soon"], { encoding: "utf8" });
+    assert.equal(r4.status, 2);
+    assert.match(r4.stderr, /--day-seconds must be an integer ≥ 0, got "soon"/);
   });
 });
 
@@ -104,6 +108,72 @@ describe("swarm on a real chain", () => {
     assert.ok(summary.burned > 0n && summary.burned <= (paid * 100n) / 10_000n);
     // everyone rated each other after settlement, and staked UBC earned COMPUTE along the way
     assert.ok(summary.perAgent.every((a) => a.stakingRewards > 0n));
+  });
+
+  test("a paced clock (dayMs): a continuous swarm trades in waves, settling each after a jump, and the chain's time moves on by at most a day per dayMs", async () => {
+    const client = createPublicClient({ transport: http(chain.url) });
+    const stop = new AbortController();
+    const dayMs = 5_000;
+    let settledTrading = 0;
+    let ready!: () => void;
+    const up = new Promise<void>((r) => (ready = r));
+    const swarm = run({ agents: 6, jobs: 1, continuous: true, dayMs, seed: baseSeed + 31, signal: stop.signal, onReady: () => ready(), onProgress: (p) => (settledTrading = p.settled) });
+    swarm.catch(() => ready());
+    await up;
+    const startChainTime = (await client.getBlock()).timestamp;
+    const startWall = Date.now();
+    await new Promise((r) => setTimeout(r, 16_000));
+    const tradedMs = Date.now() - startWall;
+    const movedSeconds = Number((await client.getBlock()).timestamp - startChainTime);
+    const settledByThen = settledTrading;
+    stop.abort();
+    const { summary, jobs } = await swarm;
+    console.log(`      a day per ${dayMs / 1000} s: the chain moved ${(movedSeconds / 86_400).toFixed(2)} days in ${(tradedMs / 1000).toFixed(1)} s of trading, ${settledByThen} jobs settled by then; ${summary.timeWarps} jumps in all, ${jobs.length} jobs`);
+    // a jump per dayMs at most, each a day (and a little more: its wave's deadlines span the chain
+    // time its blocks took, a second each), plus the blocks' seconds
+    const allowed = (Math.floor(tradedMs / dayMs) + 1) * (86_400 + 3_600) + 3_600;
+    assert.ok(movedSeconds <= allowed, `the chain moved ${movedSeconds} s in ${tradedMs} ms of trading (at most ${allowed} s allowed)`);
+    // unpaced, agents that never pause leave every job waiting for its challenge window until the
+    // swarm stops; paced, the waves settle while it trades
+    assert.ok(settledByThen >= 2, `${settledByThen} jobs settled while trading`);
+    assert.ok(movedSeconds >= 2 * 86_400, `at least two waves' jumps (${movedSeconds} s)`);
+    assert.equal(summary.failedHonest, 0);
+    assert.ok(jobs.every((j) => j.status === Status.Settled && j.producerWins), "every job settled paid (the last wave when the swarm stopped)");
+  });
+
+  test("standing validators (validatorKeys): the swarm runs validators staked before it, which vote on their committees and stay bonded when it leaves; a key that is no validator is refused first", async () => {
+    const key = (i: number) => ethers.HDNodeWallet.fromPhrase("test test test test test test test test test test test junk", undefined, `m/44'/60'/0'/0/${i}`).privateKey as Hex;
+    const keys = [key(14), key(15)];
+    const validatorIds: bigint[] = [];
+    for (const k of keys) {
+      const v = new UbcClient({ rpcUrl: chain.url, account: k, deployments: chain.deployments });
+      const [minStake] = (await v.read("ValidatorPool", "params")) as readonly [bigint];
+      await (await chain.contract("UBCToken").transfer(v.address, minStake)).wait();
+      const agentId = await v.registerAgent("ipfs://standing-validator", ROLES.VALIDATOR);
+      validatorIds.push(await v.stakeValidator(agentId, minStake));
+    }
+    const notValidator = new ethers.Wallet(key(16)).address;
+    await assert.rejects(run({ agents: 6, jobs: 2, validatorKeys: [key(16)] }), new RegExp(`validatorKeys: ${notValidator} is not a validator`));
+    const { summary, jobs, agents } = await run({ agents: 6, jobs: 12, seed: baseSeed + 37, validatorKeys: keys });
+    console.log(formatSummary(summary));
+    assert.equal(summary.failedHonest, 0);
+    assert.equal(summary.perAgent.filter((a) => a.name.startsWith("standing-validator-")).length, 2);
+    // every first round was decided by its committee's votes (2 of 3), none by its deadline: with
+    // 5 validators, 3 in 10 committees hold both standing ones, which must have voted
+    for (const j of jobs) assert.ok(j.votes.size >= 2, `job ${j.id}: ${j.votes.size} votes (committee ${j.committee?.join(",")})`);
+    const standingVotes = jobs.reduce((n, j) => n + validatorIds.filter((id) => j.votes.has(id)).length, 0);
+    assert.ok(standingVotes > 0, "the standing validators voted");
+    assert.ok(agents.filter((a) => a.name.startsWith("standing-validator-")).every((a) => a.tx.stats.sent > 0));
+    // still bonded and active after the swarm left (the swarm's own validators unbond)
+    const reader = new UbcClient({ rpcUrl: chain.url, account: keys[0], deployments: chain.deployments });
+    for (const id of validatorIds) {
+      const v = (await reader.read("ValidatorPool", "getValidator", [id])) as { active: boolean; unbondAt: number };
+      assert.equal(v.active, true, `standing validator ${id} still active`);
+      assert.equal(v.unbondAt, 0, `standing validator ${id} not unbonding`);
+    }
+    // (they stay in the pool: later tests' committees may draw them, and nobody runs them then;
+    // they unbond here so that those tests' jobs are not held up)
+    for (const k of keys) await new UbcClient({ rpcUrl: chain.url, account: k, deployments: chain.deployments }).requestUnbond();
   });
 
   test("open jobs: requesters place half their jobs with createJob, providers accept them by turns, every job settles paid", async () => {

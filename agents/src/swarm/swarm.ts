@@ -88,6 +88,15 @@ export interface SwarmOptions {
   /** Advance chain time when only deadlines remain (default: on for chain 31337 with automine). */
   timeWarp?: boolean;
   /**
+   * Paces the time warp: the chain's clock moves on by at most one day per `dayMs` of trading
+   * (after a jump of d seconds, the next waits d / 86,400 × dayMs), so that a devnet that trades
+   * for an hour lives through weeks, not years. A continuous swarm then trades in waves: for
+   * dayMs it places jobs, then lets those in flight finish (no new ones), jumps, settles, and
+   * goes on. Default 0: a jump as soon as only deadlines remain (a continuous swarm whose agents
+   * never pause then settles only when it stops). Not while a stopping swarm finishes its jobs.
+   */
+  dayMs?: number;
+  /**
    * Where the requesters' spec endpoint listens (default 127.0.0.1, a free port; `specsPublicHost`
    * is the host other machines reach it at). Its URL goes into every requester's agent card.
    */
@@ -101,6 +110,14 @@ export interface SwarmOptions {
   openJobs?: number;
   feedback?: "both" | "requester" | "none";
   limits?: Partial<Limits>;
+  /**
+   * Keys of validators already staked on this chain (the devnet seed's) that the swarm runs too:
+   * they attest on the committees they are drawn for and claim their fees, like the swarm's own
+   * validators, but are not funded, registered or staked by it and stay bonded when it leaves.
+   * Without them, committees that draw such validators get no vote from them and wait out their
+   * validation period.
+   */
+  validatorKeys?: Hex[];
   signal?: AbortSignal;
   /** Called after each scheduler step. */
   onProgress?: (p: SwarmProgress) => void;
@@ -247,6 +264,8 @@ export async function runSwarm(opts: SwarmOptions): Promise<SwarmRun> {
   if (!opts.continuous && (!Number.isInteger(opts.jobs) || opts.jobs < 1)) throw new Error(`--jobs must be a positive integer, got ${opts.jobs}`);
   if (opts.openJobs !== undefined && !(opts.openJobs >= 0 && opts.openJobs <= 1)) throw new Error(`openJobs must be a share between 0 and 1, got ${opts.openJobs}`);
   if (opts.inFlight !== undefined && (!Number.isInteger(opts.inFlight) || opts.inFlight < 1)) throw new Error(`inFlight must be a positive integer, got ${opts.inFlight}`);
+  const dayMs = opts.dayMs ?? 0;
+  if (!Number.isFinite(dayMs) || dayMs < 0) throw new Error(`dayMs must be a non-negative number of milliseconds, got ${opts.dayMs}`);
   const seed = opts.seed ?? Math.floor(Math.random() * 2 ** 31);
   const random = rng(seed);
   const rpcUrl = opts.rpcUrl ?? process.env.RPC_URL ?? "http://127.0.0.1:8545";
@@ -273,10 +292,11 @@ export async function runSwarm(opts: SwarmOptions): Promise<SwarmRun> {
   const funderKey = opts.funderKey ?? (process.env.FUNDER_KEY as Hex | undefined) ?? (chainId === 31337 ? HARDHAT_DEPLOYER_KEY : undefined);
   if (!funderKey) throw new Error("no funder: set FUNDER_KEY (an account holding UBC, COMPUTE and gas)");
   const funder = new TxSender(localAccount(funderKey), env, addresses);
-  log(`swarm: seed ${seed} (SWARM_SEED=${seed} replays the agents' choices), chain ${chainId} at ${rpcUrl}, time warp ${timeWarp ? "on" : "off"}`);
+  log(`swarm: seed ${seed} (SWARM_SEED=${seed} replays the agents' choices), chain ${chainId} at ${rpcUrl}, time warp ${timeWarp ? (dayMs > 0 ? `on (a day per ${dayMs / 1000} s at most)` : "on") : "off"}`);
 
   // ---------------------------------------------------------------- plan
-  type Plan = { role: "validator" | "provider" | "requester"; behaviour: Behaviour };
+  /** `validatorId`: a standing validator (validatorKeys), already staked, that the swarm only runs. */
+  type Plan = { role: "validator" | "provider" | "requester"; behaviour: Behaviour; validatorId?: bigint };
   const plan: Plan[] = planRoles(opts.agents).map((role) => ({ role, behaviour: "honest" }));
   if (opts.adversarial) {
     plan.push(
@@ -301,6 +321,18 @@ export async function runSwarm(opts: SwarmOptions): Promise<SwarmRun> {
   ]);
   if (ubcBal < needUbc) throw new Error(`the funder ${funder.address} holds ${fmt(ubcBal)} UBC, the swarm needs ${fmt(needUbc)}`);
   if (computeBal < needCompute) throw new Error(`the funder ${funder.address} holds ${fmt(computeBal)} COMPUTE, the swarm needs ${fmt(needCompute)}`);
+
+  // standing validators (validatorKeys): staked already; the swarm only runs them (checked before
+  // anything is spent on the setup)
+  const standingValidators: { account: PrivateKeyAccount; validatorId: bigint; agentId: bigint }[] = [];
+  for (const key of opts.validatorKeys ?? []) {
+    const account = localAccount(key);
+    const validatorId = (await client.readContract({ address: addr("ValidatorPool"), abi: ABIS.ValidatorPool, functionName: "validatorIdOf", args: [account.address] })) as bigint;
+    if (validatorId === 0n) throw new Error(`validatorKeys: ${account.address} is not a validator in the ValidatorPool at ${addr("ValidatorPool")}`);
+    const v = (await client.readContract({ address: addr("ValidatorPool"), abi: ABIS.ValidatorPool, functionName: "getValidator", args: [validatorId] })) as { agentId: number; active: boolean };
+    if (!v.active) log(`swarm: validator ${validatorId} (${account.address}) is not active (unbonding, or under the minimum stake): not run`);
+    else standingValidators.push({ account, validatorId, agentId: BigInt(v.agentId) });
+  }
 
   // ---------------------------------------------------------------- setup
   const t0 = Date.now();
@@ -341,6 +373,14 @@ export async function runSwarm(opts: SwarmOptions): Promise<SwarmRun> {
     }
     return agentId;
   }));
+
+  for (const v of standingValidators) {
+    plan.push({ role: "validator", behaviour: "honest", validatorId: v.validatorId });
+    accounts.push(v.account);
+    senders.push(new TxSender(v.account, env, addresses));
+    ids.push(v.agentId);
+  }
+  const standing = plan.filter((p) => p.validatorId !== undefined).length;
 
   // the view follows the ReputationRegistry from the swarm's first block: the swarm's agents are
   // new, so every rating they have is in that range
@@ -389,7 +429,7 @@ export async function runSwarm(opts: SwarmOptions): Promise<SwarmRun> {
   let tradingStart = 0;
   let counting = false;
   const agents = plan.map((p, i) => {
-    const name = `${p.behaviour === "honest" ? "" : `${p.behaviour}-`}${p.role}-${i}`;
+    const name = p.validatorId !== undefined ? `standing-validator-${p.validatorId}` : `${p.behaviour === "honest" ? "" : `${p.behaviour}-`}${p.role}-${i}`;
     let policy: Policy = new RulePolicy({ random: rng(seed + i + 1) });
     if (llmLeft > 0 && p.role !== "validator" && p.behaviour === "honest") {
       llmLeft--;
@@ -417,7 +457,7 @@ export async function runSwarm(opts: SwarmOptions): Promise<SwarmRun> {
       openJobs: opts.openJobs,
     });
     agent.maxInFlight = opts.inFlight ?? 4;
-    agent.validatorId = view.validatorOfAgent.get(ids[i]);
+    agent.validatorId = p.validatorId ?? view.validatorOfAgent.get(ids[i]);
     return agent;
   });
   const requesterAgents = agents.filter((a) => a.is(ROLES.REQUESTER));
@@ -438,7 +478,7 @@ export async function runSwarm(opts: SwarmOptions): Promise<SwarmRun> {
   };
   const startCompute = await Promise.all(agents.map(readCompute));
   const setupMs = Date.now() - t0;
-  log(`swarm: ${agents.length} agents set up in ${(setupMs / 1000).toFixed(1)} s (${plan.filter((p) => p.role === "validator").length} validators, ${plan.filter((p) => p.role === "provider").length} providers, ${requesters} requesters${opts.adversarial ? "; adversaries: lazy provider, cheating provider, 2 colluding validators, ghost and greedy requesters" : ""})`);
+  log(`swarm: ${agents.length} agents set up in ${(setupMs / 1000).toFixed(1)} s (${plan.filter((p) => p.role === "validator").length} validators${standing ? `, ${standing} of them standing` : ""}, ${plan.filter((p) => p.role === "provider").length} providers, ${requesters} requesters${opts.adversarial ? "; adversaries: lazy provider, cheating provider, 2 colluding validators, ghost and greedy requesters" : ""})`);
 
   // ---------------------------------------------------------------- trading
   const firstBlock = (await client.getBlockNumber({ cacheTime: 0 })) + 1n;
@@ -448,6 +488,10 @@ export async function runSwarm(opts: SwarmOptions): Promise<SwarmRun> {
   const ours = (requester: bigint) => requesterAgents.some((a) => a.agentId === requester);
   const honestIds = new Set(agents.filter((a) => a.behaviour === "honest").map((a) => a.agentId));
   let warps = 0;
+  // (dayMs) the wall-clock time before which the clock keeper may not jump again; a continuous
+  // swarm trades for dayMs before its first
+  let nextWarpAt = opts.continuous && dayMs > 0 ? Date.now() + dayMs : 0;
+  let holding = false;
   let idle = 0;
   let lastActivity = -1;
   let lastActiveAt = Date.now();
@@ -485,7 +529,12 @@ export async function runSwarm(opts: SwarmOptions): Promise<SwarmRun> {
       }
       break;
     }
-    if (opts.continuous && !stopping) for (const a of requesterAgents) a.demand = Math.max(a.demand, 1);
+    // (paced, continuous) a jump is due: no new jobs until the clock has moved
+    if (opts.continuous && dayMs > 0 && !holding && Date.now() >= nextWarpAt) {
+      holding = true;
+      for (const a of requesterAgents) a.demand = 0;
+    }
+    if (opts.continuous && !stopping && !holding) for (const a of requesterAgents) a.demand = Math.max(a.demand, 1);
     const since = Date.now() - lastPoll;
     if (since < POLL_MS) await new Promise((r) => setTimeout(r, POLL_MS - since));
     lastPoll = Date.now();
@@ -566,12 +615,41 @@ export async function runSwarm(opts: SwarmOptions): Promise<SwarmRun> {
         // sees it
         if (foreignActive && target > view.time + FOREIGN_STEP) target = view.time + FOREIGN_STEP;
         const delta = Number(target - view.time) + 1;
+        if (delta > 0 && !stopping && Date.now() < nextWarpAt) {
+          // paced (dayMs): the agents go on trading meanwhile (new jobs, votes), then one jump
+          // settles everything waiting by then
+          await new Promise((r) => setTimeout(r, Math.min(100, nextWarpAt - Date.now())));
+          continue;
+        }
         if (delta > 0) {
           await env.rpc("evm_increaseTime", [delta]);
           warps++;
+          if (dayMs > 0) nextWarpAt = Date.now() + (delta / 86_400) * dayMs;
         }
         await env.rpc("evm_mine", []);
+        if (holding) {
+          holding = false;
+          if (nextWarpAt <= Date.now()) nextWarpAt = Date.now() + dayMs;
+        }
       } else await new Promise((r) => setTimeout(r, 2_000));
+      continue;
+    }
+    if (holding) {
+      // a wave's jump was due and nothing of ours waits for a deadline: the clock moves on by a
+      // day anyway (the devnet's pace; no job of ours is in flight to skip), which also lets
+      // quotes lapse that nobody fills (priced over every requester's limit, they would otherwise
+      // hold their providers' places on the board for good); another active swarm's pending
+      // deadlines bound it as above
+      let target = view.time + 86_400n;
+      if (foreignLimit !== undefined && target >= foreignLimit) target = foreignLimit - 1n;
+      if (foreignActive && target > view.time + FOREIGN_STEP) target = view.time + FOREIGN_STEP;
+      if (timeWarp && target > view.time) {
+        await env.rpc("evm_increaseTime", [Number(target - view.time)]);
+        await env.rpc("evm_mine", []);
+        warps++;
+      }
+      holding = false;
+      nextWarpAt = Date.now() + dayMs;
       continue;
     }
     const demandLeft = requesterAgents.reduce((s, a) => s + a.demand, 0);
@@ -598,12 +676,13 @@ export async function runSwarm(opts: SwarmOptions): Promise<SwarmRun> {
   const sends = agents.reduce((s, a) => s + a.tx.stats.sent, 0);
   log(`swarm: ${sends} transactions, ${(sendMs / Math.max(1, sends)).toFixed(1)} ms each from signing to the node's answer (mean)`);
   await view.poll();
-  // leave cleanly: validators stop being drawn for committees of later runs
-  await Promise.all(agents.map((a) => a.retire()));
+  // leave cleanly: validators stop being drawn for committees of later runs (standing ones stay)
+  const leaving = agents.filter((_, i) => plan[i].validatorId === undefined);
+  await Promise.all(leaving.map((a) => a.retire()));
   // then cast the votes they owe: a committee drawn before they left may hold them for
   // another swarm's job, which would otherwise wait out its validation window and be accepted
   // without its committee's votes
-  const owedAtExit = await finishDuties(view, agents, log);
+  const owedAtExit = await finishDuties(view, leaving, log);
   if (owedAtExit > 0) errors.push(`swarm: left with ${owedAtExit} committee votes not cast (after ${DUTY_MS / 1000} s)`);
   const endCompute = await Promise.all(agents.map(readCompute));
   await specServer.close();
