@@ -771,6 +771,15 @@ step("agent profile and job page show the indexed history", async () => {
   await open(`/agents/${provider}`, /^Agent/);
   assert.match(await page.getByTestId("agent-roles").innerText(), /provider/i);
   await page.getByTestId("job-row").first().waitFor();
+  // its market earnings drawn at each settlement: a chart exactly when it earned anything
+  const earnedWei = BigInt((await page.getByTestId("agent-earned").getAttribute("data-value")) ?? "0");
+  const pnl = page.getByRole("region", { name: "Earned and spent in the market" });
+  if (earnedWei > 0n) {
+    assert.match((await pnl.getByRole("img").getAttribute("aria-label")) ?? "", new RegExp(`^COMPUTE agent ${provider} earned as a provider.*latest Earned \\(provider\\) [0-9.,]+[kM]? COMPUTE`));
+    assert.match(await pnl.getByTestId("pnl-note").innerText(), /Summed at each settlement/);
+  } else {
+    assert.equal(await pnl.getByTestId("empty").innerText(), "No settled jobs yet.");
+  }
   await shot("12-agent");
   assertClean("agent");
 

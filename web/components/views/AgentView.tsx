@@ -5,6 +5,7 @@ import { useChainNow, useGql } from "../data";
 import { Amount, ListState, Tile } from "../ui";
 import { LineChart } from "../charts";
 import { JobsTable, ReputationBar } from "../market/rows";
+import { marketTotals, type SettledJob } from "@/lib/agentpnl";
 
 type JobRow = Parameters<typeof JobsTable>[0]["jobs"][number];
 interface AgentDetail {
@@ -12,16 +13,22 @@ interface AgentDetail {
   marketCredit: string; jobsRequested: number; jobsProvided: number; jobsSettled: number; jobsDeclined: number; jobsUndelivered: number; earned: string; spent: string;
   feedbackCount: number; feedbackScoreSum: number;
   requests: JobRow[]; provided: JobRow[];
+  settledProvided: SettledJob[]; settledRequested: SettledJob[];
   feedbackReceived: { id: string; score: number; uri: string; timestamp: string; from: { id: string }; job: { id: string } }[];
 }
 interface Data { agent: AgentDetail | null; validators: { id: string; stake: string; active: boolean; slashed: string; feesClaimed: string; attestationCount: number }[] }
 
+/** The newest settled jobs on each side the market chart sums (a page's most). */
+const SETTLED_MAX = 1000;
+const SETTLED_FIELDS = "updatedAt providerPayout requesterLocked requesterPayout";
 const JOB_FIELDS = "id jobId status value resourceKind units createdAt acceptDeadline deliveryDeadline requester { id } provider { id }";
 const QUERY = `query Agent($id: ID!, $agent: String!) {
   agent(id: $id) {
     agentId owner { id } wallet roles cardURI registeredAt marketCredit jobsRequested jobsProvided jobsSettled jobsDeclined jobsUndelivered earned spent feedbackCount feedbackScoreSum
     requests(first: 25, orderBy: createdAt, orderDirection: desc) { ${JOB_FIELDS} }
     provided(first: 25, orderBy: createdAt, orderDirection: desc) { ${JOB_FIELDS} }
+    settledProvided: provided(first: ${SETTLED_MAX}, where: { status: "settled" }, orderBy: updatedAt, orderDirection: desc) { ${SETTLED_FIELDS} }
+    settledRequested: requests(first: ${SETTLED_MAX}, where: { status: "settled" }, orderBy: updatedAt, orderDirection: desc) { ${SETTLED_FIELDS} }
     feedbackReceived(first: 200, orderBy: timestamp, orderDirection: asc) { id score uri timestamp from { id } job { id } }
   }
   validators(first: 1, where: { agent: $agent }) { id stake active slashed feesClaimed attestationCount }
@@ -42,6 +49,8 @@ export function AgentView({ id }: { id: string }) {
   });
   const jobs = [...a.requests, ...a.provided].sort((x, y) => Number(y.jobId) - Number(x.jobId)).filter((j, i, arr) => arr.findIndex((k) => k.id === j.id) === i);
   const validator = q.data?.validators[0];
+  const totals = marketTotals(a.settledProvided, a.settledRequested);
+  const partial = a.settledProvided.length === SETTLED_MAX || a.settledRequested.length === SETTLED_MAX;
   return (
     <>
       <section aria-labelledby="identity-h" className="card">
@@ -62,6 +71,21 @@ export function AgentView({ id }: { id: string }) {
         <Tile label="Jobs" hint={`${a.jobsRequested} requested · ${a.jobsProvided} provided${a.jobsDeclined > 0 ? ` · ${a.jobsDeclined} declined` : ""}${a.jobsUndelivered > 0 ? ` · ${a.jobsUndelivered} never delivered` : ""}`}>{a.jobsSettled} settled</Tile>
         {validator && <Tile label="Validator stake" hint={`${validator.attestationCount} attestations · ${validator.active ? "active" : "inactive"}`}><Amount wei={validator.stake} unit="UBC" /></Tile>}
       </div>
+      <section aria-labelledby="pnl-h">
+        <h2 id="pnl-h">Earned and spent in the market</h2>
+        {totals.net.length > 0 ? (
+          <>
+            <LineChart label={`COMPUTE agent ${id} earned as a provider and spent as a requester, summed at each settlement`} unit="COMPUTE" series={[
+              { name: "Earned (provider)", color: "#16a34a", points: totals.earned },
+              { name: "Spent (requester)", color: "#dc2626", points: totals.spent },
+              { name: "Net", color: "#2563eb", points: totals.net },
+            ]} />
+            <p className="muted small" data-testid="pnl-note">Summed at each settlement{partial ? `, over its newest ${SETTLED_MAX} settled jobs on each side` : ""}; staking rewards and validator fees are not market earnings and are not counted.</p>
+          </>
+        ) : (
+          <p className="muted" data-testid="empty">No settled jobs yet.</p>
+        )}
+      </section>
       <section aria-labelledby="rep-h">
         <h2 id="rep-h">Reputation history</h2>
         {history.length > 0 ? (

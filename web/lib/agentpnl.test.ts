@@ -1,0 +1,22 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { marketTotals } from "./agentpnl.ts";
+
+const E18 = 10n ** 18n;
+const job = (t: number, o: { payout?: bigint; locked?: bigint; back?: bigint }) => ({
+  updatedAt: String(t), providerPayout: o.payout === undefined ? null : String(o.payout), requesterLocked: String(o.locked ?? 0n), requesterPayout: o.back === undefined ? null : String(o.back),
+});
+
+test("running totals at each settlement: earned as a provider, spent as a requester (the lock less what came back), and the difference", () => {
+  const provided = [job(300, { payout: 200n * E18 }), job(100, { payout: 100n * E18 })]; // any order
+  const requested = [job(200, { locked: 107n * E18, back: 0n }), job(300, { locked: 50n * E18, back: 50n * E18 })]; // the second refunded in full
+  const { earned, spent, net } = marketTotals(provided, requested);
+  assert.deepEqual(earned, [{ x: 99, y: 0 }, { x: 100, y: 100 }, { x: 200, y: 100 }, { x: 300, y: 300 }]);
+  assert.deepEqual(spent, [{ x: 99, y: 0 }, { x: 100, y: 0 }, { x: 200, y: 107 }, { x: 300, y: 107 }]);
+  assert.deepEqual(net.map((p) => p.y), [0, 100, -7, 193]);
+});
+
+test("no settled jobs: no points; one job: a step from zero", () => {
+  assert.deepEqual(marketTotals([], []), { earned: [], spent: [], net: [] });
+  assert.deepEqual(marketTotals([job(50, { payout: E18 / 2n })], []).earned, [{ x: 49, y: 0 }, { x: 50, y: 0.5 }]);
+});
