@@ -916,6 +916,19 @@ step("agents directory: every registered agent, filtered by role and ordered by 
     return earned.length === registered && earned.every((e, i) => i === 0 || earned[i - 1] >= e) && earned[0] > 0n;
   });
   await shot("12b-agents");
+  // the top earner's page draws its market earnings: the chart's last "Earned" point is its total
+  const top = (await rows.first().getAttribute("data-agent-id"))!;
+  const topEarned = BigInt((await rows.first().getByTestId("agent-earned").getAttribute("data-value"))!);
+  await open(`/agents/${top}`, /^Agent/);
+  const pnl = page.getByRole("region", { name: "Earned and spent in the market" });
+  await pnl.getByRole("img").waitFor();
+  const label = (await pnl.getByRole("img").getAttribute("aria-label")) ?? "";
+  const drawn = /latest Earned \(provider\) ([0-9.]+)([kMB]?) COMPUTE/.exec(label);
+  assert.ok(drawn, `the chart names its latest earned total: ${label}`);
+  const scale = { "": 1, k: 1e3, M: 1e6, B: 1e9 }[drawn[2] as "" | "k" | "M" | "B"];
+  const total = Number(topEarned / 10n ** 12n) / 1e6;
+  assert.ok(Math.abs(Number(drawn[1]) * scale - total) <= total * 0.01, `drawn ${drawn[1]}${drawn[2]} against ${total} COMPUTE earned`);
+  await shot("12c-agent-earnings");
   assertClean("agents");
 });
 

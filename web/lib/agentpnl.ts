@@ -15,11 +15,15 @@ export interface SettledJob {
 export interface Point { x: number; y: number }
 
 /**
- * Running totals, in COMPUTE, at each settlement of `provided` (jobs the agent delivered) and
- * `requested` (jobs it bought), both lists in any order: earned, spent and their difference.
- * Each series starts at zero just before the first settlement, so a single job draws a step.
+ * Running totals, in COMPUTE, of `provided` (jobs the agent delivered) and `requested` (jobs it
+ * bought), both in any order: earned, spent and their difference, as steps (a settlement moves a
+ * total at one instant: two points at its time). They start at zero at `from` (the agent's
+ * registration; else just before the first settlement) and hold their last value until `to`
+ * (the newest block's time) when that is later. No settlement: no points.
  */
-export function marketTotals(provided: readonly SettledJob[], requested: readonly SettledJob[]): { earned: Point[]; spent: Point[]; net: Point[] } {
+export function marketTotals(
+  provided: readonly SettledJob[], requested: readonly SettledJob[], span: { from?: number; to?: number } = {},
+): { earned: Point[]; spent: Point[]; net: Point[] } {
   const events = [
     ...provided.map((j) => ({ t: Number(j.updatedAt), earned: BigInt(j.providerPayout ?? "0"), spent: 0n })),
     ...requested.map((j) => ({ t: Number(j.updatedAt), earned: 0n, spent: BigInt(j.requesterLocked) - BigInt(j.requesterPayout ?? "0") })),
@@ -35,13 +39,16 @@ export function marketTotals(provided: readonly SettledJob[], requested: readonl
     spent.push({ x: t, y: toNumber(s) });
     net.push({ x: t, y: toNumber(e - s) });
   };
-  push(events[0].t - 1);
+  const first = events[0].t;
+  push(span.from !== undefined && span.from < first ? span.from : first - 1);
   for (const [i, ev] of events.entries()) {
+    if (i === 0 || events[i - 1].t !== ev.t) push(ev.t); // the level just before
     e += ev.earned;
     s += ev.spent;
-    // one point per timestamp: settlements in the same block add up
+    // settlements in the same block add up: one step
     if (i + 1 < events.length && events[i + 1].t === ev.t) continue;
     push(ev.t);
   }
+  if (span.to !== undefined && span.to > events[events.length - 1].t) push(span.to);
   return { earned, spent, net };
 }

@@ -16,7 +16,7 @@ interface AgentDetail {
   settledProvided: SettledJob[]; settledRequested: SettledJob[];
   feedbackReceived: { id: string; score: number; uri: string; timestamp: string; from: { id: string }; job: { id: string } }[];
 }
-interface Data { agent: AgentDetail | null; validators: { id: string; stake: string; active: boolean; slashed: string; feesClaimed: string; attestationCount: number }[] }
+interface Data { _meta: { block: { timestamp: number | null } }; agent: AgentDetail | null; validators: { id: string; stake: string; active: boolean; slashed: string; feesClaimed: string; attestationCount: number }[] }
 
 /** The newest settled jobs on each side the market chart sums (a page's most). */
 const SETTLED_MAX = 1000;
@@ -32,6 +32,7 @@ const QUERY = `query Agent($id: ID!, $agent: String!) {
     feedbackReceived(first: 200, orderBy: timestamp, orderDirection: asc) { id score uri timestamp from { id } job { id } }
   }
   validators(first: 1, where: { agent: $agent }) { id stake active slashed feesClaimed attestationCount }
+  _meta { block { timestamp } }
 }`;
 
 export function AgentView({ id }: { id: string }) {
@@ -49,7 +50,13 @@ export function AgentView({ id }: { id: string }) {
   });
   const jobs = [...a.requests, ...a.provided].sort((x, y) => Number(y.jobId) - Number(x.jobId)).filter((j, i, arr) => arr.findIndex((k) => k.id === j.id) === i);
   const validator = q.data?.validators[0];
-  const totals = marketTotals(a.settledProvided, a.settledRequested);
+  const totals = marketTotals(a.settledProvided, a.settledRequested, { from: Number(a.registeredAt), to: q.data?._meta.block.timestamp ?? undefined });
+  // the sides it has: a provider's net is its earnings (drawn once)
+  const pnlSeries = [
+    ...(a.settledProvided.length > 0 ? [{ name: "Earned (provider)", color: "#16a34a", points: totals.earned }] : []),
+    ...(a.settledRequested.length > 0 ? [{ name: "Spent (requester)", color: "#dc2626", points: totals.spent }] : []),
+    ...(a.settledProvided.length > 0 && a.settledRequested.length > 0 ? [{ name: "Net", color: "#2563eb", points: totals.net }] : []),
+  ];
   const partial = a.settledProvided.length === SETTLED_MAX || a.settledRequested.length === SETTLED_MAX;
   return (
     <>
@@ -75,11 +82,7 @@ export function AgentView({ id }: { id: string }) {
         <h2 id="pnl-h">Earned and spent in the market</h2>
         {totals.net.length > 0 ? (
           <>
-            <LineChart label={`COMPUTE agent ${id} earned as a provider and spent as a requester, summed at each settlement`} unit="COMPUTE" series={[
-              { name: "Earned (provider)", color: "#16a34a", points: totals.earned },
-              { name: "Spent (requester)", color: "#dc2626", points: totals.spent },
-              { name: "Net", color: "#2563eb", points: totals.net },
-            ]} />
+            <LineChart label={`COMPUTE agent ${id} earned as a provider and spent as a requester, summed at each settlement`} unit="COMPUTE" series={pnlSeries} />
             <p className="muted small" data-testid="pnl-note">Summed at each settlement{partial ? `, over its newest ${SETTLED_MAX} settled jobs on each side` : ""}; staking rewards and validator fees are not market earnings and are not counted.</p>
           </>
         ) : (
