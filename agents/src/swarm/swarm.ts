@@ -639,11 +639,11 @@ export async function runSwarm(opts: SwarmOptions): Promise<SwarmRun> {
       // day anyway (the devnet's pace; no job of ours is in flight to skip), which also lets
       // quotes lapse that nobody fills (priced over every requester's limit, they would otherwise
       // hold their providers' places on the board for good); another active swarm's pending
-      // deadlines bound it as above
+      // deadlines bound it as above (a stopping swarm leaves the clock where it is)
       let target = view.time + 86_400n;
       if (foreignLimit !== undefined && target >= foreignLimit) target = foreignLimit - 1n;
       if (foreignActive && target > view.time + FOREIGN_STEP) target = view.time + FOREIGN_STEP;
-      if (timeWarp && target > view.time) {
+      if (timeWarp && !stopping && target > view.time) {
         await env.rpc("evm_increaseTime", [Number(target - view.time)]);
         await env.rpc("evm_mine", []);
         warps++;
