@@ -380,8 +380,6 @@ export async function runSwarm(opts: SwarmOptions): Promise<SwarmRun> {
     senders.push(new TxSender(v.account, env, addresses));
     ids.push(v.agentId);
   }
-  const standing = plan.filter((p) => p.validatorId !== undefined).length;
-
   // the view follows the ReputationRegistry from the swarm's first block: the swarm's agents are
   // new, so every rating they have is in that range
   // each poll of the view is one batch request (the newest block and the logs since the last poll)
@@ -478,7 +476,7 @@ export async function runSwarm(opts: SwarmOptions): Promise<SwarmRun> {
   };
   const startCompute = await Promise.all(agents.map(readCompute));
   const setupMs = Date.now() - t0;
-  log(`swarm: ${agents.length} agents set up in ${(setupMs / 1000).toFixed(1)} s (${plan.filter((p) => p.role === "validator").length} validators${standing ? `, ${standing} of them standing` : ""}, ${plan.filter((p) => p.role === "provider").length} providers, ${requesters} requesters${opts.adversarial ? "; adversaries: lazy provider, cheating provider, 2 colluding validators, ghost and greedy requesters" : ""})`);
+  log(`swarm: ${agents.length} agents set up in ${(setupMs / 1000).toFixed(1)} s (${plan.filter((p) => p.role === "validator").length} validators${standingValidators.length ? `, ${standingValidators.length} of them standing` : ""}, ${plan.filter((p) => p.role === "provider").length} providers, ${requesters} requesters${opts.adversarial ? "; adversaries: lazy provider, cheating provider, 2 colluding validators, ghost and greedy requesters" : ""})`);
 
   // ---------------------------------------------------------------- trading
   const firstBlock = (await client.getBlockNumber({ cacheTime: 0 })) + 1n;
@@ -591,6 +589,15 @@ export async function runSwarm(opts: SwarmOptions): Promise<SwarmRun> {
         if (lastDeadline === undefined || j.deadline > lastDeadline) lastDeadline = j.deadline;
       }
     }
+    // a jump of ours stops short of another active swarm's pending deadline, and goes in steps of at
+    // most 50 minutes while that swarm is active: a job it places between our last look at the
+    // chain and the jump (our view cannot hold it yet) has an hour to be delivered (the swarms'
+    // delivery period), which a step of 50 minutes cannot skip; the next step sees it
+    const boundedByForeign = (target: bigint): bigint => {
+      let t = foreignLimit !== undefined && target >= foreignLimit ? foreignLimit - 1n : target;
+      if (foreignActive && t > view.time + FOREIGN_STEP) t = view.time + FOREIGN_STEP;
+      return t;
+    };
     if (blockGated && idle < 50) {
       if (env.automine) await env.rpc("evm_mine", []);
       else await new Promise((r) => setTimeout(r, 1_000));
@@ -608,12 +615,7 @@ export async function runSwarm(opts: SwarmOptions): Promise<SwarmRun> {
           await new Promise((r) => setTimeout(r, 100));
           continue;
         }
-        if (foreignLimit !== undefined && target >= foreignLimit) target = foreignLimit - 1n;
-        // and in steps of at most 50 minutes while it is active: a job it places between our last
-        // look at the chain and the jump (our view cannot hold it yet) has an hour to be delivered
-        // (the swarms' delivery period), which a step of 50 minutes cannot skip; the next step
-        // sees it
-        if (foreignActive && target > view.time + FOREIGN_STEP) target = view.time + FOREIGN_STEP;
+        target = boundedByForeign(target);
         const delta = Number(target - view.time) + 1;
         if (delta > 0 && !stopping && Date.now() < nextWarpAt) {
           // paced (dayMs): the agents go on trading meanwhile (new jobs, votes), then one jump
@@ -640,9 +642,7 @@ export async function runSwarm(opts: SwarmOptions): Promise<SwarmRun> {
       // quotes lapse that nobody fills (priced over every requester's limit, they would otherwise
       // hold their providers' places on the board for good); another active swarm's pending
       // deadlines bound it as above (a stopping swarm leaves the clock where it is)
-      let target = view.time + 86_400n;
-      if (foreignLimit !== undefined && target >= foreignLimit) target = foreignLimit - 1n;
-      if (foreignActive && target > view.time + FOREIGN_STEP) target = view.time + FOREIGN_STEP;
+      const target = boundedByForeign(view.time + 86_400n);
       if (timeWarp && !stopping && target > view.time) {
         await env.rpc("evm_increaseTime", [Number(target - view.time)]);
         await env.rpc("evm_mine", []);
