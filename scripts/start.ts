@@ -385,7 +385,7 @@ async function startSwarm(cfg: DevnetConfig, env: NodeJS.ProcessEnv, p: { chainI
     },
     onLine: (l) => {
       if (l === "ready") onReady();
-      else if (l.startsWith("swarm: ")) console.log(l);
+      else if (l.startsWith("swarm: ") || l.startsWith("keeper: ")) console.log(l);
       else if (cfg.verbose || /error|fail/i.test(l)) log("swarm", l);
     },
   });

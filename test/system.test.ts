@@ -97,6 +97,16 @@ describe("full system: npm start with the web app and a swarm", function () {
     const at = (name: string) => new Contract(address(name), abis.get(name)!, provider);
     const [compute, ubc, vault, registry, market, pool] = ["ComputeToken", "UBCToken", "StakingVault", "AgentRegistry", "WorkMarket", "ValidatorPool"].map(at);
 
+    // ---- an investor's raise: the test wallet npm start printed launches a venture with the SDK
+    // whose raise lasts a day and buys its minimum; the swarm's paced clock passes that day while it
+    // settles its jobs, and the devnet's keeper then finalizes the raise (checked further down)
+    const walletKey = lines.find((l) => l.startsWith("test wallet private key: "))?.slice("test wallet private key: ".length);
+    expect(walletKey, "npm start printed the test wallet's key").to.match(/^0x[0-9a-f]{64}$/);
+    const { UbcClient, ROLES } = await import("../agents/src/sdk/index.ts");
+    const sdk = new UbcClient({ rpcUrl, account: walletKey as `0x${string}`, deployments: JSON.parse(readFileSync(join(dir, "localhost.json"), "utf8")) });
+    const dayRaise = await sdk.createVenture({ name: "System Day Raise", symbol: "SDR", pricePerShare: 1n, minShares: 100n * 10n ** 18n, maxShares: 1_000n * 10n ** 18n, raiseDuration: 86_400, distributionBps: 9_000 });
+    await sdk.invest(dayRaise, 100n * 10n ** 18n);
+
     // ---- the swarm trades: wait until it has settled jobs of its own
     const target = SEEDED_SETTLED + SWARM_SETTLED;
     const deadline = Date.now() + 150_000;
@@ -116,10 +126,6 @@ describe("full system: npm start with the web app and a swarm", function () {
     // ---- an integrator's open job: the test wallet npm start printed registers a requester agent
     // with the SDK, publishes a sha256-iter spec on the indexer's spec store and posts an open job
     // (createJob) paying 60 COMPUTE a unit; one of the swarm's providers takes it and delivers it
-    const walletKey = lines.find((l) => l.startsWith("test wallet private key: "))?.slice("test wallet private key: ".length);
-    expect(walletKey, "npm start printed the test wallet's key").to.match(/^0x[0-9a-f]{64}$/);
-    const { UbcClient, ROLES } = await import("../agents/src/sdk/index.ts");
-    const sdk = new UbcClient({ rpcUrl, account: walletKey as `0x${string}`, deployments: JSON.parse(readFileSync(join(dir, "localhost.json"), "utf8")) });
     const requesterId = await sdk.registerAgent("data:application/json,{}", ROLES.REQUESTER);
     const specText = JSON.stringify({ input: `0x${Buffer.from("an integrator's open job").toString("hex")}`, iterations: 1_000, kind: "sha256-iter", salt: "system-test" });
     const stored = await fetch(`http://127.0.0.1:${indexerPort}/specs`, { method: "POST", headers: { "content-type": "application/json" }, body: specText });
@@ -140,6 +146,17 @@ describe("full system: npm start with the web app and a swarm", function () {
       if (Date.now() > openBy) expect.fail(`the open job ${openJob} was not taken and delivered in 60 s (status ${j.status}):\n${lines.slice(-30).join("\n")}`);
       await new Promise((r) => setTimeout(r, 250));
     }
+
+    // ---- the day-long raise has ended by the chain's clock: the devnet's keeper finalizes it (it
+    // sold its minimum, so it succeeds and the raised 100 COMPUTE go to its operator, the wallet)
+    const raiseBy = Date.now() + 90_000;
+    const dayRaiseState = async () => Number(await sdk.read("Venture", "raiseState", [], dayRaise));
+    while ((await dayRaiseState()) === 1) {
+      if (Date.now() > raiseBy) expect.fail(`the keeper did not finalize the ended raise ${dayRaise} in 90 s:\n${lines.slice(-30).join("\n")}`);
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    expect(await dayRaiseState(), "RaiseState.Succeeded").to.equal(2);
+    expect(lines.some((l) => l.startsWith("keeper: the raise of System Day Raise") && l.includes("succeeded")), `the keeper's line:\n${lines.slice(-30).join("\n")}`).to.equal(true);
 
     // ---- the indexer's totals at block B equal the contracts' reads at block B. The swarm keeps
     // trading, so B is a block the indexer was at before and after the totals were read.

@@ -23,11 +23,15 @@ const ROLE = { PROVIDER: 1, REQUESTER: 2, VALIDATOR: 4 } as const;
 /** The amounts the seed hands out; exported so tests check exactly these. */
 export const SEED = {
   testWallet: { ubc: 100_000n * E18, compute: 10_000n * E18 },
-  staker: { ubc: 200_000n * E18, compute: 50_000n * E18 },
+  staker: { ubc: 200_000n * E18, compute: 1_000_000n * E18 },
   /** staker k (0, 1, 2) stakes stakes[pool] * (k + 1) in each pool 0, 1, 2 */
   stakes: [10_000n * E18, 20_000n * E18, 30_000n * E18],
-  /** venture shares bought by stakers 0 and 1 (price: 10 COMPUTE-wei per share-wei) */
-  ventureShares: [1_500n * E18, 1_000n * E18],
+  /**
+   * venture shares bought by stakers 0 and 1 (price: 10 COMPUTE-wei per share-wei): together past
+   * the example raise's minimum of 100,000 (deploy/modules/Ventures.ts), so that it succeeds when its
+   * 30 days are up (the devnet's keeper finalizes it) instead of failing into refunds
+   */
+  ventureShares: [60_000n * E18, 45_000n * E18],
   /** revenue the venture's operator (the deployer on a devnet) deposits in COMPUTE once its investors are in: shared pro rata */
   ventureRevenue: 500n * E18,
   agent: { ubc: 10_000n * E18, compute: 100_000n * E18 },
@@ -203,9 +207,11 @@ export async function seedDevnet(opts: SeedOptions): Promise<SeedResult> {
   }
   log(`opened ${positions.length} staking positions (each staker in pools 0, 1 and 2)`);
 
-  // 4. The example venture's open raise: two investors.
+  // 4. The example venture's open raise: two investors, past its minimum (it stays open to its cap).
   const investors = [];
-  const price = ((await venture.raiseConfig()) as { pricePerShare: bigint }).pricePerShare;
+  const { pricePerShare: price, minShares } = (await venture.raiseConfig()) as { pricePerShare: bigint; minShares: bigint };
+  const bought = SEED.ventureShares.reduce((a, b) => a + b, 0n);
+  if (bought < minShares) throw new Error(`the seed's investors buy ${bought / E18} shares of the example venture, short of its minimum of ${minShares / E18}`);
   for (const [k, shares] of SEED.ventureShares.entries()) {
     const w = wallet(ROLES.stakers[k]);
     await send(compute, w, "approve", addr(venture), shares * price);

@@ -3,6 +3,9 @@
 // once the agents trade, whose `stop()` waits for the swarm to wind down and logs its summary.
 import { runSwarm as runAgentSwarm, formatSummary, type SwarmRun } from "./swarm.ts";
 import type { Hex } from "viem";
+import { UbcClient } from "../sdk/client.ts";
+import { ApiClient } from "../sdk/api.ts";
+import { startVentureKeeper } from "../runtime/keeper.ts";
 
 export { formatSummary } from "./swarm.ts";
 export type { SwarmOptions, SwarmSummary, SwarmRun, SwarmProgress, AgentInfo } from "./swarm.ts";
@@ -21,7 +24,11 @@ export interface DevnetSwarmOptions {
   jobs?: number;
   /** The chain's time moves on by at most a day per this many ms of trading (0 or unset: unpaced). */
   dayMs?: number;
-  /** Development keys the seed left untouched; the runtime makes fresh agent keys and funds them from `funderKey`. */
+  /**
+   * Development keys the seed left untouched; the runtime makes fresh agent keys and funds them from
+   * `funderKey`. The first is the devnet's keeper: it finalizes venture raises that have ended
+   * (runtime/keeper.ts), which the paced clock brings about within minutes.
+   */
   keys: string[];
   funderKey?: string;
   /** Keys of the validators the seed staked: the swarm runs them (they vote), see SwarmOptions.validatorKeys. */
@@ -42,6 +49,15 @@ export interface DevnetSwarmHandle {
 /** Starts the swarm and resolves when it trades (or fails to start, which rejects). */
 export async function runSwarm(o: DevnetSwarmOptions): Promise<DevnetSwarmHandle> {
   if (!Number.isInteger(o.agents) || o.agents < 1) throw new Error(`swarm: agents must be a positive integer (got ${o.agents})`);
+  // the devnet's keeper: a venture raise stays open past its deadline until someone finalizes it
+  // (anyone may); on the devnet the swarm's paced clock ends a 30-day raise in ~15 minutes
+  const keeper = o.keys[0]
+    ? startVentureKeeper(
+        new UbcClient({ rpcUrl: o.rpcUrl, account: o.keys[0] as Hex, deployments: o.deployments }),
+        new ApiClient(o.apiUrl, { graphqlUrl: o.graphqlUrl }),
+        { log: o.log },
+      )
+    : undefined;
   let markReady: () => void = () => undefined;
   const ready = new Promise<void>((r) => (markReady = r));
   const continuous = o.jobs === undefined;
@@ -75,10 +91,12 @@ export async function runSwarm(o: DevnetSwarmOptions): Promise<DevnetSwarmHandle
   };
   // a finite run that ends logs its summary at once
   void done.then(logSummary, () => undefined);
+  void done.finally(() => keeper?.stop()).catch(() => undefined);
   await Promise.race([ready, done]);
   return {
     done,
     async stop() {
+      await keeper?.stop();
       logSummary(await done);
     },
   };
