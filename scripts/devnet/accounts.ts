@@ -9,7 +9,8 @@
 //   6       requester agent "Scribe" (wallet = owner)
 //   7       provider+requester agent "Relay", operated by a separate wallet (index 20)
 //   8–11    validator agents, each staked in the ValidatorPool
-//   12–18   untouched by the seed: left for the swarm
+//   12–18   untouched by the seed: left for the swarm (12: the devnet's keeper, which finalizes
+//           venture raises that have ended)
 //   19      untouched: the SDK example agent (agents/examples/first-agent.ts)
 import { HDNodeWallet } from "ethers";
 

@@ -2,7 +2,7 @@
 // UBC and COMPUTE for the well-known development accounts (scripts/devnet/accounts.ts), a
 // position in each of the three lock pools, registered agents with agent cards (one operated by a
 // separate wallet), validators staked in the ValidatorPool, investors in the example venture's
-// open raise, jobs run through the whole market (quote fill, delivery, committee attestation,
+// open raise (past its minimum), jobs run through the whole market (quote fill, delivery, committee attestation,
 // settlement, feedback both ways) and one open request for quotes.
 //
 // `npm start` calls seedDevnet() after a fresh deployment only (never on a resumed chain). It
