@@ -21,7 +21,7 @@ import { fileURLToPath } from "node:url";
 import { setNodeLogging, startHardhatNode, startProcess, stopProcess, waitForRpc, type Managed } from "./lib/processes.ts";
 import { HARDHAT_CLI } from "./lib/hardhat-node.ts";
 import { childEnv, loadConfig, stateFile, type DevnetConfig } from "./devnet/config.ts";
-import { seedDevnet, type SeedResult } from "./devnet/seed.ts";
+import { SEED, seedDevnet, type SeedResult } from "./devnet/seed.ts";
 import { devAccount, ROLES } from "./devnet/accounts.ts";
 import { detectWebApp, distDir, needsBuild, waitForHttp, webEnv, type WebApp } from "./devnet/web.ts";
 import { swarmEntry } from "./devnet/swarm-host.ts";
@@ -378,6 +378,10 @@ async function startSwarm(cfg: DevnetConfig, env: NodeJS.ProcessEnv, p: { chainI
       ...(local
         ? {
             SWARM_KEYS: ROLES.swarm.map((i) => devAccount(i).privateKey).join(","),
+            // the keeper: finalizes ended raises, and pays the example venture's income (COMPUTE a day)
+            // from the budget the seed gave it (on a resumed devnet, what is left of it)
+            SWARM_KEEPER_KEY: devAccount(ROLES.keeper).privateKey,
+            SWARM_VENTURE_INCOME: String(SEED.ventureIncome.perDay / 10n ** 18n),
             SWARM_FUNDER_KEY: devAccount(ROLES.deployer).privateKey,
             SWARM_VALIDATOR_KEYS: ROLES.validators.map((i) => devAccount(i).privateKey).join(","),
           }

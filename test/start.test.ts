@@ -58,6 +58,8 @@ describe("npm start", function () {
       const [ubc, compute, vault, registry, pool, market, venture] = ["UBCToken", "ComputeToken", "StakingVault", "AgentRegistry", "ValidatorPool", "WorkMarket", "Venture"].map(at);
       expect(await ubc.balanceOf(tw.address)).to.equal(SEED.testWallet.ubc);
       expect(await compute.balanceOf(tw.address)).to.equal(SEED.testWallet.compute);
+      // the keeper's budget for the example venture's income (no swarm here: nothing paid yet)
+      expect(await compute.balanceOf(devAccount(ROLES.keeper).address)).to.equal(SEED.ventureIncome.budget);
 
       // a position in each pool for each staker
       expect(await vault.positionCount()).to.equal(9n);
@@ -185,6 +187,9 @@ describe("npm start", function () {
       expect(started.options).to.include({ rpcUrl, chainId: 31337, agents: 3, apiUrl: `http://127.0.0.1:${indexerPort}`, deployments: join(dir, "localhost.json") });
       expect(started.options.keys).to.deep.equal(ROLES.swarm.map((i) => devAccount(i).privateKey));
       expect(started.options.validatorKeys).to.deep.equal(ROLES.validators.map((i) => devAccount(i).privateKey));
+      // the devnet's keeper, and the example venture's income it pays (whole COMPUTE a day)
+      expect(started.options.keeperKey).to.equal(devAccount(ROLES.keeper).privateKey);
+      expect(started.options.ventureIncomePerDay).to.equal(String(SEED.ventureIncome.perDay / 10n ** 18n));
       const deployments = readFileSync(join(dir, "localhost.json"), "utf8");
       await stopAndCheck(first, [indexerPort]);
       expect(readFileSync(swarmOut, "utf8").trim().split("\n").map((l) => JSON.parse(l).event)).to.deep.equal(["started", "aborted", "stopped"]);

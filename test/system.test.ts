@@ -17,6 +17,7 @@ import { Contract, Interface, JsonRpcProvider, id } from "ethers";
 import type { Browser } from "playwright-core";
 import { freePort, stopProcess } from "../scripts/lib/processes.ts";
 import { loadAbis } from "../scripts/devnet/seed.ts";
+import { devAccount, ROLES } from "../scripts/devnet/accounts.ts";
 import { graphql, indexedBlock, ROOT, startDevnet, stopAndCheck, waitIndexed, type Devnet } from "./helpers/devnet.ts";
 
 /** Jobs the swarm must settle (beyond the seed's three) before the checks. */
@@ -102,7 +103,7 @@ describe("full system: npm start with the web app and a swarm", function () {
     // settles its jobs, and the devnet's keeper then finalizes the raise (checked further down)
     const walletKey = lines.find((l) => l.startsWith("test wallet private key: "))?.slice("test wallet private key: ".length);
     expect(walletKey, "npm start printed the test wallet's key").to.match(/^0x[0-9a-f]{64}$/);
-    const { UbcClient, ROLES } = await import("../agents/src/sdk/index.ts");
+    const { UbcClient, ROLES: AGENT_ROLES } = await import("../agents/src/sdk/index.ts");
     const sdk = new UbcClient({ rpcUrl, account: walletKey as `0x${string}`, deployments: JSON.parse(readFileSync(join(dir, "localhost.json"), "utf8")) });
     const dayRaise = await sdk.createVenture({ name: "System Day Raise", symbol: "SDR", pricePerShare: 1n, minShares: 100n * 10n ** 18n, maxShares: 1_000n * 10n ** 18n, raiseDuration: 86_400, distributionBps: 9_000 });
     await sdk.invest(dayRaise, 100n * 10n ** 18n);
@@ -126,7 +127,7 @@ describe("full system: npm start with the web app and a swarm", function () {
     // ---- an integrator's open job: the test wallet npm start printed registers a requester agent
     // with the SDK, publishes a sha256-iter spec on the indexer's spec store and posts an open job
     // (createJob) paying 60 COMPUTE a unit; one of the swarm's providers takes it and delivers it
-    const requesterId = await sdk.registerAgent("data:application/json,{}", ROLES.REQUESTER);
+    const requesterId = await sdk.registerAgent("data:application/json,{}", AGENT_ROLES.REQUESTER);
     const specText = JSON.stringify({ input: `0x${Buffer.from("an integrator's open job").toString("hex")}`, iterations: 1_000, kind: "sha256-iter", salt: "system-test" });
     const stored = await fetch(`http://127.0.0.1:${indexerPort}/specs`, { method: "POST", headers: { "content-type": "application/json" }, body: specText });
     expect(stored.status, "the spec store took the spec").to.be.below(300);
@@ -157,6 +158,18 @@ describe("full system: npm start with the web app and a swarm", function () {
     }
     expect(await dayRaiseState(), "RaiseState.Succeeded").to.equal(2);
     expect(lines.some((l) => l.startsWith("keeper: the raise of System Day Raise") && l.includes("succeeded")), `the keeper's line:\n${lines.slice(-30).join("\n")}`).to.equal(true);
+    // and it pays the example venture's income in as revenue, a day's worth per chain day
+    while (!lines.some((l) => l.startsWith("keeper: deposited 200 COMPUTE of income"))) {
+      if (Date.now() > raiseBy + 60_000) expect.fail(`the keeper paid no income into the example venture:\n${lines.slice(-30).join("\n")}`);
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    const ventureIface = new Interface(abis.get("Venture")!);
+    const keeperAddress = devAccount(ROLES.keeper).address;
+    const income = (await provider.getLogs({ address: address("Venture"), topics: [ventureIface.getEvent("RevenueDeposited")!.topicHash], fromBlock: 0 }))
+      .map((l) => ventureIface.parseLog(l)!.args)
+      .filter((a) => (a.depositor as string).toLowerCase() === keeperAddress.toLowerCase() && (a.token as string).toLowerCase() === address("ComputeToken").toLowerCase());
+    expect(income.length, "the keeper's deposits of income in the example venture").to.be.greaterThan(0);
+    for (const a of income) expect((a.amount as bigint) % (200n * 10n ** 18n), `${a.amount}: whole days of 200 COMPUTE`).to.equal(0n);
 
     // ---- the indexer's totals at block B equal the contracts' reads at block B. The swarm keeps
     // trading, so B is a block the indexer was at before and after the totals were read.

@@ -9,8 +9,9 @@
 //   6       requester agent "Scribe" (wallet = owner)
 //   7       provider+requester agent "Relay", operated by a separate wallet (index 20)
 //   8–11    validator agents, each staked in the ValidatorPool
-//   12–18   untouched by the seed: left for the swarm (12: the devnet's keeper, which finalizes
-//           venture raises that have ended)
+//   12      the devnet's keeper (run by the swarm): finalizes venture raises that have ended and
+//           pays the example venture's simulated income in as revenue, from a budget the seed gives it
+//   13–18   untouched by the seed: left for the swarm
 //   19      untouched: the SDK example agent (agents/examples/first-agent.ts)
 import { HDNodeWallet } from "ethers";
 
@@ -37,8 +38,10 @@ export const ROLES = {
   relay: 7,
   relayOperator: 20,
   validators: [8, 9, 10, 11],
+  /** The devnet's keeper (agents/src/runtime/keeper.ts), run by the swarm: funded by the seed for the example venture's income. */
+  keeper: 12,
   /** Indexes the seed never touches, for the swarm's agents. */
-  swarm: [12, 13, 14, 15, 16, 17, 18],
+  swarm: [13, 14, 15, 16, 17, 18],
   /** The SDK example's agent (agents/examples/first-agent.ts). */
   exampleAgent: 19,
 } as const;

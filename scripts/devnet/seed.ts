@@ -34,6 +34,12 @@ export const SEED = {
   ventureShares: [60_000n * E18, 45_000n * E18],
   /** revenue the venture's operator (the deployer on a devnet) deposits in COMPUTE once its investors are in: shared pro rata */
   ventureRevenue: 500n * E18,
+  /**
+   * the example venture's simulated income: the devnet's keeper (account 12, run by the swarm) pays
+   * `perDay` into it as revenue for every day of chain time, from the `budget` the seed gives it
+   * (500 days: ~4 hours of `npm start` at the default pace of a day per 30 s)
+   */
+  ventureIncome: { perDay: 200n * E18, budget: 100_000n * E18 },
   agent: { ubc: 10_000n * E18, compute: 100_000n * E18 },
   validator: { ubc: 20_000n * E18 },
   /** jobs run to settlement, then one open request */
@@ -146,6 +152,7 @@ export async function seedDevnet(opts: SeedOptions): Promise<SeedResult> {
   const transfers: [Contract, number, bigint][] = [
     [ubc, ROLES.testWallet, SEED.testWallet.ubc],
     [compute, ROLES.testWallet, SEED.testWallet.compute],
+    [compute, ROLES.keeper, SEED.ventureIncome.budget],
     ...ROLES.stakers.flatMap((i): [Contract, number, bigint][] => [[ubc, i, SEED.staker.ubc], [compute, i, SEED.staker.compute]]),
     ...[ROLES.provider, ROLES.requester, ROLES.relay].flatMap((i): [Contract, number, bigint][] => [[ubc, i, SEED.agent.ubc], [compute, i, SEED.agent.compute]]),
     ...ROLES.validators.map((i): [Contract, number, bigint] => [ubc, i, SEED.validator.ubc > minStake ? SEED.validator.ubc : minStake * 2n]),

@@ -11,7 +11,9 @@
 //
 // Input: the environment set by scripts/start.ts — SWARM_MODULE (optional), RPC_URL, CHAIN_ID, DEPLOYMENTS, INDEXER_URL,
 // SWARM_AGENTS, SWARM_JOBS, SWARM_DAY_SECONDS, OPENAI_API_KEY, OPENAI_BASE_URL, SWARM_KEYS (comma-separated
-// development keys the seed left untouched), SWARM_FUNDER_KEY, SWARM_VALIDATOR_KEYS.
+// development keys the seed left untouched), SWARM_FUNDER_KEY, SWARM_VALIDATOR_KEYS, SWARM_KEEPER_KEY
+// (the devnet's keeper) and SWARM_VENTURE_INCOME (whole COMPUTE a chain day the keeper pays into the
+// example venture, the deployments' `Venture`).
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -80,6 +82,8 @@ async function main() {
     keys: list(env.SWARM_KEYS),
     funderKey: env.SWARM_FUNDER_KEY || undefined,
     validatorKeys: list(env.SWARM_VALIDATOR_KEYS),
+    keeperKey: env.SWARM_KEEPER_KEY || undefined,
+    ventureIncomePerDay: env.SWARM_VENTURE_INCOME || undefined,
     openai: env.OPENAI_API_KEY ? { apiKey: env.OPENAI_API_KEY, baseUrl: env.OPENAI_BASE_URL || undefined } : undefined,
     signal: controller.signal,
     log: (line) => console.log(line),

@@ -5,7 +5,7 @@ import type { Address, Hex } from "viem";
 import { startChain, ARTIFACTS, type TestChain } from "../../../indexer/src/testing/chain.ts";
 import { startService, type Service } from "../../../indexer/src/service.ts";
 import { ApiClient, UbcClient } from "../sdk/index.ts";
-import { finalizeEndedRaises, startVentureKeeper, type RaiseSource } from "./keeper.ts";
+import { finalizeEndedRaises, payVentureIncome, startVentureKeeper, type IncomeState, type RaiseSource } from "./keeper.ts";
 
 const E18 = 10n ** 18n;
 const DAY = 86_400;
@@ -96,15 +96,68 @@ describe("the venture keeper finalizes ended raises (a real chain and the indexe
     assert.equal(await state(v), 2);
   });
 
+  test("a venture's income is paid in as revenue, a day's worth per chain day; a short balance and a venture without shareholders are reported once and wait", async () => {
+    const v = await raise({ min: 10n, max: 1_000n, days: 30, bought: 100n });
+    const income = { venture: v, token: "ComputeToken" as const, perDay: 100n * E18 };
+    const state: IncomeState = {};
+    const lines: string[] = [];
+    const log = (l: string) => lines.push(l);
+    assert.equal(await payVentureIncome(keeper, income, state, log), 0n, "the first call starts the count");
+    const started = state.paidUntil!;
+    await warp(2 * DAY + 10);
+    // the keeper holds no COMPUTE yet: nothing paid, the shortfall reported once
+    assert.equal(await payVentureIncome(keeper, income, state, log), 0n);
+    assert.equal(await payVentureIncome(keeper, income, state, log), 0n);
+    assert.equal(lines.filter((l) => l.includes("short of the 200 COMPUTE of income")).length, 1, lines.join("\n"));
+    assert.equal(state.paidUntil, started, "nothing is counted as paid");
+
+    await (await chain.contract("ComputeToken").transfer(keeper.address, 10_000n * E18)).wait();
+    const [before] = await investor.claimableRevenue(v);
+    assert.equal(await payVentureIncome(keeper, income, state, log), 200n * E18, "two days' income");
+    const [after] = await investor.claimableRevenue(v);
+    assert.ok(after - before <= 180n * E18 && after - before >= 180n * E18 - 1n, `the only holder's 90%: ${after - before}`);
+    assert.equal(await payVentureIncome(keeper, income, state, log), 0n, "less than a day since");
+    assert.ok(lines.some((l) => l.startsWith("keeper: deposited 200 COMPUTE of income (2 days)")), lines.join("\n"));
+
+    // after a long pause, at most 30 days at once; the days beyond are not owed later
+    await warp(40 * DAY);
+    assert.equal(await payVentureIncome(keeper, income, state, log), 3_000n * E18);
+    assert.equal(await payVentureIncome(keeper, income, state, log), 0n);
+
+    // a failed raise whose investor took the refund has no shareholders: reported once, no throw
+    const empty = await raise({ min: 500n, max: 1_000n, days: 1, bought: 10n });
+    await warp(DAY + 1);
+    await investor.refund(empty);
+    const emptyState: IncomeState = {};
+    const emptyIncome = { venture: empty, token: "ComputeToken" as const, perDay: E18 };
+    await payVentureIncome(keeper, emptyIncome, emptyState, log);
+    await warp(DAY + 1);
+    assert.equal(await payVentureIncome(keeper, emptyIncome, emptyState, log), 0n);
+    assert.equal(await payVentureIncome(keeper, emptyIncome, emptyState, log), 0n);
+    assert.equal(lines.filter((l) => l.includes("has no shareholders")).length, 1, lines.join("\n"));
+    await assert.rejects(payVentureIncome(keeper, { ...income, perDay: 0n }, {}), /income per day must be positive/);
+  });
+
   test("startVentureKeeper finalizes in rounds, reports a failing round once and goes on; a bad interval is refused", async () => {
     const v = await raise({ min: 10n, max: 1_000n, days: 1, bought: 20n });
     await warp(DAY + 1);
     await indexed();
     const lines: string[] = [];
     const k = startVentureKeeper(keeper, api, { intervalMs: 30, log: (l) => lines.push(l) });
-    for (let i = 0; i < 200 && k.finalized.length === 0; i++) await new Promise((r) => setTimeout(r, 25));
+    for (let i = 0; i < 400 && !k.finalized.some((r) => r.venture === v); i++) await new Promise((r) => setTimeout(r, 25));
     await k.stop();
-    assert.deepEqual(k.finalized.map((r) => [r.venture, r.outcome]), [[v, "succeeded"]]);
+    // with it, the other raises that ended meanwhile (the earlier tests' clock jumps): each once
+    assert.deepEqual(k.finalized.filter((r) => r.venture === v).map((r) => r.outcome), ["succeeded"]);
+    assert.equal(new Set(k.finalized.map((r) => r.venture)).size, k.finalized.length);
+    for (const r of k.finalized) assert.notEqual(await state(r.venture), 1, `${r.venture} is no longer open`);
+
+    // with an income: paid once a chain day has passed since the keeper started
+    const k3 = startVentureKeeper(keeper, api, { intervalMs: 30, income: { venture: v, token: "ComputeToken", perDay: 5n * E18 } });
+    for (let i = 0; i < 400 && k3.rounds === 0; i++) await new Promise((r) => setTimeout(r, 25)); // its first round starts the count
+    await warp(DAY + 1);
+    for (let i = 0; i < 200 && k3.incomePaid === 0n; i++) await new Promise((r) => setTimeout(r, 25));
+    await k3.stop();
+    assert.equal(k3.incomePaid, 5n * E18);
 
     let calls = 0;
     const down: RaiseSource = {
@@ -121,5 +174,6 @@ describe("the venture keeper finalizes ended raises (a real chain and the indexe
     assert.deepEqual(lines2, ["keeper: could not finalize ended raises this round (will try again): connect ECONNREFUSED 127.0.0.1:1"]);
 
     assert.throws(() => startVentureKeeper(keeper, api, { intervalMs: 0 }), /intervalMs must be a positive number/);
+    assert.throws(() => startVentureKeeper(keeper, api, { income: { venture: v, token: "ComputeToken", perDay: -1n } }), /income per day must be positive/);
   });
 });

@@ -12,7 +12,11 @@
 // before anything is sent: the indexer may lag a block behind, and a wallet user or another keeper
 // may have finalized it first. A raise finalized by someone else between the check and the
 // transaction is skipped (its revert, RaiseNotOpen, is expected), never an error.
-import { getAddress, type Address } from "viem";
+//
+// A keeper may also pay a venture's income in as revenue, a day's worth per day of chain time
+// (payVentureIncome): on the devnet, the example venture's simulated income, from a budget the seed
+// gives the keeper's account.
+import { formatUnits, getAddress, type Address } from "viem";
 import type { UbcClient } from "../sdk/client.ts";
 import { UbcContractError } from "../sdk/errors.ts";
 
@@ -81,22 +85,96 @@ export async function finalizeEndedRaises(client: UbcClient, source: RaiseSource
   return done;
 }
 
+/**
+ * Income a keeper pays into a venture as revenue: `perDay` of `token` for every whole day of chain
+ * time since the keeper started (at most INCOME_DAYS_AT_ONCE days in one deposit), from the keeper's
+ * own balance. The devnet uses it to give its example venture a steady income (simulated: the seed
+ * funds the keeper's account for it), so that its holders' claims grow as the chain's days pass.
+ */
+export interface VentureIncome {
+  venture: Address;
+  token: "ComputeToken" | "UBCToken";
+  perDay: bigint;
+}
+
+/** The most days of income one deposit pays (after a long pause, say); the days beyond are skipped. */
+export const INCOME_DAYS_AT_ONCE = 30n;
+const DAY = 86_400n;
+const amountText = (wei: bigint, token: VentureIncome["token"]) => `${formatUnits(wei, 18)} ${token === "ComputeToken" ? "COMPUTE" : "UBC"}`;
+
+/** Where a keeper's income payments stand: the chain time they are paid up to. */
+export interface IncomeState {
+  paidUntil?: bigint;
+  /** The last shortfall or refusal reported (reported once, not every round). */
+  reported?: string;
+}
+
+/**
+ * Pays the days of `income` due since `state.paidUntil` (the first call only starts the count).
+ * Returns the amount deposited (0 when nothing was due, or when it could not be paid: the keeper's
+ * balance short of it, or a venture with no shares left to share it; logged once, tried again later).
+ */
+export async function payVentureIncome(client: UbcClient, income: VentureIncome, state: IncomeState, log: (line: string) => void = () => undefined): Promise<bigint> {
+  if (income.perDay <= 0n) throw new Error(`keeper: a venture's income per day must be positive (got ${income.perDay})`);
+  const now = (await client.public.getBlock({ blockTag: "latest" })).timestamp;
+  if (state.paidUntil === undefined) {
+    state.paidUntil = now;
+    return 0n;
+  }
+  const due = (now - state.paidUntil) / DAY;
+  if (due <= 0n) return 0n;
+  const days = due < INCOME_DAYS_AT_ONCE ? due : INCOME_DAYS_AT_ONCE;
+  const amount = income.perDay * days;
+  const report = (why: string) => {
+    if (state.reported !== why) log(`keeper: ${why}; the income waits`);
+    state.reported = why;
+  };
+  const balance = await client.balanceOf(income.token);
+  if (balance < amount) {
+    report(`${client.address} holds ${amountText(balance, income.token)}, short of the ${amountText(amount, income.token)} of income due to ${income.venture}`);
+    return 0n;
+  }
+  try {
+    await client.depositRevenue(income.venture, income.token, amount);
+  } catch (err) {
+    if (err instanceof UbcContractError && err.errorName === "NoShareholders") {
+      report(`${income.venture} has no shareholders to share its income`);
+      return 0n;
+    }
+    throw err;
+  }
+  state.paidUntil += due * DAY; // days beyond INCOME_DAYS_AT_ONCE are skipped, not owed
+  state.reported = undefined;
+  log(`keeper: deposited ${amountText(amount, income.token)} of income (${days} day${days === 1n ? "" : "s"}) as revenue of ${income.venture}`);
+  return amount;
+}
+
 export interface VentureKeeper {
   /** Stops the rounds; resolves once a round in progress has ended. */
   stop(): Promise<void>;
   /** Raises finalized so far. */
   readonly finalized: readonly FinalizedRaise[];
+  /** Income deposited so far (wei of the income's token). */
+  readonly incomePaid: bigint;
+  /** Rounds completed so far (failed ones included). */
+  readonly rounds: number;
 }
 
 /**
- * Runs finalizeEndedRaises every `intervalMs` (default 5 s) until stopped. A round that fails (the
- * indexer or the node unreachable for a moment, say) is logged and the next one tries again.
+ * Runs finalizeEndedRaises every `intervalMs` (default 5 s) until stopped, and with `income`,
+ * payVentureIncome too. A round that fails (the indexer or the node unreachable for a moment, say)
+ * is logged and the next one tries again.
  */
-export function startVentureKeeper(client: UbcClient, source: RaiseSource, opts: { intervalMs?: number; log?: (line: string) => void } = {}): VentureKeeper {
+export function startVentureKeeper(client: UbcClient, source: RaiseSource, opts: { intervalMs?: number; income?: VentureIncome; log?: (line: string) => void } = {}): VentureKeeper {
   const intervalMs = opts.intervalMs ?? 5_000;
   if (!Number.isFinite(intervalMs) || intervalMs <= 0) throw new Error(`keeper: intervalMs must be a positive number of milliseconds (got ${intervalMs})`);
+  const income = opts.income;
+  if (income !== undefined && income.perDay <= 0n) throw new Error(`keeper: a venture's income per day must be positive (got ${income.perDay})`);
+  const incomeState: IncomeState = {};
   const log = opts.log ?? (() => undefined);
   const finalized: FinalizedRaise[] = [];
+  let incomePaid = 0n;
+  let rounds = 0;
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let round: Promise<void> = Promise.resolve();
@@ -105,6 +183,10 @@ export function startVentureKeeper(client: UbcClient, source: RaiseSource, opts:
     round = (async () => {
       try {
         finalized.push(...(await finalizeEndedRaises(client, source, log)));
+        if (income !== undefined) {
+          const paid = await payVentureIncome(client, income, incomeState, log);
+          if (paid > 0n) incomePaid += paid;
+        }
         lastError = "";
       } catch (err) {
         const message = (err as Error).message.split("\n")[0];
@@ -112,12 +194,19 @@ export function startVentureKeeper(client: UbcClient, source: RaiseSource, opts:
         if (message !== lastError) log(`keeper: could not finalize ended raises this round (will try again): ${message}`);
         lastError = message;
       }
+      rounds++;
       if (!stopped) timer = setTimeout(tick, intervalMs);
     })();
   };
   timer = setTimeout(tick, intervalMs);
   return {
     finalized,
+    get incomePaid() {
+      return incomePaid;
+    },
+    get rounds() {
+      return rounds;
+    },
     async stop() {
       stopped = true;
       if (timer !== undefined) clearTimeout(timer);

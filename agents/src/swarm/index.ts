@@ -2,10 +2,10 @@
 // adapts the devnet's options to the agent runtime's `runSwarm` (./swarm.ts) and returns a handle
 // once the agents trade, whose `stop()` waits for the swarm to wind down and logs its summary.
 import { runSwarm as runAgentSwarm, formatSummary, type SwarmRun } from "./swarm.ts";
-import type { Hex } from "viem";
+import type { Address, Hex } from "viem";
 import { UbcClient } from "../sdk/client.ts";
 import { ApiClient } from "../sdk/api.ts";
-import { startVentureKeeper } from "../runtime/keeper.ts";
+import { startVentureKeeper, type VentureIncome, type VentureKeeper } from "../runtime/keeper.ts";
 
 export { formatSummary } from "./swarm.ts";
 export type { SwarmOptions, SwarmSummary, SwarmRun, SwarmProgress, AgentInfo } from "./swarm.ts";
@@ -24,12 +24,15 @@ export interface DevnetSwarmOptions {
   jobs?: number;
   /** The chain's time moves on by at most a day per this many ms of trading (0 or unset: unpaced). */
   dayMs?: number;
-  /**
-   * Development keys the seed left untouched; the runtime makes fresh agent keys and funds them from
-   * `funderKey`. The first is the devnet's keeper: it finalizes venture raises that have ended
-   * (runtime/keeper.ts), which the paced clock brings about within minutes.
-   */
+  /** Development keys the seed left untouched; the runtime makes fresh agent keys and funds them from `funderKey`. */
   keys: string[];
+  /**
+   * The devnet's keeper (runtime/keeper.ts): finalizes venture raises that have ended, which the
+   * paced clock brings about within minutes, and pays `ventureIncomePerDay` into the example venture.
+   */
+  keeperKey?: string;
+  /** Whole COMPUTE a chain day the keeper pays into the deployments' example venture (`Venture`) as revenue. */
+  ventureIncomePerDay?: string;
   funderKey?: string;
   /** Keys of the validators the seed staked: the swarm runs them (they vote), see SwarmOptions.validatorKeys. */
   validatorKeys: string[];
@@ -51,13 +54,17 @@ export async function runSwarm(o: DevnetSwarmOptions): Promise<DevnetSwarmHandle
   if (!Number.isInteger(o.agents) || o.agents < 1) throw new Error(`swarm: agents must be a positive integer (got ${o.agents})`);
   // the devnet's keeper: a venture raise stays open past its deadline until someone finalizes it
   // (anyone may); on the devnet the swarm's paced clock ends a 30-day raise in ~15 minutes
-  const keeper = o.keys[0]
-    ? startVentureKeeper(
-        new UbcClient({ rpcUrl: o.rpcUrl, account: o.keys[0] as Hex, deployments: o.deployments }),
-        new ApiClient(o.apiUrl, { graphqlUrl: o.graphqlUrl }),
-        { log: o.log },
-      )
-    : undefined;
+  let keeper: VentureKeeper | undefined;
+  if (o.keeperKey) {
+    const client = new UbcClient({ rpcUrl: o.rpcUrl, account: o.keeperKey as Hex, deployments: o.deployments });
+    let income: VentureIncome | undefined;
+    if (o.ventureIncomePerDay !== undefined) {
+      if (!/^[1-9][0-9]*$/.test(o.ventureIncomePerDay)) throw new Error(`swarm: the venture income must be a whole number of COMPUTE a day (got "${o.ventureIncomePerDay}")`);
+      const example = client.deployments.contracts.Venture?.address;
+      if (example !== undefined) income = { venture: example as Address, token: "ComputeToken", perDay: BigInt(o.ventureIncomePerDay) * 10n ** 18n };
+    }
+    keeper = startVentureKeeper(client, new ApiClient(o.apiUrl, { graphqlUrl: o.graphqlUrl }), { income, log: o.log });
+  }
   let markReady: () => void = () => undefined;
   const ready = new Promise<void>((r) => (markReady = r));
   const continuous = o.jobs === undefined;
