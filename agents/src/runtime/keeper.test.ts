@@ -1,16 +1,14 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { ethers } from "ethers";
-import type { Address, Hex } from "viem";
+import type { Address } from "viem";
 import { startChain, ARTIFACTS, type TestChain } from "../../../indexer/src/testing/chain.ts";
 import { startService, type Service } from "../../../indexer/src/service.ts";
 import { ApiClient, UbcClient } from "../sdk/index.ts";
+import { devKey } from "../testing/keys.ts";
 import { finalizeEndedRaises, payVentureIncome, startVentureKeeper, type IncomeState, type RaiseSource } from "./keeper.ts";
 
 const E18 = 10n ** 18n;
 const DAY = 86_400;
-const MNEMONIC = "test test test test test test test test test test test junk"; // Hardhat's development accounts
-const key = (i: number) => ethers.HDNodeWallet.fromPhrase(MNEMONIC, undefined, `m/44'/60'/0'/0/${i}`).privateKey as Hex;
 
 describe("the venture keeper finalizes ended raises (a real chain and the indexer's API)", () => {
   let chain: TestChain;
@@ -42,9 +40,9 @@ describe("the venture keeper finalizes ended raises (a real chain and the indexe
     chain = await startChain();
     svc = await startService({ rpcUrl: chain.url, deployments: chain.deployments, artifactsDir: ARTIFACTS, port: 0, finalityDepth: 1, pollIntervalMs: 20 });
     api = new ApiClient(svc.api.url);
-    operator = new UbcClient({ rpcUrl: chain.url, account: key(15), deployments: chain.deployments });
-    investor = new UbcClient({ rpcUrl: chain.url, account: key(16), deployments: chain.deployments });
-    keeper = new UbcClient({ rpcUrl: chain.url, account: key(17), deployments: chain.deployments });
+    operator = new UbcClient({ rpcUrl: chain.url, account: devKey(15), deployments: chain.deployments });
+    investor = new UbcClient({ rpcUrl: chain.url, account: devKey(16), deployments: chain.deployments });
+    keeper = new UbcClient({ rpcUrl: chain.url, account: devKey(17), deployments: chain.deployments });
     await (await chain.contract("ComputeToken").transfer(investor.address, 100_000n * E18)).wait();
   });
   after(async () => {

@@ -1,14 +1,12 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { ethers } from "ethers";
-import type { Hex } from "viem";
 import { startChain, ARTIFACTS, type TestChain } from "../../../indexer/src/testing/chain.ts";
 import { startService, type Service } from "../../../indexer/src/service.ts";
 import { UbcClient, ApiClient, UbcContractError, resourceKind, signDepositAuthorization, ROLES } from "./index.ts";
+import { devKey } from "../testing/keys.ts";
 
 const E18 = 10n ** 18n;
-const MNEMONIC = "test test test test test test test test test test test junk"; // Hardhat's development accounts
-const key = (i: number) => ethers.HDNodeWallet.fromPhrase(MNEMONIC, undefined, `m/44'/60'/0'/0/${i}`).privateKey as Hex;
 
 describe("agent SDK against a real chain and the indexer's API", () => {
   let chain: TestChain;
@@ -19,8 +17,8 @@ describe("agent SDK against a real chain and the indexer's API", () => {
   before(async () => {
     chain = await startChain();
     svc = await startService({ rpcUrl: chain.url, deployments: chain.deployments, artifactsDir: ARTIFACTS, port: 0, finalityDepth: 1, pollIntervalMs: 20 });
-    provider = new UbcClient({ rpcUrl: chain.url, account: key(15), deployments: chain.deployments });
-    requester = new UbcClient({ rpcUrl: chain.url, account: key(16), deployments: chain.deployments });
+    provider = new UbcClient({ rpcUrl: chain.url, account: devKey(15), deployments: chain.deployments });
+    requester = new UbcClient({ rpcUrl: chain.url, account: devKey(16), deployments: chain.deployments });
     const ubc = chain.contract("UBCToken");
     const compute = chain.contract("ComputeToken");
     for (const c of [provider, requester]) {
@@ -89,7 +87,7 @@ describe("agent SDK against a real chain and the indexer's API", () => {
   });
 
   test("a deposit by EIP-3009 authorisation: the credit pays a fill, with no allowance and no token transfer", async () => {
-    const [p2, r2] = [17, 18].map((i) => new UbcClient({ rpcUrl: chain.url, account: key(i), deployments: chain.deployments }));
+    const [p2, r2] = [17, 18].map((i) => new UbcClient({ rpcUrl: chain.url, account: devKey(i), deployments: chain.deployments }));
     for (const c of [p2, r2]) await (await chain.contract("ComputeToken").transfer(c.address, 5_000n * E18)).wait();
     const pId = await p2.registerAgent("ipfs://sdk-provider-2", ROLES.PROVIDER);
     const rId = await r2.registerAgent("ipfs://sdk-requester-2", ROLES.REQUESTER);
@@ -133,7 +131,7 @@ describe("agent SDK against a real chain and the indexer's API", () => {
   });
 
   test("an open job: created, accepted, delivered, finalized and challenged; another cancelled, a third expired", async () => {
-    const [p3, r3] = [12, 13].map((i) => new UbcClient({ rpcUrl: chain.url, account: key(i), deployments: chain.deployments }));
+    const [p3, r3] = [12, 13].map((i) => new UbcClient({ rpcUrl: chain.url, account: devKey(i), deployments: chain.deployments }));
     for (const c of [p3, r3]) await (await chain.contract("ComputeToken").transfer(c.address, 5_000n * E18)).wait();
     const pId = await p3.registerAgent("ipfs://sdk-provider-3", ROLES.PROVIDER);
     const rId = await r3.registerAgent("ipfs://sdk-requester-3", ROLES.REQUESTER);
@@ -215,7 +213,7 @@ describe("agent SDK against a real chain and the indexer's API", () => {
   });
 
   test("a validator's life: the role, the stake (approved first), unbonding, withdrawal; each misstep a named error", async () => {
-    const v = new UbcClient({ rpcUrl: chain.url, account: key(11), deployments: chain.deployments });
+    const v = new UbcClient({ rpcUrl: chain.url, account: devKey(11), deployments: chain.deployments });
     await (await chain.contract("UBCToken").transfer(v.address, 20_000n * E18)).wait();
     const agentId = await v.registerAgent("ipfs://sdk-validator", ROLES.PROVIDER);
     const [minStake, unbondingDelay] = (await v.read("ValidatorPool", "params")) as readonly [bigint, number];
@@ -240,7 +238,7 @@ describe("agent SDK against a real chain and the indexer's API", () => {
   });
 
   test("a staking position exits once unlocked: principal and the rest of its reward in one transaction", async () => {
-    const s = new UbcClient({ rpcUrl: chain.url, account: key(12), deployments: chain.deployments });
+    const s = new UbcClient({ rpcUrl: chain.url, account: devKey(12), deployments: chain.deployments });
     await (await chain.contract("UBCToken").transfer(s.address, 5_000n * E18)).wait();
     const [ubcBefore, computeBefore] = [await s.balanceOf("UBCToken"), await s.balanceOf("ComputeToken")];
     const id = await s.stake(0, 5_000n * E18); // the 90-day pool

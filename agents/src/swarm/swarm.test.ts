@@ -12,6 +12,7 @@ import { formatSummary, loadDeployments, owedVotes, planRoles, runSwarm, type Sw
 import { Status, type JobView } from "../runtime/market.ts";
 import { E18, DEFAULT_LIMITS } from "../runtime/limits.ts";
 import { startOpenAiServer, served, type OpenAiTestServer } from "../testing/openai-server.ts";
+import { devKey } from "../testing/keys.ts";
 import { KIND_HASH, canonical, specHash, type ShaSpec } from "../runtime/jobs.ts";
 import { agentCard, SpecResolver } from "../runtime/specs.ts";
 import { spawn } from "node:child_process";
@@ -142,8 +143,7 @@ describe("swarm on a real chain", () => {
   });
 
   test("standing validators (validatorKeys): the swarm runs validators staked before it, which vote on their committees and stay bonded when it leaves; a key that is no validator is refused first", async () => {
-    const key = (i: number) => ethers.HDNodeWallet.fromPhrase("test test test test test test test test test test test junk", undefined, `m/44'/60'/0'/0/${i}`).privateKey as Hex;
-    const keys = [key(14), key(15)];
+        const keys = [devKey(14), devKey(15)];
     const validatorIds: bigint[] = [];
     for (const k of keys) {
       const v = new UbcClient({ rpcUrl: chain.url, account: k, deployments: chain.deployments });
@@ -152,8 +152,8 @@ describe("swarm on a real chain", () => {
       const agentId = await v.registerAgent("ipfs://standing-validator", ROLES.VALIDATOR);
       validatorIds.push(await v.stakeValidator(agentId, minStake));
     }
-    const notValidator = new ethers.Wallet(key(16)).address;
-    await assert.rejects(run({ agents: 6, jobs: 2, validatorKeys: [key(16)] }), new RegExp(`validatorKeys: ${notValidator} is not a validator`));
+    const notValidator = new ethers.Wallet(devKey(16)).address;
+    await assert.rejects(run({ agents: 6, jobs: 2, validatorKeys: [devKey(16)] }), new RegExp(`validatorKeys: ${notValidator} is not a validator`));
     const { summary, jobs, agents } = await run({ agents: 6, jobs: 12, seed: baseSeed + 37, validatorKeys: keys });
     console.log(formatSummary(summary));
     assert.equal(summary.failedHonest, 0);
