@@ -3,7 +3,7 @@
 // API only, reading the writer's progress from the database (API replicas).
 import { readFileSync } from "node:fs";
 import { openDatabase, type Database } from "./database/adapter.ts";
-import { migrate, dropAll } from "./database/migrations.ts";
+import { API_MIGRATE_LOCK_TIMEOUT_MS, migrate, dropAll } from "./database/migrations.ts";
 import { HANDLERS, TEMPLATES } from "./indexing/handlers/index.ts";
 import { Indexer } from "./indexing/runner.ts";
 import type { Deployments } from "./indexing/types.ts";
@@ -95,7 +95,8 @@ export async function startService(cfg: ServiceConfig): Promise<Service> {
       onBlock: (l) => { listeners.add(l); return () => listeners.delete(l); },
     };
   } else {
-    await migrate(db, model);
+    // not the writer: a missing index whose table a writer holds is left to it (MigrateOptions)
+    await migrate(db, model, (m) => log("warn", m), { lockTimeoutMs: API_MIGRATE_LOCK_TIMEOUT_MS });
     let latest: { number: bigint; hash: string; timestamp: bigint } | null = null;
     const poll = async () => {
       const rows = await db.query<{ key: string; value: string }>(`SELECT key, value FROM _meta WHERE key LIKE 'checkpoint_%'`).catch(() => []);

@@ -104,6 +104,58 @@ describe("migrate on a database that holds the schema", () => {
       }
     });
 
+    // (PostgreSQL only, as above)
+    if (target.name === "postgres") test(`[${target.name}] an API-role migrate beside a writer's two batches in flight leaves a locked table's index to the writer instead of hanging them`, { skip: target.unavailable }, async () => {
+      const opts = target.options();
+      const writer = await openDatabase(opts);
+      const api = await openDatabase(opts);
+      try {
+        await migrate(writer, model);
+        const before = await catalog(writer);
+        const table = model.entities.find((e) => !e.immutable)!.table;
+        await writer.exec(`DROP INDEX "${table}_block_idx"`); // as a long backfill drops it
+        const lines: string[] = [];
+        let migrating: Promise<void> | undefined;
+        const waitingFor = async (query: string) => {
+          for (let i = 0; ; i++) {
+            const [w] = await api.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE $1`, [`%${query}%`]);
+            if (w.n > 0) return;
+            if (i > 500) throw new Error(`nothing came to wait for a lock: ${query}`);
+            await new Promise((r) => setTimeout(r, 10));
+          }
+        };
+        // the later batch (in flight) holds the table, and commits only after the earlier one
+        let earlierDone!: () => void;
+        const earlier = new Promise<void>((r) => (earlierDone = r));
+        let queued!: () => void;
+        const migrateWaits = new Promise<void>((r) => (queued = r));
+        const later = writer.transaction(async (tx) => {
+          await tx.exec(`LOCK TABLE "${table}" IN ROW EXCLUSIVE MODE`);
+          migrating = migrate(api, model, (m) => lines.push(m), { lockTimeoutMs: 300 });
+          await waitingFor("CREATE INDEX");
+          queued();
+          await earlier; // (the writer's own wait: PostgreSQL cannot see it)
+        });
+        // the earlier batch comes to write the same table: queued behind the CREATE INDEX, which
+        // waits for the later batch, which waits for the earlier one. Unbounded, none of them ever ends.
+        await migrateWaits;
+        await writer.transaction(async (tx) => {
+          await tx.exec(`LOCK TABLE "${table}" IN ROW EXCLUSIVE MODE`);
+        });
+        earlierDone();
+        await later;
+        await migrating;
+        assert.ok(lines.some((l) => l.includes(`${table}_block_idx is missing and its table is locked by the writer`)), lines.join("\n"));
+        assert.notDeepEqual(await catalog(writer), before, "the index is left to the writer");
+        await migrate(writer, model); // the writer's own (unbounded) builds it
+        assert.deepEqual(await catalog(writer), before);
+        await assert.rejects(migrate(api, model, undefined, { lockTimeoutMs: 0 }), /lockTimeoutMs must be a positive integer/);
+      } finally {
+        await api.close();
+        await writer.close();
+      }
+    });
+
     test(`[${target.name}] a database in the earlier storage layout (Bytes as text) is re-created with Bytes as bytea`, { skip: target.unavailable }, async () => {
       const db = await target.open();
       try {

@@ -99,7 +99,7 @@ export function keyError(table: string, err: unknown): unknown {
  * then this fails with keyError's message, and start-up with it). Also the last step of the
  * backfill's own rebuild (runner.ts), after the keys' indexes are built.
  */
-export async function restoreKeys(db: Queryable, model: Model): Promise<void> {
+export async function restoreKeys(db: Queryable, model: Model, opts: MigrateOptions = {}): Promise<void> {
   const immutable = model.entities.filter((e) => e.immutable).map((e) => e.table);
   if (immutable.length === 0) return;
   const keyless = (tables: string[]) =>
@@ -109,12 +109,52 @@ export async function restoreKeys(db: Queryable, model: Model): Promise<void> {
     );
   for (const { t } of await keyless(immutable)) {
     const k = keyBuild(t);
-    await createMissing(db, k.build).catch((err) => Promise.reject(keyError(t, err)));
-    // another session (a backfill's rebuild, another process's migrate) may have attached it meanwhile
-    await db.exec(k.attach).catch(async (err) => {
-      if ((await keyless([t])).length > 0) throw err;
-    });
+    try {
+      await createMissing(db, k.build, withLockTimeout(k.build, opts)).catch((err) => Promise.reject(keyError(t, err)));
+      // another session (a backfill's rebuild, another process's migrate) may have attached it meanwhile
+      await db.exec(withLockTimeout(k.attach, opts)).catch(async (err) => {
+        if ((await keyless([t])).length > 0) throw err;
+      });
+    } catch (err) {
+      if (!leftToWriter(err, opts, `${t}'s primary key`)) throw err;
+    }
   }
+}
+
+/** `migrate`'s and `restoreKeys`' options. */
+export interface MigrateOptions {
+  /**
+   * For a process that is not the writer (an API-role process, service.ts): how long each statement
+   * creating a missing relation may wait for its table's lock before it leaves that relation to
+   * the writer. A writer's long backfill drops the indexes (and keys) of the tables it fills and
+   * builds them when caught up; it commits its batches two in flight, the later one holding its
+   * tables while it waits, in the writer's own code, for the earlier one's commit. A CREATE INDEX
+   * queued for such a table makes the earlier batch's next lock on it queue behind it: a wait
+   * cycle that passes through the writer's process, which PostgreSQL cannot see (it found no
+   * deadlock: the writer waited for ever). Bounded, the statement fails instead (55P03) and the
+   * relation is left to the writer, which builds every index it dropped once caught up (a writer
+   * that died leaves them to the next writer's start, whose migrate waits as long as it takes).
+   */
+  lockTimeoutMs?: number;
+  log?: (msg: string) => void;
+}
+
+/** How long an API-role process's `migrate` waits for a table's lock (MigrateOptions.lockTimeoutMs). */
+export const API_MIGRATE_LOCK_TIMEOUT_MS = 1_000;
+
+/** `sql` with the wait for a lock bounded (one implicit transaction: the setting ends with it, or with its failure). */
+function withLockTimeout(sql: string, opts: MigrateOptions): string {
+  const ms = opts.lockTimeoutMs;
+  if (ms === undefined) return sql;
+  if (!Number.isInteger(ms) || ms <= 0) throw new Error(`migrate: lockTimeoutMs must be a positive integer (got ${ms})`);
+  return `SET lock_timeout = ${ms}; ${sql}; RESET lock_timeout`;
+}
+
+/** True (and logged) when `err` is a bounded wait for a lock that ran out: the relation is left to the writer. */
+function leftToWriter(err: unknown, opts: MigrateOptions, what: string): boolean {
+  if (opts.lockTimeoutMs === undefined || (err as { code?: string })?.code !== "55P03") return false;
+  opts.log?.(`migrate: ${what} is missing and its table is locked by the writer (a backfill writes it without it and builds it when caught up): left to the writer`);
+  return true;
 }
 
 export const SYSTEM_DDL = [
@@ -163,7 +203,9 @@ export function createdName(statement: string): string {
  * `IF NOT EXISTS` counts it. A secondary index that a backfill dropped (runner.ts) and did not
  * rebuild, because the process died, is missing from the catalog and is created here as before.
  */
-export async function migrate(db: Queryable, model: Model, log: (msg: string) => void = () => undefined): Promise<void> {
+export async function migrate(db: Queryable, model: Model, log: (msg: string) => void = () => undefined, opts: Omit<MigrateOptions, "log"> = {}): Promise<void> {
+  const bounded: MigrateOptions = { ...opts, log };
+  if (opts.lockTimeoutMs !== undefined) withLockTimeout("", bounded); // checks the setting before anything runs
   const ddl = migrationDdl(model);
   const key = schemaKey(model);
   // the hash is a hex digest: safe to inline
@@ -179,7 +221,12 @@ export async function migrate(db: Queryable, model: Model, log: (msg: string) =>
     // it waits for the next, which the writer's batch holds (ROW EXCLUSIVE) while it waits for
     // one of the first: a deadlock, which PostgreSQL breaks by failing one of the two. Alone,
     // a statement holds no lock while it waits.
-    for (const statement of ddl.filter((s) => !present.has(createdName(s)))) await createMissing(db, statement);
+    // (bounded for an API-role process: MigrateOptions.lockTimeoutMs)
+    for (const statement of ddl.filter((s) => !present.has(createdName(s)))) {
+      await createMissing(db, statement, withLockTimeout(statement, bounded)).catch((err) => {
+        if (!leftToWriter(err, bounded, createdName(statement))) throw err;
+      });
+    }
   } else {
     await db.exec(SYSTEM_DDL.join(";\n"));
     if (stored !== undefined) {
@@ -192,7 +239,7 @@ export async function migrate(db: Queryable, model: Model, log: (msg: string) =>
   }
   // (a primary key a keyless backfill left out is not a relation of its own: restoreKeys checks
   // pg_constraint, one query when none is missing)
-  await restoreKeys(db, model);
+  await restoreKeys(db, model, bounded);
 }
 
 /**

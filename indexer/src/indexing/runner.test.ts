@@ -10,7 +10,7 @@ import { verifyProjection, dumpProjection } from "../testing/verify.ts";
 import { declinedJob, marketActivity, setupMarket } from "../testing/market.ts";
 import { dbTargets } from "../testing/databases.ts";
 import { Indexer } from "./runner.ts";
-import { entityDdl, migrate } from "../database/migrations.ts";
+import { API_MIGRATE_LOCK_TIMEOUT_MS, entityDdl, migrate } from "../database/migrations.ts";
 import { HANDLERS, TEMPLATES } from "./handlers/index.ts";
 import { openDatabase, type Database } from "../database/adapter.ts";
 import type { HandlerMap } from "./types.ts";
@@ -183,7 +183,10 @@ describe(`indexer on a real Hardhat node (seed ${seed}; TEST_SEED=${seed} to rep
           // the rebuild on an index's name finds the index there. migrations.test.ts checks both)
           if (migrated !== undefined) return;
           migrated = hasKey(db, "token_transfer").then(async (had) => {
-            await migrate(db, model);
+            // as an API-role process migrates (service.ts): a table the writer holds waits at most
+            // this long, then its index is left to the writer (unbounded, the writer could hang:
+            // migrations.test.ts, "an API-role migrate beside a writer's two batches in flight")
+            await migrate(db, model, undefined, { lockTimeoutMs: API_MIGRATE_LOCK_TIMEOUT_MS });
             return had;
           });
           migrated.catch(() => undefined); // (awaited below, after the backfill)
