@@ -8,10 +8,10 @@
 // devnet, where the swarm moves the chain's clock a day every half minute, the devnet's keeper does
 // (agents/src/swarm/index.ts).
 //
-// The raises come from the indexer's GraphQL (the open ventures), and each is checked on chain
-// before anything is sent: the indexer may lag a block behind, and a wallet user or another keeper
-// may have finalized it first. A raise finalized by someone else between the check and the
-// transaction is skipped (its revert, RaiseNotOpen, is expected), never an error.
+// The raises come from the indexer's GraphQL (the open ventures), and each finalize is simulated
+// on chain before it is sent (UbcClient.write): the indexer may lag a block behind, and a wallet
+// user or another keeper may have finalized the raise first. Such a raise is skipped (its revert,
+// RaiseNotOpen, is expected), never an error.
 //
 // A keeper may also pay a venture's income in as revenue, a day's worth per day of chain time
 // (payVentureIncome): on the devnet, the example venture's simulated income, from a budget the seed
@@ -67,12 +67,11 @@ export async function finalizeEndedRaises(client: UbcClient, source: RaiseSource
     // finalize() accepts the transaction in the next block, whose time is after the newest one's
     if (BigInt(v.deadline) >= now && sold < BigInt(v.maxShares)) continue;
     const venture = getAddress(v.id);
-    if (Number(await client.read("Venture", "raiseState", [], venture)) !== RaiseState.Open) continue; // the indexer is behind
     let hash: `0x${string}`;
     try {
-      hash = (await client.finalizeRaise(venture));
+      hash = await client.finalizeRaise(venture);
     } catch (err) {
-      // finalized by someone else since the check: nothing left to do
+      // finalized already (the indexer is behind): the simulation refused it, nothing was sent
       if (err instanceof UbcContractError && err.errorName === "RaiseNotOpen") continue;
       throw err;
     }
@@ -109,13 +108,18 @@ export interface IncomeState {
   reported?: string;
 }
 
+/** Refuses an income that pays nothing (or less). */
+function checkIncome(income: VentureIncome): void {
+  if (income.perDay <= 0n) throw new Error(`keeper: a venture's income per day must be positive (got ${income.perDay})`);
+}
+
 /**
  * Pays the days of `income` due since `state.paidUntil` (the first call only starts the count).
  * Returns the amount deposited (0 when nothing was due, or when it could not be paid: the keeper's
  * balance short of it, or a venture with no shares left to share it; logged once, tried again later).
  */
 export async function payVentureIncome(client: UbcClient, income: VentureIncome, state: IncomeState, log: (line: string) => void = () => undefined): Promise<bigint> {
-  if (income.perDay <= 0n) throw new Error(`keeper: a venture's income per day must be positive (got ${income.perDay})`);
+  checkIncome(income);
   const now = (await client.public.getBlock({ blockTag: "latest" })).timestamp;
   if (state.paidUntil === undefined) {
     state.paidUntil = now;
@@ -169,7 +173,7 @@ export function startVentureKeeper(client: UbcClient, source: RaiseSource, opts:
   const intervalMs = opts.intervalMs ?? 5_000;
   if (!Number.isFinite(intervalMs) || intervalMs <= 0) throw new Error(`keeper: intervalMs must be a positive number of milliseconds (got ${intervalMs})`);
   const income = opts.income;
-  if (income !== undefined && income.perDay <= 0n) throw new Error(`keeper: a venture's income per day must be positive (got ${income.perDay})`);
+  if (income !== undefined) checkIncome(income);
   const incomeState: IncomeState = {};
   const log = opts.log ?? (() => undefined);
   const finalized: FinalizedRaise[] = [];

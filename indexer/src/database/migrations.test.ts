@@ -32,6 +32,19 @@ test("every statement of the migrations names what it creates", () => {
   assert.throws(() => createdName(`CREATE UNIQUE INDEX x ON y (z)`), /cannot tell/);
 });
 
+/** Resolves once a session of `db`'s database waits for a lock in a statement containing `statement`. */
+async function waitsForLock(db: Queryable, statement: string): Promise<void> {
+  for (let i = 0; ; i++) {
+    const [w] = await db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE $1`,
+      [`%${statement}%`],
+    );
+    if (w.n > 0) return;
+    if (i > 500) throw new Error(`nothing came to wait for a lock: ${statement}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
 describe("migrate on a database that holds the schema", () => {
   after(async () => {
     for (const t of targets) await t.cleanup();
@@ -80,14 +93,7 @@ describe("migrate on a database that holds the schema", () => {
         await db.transaction(async (tx) => {
           await tx.exec(`LOCK TABLE "${last}" IN ROW EXCLUSIVE MODE`);
           migrating = migrate(db, model);
-          for (let i = 0; ; i++) {
-            const [w] = await other.query<{ n: number }>(
-              `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE 'CREATE INDEX%'`,
-            );
-            if (w.n > 0) break;
-            if (i > 500) throw new Error("the migrate never came to wait for the writer's table");
-            await new Promise((r) => setTimeout(r, 10));
-          }
+          await waitsForLock(other, "CREATE INDEX");
           await tx.exec(`LOCK TABLE "${first}" IN ROW EXCLUSIVE MODE`);
         });
         await migrating;
@@ -116,14 +122,6 @@ describe("migrate on a database that holds the schema", () => {
         await writer.exec(`DROP INDEX "${table}_block_idx"`); // as a long backfill drops it
         const lines: string[] = [];
         let migrating: Promise<void> | undefined;
-        const waitingFor = async (query: string) => {
-          for (let i = 0; ; i++) {
-            const [w] = await api.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE $1`, [`%${query}%`]);
-            if (w.n > 0) return;
-            if (i > 500) throw new Error(`nothing came to wait for a lock: ${query}`);
-            await new Promise((r) => setTimeout(r, 10));
-          }
-        };
         // the later batch (in flight) holds the table, and commits only after the earlier one
         let earlierDone!: () => void;
         const earlier = new Promise<void>((r) => (earlierDone = r));
@@ -132,7 +130,7 @@ describe("migrate on a database that holds the schema", () => {
         const later = writer.transaction(async (tx) => {
           await tx.exec(`LOCK TABLE "${table}" IN ROW EXCLUSIVE MODE`);
           migrating = migrate(api, model, (m) => lines.push(m), { lockTimeoutMs: 300 });
-          await waitingFor("CREATE INDEX");
+          await waitsForLock(api, "CREATE INDEX");
           queued();
           await earlier; // (the writer's own wait: PostgreSQL cannot see it)
         });

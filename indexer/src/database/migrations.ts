@@ -142,12 +142,16 @@ export interface MigrateOptions {
 /** How long an API-role process's `migrate` waits for a table's lock (MigrateOptions.lockTimeoutMs). */
 export const API_MIGRATE_LOCK_TIMEOUT_MS = 1_000;
 
+/** Refuses a lock timeout that is not a positive whole number of milliseconds. */
+function checkLockTimeout(opts: MigrateOptions): void {
+  const ms = opts.lockTimeoutMs;
+  if (ms !== undefined && (!Number.isInteger(ms) || ms <= 0)) throw new Error(`migrate: lockTimeoutMs must be a positive integer (got ${ms})`);
+}
+
 /** `sql` with the wait for a lock bounded (one implicit transaction: the setting ends with it, or with its failure). */
 function withLockTimeout(sql: string, opts: MigrateOptions): string {
-  const ms = opts.lockTimeoutMs;
-  if (ms === undefined) return sql;
-  if (!Number.isInteger(ms) || ms <= 0) throw new Error(`migrate: lockTimeoutMs must be a positive integer (got ${ms})`);
-  return `SET lock_timeout = ${ms}; ${sql}; RESET lock_timeout`;
+  checkLockTimeout(opts);
+  return opts.lockTimeoutMs === undefined ? sql : `SET lock_timeout = ${opts.lockTimeoutMs}; ${sql}; RESET lock_timeout`;
 }
 
 /** True (and logged) when `err` is a bounded wait for a lock that ran out: the relation is left to the writer. */
@@ -205,7 +209,7 @@ export function createdName(statement: string): string {
  */
 export async function migrate(db: Queryable, model: Model, log: (msg: string) => void = () => undefined, opts: Omit<MigrateOptions, "log"> = {}): Promise<void> {
   const bounded: MigrateOptions = { ...opts, log };
-  if (opts.lockTimeoutMs !== undefined) withLockTimeout("", bounded); // checks the setting before anything runs
+  checkLockTimeout(bounded); // before anything runs
   const ddl = migrationDdl(model);
   const key = schemaKey(model);
   // the hash is a hex digest: safe to inline
