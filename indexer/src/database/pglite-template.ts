@@ -22,10 +22,11 @@
 // directory, one per key, made the same way (work directory, `ready`, rename).
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir, userInfo } from "node:os";
-import { dirname, join } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { PGlite } from "@electric-sql/pglite";
 import { BYTEA_PARSERS, BYTEA_SERIALIZERS } from "./codec.ts";
+import { lockPgliteDataDir } from "./pglite-lock.ts";
 
 function pgliteVersion(): string {
   const entry = fileURLToPath(import.meta.resolve("@electric-sql/pglite"));
@@ -75,6 +76,7 @@ export interface PgliteLayer {
  */
 async function makeOnce(dir: string, fill: (work: string) => Promise<void>): Promise<string> {
   if (existsSync(join(dir, "ready"))) return dir;
+  removeDeadWork(dir);
   const work = `${dir}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
   try {
     mkdirSync(work, { recursive: true });
@@ -89,6 +91,25 @@ async function makeOnce(dir: string, fill: (work: string) => Promise<void>): Pro
     return dir;
   } finally {
     rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/** Removes the work directories beside `dir` that processes now gone left (killed while making it). */
+function removeDeadWork(dir: string): void {
+  let names: string[];
+  try {
+    names = readdirSync(dirname(dir));
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const m = name.startsWith(`${basename(dir)}.tmp-`) ? /^(\d+)-/.exec(name.slice(basename(dir).length + 5)) : null;
+    if (m === null || Number(m[1]) === process.pid) continue;
+    try {
+      process.kill(Number(m[1]), 0);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === "ESRCH") rmSync(join(dirname(dir), name), { recursive: true, force: true });
+    }
   }
 }
 
@@ -171,11 +192,37 @@ function fresh(dataDir: string): boolean {
 
 /**
  * Opens a PGlite database: on disk in `dataDir` (a new one starts as a copy of the template, or
- * of `layer`'s when given), or in memory (loaded from that template's tarball). Without a
+ * of `layer`'s when given; the directory locked for this process until the database is closed,
+ * pglite-lock.ts), or in memory (loaded from that template's tarball). Without a
  * template (turned off, or it could not be made: the reason goes to `warn`), PGlite runs initdb
  * as usual; without the layer's, the plain template is used.
  */
 export async function openPglite(dataDir: string | undefined, warn: (msg: string) => void = () => undefined, layer?: PgliteLayer): Promise<PGlite> {
+  if (dataDir === undefined) return openIn(undefined, warn, layer);
+  const release = lockPgliteDataDir(dataDir);
+  try {
+    // with the lock held, every part beside the directory is a killed start's leftover
+    for (const name of readdirSync(dirname(resolve(dataDir)))) {
+      if (name.startsWith(`${basename(dataDir)}.part-`)) rmSync(join(dirname(resolve(dataDir)), name), { recursive: true, force: true });
+    }
+    const db = await openIn(dataDir, warn, layer);
+    const close = db.close.bind(db);
+    db.close = async () => {
+      try {
+        await close();
+      } finally {
+        release();
+      }
+    };
+    return db;
+  } catch (err) {
+    release();
+    throw err;
+  }
+}
+
+/** openPglite's work, with the data directory's lock (pglite-lock.ts) held. */
+async function openIn(dataDir: string | undefined, warn: (msg: string) => void, layer?: PgliteLayer): Promise<PGlite> {
   let template: string | undefined;
   if (dataDir === undefined || fresh(dataDir)) {
     try {
@@ -195,16 +242,16 @@ export async function openPglite(dataDir: string | undefined, warn: (msg: string
     if (template === undefined) return PGlite.create(serving());
     return PGlite.create({ loadDataDir: new Blob([readFileSync(join(template, "pgdata.tar"))]), ...serving() });
   }
-  if (template !== undefined) {
-    // copied beside it and renamed into place: a process killed while copying leaves no half
-    // database behind (the next start copies again)
+  if (fresh(dataDir)) {
+    // made beside it (a copy of the template, or initdb's work) and renamed into place: a process
+    // killed meanwhile leaves no half database behind (the next start makes it again)
     const part = `${dataDir}.part-${process.pid}`;
-    rmSync(part, { recursive: true, force: true });
     mkdirSync(dirname(dataDir), { recursive: true });
-    cpSync(join(template, "pgdata"), part, { recursive: true });
+    if (template !== undefined) cpSync(join(template, "pgdata"), part, { recursive: true });
+    else await (await PGlite.create({ dataDir: part, ...serving() })).close();
     rmSync(dataDir, { recursive: true, force: true }); // missing or empty
     renameSync(part, dataDir);
-  } else mkdirSync(dataDir, { recursive: true });
+  }
   return PGlite.create({ dataDir, ...serving() });
 }
 
