@@ -8,12 +8,13 @@
 // parameters that must come from the environment). The environment overrides the roles:
 // DEPLOY_TREASURY, DEPLOY_GUARDIAN, DEPLOY_VENTURE_OPERATOR (addresses).
 // DEPLOYMENTS_DIR overrides where the file is written (tests use a temporary folder).
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { network } from "hardhat";
 import UBCExchange from "../deploy/modules/UBCExchange.ts";
 import { CONTRACT_NAMES } from "../deploy/names.ts";
 import { loadParameters } from "../deploy/parameters.ts";
+import { writeFileAtomic } from "./lib/files.ts";
 
 export interface DeploymentsFile {
   chainId: number;
@@ -57,7 +58,7 @@ for (const [key, contract] of Object.entries(deployed)) {
 const dir = resolve(process.env.DEPLOYMENTS_DIR ?? new URL("../deployments/", import.meta.url).pathname);
 mkdirSync(dir, { recursive: true });
 const file = join(dir, `${networkName}.json`);
-writeFileSync(file, JSON.stringify(out, null, 2) + "\n");
+writeFileAtomic(file, JSON.stringify(out, null, 2) + "\n");
 for (const [name, c] of Object.entries(out.contracts)) console.log(`${name.padEnd(16)} ${c.address} (block ${c.blockNumber})`);
 console.log(`wrote ${file}`);
 await conn.close();

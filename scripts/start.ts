@@ -15,11 +15,12 @@
 // indexer reindexes from scratch. See docs/getting-started.md.
 //
 // Configuration: environment variables, or a .env file at the root (see .env.example).
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { setNodeLogging, startHardhatNode, startProcess, stopProcess, waitForRpc, type Managed } from "./lib/processes.ts";
 import { HARDHAT_CLI } from "./lib/hardhat-node.ts";
+import { writeFileAtomic } from "./lib/files.ts";
 import { childEnv, loadConfig, stateFile, type DevnetConfig } from "./devnet/config.ts";
 import { SEED, seedDevnet, type SeedResult } from "./devnet/seed.ts";
 import { devAccount, ROLES } from "./devnet/accounts.ts";
@@ -161,6 +162,21 @@ async function startChain(cfg: DevnetConfig, env: NodeJS.ProcessEnv): Promise<{ 
   return { chainId, genesisHash: genesis.hash, local: !cfg.externalRpcUrl };
 }
 
+/** A path as the user reads it: relative to the repository when inside it. */
+const shown = (p: string) => (relative(root, p).startsWith("..") ? p : relative(root, p) || ".");
+
+/** The state an earlier run recorded; a string says why there is none to use (missing, or not a state file). */
+function readState(cfg: DevnetConfig): DevnetState | undefined | string {
+  if (!existsSync(stateFile(cfg))) return undefined;
+  try {
+    const state = JSON.parse(readFileSync(stateFile(cfg), "utf8")) as DevnetState;
+    if (typeof state?.deployments !== "string" || typeof state.chainId !== "number") throw new Error("not a devnet state");
+    return state;
+  } catch (err) {
+    return `${shown(stateFile(cfg))} is unreadable (${(err as Error).message})`;
+  }
+}
+
 /** Why the recorded deployment cannot be reused on this chain, or undefined if it can. */
 async function cannotResume(cfg: DevnetConfig, state: DevnetState | undefined, chainId: number, genesisHash: string): Promise<string | undefined> {
   if (!state) return "no earlier run under DATA_DIR";
@@ -168,8 +184,13 @@ async function cannotResume(cfg: DevnetConfig, state: DevnetState | undefined, c
     return cfg.externalRpcUrl ? "the chain is not the one of the earlier run" : "a local Hardhat node keeps its state in memory only";
   }
   if (!existsSync(state.deployments)) return `${state.deployments} is gone`;
-  const d = JSON.parse(readFileSync(state.deployments, "utf8")) as DeploymentsFile;
-  if (d.chainId !== chainId) return "the deployments file is for another chain";
+  let d: DeploymentsFile;
+  try {
+    d = JSON.parse(readFileSync(state.deployments, "utf8")) as DeploymentsFile;
+  } catch (err) {
+    return `${state.deployments} is unreadable (${(err as Error).message})`;
+  }
+  if (d.chainId !== chainId || typeof d.contracts !== "object" || d.contracts === null) return "the deployments file is for another chain";
   for (const [name, c] of Object.entries(d.contracts)) {
     if ((await rpc<string>(cfg.rpcUrl, "eth_getCode", [c.address, "latest"])) === "0x") return `${name} has no code at ${c.address}`;
   }
@@ -181,8 +202,9 @@ async function deploy(cfg: DevnetConfig, env: NodeJS.ProcessEnv, chain: { chainI
   const t = performance.now();
   parts.deploy.state = "starting";
   const file = join(cfg.deploymentsDir, "localhost.json");
-  const state: DevnetState | undefined = existsSync(stateFile(cfg)) ? JSON.parse(readFileSync(stateFile(cfg), "utf8")) : undefined;
-  const why = cfg.fresh ? "--fresh" : await cannotResume(cfg, state, chain.chainId, chain.genesisHash);
+  const recorded = readState(cfg);
+  const state = typeof recorded === "string" ? undefined : recorded;
+  const why = cfg.fresh ? "--fresh" : typeof recorded === "string" ? recorded : await cannotResume(cfg, state, chain.chainId, chain.genesisHash);
   if (why === undefined && state) {
     log("deploy", `resuming: the deployment of ${state.deployedAt} is on this chain (indexed data kept)`);
   } else {
@@ -209,7 +231,7 @@ async function seedAndRecord(cfg: DevnetConfig, chain: { chainId: number; genesi
     }
     mkdirSync(cfg.dataDir, { recursive: true });
     const next: DevnetState = { chainId: chain.chainId, rpcUrl: cfg.rpcUrl, genesisHash: chain.genesisHash, deployments: d.file, deployedAt: new Date().toISOString(), seed };
-    writeFileSync(stateFile(cfg), JSON.stringify(next, null, 2) + "\n");
+    writeFileAtomic(stateFile(cfg), JSON.stringify(next, null, 2) + "\n");
   }
   const n = Object.keys(d.deployments.contracts).length;
   parts.deploy = {
@@ -404,7 +426,6 @@ async function startSwarm(cfg: DevnetConfig, env: NodeJS.ProcessEnv, p: { chainI
 async function main() {
   const cfg = loadConfig(root, process.argv.slice(2));
   const env = childEnv(cfg);
-  const shown = (p: string) => (relative(root, p).startsWith("..") ? p : relative(root, p) || ".");
   log("start", `UBC Compute Exchange devnet · data ${shown(cfg.dataDir)}${cfg.envFile ? ` · config ${shown(cfg.envFile)}` : ""}${cfg.fresh ? " · --fresh" : ""}`);
   if (cfg.fresh) {
     // only what the devnet itself writes under DATA_DIR: never the folder itself

@@ -166,7 +166,7 @@ describe("npm start", function () {
     }
   });
 
-  it("on an existing chain (RPC_URL), runs the swarm hook, a second start resumes the deployment and the indexed data, leaving the chain running, and --fresh starts clean", async function () {
+  it("on an existing chain (RPC_URL), runs the swarm hook, a second start resumes the deployment and the indexed data, leaving the chain running, --fresh starts clean, and a damaged state file deploys again", async function () {
     const [port, indexerPort] = [await freePort(), await freePort()];
     const dir = mkdtempSync(join(tmpdir(), "ubc-start-"));
     const rpcUrl = `http://127.0.0.1:${port}`;
@@ -222,6 +222,16 @@ describe("npm start", function () {
       expect(f.protocol).to.deep.equal({ agentCount: 7, positionCount: 9 });
       expect(f.stakePools).to.have.length(3);
       await stopAndCheck(fresh, [indexerPort]);
+
+      // a state file a kill left empty (opened for writing, not yet written) is named as the
+      // reason to deploy again, not a crash
+      writeFileSync(join(dir, "data", "devnet.json"), "");
+      const damaged = await start(env);
+      expect(damaged.lines.some((l) => /^\[deploy\] deploying the contracts \(.*devnet\.json is unreadable \(Unexpected end of JSON input\)\)…$/.test(l)), damaged.lines.join("\n")).to.equal(true);
+      const g = await graphql<{ protocol: { agentCount: number } }>(`http://127.0.0.1:${indexerPort}/graphql`, `{ protocol(id: "protocol") { agentCount } }`);
+      expect(g.protocol.agentCount).to.equal(7);
+      expect(JSON.parse(readFileSync(join(dir, "data", "devnet.json"), "utf8")).chainId).to.be.a("number");
+      await stopAndCheck(damaged, [indexerPort]);
     } finally {
       await stopProcess(node);
       rmSync(dir, { recursive: true, force: true });
