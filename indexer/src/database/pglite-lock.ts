@@ -7,9 +7,9 @@
 // (killed) is stale and taken over.
 //
 // Holding it, the indexer also knows that any `postmaster.pid` in the directory is a leftover.
-// PostgreSQL creates that file and then writes it: a process killed between the two (measured
-// here: a SIGKILL ~0.6 s into PGlite's start, 1 of ~30 starts killed at random in that window)
-// leaves it empty, and PostgreSQL refuses to start on an empty lock file ("lock file is empty"),
+// PostgreSQL creates that file and then writes it: a process killed between the two (seen here
+// once in ~1,400 SIGKILLs at random moments of PGlite's start; `npm run stress:pglite`) leaves it
+// empty, and PostgreSQL refuses to start on an empty lock file ("lock file is empty"),
 // which PGlite reports as "PGlite failed to initialize properly" at every later start. The
 // database itself is intact (crash recovery replays its WAL once the file is gone), so it is
 // removed before PGlite starts.
