@@ -154,6 +154,13 @@ step("overview shows the indexed protocol figures before any wallet is connected
   const icon = await fetch(new URL(favicon.headers.get("location")!, stack.webUrl));
   assert.equal(icon.status, 200);
   assert.match(icon.headers.get("content-type") ?? "", /image\/svg\+xml/);
+  // an address no page answers: a 404 in the app's layout, pointing to its sections
+  const missing = await fetch(stack.webUrl + "/jobs");
+  assert.equal(missing.status, 404);
+  const missingHtml = await missing.text();
+  const body = missingHtml.slice(missingHtml.indexOf("<h1>Page not found</h1>"));
+  assert.ok(body.length > 0 && missingHtml.includes("<h1>Page not found</h1>"), "the app's not-found page");
+  for (const href of ["/market", "/agents", "/ventures", "/stake"]) assert.ok(body.includes(`href="${href}"`), `the not-found page links to ${href}`);
   await shot("01-overview");
   assertClean("overview");
 });
