@@ -147,7 +147,8 @@ export class Agent {
   private firstSeen = new Map<string, { step: number; at: number }>();
   /** Quote fills sent and not yet seen on chain: quote id → provider. */
   private settling = new Set<bigint>();
-  private finished = new Set<bigint>();
+  /** Jobs settled in a provider's favour that this requester is done with, by provider (standingWith). */
+  private provenWith = new Map<bigint, number>();
   private filling = new Map<string, { provider: bigint; nonce: bigint }>();
 
   /** Fills sent and not yet in the view (forgetting those the view has, or that failed). */
@@ -209,6 +210,31 @@ export class Agent {
   }
   private retryAt = new Map<string, number>();
 
+  /** Jobs this agent is done with whose action keys are still held (swept by `doneWith`). */
+  private retired = new Set<bigint>();
+
+  /**
+   * Notes a job this agent is done with; every 500 of them, its actions' keys (`submit:<job>`,
+   * `attest:<job>:<round>`, …) leave the maps `act` keeps, so a swarm trading for days holds keys of
+   * the jobs in flight, not of every job it ever touched.
+   */
+  private doneWith(jobId: bigint): void {
+    this.retired.add(jobId);
+    if (this.retired.size < 500) return;
+    const gone = (id: string | undefined) => id !== undefined && /^\d+$/.test(id) && this.retired.has(BigInt(id));
+    for (const keys of [this.done, this.failures, this.retryAt]) {
+      for (const key of keys.keys()) {
+        const [kind, id] = key.split(":");
+        if (JOB_ACTIONS.has(kind) && gone(id)) keys.delete(key);
+      }
+    }
+    for (const key of this.firstSeen.keys()) {
+      const [a, b] = key.split(":");
+      if (gone(a === "accept" ? b : a)) this.firstSeen.delete(key);
+    }
+    this.retired.clear();
+  }
+
   /** Actions started by `kick()` and not finished yet. */
   readonly running = new Set<Promise<void>>();
 
@@ -242,7 +268,9 @@ export class Agent {
   private votes(): (Promise<void> | undefined)[] {
     const me = this.validatorId;
     if (!this.is(ROLES.VALIDATOR) || me === undefined) return [];
-    return this.view.committeeJobs(me).map((j) => (j.committee?.includes(me) ? this.validatorOn(j) : undefined));
+    const out: (Promise<void> | undefined)[] = [];
+    for (const j of this.view.committeeJobs(me)) if (j.committee?.includes(me)) out.push(this.validatorOn(j));
+    return out;
   }
 
   /** Everything the agent can do now; resolves when those actions are done. */
@@ -262,14 +290,17 @@ export class Agent {
     const v = this.view;
     this.steps++;
     for (const j of v.jobsOf(this.agentId)) {
-      if (this.finished.has(j.id)) continue;
       if (this.is(ROLES.PROVIDER) && j.provider === this.agentId) actions.push(...this.providerOn(j));
       if (this.is(ROLES.REQUESTER) && j.requester === this.agentId) actions.push(...this.requesterOn(j));
-      // nothing left to do for a settled job once it is rated (or an expired one)
+      // nothing left to do for a settled job once it is rated (or an expired one): the view drops
+      // it from this agent's jobs (deleting the current entry does not disturb the iteration), and
+      // the agent keeps of it only what standingWith counts
       if (j.status === Status.Expired || j.status === Status.Cancelled || j.status === Status.Declined || (j.status === Status.Settled && this.done.has(`rate:${j.id}`))) {
-        this.finished.add(j.id);
+        if (j.requester === this.agentId && j.producerWins === true && j.status === Status.Settled) this.provenWith.set(j.provider, (this.provenWith.get(j.provider) ?? 0) + 1);
+        v.forgetJobOf(this.agentId, j.id);
         this.checked.delete(j.id);
         this.specMisses.delete(j.id);
+        this.doneWith(j.id);
       }
     }
     actions.push(...this.votes());
@@ -594,7 +625,7 @@ export class Agent {
 
   /** The in-flight cap after the draws seen since the last look (see `cap`). */
   private inFlightCap(): number {
-    this.cap = nextInFlightCap(this.cap ?? this.maxInFlight, this.maxInFlight, this.view.jobsOf(this.agentId).filter((j) => j.requester === this.agentId), this.drawsSeen);
+    this.cap = nextInFlightCap(this.cap ?? this.maxInFlight, this.maxInFlight, [...this.view.jobsOf(this.agentId)].filter((j) => j.requester === this.agentId), this.drawsSeen);
     return Math.floor(this.cap);
   }
 
@@ -613,7 +644,7 @@ export class Agent {
       if (j.producerWins === true && (j.status === Status.Settled || (j.status === Status.Validated && this.reExecutable(j) && this.deliveryChecks(j)))) proven++;
     }
     for (const p of this.pendingFills()) if (p.provider === provider) inFlight++;
-    return { inFlight, proven };
+    return { inFlight, proven: proven + (this.provenWith.get(provider) ?? 0) };
   }
 
   /**
@@ -943,10 +974,18 @@ export class Agent {
     if (me === undefined) return undefined;
     const ids: bigint[] = [];
     for (const j of this.view.committeeJobs(me)) {
-      if (j.status !== Status.Settled || !j.settled?.validatorsPaid || !j.committee?.includes(me)) continue;
+      const over = j.status === Status.Settled || j.status === Status.Expired || j.status === Status.Cancelled || j.status === Status.Declined;
+      if (!over) continue;
       const myVote = j.votes.get(me);
-      if (myVote === undefined || myVote !== (j.producerWins === true)) continue;
-      if (this.done.has(`fees:${j.id}`) || this.busy.has(`fees:${j.id}`)) continue;
+      const owed = j.status === Status.Settled && j.settled?.validatorsPaid === true && j.committee?.includes(me) === true && myVote !== undefined && myVote === (j.producerWins === true);
+      if (!owed || this.done.has(`fees:${j.id}`)) {
+        // nothing left for this validator to do with the job: out of the lists it steps over
+        this.view.forgetCommitteeJob(me, j.id);
+        this.done.delete(`fees:${j.id}`);
+        this.doneWith(j.id);
+        continue;
+      }
+      if (this.busy.has(`fees:${j.id}`)) continue;
       ids.push(j.id);
     }
     if (ids.length === 0) return undefined;
@@ -1028,6 +1067,9 @@ export function nextInFlightCap(
  * delivery carries the spec, checked against its hash.
  */
 export const SPEC_STORE = new Map<string, Spec>();
+
+/** The kinds of `act` keys that name a job (`<kind>:<job id>…`): dropped once the agent is done with the job. */
+const JOB_ACTIONS = new Set(["submit", "draw", "challenge", "expire", "finalize", "rate", "attest", "accept"]);
 
 /**
  * Why a job's spec is not the work its quote priced, or undefined when it is: a spec of another kind

@@ -107,8 +107,11 @@ export class MarketView {
   readonly positions = new Map<string, bigint[]>();
   readonly slashed = new Map<bigint, bigint>();
   /** Jobs by party (requester or provider agent id), and by committee member (validator id). */
-  private byParty = new Map<bigint, JobView[]>();
-  private byMember = new Map<bigint, JobView[]>();
+  // an agent's jobs, and a validator's committee jobs, by job id: each agent iterates its own at
+  // every step, so a job it is done with is dropped from them (forgetJobOf, forgetCommitteeJob)
+  // and a swarm running for days steps over the jobs in flight only
+  private byParty = new Map<bigint, Map<bigint, JobView>>();
+  private byMember = new Map<bigint, Map<bigint, JobView>>();
   /** Jobs open for providers to accept (`createJob`), until accepted, cancelled or expired. */
   readonly openJobs = new Map<bigint, JobView>();
   /** `${providerAgentId}:${nonce}` of every quote filled. */
@@ -210,20 +213,30 @@ export class MarketView {
     return n;
   }
 
-  /** The jobs an agent is a party of (requester or provider). */
-  jobsOf(agentId: bigint): readonly JobView[] {
-    return this.byParty.get(agentId) ?? [];
+  /** The jobs an agent is a party of (requester or provider), but those it said it is done with. */
+  jobsOf(agentId: bigint): Iterable<JobView> {
+    return this.byParty.get(agentId)?.values() ?? [];
   }
 
-  /** The jobs whose committee (either round) includes a validator. */
-  committeeJobs(validatorId: bigint): readonly JobView[] {
-    return this.byMember.get(validatorId) ?? [];
+  /** The jobs whose committee (either round) includes a validator, but those it said it is done with. */
+  committeeJobs(validatorId: bigint): Iterable<JobView> {
+    return this.byMember.get(validatorId)?.values() ?? [];
   }
 
-  private index(map: Map<bigint, JobView[]>, key: bigint, j: JobView) {
-    const list = map.get(key);
-    if (!list) map.set(key, [j]);
-    else if (!list.includes(j)) list.push(j);
+  /** Drops a job from `jobsOf(agentId)`: that agent has nothing left to do with it (the job stays in `jobs`). */
+  forgetJobOf(agentId: bigint, jobId: bigint): void {
+    this.byParty.get(agentId)?.delete(jobId);
+  }
+
+  /** Drops a job from `committeeJobs(validatorId)`: that validator has nothing left to do with it. */
+  forgetCommitteeJob(validatorId: bigint, jobId: bigint): void {
+    this.byMember.get(validatorId)?.delete(jobId);
+  }
+
+  private index(map: Map<bigint, Map<bigint, JobView>>, key: bigint, j: JobView) {
+    let jobs = map.get(key);
+    if (!jobs) map.set(key, (jobs = new Map()));
+    jobs.set(j.id, j);
   }
 
   private job(id: bigint): JobView {
