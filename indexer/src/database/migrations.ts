@@ -28,6 +28,15 @@ function byteOrder(f: FieldModel): boolean {
  */
 const MUTABLE_FILLFACTOR = 50;
 
+/**
+ * Lookups by more than one column that the API makes on entity tables (by entity, field names in
+ * index order). The quote board derives a quote's status from whether a job was filled from it
+ * (server/quotes.ts statusSql: the job's provider and quote nonce); with the index on `provider`
+ * alone, each quote's check read all of that provider's jobs (5,312 rows per check on a devnet
+ * 7 minutes old), so the board's answers grew slower with every job.
+ */
+const LOOKUP_INDEXES: Record<string, string[][]> = { WorkRequest: [["provider", "quoteNonce"]] };
+
 export function entityDdl(model: Model): string[] {
   const out: string[] = [];
   for (const e of model.entities) {
@@ -38,6 +47,14 @@ export function entityDdl(model: Model): string[] {
     out.push(`CREATE TABLE IF NOT EXISTS "${e.table}" (${cols.join(", ")})${e.immutable ? "" : ` WITH (fillfactor = ${MUTABLE_FILLFACTOR})`}`);
     for (const f of e.columns) {
       if (f.ref && !f.list) out.push(`CREATE INDEX IF NOT EXISTS "${e.table}_${f.column}_idx" ON "${e.table}" ("${f.column}")`);
+    }
+    for (const names of LOOKUP_INDEXES[e.name] ?? []) {
+      const cols = names.map((n) => {
+        const f = e.byName.get(n);
+        if (f === undefined || f.list) throw new Error(`LOOKUP_INDEXES: ${e.name} has no stored field ${n}`);
+        return f.column;
+      });
+      out.push(`CREATE INDEX IF NOT EXISTS "${e.table}_${cols.join("_")}_idx" ON "${e.table}" (${cols.map((c) => `"${c}"`).join(", ")})`);
     }
     out.push(`CREATE INDEX IF NOT EXISTS "${e.table}_block_idx" ON "${e.table}" ("${BLOCK_COLUMN}")`);
     // The usual list order of a dApp, latest first (orderBy: blockNumber | timestamp): the index

@@ -126,8 +126,11 @@ export function offchainResolvers(model: Model, db: Database, board: QuoteBoard 
     }
     const order = COLS[a.orderBy ?? "unitPrice"] ?? "unit_price";
     const dir = a.orderDirection === "desc" ? "DESC" : "ASC";
+    const now = board?.now() ?? wallClock();
+    // open quotes are unexpired: filtered before the status of every quote ever posted is derived
+    const unexpired = w.status === "open" ? ` WHERE q.expiry > ${BigInt(now)}` : "";
     const rows = await db.query(
-      `SELECT * FROM (SELECT q.*, ${QuoteBoard.statusSql("q", board?.now() ?? wallClock())} AS status FROM _quotes q) x
+      `SELECT * FROM (SELECT q.*, ${QuoteBoard.statusSql("q", now)} AS status FROM _quotes q${unexpired}) x
        WHERE ${conds.length ? conds.join(" AND ") : "TRUE"} ORDER BY ${order} ${dir}, x.id ${dir} LIMIT ${f} OFFSET ${s}`,
       params,
     );

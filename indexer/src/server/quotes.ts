@@ -445,9 +445,13 @@ export class QuoteBoard {
 
   /** Open quotes for a resource kind that a requester may fill, cheapest first (best-price matching). */
   async best(resourceKind: string, units: bigint | null, requesterAgentId: bigint | null, maxUnitPrice: bigint | null, first: number) {
+    const now = this.now();
+    // unexpired quotes only, before their status is derived: the board keeps every quote ever
+    // posted, and deriving the status of all of them (two lookups each) made every call cost
+    // O(quotes posted since the start)
     const rows = await this.db.query(
-      `SELECT * FROM (SELECT q.*, ${QuoteBoard.statusSql("q", this.now())} AS status FROM _quotes q
-         WHERE q.resource_kind = $1 AND ($2::numeric IS NULL OR q.units >= $2::numeric)
+      `SELECT * FROM (SELECT q.*, ${QuoteBoard.statusSql("q", now)} AS status FROM _quotes q
+         WHERE q.resource_kind = $1 AND q.expiry > ${BigInt(now)} AND ($2::numeric IS NULL OR q.units >= $2::numeric)
            AND ($3::numeric IS NULL OR q.requester = 0 OR q.requester = $3::numeric)
            AND ($4::numeric IS NULL OR q.unit_price <= $4::numeric)) x
        WHERE x.status = 'open' ORDER BY x.unit_price ASC, x.posted_at ASC LIMIT ${Math.min(Math.max(1, first), 100)}`,
