@@ -14,25 +14,30 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { rng } from "../../indexer/src/testing/activity.ts";
 
-const { values } = parseArgs({ options: { kills: { type: "string", default: "150" }, window: { type: "string", default: "2500" }, seed: { type: "string" }, raw: { type: "boolean", default: false } } });
+let parsed;
+try {
+  parsed = parseArgs({ options: { kills: { type: "string", default: "150" }, window: { type: "string", default: "2500" }, seed: { type: "string" }, raw: { type: "boolean", default: false } } });
+} catch (err) {
+  console.error(`stress:pglite: ${(err as Error).message}`);
+  process.exit(2);
+}
+const { values } = parsed;
 const kills = Number(values.kills);
 const window = Number(values.window);
 const seed = Number(values.seed ?? Date.now() % 1_000_000);
-if (!Number.isInteger(kills) || kills < 1) throw new Error(`--kills must be a positive integer, got ${values.kills}`);
-if (!Number.isInteger(window) || window < 1) throw new Error(`--window must be a positive number of ms, got ${values.window}`);
+function usage(problem: string): never {
+  console.error(`stress:pglite: ${problem}\nusage: npm run stress:pglite -- [--kills N] [--window MS] [--seed S] [--raw]`);
+  process.exit(2);
+}
+if (!Number.isInteger(kills) || kills < 1) usage(`--kills must be a positive integer, got ${values.kills}`);
+if (!Number.isInteger(window) || window < 1) usage(`--window must be a positive number of ms, got ${values.window}`);
+if (!Number.isInteger(seed)) usage(`--seed must be an integer, got ${values.seed}`);
 const child = fileURLToPath(new URL("./pglite-kill-child.ts", import.meta.url));
 const mode = values.raw ? "raw" : "indexer";
 
-// a small deterministic generator (mulberry32), so a seed replays the same kill moments
-let state = seed >>> 0;
-const random = () => {
-  state = (state + 0x6d2b79f5) >>> 0;
-  let t = state;
-  t = Math.imul(t ^ (t >>> 15), t | 1);
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-};
+const random = rng(seed).next; // a seed replays the same kill moments
 
 const work = mkdtempSync(join(tmpdir(), "ubc-pglite-kill-"));
 console.log(`${kills} kills within ${window} ms of a start, ${mode === "raw" ? "PGlite alone" : "as the indexer opens PGlite"} (seed ${seed}; --seed ${seed} to replay)`);
