@@ -10,6 +10,7 @@ import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { formatSummary, loadDeployments, owedVotes, planRoles, runSwarm, type SwarmOptions } from "./swarm.ts";
 import { Status, type JobView } from "../runtime/market.ts";
+import { messageKind, repeatFilter } from "./repeats.ts";
 import { E18, DEFAULT_LIMITS } from "../runtime/limits.ts";
 import { startOpenAiServer, served, type OpenAiTestServer } from "../testing/openai-server.ts";
 import { devKey } from "../testing/keys.ts";
@@ -53,6 +54,24 @@ describe("swarm input", () => {
 });
 
 describe("leaving", () => {
+  test("a refusal repeated by one agent is shown once a minute, with the count left out", () => {
+    let t = 0;
+    const show = repeatFilter(60_000, () => t);
+    const key = (m: string) => `requester-5:refused:${messageKind(m)}`;
+    const over = (n: number) => `fill of 0x${n.toString(16)}ab: ${n}.5 COMPUTE would make 1000${n}.25 COMPUTE this hour, over 1000000 COMPUTE`;
+    assert.equal(show(key(over(1))), 0, "the first is shown");
+    for (let i = 2; i <= 40; i++) {
+      t += 1_000;
+      assert.equal(show(key(over(i))), undefined, "the same reason within the minute is left out");
+    }
+    assert.equal(show(key("accept: the job's spec is not work this provider does")), 0, "another reason is shown");
+    assert.equal(show("requester-6:refused:" + messageKind(over(3))), 0, "another agent's is shown");
+    t = 60_000;
+    assert.equal(show(key(over(99))), 39, "a minute later it is shown again, with the 39 left out");
+    t += 1;
+    assert.equal(show(key(over(7))), undefined);
+  });
+
   test("the votes a swarm's validators owe: open rounds of any job, in time, not yet voted", () => {
     const job = (id: bigint, o: Partial<JobView>): JobView => ({ id, requester: 1n, provider: 2n, value: 1n, specHash: "0x", status: Status.Submitted, deadline: 1_000n, votes: new Map(), challenged: false, burned: 0n, committee: [7n, 8n, 9n], committeeKind: 1, ...o });
     const jobs = [

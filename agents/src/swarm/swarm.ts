@@ -30,6 +30,7 @@ import { MarketView, Status, votingOpen, type JobView } from "../runtime/market.
 import { TxEnv, TxSender, type Addresses } from "../runtime/tx.ts";
 import { localAccount } from "../runtime/signer.ts";
 import { DEFAULT_LIMITS, E18, SpendGuard, type Limits } from "../runtime/limits.ts";
+import { messageKind, repeatFilter } from "./repeats.ts";
 import { RulePolicy, type Policy } from "../runtime/policy.ts";
 import { LlmPolicy } from "../runtime/llm.ts";
 import { IndexerQuoteBook, LocalQuoteBook, type QuoteBook } from "../runtime/quotebook.ts";
@@ -402,11 +403,15 @@ export async function runSwarm(opts: SwarmOptions): Promise<SwarmRun> {
   const book: QuoteBook = opts.indexerUrl ? new IndexerQuoteBook(opts.indexerUrl) : new LocalQuoteBook(chainId, addr("WorkMarket"));
   const llmClient = opts.llm ? new OpenAI({ apiKey: opts.llm.apiKey, baseURL: opts.llm.baseURL, timeout: 60_000, maxRetries: 1 }) : undefined;
   const errors: string[] = [];
+  // the same refusal (or error) of one agent is shown once a minute at most, with the count left out
+  const repeats = repeatFilter(60_000);
   const onEvent = (e: AgentEvent) => {
     if (e.kind === "info") return;
     const line = `${e.agent}: ${e.kind === "refused" ? "refused " : ""}${e.message}`;
     if (errors.length < 200) errors.push(line);
-    if (e.kind === "refused" || process.env.SWARM_VERBOSE) log(`swarm: ${line}`);
+    if (e.kind !== "refused" && !process.env.SWARM_VERBOSE) return;
+    const left = repeats(`${e.agent}:${e.kind}:${messageKind(e.message)}`);
+    if (left !== undefined) log(`swarm: ${line}${left > 0 ? ` (${left} more like it in the last minute, not shown)` : ""}`);
   };
   const limits: Limits = { ...DEFAULT_LIMITS, ...opts.limits };
   const cheaters = new Set<bigint>();
