@@ -50,8 +50,7 @@ const t0 = Date.now();
 let dir = "";
 for (let k = 0; k < kills; k++) {
   if (k % 3 === 0) {
-    rmSync(dir || join(work, "x"), { recursive: true, force: true });
-    rmSync(`${dir}.lock`, { force: true });
+    if (dir !== "") rmSync(dir, { recursive: true, force: true }); // (its lock was released or is a dead process's)
     dir = join(work, `db-${k}`);
     cpSync(origin, dir, { recursive: true });
   }

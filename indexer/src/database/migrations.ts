@@ -117,6 +117,7 @@ export function keyError(table: string, err: unknown): unknown {
  * backfill's own rebuild (runner.ts), after the keys' indexes are built.
  */
 export async function restoreKeys(db: Queryable, model: Model, opts: MigrateOptions = {}): Promise<void> {
+  checkLockTimeout(opts);
   const immutable = model.entities.filter((e) => e.immutable).map((e) => e.table);
   if (immutable.length === 0) return;
   const keyless = (tables: string[]) =>
@@ -167,7 +168,6 @@ function checkLockTimeout(opts: MigrateOptions): void {
 
 /** `sql` with the wait for a lock bounded (one implicit transaction: the setting ends with it, or with its failure). */
 function withLockTimeout(sql: string, opts: MigrateOptions): string {
-  checkLockTimeout(opts);
   return opts.lockTimeoutMs === undefined ? sql : `SET lock_timeout = ${opts.lockTimeoutMs}; ${sql}; RESET lock_timeout`;
 }
 

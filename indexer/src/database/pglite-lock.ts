@@ -13,7 +13,7 @@
 // which PGlite reports as "PGlite failed to initialize properly" at every later start. The
 // database itself is intact (crash recovery replays its WAL once the file is gone), so it is
 // removed before PGlite starts.
-import { closeSync, existsSync, linkSync, mkdirSync, openSync, readFileSync, rmSync, unlinkSync, writeSync } from "node:fs";
+import { linkSync, mkdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 
 /** Data directories this process holds (a second open here would be a second PostgreSQL on them). */
@@ -35,7 +35,8 @@ export class DataDirLockedError extends Error {
   }
 }
 
-function alive(pid: number): boolean {
+/** Whether a process with this pid exists (this user's or another's). */
+export function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -69,12 +70,7 @@ export function lockPgliteDataDir(dir: string): () => void {
   // the lock is created whole (its pid written first, then linked into place), so a lock file
   // that exists always names its holder
   const part = `${lockFile}.${process.pid}`;
-  const fd = openSync(part, "w");
-  try {
-    writeSync(fd, `${process.pid}\n`);
-  } finally {
-    closeSync(fd);
-  }
+  writeFileSync(part, `${process.pid}\n`);
   try {
     for (let attempt = 0; ; attempt++) {
       try {
@@ -93,8 +89,7 @@ export function lockPgliteDataDir(dir: string): () => void {
     rmSync(part, { force: true });
   }
   held.add(dataDir);
-  const pidFile = join(dataDir, "postmaster.pid");
-  if (existsSync(pidFile)) rmSync(pidFile, { force: true });
+  rmSync(join(dataDir, "postmaster.pid"), { force: true });
   let released = false;
   return () => {
     if (released) return;

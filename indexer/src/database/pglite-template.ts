@@ -26,7 +26,7 @@ import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { PGlite } from "@electric-sql/pglite";
 import { BYTEA_PARSERS, BYTEA_SERIALIZERS } from "./codec.ts";
-import { lockPgliteDataDir } from "./pglite-lock.ts";
+import { alive, lockPgliteDataDir } from "./pglite-lock.ts";
 
 function pgliteVersion(): string {
   const entry = fileURLToPath(import.meta.resolve("@electric-sql/pglite"));
@@ -104,12 +104,7 @@ function removeDeadWork(dir: string): void {
   }
   for (const name of names) {
     const m = name.startsWith(`${basename(dir)}.tmp-`) ? /^(\d+)-/.exec(name.slice(basename(dir).length + 5)) : null;
-    if (m === null || Number(m[1]) === process.pid) continue;
-    try {
-      process.kill(Number(m[1]), 0);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === "ESRCH") rmSync(join(dirname(dir), name), { recursive: true, force: true });
-    }
+    if (m !== null && Number(m[1]) !== process.pid && !alive(Number(m[1]))) rmSync(join(dirname(dir), name), { recursive: true, force: true });
   }
 }
 
@@ -202,9 +197,8 @@ export async function openPglite(dataDir: string | undefined, warn: (msg: string
   const release = lockPgliteDataDir(dataDir);
   try {
     // with the lock held, every part beside the directory is a killed start's leftover
-    for (const name of readdirSync(dirname(resolve(dataDir)))) {
-      if (name.startsWith(`${basename(dataDir)}.part-`)) rmSync(join(dirname(resolve(dataDir)), name), { recursive: true, force: true });
-    }
+    const parent = dirname(resolve(dataDir));
+    for (const name of readdirSync(parent)) if (name.startsWith(`${basename(dataDir)}.part-`)) rmSync(join(parent, name), { recursive: true, force: true });
     const db = await openIn(dataDir, warn, layer);
     const close = db.close.bind(db);
     db.close = async () => {
@@ -224,7 +218,8 @@ export async function openPglite(dataDir: string | undefined, warn: (msg: string
 /** openPglite's work, with the data directory's lock (pglite-lock.ts) held. */
 async function openIn(dataDir: string | undefined, warn: (msg: string) => void, layer?: PgliteLayer): Promise<PGlite> {
   let template: string | undefined;
-  if (dataDir === undefined || fresh(dataDir)) {
+  const isNew = dataDir === undefined || fresh(dataDir);
+  if (isNew) {
     try {
       template = await pgliteTemplate(layer);
     } catch (err) {
@@ -242,7 +237,7 @@ async function openIn(dataDir: string | undefined, warn: (msg: string) => void, 
     if (template === undefined) return PGlite.create(serving());
     return PGlite.create({ loadDataDir: new Blob([readFileSync(join(template, "pgdata.tar"))]), ...serving() });
   }
-  if (fresh(dataDir)) {
+  if (isNew) {
     // made beside it (a copy of the template, or initdb's work) and renamed into place: a process
     // killed meanwhile leaves no half database behind (the next start makes it again)
     const part = `${dataDir}.part-${process.pid}`;
