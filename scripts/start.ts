@@ -244,6 +244,18 @@ async function seedAndRecord(cfg: DevnetConfig, chain: { chainId: number; genesi
 }
 
 /** Waits until the indexer (healthz) has indexed the chain's current head. */
+/**
+ * Posts the specs of the seed's open jobs on the indexer's spec store (the seed ran before it
+ * answered), where the swarm's providers (and anyone's) find them; posting one again is a no-op,
+ * so a resumed devnet posts them again in case the indexer's database was made anew.
+ */
+async function publishSeedSpecs(indexerUrl: string, seed: SeedResult | null) {
+  for (const text of seed?.specs ?? []) {
+    const res = await fetch(`${indexerUrl}/specs`, { method: "POST", headers: { "content-type": "application/json" }, body: text });
+    if (res.status >= 300) throw new Error(`the indexer's spec store refused the seed's spec (HTTP ${res.status}: ${(await res.text()).slice(0, 200)})`);
+  }
+}
+
 async function waitIndexed(cfg: DevnetConfig, indexerUrl: string) {
   const head = BigInt(await rpc<string>(cfg.rpcUrl, "eth_blockNumber"));
   let failing: { error: string; since: number } | undefined;
@@ -457,6 +469,7 @@ async function main() {
   const indexer = await indexerStarted;
   const indexerUrl = indexer.url;
   await waitIndexed(cfg, indexerUrl);
+  await publishSeedSpecs(indexerUrl, seed);
   indexer.ready();
   // the swarm starts once the web app is built: trading while `next build` runs would take the
   // CPU the build needs (on two cores, the build is the start-up's longest part on a fresh clone)

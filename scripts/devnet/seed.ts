@@ -47,6 +47,9 @@ export const SEED = {
   openJobValue: 750n * E18,
 } as const;
 
+/** Units of the seed's open request: 750 COMPUTE for 10 units pays 75 a unit, over the swarm's providers' costs (40–60). */
+const OPEN_JOB_UNITS = 10;
+
 export interface SeededAgent {
   name: string;
   agentId: string;
@@ -64,6 +67,12 @@ export interface SeedResult {
   validators: { agentId: string; account: string; validatorId: string; stake: string }[];
   venture: { address: string; investors: { address: string; shares: string }[] };
   jobs: { settled: string[]; validated: string[]; open: string[] };
+  /**
+   * The texts of the specs of the seed's open jobs (JSON, as agents/src/runtime/jobs.ts writes
+   * them): the seed runs before the indexer's spec store answers, so npm start posts them there
+   * (POST /specs) once it does, where a provider looking at an open job finds its spec.
+   */
+  specs?: string[];
   timeTravelled: number;
   transactions: number;
 }
@@ -245,7 +254,7 @@ export async function seedDevnet(opts: SeedOptions): Promise<SeedResult> {
   // the agents' deterministic kind is a real job: its spec hashes to the job's spec hash and the
   // delivery carries spec and result (the job page shows both, and anyone can re-execute it); the
   // other kinds have no runtime format, so a placeholder spec hash and result URI stand in
-  const { KINDS, ITERATIONS_PER_UNIT, encodeDelivery, resultHash, sha256Iter, specHash } = await import("../../agents/src/runtime/jobs.ts");
+  const { KINDS, ITERATIONS_PER_UNIT, canonical, encodeDelivery, resultHash, sha256Iter, specHash } = await import("../../agents/src/runtime/jobs.ts");
   const kinds = ["gpu-hour", KINDS.SHA256, "llm-tokens"];
   for (let j = 0; j < SEED.settledJobs; j++) {
     const t = await now();
@@ -291,10 +300,12 @@ export async function seedDevnet(opts: SeedOptions): Promise<SeedResult> {
     log(`${validated.length} jobs validated; they settle after the challenge period`);
   }
 
-  // 6. One open request that any provider may accept.
+  // 6. One open request that any provider may accept: a sha256-iter job of OPEN_JOB_UNITS units,
+  // whose spec npm start publishes on the indexer's spec store once it runs (SeedResult.specs)
+  const openSpec = { kind: KINDS.SHA256, input: `0x${Buffer.from("devnet open request").toString("hex")}` as const, iterations: OPEN_JOB_UNITS * ITERATIONS_PER_UNIT, salt: "devnet-open" };
   const t = await now();
   await send(market, req.owner, "createJob", {
-    requesterAgentId: req.agentId, providerAgentId: 0n, value: SEED.openJobValue, specHash: id("devnet open request"),
+    requesterAgentId: req.agentId, providerAgentId: 0n, value: SEED.openJobValue, specHash: specHash(openSpec),
     acceptDeadline: t + 7n * DAY, deliveryPeriod: DAY,
   });
   const openJob = (await market.jobCount()) as bigint;
@@ -310,6 +321,7 @@ export async function seedDevnet(opts: SeedOptions): Promise<SeedResult> {
     validators: validators.map((v) => ({ agentId: v.agentId.toString(), account: v.owner.address, validatorId: v.validatorId.toString(), stake: minStake.toString() })),
     venture: { address: addr(venture), investors },
     jobs: { settled: settled.map(String), validated: validated.map(String), open: [openJob.toString()] },
+    specs: [canonical(openSpec)],
     timeTravelled,
     transactions: txs,
   };

@@ -622,6 +622,8 @@ export class Agent {
     return this.openPending.size;
   }
   private openPending = new Set<string>();
+  /** What the last job bought locked (0 before the first): the yardstick for `guard.headroom()`. */
+  private lastLock = 0n;
 
   /** The in-flight cap after the draws seen since the last look (see `cap`). */
   private inFlightCap(): number {
@@ -679,6 +681,9 @@ export class Agent {
   private async buyEach(fills: Promise<void>[]): Promise<void> {
     const cap = this.inFlightCap();
     while (this.demand > 0 && this.inFlight() < cap) {
+      // a job like the last one would break a spending limit (the hour's, the total or the pace):
+      // wait for the limits to allow it instead of asking the board and refusing what it offers
+      if (this.guard.headroom() < this.lastLock) return;
       const kinds = (this.o.kinds ?? [KINDS.SHA256]).filter((k) => this.guard.limits.allowedKinds.includes(k));
       if (kinds.length === 0) return;
       const kind = kinds[Math.floor(this.rnd() * kinds.length)];
@@ -709,12 +714,19 @@ export class Agent {
         this.guard.checkReputation(chosen.quote.providerAgentId, await this.reputation(chosen.quote.providerAgentId));
         this.guard.checkSpend(lock, `fill of ${chosen.id.slice(0, 10)}`);
       } catch (err) {
+        // ahead of its even pace (Limits.pace): not a refusal of this quote; the agent waits until
+        // its allowance covers a job of this size (the check at the top of the loop)
+        if (err instanceof LimitError && err.limit === "pace") {
+          this.lastLock = lock;
+          return;
+        }
         this.emit("refused", `fill: ${(err as Error).message}`);
         this.book.drop(chosen.id);
         return;
       }
       if (!this.book.take(chosen.id)) continue; // another agent took it meanwhile: choose again
       this.guard.commit(lock);
+      this.lastLock = lock;
       this.demand--;
       const attempt = this.retryQueue.shift() ?? 0;
       // the fills go out together (the transaction layer batches them), each counted in flight at once
@@ -742,10 +754,15 @@ export class Agent {
       this.guard.checkBuyPrice(kind, unitPrice);
       this.guard.checkSpend(lock, "open job");
     } catch (err) {
+      if (err instanceof LimitError && err.limit === "pace") {
+        this.lastLock = lock;
+        return false;
+      }
       this.emit("refused", `open job: ${(err as Error).message}`);
       return false;
     }
     this.guard.commit(lock);
+    this.lastLock = lock;
     this.demand--;
     const attempt = this.retryQueue.shift() ?? 0;
     const spec = this.makeSpec(kind, units);

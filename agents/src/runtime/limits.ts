@@ -34,7 +34,17 @@ export interface Limits {
   minUnitPrice: Partial<Record<KindName, bigint>>;
   /** Longest delivery period the agent promises (provider) or accepts (requester), seconds. */
   maxDeliveryPeriod: number;
+  /**
+   * Spread the hourly limit evenly instead of letting the agent commit it in one burst: commitments
+   * draw on an allowance that grows by `spendPerHour` an hour (at a steady rate) and holds at most
+   * PACE_BURST_SECONDS of it. An agent running for days (npm start's swarm) then trades at a steady
+   * pace, not a few minutes at full speed and the rest of each hour idle.
+   */
+  pace?: boolean;
 }
+
+/** With `pace`, the allowance holds at most this many seconds' share of the hourly limit (5 minutes). */
+export const PACE_BURST_SECONDS = 300;
 
 export const DEFAULT_LIMITS: Limits = {
   spendPerHour: 1_000_000n * E18,
@@ -65,10 +75,44 @@ export class SpendGuard {
   private window: { at: number; amount: bigint }[] = [];
   total = 0n;
   private now: () => number;
+  /** (pace) the allowance left, as of `allowanceAt` (ms); undefined: full, not drawn on yet. */
+  private allowance: bigint | undefined;
+  private allowanceAt = 0;
 
   constructor(limits: Limits, now: () => number = Date.now) {
     this.limits = limits;
     this.now = now;
+  }
+
+  /** (pace) The allowance now: what it held, plus the hourly limit's share of the time since, up to the burst. */
+  private paceAllowance(): bigint {
+    const cap = (this.limits.spendPerHour * BigInt(PACE_BURST_SECONDS)) / 3_600n;
+    const now = this.now();
+    if (this.allowance === undefined) {
+      this.allowance = cap;
+      this.allowanceAt = now;
+    }
+    const grown = (this.limits.spendPerHour * BigInt(Math.max(0, Math.floor(now - this.allowanceAt)))) / 3_600_000n;
+    if (grown > 0n) {
+      this.allowance = this.allowance + grown > cap ? cap : this.allowance + grown;
+      this.allowanceAt = now;
+    }
+    return this.allowance;
+  }
+
+  /**
+   * What the agent may commit now without breaking the hourly, total or pace limit (the per-job
+   * cap aside): an agent checks it before looking for work to buy, and waits while it is short.
+   */
+  headroom(): bigint {
+    const l = this.limits;
+    let room = l.spendPerHour - this.spentLastHour();
+    if (l.spendTotal - this.total < room) room = l.spendTotal - this.total;
+    if (l.pace) {
+      const a = this.paceAllowance();
+      if (a < room) room = a;
+    }
+    return room < 0n ? 0n : room;
   }
 
   spentLastHour(): bigint {
@@ -84,17 +128,27 @@ export class SpendGuard {
     const hour = this.spentLastHour();
     if (hour + amount > l.spendPerHour) throw new LimitError("spendPerHour", `${what}: ${c(amount)} would make ${c(hour + amount)} this hour, over ${c(l.spendPerHour)}`);
     if (this.total + amount > l.spendTotal) throw new LimitError("spendTotal", `${what}: ${c(amount)} would make ${c(this.total + amount)} in total, over ${c(l.spendTotal)}`);
+    if (l.pace) {
+      const a = this.paceAllowance();
+      if (amount > a) throw new LimitError("pace", `${what}: ${c(amount)} is over the ${c(a)} the even pace of ${c(l.spendPerHour)} an hour allows now`);
+    }
   }
 
   /** Records a commitment (after checkSpend). */
   commit(amount: bigint): void {
     this.window.push({ at: this.now(), amount });
     this.total += amount;
+    if (this.limits.pace) this.allowance = this.paceAllowance() - amount;
   }
 
   /** Gives back a reservation that was never used (a quote that expired unfilled). */
   release(amount: bigint): void {
     this.total -= amount;
+    if (this.limits.pace) {
+      const cap = (this.limits.spendPerHour * BigInt(PACE_BURST_SECONDS)) / 3_600n;
+      const a = this.paceAllowance() + amount;
+      this.allowance = a > cap ? cap : a;
+    }
     const i = this.window.findIndex((w) => w.amount === amount);
     if (i >= 0) this.window.splice(i, 1);
   }

@@ -76,3 +76,68 @@ describe("MarketView batched poll", () => {
     await assert.rejects(view.poll(), /without the latest block/);
   });
 });
+
+/** A log of `eventName` from `address` in block `block`, as the node sends it (any event of the view's contracts). */
+function eventLog(abi: Abi, address: Address, eventName: string, args: Record<string, unknown>, block: number, index = 0) {
+  const item = abi.find((x) => x.type === "event" && x.name === eventName) as { inputs: { name: string; type: string; indexed?: boolean }[] };
+  const topics = encodeEventTopics({ abi, eventName, args } as never) as Hex[];
+  const data = item.inputs.filter((i) => !i.indexed);
+  const hex = (n: number) => `0x${n.toString(16)}`;
+  return {
+    address, topics, data: encodeAbiParameters(data, data.map((i) => args[i.name])),
+    blockNumber: hex(block), blockHash: `0x${"11".repeat(32)}`, transactionHash: `0x${block.toString(16).padStart(64, "0")}`, transactionIndex: "0x0", logIndex: hex(index),
+  };
+}
+
+describe("MarketView.dropEnded", () => {
+  test("forgets ended jobs after the given blocks unless kept; lists, open jobs and filled quotes go with them", async () => {
+    const market = ABIS.WorkMarket as Abi;
+    const pool = ABIS.ValidatorPool as Abi;
+    const M = addresses.market;
+    const P = addresses.pool;
+    const created = (jobId: bigint, block: number, requesterAgentId = 1n, providerAgentId = 2n) =>
+      eventLog(market, M, "JobCreated", { jobId, requesterAgentId, providerAgentId, value: 100n, specHash: `0x${"22".repeat(32)}`, acceptDeadline: 10n, deliveryPeriod: 3_600n }, block);
+    const logs = [
+      // job 1: filled from quote 5, drawn (validators 3 and 4), settled in block 4
+      created(1n, 1), eventLog(market, M, "QuoteFilled", { jobId: 1n, providerAgentId: 2n, nonce: 5n, resourceKind: `0x${"33".repeat(32)}`, units: 1n, unitPrice: 100n }, 1, 1),
+      eventLog(pool, P, "CommitteeDrawn", { jobId: 1n, kind: 1, validatorIds: [3, 4] }, 2),
+      eventLog(market, M, "JobSettled", { jobId: 1n, providerPayout: 99n, requesterPayout: 0n, protocolFee: 1n, validationFee: 0n, validatorsPaid: true }, 4),
+      // job 2: another swarm's (agents 8 and 9), settled in block 5; job 3: ours, still open
+      created(2n, 2, 8n, 9n), eventLog(market, M, "JobSettled", { jobId: 2n, providerPayout: 99n, requesterPayout: 0n, protocolFee: 1n, validationFee: 0n, validatorsPaid: true }, 5),
+      created(3n, 3),
+    ];
+    let head = 5;
+    const view = new MarketView({} as PublicClient, addresses, 1n, {
+      batch: async (calls) => {
+        const from = Number((calls[1].params[0] as { fromBlock: Hex }).fromBlock);
+        return [{ number: `0x${head.toString(16)}`, timestamp: "0x1000" }, logs.filter((l) => Number(l.blockNumber) >= from && Number(l.blockNumber) <= head)];
+      },
+    });
+    await view.poll();
+    assert.equal(view.jobs.get(1n)?.endedBlock, 4n);
+    assert.deepEqual(view.jobs.get(1n)?.members, [3n, 4n]);
+    assert.ok(view.filledQuotes.has("2:5"));
+    const ours = new Set([1n, 2n]);
+    const validators = new Set([3n]);
+    assert.equal(view.listedFor(view.jobs.get(1n)!, ours, validators), true);
+    // too recent: nothing goes
+    const dropped: bigint[] = [];
+    assert.equal(view.dropEnded(10n, () => false, (j) => dropped.push(j.id)), 0);
+    head = 15; // job 1 ended 11 blocks ago, job 2 10
+    await view.poll();
+    // the requester and provider are done with job 1, validator 3 is not yet: kept while listed
+    view.forgetJobOf(1n, 1n);
+    view.forgetJobOf(2n, 1n);
+    assert.equal(view.dropEnded(10n, (j) => view.listedFor(j, ours, validators), (j) => dropped.push(j.id)), 1);
+    assert.deepEqual(dropped, [2n], "job 2 (ended 10 blocks ago; none of ours lists it)");
+    view.forgetCommitteeJob(3n, 1n);
+    assert.equal(view.dropEnded(10n, (j) => view.listedFor(j, ours, validators), (j) => dropped.push(j.id)), 1);
+    assert.deepEqual(dropped, [2n, 1n]);
+    assert.deepEqual([...view.jobs.keys()], [3n], "the open job stays");
+    assert.equal(view.filledQuotes.has("2:5"), false);
+    assert.deepEqual([...view.jobsOf(1n)].map((j) => j.id), [3n]);
+    assert.deepEqual([...view.jobsOf(8n)], [], "another swarm's party's list lost it too");
+    assert.deepEqual([...view.committeeJobs(4n)], [], "validator 4's list (not ours) lost it too");
+    assert.deepEqual([...view.openJobs.keys()], [3n]);
+  });
+});

@@ -47,6 +47,10 @@ export interface JobView {
   /** Draws that came too late for their seed block and re-armed (CommitteeArmed). */
   rearms?: number;
   votes: Map<bigint, boolean>;
+  /** Validator ids of every committee drawn for it (both rounds): the lists it is indexed in. */
+  members?: bigint[];
+  /** The block in which it reached its end (settled, expired, cancelled or declined). */
+  endedBlock?: bigint;
   producerWins?: boolean;
   challenged: boolean;
   settled?: { toProvider: bigint; toRequester: bigint; protocolFee: bigint; validationFee: bigint; validatorsPaid: boolean };
@@ -233,6 +237,41 @@ export class MarketView {
     this.byMember.get(validatorId)?.delete(jobId);
   }
 
+  /**
+   * Whether one of these agents (as requester or provider) or validators (as a committee member)
+   * still lists the job: has not yet said it is done with it (forgetJobOf, forgetCommitteeJob).
+   */
+  listedFor(j: JobView, agentIds: ReadonlySet<bigint>, validatorIds: ReadonlySet<bigint>): boolean {
+    if (agentIds.has(j.requester) && this.byParty.get(j.requester)?.has(j.id)) return true;
+    if (agentIds.has(j.provider) && this.byParty.get(j.provider)?.has(j.id)) return true;
+    for (const m of j.members ?? []) if (validatorIds.has(m) && this.byMember.get(m)?.has(j.id)) return true;
+    return false;
+  }
+
+  /**
+   * Forgets jobs that ended at least `afterBlocks` blocks ago and that `keep` does not hold on to:
+   * from `jobs`, from every party's and member's list, and their quote from `filledQuotes`; each
+   * is handed to `onDrop` first. A view following a market for days (a continuous swarm) keeps the
+   * jobs in flight and the recent ones only, instead of every job since it started. A job ends with
+   * the transaction that settles, expires, cancels or declines it; later events name it no more
+   * (what they would add to a forgotten job is lost: none do). Returns how many were forgotten.
+   */
+  dropEnded(afterBlocks: bigint, keep: (j: JobView) => boolean, onDrop: (j: JobView) => void): number {
+    let n = 0;
+    for (const j of this.jobs.values()) {
+      if (j.endedBlock === undefined || j.endedBlock + afterBlocks > this.block || keep(j)) continue;
+      onDrop(j);
+      this.jobs.delete(j.id);
+      this.openJobs.delete(j.id);
+      this.byParty.get(j.requester)?.delete(j.id);
+      this.byParty.get(j.provider)?.delete(j.id);
+      for (const m of j.members ?? []) this.byMember.get(m)?.delete(j.id);
+      if (j.quoteNonce !== undefined) this.filledQuotes.delete(`${j.provider}:${j.quoteNonce}`);
+      n++;
+    }
+    return n;
+  }
+
   private index(map: Map<bigint, Map<bigint, JobView>>, key: bigint, j: JobView) {
     let jobs = map.get(key);
     if (!jobs) map.set(key, (jobs = new Map()));
@@ -281,6 +320,7 @@ export class MarketView {
           const j = this.job(a.jobId);
           j.committee = (a.validatorIds as readonly number[]).map((x) => BigInt(x));
           for (const m of j.committee) this.index(this.byMember, m, j);
+          j.members = j.members ? [...j.members, ...j.committee] : j.committee;
           j.committeeKind = Number(a.kind);
           j.drawnBlock = log.blockNumber ?? undefined;
           j.armedSeed = undefined;
@@ -370,6 +410,7 @@ export class MarketView {
       case "JobSettled": {
         const j = this.job(a.jobId);
         j.status = Status.Settled;
+        j.endedBlock = log.blockNumber ?? this.block;
         j.settled = { toProvider: a.providerPayout, toRequester: a.requesterPayout, protocolFee: a.protocolFee, validationFee: a.validationFee, validatorsPaid: a.validatorsPaid };
         if (j.producerWins) this.totals.paidToProviders += j.value;
         this.totals.protocolFees += a.protocolFee;
@@ -380,16 +421,21 @@ export class MarketView {
         const j = this.job(a.jobId);
         this.openJobs.delete(j.id);
         j.status = Status.Expired;
+        j.endedBlock = log.blockNumber ?? this.block;
         j.expired = { refund: a.requesterRefund, slashed: a.providerSlashed };
         return;
       }
-      case "JobCancelled":
-        this.job(a.jobId).status = Status.Cancelled;
+      case "JobCancelled": {
+        const j = this.job(a.jobId);
+        j.status = Status.Cancelled;
+        j.endedBlock = log.blockNumber ?? this.block;
         this.openJobs.delete(a.jobId);
         return;
+      }
       case "JobDeclined": {
         const j = this.job(a.jobId);
         j.status = Status.Declined;
+        j.endedBlock = log.blockNumber ?? this.block;
         j.declined = { requesterRefund: a.requesterRefund, providerRefund: a.providerRefund };
         return;
       }

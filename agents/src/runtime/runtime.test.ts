@@ -168,6 +168,41 @@ describe("limits", () => {
     assert.throws(() => g.checkSellPrice("sha256-iter", 19n * E18), /under the floor/);
     assert.equal(requesterLock(1_000n * E18), 1_065n * E18);
   });
+
+  test("pace: the hourly limit spread evenly, with a burst of five minutes' share; headroom names what may be committed now", () => {
+    let now = 0;
+    // 3,600 COMPUTE an hour: one a second, a burst of 300
+    const g = new SpendGuard({ ...DEFAULT_LIMITS, spendPerJob: 1_000n * E18, spendPerHour: 3_600n * E18, spendTotal: 100_000n * E18, pace: true }, () => now);
+    assert.equal(g.headroom(), 300n * E18);
+    g.checkSpend(200n * E18, "a");
+    g.commit(200n * E18);
+    assert.equal(g.headroom(), 100n * E18);
+    assert.throws(() => g.checkSpend(101n * E18, "b"), (e: unknown) => e instanceof LimitError && e.limit === "pace" && /even pace of 3600 COMPUTE an hour/.test(e.message));
+    now += 50_000; // 50 s: 50 more
+    assert.equal(g.headroom(), 150n * E18);
+    g.checkSpend(150n * E18, "c");
+    g.commit(150n * E18);
+    assert.equal(g.headroom(), 0n);
+    // a reservation given back returns to the allowance, never over the burst
+    g.release(150n * E18);
+    assert.equal(g.headroom(), 150n * E18);
+    now += 3_600_000; // an hour idle: the allowance holds the burst only
+    assert.equal(g.headroom(), 300n * E18);
+    // over an hour at most the hourly limit plus one burst, never more
+    let spent = 0n;
+    for (let t = 0; t < 3_600; t++, now += 1_000) {
+      const room = g.headroom();
+      if (room >= 10n * E18) {
+        g.checkSpend(10n * E18, "d");
+        g.commit(10n * E18);
+        spent += 10n * E18;
+      }
+    }
+    assert.ok(spent >= 3_600n * E18 && spent <= 3_900n * E18, `spent ${spent / E18} in an hour`);
+    // without pace: the whole hour at once, as before
+    const burst = new SpendGuard({ ...DEFAULT_LIMITS, spendPerJob: 1_000n * E18, spendPerHour: 3_600n * E18, spendTotal: 100_000n * E18 }, () => now);
+    assert.equal(burst.headroom(), 3_600n * E18);
+  });
 });
 
 describe("rule-based policy", () => {

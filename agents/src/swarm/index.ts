@@ -6,9 +6,17 @@ import type { Address, Hex } from "viem";
 import { UbcClient } from "../sdk/client.ts";
 import { ApiClient } from "../sdk/api.ts";
 import { startVentureKeeper, type VentureIncome, type VentureKeeper } from "../runtime/keeper.ts";
+import { DEFAULT_LIMITS, E18, type Limits } from "../runtime/limits.ts";
 
 export { formatSummary } from "./swarm.ts";
 export type { SwarmOptions, SwarmSummary, SwarmRun, SwarmProgress, AgentInfo } from "./swarm.ts";
+
+/**
+ * The devnet swarm's agents' limits: the default hourly limit (1,000,000 COMPUTE, some 1,400
+ * jobs an hour for its requester), spent at an even pace, and a lifetime limit of a billion
+ * COMPUTE (~40 days at that pace) instead of the default ten million (10 hours).
+ */
+export const DEVNET_LIMITS: Partial<Limits> = { pace: true, spendTotal: 1_000_000_000n * E18, spendPerHour: DEFAULT_LIMITS.spendPerHour };
 
 /** What the devnet passes (see scripts/devnet/swarm-host.ts). */
 export interface DevnetSwarmOptions {
@@ -82,6 +90,11 @@ export async function runSwarm(o: DevnetSwarmOptions): Promise<DevnetSwarmHandle
     // processes' agents see and fill them, as they would on a real network
     indexerUrl: o.apiUrl,
     funderKey: o.funderKey as Hex | undefined,
+    // a devnet runs for hours or days: its requesters spend their hourly limit at an even pace
+    // (not in one burst a minute long and the rest of the hour idle), their owner tops up their
+    // credit as it runs low, and their lifetime limit outlasts any devnet (DEVNET_LIMITS)
+    limits: DEVNET_LIMITS,
+    topUp: continuous,
     llm: o.openai ? { apiKey: o.openai.apiKey, baseURL: o.openai.baseUrl } : undefined,
     signal: o.signal,
     log: o.log,

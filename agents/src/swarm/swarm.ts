@@ -53,6 +53,14 @@ const OPEN_GRACE_MS = 1_500;
 /** How long a leaving swarm's validators may take to cast the votes they owe (ms). */
 const DUTY_MS = 30_000;
 
+/** How long after its end a continuous swarm's view may forget a job (blocks; see MarketView.dropEnded). */
+const DROP_AFTER_BLOCKS = 256n;
+/** How often a continuous swarm's view forgets the jobs it is done with (ms). */
+const DROP_EVERY_MS = 10_000;
+
+/** How often a continuous swarm with `topUp` looks at its requesters' credit (ms). */
+const TOP_UP_MS = 15_000;
+
 /** The clock keeper's longest jump while another swarm trades on the same chain (seconds). */
 const FOREIGN_STEP = 3_000n;
 
@@ -111,6 +119,14 @@ export interface SwarmOptions {
   openJobs?: number;
   feedback?: "both" | "requester" | "none";
   limits?: Partial<Limits>;
+  /**
+   * (continuous) The owner keeps its requesters funded: every TOP_UP_MS the swarm reads each
+   * honest requester's market credit and gas, and when the credit is under a quarter of the
+   * hourly limit the funder sends an hour's limit of COMPUTE, which the requester deposits (gas:
+   * 10 ETH under 1). A continuous swarm without it trades until its requesters' first funding is
+   * spent (a million COMPUTE each); with it, for as long as the funder holds COMPUTE.
+   */
+  topUp?: boolean;
   /**
    * Keys of validators already staked on this chain (the devnet seed's) that the swarm runs too:
    * they attest on the committees they are drawn for and claim their fees, like the swarm's own
@@ -200,6 +216,8 @@ export interface SwarmSummary {
   jobsPerSecond: number;
   txPerSecond: number;
   timeWarps: number;
+  /** Top-ups of requesters' credit by their owner (`topUp`). */
+  topUps: number;
   /** Specs providers fetched over HTTP from requesters' endpoints. */
   specsFetched: number;
   refusals: number;
@@ -209,10 +227,43 @@ export interface SwarmSummary {
 
 export interface SwarmRun {
   summary: SwarmSummary;
-  /** The swarm's jobs as the chain recorded them. */
+  /**
+   * The swarm's jobs as the chain recorded them; of a continuous swarm, those its view still holds
+   * (the jobs that ended more than DROP_AFTER_BLOCKS blocks before it stopped, and that its agents
+   * were done with, are in the summary's counts only).
+   */
   jobs: JobView[];
   /** The agents (for inspection in tests: stats, policies, guards). */
   agents: Agent[];
+}
+
+/** Counts of a swarm's jobs by outcome (the summary's), kept for jobs the view has forgotten. */
+interface JobTally {
+  created: number; settled: number; wins: number; rejected: number; expired: number; declined: number; disputes: number;
+  openJobs: number; openAccepted: number; failed: number; failedHonest: number;
+  /** Jobs paid to their provider, by requester. */
+  paidTo: Map<bigint, number>;
+}
+
+const emptyTally = (): JobTally => ({ created: 0, settled: 0, wins: 0, rejected: 0, expired: 0, declined: 0, disputes: 0, openJobs: 0, openAccepted: 0, failed: 0, failedHonest: 0, paidTo: new Map() });
+
+/** Adds one of the swarm's jobs to a tally. */
+function countJob(t: JobTally, j: JobView, honestIds: ReadonlySet<bigint>): void {
+  t.created++;
+  if (j.status === Status.Settled) t.settled++;
+  if (j.status === Status.Settled && j.producerWins) t.wins++;
+  else if (j.status === Status.Settled) t.rejected++;
+  if (j.status === Status.Expired) t.expired++;
+  if (j.status === Status.Declined) t.declined++;
+  if (j.challenged || j.committeeKind === 2) t.disputes++;
+  if (j.resourceKind === undefined) {
+    t.openJobs++;
+    if (j.provider !== 0n) t.openAccepted++;
+  }
+  const ok = j.status === Status.Settled && j.producerWins === true;
+  if (ok) t.paidTo.set(j.requester, (t.paidTo.get(j.requester) ?? 0) + 1);
+  if (!ok) t.failed++;
+  if (!ok && honestIds.has(j.requester) && honestIds.has(j.provider)) t.failedHonest++;
 }
 
 const fmt = (v: bigint) => {
@@ -465,6 +516,29 @@ export async function runSwarm(opts: SwarmOptions): Promise<SwarmRun> {
   });
   const requesterAgents = agents.filter((a) => a.is(ROLES.REQUESTER));
   for (const a of requesterAgents) ourRequesterIds.add(a.agentId);
+  // (topUp) the owner's top-ups of its honest requesters: credit under a quarter of the hourly
+  // limit gets an hour's limit more (the funder's COMPUTE, deposited by the requester itself)
+  let topUps = 0;
+  let nextTopUpAt = Date.now() + TOP_UP_MS;
+  let toppingUp: Promise<void> | undefined;
+  const topUp = async (): Promise<void> => {
+    const amount = limits.spendPerHour;
+    for (const a of requesterAgents) {
+      if (a.behaviour !== "honest" || opts.signal?.aborted) continue;
+      const [credit, gas] = await Promise.all([
+        client.readContract({ address: addr("WorkMarket"), abi: ABIS.WorkMarket, functionName: "credits", args: [a.agentId] }) as Promise<bigint>,
+        client.getBalance({ address: a.address }),
+      ]);
+      if (gas < E18) await funder.transfer(a.address, 10n * E18);
+      if (credit >= amount / 4n) continue;
+      await funder.call("ComputeToken", "transfer", [a.address, amount]);
+      const validBefore = (await client.getBlock({ blockTag: "latest" })).timestamp + 3_600n;
+      const d = await signDepositAuthorization(a.tx.account, { chainId: deployments.chainId, computeToken: addr("ComputeToken"), workMarket: addr("WorkMarket"), amount, validBefore });
+      await a.tx.call("WorkMarket", "depositWithAuthorization", [a.agentId, amount, d.nonce, d.auth]);
+      topUps++;
+      log(`swarm: ${a.name}'s market credit was ${fmt(credit)} COMPUTE: its owner topped it up with ${fmt(amount)} (the hourly limit)`);
+    }
+  };
   if (!opts.continuous) requesterAgents.forEach((a, i) => (a.demand = Math.floor(opts.jobs / requesterAgents.length) + (i < opts.jobs % requesterAgents.length ? 1 : 0)));
   const wanted = new Map(requesterAgents.map((a) => [a.agentId, a.demand]));
   const infos: AgentInfo[] = agents.map((a, i) => ({
@@ -503,9 +577,14 @@ export async function runSwarm(opts: SwarmOptions): Promise<SwarmRun> {
   let stopping = false;
   let drainUntil = 0;
   const timeout = Date.now() + (opts.timeoutMs ?? 30 * 60_000);
+  // (continuous) jobs the view forgot once ended and done with (dropEnded), counted here
+  const dropped = emptyTally();
+  const ourAgentIds = new Set(agents.map((a) => a.agentId));
+  const ourValidatorIds = new Set(agents.flatMap((a) => (a.validatorId === undefined ? [] : [a.validatorId])));
+  let nextDropAt = 0;
   const progress = (): SwarmProgress => {
-    let settled = 0;
-    let failed = 0;
+    let settled = dropped.wins;
+    let failed = dropped.failed;
     let inFlight = 0;
     for (const j of view.jobs.values()) {
       if (!ours(j.requester)) continue;
@@ -538,6 +617,23 @@ export async function runSwarm(opts: SwarmOptions): Promise<SwarmRun> {
       for (const a of requesterAgents) a.demand = 0;
     }
     if (opts.continuous && !stopping && !holding) for (const a of requesterAgents) a.demand = Math.max(a.demand, 1);
+    // (continuous) the view forgets jobs that ended DROP_AFTER_BLOCKS ago and that no agent of
+    // ours still lists, counted in `dropped` first: memory and every walk over the view's jobs stay
+    // bounded by the jobs in flight, however long the swarm runs
+    if (opts.continuous && Date.now() >= nextDropAt) {
+      nextDropAt = Date.now() + DROP_EVERY_MS;
+      view.dropEnded(DROP_AFTER_BLOCKS, (j) => view.listedFor(j, ourAgentIds, ourValidatorIds), (j) => {
+        if (ours(j.requester)) countJob(dropped, j, honestIds);
+      });
+    }
+    if (opts.continuous && opts.topUp && !stopping && !toppingUp && Date.now() >= nextTopUpAt) {
+      toppingUp = topUp()
+        .catch((err) => log(`swarm: topping up the requesters failed (tried again in ${TOP_UP_MS / 1000} s): ${(err as Error).message.split("\n")[0]}`))
+        .finally(() => {
+          toppingUp = undefined;
+          nextTopUpAt = Date.now() + TOP_UP_MS;
+        });
+    }
     const since = Date.now() - lastPoll;
     if (since < POLL_MS) await new Promise((r) => setTimeout(r, POLL_MS - since));
     lastPoll = Date.now();
@@ -673,7 +769,7 @@ export async function runSwarm(opts: SwarmOptions): Promise<SwarmRun> {
   // the actions still running belong to trading (their transactions are counted): let them end,
   // then stop counting, so that the count and the trading blocks cover the same transactions (the
   // providers' and validators' leaving transactions in retire() below are not trading)
-  await Promise.race([Promise.all(agents.flatMap((a) => [...a.running])), new Promise((r) => setTimeout(r, 30_000))]);
+  await Promise.race([Promise.all([toppingUp, ...agents.flatMap((a) => [...a.running])]), new Promise((r) => setTimeout(r, 30_000))]);
   counting = false;
   const tradingMs = Date.now() - tradingStart;
   const lastBlock = await client.getBlockNumber({ cacheTime: 0 });
@@ -693,27 +789,9 @@ export async function runSwarm(opts: SwarmOptions): Promise<SwarmRun> {
   await specServer.close();
 
   // ---------------------------------------------------------------- summary
-  const paidTo = new Map<bigint, number>();
-  let openJobs = 0, openAccepted = 0;
-  let created = 0, settled = 0, wins = 0, rejected = 0, expired = 0, declined = 0, failedHonest = 0, failed = 0, disputes = 0;
-  for (const j of view.jobs.values()) {
-    if (!ours(j.requester)) continue;
-    created++;
-    if (j.status === Status.Settled) settled++;
-    if (j.status === Status.Settled && j.producerWins) wins++;
-    else if (j.status === Status.Settled) rejected++;
-    if (j.status === Status.Expired) expired++;
-    if (j.status === Status.Declined) declined++;
-    if (j.challenged || (j.committeeKind === 2)) disputes++;
-    if (j.resourceKind === undefined) {
-      openJobs++;
-      if (j.provider !== 0n) openAccepted++;
-    }
-    const ok = j.status === Status.Settled && j.producerWins === true;
-    if (ok) paidTo.set(j.requester, (paidTo.get(j.requester) ?? 0) + 1);
-    if (!ok) failed++;
-    if (!ok && honestIds.has(j.requester) && honestIds.has(j.provider)) failedHonest++;
-  }
+  const t: JobTally = { ...dropped, paidTo: new Map(dropped.paidTo) };
+  for (const j of view.jobs.values()) if (ours(j.requester)) countJob(t, j, honestIds);
+  const { paidTo, openJobs, openAccepted, created, settled, wins, rejected, expired, declined, failedHonest, failed, disputes } = t;
   const perAgent: AgentPnl[] = agents.map((a, i) => {
     const compute = endCompute[i] - startCompute[i];
     const rewards = claimed.get(a.address.toLowerCase()) ?? 0n;
@@ -731,7 +809,7 @@ export async function runSwarm(opts: SwarmOptions): Promise<SwarmRun> {
     computePaid: view.totals.paidToProviders, burned: view.totals.burned, protocolFees: view.totals.protocolFees,
     validatorFees: view.totals.validatorFees, slashedUbc: view.totals.slashedUbc,
     txs: txCount, reverted, tradingBlocks: { first: firstBlock, last: lastBlock }, tradingMs, setupMs, jobsPerSecond: wins / (tradingMs / 1000), txPerSecond: txCount / (tradingMs / 1000),
-    timeWarps: warps, specsFetched: specs.fetched, refusals: agents.reduce((s, a) => s + a.stats.refusals + ((a.policy as Partial<LlmPolicy>).refusals?.length ?? 0), 0), perAgent, errors,
+    timeWarps: warps, topUps, specsFetched: specs.fetched, refusals: agents.reduce((s, a) => s + a.stats.refusals + ((a.policy as Partial<LlmPolicy>).refusals?.length ?? 0), 0), perAgent, errors,
   };
   return { summary, jobs: [...view.jobs.values()].filter((j) => ours(j.requester)), agents };
 }
@@ -743,7 +821,7 @@ export function formatSummary(s: SwarmSummary): string {
     `  agents ${s.agents}; jobs created ${s.jobsCreated}, settled ${s.jobsSettled} (provider paid ${s.producerWins}, work rejected ${s.rejected}), expired ${s.expired}, declined ${s.declined}, unplaced ${s.unplaced}`,
     `  failed ${s.failed} (between honest agents: ${s.failedHonest}; placed again with another provider: ${s.retried}); disputes ${s.disputes}${s.openJobs ? `; open jobs ${s.openJobs} (accepted ${s.openAccepted})` : ""}`,
     `  COMPUTE paid to providers ${fmt(s.computePaid)}, burned ${fmt(s.burned)}, protocol fees ${fmt(s.protocolFees)}, validator fees ${fmt(s.validatorFees)}; UBC slashed ${fmt(s.slashedUbc)}`,
-    `  transactions ${s.txs} (${s.reverted} reverted), ${(s.tradingMs / 1000).toFixed(1)} s trading (setup ${(s.setupMs / 1000).toFixed(1)} s): ${s.jobsPerSecond.toFixed(2)} jobs/s, ${s.txPerSecond.toFixed(1)} tx/s; clock advanced ${s.timeWarps}×; policy refusals ${s.refusals}`,
+    `  transactions ${s.txs} (${s.reverted} reverted), ${(s.tradingMs / 1000).toFixed(1)} s trading (setup ${(s.setupMs / 1000).toFixed(1)} s): ${s.jobsPerSecond.toFixed(2)} jobs/s, ${s.txPerSecond.toFixed(1)} tx/s; clock advanced ${s.timeWarps}×; policy refusals ${s.refusals}${s.topUps ? `; credit topped up ${s.topUps}×` : ""}`,
     `  per-agent P&L (COMPUTE; trading = change − staking rewards):`,
     ...s.perAgent.map((a) => `    ${a.name.padEnd(24)} agent ${String(a.agentId).padStart(4)} ${a.policy.padEnd(5)} trading ${fmt(a.trading).padStart(12)}  rewards ${fmt(a.stakingRewards).padStart(10)}${a.slashedUbc > 0n ? `  slashed ${fmt(a.slashedUbc)} UBC` : ""}  txs ${a.txs}${a.reverted ? ` (${a.reverted} reverted)` : ""}${a.jobsWanted !== undefined ? `  jobs paid ${a.jobsPaid}/${a.jobsWanted}` : ""}`),
   ];
