@@ -37,7 +37,7 @@ export interface Limits {
   /**
    * Spread the hourly limit evenly instead of letting the agent commit it in one burst: commitments
    * draw on an allowance that grows by `spendPerHour` an hour (at a steady rate) and holds at most
-   * PACE_BURST_SECONDS of it. An agent running for days (npm start's swarm) then trades at a steady
+   * PACE_BURST_SECONDS of it (or `spendPerJob`, if more: one job always fits). An agent running for days (npm start's swarm) then trades at a steady
    * pace, not a few minutes at full speed and the rest of each hour idle.
    */
   pace?: boolean;
@@ -84,9 +84,15 @@ export class SpendGuard {
     this.now = now;
   }
 
-  /** (pace) The allowance now: what it held, plus the hourly limit's share of the time since, up to the burst. */
+  /** (pace) The most the allowance holds: PACE_BURST_SECONDS' share of the hourly limit, and at least one job's cap. */
+  private paceCap(): bigint {
+    const share = (this.limits.spendPerHour * BigInt(PACE_BURST_SECONDS)) / 3_600n;
+    return share > this.limits.spendPerJob ? share : this.limits.spendPerJob;
+  }
+
+  /** (pace) The allowance now: what it held, plus the hourly limit's share of the time since, up to the cap. */
   private paceAllowance(): bigint {
-    const cap = (this.limits.spendPerHour * BigInt(PACE_BURST_SECONDS)) / 3_600n;
+    const cap = this.paceCap();
     const now = this.now();
     if (this.allowance === undefined) {
       this.allowance = cap;
@@ -145,7 +151,7 @@ export class SpendGuard {
   release(amount: bigint): void {
     this.total -= amount;
     if (this.limits.pace) {
-      const cap = (this.limits.spendPerHour * BigInt(PACE_BURST_SECONDS)) / 3_600n;
+      const cap = this.paceCap();
       const a = this.paceAllowance() + amount;
       this.allowance = a > cap ? cap : a;
     }

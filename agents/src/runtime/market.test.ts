@@ -79,7 +79,7 @@ describe("MarketView batched poll", () => {
 
 /** A log of `eventName` from `address` in block `block`, as the node sends it (any event of the view's contracts). */
 function eventLog(abi: Abi, address: Address, eventName: string, args: Record<string, unknown>, block: number, index = 0) {
-  const item = abi.find((x) => x.type === "event" && x.name === eventName) as { inputs: { name: string; type: string; indexed?: boolean }[] };
+  const item = abi.find((x) => x.type === "event" && x.name === eventName) as unknown as { inputs: { name: string; type: string; indexed?: boolean }[] };
   const topics = encodeEventTopics({ abi, eventName, args } as never) as Hex[];
   const data = item.inputs.filter((i) => !i.indexed);
   const hex = (n: number) => `0x${n.toString(16)}`;

@@ -172,7 +172,7 @@ describe("limits", () => {
   test("pace: the hourly limit spread evenly, with a burst of five minutes' share; headroom names what may be committed now", () => {
     let now = 0;
     // 3,600 COMPUTE an hour: one a second, a burst of 300
-    const g = new SpendGuard({ ...DEFAULT_LIMITS, spendPerJob: 1_000n * E18, spendPerHour: 3_600n * E18, spendTotal: 100_000n * E18, pace: true }, () => now);
+    const g = new SpendGuard({ ...DEFAULT_LIMITS, spendPerJob: 250n * E18, spendPerHour: 3_600n * E18, spendTotal: 100_000n * E18, pace: true }, () => now);
     assert.equal(g.headroom(), 300n * E18);
     g.checkSpend(200n * E18, "a");
     g.commit(200n * E18);
@@ -199,6 +199,8 @@ describe("limits", () => {
       }
     }
     assert.ok(spent >= 3_600n * E18 && spent <= 3_900n * E18, `spent ${spent / E18} in an hour`);
+    // a job's cap over five minutes' share: the allowance holds one job at least (else it never fits)
+    assert.equal(new SpendGuard({ ...DEFAULT_LIMITS, spendPerJob: 1_000n * E18, spendPerHour: 3_600n * E18, pace: true }, () => now).headroom(), 1_000n * E18);
     // without pace: the whole hour at once, as before
     const burst = new SpendGuard({ ...DEFAULT_LIMITS, spendPerJob: 1_000n * E18, spendPerHour: 3_600n * E18, spendTotal: 100_000n * E18 }, () => now);
     assert.equal(burst.headroom(), 3_600n * E18);

@@ -23,6 +23,7 @@ import { createPublicClient, http, type Address, type Hex, type PublicClient } f
 import { startService } from "../../../indexer/src/service.ts";
 import { ARTIFACTS } from "../../../indexer/src/testing/chain.ts";
 import { ApiClient, ApiError, ROLES, UbcClient } from "../sdk/index.ts";
+import { ABIS } from "../generated/abis.ts";
 
 const baseSeed = process.env.SWARM_SEED ? Number(process.env.SWARM_SEED) : Math.floor(Math.random() * 1e9);
 console.log(`swarm tests: seed ${baseSeed} (SWARM_SEED=${baseSeed} replays)`);
@@ -168,6 +169,35 @@ describe("swarm on a real chain", () => {
     assert.ok(movedSeconds >= 2 * 86_400, `at least two waves' jumps (${movedSeconds} s)`);
     assert.equal(summary.failedHonest, 0);
     assert.ok(jobs.every((j) => j.status === Status.Settled && j.producerWins), "every job settled paid (the last wave when the swarm stopped)");
+  });
+
+  test("a devnet's requester (pace, topUp): starts with an hour's limit, spends at the even pace, and its owner tops up its credit as it runs low", async () => {
+    const client = createPublicClient({ transport: http(chain.url) });
+    const stop = new AbortController();
+    let ready!: () => void;
+    const up = new Promise<void>((r) => (ready = r));
+    const lines: string[] = [];
+    // 4,000 COMPUTE an hour: a first funding of 4,000, a pace of ~1.1 a second after a first job's
+    // cap (5,000), so the first jobs spend the credit down and the owner tops it up
+    const hourly = 4_000n * E18;
+    const swarm = run({
+      agents: 6, jobs: 1, continuous: true, seed: baseSeed + 41, signal: stop.signal, onReady: () => ready(), log: (l) => lines.push(l),
+      limits: { spendPerHour: hourly, pace: true }, topUp: { everyMs: 500 },
+    });
+    swarm.catch(() => ready());
+    await up;
+    const deadline = Date.now() + 30_000;
+    while (!lines.some((l) => l.includes("its owner topped it up")) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    stop.abort();
+    const { summary, agents } = await swarm;
+    console.log(`      ${summary.topUps} top-ups, ${summary.jobsCreated} jobs (${summary.producerWins} paid); ${lines.find((l) => l.includes("topped it up"))}`);
+    assert.ok(summary.topUps >= 1, `no top-up in 30 s:\n${lines.slice(-20).join("\n")}`);
+    const requester = agents.find((a) => a.name.startsWith("requester-"))!;
+    // what it committed stays within the hour's limit and the pace's first allowance
+    assert.ok(requester.guard.total <= 5_000n * E18 + hourly / 100n, `committed ${requester.guard.total / E18} COMPUTE`);
+    const credit = (await client.readContract({ address: chain.deployments.contracts.WorkMarket.address as Hex, abi: ABIS.WorkMarket, functionName: "credits", args: [requester.agentId] })) as bigint;
+    assert.ok(credit >= hourly / 4n, `credit after the top-up: ${credit / E18} COMPUTE`);
+    assert.equal(summary.failedHonest, 0);
   });
 
   test("standing validators (validatorKeys): the swarm runs validators staked before it, which vote on their committees and stay bonded when it leaves; a key that is no validator is refused first", async () => {

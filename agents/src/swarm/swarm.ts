@@ -120,13 +120,14 @@ export interface SwarmOptions {
   feedback?: "both" | "requester" | "none";
   limits?: Partial<Limits>;
   /**
-   * (continuous) The owner keeps its requesters funded: every TOP_UP_MS the swarm reads each
+   * (continuous) The owner keeps its requesters funded: every TOP_UP_MS (or `everyMs`) the swarm reads each
    * honest requester's market credit and gas, and when the credit is under a quarter of the
    * hourly limit the funder sends an hour's limit of COMPUTE, which the requester deposits (gas:
    * 10 ETH under 1). A continuous swarm without it trades until its requesters' first funding is
-   * spent (a million COMPUTE each); with it, for as long as the funder holds COMPUTE.
+   * spent (a million COMPUTE each); with it, each starts with an hour's limit and trades for as
+   * long as the funder holds COMPUTE.
    */
-  topUp?: boolean;
+  topUp?: boolean | { everyMs: number };
   /**
    * Keys of validators already staked on this chain (the devnet seed's) that the swarm runs too:
    * they attest on the committees they are drawn for and claim their fees, like the swarm's own
@@ -362,8 +363,10 @@ export async function runSwarm(opts: SwarmOptions): Promise<SwarmRun> {
   const requesters = plan.filter((p) => p.role === "requester").length;
   const jobsPer = opts.continuous ? 0 : Math.ceil(opts.jobs / requesters);
   // COMPUTE top-up: a requester gets ~1,000 per job it will buy (a continuous swarm: 1M, which
-  // lasts thousands of jobs), a provider 10,000 for its deposits
-  const computeFor = (p: Plan) => (p.role === "requester" ? (opts.continuous ? 1_000_000n : BigInt(jobsPer + 8) * 1_000n) * E18 : p.role === "provider" ? 10_000n * E18 : 0n);
+  // lasts thousands of jobs; with topUp: an hour's limit, topped up as it runs low), a provider
+  // 10,000 for its deposits
+  const limits: Limits = { ...DEFAULT_LIMITS, ...opts.limits };
+  const computeFor = (p: Plan) => (p.role === "requester" ? (opts.continuous ? (opts.topUp ? limits.spendPerHour : 1_000_000n * E18) : BigInt(jobsPer + 8) * 1_000n * E18) : p.role === "provider" ? 10_000n * E18 : 0n);
   const STAKE = 100_000n * E18;
   const needUbc = plan.reduce((s, p) => s + STAKE + (p.role === "validator" ? minStake : 0n), 0n);
   const needCompute = plan.reduce((s, p) => s + computeFor(p), 0n);
@@ -464,7 +467,6 @@ export async function runSwarm(opts: SwarmOptions): Promise<SwarmRun> {
     const left = repeats(`${e.agent}:${e.kind}:${messageKind(e.message)}`);
     if (left !== undefined) log(`swarm: ${line}${left > 0 ? ` (${left} more like it in the last minute, not shown)` : ""}`);
   };
-  const limits: Limits = { ...DEFAULT_LIMITS, ...opts.limits };
   const cheaters = new Set<bigint>();
   plan.forEach((p, i) => p.behaviour === "cheater" && cheaters.add(ids[i]));
   const modelShare = opts.llm ? (opts.modelShare ?? 0.3) : 0;
@@ -519,7 +521,8 @@ export async function runSwarm(opts: SwarmOptions): Promise<SwarmRun> {
   // (topUp) the owner's top-ups of its honest requesters: credit under a quarter of the hourly
   // limit gets an hour's limit more (the funder's COMPUTE, deposited by the requester itself)
   let topUps = 0;
-  let nextTopUpAt = Date.now() + TOP_UP_MS;
+  const topUpEvery = typeof opts.topUp === "object" ? opts.topUp.everyMs : TOP_UP_MS;
+  let nextTopUpAt = Date.now() + topUpEvery;
   let toppingUp: Promise<void> | undefined;
   const topUp = async (): Promise<void> => {
     const amount = limits.spendPerHour;
@@ -628,10 +631,10 @@ export async function runSwarm(opts: SwarmOptions): Promise<SwarmRun> {
     }
     if (opts.continuous && opts.topUp && !stopping && !toppingUp && Date.now() >= nextTopUpAt) {
       toppingUp = topUp()
-        .catch((err) => log(`swarm: topping up the requesters failed (tried again in ${TOP_UP_MS / 1000} s): ${(err as Error).message.split("\n")[0]}`))
+        .catch((err) => log(`swarm: topping up the requesters failed (tried again in ${topUpEvery / 1000} s): ${(err as Error).message.split("\n")[0]}`))
         .finally(() => {
           toppingUp = undefined;
-          nextTopUpAt = Date.now() + TOP_UP_MS;
+          nextTopUpAt = Date.now() + topUpEvery;
         });
     }
     const since = Date.now() - lastPoll;
