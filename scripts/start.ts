@@ -408,6 +408,7 @@ async function startSwarm(cfg: DevnetConfig, env: NodeJS.ProcessEnv, p: { chainI
       SWARM_MODULE: entry,
       ...(cfg.swarmJobs !== undefined ? { SWARM_JOBS: String(cfg.swarmJobs) } : {}),
       SWARM_DAY_SECONDS: String(cfg.swarmDaySeconds),
+      SWARM_SPEND_PER_HOUR: String(cfg.swarmSpendPerHour),
       // development keys only, and only on a devnet funded from the development mnemonic
       ...(local
         ? {

@@ -18,7 +18,7 @@ describe("npm start configuration", function () {
 
   it("defaults to a local chain, PGlite under .data, and every part on", function () {
     const c = loadConfig(dir, [], { ENV_FILE: "" });
-    expect(c).to.include({ externalRpcUrl: undefined, rpcUrl: "http://127.0.0.1:8545", indexerPort: 42069, webPort: 3000, databaseUrl: undefined, web: true, swarm: true, seed: true, fresh: false, swarmAgents: 6, swarmDaySeconds: 30, finalityDepth: "2" });
+    expect(c).to.include({ externalRpcUrl: undefined, rpcUrl: "http://127.0.0.1:8545", indexerPort: 42069, webPort: 3000, databaseUrl: undefined, web: true, swarm: true, seed: true, fresh: false, swarmAgents: 6, swarmDaySeconds: 30, swarmSpendPerHour: 250_000, finalityDepth: "2" });
     expect(c.dataDir).to.equal(join(dir, ".data"));
   });
 
@@ -28,6 +28,9 @@ describe("npm start configuration", function () {
     expect(() => loadConfig(dir, [], { ENV_FILE: "", RPC_PORT: "70000" })).to.throw(/RPC_PORT/);
     expect(() => loadConfig(dir, [], { ENV_FILE: "", SWARM_AGENTS: "many" })).to.throw(/SWARM_AGENTS/);
     expect(() => loadConfig(dir, [], { ENV_FILE: "", SWARM_DAY_SECONDS: "-5" })).to.throw(/SWARM_DAY_SECONDS must be a non-negative integer/);
+    expect(() => loadConfig(dir, [], { ENV_FILE: "", SWARM_SPEND_PER_HOUR: "a lot" })).to.throw(/SWARM_SPEND_PER_HOUR must be a non-negative integer, got "a lot"/);
+    expect(loadConfig(dir, [], { ENV_FILE: "", SWARM_SPEND_PER_HOUR: "1000000" }).swarmSpendPerHour).to.equal(1_000_000);
+    expect(() => loadConfig(dir, [], { ENV_FILE: "", SWARM_SPEND_PER_HOUR: "0" })).to.throw(/SWARM_SPEND_PER_HOUR must be at least 1/);
     expect(() => loadConfig(dir, [], { ENV_FILE: "missing.env" })).to.throw(/no such file/);
   });
 

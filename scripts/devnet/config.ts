@@ -23,6 +23,8 @@ export interface DevnetConfig {
   swarmJobs: number | undefined;
   /** The swarm's clock keeper moves the chain's time on by at most a day per this many seconds (0: unpaced). */
   swarmDaySeconds: number;
+  /** Whole COMPUTE the swarm's requester spends an hour at most, at an even pace (SWARM_SPEND_PER_HOUR). */
+  swarmSpendPerHour: number;
   /** A module exporting runSwarm other than agents/src/swarm (SWARM_MODULE). */
   swarmModule: string | undefined;
   openaiApiKey: string | undefined;
@@ -60,11 +62,25 @@ function port(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   return n;
 }
 
+/**
+ * The devnet swarm's default hourly spend (whole COMPUTE): ~11 jobs a minute at the swarm's prices
+ * (~370 COMPUTE locked a job). Hardhat's node keeps every block in memory, ~15 KB for each block
+ * with a transaction (automine mines one a transaction, ~8 a job): this pace grows the node by
+ * ~0.2 GB an hour, the agents' default hourly limit (1,000,000: ~45 jobs a minute) by ~0.8 GB.
+ */
+export const DEVNET_SPEND_PER_HOUR = 250_000;
+
 function count(env: NodeJS.ProcessEnv, name: string, fallback: number | undefined): number | undefined {
   const raw = env[name];
   if (raw === undefined || raw === "") return fallback;
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer, got "${raw}"`);
+  return n;
+}
+
+function positive(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const n = count(env, name, fallback)!;
+  if (n === 0) throw new Error(`${name} must be at least 1 (SWARM=0 turns the swarm off)`);
   return n;
 }
 
@@ -104,6 +120,7 @@ export function loadConfig(root: string, argv: string[], baseEnv: NodeJS.Process
     swarmAgents,
     swarmJobs: count(env, "SWARM_JOBS", undefined),
     swarmDaySeconds: count(env, "SWARM_DAY_SECONDS", 30)!,
+    swarmSpendPerHour: positive(env, "SWARM_SPEND_PER_HOUR", DEVNET_SPEND_PER_HOUR),
     swarmModule: env.SWARM_MODULE ? rel(env.SWARM_MODULE) : undefined,
     openaiApiKey: env.OPENAI_API_KEY || undefined,
     openaiBaseUrl: env.OPENAI_BASE_URL || undefined,

@@ -10,7 +10,7 @@
 // The host prints `swarm: <n> agents` and `ready`, and exits 0 on SIGINT/SIGTERM once stopped.
 //
 // Input: the environment set by scripts/start.ts — SWARM_MODULE (optional), RPC_URL, CHAIN_ID, DEPLOYMENTS, INDEXER_URL,
-// SWARM_AGENTS, SWARM_JOBS, SWARM_DAY_SECONDS, OPENAI_API_KEY, OPENAI_BASE_URL, SWARM_KEYS (comma-separated
+// SWARM_AGENTS, SWARM_JOBS, SWARM_DAY_SECONDS, SWARM_SPEND_PER_HOUR, OPENAI_API_KEY, OPENAI_BASE_URL, SWARM_KEYS (comma-separated
 // development keys the seed left untouched), SWARM_FUNDER_KEY, SWARM_VALIDATOR_KEYS, SWARM_KEEPER_KEY
 // (the devnet's keeper) and SWARM_VENTURE_INCOME (whole COMPUTE a chain day the keeper pays into the
 // example venture, the deployments' `Venture`).
@@ -79,6 +79,7 @@ async function main() {
     agents,
     jobs: env.SWARM_JOBS ? Number(env.SWARM_JOBS) : undefined,
     dayMs: env.SWARM_DAY_SECONDS ? Number(env.SWARM_DAY_SECONDS) * 1000 : undefined,
+    spendPerHour: env.SWARM_SPEND_PER_HOUR ? env.SWARM_SPEND_PER_HOUR : undefined,
     keys: list(env.SWARM_KEYS),
     funderKey: env.SWARM_FUNDER_KEY || undefined,
     validatorKeys: list(env.SWARM_VALIDATOR_KEYS),

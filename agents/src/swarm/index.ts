@@ -7,14 +7,16 @@ import { UbcClient } from "../sdk/client.ts";
 import { ApiClient } from "../sdk/api.ts";
 import { startVentureKeeper, type VentureIncome, type VentureKeeper } from "../runtime/keeper.ts";
 import { DEFAULT_LIMITS, E18, type Limits } from "../runtime/limits.ts";
+import { repeatFilter } from "./repeats.ts";
 
 export { formatSummary } from "./swarm.ts";
 export type { SwarmOptions, SwarmSummary, SwarmRun, SwarmProgress, AgentInfo } from "./swarm.ts";
 
 /**
- * The devnet swarm's agents' limits: the default hourly limit (1,000,000 COMPUTE, some 1,400
- * jobs an hour for its requester), spent at an even pace, and a lifetime limit of a billion
- * COMPUTE (~40 days at that pace) instead of the default ten million (10 hours).
+ * The devnet swarm's agents' limits: an hourly limit spent at an even pace (the agents' default,
+ * 1,000,000 COMPUTE: ~45 jobs a minute for its requester; npm start passes SWARM_SPEND_PER_HOUR,
+ * default 250,000, as `spendPerHour`), and a lifetime limit of a billion COMPUTE (weeks at either
+ * pace) instead of the default ten million (10 hours at the default hourly limit).
  */
 export const DEVNET_LIMITS: Partial<Limits> = { pace: true, spendTotal: 1_000_000_000n * E18, spendPerHour: DEFAULT_LIMITS.spendPerHour };
 
@@ -32,6 +34,8 @@ export interface DevnetSwarmOptions {
   jobs?: number;
   /** The chain's time moves on by at most a day per this many ms of trading (0 or unset: unpaced). */
   dayMs?: number;
+  /** Whole COMPUTE the requesters spend an hour at most, at an even pace (default DEVNET_LIMITS'). */
+  spendPerHour?: string;
   /** Development keys the seed left untouched; the runtime makes fresh agent keys and funds them from `funderKey`. */
   keys: string[];
   /**
@@ -60,6 +64,7 @@ export interface DevnetSwarmHandle {
 /** Starts the swarm and resolves when it trades (or fails to start, which rejects). */
 export async function runSwarm(o: DevnetSwarmOptions): Promise<DevnetSwarmHandle> {
   if (!Number.isInteger(o.agents) || o.agents < 1) throw new Error(`swarm: agents must be a positive integer (got ${o.agents})`);
+  if (o.spendPerHour !== undefined && !/^[1-9][0-9]*$/.test(o.spendPerHour)) throw new Error(`swarm: the hourly spend must be a whole number of COMPUTE (got "${o.spendPerHour}")`);
   // the devnet's keeper: a venture raise stays open past its deadline until someone finalizes it
   // (anyone may); on the devnet the swarm's paced clock ends a 30-day raise in ~15 minutes
   let keeper: VentureKeeper | undefined;
@@ -71,7 +76,15 @@ export async function runSwarm(o: DevnetSwarmOptions): Promise<DevnetSwarmHandle
       const example = client.deployments.contracts.Venture?.address;
       if (example !== undefined) income = { venture: example as Address, token: "ComputeToken", perDay: BigInt(o.ventureIncomePerDay) * 10n ** 18n };
     }
-    keeper = startVentureKeeper(client, new ApiClient(o.apiUrl, { graphqlUrl: o.graphqlUrl }), { income, log: o.log });
+    // the income is paid every chain day (every SWARM_DAY_SECONDS, 30 s by default): its line is
+    // shown once every 10 minutes, with the count of those left out, not 120 times an hour
+    const deposits = repeatFilter(600_000);
+    const keeperLog = (line: string) => {
+      if (!line.startsWith("keeper: deposited")) return o.log(line);
+      const left = deposits("deposit");
+      if (left !== undefined) o.log(left > 0 ? `${line} (after ${left} more deposits in the last 10 minutes, not shown)` : line);
+    };
+    keeper = startVentureKeeper(client, new ApiClient(o.apiUrl, { graphqlUrl: o.graphqlUrl }), { income, log: keeperLog });
   }
   let markReady: () => void = () => undefined;
   const ready = new Promise<void>((r) => (markReady = r));
@@ -93,7 +106,7 @@ export async function runSwarm(o: DevnetSwarmOptions): Promise<DevnetSwarmHandle
     // a devnet runs for hours or days: its requesters spend their hourly limit at an even pace
     // (not in one burst a minute long and the rest of the hour idle), their owner tops up their
     // credit as it runs low, and their lifetime limit outlasts any devnet (DEVNET_LIMITS)
-    limits: DEVNET_LIMITS,
+    limits: o.spendPerHour === undefined ? DEVNET_LIMITS : { ...DEVNET_LIMITS, spendPerHour: BigInt(o.spendPerHour) * E18 },
     topUp: continuous,
     llm: o.openai ? { apiKey: o.openai.apiKey, baseURL: o.openai.baseUrl } : undefined,
     signal: o.signal,
