@@ -625,6 +625,17 @@ export class Agent {
   /** What the last job bought locked (0 before the first): the yardstick for `guard.headroom()`. */
   private lastLock = 0n;
 
+  /**
+   * Whether a spend check failed only for being ahead of the even pace (Limits.pace): not a
+   * refusal of the quote or job; the agent waits until its allowance covers one of this size (the
+   * headroom check at the top of `buyEach`).
+   */
+  private aheadOfPace(err: unknown, lock: bigint): boolean {
+    if (!(err instanceof LimitError && err.limit === "pace")) return false;
+    this.lastLock = lock;
+    return true;
+  }
+
   /** The in-flight cap after the draws seen since the last look (see `cap`). */
   private inFlightCap(): number {
     this.cap = nextInFlightCap(this.cap ?? this.maxInFlight, this.maxInFlight, [...this.view.jobsOf(this.agentId)].filter((j) => j.requester === this.agentId), this.drawsSeen);
@@ -714,12 +725,7 @@ export class Agent {
         this.guard.checkReputation(chosen.quote.providerAgentId, await this.reputation(chosen.quote.providerAgentId));
         this.guard.checkSpend(lock, `fill of ${chosen.id.slice(0, 10)}`);
       } catch (err) {
-        // ahead of its even pace (Limits.pace): not a refusal of this quote; the agent waits until
-        // its allowance covers a job of this size (the check at the top of the loop)
-        if (err instanceof LimitError && err.limit === "pace") {
-          this.lastLock = lock;
-          return;
-        }
+        if (this.aheadOfPace(err, lock)) return;
         this.emit("refused", `fill: ${(err as Error).message}`);
         this.book.drop(chosen.id);
         return;
@@ -754,10 +760,7 @@ export class Agent {
       this.guard.checkBuyPrice(kind, unitPrice);
       this.guard.checkSpend(lock, "open job");
     } catch (err) {
-      if (err instanceof LimitError && err.limit === "pace") {
-        this.lastLock = lock;
-        return false;
-      }
+      if (this.aheadOfPace(err, lock)) return false;
       this.emit("refused", `open job: ${(err as Error).message}`);
       return false;
     }

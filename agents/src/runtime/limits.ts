@@ -106,6 +106,13 @@ export class SpendGuard {
     return this.allowance;
   }
 
+  /** (pace) Draws on the allowance (a negative amount gives back), never filling it over its cap. */
+  private drawAllowance(amount: bigint): void {
+    const cap = this.paceCap();
+    const a = this.paceAllowance() - amount;
+    this.allowance = a > cap ? cap : a;
+  }
+
   /**
    * What the agent may commit now without breaking the hourly, total or pace limit (the per-job
    * cap aside): an agent checks it before looking for work to buy, and waits while it is short.
@@ -144,17 +151,13 @@ export class SpendGuard {
   commit(amount: bigint): void {
     this.window.push({ at: this.now(), amount });
     this.total += amount;
-    if (this.limits.pace) this.allowance = this.paceAllowance() - amount;
+    if (this.limits.pace) this.drawAllowance(amount);
   }
 
   /** Gives back a reservation that was never used (a quote that expired unfilled). */
   release(amount: bigint): void {
     this.total -= amount;
-    if (this.limits.pace) {
-      const cap = this.paceCap();
-      const a = this.paceAllowance() + amount;
-      this.allowance = a > cap ? cap : a;
-    }
+    if (this.limits.pace) this.drawAllowance(-amount);
     const i = this.window.findIndex((w) => w.amount === amount);
     if (i >= 0) this.window.splice(i, 1);
   }

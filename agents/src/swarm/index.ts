@@ -6,7 +6,7 @@ import type { Address, Hex } from "viem";
 import { UbcClient } from "../sdk/client.ts";
 import { ApiClient } from "../sdk/api.ts";
 import { startVentureKeeper, type VentureIncome, type VentureKeeper } from "../runtime/keeper.ts";
-import { DEFAULT_LIMITS, E18, type Limits } from "../runtime/limits.ts";
+import { E18, type Limits } from "../runtime/limits.ts";
 import { repeatFilter } from "./repeats.ts";
 
 export { formatSummary } from "./swarm.ts";
@@ -18,7 +18,7 @@ export type { SwarmOptions, SwarmSummary, SwarmRun, SwarmProgress, AgentInfo } f
  * default 250,000, as `spendPerHour`), and a lifetime limit of a billion COMPUTE (weeks at either
  * pace) instead of the default ten million (10 hours at the default hourly limit).
  */
-export const DEVNET_LIMITS: Partial<Limits> = { pace: true, spendTotal: 1_000_000_000n * E18, spendPerHour: DEFAULT_LIMITS.spendPerHour };
+export const DEVNET_LIMITS: Partial<Limits> = { pace: true, spendTotal: 1_000_000_000n * E18 };
 
 /** What the devnet passes (see scripts/devnet/swarm-host.ts). */
 export interface DevnetSwarmOptions {
@@ -34,7 +34,7 @@ export interface DevnetSwarmOptions {
   jobs?: number;
   /** The chain's time moves on by at most a day per this many ms of trading (0 or unset: unpaced). */
   dayMs?: number;
-  /** Whole COMPUTE the requesters spend an hour at most, at an even pace (default DEVNET_LIMITS'). */
+  /** Whole COMPUTE the requesters spend an hour at most, at an even pace (default: the agents' default hourly limit). */
   spendPerHour?: string;
   /** Development keys the seed left untouched; the runtime makes fresh agent keys and funds them from `funderKey`. */
   keys: string[];

@@ -412,6 +412,12 @@ export async function runSwarm(opts: SwarmOptions): Promise<SwarmRun> {
   const specs = new SpecResolver(client, addr("AgentRegistry"), undefined, opts.indexerUrl ? [`${opts.indexerUrl.replace(/\/+$/, "")}/specs/`] : []);
   const roleBits = { validator: ROLES.VALIDATOR, provider: ROLES.PROVIDER, requester: ROLES.REQUESTER };
   const depositsValidBefore = (await client.getBlock({ blockTag: "latest" })).timestamp + 3_600n;
+  // an agent deposits COMPUTE from its wallet into its market credit through its own sender (one
+  // EIP-3009 ReceiveWithAuthorization, no allowance): at setup, and at the owner's top-ups
+  const depositCredit = async (s: TxSender, agentId: bigint, amount: bigint, validBefore: bigint) => {
+    const d = await signDepositAuthorization(s.account, { chainId: deployments.chainId, computeToken: addr("ComputeToken"), workMarket: addr("WorkMarket"), amount, validBefore });
+    await s.call("WorkMarket", "depositWithAuthorization", [agentId, amount, d.nonce, d.auth]);
+  };
   const ids = await Promise.all(plan.map(async (p, i) => {
     const s = senders[i];
     const card = agentCard({ name: `swarm-${p.role}-${i}`, behaviour: p.behaviour, ...(p.role === "requester" ? { specs: specsUrl } : {}) });
@@ -420,12 +426,7 @@ export async function runSwarm(opts: SwarmOptions): Promise<SwarmRun> {
     if (p.role === "validator") {
       await s.call("UBCToken", "approve", [addr("ValidatorPool"), minStake]);
       await s.call("ValidatorPool", "stake", [agentId, minStake]);
-    } else {
-      const d = await signDepositAuthorization(accounts[i], {
-        chainId: deployments.chainId, computeToken: addr("ComputeToken"), workMarket: addr("WorkMarket"), amount: computeFor(p), validBefore: depositsValidBefore,
-      });
-      await s.call("WorkMarket", "depositWithAuthorization", [agentId, computeFor(p), d.nonce, d.auth]);
-    }
+    } else await depositCredit(s, agentId, computeFor(p), depositsValidBefore);
     return agentId;
   }));
 
@@ -535,9 +536,7 @@ export async function runSwarm(opts: SwarmOptions): Promise<SwarmRun> {
       if (gas < E18) await funder.transfer(a.address, 10n * E18);
       if (credit >= amount / 4n) continue;
       await funder.call("ComputeToken", "transfer", [a.address, amount]);
-      const validBefore = (await client.getBlock({ blockTag: "latest" })).timestamp + 3_600n;
-      const d = await signDepositAuthorization(a.tx.account, { chainId: deployments.chainId, computeToken: addr("ComputeToken"), workMarket: addr("WorkMarket"), amount, validBefore });
-      await a.tx.call("WorkMarket", "depositWithAuthorization", [a.agentId, amount, d.nonce, d.auth]);
+      await depositCredit(a.tx, a.agentId, amount, (await client.getBlock({ blockTag: "latest" })).timestamp + 3_600n);
       topUps++;
       log(`swarm: ${a.name}'s market credit was ${fmt(credit)} COMPUTE: its owner topped it up with ${fmt(amount)} (the hourly limit)`);
     }
