@@ -6,16 +6,17 @@
 // hydrated on the main thread at load; as markup they are parsed by the browser's HTML parser and
 // React hydrates one node per chart. Every value written into the markup goes through lib/svg's esc().
 // The line and bar drawings (with their optional right-hand scale) are made in lib/charts.ts.
-import { barChartMarkup, compact, H, lineChartMarkup, W, type Series } from "@/lib/charts";
-import { esc, el } from "@/lib/svg";
+import { barChartMarkup, compact, flowChartMarkup, H, lineChartMarkup, W, WIDE, type Flow, type Series } from "@/lib/charts";
 
-export type { Series };
+export type { Flow, Series };
 
-export function LineChart({ label, series, unit }: { label: string; series: Series[]; unit?: string }) {
-  const { body, summary } = lineChartMarkup(series, unit);
+/** `wide`: the chart spans the page (its viewBox is wider, so its labels keep a half-width chart's size). */
+export function LineChart({ label, series, unit, wide }: { label: string; series: Series[]; unit?: string; wide?: boolean }) {
+  const width = wide ? WIDE : W;
+  const { body, summary } = lineChartMarkup(series, unit, width);
   return (
     <figure className="chart">
-      <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={`${label}: latest ${summary}`} preserveAspectRatio="xMidYMid meet" dangerouslySetInnerHTML={{ __html: body }} />
+      <svg viewBox={`0 0 ${width} ${H}`} role="img" aria-label={`${label}: latest ${summary}`} preserveAspectRatio="xMidYMid meet" dangerouslySetInnerHTML={{ __html: body }} />
       <Legend series={series} />
     </figure>
   );
@@ -33,54 +34,23 @@ function Legend({ series }: { series: Series[] }) {
 }
 
 /** Daily bars (e.g. job volume and burned per day), grouped. */
-export function BarChart({ label, series, unit }: { label: string; series: Series[]; unit?: string }) {
-  const { body, summary } = barChartMarkup(series, unit);
+export function BarChart({ label, series, unit, wide }: { label: string; series: Series[]; unit?: string; wide?: boolean }) {
+  const width = wide ? WIDE : W;
+  const { body, summary } = barChartMarkup(series, unit, width);
   return (
     <figure className="chart">
-      <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={`${label}: totals ${summary}`} preserveAspectRatio="xMidYMid meet" dangerouslySetInnerHTML={{ __html: body }} />
+      <svg viewBox={`0 0 ${width} ${H}`} role="img" aria-label={`${label}: totals ${summary}`} preserveAspectRatio="xMidYMid meet" dangerouslySetInnerHTML={{ __html: body }} />
       <Legend series={series} />
     </figure>
   );
 }
 
-export interface Flow {
-  name: string;
-  value: number;
-  color: string;
-}
-
 /** Value flows: a source amount split into where it went, as proportional bands. */
 export function FlowChart({ label, source, flows, unit }: { label: string; source: Flow; flows: Flow[]; unit: string }) {
-  const total = Math.max(source.value, flows.reduce((a, f) => a + f.value, 0), 1e-9);
-  const FW = 640;
-  const FH = 40 + flows.length * 34;
-  const left = 150;
-  const right = FW - 190;
-  const srcH = FH - 20;
-  let y = 10;
-  const summary = flows.map((f) => `${f.name} ${compact(f.value)} ${unit}`).join(", ");
-  const body = [
-    el("rect", { x: 10, y: 10, width: 16, height: srcH, fill: source.color }),
-    el("text", { x: 32, y: FH / 2 - 6, class: "flow-label" }, esc(source.name)),
-    el("text", { x: 32, y: FH / 2 + 10, class: "axis" }, esc(`${compact(source.value)} ${unit}`)),
-    ...flows.map((f, i) => {
-      const h = Math.max(1.5, (f.value / total) * srcH);
-      const ty = 14 + i * 34;
-      const path = `M ${left} ${y} C ${(left + right) / 2} ${y}, ${(left + right) / 2} ${ty}, ${right} ${ty} L ${right} ${ty + Math.min(h, 28)} C ${(left + right) / 2} ${ty + Math.min(h, 28)}, ${(left + right) / 2} ${y + h}, ${left} ${y + h} Z`;
-      const g = el("g", {}, [
-        el("path", { d: path, fill: f.color, opacity: 0.55 }),
-        el("rect", { x: right, y: ty, width: 8, height: Math.min(h, 28), fill: f.color }),
-        el("text", { x: right + 14, y: ty + 11, class: "flow-label" }, esc(f.name)),
-        el("text", { x: right + 14, y: ty + 25, class: "axis" }, esc(`${compact(f.value)} ${unit}`)),
-      ].join(""));
-      y += h;
-      return g;
-    }),
-    el("line", { x1: 26, x2: left, y1: 10, y2: 10, class: "grid" }),
-  ].join("");
+  const { body, width, height, summary } = flowChartMarkup(source, flows, unit);
   return (
     <figure className="chart flow">
-      <svg viewBox={`0 0 ${FW} ${FH}`} role="img" aria-label={`${label}: ${source.name} ${compact(source.value)} ${unit} → ${summary}`} dangerouslySetInnerHTML={{ __html: body }} />
+      <svg viewBox={`0 0 ${width} ${height}`} role="img" aria-label={`${label}: ${source.name} ${compact(source.value)} ${unit} → ${summary}`} dangerouslySetInnerHTML={{ __html: body }} />
     </figure>
   );
 }

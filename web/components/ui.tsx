@@ -68,14 +68,16 @@ export function DataTable({ head, children }: { head: (string | { label: string;
 }
 
 /** A labelled text input with its error message (forms of the market, the job page, the ventures). */
-export function TextField({ id, label, value, set, error, numeric, placeholder }: {
-  id: string; label: string; value: string; set: (v: string) => void; error?: string; numeric?: boolean; placeholder?: string;
+/** `suggestions`: values offered as the user types (a datalist); any other value may still be typed. */
+export function TextField({ id, label, value, set, error, numeric, placeholder, suggestions }: {
+  id: string; label: string; value: string; set: (v: string) => void; error?: string; numeric?: boolean; placeholder?: string; suggestions?: readonly string[];
 }) {
   return (
     <div className="field">
       <label htmlFor={id}>{label}</label>
       <input id={id} value={value} onChange={(e) => set(e.target.value)} inputMode={numeric ? "decimal" : undefined} autoComplete="off"
-        placeholder={placeholder} aria-invalid={Boolean(error)} aria-describedby={error ? `${id}-error` : undefined} />
+        placeholder={placeholder} aria-invalid={Boolean(error)} aria-describedby={error ? `${id}-error` : undefined} list={suggestions ? `${id}-list` : undefined} />
+      {suggestions && <datalist id={`${id}-list`}>{suggestions.map((s) => <option key={s} value={s} />)}</datalist>}
       <FieldError id={`${id}-error`} error={error} />
     </div>
   );

@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { barChartMarkup, compact, H, lineChartMarkup, niceMax } from "./charts.ts";
+import { barChartMarkup, compact, dayTicks, flowChartMarkup, H, lineChartMarkup, MIN_BAND, MIN_TICK_GAP, niceMax, W, WIDE } from "./charts.ts";
+import { formatDay } from "./format.ts";
 
 const DAY = 86_400;
 const days = [0, 1, 2, 3].map((i) => 1_796_000_000 + i * DAY);
@@ -77,4 +78,61 @@ test("bars on the right-hand scale are sized against it", () => {
 test("names and labels cannot open markup", () => {
   const { body } = lineChartMarkup([{ name: "x", color: `red" onload="alert(1)`, points: [{ x: days[0], y: 1 }] }]);
   assert.doesNotMatch(body, /onload="/);
+});
+
+test("day labels: each day once, none overlapping, the last day always shown", () => {
+  const sx = (x: number) => 56 + ((x - days[0]) / (3.2 * DAY)) * 572;
+  // points at settlements: several a day, the last three minutes apart (drawn at nearly one x)
+  const xs = [days[0] + 100, days[1] + 10, days[2] + 7, days[3] - 600, days[3] + 300, days[3] + 400, days[3] + 500];
+  const ticks = dayTicks(xs, sx);
+  const labels = ticks.map((x) => formatDay(x));
+  assert.equal(new Set(labels).size, labels.length, `no day twice: ${labels.join(", ")}`);
+  assert.equal(labels[labels.length - 1], formatDay(days[3]), "the last day is labelled");
+  for (let i = 1; i < ticks.length; i++) assert.ok(sx(ticks[i]) - sx(ticks[i - 1]) >= MIN_TICK_GAP, `labels ${labels[i - 1]} and ${labels[i]} do not overlap`);
+  assert.deepEqual(labels, days.map((d) => formatDay(d)), "every day has its label");
+  // in the drawn chart, the same labels
+  const { body } = lineChartMarkup([{ name: "Earned", color: "#16a34a", points: xs.map((x, i) => ({ x, y: i })) }]);
+  const drawn = [...body.matchAll(/class="axis">([A-Z][a-z]{2} \d+)</g)].map((m) => m[1]);
+  assert.deepEqual(drawn, labels);
+});
+
+test("a wide chart draws to its own width and labels more days, at the same size", () => {
+  const many = Array.from({ length: 30 }, (_, i) => 1_796_000_000 + i * DAY);
+  const series = [{ name: "Revenue", color: "#2563eb", points: many.map((x) => ({ x, y: 200 })) }];
+  const narrow = barChartMarkup(series).body;
+  const wide = barChartMarkup(series, undefined, WIDE).body;
+  const labels = (b: string) => [...b.matchAll(/class="axis">([A-Z][a-z]{2} \d+)</g)].length;
+  assert.ok(labels(wide) > labels(narrow), `${labels(wide)} labels against ${labels(narrow)}`);
+  assert.ok(labels(narrow) <= 6);
+  const rightmost = (b: string) => Math.max(...[...b.matchAll(/<rect x="([^"]+)" y="[^"]+" width="([^"]+)"/g)].map((m) => Number(m[1]) + Number(m[2])));
+  assert.ok(rightmost(narrow) <= W && rightmost(wide) > W && rightmost(wide) <= WIDE);
+});
+
+test("value flows: a flow far smaller than the source is still a visible band, and the bands stay on the source's bar", () => {
+  const source = { name: "Minted", value: 3e9, color: "#2563eb" };
+  const flows = [
+    { name: "Spent on jobs", value: 25_000, color: "#0891b2" },
+    { name: "Invested in ventures", value: 1_050_000, color: "#7c3aed" },
+    { name: "Burned", value: 97, color: "#dc2626" },
+    { name: "Nothing yet", value: 0, color: "#16a34a" },
+  ];
+  const { body, height, summary } = flowChartMarkup(source, flows, "COMPUTE");
+  const bar = [...body.matchAll(/<rect x="124" y="10" width="16" height="([^"]+)"/g)].map((m) => Number(m[1]))[0];
+  // each band's path: from (left, top) … back to (left, bottom)
+  const bands = [...body.matchAll(/<path d="M 140 ([\d.]+) [^"]* 140 ([\d.]+) Z"/g)].map((m) => ({ top: Number(m[1]), bottom: Number(m[2]) }));
+  assert.equal(bands.length, 4);
+  for (const [i, f] of flows.entries()) {
+    const thick = bands[i].bottom - bands[i].top;
+    if (f.value > 0) assert.ok(thick >= MIN_BAND, `${f.name}: ${thick} thick`);
+    else assert.ok(thick <= 1, `${f.name} (nothing) is a hairline`);
+    if (i > 0) assert.ok(bands[i].top >= bands[i - 1].bottom, "bands do not overlap");
+  }
+  assert.ok(bands[1].bottom - bands[1].top > bands[0].bottom - bands[0].top, "the larger flow is the thicker band");
+  assert.ok(bands[3].bottom <= 10 + bar, "the bands stay on the bar");
+  assert.equal(height, 40 + 4 * 34);
+  assert.match(summary, /Burned 97 COMPUTE/);
+  // flows that add up to the whole source fill the bar and do not run past it
+  const whole = flowChartMarkup({ ...source, value: 100 }, [{ ...flows[0], value: 60 }, { ...flows[1], value: 40 }], "COMPUTE");
+  const wb = [...whole.body.matchAll(/<path d="M 140 ([\d.]+) [^"]* 140 ([\d.]+) Z"/g)].map((m) => Number(m[2]));
+  assert.ok(wb[1] <= 10 + (whole.height - 20) + 0.001, `last band ends at ${wb[1]}`);
 });

@@ -15,6 +15,8 @@ export interface Series {
 }
 
 export const W = 640;
+/** The viewBox width of a chart that spans the page (~1,100 px on a desktop). */
+export const WIDE = 1100;
 export const H = 220;
 const PAD = { l: 56, t: 12, b: 28 };
 /** Right padding: room for the right-hand scale's labels when a series uses it. */
@@ -40,6 +42,38 @@ export function compact(n: number): string {
 
 const onRight = (s: Series) => s.axis === "right";
 
+/** Least distance between two x-axis labels, in viewBox units (a day label is ~40 wide). */
+export const MIN_TICK_GAP = 64;
+/** How many day labels fit under a plot this wide (six in a half-width chart). */
+const tickCount = (plotWidth: number) => Math.max(2, Math.floor(plotWidth / 95));
+
+/**
+ * The x-axis labels of a line chart whose points are at `xs` (seconds, sorted or not): each day
+ * labelled once (at its first point), at most `most`, none closer than MIN_TICK_GAP to the one
+ * before; the last day is always labelled (a label too close before it gives way).
+ */
+export function dayTicks(xs: number[], sx: (x: number) => number, most = 6): number[] {
+  const firsts: number[] = [];
+  let prev = "";
+  for (const x of [...new Set(xs)].sort((a, b) => a - b)) {
+    const label = formatDay(x);
+    if (label !== prev) firsts.push(x);
+    prev = label;
+  }
+  if (firsts.length === 0) return [];
+  const step = Math.max(1, Math.ceil(firsts.length / most));
+  const last = firsts[firsts.length - 1];
+  const out: number[] = [];
+  for (const [i, x] of firsts.entries()) {
+    if (i % step !== 0 || x === last) continue;
+    if (out.length > 0 && sx(x) - sx(out[out.length - 1]) < MIN_TICK_GAP) continue;
+    out.push(x);
+  }
+  while (out.length > 0 && sx(last) - sx(out[out.length - 1]) < MIN_TICK_GAP) out.pop();
+  out.push(last);
+  return out;
+}
+
 /** A vertical scale for these series: its top value and the y of a value in the plot. */
 function scale(series: Series[]) {
   const max = niceMax(Math.max(0, ...series.flatMap((s) => s.points.map((p) => p.y))));
@@ -63,20 +97,21 @@ const rightColour = (series: Series[]) => {
   return r.length === 1 ? r[0].color : undefined;
 };
 
-/** A multi-series line chart over days: its markup and a text summary (each series' latest value). */
-export function lineChartMarkup(series: Series[], unit?: string): { body: string; summary: string } {
+/**
+ * A multi-series line chart over days: its markup and a text summary (each series' latest value).
+ * `width` is the viewBox's: wider for a chart that spans the page, so that its labels are drawn at
+ * the same size as in a half-width one.
+ */
+export function lineChartMarkup(series: Series[], unit?: string, width = W): { body: string; summary: string } {
   const xs = series.flatMap((s) => s.points.map((p) => p.x));
   const minX = Math.min(...xs);
   const maxX = Math.max(...xs);
   const hasRight = series.some(onRight);
-  const plotRight = W - padRight(hasRight);
+  const plotRight = width - padRight(hasRight);
   const left = scale(series.filter((s) => !onRight(s)));
   const right = hasRight ? scale(series.filter(onRight)) : undefined;
   const sx = (x: number) => (maxX === minX ? PAD.l + (plotRight - PAD.l) / 2 : PAD.l + ((x - minX) / (maxX - minX)) * (plotRight - PAD.l));
-  // ticks at the data's own days (at most six), labelled once each
-  const days = [...new Set(xs)].sort((a, b) => a - b);
-  const step = Math.max(1, Math.ceil(days.length / 6));
-  const xTicks = days.filter((_, i) => i % step === 0 || i === days.length - 1);
+  const xTicks = dayTicks(xs, sx, tickCount(plotRight - PAD.l));
   const body = [
     gridMarkup([0, 0.25, 0.5, 0.75, 1], left, right, rightColour(series), plotRight),
     ...xTicks.map((x) => el("text", { x: sx(x), y: H - 8, "text-anchor": xTicks.length > 1 && x === maxX ? "end" : xTicks.length > 1 && x === minX ? "start" : "middle", class: "axis" }, esc(formatDay(x)))),
@@ -91,16 +126,16 @@ export function lineChartMarkup(series: Series[], unit?: string): { body: string
   return { body, summary };
 }
 
-/** Daily bars, grouped by day: its markup and a text summary (each series' total). */
-export function barChartMarkup(series: Series[], unit?: string): { body: string; summary: string } {
+/** Daily bars, grouped by day: its markup and a text summary (each series' total). `width`: as lineChartMarkup's. */
+export function barChartMarkup(series: Series[], unit?: string, width = W): { body: string; summary: string } {
   const days = [...new Set(series.flatMap((s) => s.points.map((p) => p.x)))].sort((a, b) => a - b);
   const hasRight = series.some(onRight);
-  const plotRight = W - padRight(hasRight);
+  const plotRight = width - padRight(hasRight);
   const left = scale(series.filter((s) => !onRight(s)));
   const right = hasRight ? scale(series.filter(onRight)) : undefined;
   const band = (plotRight - PAD.l) / Math.max(1, days.length);
   const bw = Math.min(28, (band * 0.8) / Math.max(1, series.length));
-  const every = Math.max(1, Math.ceil(days.length / 6));
+  const every = Math.max(1, Math.ceil(days.length / tickCount(plotRight - PAD.l)));
   const body = [
     gridMarkup([0, 0.5, 1], left, right, rightColour(series), plotRight),
     ...days.map((d, i) => {
@@ -116,4 +151,55 @@ export function barChartMarkup(series: Series[], unit?: string): { body: string;
   ].join("");
   const summary = series.map((s) => `${s.name} ${compact(s.points.reduce((a, p) => a + p.y, 0))}${unit ? ` ${unit}` : ""}${onRight(s) ? " (right-hand scale)" : ""}`).join(", ");
   return { body, summary };
+}
+
+export interface Flow {
+  name: string;
+  value: number;
+  color: string;
+}
+
+/** Least thickness of a flow's band, and the gap after a thin one (viewBox units). */
+export const MIN_BAND = 5;
+const BAND_GAP = 2;
+
+/**
+ * Value flows: a source amount split into where it went, as bands from the source's bar to each
+ * flow's label. A band is MIN_BAND thick plus its share of the rest of the bar: flows far smaller
+ * than the source (burns against the minted supply) stay visible as ribbons instead of hairlines,
+ * their amounts in the labels, and the bands never run past the bar.
+ */
+export function flowChartMarkup(source: Flow, flows: Flow[], unit: string): { body: string; width: number; height: number; summary: string } {
+  const total = Math.max(source.value, flows.reduce((a, f) => a + f.value, 0), 1e-9);
+  const width = 640;
+  const height = 40 + flows.length * 34;
+  // the source's bar with its label on its left; the bands leave from the bar's right edge
+  const bar = 124;
+  const left = bar + 16;
+  const right = width - 190;
+  const srcH = height - 20;
+  const shared = srcH - flows.length * (MIN_BAND + BAND_GAP);
+  let y = 10;
+  const summary = flows.map((f) => `${f.name} ${compact(f.value)} ${unit}`).join(", ");
+  const mid = (left + right) / 2;
+  const body = [
+    el("rect", { x: bar, y: 10, width: 16, height: srcH, fill: source.color }),
+    el("text", { x: bar - 8, y: height / 2 - 6, "text-anchor": "end", class: "flow-label" }, esc(source.name)),
+    el("text", { x: bar - 8, y: height / 2 + 10, "text-anchor": "end", class: "axis" }, esc(`${compact(source.value)} ${unit}`)),
+    ...flows.map((f, i) => {
+      const h = f.value > 0 ? MIN_BAND + (f.value / total) * shared : 1;
+      const end = Math.min(h, 28);
+      const ty = 14 + i * 34;
+      const path = `M ${left} ${y} C ${mid} ${y}, ${mid} ${ty}, ${right} ${ty} L ${right} ${ty + end} C ${mid} ${ty + end}, ${mid} ${y + h}, ${left} ${y + h} Z`;
+      const g = el("g", { class: "flow-band" }, [
+        el("path", { d: path, fill: f.color, opacity: 0.55 }),
+        el("rect", { x: right, y: ty, width: 8, height: end, fill: f.color }),
+        el("text", { x: right + 14, y: ty + 11, class: "flow-label" }, esc(f.name)),
+        el("text", { x: right + 14, y: ty + 25, class: "axis" }, esc(`${compact(f.value)} ${unit}`)),
+      ].join(""));
+      y += h + BAND_GAP;
+      return g;
+    }),
+  ].join("");
+  return { body, width, height, summary };
 }

@@ -1,7 +1,8 @@
 // Diagnostic (not part of npm run bench:indexer): `npm run indexer` in a fresh process, spawn →
 // `ready`, with variants of the Node/V8 options it runs with, alternating (A B A B …) on one chain
 // made beforehand by `profile.ts chain <state.json>`. A variant is a JSON list of node options
-// ([] = as `npm run indexer` runs). Prints each run's wall and CPU time, then each variant's median.
+// ([] = as `npm run indexer` runs); an entry `NAME=value` (no leading dashes) is set in the
+// indexer's environment instead (e.g. `INDEXER_PGLITE_THREAD=worker`). Prints each run's wall and CPU time, then each variant's median.
 // Usage: node scripts/bench/indexer/flags.ts <state.json> [pg|pglite] [rounds=4] ['[[],["--maglev"]]']
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
@@ -18,7 +19,7 @@ const state = JSON.parse(readFileSync(stateFile, "utf8")) as { url: string; depl
 const variants = JSON.parse(variantsArg) as string[][];
 const rounds = Number(roundsArg);
 
-async function once(flags: string[], n: number): Promise<{ wall: number; cpu: number }> {
+async function once(variant: string[], n: number): Promise<{ wall: number; cpu: number }> {
   const dir = mkdtempSync(join(tmpdir(), "ubc-flags-"));
   const deploymentsFile = join(dir, "deployments.json");
   writeFileSync(deploymentsFile, JSON.stringify(state.deployments));
@@ -26,6 +27,9 @@ async function once(flags: string[], n: number): Promise<{ wall: number; cpu: nu
   const env: NodeJS.ProcessEnv = { RPC_URL: state.url, DEPLOYMENTS: deploymentsFile, INDEXER_PORT: String(43_000 + (n % 1000)), INDEXER_HOST: "127.0.0.1", LOG_LEVEL: "warn" };
   if (dbKind === "pg") Object.assign(env, { DATABASE_URL: PG_URL, DATABASE_SCHEMA: schema });
   else Object.assign(env, { DATABASE_URL: "", DATA_DIR: join(dir, "data") });
+  const isEnv = (f: string) => /^[A-Z_][A-Z0-9_]*=/.test(f);
+  for (const f of variant.filter(isEnv)) env[f.slice(0, f.indexOf("="))] = f.slice(f.indexOf("=") + 1);
+  const flags = variant.filter((f) => !isEnv(f));
   let onReady!: () => void;
   const ready = new Promise<void>((r) => (onReady = r));
   const t0 = performance.now();

@@ -6,13 +6,16 @@ import { useEffect, useState, type ComponentProps, type FormEvent } from "react"
 import type { Address } from "viem";
 import { erc20Abi } from "@/lib/erc20";
 import { parseAmount, parseInteger } from "@/lib/amount";
-import { formatAmount, shortAddress } from "@/lib/format";
+import { formatAmount, KNOWN_RESOURCE_KINDS, shortAddress } from "@/lib/format";
 import { providerDeposit } from "@/lib/fees";
 import { postQuote, postRfq } from "@/lib/api";
 import { useApp, useContract, useMounted, useSession, useTx } from "../Providers";
 import { useMyAgents, type MyAgent } from "../agents";
 import { Amount, FieldError, TextField } from "../ui";
 import { chainTime, ensureAllowance, useBalanceAllowance } from "../tokens";
+
+/** The quote and request forms start on the kind the devnet's agents work (any kind may be typed). */
+const DEFAULT_KIND = "sha256-iter";
 
 function useSignedIn() {
   const session = useSession();
@@ -58,7 +61,7 @@ export function PostQuoteForm() {
   const { me, agents } = useMyAgents();
   const providers = agents.filter((a) => (a.roles & 1) !== 0);
   const [agentId, setAgentId] = useState("");
-  const [kind, setKind] = useState("gpu-hour");
+  const [kind, setKind] = useState(DEFAULT_KIND);
   const [units, setUnits] = useState("10");
   const [price, setPrice] = useState("");
   const [minutes, setMinutes] = useState("60");
@@ -128,7 +131,7 @@ export function PostQuoteForm() {
           <label htmlFor="q-agent">Provider agent</label>
           <AgentSelect id="q-agent" value={agent?.agentId ?? ""} onChange={setAgentId} agents={providers} me={me} none="No provider agent" />
         </div>
-        <TextField id="q-kind" label="Resource kind" value={kind} set={setKind} error={errors.kind} />
+        <TextField id="q-kind" label="Resource kind" value={kind} set={setKind} error={errors.kind} suggestions={KNOWN_RESOURCE_KINDS} />
         <TextField id="q-units" label="Units" value={units} set={setUnits} error={errors.units} numeric />
         <TextField id="q-price" label="Unit price (COMPUTE)" value={price} set={setPrice} error={errors.price} numeric placeholder="12.5" />
         <TextField id="q-minutes" label="Valid for (minutes)" value={minutes} set={setMinutes} error={errors.minutes} numeric />
@@ -219,7 +222,7 @@ export function PostJobForm() {
           <label htmlFor="j-agent">Requester agent</label>
           <AgentSelect id="j-agent" value={agent?.agentId ?? ""} onChange={setAgentId} agents={requesters} me={me} none="No requester agent" />
         </div>
-        <TextField id="j-kind" label="Job kind" value={kind} set={setKind} error={errors.kind} />
+        <TextField id="j-kind" label="Job kind" value={kind} set={setKind} error={errors.kind} suggestions={KNOWN_RESOURCE_KINDS} />
         <TextField id="j-units" label="Job units" value={units} set={setUnits} error={errors.units} numeric />
         <TextField id="j-price" label="Price per unit (COMPUTE)" value={price} set={setPrice} error={errors.price} numeric placeholder="50" />
         <TextField id="j-spec" label="Work to do" value={spec} set={setSpec} error={errors.spec} placeholder="sha256-iter: the text to hash · llm-text: the prompt" />
@@ -242,7 +245,7 @@ export function RfqForm() {
   const { me, agents } = useMyAgents();
   const requesters = agents.filter((a) => (a.roles & 2) !== 0);
   const [agentId, setAgentId] = useState("");
-  const [kind, setKind] = useState("gpu-hour");
+  const [kind, setKind] = useState(DEFAULT_KIND);
   const [units, setUnits] = useState("10");
   const [max, setMax] = useState("");
   const [minutes, setMinutes] = useState("60");
@@ -287,7 +290,7 @@ export function RfqForm() {
           <label htmlFor="r-agent">Requester agent</label>
           <AgentSelect id="r-agent" value={agent?.agentId ?? ""} onChange={setAgentId} agents={requesters} me={me} none="No requester agent" />
         </div>
-        <TextField id="r-kind" label="Resource kind" value={kind} set={setKind} error={errors.kind} />
+        <TextField id="r-kind" label="Resource kind" value={kind} set={setKind} error={errors.kind} suggestions={KNOWN_RESOURCE_KINDS} />
         <TextField id="r-units" label="Units" value={units} set={setUnits} error={errors.units} numeric />
         <TextField id="r-max" label="Max unit price (COMPUTE, optional)" value={max} set={setMax} error={errors.max} numeric />
         <TextField id="r-minutes" label="Valid for (minutes)" value={minutes} set={setMinutes} error={errors.minutes} numeric />

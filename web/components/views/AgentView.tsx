@@ -78,32 +78,37 @@ export function AgentView({ id }: { id: string }) {
         <Tile label="Jobs" hint={`${a.jobsRequested} requested · ${a.jobsProvided} provided${a.jobsDeclined > 0 ? ` · ${a.jobsDeclined} declined` : ""}${a.jobsUndelivered > 0 ? ` · ${a.jobsUndelivered} never delivered` : ""}`}>{a.jobsSettled} settled</Tile>
         {validator && <Tile label="Validator stake" hint={`${validator.attestationCount} attestations · ${validator.active ? "active" : "inactive"}`}><Amount wei={validator.stake} unit="UBC" /></Tile>}
       </div>
-      <section aria-labelledby="pnl-h">
-        <h2 id="pnl-h">Earned and spent in the market</h2>
-        {totals.net.length > 0 ? (
-          <>
-            <LineChart label={`COMPUTE agent ${id} earned as a provider and spent as a requester, summed at each settlement`} unit="COMPUTE" series={pnlSeries} />
-            <p className="muted small" data-testid="pnl-note">Summed at each settlement{partial ? `, over its newest ${SETTLED_MAX} settled jobs on each side` : ""}; staking rewards and validator fees are not market earnings and are not counted.</p>
-          </>
-        ) : (
-          <p className="muted" data-testid="empty">No settled jobs yet.</p>
-        )}
-      </section>
-      <section aria-labelledby="rep-h">
-        <h2 id="rep-h">Reputation history</h2>
-        {history.length > 0 ? (
-          <>
+      <div className="chart-grid">
+        <section aria-labelledby="pnl-h">
+          <h2 id="pnl-h">Earned and spent in the market</h2>
+          {totals.net.length > 0 ? (
+            <>
+              <LineChart label={`COMPUTE agent ${id} earned as a provider and spent as a requester, summed at each settlement`} unit="COMPUTE" series={pnlSeries} />
+              <p className="muted small" data-testid="pnl-note">Summed at each settlement{partial ? `, over its newest ${SETTLED_MAX} settled jobs on each side` : ""}; staking rewards and validator fees are not market earnings and are not counted.</p>
+            </>
+          ) : (
+            <p className="muted" data-testid="empty">No settled jobs yet.</p>
+          )}
+        </section>
+        <section aria-labelledby="rep-h">
+          <h2 id="rep-h">Reputation history</h2>
+          {history.length > 0 ? (
             <LineChart label={`Average rating of agent ${id} over time`} series={[{ name: "Average rating", color: "#16a34a", points: history }]} />
-            <ul className="plain">
-              {[...a.feedbackReceived].reverse().slice(0, 20).map((f) => (
-                <li key={f.id} data-testid="feedback-row"><strong>{f.score}/100</strong> from <Link href={`/agents/${f.from.id}`}>agent {f.from.id}</Link> for <Link href={`/market/jobs/${f.job.id}`}>job {f.job.id}</Link> <span className="muted small">{formatTime(f.timestamp)}</span></li>
-              ))}
-            </ul>
-          </>
-        ) : (
-          <p className="muted" data-testid="empty">No ratings yet.</p>
-        )}
-      </section>
+          ) : (
+            <p className="muted" data-testid="empty">No ratings yet.</p>
+          )}
+        </section>
+      </div>
+      {history.length > 0 && (
+        <section aria-labelledby="ratings-h">
+          <h2 id="ratings-h">Latest ratings</h2>
+          <ul className="plain">
+            {[...a.feedbackReceived].reverse().slice(0, 20).map((f) => (
+              <li key={f.id} data-testid="feedback-row"><strong>{f.score}/100</strong> from <Link href={`/agents/${f.from.id}`}>agent {f.from.id}</Link> for <Link href={`/market/jobs/${f.job.id}`}>job {f.job.id}</Link> <span className="muted small">{formatTime(f.timestamp)}</span></li>
+            ))}
+          </ul>
+        </section>
+      )}
       <section aria-labelledby="agent-jobs-h">
         <h2 id="agent-jobs-h">Jobs</h2>
         <ListState q={q} items={jobs} empty="No jobs yet.">{(rows) => <JobsTable jobs={rows} now={now || undefined} />}</ListState>

@@ -237,7 +237,7 @@ export function VentureView({ address }: { address: string }) {
         <h2 id="revenue-h">Revenue history</h2>
         <p className="small">Deposited: {v.revenueTokens.map((t, i) => <span key={t}>{i > 0 ? ", " : ""}<Amount wei={v.revenueDeposited[i]} unit={tokenName(t)} /></span>)} · distributed to holders: {v.revenueTokens.map((t, i) => <span key={t}>{i > 0 ? ", " : ""}<Amount wei={v.revenueDistributed[i]} unit={tokenName(t)} /></span>)}</p>
         {days.size > 0 && (
-          <BarChart label={`Revenue distributed to holders of ${v.name} per day`} series={v.revenueTokens.map((t, i) => ({
+          <BarChart wide label={`Revenue distributed to holders of ${v.name} per day`} series={v.revenueTokens.map((t, i) => ({
             name: tokenName(t), color: colors[i % colors.length], points: [...days.entries()].map(([x, m]) => ({ x, y: m.get(t) ?? 0 })),
           }))} />
         )}
