@@ -22,6 +22,7 @@ import { setNodeLogging, startHardhatNode, startProcess, stopProcess, waitForRpc
 import { HARDHAT_CLI } from "./lib/hardhat-node.ts";
 import { writeFileAtomic } from "./lib/files.ts";
 import { childEnv, loadConfig, stateFile, type DevnetConfig } from "./devnet/config.ts";
+import { checkPortsFree } from "./devnet/ports.ts";
 import { SEED, seedDevnet, type SeedResult } from "./devnet/seed.ts";
 import { devAccount, ROLES } from "./devnet/accounts.ts";
 import { detectWebApp, distDir, needsBuild, waitForHttp, webEnv, type WebApp } from "./devnet/web.ts";
@@ -440,6 +441,12 @@ async function main() {
   const cfg = loadConfig(root, process.argv.slice(2));
   const env = childEnv(cfg);
   log("start", `UBC Compute Exchange devnet · data ${shown(cfg.dataDir)}${cfg.envFile ? ` · config ${shown(cfg.envFile)}` : ""}${cfg.fresh ? " · --fresh" : ""}`);
+  // fail at once, before building, if a port a part will listen on is taken
+  await checkPortsFree([
+    ...(cfg.externalRpcUrl ? [] : [{ part: "chain", port: cfg.rpcPort, setting: "RPC_PORT" }]),
+    { part: "indexer", port: cfg.indexerPort, setting: "INDEXER_PORT" },
+    ...(cfg.web ? [{ part: "web", port: cfg.webPort, setting: "WEB_PORT" }] : []),
+  ]);
   if (cfg.fresh) {
     // only what the devnet itself writes under DATA_DIR: never the folder itself
     for (const sub of ["indexer", "devnet.json", "swarm", "web"]) rmSync(join(cfg.dataDir, sub), { recursive: true, force: true });
