@@ -7,19 +7,19 @@
 // then looks at the chain every `pollMs` and lets the agent act. It never moves the chain's clock.
 // Stopping (the signal): no new purchases, the actions in flight get `drainMs` to finish, a
 // provider withdraws its open quotes on chain; a validator stays staked unless `unbondOnStop`.
-import { createPublicClient, custom, defineChain, type Address, type Hex, type PublicClient } from "viem";
+import type { Address, Hex } from "viem";
 import { ABIS } from "../generated/abis.ts";
 import { ROLES, UbcClient, signDepositAuthorization, type Deployments } from "../sdk/client.ts";
 import { Agent, type AgentEvent } from "./agent.ts";
 import { MarketView, Status } from "./market.ts";
-import { TxEnv, TxSender, type Addresses } from "./tx.ts";
+import { TxSender, type Addresses } from "./tx.ts";
 import { localAccount } from "./signer.ts";
 import { DEFAULT_LIMITS, E18, SpendGuard, type Limits } from "./limits.ts";
 import { RulePolicy, type Policy } from "./policy.ts";
 import { IndexerQuoteBook } from "./quotebook.ts";
 import { KINDS, type KindName } from "./jobs.ts";
 import { agentCard, SpecResolver, SpecServer } from "./specs.ts";
-import { loadDeployments } from "../swarm/swarm.ts";
+import { connectMarket, loadDeployments } from "../swarm/swarm.ts";
 
 export type RoleName = "provider" | "requester" | "validator";
 const ROLE_BITS: Record<RoleName, number> = { provider: ROLES.PROVIDER, requester: ROLES.REQUESTER, validator: ROLES.VALIDATOR };
@@ -103,20 +103,7 @@ export async function runAgent(opts: RunAgentOptions): Promise<AgentReport> {
   const deployments = loadDeployments({ deployments: opts.deployments });
   const addr = (n: string) => deployments.contracts[n].address as Address;
   const addresses: Addresses = Object.fromEntries(Object.entries(deployments.contracts).map(([k, v]) => [k, v.address as Address]));
-  const chain = defineChain({ id: deployments.chainId, name: `chain-${deployments.chainId}`, nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 }, rpcUrls: { default: { http: [rpcUrl] } } });
-  const env: TxEnv = new TxEnv(rpcUrl, deployments.chainId, createPublicClient({
-    chain, transport: custom({ request: ({ method, params }) => env.rpc(method, (params ?? []) as unknown[]) }, { retryCount: 2 }),
-  }) as PublicClient);
-  const client = env.client;
-  let chainId: number;
-  try {
-    chainId = await client.getChainId();
-  } catch (err) {
-    throw new Error(`cannot reach the chain at ${rpcUrl}: ${(err as Error).message}`);
-  }
-  if (chainId !== deployments.chainId) throw new Error(`the chain at ${rpcUrl} has id ${chainId}, the deployments file says ${deployments.chainId}`);
-  if (((await client.getCode({ address: addr("WorkMarket") })) ?? "0x") === "0x") throw new Error(`no WorkMarket at ${addr("WorkMarket")} on ${rpcUrl}: is the deployments file from this chain?`);
-  await env.init();
+  const { env, client, chainId } = await connectMarket(rpcUrl, deployments);
   const account = localAccount(opts.key);
   const tx = new TxSender(account, env, addresses);
   const sdk = new UbcClient({ rpcUrl, account: opts.key, deployments });

@@ -303,6 +303,31 @@ export function loadDeployments(opts: { deployments?: Deployments | string; netw
   return d;
 }
 
+/**
+ * The transaction layer's environment on the chain at `rpcUrl`, checked against the deployments:
+ * the chain answers, its id is the deployments', and the WorkMarket has code there. Reads (a
+ * view's polls among them) go over the transaction layer's keep-alive node:http connections, as
+ * the transactions do: a third of fetch's CPU per request.
+ */
+export async function connectMarket(rpcUrl: string, deployments: Deployments): Promise<{ env: TxEnv; client: PublicClient; chainId: number }> {
+  const chain = defineChain({ id: deployments.chainId, name: `chain-${deployments.chainId}`, nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 }, rpcUrls: { default: { http: [rpcUrl] } } });
+  const env: TxEnv = new TxEnv(rpcUrl, deployments.chainId, createPublicClient({
+    chain, transport: custom({ request: ({ method, params }) => env.rpc(method, (params ?? []) as unknown[]) }, { retryCount: 2 }),
+  }) as PublicClient);
+  const client = env.client;
+  let chainId: number;
+  try {
+    chainId = await client.getChainId();
+  } catch (err) {
+    throw new Error(`cannot reach the chain at ${rpcUrl}: ${(err as Error).message}`);
+  }
+  if (chainId !== deployments.chainId) throw new Error(`the chain at ${rpcUrl} has id ${chainId}, the deployments file says ${deployments.chainId}`);
+  const market = deployments.contracts.WorkMarket.address as Address;
+  if (((await client.getCode({ address: market })) ?? "0x") === "0x") throw new Error(`no WorkMarket at ${market} on ${rpcUrl}: is the deployments file from this chain?`);
+  await env.init();
+  return { env, client, chainId };
+}
+
 /** Roles of the swarm's honest agents: about 30% validators (at least 3), the rest half providers, half requesters. */
 export function planRoles(n: number): ("validator" | "provider" | "requester")[] {
   if (!Number.isInteger(n) || n < 3) throw new Error(`a swarm needs at least 3 agents (one of each role), got ${n}`);
@@ -324,22 +349,7 @@ export async function runSwarm(opts: SwarmOptions): Promise<SwarmRun> {
   const rpcUrl = opts.rpcUrl ?? process.env.RPC_URL ?? "http://127.0.0.1:8545";
   const deployments = loadDeployments(opts);
   const addr = (n: string) => deployments.contracts[n].address as Address;
-  const chain = defineChain({ id: deployments.chainId, name: `chain-${deployments.chainId}`, nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 }, rpcUrls: { default: { http: [rpcUrl] } } });
-  // reads (the view's polls among them) go over the transaction layer's keep-alive node:http
-  // connections, as the transactions do: a third of fetch's CPU per request
-  const env: TxEnv = new TxEnv(rpcUrl, deployments.chainId, createPublicClient({
-    chain, transport: custom({ request: ({ method, params }) => env.rpc(method, (params ?? []) as unknown[]) }, { retryCount: 2 }),
-  }) as PublicClient);
-  const client = env.client;
-  let chainId: number;
-  try {
-    chainId = await client.getChainId();
-  } catch (err) {
-    throw new Error(`cannot reach the chain at ${rpcUrl}: ${(err as Error).message}`);
-  }
-  if (chainId !== deployments.chainId) throw new Error(`the chain at ${rpcUrl} has id ${chainId}, the deployments file says ${deployments.chainId}`);
-  if (((await client.getCode({ address: addr("WorkMarket") })) ?? "0x") === "0x") throw new Error(`no WorkMarket at ${addr("WorkMarket")} on ${rpcUrl}: is the deployments file from this chain?`);
-  await env.init();
+  const { env, client, chainId } = await connectMarket(rpcUrl, deployments);
   const timeWarp = opts.timeWarp ?? (chainId === 31337 && env.automine);
   const addresses: Addresses = Object.fromEntries(Object.entries(deployments.contracts).map(([k, v]) => [k, v.address as Address]));
   const funderKey = opts.funderKey ?? (process.env.FUNDER_KEY as Hex | undefined) ?? (chainId === 31337 ? HARDHAT_DEPLOYER_KEY : undefined);
