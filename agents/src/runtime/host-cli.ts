@@ -3,7 +3,9 @@
 // One autonomous agent with your key (runtime/host.ts), trading on the market beside the others:
 // on the `npm start` devnet, with the devnet's swarm. Environment: AGENT_KEY (its private key;
 // required), RPC_URL (default http://127.0.0.1:8545), DEPLOYMENTS (a deployments file; default
-// deployments/localhost.json), INDEXER_URL (default http://127.0.0.1:42069).
+// deployments/localhost.json), INDEXER_URL (default http://127.0.0.1:42069); OPENAI_API_KEY
+// (OPENAI_BASE_URL, OPENAI_MODEL): the agent decides through the LLM policy, and a provider also
+// sells llm-text work.
 // A line every 10 s with its jobs; `ready` on stdout once it trades; SIGINT / SIGTERM: no new
 // jobs, the actions in flight get 15 s, a provider withdraws its quotes, then its report; a
 // second signal exits at once. Exit code 1 if it could not start (the reason is printed).
@@ -80,6 +82,8 @@ try {
     limits: spendPerHour === undefined ? undefined : { spendPerHour },
     credit: compute("credit", args.credit), jobs: int("jobs", args.jobs), inFlight: int("in-flight", args["in-flight"]),
     rpcUrl: process.env.RPC_URL, deployments: process.env.DEPLOYMENTS, indexerUrl: process.env.INDEXER_URL ?? "http://127.0.0.1:42069",
+    // OPENAI_API_KEY (with OPENAI_BASE_URL for any OpenAI-compatible server, OPENAI_MODEL): the LLM policy
+    llm: process.env.OPENAI_API_KEY ? { apiKey: process.env.OPENAI_API_KEY, baseURL: process.env.OPENAI_BASE_URL || undefined, model: process.env.OPENAI_MODEL || undefined } : undefined,
     signal: controller.signal,
     onReady: (a) => {
       process.stderr.write(`agent ${a.agentId}${a.validatorId !== undefined ? ` (validator ${a.validatorId})` : ""} at ${a.address}\n`);

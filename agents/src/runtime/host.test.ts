@@ -1,6 +1,7 @@
 // One agent run on its own with its owner's key (runAgent), on a real Hardhat node with the
 // protocol deployed and the real indexer's quote board: three validators, a provider and a
-// requester, each a runAgent of its own, trade two jobs end to end; the test mines a block every
+// requester (deciding through the LLM policy, on a local server that speaks the OpenAI protocol),
+// each a runAgent of its own, trade two jobs end to end; the test mines a block every
 // 300 ms and moves the chain's clock past the challenge window once only challenge windows
 // remain (as the devnet's clock keeper does). Then bad input and a wallet without funds are refused with clear errors.
 import { after, before, describe, test } from "node:test";
@@ -16,6 +17,7 @@ import { runAgent, type AgentReport, type RoleName } from "./host.ts";
 import { Status } from "./market.ts";
 import { KIND_HASH } from "./jobs.ts";
 import { ApiClient } from "../sdk/index.ts";
+import { startOpenAiServer, type OpenAiTestServer } from "../testing/openai-server.ts";
 import { E18 } from "./limits.ts";
 
 async function eventually(what: string, check: () => Promise<boolean>, ms = 20_000): Promise<void> {
@@ -29,12 +31,15 @@ async function eventually(what: string, check: () => Promise<boolean>, ms = 20_0
 describe("an agent on its own (runAgent)", () => {
   let chain: TestChain;
   let svc: Awaited<ReturnType<typeof startService>>;
+  let llm: OpenAiTestServer;
   before(async () => {
+    llm = await startOpenAiServer({ apiKey: "local-test-key" });
     chain = await startChain();
     svc = await startService({ rpcUrl: chain.url, deployments: chain.deployments, artifactsDir: ARTIFACTS, port: 0, finalityDepth: 1, pollIntervalMs: 20, databaseSchema: "agents_host" });
     await svc.caughtUp;
   });
   after(async () => {
+    await llm?.close();
     await svc?.stop();
     await chain?.stop();
   });
@@ -94,8 +99,10 @@ describe("an agent on its own (runAgent)", () => {
     let requested: AgentReport;
     let timer: NodeJS.Timeout | undefined;
     try {
+      // the requester decides through the LLM policy, on the local server that speaks the OpenAI
+      // protocol (its answers cycle good, malformed, out of limits: the bad ones are refused)
       requested = await Promise.race([
-        run(requesterKey, ["requester"], { jobs: 2 }),
+        run(requesterKey, ["requester"], { jobs: 2, llm: { apiKey: "local-test-key", baseURL: llm.url, model: "local-test-model" } }),
         new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`the requester's two jobs did not end within 120 s:\n${lines.join("\n")}`)), 120_000))),
       ]);
     } finally {
@@ -109,6 +116,8 @@ describe("an agent on its own (runAgent)", () => {
     assert.deepEqual(requested.requested, { settled: 2, failed: 0, inFlight: 0 }, lines.join("\n"));
     assert.ok(requested.computeChange < 0n, "the requester paid");
     assert.equal(requested.stats.feedback, 2, "it rated its provider for both jobs");
+    assert.ok(llm.requests.some((r) => /You are the \w+ policy/.test(r.messages[0]?.content ?? "")), "its decisions went to the model");
+    assert.ok(lines.some((l) => /^requester: trading as requester \(sha256-iter; llm policy\)/.test(l)), lines.join("\n"));
     // the provider: paid for both, its COMPUTE up
     assert.equal(provided.provided.settled, 2);
     assert.ok(provided.computeChange > 0n, `the provider earned (${provided.computeChange})`);

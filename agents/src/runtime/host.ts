@@ -15,7 +15,9 @@ import { MarketView, Status } from "./market.ts";
 import { TxSender, type Addresses } from "./tx.ts";
 import { localAccount } from "./signer.ts";
 import { DEFAULT_LIMITS, E18, SpendGuard, type Limits } from "./limits.ts";
+import OpenAI from "openai";
 import { RulePolicy, type Policy } from "./policy.ts";
+import { LlmPolicy } from "./llm.ts";
 import { IndexerQuoteBook } from "./quotebook.ts";
 import { KINDS, type KindName } from "./jobs.ts";
 import { agentCard, SpecResolver, SpecServer } from "./specs.ts";
@@ -41,8 +43,14 @@ export interface RunAgentOptions {
   costPerUnit?: Partial<Record<KindName, bigint>>;
   /** Its owner's limits (DEFAULT_LIMITS for what is not given). */
   limits?: Partial<Limits>;
-  /** Default: the rule-based policy. */
+  /** Default: the rule-based policy, or with `llm` the LLM policy. */
   policy?: Policy;
+  /**
+   * An OpenAI-compatible endpoint: the agent decides through the LLM policy (every answer checked
+   * against its schema and the limits before anything is signed), and a provider also sells
+   * llm-text work done with it.
+   */
+  llm?: { apiKey: string; baseURL?: string; model?: string };
   /** A requester buys this many jobs and then stops buying (default: it keeps buying within its limits). */
   jobs?: number;
   /** A requester's jobs in flight at once (default 2). */
@@ -174,17 +182,20 @@ export async function runAgent(opts: RunAgentOptions): Promise<AgentReport> {
       opts.onEvent?.(e);
       if (e.kind !== "info" || process.env.AGENT_VERBOSE) log(`${name}: ${e.kind === "refused" ? "refused " : ""}${e.message}`);
     };
+    const llm = opts.llm ? new OpenAI({ apiKey: opts.llm.apiKey, baseURL: opts.llm.baseURL, timeout: 60_000, maxRetries: 1 }) : undefined;
+    const policy = opts.policy ?? (opts.llm ? new LlmPolicy({ ...opts.llm, log: (l) => log(`${name}: ${l}`) }) : new RulePolicy());
+    const kinds = opts.kinds ?? (llm && opts.roles.includes("provider") ? [KINDS.SHA256, KINDS.LLM] : [KINDS.SHA256]);
     const specs = new SpecResolver(client, addr("AgentRegistry"), undefined, [`${opts.indexerUrl.replace(/\/+$/, "")}/specs/`]);
     const agent = new Agent({
-      name, roles, tx, view, book: new IndexerQuoteBook(opts.indexerUrl), policy: opts.policy ?? new RulePolicy(), guard: new SpendGuard(limits), agentId,
-      kinds: opts.kinds ?? [KINDS.SHA256], costPerUnit: opts.costPerUnit, client: sdk, specs, specServer, remoteSpecs: true, retries: 2, feedback: "both", onEvent,
+      name, roles, tx, view, book: new IndexerQuoteBook(opts.indexerUrl), policy, guard: new SpendGuard(limits), agentId,
+      kinds, llm, model: opts.llm?.model, costPerUnit: opts.costPerUnit, client: sdk, specs, specServer, remoteSpecs: true, retries: 2, feedback: "both", onEvent,
     });
     agent.maxInFlight = opts.inFlight ?? 2;
     if (opts.jobs !== undefined) agent.demand = opts.jobs;
     agent.validatorId = validatorId;
     const startCompute = await Promise.all([read<bigint>("ComputeToken", "balanceOf", [account.address]), read<bigint>("WorkMarket", "credits", [agentId])]);
     opts.onReady?.({ agentId, validatorId, address: account.address });
-    log(`${name}: trading as ${opts.roles.join(", ")} (${(opts.kinds ?? [KINDS.SHA256]).join(", ")}); the market read from block ${fromBlock}`);
+    log(`${name}: trading as ${opts.roles.join(", ")} (${kinds.join(", ")}; ${policy.name} policy); the market read from block ${fromBlock}`);
 
     // ---------------------------------------------------------------- the loop
     const pollMs = opts.pollMs ?? 250;
