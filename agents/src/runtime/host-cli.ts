@@ -91,7 +91,8 @@ try {
     },
     onProgress: (p) => process.stderr.write(`jobs requested: ${show(p.requested)}; provided: ${show(p.provided)}; ${p.transactions} transactions\n`),
   });
-  process.stdout.write(`agent ${r.agentId}: requested ${show(r.requested)}; provided ${show(r.provided)}; ${r.transactions} transactions; COMPUTE (wallet + market credit) ${fmt(r.computeChange)}\n`);
+  const votes = r.validatorId !== undefined ? `; validator ${r.validatorId}: ${r.stats.attested} votes, ${r.stats.feeClaims} fee claims` : "";
+  process.stdout.write(`agent ${r.agentId}: requested ${show(r.requested)}; provided ${show(r.provided)}${votes}; ${r.transactions} transactions; COMPUTE (wallet + market credit) ${fmt(r.computeChange)}\n`);
   process.exit(0);
 } catch (err) {
   process.stderr.write(`agent: ${(err as Error).message}\n`);
