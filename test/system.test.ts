@@ -2,6 +2,8 @@
 // on free random ports, a temporary DATA_DIR, the indexer on PGlite), with the web app and a
 // small swarm of agents trading. Once the swarm has settled jobs of its own:
 //   - the indexer's totals (GraphQL) equal the contracts' reads at the block the indexer is at;
+//   - an integrator's open job is taken by the swarm; `npm run agent` with the test wallet's key
+//     buys two jobs from the swarm's providers and exits with its report;
 //   - the web app in headless Chromium lists the settled jobs on the market page, and the overview
 //     shows the burned total and draws its charts from data;
 //   - Ctrl-C (SIGINT) stops everything: every process of the tree is gone, every port closed.
@@ -15,7 +17,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Contract, Interface, JsonRpcProvider, id } from "ethers";
 import type { Browser } from "playwright-core";
-import { freePort, stopProcess } from "../scripts/lib/processes.ts";
+import { freePort, startProcess, stopProcess } from "../scripts/lib/processes.ts";
 import { loadAbis } from "../scripts/devnet/seed.ts";
 import { devAccount, ROLES } from "../scripts/devnet/accounts.ts";
 import { graphql, indexedBlock, ROOT, startDevnet, stopAndCheck, waitIndexed, type Devnet } from "./helpers/devnet.ts";
@@ -147,6 +149,23 @@ describe("full system: npm start with the web app and a swarm", function () {
       if (Date.now() > openBy) expect.fail(`the open job ${openJob} was not taken and delivered in 60 s (status ${j.status}):\n${lines.slice(-30).join("\n")}`);
       await new Promise((r) => setTimeout(r, 250));
     }
+
+    // ---- an agent developer's own agent: `npm run agent` with the test wallet's key, as the
+    // wallet's requester agent registered above, buys two jobs from the swarm's providers on the
+    // board, waits for them to settle (the swarm's clock keeper ends their challenge windows),
+    // rates them and exits with its report
+    const agentOut: string[] = [];
+    const agentRun = startProcess("agent", process.execPath, [join(ROOT, "agents", "src", "runtime", "host-cli.ts"), "--role", "requester", "--jobs", "2"], {
+      cwd: ROOT,
+      env: { AGENT_KEY: walletKey!, RPC_URL: rpcUrl, DEPLOYMENTS: join(dir, "localhost.json"), INDEXER_URL: `http://127.0.0.1:${indexerPort}` },
+      onLine: (l) => agentOut.push(l),
+    });
+    const agentCode = await Promise.race([agentRun.exited, new Promise<"timeout">((r) => setTimeout(() => r("timeout"), 150_000).unref())]);
+    if (agentCode === "timeout") await stopProcess(agentRun);
+    expect(agentCode, `npm run agent:\n${agentOut.join("\n")}`).to.equal(0);
+    expect(agentOut).to.include("ready");
+    expect(agentOut.some((l) => l.includes(`running as agent ${requesterId}, the wallet's`)), agentOut.join("\n")).to.equal(true);
+    expect(agentOut.some((l) => new RegExp(`^agent ${requesterId}: requested 2 settled, 0 failed, 0 in flight;`).test(l)), agentOut.join("\n")).to.equal(true);
 
     // ---- the day-long raise has ended by the chain's clock: the devnet's keeper finalizes it (it
     // sold its minimum, so it succeeds and the raised 100 COMPUTE go to its operator, the wallet)

@@ -84,7 +84,7 @@ export interface AgentReport {
   agentId: bigint;
   address: Address;
   validatorId?: bigint;
-  /** Jobs it requested / provided that ended in the view, by outcome. */
+  /** Jobs it requested / provided since it started (jobs of an earlier run it finishes are not counted), by outcome. */
   requested: { settled: number; failed: number; inFlight: number };
   provided: { settled: number; failed: number; inFlight: number };
   /** Change of wallet + market credit in COMPUTE wei over the run (trading, fees, deposits back). */
@@ -173,6 +173,8 @@ export async function runAgent(opts: RunAgentOptions): Promise<AgentReport> {
 
     // ---------------------------------------------------------------- the agent
     const head = await client.getBlockNumber();
+    // the report counts the jobs created from here on
+    const firstJob = (await read<bigint>("WorkMarket", "jobCount")) + 1n;
     const fromBlock = opts.fromBlock ?? (head > 5_000n ? head - 5_000n : 0n);
     const view = new MarketView(client, { market: addr("WorkMarket"), pool: addr("ValidatorPool"), vault: addr("StakingVault"), reputation: addr("ReputationRegistry") }, fromBlock, {
       batch: (calls) => env.rpcBatch(calls),
@@ -209,7 +211,7 @@ export async function runAgent(opts: RunAgentOptions): Promise<AgentReport> {
     const dropped = { requester: { settled: 0, failed: 0, inFlight: 0 }, provider: { settled: 0, failed: 0, inFlight: 0 } };
     const tally = (side: "requester" | "provider") => {
       const t = { ...dropped[side] };
-      for (const j of mine()) if (j[side] === agentId) count(t, j);
+      for (const j of mine()) if (j[side] === agentId && j.id >= firstJob) count(t, j);
       return t;
     };
     let nextProgressAt = Date.now() + (opts.progressMs ?? 10_000);
@@ -236,7 +238,7 @@ export async function runAgent(opts: RunAgentOptions): Promise<AgentReport> {
         // the view forgets jobs that ended 256 blocks ago and the agent is done with (counted first):
         // its memory stays bounded by the jobs in flight however long the agent runs
         view.dropEnded(256n, (j) => view.listedFor(j, new Set([agentId]), new Set(validatorId === undefined ? [] : [validatorId])), (j) => {
-          for (const side of ["requester", "provider"] as const) if (j[side] === agentId) count(dropped[side], j);
+          for (const side of ["requester", "provider"] as const) if (j[side] === agentId && j.id >= firstJob) count(dropped[side], j);
         });
       }
       if (opts.onProgress && Date.now() >= nextProgressAt) {
