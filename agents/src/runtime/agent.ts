@@ -29,7 +29,7 @@ import type { Policy } from "./policy.ts";
 import { quoteId, type BoardQuote, type QuoteBook } from "./quotebook.ts";
 import { SpecUnavailableError, type SpecResolver, type SpecServer } from "./specs.ts";
 import {
-  encodeDelivery, execute, ITERATIONS_PER_UNIT, judgeText, KIND_HASH, kindOfHash, KINDS, resultHash, specHash, unitsOf, verifyDelivery,
+  canonical, encodeDelivery, execute, ITERATIONS_PER_UNIT, judgeText, KIND_HASH, kindOfHash, KINDS, resultHash, specHash, unitsOf, verifyDelivery,
   type KindName, type Spec,
 } from "./jobs.ts";
 
@@ -77,6 +77,11 @@ export interface AgentOptions {
    * specs pass through the module's in-process map.
    */
   specs?: SpecResolver;
+  /**
+   * A public spec store's base URL (the indexer's `POST /specs`): the requester also publishes
+   * each spec there, so that providers that cannot reach its own endpoint (another machine) find it.
+   */
+  specStore?: string;
   specServer?: SpecServer;
   remoteSpecs?: boolean;
   /** Chain time between staking-reward claims (default 1 day). */
@@ -794,6 +799,12 @@ export class Agent {
     this.specs.set(h, spec);
     if (this.behaviour === "ghost") return;
     this.o.specServer?.put(spec);
+    // (not awaited: the fill goes out meanwhile; a provider looks for the spec a few times)
+    if (this.o.specStore) {
+      fetch(`${this.o.specStore.replace(/\/+$/, "")}/specs`, { method: "POST", headers: { "content-type": "application/json" }, body: canonical(spec) })
+        .then((r) => (r.ok ? undefined : this.emit("error", `publishing spec ${h.slice(0, 10)} on the spec store: HTTP ${r.status}`)))
+        .catch((e: Error) => this.emit("error", `publishing spec ${h.slice(0, 10)} on the spec store: ${e.message}`));
+    }
     if (this.o.specs) this.o.specs.local.set(h.toLowerCase(), spec);
     else SPEC_STORE.set(h, spec);
   }

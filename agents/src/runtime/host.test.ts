@@ -126,7 +126,14 @@ describe("an agent on its own (runAgent)", () => {
     const votes = v1.stats.attested + v2.stats.attested + v3.stats.attested;
     assert.ok(votes >= 4 && votes <= 6, `${votes} votes on two jobs`);
     for (const v of [v1, v2, v3]) assert.notEqual(v.validatorId, undefined);
-    for (const id of [1, 2]) assert.equal(Number((await market.getJob(id)).status), Status.Settled, `job ${id} settled on chain`);
+    // the requester published each job's spec on the indexer's spec store too (for providers that cannot reach its endpoint)
+    const { workRequests } = await api.graphql<{ workRequests: { jobId: string; specHash: string }[] }>(`{ workRequests(where: { jobId_in: ["1", "2"] }) { jobId specHash } }`);
+    assert.equal(workRequests.length, 2);
+    for (const w of workRequests) {
+      assert.equal(Number((await market.getJob(w.jobId)).status), Status.Settled, `job ${w.jobId} settled on chain`);
+      const stored = await fetch(`${svc.api.url}/specs/${w.specHash}`);
+      assert.equal(stored.status, 200, `job ${w.jobId}'s spec on the store`);
+    }
     // the provider withdrew its open quotes on stopping (on chain): the board drops them
     assert.equal(provided.agentId, providerId);
     await eventually("the stopped provider's quotes leave the board", async () => (await onBoard()) === 0);

@@ -190,7 +190,7 @@ export async function runAgent(opts: RunAgentOptions): Promise<AgentReport> {
     const specs = new SpecResolver(client, addr("AgentRegistry"), undefined, [`${opts.indexerUrl.replace(/\/+$/, "")}/specs/`]);
     const agent = new Agent({
       name, roles, tx, view, book: new IndexerQuoteBook(opts.indexerUrl), policy, guard: new SpendGuard(limits), agentId,
-      kinds, llm, model: opts.llm?.model, costPerUnit: opts.costPerUnit, client: sdk, specs, specServer, remoteSpecs: true, retries: 2, feedback: "both", onEvent,
+      kinds, llm, model: opts.llm?.model, costPerUnit: opts.costPerUnit, client: sdk, specs, specServer, specStore: opts.indexerUrl, remoteSpecs: true, retries: 2, feedback: "both", onEvent,
     });
     agent.maxInFlight = opts.inFlight ?? 2;
     if (opts.jobs !== undefined) agent.demand = opts.jobs;
