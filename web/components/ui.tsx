@@ -67,8 +67,10 @@ export function DataTable({ head, children }: { head: (string | { label: string;
   );
 }
 
-/** A labelled text input with its error message (forms of the market, the job page, the ventures). */
-/** `suggestions`: values offered as the user types (a datalist); any other value may still be typed. */
+/**
+ * A labelled text input with its error message (forms of the market, the job page, the ventures).
+ * `suggestions`: values offered as the user types (a datalist); any other value may still be typed.
+ */
 export function TextField({ id, label, value, set, error, numeric, placeholder, suggestions }: {
   id: string; label: string; value: string; set: (v: string) => void; error?: string; numeric?: boolean; placeholder?: string; suggestions?: readonly string[];
 }) {

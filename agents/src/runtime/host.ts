@@ -9,9 +9,9 @@
 // provider withdraws its open quotes on chain; a validator stays staked unless `unbondOnStop`.
 import type { Address, Hex } from "viem";
 import { ABIS } from "../generated/abis.ts";
-import { ROLES, UbcClient, signDepositAuthorization, type Deployments } from "../sdk/client.ts";
+import { ROLES, UbcClient, type Deployments } from "../sdk/client.ts";
 import { Agent, type AgentEvent } from "./agent.ts";
-import { MarketView, Status } from "./market.ts";
+import { MarketView, Status, type JobView } from "./market.ts";
 import { TxSender, type Addresses } from "./tx.ts";
 import { localAccount } from "./signer.ts";
 import { DEFAULT_LIMITS, E18, SpendGuard, type Limits } from "./limits.ts";
@@ -21,7 +21,7 @@ import { LlmPolicy } from "./llm.ts";
 import { IndexerQuoteBook } from "./quotebook.ts";
 import { KINDS, type KindName } from "./jobs.ts";
 import { agentCard, SpecResolver, SpecServer } from "./specs.ts";
-import { connectMarket, loadDeployments } from "../swarm/swarm.ts";
+import { connectMarket, depositCredit, loadDeployments } from "./connect.ts";
 
 export type RoleName = "provider" | "requester" | "validator";
 const ROLE_BITS: Record<RoleName, number> = { provider: ROLES.PROVIDER, requester: ROLES.REQUESTER, validator: ROLES.VALIDATOR };
@@ -93,7 +93,9 @@ export interface AgentReport {
   transactions: number;
 }
 
-const fmt = (wei: bigint) => (Number(wei / 10n ** 14n) / 1e4).toLocaleString("en-US");
+/** COMPUTE (or UBC) wei as whole units with up to 4 decimals and thousands separators: "5,684.653". */
+export const formatAmount = (wei: bigint): string => (Number(wei / 10n ** 14n) / 1e4).toLocaleString("en-US");
+const fmt = formatAmount;
 
 /** Runs one agent until `signal` aborts (or, given `jobs`, until those jobs have ended); resolves with its report. */
 export async function runAgent(opts: RunAgentOptions): Promise<AgentReport> {
@@ -111,7 +113,7 @@ export async function runAgent(opts: RunAgentOptions): Promise<AgentReport> {
   const deployments = loadDeployments({ deployments: opts.deployments });
   const addr = (n: string) => deployments.contracts[n].address as Address;
   const addresses: Addresses = Object.fromEntries(Object.entries(deployments.contracts).map(([k, v]) => [k, v.address as Address]));
-  const { env, client, chainId } = await connectMarket(rpcUrl, deployments);
+  const { env, client } = await connectMarket(rpcUrl, deployments);
   const account = localAccount(opts.key);
   const tx = new TxSender(account, env, addresses);
   const sdk = new UbcClient({ rpcUrl, account: opts.key, deployments });
@@ -163,9 +165,7 @@ export async function runAgent(opts: RunAgentOptions): Promise<AgentReport> {
       const missing = want > credit ? want - credit : 0n;
       const amount = missing < wallet ? missing : wallet;
       if (amount > 0n) {
-        const validBefore = (await client.getBlock({ blockTag: "latest" })).timestamp + 3_600n;
-        const d = await signDepositAuthorization(account, { chainId, computeToken: addr("ComputeToken"), workMarket: addr("WorkMarket"), amount, validBefore });
-        await tx.call("WorkMarket", "depositWithAuthorization", [agentId, amount, d.nonce, d.auth]);
+        await depositCredit(tx, agentId, amount, (await client.getBlock({ blockTag: "latest" })).timestamp + 3_600n);
         log(`${name}: deposited ${fmt(amount)} COMPUTE from its wallet into its market credit (now ${fmt(credit + amount)})`);
       }
       if (credit + amount === 0n) throw new Error(`agent ${agentId} has no market credit and its wallet ${account.address} no COMPUTE to deposit: it cannot lock a deposit or a payment`);
@@ -202,10 +202,11 @@ export async function runAgent(opts: RunAgentOptions): Promise<AgentReport> {
     // ---------------------------------------------------------------- the loop
     const pollMs = opts.pollMs ?? 250;
     const mine = () => [...view.jobs.values()].filter((j) => j.requester === agentId || j.provider === agentId);
-    const ended = (s: number) => s === Status.Settled || s === Status.Expired || s === Status.Cancelled || s === Status.Declined;
-    const count = (t: { settled: number; failed: number; inFlight: number }, j: { status: number; producerWins?: boolean }) => {
+    // (a job has ended, settled or not, once the view has seen its end)
+    const ended = (j: JobView) => j.endedBlock !== undefined;
+    const count = (t: { settled: number; failed: number; inFlight: number }, j: JobView) => {
       if (j.status === Status.Settled && j.producerWins) t.settled++;
-      else if (ended(j.status)) t.failed++;
+      else if (ended(j)) t.failed++;
       else t.inFlight++;
     };
     const dropped = { requester: { settled: 0, failed: 0, inFlight: 0 }, provider: { settled: 0, failed: 0, inFlight: 0 } };
@@ -230,7 +231,7 @@ export async function runAgent(opts: RunAgentOptions): Promise<AgentReport> {
         else if (opts.jobs === undefined) agent.demand = Math.max(agent.demand, 1);
         // done: every job placed has ended and the agent is done with it (rated: it left jobsOf)
         if (opts.jobs !== undefined && agent.demand === 0 && agent.running.size === 0
-          && mine().every((j) => j.requester !== agentId || ended(j.status))
+          && mine().every((j) => j.requester !== agentId || ended(j))
           && [...view.jobsOf(agentId)].every((j) => j.requester !== agentId)) break;
       }
       if (Date.now() >= nextDropAt) {

@@ -18,16 +18,15 @@
 // time to the earliest such deadline (`evm_increaseTime`: devnet only, `timeWarp`); it never
 // jumps while any agent still has something to do, so no honest deadline is skipped. Without
 // time warp (a real chain) the scheduler simply waits.
-import { createPublicClient, custom, defineChain, type Address, type Hex, type PublicClient } from "viem";
+import type { Address, Hex } from "viem";
 import { generatePrivateKey, type PrivateKeyAccount } from "viem/accounts";
-import { readFileSync, existsSync } from "node:fs";
-import { join, resolve } from "node:path";
 import OpenAI from "openai";
 import { ABIS } from "../generated/abis.ts";
-import { ROLES, UbcClient, signDepositAuthorization, type Deployments } from "../sdk/client.ts";
+import { ROLES, UbcClient, type Deployments } from "../sdk/client.ts";
 import { Agent, type AgentEvent, type Behaviour } from "../runtime/agent.ts";
 import { MarketView, Status, votingOpen, type JobView } from "../runtime/market.ts";
-import { TxEnv, TxSender, type Addresses } from "../runtime/tx.ts";
+import { TxSender, type Addresses } from "../runtime/tx.ts";
+import { connectMarket, depositCredit, loadDeployments } from "../runtime/connect.ts";
 import { localAccount } from "../runtime/signer.ts";
 import { DEFAULT_LIMITS, E18, SpendGuard, type Limits } from "../runtime/limits.ts";
 import { messageKind, repeatFilter } from "./repeats.ts";
@@ -286,48 +285,6 @@ function rng(seed: number): () => number {
   };
 }
 
-export function loadDeployments(opts: { deployments?: Deployments | string; network?: string }): Deployments {
-  let d: Deployments;
-  let file = "the deployments object";
-  if (opts.deployments && typeof opts.deployments === "object") d = opts.deployments;
-  else {
-    file = typeof opts.deployments === "string"
-      ? opts.deployments
-      : join(resolve(process.env.DEPLOYMENTS_DIR ?? "deployments"), `${opts.network ?? "localhost"}.json`);
-    if (!existsSync(file)) throw new Error(`no deployments file at ${file}: deploy first (npm start, or npm run node + npm run deploy), or set DEPLOYMENTS_DIR`);
-    d = JSON.parse(readFileSync(file, "utf8")) as Deployments;
-  }
-  for (const name of ["WorkMarket", "ValidatorPool", "StakingVault", "AgentRegistry", "ReputationRegistry", "ComputeToken", "UBCToken"]) {
-    if (!d.contracts?.[name]) throw new Error(`${file} has no ${name}`);
-  }
-  return d;
-}
-
-/**
- * The transaction layer's environment on the chain at `rpcUrl`, checked against the deployments:
- * the chain answers, its id is the deployments', and the WorkMarket has code there. Reads (a
- * view's polls among them) go over the transaction layer's keep-alive node:http connections, as
- * the transactions do: a third of fetch's CPU per request.
- */
-export async function connectMarket(rpcUrl: string, deployments: Deployments): Promise<{ env: TxEnv; client: PublicClient; chainId: number }> {
-  const chain = defineChain({ id: deployments.chainId, name: `chain-${deployments.chainId}`, nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 }, rpcUrls: { default: { http: [rpcUrl] } } });
-  const env: TxEnv = new TxEnv(rpcUrl, deployments.chainId, createPublicClient({
-    chain, transport: custom({ request: ({ method, params }) => env.rpc(method, (params ?? []) as unknown[]) }, { retryCount: 2 }),
-  }) as PublicClient);
-  const client = env.client;
-  let chainId: number;
-  try {
-    chainId = await client.getChainId();
-  } catch (err) {
-    throw new Error(`cannot reach the chain at ${rpcUrl}: ${(err as Error).message}`);
-  }
-  if (chainId !== deployments.chainId) throw new Error(`the chain at ${rpcUrl} has id ${chainId}, the deployments file says ${deployments.chainId}`);
-  const market = deployments.contracts.WorkMarket.address as Address;
-  if (((await client.getCode({ address: market })) ?? "0x") === "0x") throw new Error(`no WorkMarket at ${market} on ${rpcUrl}: is the deployments file from this chain?`);
-  await env.init();
-  return { env, client, chainId };
-}
-
 /** Roles of the swarm's honest agents: about 30% validators (at least 3), the rest half providers, half requesters. */
 export function planRoles(n: number): ("validator" | "provider" | "requester")[] {
   if (!Number.isInteger(n) || n < 3) throw new Error(`a swarm needs at least 3 agents (one of each role), got ${n}`);
@@ -422,12 +379,6 @@ export async function runSwarm(opts: SwarmOptions): Promise<SwarmRun> {
   const specs = new SpecResolver(client, addr("AgentRegistry"), undefined, opts.indexerUrl ? [`${opts.indexerUrl.replace(/\/+$/, "")}/specs/`] : []);
   const roleBits = { validator: ROLES.VALIDATOR, provider: ROLES.PROVIDER, requester: ROLES.REQUESTER };
   const depositsValidBefore = (await client.getBlock({ blockTag: "latest" })).timestamp + 3_600n;
-  // an agent deposits COMPUTE from its wallet into its market credit through its own sender (one
-  // EIP-3009 ReceiveWithAuthorization, no allowance): at setup, and at the owner's top-ups
-  const depositCredit = async (s: TxSender, agentId: bigint, amount: bigint, validBefore: bigint) => {
-    const d = await signDepositAuthorization(s.account, { chainId: deployments.chainId, computeToken: addr("ComputeToken"), workMarket: addr("WorkMarket"), amount, validBefore });
-    await s.call("WorkMarket", "depositWithAuthorization", [agentId, amount, d.nonce, d.auth]);
-  };
   const ids = await Promise.all(plan.map(async (p, i) => {
     const s = senders[i];
     const card = agentCard({ name: `swarm-${p.role}-${i}`, behaviour: p.behaviour, ...(p.role === "requester" ? { specs: specsUrl } : {}) });
