@@ -63,17 +63,30 @@ export async function stopProcess(p: Managed, graceMs = 5_000): Promise<void> {
   clearTimeout(timer);
 }
 
-/** A TCP port that was free a moment ago. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const addr = srv.address();
-      const port = typeof addr === "object" && addr !== null ? addr.port : 0;
-      srv.close(() => resolve(port));
+/** Ports `freePort` handed out in this process: never handed out twice. */
+const handedOut = new Set<number>();
+
+/**
+ * A TCP port that was free a moment ago, and not one this process was given before: the kernel
+ * may offer a port it just offered again once its probe closed, and a test that asked for the
+ * chain's and the indexer's port got the same one twice (the indexer then failed with EADDRINUSE).
+ */
+export async function freePort(): Promise<number> {
+  for (let i = 0; ; i++) {
+    const port = await new Promise<number>((resolve, reject) => {
+      const srv = createServer();
+      srv.once("error", reject);
+      srv.listen(0, "127.0.0.1", () => {
+        const addr = srv.address();
+        const p = typeof addr === "object" && addr !== null ? addr.port : 0;
+        srv.close(() => resolve(p));
+      });
     });
-  });
+    if (!handedOut.has(port) || i >= 100) {
+      handedOut.add(port);
+      return port;
+    }
+  }
 }
 
 /** Polls a JSON-RPC endpoint until it answers eth_chainId, or throws after `timeoutMs`. */

@@ -24,7 +24,7 @@ import { ABIS } from "../generated/abis.ts";
 import { UbcContractError } from "../sdk/errors.ts";
 import { MarketView, Status, votingOpen, type JobView } from "./market.ts";
 import { TxSender } from "./tx.ts";
-import { challengeBond, E18, LimitError, MIN_JOB_VALUE, providerDeposit, requesterLock, SpendGuard } from "./limits.ts";
+import { challengeBond, E18, formatCompute, LimitError, MIN_JOB_VALUE, providerDeposit, requesterLock, SpendGuard } from "./limits.ts";
 import type { Policy } from "./policy.ts";
 import { quoteId, type BoardQuote, type QuoteBook } from "./quotebook.ts";
 import { SpecUnavailableError, type SpecResolver, type SpecServer } from "./specs.ts";
@@ -117,6 +117,12 @@ export class Agent {
   validatorId: bigint | undefined;
   /** Jobs this requester still wants (the scheduler sets it). */
   demand = 0;
+  /**
+   * Why this requester's last look at the board bought nothing (no quote of its kind, or none its
+   * policy and limits accept, with the cheapest price and its cap), until it buys again: what an
+   * operator wants to see when an agent with demand sits still.
+   */
+  buyNote: string | undefined;
   /** Most of this requester's jobs in flight at once (placed and not yet judged). */
   maxInFlight = 4;
   /**
@@ -526,6 +532,9 @@ export class Agent {
   private rfqLookAt = 0;
   private rfqsAnswered = new Set<string>();
 
+  /** Quotes that lapsed unfilled, by resource kind hash, not yet told to the policy (see RulePolicy.quote). */
+  private lapsedOf = new Map<string, number>();
+
   private async refreshQuotes(): Promise<void> {
     const now = this.view.time;
     let open = 0;
@@ -537,6 +546,7 @@ export class Agent {
         if (!filled) {
           this.guard.release(m.reserved);
           lapsed++;
+          this.lapsedOf.set(m.q.resourceKind, (this.lapsedOf.get(m.q.resourceKind) ?? 0) + 1);
         }
         else if (this.recent.length > 0) this.recent[this.recent.length - 1].fills++;
         this.myQuotes.delete(id);
@@ -567,7 +577,9 @@ export class Agent {
     const competitors = await this.book.best(KIND_HASH[kind], 0n, now);
     const bestCompetitor = competitors.find((b) => b.quote.providerAgentId !== this.agentId)?.quote.unitPrice;
     const cost = this.o.costPerUnit?.[kind] ?? 40n * 10n ** 18n;
-    const decisions = await this.policy.quote({ kind, costPerUnit: cost, recentQuotes, recentFills, bestCompetitor, count: want }, this.guard);
+    const lapsedNow = this.lapsedOf.get(KIND_HASH[kind]) ?? 0;
+    this.lapsedOf.delete(KIND_HASH[kind]);
+    const decisions = await this.policy.quote({ kind, costPerUnit: cost, recentQuotes, recentFills, lapsed: lapsedNow, bestCompetitor, count: want }, this.guard);
     // a shared board measures expiry against the newest block it indexed: on a devnet whose clock
     // another swarm advances, the view's time may be a clock jump behind it (the board then refuses
     // the quote as expiring too soon), so the expiry counts from the chain's time as of now
@@ -713,9 +725,18 @@ export class Agent {
         const standing = this.standingWith(b.quote.providerAgentId);
         candidates.push({ id: b.id, provider: b.quote.providerAgentId, kind, unitPrice: b.quote.unitPrice, units: b.quote.units, reputation: await this.reputation(b.quote.providerAgentId), failedMe: this.failedMe.has(b.quote.providerAgentId), inFlightWithMe: standing.inFlight, provenWithMe: standing.proven });
       }
-      if (candidates.length === 0) return;
+      if (candidates.length === 0) {
+        this.buyNote = `no ${kind} quote on the board`;
+        return;
+      }
       const d = await this.policy.bid({ kind, minUnits: 1, maxUnits: 64, candidates }, this.guard);
-      if (d.action === "skip") return;
+      if (d.action === "skip") {
+        const cheapest = candidates.reduce((a, c) => (c.unitPrice < a ? c.unitPrice : a), candidates[0].unitPrice);
+        const cap = this.guard.limits.maxUnitPrice[kind];
+        this.buyNote = `${d.reason} among ${candidates.length} ${kind} quotes (cheapest ${formatCompute(cheapest)} COMPUTE a unit${cap !== undefined ? `; this agent pays at most ${formatCompute(cap)}` : ""})`;
+        return;
+      }
+      this.buyNote = undefined;
       const chosen = board.find((b) => b.id === d.quoteId);
       if (!chosen) {
         this.emit("refused", `bid: quote ${d.quoteId} is not on the board`);

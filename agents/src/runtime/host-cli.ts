@@ -89,7 +89,7 @@ try {
       process.stderr.write(`agent ${a.agentId}${a.validatorId !== undefined ? ` (validator ${a.validatorId})` : ""} at ${a.address}\n`);
       process.stdout.write("ready\n");
     },
-    onProgress: (p) => process.stderr.write(`jobs requested: ${show(p.requested)}; provided: ${show(p.provided)}; ${p.transactions} transactions\n`),
+    onProgress: (p) => process.stderr.write(`jobs requested: ${show(p.requested)}; provided: ${show(p.provided)}; ${p.transactions} transactions${p.notBuying ? `; not buying: ${p.notBuying}` : ""}\n`),
   });
   const votes = r.validatorId !== undefined ? `; validator ${r.validatorId}: ${r.stats.attested} votes, ${r.stats.feeClaims} fee claims` : "";
   process.stdout.write(`agent ${r.agentId}: requested ${show(r.requested)}; provided ${show(r.provided)}${votes}; ${r.transactions} transactions; COMPUTE (wallet + market credit) ${fmt(r.computeChange)}\n`);

@@ -153,6 +153,27 @@ describe("an agent on its own (runAgent)", () => {
     assert.equal(roles & 3, 3, "provider and requester");
   });
 
+  test("a requester that buys nothing says why in its progress lines: an empty board, then prices over its cap", async () => {
+    const notes: string[] = [];
+    const stopReq = new AbortController();
+    const stopProv = new AbortController();
+    const common = { indexerUrl: svc.api.url, rpcUrl: chain.url, deployments: chain.deployments, log: () => {}, pollMs: 100 };
+    const requester = runAgent({ ...common, key: await funded(0n, 2_000n * E18), roles: ["requester"], jobs: 1, signal: stopReq.signal, progressMs: 200, onProgress: (p) => { if (p.notBuying) notes.push(p.notBuying); } });
+    let provider: ReturnType<typeof runAgent> | undefined;
+    try {
+      await eventually("the requester saw the empty board", async () => notes.includes("no sha256-iter quote on the board"));
+      // a provider whose cost is 250 COMPUTE a unit quotes 312.5, over the 200 a requester pays by default
+      provider = runAgent({ ...common, key: await funded(0n, 2_000n * E18), roles: ["provider"], costPerUnit: { "sha256-iter": 250n * E18 }, signal: stopProv.signal });
+      await eventually("the requester named the price", async () => notes.some((n) => /^no acceptable quote among \d+ sha256-iter quotes \(cheapest 312\.5 COMPUTE a unit; this agent pays at most 200\)$/.test(n)));
+    } finally {
+      stopReq.abort();
+      stopProv.abort();
+      const r = await requester;
+      assert.equal(r.requested.inFlight + r.requested.settled, 0, "it bought nothing");
+      await provider;
+    }
+  });
+
   test("bad input and a wallet without what its roles need are refused with clear errors", async () => {
     const base = { indexerUrl: svc.api.url, rpcUrl: chain.url, deployments: chain.deployments, log: () => {} };
     await assert.rejects(runAgent({ ...base, key: "0x12" as Hex, roles: ["provider"] }), /32-byte hex private key/);

@@ -14,7 +14,7 @@ import { Agent, type AgentEvent } from "./agent.ts";
 import { MarketView, Status, type JobView } from "./market.ts";
 import { TxSender, type Addresses } from "./tx.ts";
 import { localAccount } from "./signer.ts";
-import { DEFAULT_LIMITS, E18, SpendGuard, type Limits } from "./limits.ts";
+import { DEFAULT_LIMITS, E18, formatCompute, SpendGuard, type Limits } from "./limits.ts";
 import OpenAI from "openai";
 import { RulePolicy, type Policy } from "./policy.ts";
 import { LlmPolicy } from "./llm.ts";
@@ -74,7 +74,7 @@ export interface RunAgentOptions {
   /** Every refusal and error of the agent (also logged), and its info events. */
   onEvent?: (e: AgentEvent) => void;
   /** Every `progressMs` (default 10 s) while it runs: its jobs so far and its transactions. */
-  onProgress?: (p: Pick<AgentReport, "requested" | "provided" | "transactions">) => void;
+  onProgress?: (p: Pick<AgentReport, "requested" | "provided" | "transactions"> & { notBuying?: string }) => void;
   progressMs?: number;
   /** Once set up: the agent's id (and validator id). */
   onReady?: (r: { agentId: bigint; validatorId?: bigint; address: Address }) => void;
@@ -94,7 +94,7 @@ export interface AgentReport {
 }
 
 /** COMPUTE (or UBC) wei as whole units with up to 4 decimals and thousands separators: "5,684.653". */
-export const formatAmount = (wei: bigint): string => (Number(wei / 10n ** 14n) / 1e4).toLocaleString("en-US");
+export const formatAmount = formatCompute;
 const fmt = formatAmount;
 
 /** Runs one agent until `signal` aborts (or, given `jobs`, until those jobs have ended); resolves with its report. */
@@ -229,10 +229,16 @@ export async function runAgent(opts: RunAgentOptions): Promise<AgentReport> {
       if (agent.is(ROLES.REQUESTER)) {
         if (stopAt !== undefined) agent.demand = 0;
         else if (opts.jobs === undefined) agent.demand = Math.max(agent.demand, 1);
-        // done: every job placed has ended and the agent is done with it (rated: it left jobsOf)
-        if (opts.jobs !== undefined && agent.demand === 0 && agent.running.size === 0
+        // done: every job placed has ended and the agent is done with it (rated: it left jobsOf);
+        // looked at again after a fresh poll, as a fill mined since the last poll is not in the
+        // view yet (the agent stopped once with its two jobs just placed, in flight)
+        const done = () => agent.demand === 0 && agent.running.size === 0
           && mine().every((j) => j.requester !== agentId || ended(j))
-          && [...view.jobsOf(agentId)].every((j) => j.requester !== agentId)) break;
+          && [...view.jobsOf(agentId)].every((j) => j.requester !== agentId);
+        if (opts.jobs !== undefined && done()) {
+          await view.poll();
+          if (done()) break;
+        }
       }
       if (Date.now() >= nextDropAt) {
         nextDropAt = Date.now() + 10_000;
@@ -244,7 +250,9 @@ export async function runAgent(opts: RunAgentOptions): Promise<AgentReport> {
       }
       if (opts.onProgress && Date.now() >= nextProgressAt) {
         nextProgressAt = Date.now() + (opts.progressMs ?? 10_000);
-        opts.onProgress({ requested: tally("requester"), provided: tally("provider"), transactions: tx.stats.sent });
+        // (a requester with demand left that bought nothing at its last look: why)
+        const notBuying = agent.demand > 0 && stopAt === undefined ? agent.buyNote : undefined;
+        opts.onProgress({ requested: tally("requester"), provided: tally("provider"), transactions: tx.stats.sent, ...(notBuying ? { notBuying } : {}) });
       }
       await new Promise((r) => setTimeout(r, pollMs));
       await view.poll();

@@ -67,6 +67,9 @@ export class LimitError extends Error {
   }
 }
 
+/** COMPUTE (or UBC) wei as whole units with up to 4 decimals and thousands separators: "5,684.653". */
+export const formatCompute = (wei: bigint): string => (Number(wei / 10n ** 14n) / 1e4).toLocaleString("en-US");
+
 const c = (v: bigint) => `${formatUnits(v, 18)} COMPUTE`;
 
 /** Tracks commitments against the limits. `now` is wall-clock milliseconds (injectable). */

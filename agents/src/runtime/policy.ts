@@ -13,6 +13,8 @@ export interface QuoteContext {
   /** Quotes of this kind signed and filled in the recent window (demand). */
   recentQuotes: number;
   recentFills: number;
+  /** This kind's quotes that lapsed unfilled since the last quote of it (nobody paid their price). */
+  lapsed?: number;
   /** The cheapest other open quote of this kind on the board, if any. */
   bestCompetitor?: bigint;
   /** How many quotes to publish now. */
@@ -154,7 +156,8 @@ export interface RulePolicyOptions {
 
 /**
  * Pricing from cost and demand: unit price = cost × (1 + margin) × a demand multiplier that
- * rises 10% when most recent quotes were filled (≥ 80%), falls 5% when few were (< 30%), never
+ * rises 10% when most recent quotes were filled (≥ 80%), falls 5% when few were (< 30%) and 5%
+ * for each quote that lapsed unfilled since the last one, never
  * under cost nor under the agent's floor, and undercuts a cheaper competitor by 1% while that
  * stays above cost. Bidding: the cheapest quote in the unit range from a provider that has not
  * failed this agent, whose reputation passes, and that holds fewer than one (unproven) or two
@@ -181,7 +184,12 @@ export class RulePolicy implements Policy {
 
   async quote(ctx: QuoteContext, guard: SpendGuard): Promise<QuoteDecision[]> {
     let m = this.multiplier.get(ctx.kind) ?? 1;
-    if (ctx.recentQuotes >= 3) {
+    // a quote that lapsed unfilled was priced over what any requester pays: 5% off for each (the
+    // fill ratio alone reacts only once unfilled quotes outweigh the window's earlier fills, and a
+    // provider priced over every requester's limit posts new quotes only as its old ones lapse:
+    // the devnet's market once stood still for minutes that way)
+    if (ctx.lapsed !== undefined && ctx.lapsed > 0) m *= 0.95 ** ctx.lapsed;
+    else if (ctx.recentQuotes >= 3) {
       const utilisation = ctx.recentFills / ctx.recentQuotes;
       if (utilisation >= 0.8) m *= 1.1;
       else if (utilisation < 0.3) m *= 0.95;

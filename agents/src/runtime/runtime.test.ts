@@ -225,6 +225,33 @@ describe("rule-based policy", () => {
     assert.ok(floor.unitPrice >= 40n * E18);
   });
 
+  test("quotes that lapsed unfilled bring the price down at once, though the window's earlier quotes were all filled", async () => {
+    const p = new RulePolicy();
+    const base = { kind: "sha256-iter" as const, costPerUnit: 60n * E18, count: 1 };
+    // a run of filled quotes drives the multiplier to its cap: 3 × 1.25 × 60 = 225 a unit, over
+    // the default limit a requester pays
+    let q = (await p.quote({ ...base, recentQuotes: 32, recentFills: 32 }, guard()))[0];
+    for (let i = 0; i < 20; i++) q = (await p.quote({ ...base, recentQuotes: 32, recentFills: 32 }, guard()))[0];
+    assert.equal(q.unitPrice, 225n * E18);
+    assert.throws(() => guard().checkBuyPrice("sha256-iter", q.unitPrice));
+    // nobody fills them; the window still says 26 of 32 filled (above 80%: a rise without lapses)
+    const [after] = await p.quote({ ...base, recentQuotes: 32, recentFills: 26, lapsed: 2 }, guard());
+    // 5% off for each of the two (the multiplier is kept to 0.001)
+    assert.ok(after.unitPrice >= 203n * E18 && after.unitPrice <= 204n * E18, `${after.unitPrice}`);
+    // a few such rounds bring it back under what requesters pay
+    let rounds = 1;
+    let price = after.unitPrice;
+    for (; rounds < 10; rounds++) {
+      try {
+        guard().checkBuyPrice("sha256-iter", price);
+        break;
+      } catch {
+        price = (await p.quote({ ...base, recentQuotes: 32, recentFills: 26, lapsed: 2 }, guard()))[0].unitPrice;
+      }
+    }
+    assert.ok(rounds <= 3, `${rounds} rounds of lapsed quotes to come under the buy limit`);
+  });
+
   test("bids on the cheapest acceptable quote; skips failed, disreputable, over-priced and over-exposed providers", async () => {
     const p = new RulePolicy();
     const c = (id: string, price: number, extra: Partial<Candidate> = {}): Candidate => ({ id, provider: BigInt(id.length), kind: "sha256-iter", unitPrice: BigInt(price) * E18, units: 3n, reputation: { count: 0, average: 0 }, failedMe: false, inFlightWithMe: 0, provenWithMe: 0, ...extra });

@@ -30,6 +30,7 @@ import { connectMarket, depositCredit, loadDeployments } from "../runtime/connec
 import { localAccount } from "../runtime/signer.ts";
 import { DEFAULT_LIMITS, E18, SpendGuard, type Limits } from "../runtime/limits.ts";
 import { messageKind, repeatFilter } from "./repeats.ts";
+import { boundByForeign, waveJump } from "./clock.ts";
 import { RulePolicy, type Policy } from "../runtime/policy.ts";
 import { LlmPolicy } from "../runtime/llm.ts";
 import { IndexerQuoteBook, LocalQuoteBook, type QuoteBook } from "../runtime/quotebook.ts";
@@ -49,6 +50,13 @@ const VOTE_GRACE_MS = 400;
 /** How long the clock keeper waits, with an open job not yet accepted, after the last action of any agent (ms). */
 const OPEN_GRACE_MS = 1_500;
 
+/**
+ * How long the clock keeper holds a job of ours whose next action is an outside agent's (a
+ * provider or committee member not in the swarm) short of its deadline (ms): long enough for an
+ * agent on a language model to answer, after which a silent one is taken to be gone.
+ */
+const OUTSIDER_GRACE_MS = 120_000;
+
 /** How long a leaving swarm's validators may take to cast the votes they owe (ms). */
 const DUTY_MS = 30_000;
 
@@ -59,9 +67,6 @@ const DROP_EVERY_MS = 10_000;
 
 /** How often a continuous swarm with `topUp` looks at its requesters' credit (ms). */
 const TOP_UP_MS = 15_000;
-
-/** The clock keeper's longest jump while another swarm trades on the same chain (seconds). */
-const FOREIGN_STEP = 3_000n;
 
 /** Hardhat's first development account (the devnet's deployer); public test key, devnet only. */
 const HARDHAT_DEPLOYER_KEY: Hex = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
@@ -545,6 +550,8 @@ export async function runSwarm(opts: SwarmOptions): Promise<SwarmRun> {
   const ourAgentIds = new Set(agents.map((a) => a.agentId));
   const ourValidatorIds = new Set(agents.flatMap((a) => (a.validatorId === undefined ? [] : [a.validatorId])));
   let nextDropAt = 0;
+  // jobs of ours waiting on an agent outside the swarm, and since when (see the clock keeper)
+  let outsiderWaits = new Map<bigint, { status: number; since: number }>();
   const progress = (): SwarmProgress => {
     let settled = dropped.wins;
     let failed = dropped.failed;
@@ -629,14 +636,29 @@ export async function runSwarm(opts: SwarmOptions): Promise<SwarmRun> {
     // are idle, nor we that it is), or its honest jobs expire or finalize without their votes.
     // Its jobs only waiting for a challenge window to end may be passed, as ours; a swarm whose
     // jobs saw no event for 10 s is taken to be gone (its jobs are then the expiry path's).
+    // Jobs of ours that wait on an agent outside the swarm (a provider that took our requester's
+    // job through its quote, a validator of another swarm in the committee; say `npm run agent`
+    // beside npm start's swarm) bound the clock the same way, for OUTSIDER_GRACE_MS after they
+    // started to wait on it: our agents being idle says nothing about that agent. One that has not
+    // acted by then is taken to be gone.
     let foreignLimit: bigint | undefined;
     const foreignActive = Date.now() - foreignActivityAt < 10_000;
+    const waitingNow = new Map<bigint, { status: number; since: number }>();
     for (const j of view.jobs.values()) {
       if (!ours(j.requester)) {
         if (foreignActive && (j.status === Status.Open || j.status === Status.Accepted || j.status === Status.Submitted || j.status === Status.Disputed) && j.deadline > view.time) {
           if (foreignLimit === undefined || j.deadline < foreignLimit) foreignLimit = j.deadline;
         }
         continue;
+      }
+      const onOutsider =
+        (j.status === Status.Accepted && !ourAgentIds.has(j.provider)) ||
+        ((j.status === Status.Submitted || j.status === Status.Disputed) && j.committee !== undefined && j.committee.some((v) => !ourValidatorIds.has(v) && !j.votes.has(v)));
+      if (onOutsider && j.deadline > view.time) {
+        const w = outsiderWaits.get(j.id);
+        const since = w !== undefined && w.status === j.status ? w.since : Date.now();
+        waitingNow.set(j.id, { status: j.status, since });
+        if (Date.now() - since < OUTSIDER_GRACE_MS && (foreignLimit === undefined || j.deadline < foreignLimit)) foreignLimit = j.deadline;
       }
       if (j.status === Status.Submitted && j.committee === undefined) blockGated = true;
       if (j.status === Status.Disputed && j.armedSeed !== undefined) blockGated = true;
@@ -653,15 +675,7 @@ export async function runSwarm(opts: SwarmOptions): Promise<SwarmRun> {
         if (lastDeadline === undefined || j.deadline > lastDeadline) lastDeadline = j.deadline;
       }
     }
-    // a jump of ours stops short of another active swarm's pending deadline, and goes in steps of at
-    // most 50 minutes while that swarm is active: a job it places between our last look at the
-    // chain and the jump (our view cannot hold it yet) has an hour to be delivered (the swarms'
-    // delivery period), which a step of 50 minutes cannot skip; the next step sees it
-    const boundedByForeign = (target: bigint): bigint => {
-      let t = foreignLimit !== undefined && target >= foreignLimit ? foreignLimit - 1n : target;
-      if (foreignActive && t > view.time + FOREIGN_STEP) t = view.time + FOREIGN_STEP;
-      return t;
-    };
+    outsiderWaits = waitingNow;
     if (blockGated && idle < 50) {
       if (env.automine) await env.rpc("evm_mine", []);
       else await new Promise((r) => setTimeout(r, 1_000));
@@ -672,15 +686,13 @@ export async function runSwarm(opts: SwarmOptions): Promise<SwarmRun> {
         // Past every deadline the waiting jobs have, up to a day beyond the earliest: nobody can
         // act (all honest actions are done), so no honest window is skipped, and one jump lets a
         // whole wave settle instead of the few jobs at the earliest deadline.
-        const cap = nextDeadline + 86_400n;
-        let target = lastDeadline! < cap ? lastDeadline! : cap;
-        if (foreignLimit !== undefined && foreignLimit <= nextDeadline) {
+        const jump = waveJump({ now: view.time, nextDeadline, lastDeadline: lastDeadline!, foreignLimit, foreignActive });
+        if (jump.wait) {
           // none of ours can move before another swarm's pending deadline: let that swarm act first
           await new Promise((r) => setTimeout(r, 100));
           continue;
         }
-        target = boundedByForeign(target);
-        const delta = Number(target - view.time) + 1;
+        const delta = Number(jump.seconds);
         if (delta > 0 && !stopping && Date.now() < nextWarpAt) {
           // paced (dayMs): the agents go on trading meanwhile (new jobs, votes), then one jump
           // settles everything waiting by then
@@ -706,7 +718,7 @@ export async function runSwarm(opts: SwarmOptions): Promise<SwarmRun> {
       // quotes lapse that nobody fills (priced over every requester's limit, they would otherwise
       // hold their providers' places on the board for good); another active swarm's pending
       // deadlines bound it as above (a stopping swarm leaves the clock where it is)
-      const target = boundedByForeign(view.time + 86_400n);
+      const target = boundByForeign({ now: view.time, foreignLimit, foreignActive }, view.time + 86_400n);
       if (timeWarp && !stopping && target > view.time) {
         await env.rpc("evm_increaseTime", [Number(target - view.time)]);
         await env.rpc("evm_mine", []);
