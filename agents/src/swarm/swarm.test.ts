@@ -97,6 +97,27 @@ describe("swarm on a real chain", () => {
   let chain: TestChain;
   let llm: OpenAiTestServer;
   const run = (o: Omit<SwarmOptions, "rpcUrl" | "deployments">) => runSwarm({ rpcUrl: chain.url, deployments: chain.deployments, log: () => {}, timeoutMs: 150_000, ...o });
+  /**
+   * A continuous 6-agent swarm trading on a fresh indexer's board (its own schema) while `body`
+   * runs, as an outsider beside npm start's swarm would find it; stopped afterwards.
+   */
+  async function withBoardSwarm(schema: string, seed: number, body: (svc: Awaited<ReturnType<typeof startService>>) => Promise<void>): Promise<void> {
+    const svc = await startService({ rpcUrl: chain.url, deployments: chain.deployments, artifactsDir: ARTIFACTS, port: 0, finalityDepth: 1, pollIntervalMs: 20, databaseSchema: schema });
+    const stop = new AbortController();
+    let ready!: () => void;
+    const up = new Promise<void>((r) => (ready = r));
+    const swarm = run({ agents: 6, jobs: 1, continuous: true, seed, indexerUrl: svc.api.url, signal: stop.signal, onReady: () => ready() });
+    swarm.catch(() => ready());
+    try {
+      await svc.caughtUp;
+      await up;
+      await body(svc);
+    } finally {
+      stop.abort();
+      await swarm.catch(() => undefined);
+      await svc.stop();
+    }
+  }
 
   before(async () => {
     chain = await startChain();
@@ -325,15 +346,7 @@ describe("swarm on a real chain", () => {
   });
 
   test("a request for quotes posted from outside the swarm is answered by a swarm provider: a quote reserved for that requester, within its price cap", async () => {
-    const svc = await startService({ rpcUrl: chain.url, deployments: chain.deployments, artifactsDir: ARTIFACTS, port: 0, finalityDepth: 1, pollIntervalMs: 20, databaseSchema: "agents_rfq" });
-    const stop = new AbortController();
-    let ready!: () => void;
-    const up = new Promise<void>((r) => (ready = r));
-    const swarm = run({ agents: 6, jobs: 1, continuous: true, seed: baseSeed + 23, indexerUrl: svc.api.url, signal: stop.signal, onReady: () => ready() });
-    swarm.catch(() => ready());
-    try {
-      await svc.caughtUp;
-      await up;
+    await withBoardSwarm("agents_rfq", baseSeed + 23, async (svc) => {
       // the outsider, with the SDK: a requester agent, signed in to the board
       const key = ethers.HDNodeWallet.fromPhrase("test test test test test test test test test test test junk", undefined, "m/44'/60'/0'/0/12").privateKey as Hex;
       const client = new UbcClient({ rpcUrl: chain.url, account: key, deployments: chain.deployments });
@@ -367,23 +380,73 @@ describe("swarm on a real chain", () => {
       // only the requester it answers may fill it
       const other = (await api.bestQuotes(rfq.resourceKind, undefined, 999_999n, 100)).find((q) => q.id === answer!.id);
       assert.equal(other, undefined, "another requester does not see it");
+    });
+  });
+
+  test("a provider outside the swarm sold a job to a swarm requester through the board: the clock keeper waits for its delivery instead of passing the deadline", async () => {
+    const svc = await startService({ rpcUrl: chain.url, deployments: chain.deployments, artifactsDir: ARTIFACTS, port: 0, finalityDepth: 1, pollIntervalMs: 20, databaseSchema: "agents_outsider" });
+    const stop = new AbortController();
+    let swarm: ReturnType<typeof run> | undefined;
+    try {
+      await svc.caughtUp;
+      // the outsider, with the SDK: a provider agent with market credit for its deposit, quoting
+      // the cheapest sha256-iter work on the board (21 COMPUTE a unit; the swarm's providers' cost is 40)
+      const key = devKey(13);
+      const client = new UbcClient({ rpcUrl: chain.url, account: key, deployments: chain.deployments });
+      await (await chain.contract("ComputeToken", chain.signers[0]).transfer(client.address, 1_000n * E18)).wait();
+      const agentId = await client.registerAgent(agentCard({ name: "a slow provider" }), ROLES.PROVIDER);
+      await client.deposit(agentId, 500n * E18);
+      const api = new ApiClient(svc.api.url);
+      await api.login(client);
+      const chainNow = (await client.public.getBlock()).timestamp;
+      const wallNow = BigInt(Math.floor(Date.now() / 1000));
+      const quote = { providerAgentId: agentId, resourceKind: KIND_HASH["sha256-iter"], units: 5n, unitPrice: 21n * E18, expiry: (chainNow > wallNow ? chainNow : wallNow) + 6n * 3_600n, nonce: 0n, requester: 0n, deliveryPeriod: 3_600n };
+      const signature = await client.signQuote(quote);
+      let posted: string | undefined;
+      for (let i = 0; i < 80 && posted === undefined; i++) {
+        // (the board knows the agent once the indexer has seen its registration)
+        posted = await api.postQuote(quote, signature).catch((e: unknown) => {
+          if (e instanceof ApiError && e.status === 404) return undefined;
+          throw e;
+        });
+        if (posted === undefined) await new Promise((r) => setTimeout(r, 100));
+      }
+      assert.ok(posted, "the board took the quote");
+      // a swarm with one job to buy: its requester fills the cheapest quote, the outsider's, and
+      // then nothing of the swarm's own is left to do but wait for that delivery
+      const startBlock = await chain.provider.getBlockNumber();
+      swarm = run({ agents: 6, jobs: 1, seed: baseSeed + 25, indexerUrl: svc.api.url, signal: stop.signal });
+      swarm.catch(() => undefined);
+      const market = chain.contract("WorkMarket");
+      let jobId: bigint | undefined;
+      for (let i = 0; i < 300 && jobId === undefined; i++) {
+        const filled = await chain.provider.getLogs({ address: await market.getAddress(), fromBlock: startBlock, topics: [market.interface.getEvent("JobCreated")!.topicHash] });
+        for (const l of filled) {
+          const id = BigInt(l.topics[1]);
+          if (((await market.getJob(id)) as { providerAgentId: bigint }).providerAgentId === agentId) jobId = id;
+        }
+        if (jobId === undefined) await new Promise((r) => setTimeout(r, 100));
+      }
+      assert.ok(jobId !== undefined, "the swarm's requester filled the outsider's quote");
+      // the outsider takes its time (a model's answer, say): 8 s in which the swarm's own agents are
+      // idle; the keeper used to jump past the job's delivery deadline in about a second, and the
+      // late delivery reverted with DeadlinePassed
+      await new Promise((r) => setTimeout(r, 8_000));
+      const before = (await market.getJob(jobId)) as { status: bigint; deadline: bigint };
+      assert.equal(before.status, BigInt(Status.Accepted), `job ${jobId} waits for the outsider's delivery`);
+      const now = (await client.public.getBlock()).timestamp;
+      assert.ok(now < before.deadline, `the chain's clock (${now}) is still before the delivery deadline (${before.deadline})`);
+      await client.submit(jobId, ethers.id("the outsider's late but timely result") as Hex, "");
+      assert.equal(((await market.getJob(jobId)) as { status: bigint }).status, BigInt(Status.Submitted));
     } finally {
       stop.abort();
-      await swarm.catch(() => undefined);
+      await swarm?.catch(() => undefined);
       await svc.stop();
     }
   });
 
   test("a requester outside the swarm fills a board quote with a spec published on the indexer's spec store: the swarm's provider delivers it", async () => {
-    const svc = await startService({ rpcUrl: chain.url, deployments: chain.deployments, artifactsDir: ARTIFACTS, port: 0, finalityDepth: 1, pollIntervalMs: 20, databaseSchema: "agents_specstore" });
-    const stop = new AbortController();
-    let ready!: () => void;
-    const up = new Promise<void>((r) => (ready = r));
-    const swarm = run({ agents: 6, jobs: 1, continuous: true, seed: baseSeed + 21, indexerUrl: svc.api.url, signal: stop.signal, onReady: () => ready() });
-    swarm.catch(() => ready());
-    try {
-      await svc.caughtUp;
-      await up;
+    await withBoardSwarm("agents_specstore", baseSeed + 21, async (svc) => {
       // the outsider: a requester agent whose card names no spec endpoint (as the web app registers)
       const signer = chain.signers[10];
       const me = await signer.getAddress();
@@ -444,11 +507,7 @@ describe("swarm on a real chain", () => {
       const validated = (await chain.provider.getLogs({ address: await market.getAddress(), fromBlock: 0, topics: [market.interface.getEvent("JobValidated")!.topicHash, ethers.toBeHex(jobId, 32)] })).map((l) => market.interface.parseLog(l)!);
       assert.equal(validated.length, 1);
       assert.equal(validated[0].args.producerWins, true, "the committee approved the provider's work");
-    } finally {
-      stop.abort();
-      await swarm.catch(() => undefined);
-      await svc.stop();
-    }
+    });
   });
 
   test("two swarms on one chain, each advancing the clock (npm start's and npm run swarm's): neither expires or finalizes the other's jobs", async () => {
