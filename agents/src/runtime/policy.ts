@@ -13,7 +13,7 @@ export interface QuoteContext {
   /** Quotes of this kind signed and filled in the recent window (demand). */
   recentQuotes: number;
   recentFills: number;
-  /** This kind's quotes that lapsed unfilled since the last quote of it (nobody paid their price). */
+  /** This kind's quotes that lapsed unfilled since the last quote of it while none of it was filled (nobody paid the price). */
   lapsed?: number;
   /** The cheapest other open quote of this kind on the board, if any. */
   bestCompetitor?: bigint;
@@ -157,7 +157,7 @@ export interface RulePolicyOptions {
 /**
  * Pricing from cost and demand: unit price = cost × (1 + margin) × a demand multiplier that
  * rises 10% when most recent quotes were filled (≥ 80%), falls 5% when few were (< 30%) and 5%
- * for each quote that lapsed unfilled since the last one, never
+ * for each quote that lapsed unfilled since the last one while none was filled, never
  * under cost nor under the agent's floor, and undercuts a cheaper competitor by 1% while that
  * stays above cost. Bidding: the cheapest quote in the unit range from a provider that has not
  * failed this agent, whose reputation passes, and that holds fewer than one (unproven) or two
