@@ -51,11 +51,14 @@ const VOTE_GRACE_MS = 400;
 const OPEN_GRACE_MS = 1_500;
 
 /**
- * How long the clock keeper holds a job of ours whose next action is an outside agent's (a
- * provider or committee member not in the swarm) short of its deadline (ms): long enough for an
- * agent on a language model to answer, after which a silent one is taken to be gone.
+ * How long the clock keeper holds a job of ours whose next action is an outside agent's short of
+ * its deadline (ms): a provider not in the swarm, long enough for an agent on a language model to
+ * answer; a committee member not in the swarm, long enough to re-execute and vote. One that lets
+ * its grace lapse is taken to be gone and not waited for again until it acts (a validator whose
+ * owner stopped `npm run agent` stays staked and keeps being drawn).
  */
 const OUTSIDER_GRACE_MS = 120_000;
+const OUTSIDER_VOTE_GRACE_MS = 15_000;
 
 /** How long a leaving swarm's validators may take to cast the votes they owe (ms). */
 const DUTY_MS = 30_000;
@@ -550,8 +553,14 @@ export async function runSwarm(opts: SwarmOptions): Promise<SwarmRun> {
   const ourAgentIds = new Set(agents.map((a) => a.agentId));
   const ourValidatorIds = new Set(agents.flatMap((a) => (a.validatorId === undefined ? [] : [a.validatorId])));
   let nextDropAt = 0;
-  // jobs of ours waiting on an agent outside the swarm, and since when (see the clock keeper)
+  // jobs of ours waiting on an agent outside the swarm, and since when; outside agents that let
+  // their grace lapse ("p:<agent id>", "v:<validator id>"), until they act again (see the clock keeper)
   let outsiderWaits = new Map<bigint, { status: number; since: number }>();
+  const silentOutsiders = new Set<string>();
+  view.onEvent((name, a) => {
+    if (name === "Attested") silentOutsiders.delete(`v:${a.validatorId}`);
+    else if (name === "JobSubmitted") silentOutsiders.delete(`p:${view.jobs.get(a.jobId as bigint)?.provider}`);
+  });
   const progress = (): SwarmProgress => {
     let settled = dropped.wins;
     let failed = dropped.failed;
@@ -651,14 +660,18 @@ export async function runSwarm(opts: SwarmOptions): Promise<SwarmRun> {
         }
         continue;
       }
-      const onOutsider =
-        (j.status === Status.Accepted && !ourAgentIds.has(j.provider)) ||
-        ((j.status === Status.Submitted || j.status === Status.Disputed) && j.committee !== undefined && j.committee.some((v) => !ourValidatorIds.has(v) && !j.votes.has(v)));
-      if (onOutsider && j.deadline > view.time) {
+      const outsiders =
+        j.status === Status.Accepted && !ourAgentIds.has(j.provider) ? [`p:${j.provider}`]
+        : (j.status === Status.Submitted || j.status === Status.Disputed) && j.committee !== undefined ? j.committee.filter((v) => !ourValidatorIds.has(v) && !j.votes.has(v)).map((v) => `v:${v}`)
+        : [];
+      const awaited = outsiders.filter((o) => !silentOutsiders.has(o));
+      if (awaited.length > 0 && j.deadline > view.time) {
         const w = outsiderWaits.get(j.id);
         const since = w !== undefined && w.status === j.status ? w.since : Date.now();
-        waitingNow.set(j.id, { status: j.status, since });
-        if (Date.now() - since < OUTSIDER_GRACE_MS && (foreignLimit === undefined || j.deadline < foreignLimit)) foreignLimit = j.deadline;
+        if (Date.now() - since < (j.status === Status.Accepted ? OUTSIDER_GRACE_MS : OUTSIDER_VOTE_GRACE_MS)) {
+          waitingNow.set(j.id, { status: j.status, since });
+          if (foreignLimit === undefined || j.deadline < foreignLimit) foreignLimit = j.deadline;
+        } else for (const o of awaited) silentOutsiders.add(o);
       }
       if (j.status === Status.Submitted && j.committee === undefined) blockGated = true;
       if (j.status === Status.Disputed && j.armedSeed !== undefined) blockGated = true;
