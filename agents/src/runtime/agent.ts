@@ -532,9 +532,9 @@ export class Agent {
   private rfqLookAt = 0;
   private rfqsAnswered = new Set<string>();
 
-  /** Quotes that lapsed unfilled, and quotes filled, by resource kind hash, since this kind was last quoted (see RulePolicy.quote). */
+  /** Quotes that lapsed unfilled by resource kind hash, and the kinds with a quote filled, since that kind was last quoted (see RulePolicy.quote). */
   private lapsedOf = new Map<string, number>();
-  private filledOf = new Map<string, number>();
+  private filledKinds = new Set<string>();
 
   private async refreshQuotes(): Promise<void> {
     const now = this.view.time;
@@ -551,7 +551,7 @@ export class Agent {
         }
         else {
           if (this.recent.length > 0) this.recent[this.recent.length - 1].fills++;
-          this.filledOf.set(m.q.resourceKind, (this.filledOf.get(m.q.resourceKind) ?? 0) + 1);
+          this.filledKinds.add(m.q.resourceKind);
         }
         this.myQuotes.delete(id);
         this.book.drop(id);
@@ -583,9 +583,9 @@ export class Agent {
     const cost = this.o.costPerUnit?.[kind] ?? 40n * 10n ** 18n;
     // quotes that lapsed while not one of this kind was filled: the price is over what any
     // requester pays (lapses beside fills are the clock's doing, a devnet's day jump say)
-    const lapsedNow = (this.filledOf.get(KIND_HASH[kind]) ?? 0) > 0 ? 0 : (this.lapsedOf.get(KIND_HASH[kind]) ?? 0);
+    const lapsedNow = this.filledKinds.has(KIND_HASH[kind]) ? 0 : (this.lapsedOf.get(KIND_HASH[kind]) ?? 0);
     this.lapsedOf.delete(KIND_HASH[kind]);
-    this.filledOf.delete(KIND_HASH[kind]);
+    this.filledKinds.delete(KIND_HASH[kind]);
     const decisions = await this.policy.quote({ kind, costPerUnit: cost, recentQuotes, recentFills, lapsed: lapsedNow, bestCompetitor, count: want }, this.guard);
     // a shared board measures expiry against the newest block it indexed: on a devnet whose clock
     // another swarm advances, the view's time may be a clock jump behind it (the board then refuses

@@ -10,8 +10,8 @@
 // jobs, the actions in flight get 15 s, a provider withdraws its quotes, then its report; a
 // second signal exits at once. Exit code 1 if it could not start (the reason is printed).
 import { parseArgs } from "node:util";
-import { formatAmount, runAgent, type RoleName } from "./host.ts";
-import { E18 } from "./limits.ts";
+import { runAgent, type RoleName } from "./host.ts";
+import { E18, formatCompute } from "./limits.ts";
 import { KINDS, type KindName } from "./jobs.ts";
 
 const USAGE = "usage: AGENT_KEY=0x… npm run agent -- --role provider[,requester,validator] [--jobs N] [--kinds sha256-iter[,llm-text]] [--cost COMPUTE] [--spend-per-hour COMPUTE] [--credit COMPUTE] [--in-flight K] [--name NAME]";
@@ -74,7 +74,7 @@ process.on("SIGINT", () => onSignal("SIGINT"));
 process.on("SIGTERM", () => onSignal("SIGTERM"));
 
 const show = (t: { settled: number; failed: number; inFlight: number }) => `${t.settled} settled, ${t.failed} failed, ${t.inFlight} in flight`;
-const fmt = (wei: bigint) => `${wei < 0n ? "−" : "+"}${formatAmount(wei < 0n ? -wei : wei)}`;
+const fmt = (wei: bigint) => `${wei < 0n ? "−" : "+"}${formatCompute(wei < 0n ? -wei : wei)}`;
 try {
   const r = await runAgent({
     key: key as `0x${string}`, roles: roles as RoleName[], name: args.name, kinds,

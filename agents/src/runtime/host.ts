@@ -93,9 +93,7 @@ export interface AgentReport {
   transactions: number;
 }
 
-/** COMPUTE (or UBC) wei as whole units with up to 4 decimals and thousands separators: "5,684.653". */
-export const formatAmount = formatCompute;
-const fmt = formatAmount;
+export { formatCompute };
 
 /** Runs one agent until `signal` aborts (or, given `jobs`, until those jobs have ended); resolves with its report. */
 export async function runAgent(opts: RunAgentOptions): Promise<AgentReport> {
@@ -147,11 +145,11 @@ export async function runAgent(opts: RunAgentOptions): Promise<AgentReport> {
       if (validatorId === 0n) {
         const minStake = (await read<readonly [bigint, ...unknown[]]>("ValidatorPool", "params"))[0];
         const ubc = await read<bigint>("UBCToken", "balanceOf", [account.address]);
-        if (ubc < minStake) throw new Error(`a validator stakes at least ${fmt(minStake)} UBC; the wallet ${account.address} holds ${fmt(ubc)}`);
+        if (ubc < minStake) throw new Error(`a validator stakes at least ${formatCompute(minStake)} UBC; the wallet ${account.address} holds ${formatCompute(ubc)}`);
         await tx.call("UBCToken", "approve", [addr("ValidatorPool"), minStake]);
         await tx.call("ValidatorPool", "stake", [agentId, minStake]);
         validatorId = await read<bigint>("ValidatorPool", "validatorIdOf", [account.address]);
-        log(`${name}: staked ${fmt(minStake)} UBC as validator ${validatorId}`);
+        log(`${name}: staked ${formatCompute(minStake)} UBC as validator ${validatorId}`);
       } else {
         const v = await read<{ active: boolean }>("ValidatorPool", "getValidator", [validatorId]);
         if (!v.active) throw new Error(`validator ${validatorId} (${account.address}) is not active (unbonding, or under the minimum stake)`);
@@ -166,7 +164,7 @@ export async function runAgent(opts: RunAgentOptions): Promise<AgentReport> {
       const amount = missing < wallet ? missing : wallet;
       if (amount > 0n) {
         await depositCredit(tx, agentId, amount, (await client.getBlock({ blockTag: "latest" })).timestamp + 3_600n);
-        log(`${name}: deposited ${fmt(amount)} COMPUTE from its wallet into its market credit (now ${fmt(credit + amount)})`);
+        log(`${name}: deposited ${formatCompute(amount)} COMPUTE from its wallet into its market credit (now ${formatCompute(credit + amount)})`);
       }
       if (credit + amount === 0n) throw new Error(`agent ${agentId} has no market credit and its wallet ${account.address} no COMPUTE to deposit: it cannot lock a deposit or a payment`);
     }
