@@ -6,17 +6,37 @@
 // hydrated on the main thread at load; as markup they are parsed by the browser's HTML parser and
 // React hydrates one node per chart. Every value written into the markup goes through lib/svg's esc().
 // The line and bar drawings (with their optional right-hand scale) are made in lib/charts.ts.
-import { barChartMarkup, compact, flowChartMarkup, H, lineChartMarkup, W, WIDE, type Flow, type Series } from "@/lib/charts";
+//
+// A chart scales its viewBox to its box, so its labels shrink with the box: drawn for a desktop's
+// half-width chart, they would be ~6 px on a phone. Each chart is therefore drawn at up to three
+// viewBox widths (a page-wide one, the half-width one, a phone's), and a container query on the
+// <figure> (globals.css, "charts") shows the one whose labels keep a readable size; the others are
+// display: none, out of the layout and the accessibility tree.
+import { barChartMarkup, compact, flowChartMarkup, H, lineChartMarkup, NARROW, W, WIDE, type Flow, type Series } from "@/lib/charts";
 
 export type { Flow, Series };
 
+type Variant = "wide" | "normal" | "narrow";
+const WIDTHS: Record<Variant, number> = { wide: WIDE, normal: W, narrow: NARROW };
+
+/** The drawings of one chart, one per viewBox width, each shown by globals.css at the sizes it suits. */
+function Drawings({ wide, label, draw }: { wide?: boolean; label: string; draw: (width: number) => string }) {
+  const variants: Variant[] = wide ? ["wide", "normal", "narrow"] : ["normal", "narrow"];
+  return (
+    <>
+      {variants.map((v) => (
+        <svg key={v} className={`v-${v}`} viewBox={`0 0 ${WIDTHS[v]} ${H}`} role="img" aria-label={label} preserveAspectRatio="xMidYMid meet" dangerouslySetInnerHTML={{ __html: draw(WIDTHS[v]) }} />
+      ))}
+    </>
+  );
+}
+
 /** `wide`: the chart spans the page (its viewBox is wider, so its labels keep a half-width chart's size). */
 export function LineChart({ label, series, unit, wide }: { label: string; series: Series[]; unit?: string; wide?: boolean }) {
-  const width = wide ? WIDE : W;
-  const { body, summary } = lineChartMarkup(series, unit, width);
+  const { summary } = lineChartMarkup(series, unit);
   return (
-    <figure className="chart">
-      <svg viewBox={`0 0 ${width} ${H}`} role="img" aria-label={`${label}: latest ${summary}`} preserveAspectRatio="xMidYMid meet" dangerouslySetInnerHTML={{ __html: body }} />
+    <figure className={wide ? "chart wide" : "chart"}>
+      <Drawings wide={wide} label={`${label}: latest ${summary}`} draw={(w) => lineChartMarkup(series, unit, w).body} />
       <Legend series={series} />
     </figure>
   );
@@ -35,11 +55,10 @@ function Legend({ series }: { series: Series[] }) {
 
 /** Daily bars (e.g. job volume and burned per day), grouped. */
 export function BarChart({ label, series, unit, wide }: { label: string; series: Series[]; unit?: string; wide?: boolean }) {
-  const width = wide ? WIDE : W;
-  const { body, summary } = barChartMarkup(series, unit, width);
+  const { summary } = barChartMarkup(series, unit);
   return (
-    <figure className="chart">
-      <svg viewBox={`0 0 ${width} ${H}`} role="img" aria-label={`${label}: totals ${summary}`} preserveAspectRatio="xMidYMid meet" dangerouslySetInnerHTML={{ __html: body }} />
+    <figure className={wide ? "chart wide" : "chart"}>
+      <Drawings wide={wide} label={`${label}: totals ${summary}`} draw={(w) => barChartMarkup(series, unit, w).body} />
       <Legend series={series} />
     </figure>
   );
@@ -47,10 +66,15 @@ export function BarChart({ label, series, unit, wide }: { label: string; series:
 
 /** Value flows: a source amount split into where it went, as proportional bands. */
 export function FlowChart({ label, source, flows, unit }: { label: string; source: Flow; flows: Flow[]; unit: string }) {
-  const { body, width, height, summary } = flowChartMarkup(source, flows, unit);
+  const full = flowChartMarkup(source, flows, unit);
+  const narrow = flowChartMarkup(source, flows, unit, true);
+  const aria = `${label}: ${source.name} ${compact(source.value)} ${unit} → ${full.summary}`;
   return (
     <figure className="chart flow">
-      <svg viewBox={`0 0 ${width} ${height}`} role="img" aria-label={`${label}: ${source.name} ${compact(source.value)} ${unit} → ${summary}`} dangerouslySetInnerHTML={{ __html: body }} />
+      {[["normal", full], ["narrow", narrow]].map(([v, m]) => {
+        const d = m as typeof full;
+        return <svg key={v as string} className={`v-${v}`} viewBox={`0 0 ${d.width} ${d.height}`} role="img" aria-label={aria} dangerouslySetInnerHTML={{ __html: d.body }} />;
+      })}
     </figure>
   );
 }

@@ -54,6 +54,36 @@ async function hydrated(timeout = 60_000): Promise<void> {
   await page.locator('[data-testid="wallet-address"], .wallet button:not([disabled])').first().waitFor({ timeout });
 }
 
+/**
+ * On a phone and on a desktop, each chart of the page shows one of its drawings (components/charts.tsx),
+ * its axis labels (12 viewBox units) are drawn at 10 px or more instead of shrinking with the viewBox,
+ * and no label runs past the drawing's edges (the browser's own text widths).
+ */
+async function chartsReadable(what: string, least: number): Promise<void> {
+  const desktop = page.viewportSize();
+  try {
+    for (const [width, height] of [[390, 844], [1280, 900]]) {
+      await page.setViewportSize({ width, height });
+      const charts = await page.locator("figure.chart").evaluateAll((figs) => figs.map((f) => {
+        const shown = Array.from(f.querySelectorAll("svg")).filter((s) => s.getBoundingClientRect().width > 0);
+        return shown.map((s) => {
+          const out = Array.from(s.querySelectorAll("text")).map((t) => ({ t: t.textContent, b: t.getBBox() })).filter(({ b }) => b.x < -1 || b.x + b.width > s.viewBox.baseVal.width + 1).map(({ t }) => t);
+          return { cls: s.getAttribute("class"), px: (12 * s.getBoundingClientRect().width) / s.viewBox.baseVal.width, out };
+        });
+      }));
+      assert.ok(charts.length >= least, `${what}'s charts (${charts.length})`);
+      for (const shown of charts) {
+        assert.equal(shown.length, 1, `one drawing of each chart is shown at ${width} px: ${JSON.stringify(shown)}`);
+        assert.ok(shown[0].px >= 10, `axis labels at ${shown[0].px.toFixed(1)} px in a ${width} px window (${shown[0].cls})`);
+        assert.deepEqual(shown[0].out, [], `labels inside the ${shown[0].cls} drawing at ${width} px`);
+      }
+      if (width < 500) assert.ok(charts.every(([c]) => c.cls === "v-narrow"), "a phone gets the narrow drawings");
+    }
+  } finally {
+    if (desktop) await page.setViewportSize(desktop);
+  }
+}
+
 /** Runs a test body; on failure, saves a screenshot and adds the page's recent console output to the error. */
 function step(name: string, fn: () => Promise<void>) {
   test(name, async () => {
@@ -140,6 +170,7 @@ step("overview shows the indexed protocol figures before any wallet is connected
   await eventually("total staked shows the seeded stake", async () => /50,000/.test(await page.getByTestId("total-staked").innerText()));
   for (const id of ["compute-supply", "total-burned", "treasury", "market-volume"]) assert.ok(await page.getByTestId(id).isVisible(), `${id} is shown`);
   assert.ok((await page.locator('svg[role="img"][aria-label]').count()) > 0, "the overview draws its charts");
+  await chartsReadable("the overview", 5);
   await page.getByRole("button", { name: "Connect wallet" }).waitFor();
   assert.equal(browser.wallet.authorized, false, "nothing asked the wallet for its accounts before the user connected");
   // the build's adapter (scripts/compile-hints.mjs) marked every script the page loads at start
@@ -646,6 +677,7 @@ step("ventures: revenue deposited by the venture is claimable and claimed", asyn
   await page.getByRole("heading", { level: 1, name: new RegExp(`Venture ${v.name}`) }).waitFor();
   await page.getByTestId("revenue-row").first().waitFor();
   assert.match(await page.getByTestId("revenue-row").first().innerText(), /1,000/);
+  await chartsReadable("the venture page", 1);
   // the operator's 10% waits in the venture until someone pays it out (anyone may; it goes to the operator)
   const operatorAddress = await v.operator.getAddress();
   await eventually("the panel shows what the operator is owed", async () => /100 COMPUTE/.test(await page.getByTestId("operator-owed").innerText()));

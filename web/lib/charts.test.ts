@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { barChartMarkup, compact, dayTicks, flowChartMarkup, H, lineChartMarkup, MIN_BAND, MIN_TICK_GAP, niceMax, W, WIDE } from "./charts.ts";
+import { barChartMarkup, compact, dayTicks, FLOW_NARROW, flowChartMarkup, H, lineChartMarkup, MIN_BAND, MIN_TICK_GAP, NARROW, niceMax, W, WIDE } from "./charts.ts";
 import { formatDay } from "./format.ts";
 
 const DAY = 86_400;
@@ -135,4 +135,33 @@ test("value flows: a flow far smaller than the source is still a visible band, a
   const whole = flowChartMarkup({ ...source, value: 100 }, [{ ...flows[0], value: 60 }, { ...flows[1], value: 40 }], "COMPUTE");
   const wb = [...whole.body.matchAll(/<path d="M 140 ([\d.]+) [^"]* 140 ([\d.]+) Z"/g)].map((m) => Number(m[2]));
   assert.ok(wb[1] <= 10 + (whole.height - 20) + 0.001, `last band ends at ${wb[1]}`);
+});
+
+test("the phone's drawings: day labels apart, the value flows' labels inside the diagram", () => {
+  const series = [{ name: "Job volume", color: "#0891b2", points: Array.from({ length: 30 }, (_, i) => ({ x: days[0] + i * DAY, y: i * 1000 })) }];
+  const { body } = lineChartMarkup(series, "COMPUTE", NARROW);
+  const xs = [...body.matchAll(/<text x="([\d.]+)" y="212"/g)].map((m) => Number(m[1]));
+  assert.ok(xs.length >= 2 && xs.length <= 4, `${xs.length} day labels on a phone`);
+  for (let i = 1; i < xs.length; i++) assert.ok(xs[i] - xs[i - 1] >= MIN_TICK_GAP, `labels ${xs[i - 1]} and ${xs[i]} apart`);
+  assert.ok(xs.every((x) => x <= NARROW), "inside the viewBox");
+  const bars = barChartMarkup(series, "COMPUTE", NARROW).body;
+  assert.ok([...bars.matchAll(/<rect x="([\d.]+)"/g)].every((m) => Number(m[1]) < NARROW - 12), "bars inside the plot");
+
+  const source = { name: "Minted", value: 3e9, color: "#2563eb" };
+  const flows = ["Spent on jobs", "Invested in ventures", "Burned", "Paid to treasury", "Distributed to holders"].map((name, i) => ({ name, value: 10 ** (i + 2), color: "#000" }));
+  const narrow = flowChartMarkup(source, flows, "COMPUTE", true);
+  assert.equal(narrow.width, FLOW_NARROW);
+  // a label's width at most ~0.6 em a character (13 px bold; 0.57 measured in Chromium): each ends inside the viewBox
+  for (const m of narrow.body.matchAll(/<text x="([\d.]+)" y="[\d.]+" class="flow-label">([^<]+)</g)) {
+    const x = Number(m[1]);
+    assert.ok(x + m[2].length * 13 * 0.6 <= narrow.width, `"${m[2]}" at ${x} fits in ${narrow.width}`);
+  }
+  // the source's name and amount on one line above the bar; the bands leave from the bar at the left edge
+  assert.match(narrow.body, /<text x="0" y="14" class="flow-label">Minted<tspan dx="8" class="axis">3B COMPUTE<\/tspan><\/text>/);
+  assert.match(narrow.body, /<rect x="0" y="32" width="12"/);
+  const bands = [...narrow.body.matchAll(/<path d="M 12 ([\d.]+) [^"]* 12 ([\d.]+) Z"/g)];
+  assert.equal(bands.length, flows.length);
+  assert.ok(Number(bands[bands.length - 1][2]) <= 32 + (narrow.height - 22 - 20) + 0.001, "the bands stay on the bar");
+  // the desktop drawing is unchanged by the option
+  assert.equal(flowChartMarkup(source, flows, "COMPUTE").width, 640);
 });

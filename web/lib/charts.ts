@@ -17,6 +17,12 @@ export interface Series {
 export const W = 640;
 /** The viewBox width of a chart that spans the page (~1,100 px on a desktop). */
 export const WIDE = 1100;
+/**
+ * The viewBox width of the same chart on a phone (a chart ~320–500 px wide): drawn at W, its labels
+ * would shrink to ~6–8 px there; at NARROW they keep ~11–16 px. components/charts.tsx renders both
+ * and a container query shows the one that fits.
+ */
+export const NARROW = 360;
 export const H = 220;
 const PAD = { l: 56, t: 12, b: 28 };
 /** Right padding: room for the right-hand scale's labels when a series uses it. */
@@ -162,6 +168,8 @@ export interface Flow {
 /** Least thickness of a flow's band, and the gap after a thin one (viewBox units). */
 export const MIN_BAND = 5;
 const BAND_GAP = 2;
+/** The value-flow diagram's viewBox width on a phone (its labels need ~150 units beside the bands). */
+export const FLOW_NARROW = 400;
 
 /**
  * Value flows: a source amount split into where it went, as bands from the source's bar to each
@@ -169,27 +177,34 @@ const BAND_GAP = 2;
  * than the source (burns against the minted supply) stay visible as ribbons instead of hairlines,
  * their amounts in the labels, and the bands never run past the bar.
  */
-export function flowChartMarkup(source: Flow, flows: Flow[], unit: string): { body: string; width: number; height: number; summary: string } {
+export function flowChartMarkup(source: Flow, flows: Flow[], unit: string, narrow = false): { body: string; width: number; height: number; summary: string } {
   const total = Math.max(source.value, flows.reduce((a, f) => a + f.value, 0), 1e-9);
-  const width = 640;
-  const height = 40 + flows.length * 34;
-  // the source's bar with its label on its left; the bands leave from the bar's right edge
-  const bar = 124;
-  const left = bar + 16;
-  const right = width - 190;
-  const srcH = height - 20;
+  // narrow (a phone): the source's name and amount on a line above its bar, the bar at the left edge
+  const width = narrow ? FLOW_NARROW : 640;
+  const head = narrow ? 22 : 0;
+  const height = head + 40 + flows.length * 34;
+  const bar = narrow ? 0 : 124;
+  const barW = narrow ? 12 : 16;
+  const left = bar + barW;
+  const right = width - (narrow ? 186 : 190);
+  const srcH = height - head - 20;
   const shared = srcH - flows.length * (MIN_BAND + BAND_GAP);
-  let y = 10;
+  let y = head + 10;
   const summary = flows.map((f) => `${f.name} ${compact(f.value)} ${unit}`).join(", ");
   const mid = (left + right) / 2;
+  const sourceLabel = narrow
+    ? [el("text", { x: 0, y: 14, class: "flow-label" }, esc(source.name) + el("tspan", { dx: 8, class: "axis" }, esc(`${compact(source.value)} ${unit}`)))]
+    : [
+        el("text", { x: bar - 8, y: height / 2 - 6, "text-anchor": "end", class: "flow-label" }, esc(source.name)),
+        el("text", { x: bar - 8, y: height / 2 + 10, "text-anchor": "end", class: "axis" }, esc(`${compact(source.value)} ${unit}`)),
+      ];
   const body = [
-    el("rect", { x: bar, y: 10, width: 16, height: srcH, fill: source.color }),
-    el("text", { x: bar - 8, y: height / 2 - 6, "text-anchor": "end", class: "flow-label" }, esc(source.name)),
-    el("text", { x: bar - 8, y: height / 2 + 10, "text-anchor": "end", class: "axis" }, esc(`${compact(source.value)} ${unit}`)),
+    el("rect", { x: bar, y: head + 10, width: barW, height: srcH, fill: source.color }),
+    ...sourceLabel,
     ...flows.map((f, i) => {
       const h = f.value > 0 ? MIN_BAND + (f.value / total) * shared : 1;
       const end = Math.min(h, 28);
-      const ty = 14 + i * 34;
+      const ty = head + 14 + i * 34;
       const path = `M ${left} ${y} C ${mid} ${y}, ${mid} ${ty}, ${right} ${ty} L ${right} ${ty + end} C ${mid} ${ty + end}, ${mid} ${y + h}, ${left} ${y + h} Z`;
       const g = el("g", { class: "flow-band" }, [
         el("path", { d: path, fill: f.color, opacity: 0.55 }),
