@@ -55,3 +55,94 @@ export function waveJump(look: ClockLook): { wait: true } | { wait: false; secon
   const past = (look.lastDeadline < cap ? look.lastDeadline : cap) + 1n;
   return { wait: false, seconds: boundByForeign(look, past) - look.now };
 }
+
+/**
+ * How long the keeper holds a job of the swarm whose next action is an outside agent's, short of
+ * its deadline (ms): a provider not in the swarm, long enough for an agent on a language model to
+ * answer; a committee member not in the swarm, long enough to re-execute and vote.
+ */
+export const OUTSIDER_GRACE_MS = 120_000;
+export const OUTSIDER_VOTE_GRACE_MS = 15_000;
+
+/** What the watch needs of a job of the swarm (runtime/market's JobView). */
+export interface OutsiderJob {
+  id: bigint;
+  /** runtime/market's Status: Accepted 2, Submitted 3, Disputed 5. */
+  status: number;
+  provider: bigint;
+  committee?: bigint[];
+  votes: Map<bigint, boolean>;
+}
+
+const ACCEPTED = 2;
+const SUBMITTED = 3;
+const DISPUTED = 5;
+
+/**
+ * The swarm's own jobs that wait on an agent outside it (a provider that sold our requester a job
+ * through its quote, a validator of another swarm or of `npm run agent` in the committee). Our
+ * agents being idle says nothing about that agent, so the clock keeper holds such a job (bounds
+ * its jumps by the job's deadline) for the grace above, counted from when the job started to wait
+ * in its current status. An outsider that has not acted by then is taken to be gone ("silent"),
+ * and no job waits on it again until it acts (`acted`: a delivery or a vote): a validator whose
+ * owner stopped `npm run agent` stays staked and keeps being drawn, and without this each of its
+ * committees would hold the clock for the whole grace.
+ *
+ * One look at the chain: `begin()`, `holds(job, now)` for each of our jobs before its deadline, `end()`.
+ */
+export class OutsiderWatch {
+  private waits = new Map<bigint, { status: number; since: number }>();
+  private next = new Map<bigint, { status: number; since: number }>();
+  /** Outsiders ("p:<agent id>", "v:<validator id>") that let their grace lapse, until they act. */
+  readonly silent = new Set<string>();
+
+  private readonly ourAgents: ReadonlySet<bigint>;
+  private readonly ourValidators: ReadonlySet<bigint>;
+  private readonly grace: { delivery: number; vote: number };
+
+  constructor(ourAgents: ReadonlySet<bigint>, ourValidators: ReadonlySet<bigint>, grace = { delivery: OUTSIDER_GRACE_MS, vote: OUTSIDER_VOTE_GRACE_MS }) {
+    this.ourAgents = ourAgents;
+    this.ourValidators = ourValidators;
+    this.grace = grace;
+  }
+
+  /** The outsiders job j waits on now. */
+  outsiders(j: OutsiderJob): string[] {
+    if (j.status === ACCEPTED) return this.ourAgents.has(j.provider) ? [] : [`p:${j.provider}`];
+    if ((j.status === SUBMITTED || j.status === DISPUTED) && j.committee !== undefined) {
+      return j.committee.filter((v) => !this.ourValidators.has(v) && !j.votes.has(v)).map((v) => `v:${v}`);
+    }
+    return [];
+  }
+
+  begin(): void {
+    this.next = new Map();
+  }
+
+  /**
+   * Whether the keeper holds job j (one of ours, before its deadline) at `now` (ms) for an outside
+   * agent; when its grace has lapsed, the outsiders it waited on go silent and it is not held.
+   */
+  holds(j: OutsiderJob, now: number): boolean {
+    const awaited = this.outsiders(j).filter((o) => !this.silent.has(o));
+    if (awaited.length === 0) return false;
+    const w = this.waits.get(j.id);
+    const since = w !== undefined && w.status === j.status ? w.since : now;
+    if (now - since < (j.status === ACCEPTED ? this.grace.delivery : this.grace.vote)) {
+      this.next.set(j.id, { status: j.status, since });
+      return true;
+    }
+    for (const o of awaited) this.silent.add(o);
+    return false;
+  }
+
+  /** Ends a look: jobs not held in it start their wait afresh if they wait again. */
+  end(): void {
+    this.waits = this.next;
+  }
+
+  /** An outsider acted (`p:<agent id>` delivered, `v:<validator id>` voted): it is waited for again. */
+  acted(who: string): void {
+    this.silent.delete(who);
+  }
+}

@@ -30,7 +30,7 @@ import { connectMarket, depositCredit, loadDeployments } from "../runtime/connec
 import { localAccount } from "../runtime/signer.ts";
 import { DEFAULT_LIMITS, E18, SpendGuard, type Limits } from "../runtime/limits.ts";
 import { messageKind, repeatFilter } from "./repeats.ts";
-import { boundByForeign, waveJump } from "./clock.ts";
+import { boundByForeign, OutsiderWatch, waveJump } from "./clock.ts";
 import { RulePolicy, type Policy } from "../runtime/policy.ts";
 import { LlmPolicy } from "../runtime/llm.ts";
 import { IndexerQuoteBook, LocalQuoteBook, type QuoteBook } from "../runtime/quotebook.ts";
@@ -49,16 +49,6 @@ const VOTE_GRACE_MS = 400;
 
 /** How long the clock keeper waits, with an open job not yet accepted, after the last action of any agent (ms). */
 const OPEN_GRACE_MS = 1_500;
-
-/**
- * How long the clock keeper holds a job of ours whose next action is an outside agent's short of
- * its deadline (ms): a provider not in the swarm, long enough for an agent on a language model to
- * answer; a committee member not in the swarm, long enough to re-execute and vote. One that lets
- * its grace lapse is taken to be gone and not waited for again until it acts (a validator whose
- * owner stopped `npm run agent` stays staked and keeps being drawn).
- */
-const OUTSIDER_GRACE_MS = 120_000;
-const OUTSIDER_VOTE_GRACE_MS = 15_000;
 
 /** How long a leaving swarm's validators may take to cast the votes they owe (ms). */
 const DUTY_MS = 30_000;
@@ -553,13 +543,11 @@ export async function runSwarm(opts: SwarmOptions): Promise<SwarmRun> {
   const ourAgentIds = new Set(agents.map((a) => a.agentId));
   const ourValidatorIds = new Set(agents.flatMap((a) => (a.validatorId === undefined ? [] : [a.validatorId])));
   let nextDropAt = 0;
-  // jobs of ours waiting on an agent outside the swarm, and since when; outside agents that let
-  // their grace lapse ("p:<agent id>", "v:<validator id>"), until they act again (see the clock keeper)
-  let outsiderWaits = new Map<bigint, { status: number; since: number }>();
-  const silentOutsiders = new Set<string>();
+  // jobs of ours waiting on an agent outside the swarm (clock.ts; see the clock keeper below)
+  const outsiderWatch = new OutsiderWatch(ourAgentIds, ourValidatorIds);
   view.onEvent((name, a) => {
-    if (name === "Attested") silentOutsiders.delete(`v:${a.validatorId}`);
-    else if (name === "JobSubmitted") silentOutsiders.delete(`p:${view.jobs.get(a.jobId as bigint)?.provider}`);
+    if (name === "Attested") outsiderWatch.acted(`v:${a.validatorId}`);
+    else if (name === "JobSubmitted") outsiderWatch.acted(`p:${view.jobs.get(a.jobId as bigint)?.provider}`);
   });
   const progress = (): SwarmProgress => {
     let settled = dropped.wins;
@@ -652,7 +640,7 @@ export async function runSwarm(opts: SwarmOptions): Promise<SwarmRun> {
     // acted by then is taken to be gone.
     let foreignLimit: bigint | undefined;
     const foreignActive = Date.now() - foreignActivityAt < 10_000;
-    const waitingNow = new Map<bigint, { status: number; since: number }>();
+    outsiderWatch.begin();
     for (const j of view.jobs.values()) {
       if (!ours(j.requester)) {
         if (foreignActive && (j.status === Status.Open || j.status === Status.Accepted || j.status === Status.Submitted || j.status === Status.Disputed) && j.deadline > view.time) {
@@ -660,18 +648,8 @@ export async function runSwarm(opts: SwarmOptions): Promise<SwarmRun> {
         }
         continue;
       }
-      const outsiders =
-        j.status === Status.Accepted && !ourAgentIds.has(j.provider) ? [`p:${j.provider}`]
-        : (j.status === Status.Submitted || j.status === Status.Disputed) && j.committee !== undefined ? j.committee.filter((v) => !ourValidatorIds.has(v) && !j.votes.has(v)).map((v) => `v:${v}`)
-        : [];
-      const awaited = outsiders.filter((o) => !silentOutsiders.has(o));
-      if (awaited.length > 0 && j.deadline > view.time) {
-        const w = outsiderWaits.get(j.id);
-        const since = w !== undefined && w.status === j.status ? w.since : Date.now();
-        if (Date.now() - since < (j.status === Status.Accepted ? OUTSIDER_GRACE_MS : OUTSIDER_VOTE_GRACE_MS)) {
-          waitingNow.set(j.id, { status: j.status, since });
-          if (foreignLimit === undefined || j.deadline < foreignLimit) foreignLimit = j.deadline;
-        } else for (const o of awaited) silentOutsiders.add(o);
+      if (j.deadline > view.time && outsiderWatch.holds(j, Date.now())) {
+        if (foreignLimit === undefined || j.deadline < foreignLimit) foreignLimit = j.deadline;
       }
       if (j.status === Status.Submitted && j.committee === undefined) blockGated = true;
       if (j.status === Status.Disputed && j.armedSeed !== undefined) blockGated = true;
@@ -688,7 +666,7 @@ export async function runSwarm(opts: SwarmOptions): Promise<SwarmRun> {
         if (lastDeadline === undefined || j.deadline > lastDeadline) lastDeadline = j.deadline;
       }
     }
-    outsiderWaits = waitingNow;
+    outsiderWatch.end();
     if (blockGated && idle < 50) {
       if (env.automine) await env.rpc("evm_mine", []);
       else await new Promise((r) => setTimeout(r, 1_000));
