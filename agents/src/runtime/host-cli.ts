@@ -1,5 +1,5 @@
 // npm run agent -- --role provider[,requester,validator] [--jobs N] [--kinds sha256-iter[,llm-text]]
-//                  [--cost COMPUTE] [--spend-per-hour COMPUTE] [--credit COMPUTE] [--in-flight K] [--name NAME]
+//                  [--cost COMPUTE] [--spend-per-hour COMPUTE] [--credit COMPUTE] [--withdraw] [--in-flight K] [--name NAME]
 // One autonomous agent with your key (runtime/host.ts), trading on the market beside the others:
 // on the `npm start` devnet, with the devnet's swarm. Environment: AGENT_KEY (its private key;
 // required), RPC_URL (default http://127.0.0.1:8545), DEPLOYMENTS (a deployments file; default
@@ -7,14 +7,15 @@
 // (OPENAI_BASE_URL, OPENAI_MODEL): the agent decides through the LLM policy, and a provider also
 // sells llm-text work.
 // A line every 10 s with its jobs; `ready` on stdout once it trades; SIGINT / SIGTERM: no new
-// jobs, the actions in flight get 15 s, a provider withdraws its quotes, then its report; a
+// jobs, the actions in flight get 15 s, a provider withdraws its quotes, `--withdraw` moves the
+// market credit left back to the wallet (otherwise the report says how much stays there), then its report; a
 // second signal exits at once. Exit code 1 if it could not start (the reason is printed).
 import { parseArgs } from "node:util";
 import { runAgent, type RoleName } from "./host.ts";
 import { E18, formatCompute } from "./limits.ts";
 import { KINDS, type KindName } from "./jobs.ts";
 
-const USAGE = "usage: AGENT_KEY=0x… npm run agent -- --role provider[,requester,validator] [--jobs N] [--kinds sha256-iter[,llm-text]] [--cost COMPUTE] [--spend-per-hour COMPUTE] [--credit COMPUTE] [--in-flight K] [--name NAME]";
+const USAGE = "usage: AGENT_KEY=0x… npm run agent -- --role provider[,requester,validator] [--jobs N] [--kinds sha256-iter[,llm-text]] [--cost COMPUTE] [--spend-per-hour COMPUTE] [--credit COMPUTE] [--withdraw] [--in-flight K] [--name NAME]";
 
 function usage(msg?: string): never {
   if (msg) process.stderr.write(`error: ${msg}\n`);
@@ -42,7 +43,7 @@ try {
     options: {
       role: { type: "string", multiple: true }, jobs: { type: "string" }, kinds: { type: "string" }, cost: { type: "string" },
       "spend-per-hour": { type: "string" }, credit: { type: "string" }, "in-flight": { type: "string" }, name: { type: "string" },
-      help: { type: "boolean" },
+      withdraw: { type: "boolean" }, help: { type: "boolean" },
     },
     strict: true,
   }).values;
@@ -80,7 +81,7 @@ try {
     key: key as `0x${string}`, roles: roles as RoleName[], name: args.name, kinds,
     costPerUnit: cost === undefined ? undefined : Object.fromEntries((kinds ?? [KINDS.SHA256]).map((k) => [k, cost])),
     limits: spendPerHour === undefined ? undefined : { spendPerHour },
-    credit: compute("credit", args.credit), jobs: int("jobs", args.jobs), inFlight: int("in-flight", args["in-flight"]),
+    credit: compute("credit", args.credit), withdrawOnStop: args.withdraw === true, jobs: int("jobs", args.jobs), inFlight: int("in-flight", args["in-flight"]),
     rpcUrl: process.env.RPC_URL, deployments: process.env.DEPLOYMENTS, indexerUrl: process.env.INDEXER_URL ?? "http://127.0.0.1:42069",
     // OPENAI_API_KEY (with OPENAI_BASE_URL for any OpenAI-compatible server, OPENAI_MODEL): the LLM policy
     llm: process.env.OPENAI_API_KEY ? { apiKey: process.env.OPENAI_API_KEY, baseURL: process.env.OPENAI_BASE_URL || undefined, model: process.env.OPENAI_MODEL || undefined } : undefined,
@@ -93,6 +94,7 @@ try {
   });
   const votes = r.validatorId !== undefined ? `; validator ${r.validatorId}: ${r.stats.attested} votes, ${r.stats.feeClaims} fee claims` : "";
   process.stdout.write(`agent ${r.agentId}: requested ${show(r.requested)}; provided ${show(r.provided)}${votes}; ${r.transactions} transactions; COMPUTE (wallet + market credit) ${fmt(r.computeChange)}\n`);
+  if (r.credit > 0n) process.stdout.write(`agent ${r.agentId}: ${formatCompute(r.credit)} COMPUTE stay in its market credit (for its next run; --withdraw moves what is left to the wallet when the agent stops)\n`);
   process.exit(0);
 } catch (err) {
   process.stderr.write(`agent: ${(err as Error).message}\n`);

@@ -64,7 +64,9 @@ describe("an agent on its own (runAgent)", () => {
     // three validators with the minimum stake, a provider with COMPUTE for its quotes' deposits
     const validators = await Promise.all([0, 1, 2].map(() => funded(10_000n * E18, 0n)));
     const providerKey = await funded(0n, 2_000n * E18);
-    const requesterKey = await funded(0n, 5_000n * E18);
+    // the requester's wallet holds more than its two jobs can cost: it deposits two per-job caps
+    // (2 × 5,000 COMPUTE), not an hour's spend limit, and takes what is left back when it stops
+    const requesterKey = await funded(0n, 50_000n * E18);
     const ready: Promise<bigint>[] = [];
     const started = (key: Hex, roles: RoleName[], extra: Partial<Parameters<typeof runAgent>[0]> = {}) => {
       let onReady!: (id: bigint) => void;
@@ -102,7 +104,7 @@ describe("an agent on its own (runAgent)", () => {
       // the requester decides through the LLM policy, on the local server that speaks the OpenAI
       // protocol (its answers cycle good, malformed, out of limits: the bad ones are refused)
       requested = await Promise.race([
-        run(requesterKey, ["requester"], { jobs: 2, llm: { apiKey: "local-test-key", baseURL: llm.url, model: "local-test-model" } }),
+        run(requesterKey, ["requester"], { jobs: 2, withdrawOnStop: true, llm: { apiKey: "local-test-key", baseURL: llm.url, model: "local-test-model" } }),
         new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`the requester's two jobs did not end within 120 s:\n${lines.join("\n")}`)), 120_000))),
       ]);
     } finally {
@@ -115,6 +117,13 @@ describe("an agent on its own (runAgent)", () => {
     // the requester: two jobs bought, both settled with the provider paid, its COMPUTE down by what it paid
     assert.deepEqual(requested.requested, { settled: 2, failed: 0, inFlight: 0 }, lines.join("\n"));
     assert.ok(requested.computeChange < 0n, "the requester paid");
+    assert.ok(lines.some((l) => l === "requester: deposited 10,000 COMPUTE from its wallet into its market credit (now 10,000)"), lines.join("\n"));
+    // withdrawOnStop: its credit is empty on chain, its wallet holds what it did not pay
+    assert.equal(requested.credit, 0n);
+    assert.equal(await market.credits(requested.agentId), 0n);
+    assert.ok(requested.withdrawn > 0n && requested.withdrawn < 10_000n * E18, `withdrew ${requested.withdrawn}`);
+    assert.equal(await chain.contract("ComputeToken").balanceOf(requested.address), 50_000n * E18 + requested.computeChange, "the wallet holds its COMPUTE less what it paid");
+    assert.ok(lines.some((l) => l.startsWith("requester: withdrew ") && l.includes(" COMPUTE of market credit to its wallet")), lines.join("\n"));
     assert.equal(requested.stats.feedback, 2, "it rated its provider for both jobs");
     assert.ok(llm.requests.some((r) => /You are the \w+ policy/.test(r.messages[0]?.content ?? "")), "its decisions went to the model");
     assert.ok(lines.some((l) => /^requester: trading as requester \(sha256-iter; llm policy\)/.test(l)), lines.join("\n"));

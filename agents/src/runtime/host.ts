@@ -57,10 +57,12 @@ export interface RunAgentOptions {
   inFlight?: number;
   /**
    * Market credit to hold at the start (COMPUTE wei): what is missing is deposited from the
-   * wallet (default: a requester an hour's spend limit, a provider 1,000 COMPUTE for its quotes'
-   * deposits; at most what the wallet holds).
+   * wallet (default: a requester an hour's spend limit, or, given `jobs`, at most that many jobs'
+   * per-job cap; a provider 1,000 COMPUTE for its quotes' deposits; at most what the wallet holds).
    */
   credit?: bigint;
+  /** When it stops, move the market credit left (not locked in a job) back to the wallet. */
+  withdrawOnStop?: boolean;
   /** The first block the agent's view of the market reads (default: 5,000 blocks back: jobs of an earlier run of this key). */
   fromBlock?: bigint;
   /** Where a requester serves its specs (default 127.0.0.1 on a free port: providers on this machine). */
@@ -89,6 +91,10 @@ export interface AgentReport {
   provided: { settled: number; failed: number; inFlight: number };
   /** Change of wallet + market credit in COMPUTE wei over the run (trading, fees, deposits back). */
   computeChange: bigint;
+  /** Its market credit at the end (COMPUTE wei), after `withdrawOnStop` moved it to the wallet. */
+  credit: bigint;
+  /** What `withdrawOnStop` moved from the market credit to the wallet (COMPUTE wei). */
+  withdrawn: bigint;
   stats: Agent["stats"];
   transactions: number;
 }
@@ -158,7 +164,11 @@ export async function runAgent(opts: RunAgentOptions): Promise<AgentReport> {
     const limits: Limits = { ...DEFAULT_LIMITS, ...opts.limits };
     const trades = opts.roles.includes("provider") || opts.roles.includes("requester");
     if (trades) {
-      const want = opts.credit ?? (opts.roles.includes("requester") ? limits.spendPerHour : 1_000n * E18);
+      // a requester buying `jobs` jobs never pays more than that many per-job caps
+      const forJobs = opts.jobs === undefined ? limits.spendPerHour : BigInt(opts.jobs) * limits.spendPerJob;
+      const requesterWant = forJobs < limits.spendPerHour ? forJobs : limits.spendPerHour;
+      const providerWant = opts.roles.includes("provider") ? 1_000n * E18 : 0n;
+      const want = opts.credit ?? (opts.roles.includes("requester") && requesterWant > providerWant ? requesterWant : providerWant);
       const [credit, wallet] = await Promise.all([read<bigint>("WorkMarket", "credits", [agentId]), read<bigint>("ComputeToken", "balanceOf", [account.address])]);
       const missing = want > credit ? want - credit : 0n;
       const amount = missing < wallet ? missing : wallet;
@@ -261,12 +271,23 @@ export async function runAgent(opts: RunAgentOptions): Promise<AgentReport> {
     await Promise.race([Promise.all([...agent.running]), new Promise((r) => setTimeout(r, 5_000).unref())]);
     if (agent.is(ROLES.PROVIDER)) await agent.retire();
     if (validatorId !== undefined && opts.unbondOnStop) await tx.call("ValidatorPool", "requestUnbond", []);
+    let withdrawn = 0n;
+    if (opts.withdrawOnStop) {
+      // what is left in the credit is free: locked payments and deposits are the jobs', not the credit's
+      const left = await read<bigint>("WorkMarket", "credits", [agentId]);
+      if (left > 0n) {
+        await tx.call("WorkMarket", "withdraw", [agentId, account.address, left]);
+        withdrawn = left;
+        log(`${name}: withdrew ${formatCompute(left)} COMPUTE of market credit to its wallet ${account.address}`);
+      }
+    }
     await view.poll();
     const endCompute = await Promise.all([read<bigint>("ComputeToken", "balanceOf", [account.address]), read<bigint>("WorkMarket", "credits", [agentId])]);
     return {
       agentId, address: account.address, validatorId,
       requested: tally("requester"), provided: tally("provider"),
       computeChange: endCompute[0] + endCompute[1] - startCompute[0] - startCompute[1],
+      credit: endCompute[1], withdrawn,
       stats: agent.stats, transactions: tx.stats.sent,
     };
   } finally {
