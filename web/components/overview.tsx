@@ -127,10 +127,12 @@ function DailyCharts({ d }: { d: Daily[] }) {
         ]} />
       </div>
       <div>
-        <h3>Rewards claimed and venture investment per day</h3>
-        <BarChart label="Staking rewards claimed and COMPUTE invested in ventures per day" unit="COMPUTE" series={[
-          { name: "Rewards claimed", color: "#16a34a", points: d.map((x) => ({ x: x.date, y: toNumber(x.rewardsClaimed) })) },
+        <h3>Venture investment and rewards claimed per day</h3>
+        <BarChart label="COMPUTE invested in ventures and staking rewards claimed per day" unit="COMPUTE" series={[
           { name: "Invested", color: "#7c3aed", points: d.map((x) => ({ x: x.date, y: toNumber(x.ventureInvested) })) },
+          // a venture's raise is a million COMPUTE at once, a day's claimed rewards a few hundred: on
+          // one scale the rewards' bars were under a pixel tall; they get their own
+          { name: "Rewards claimed", color: "#16a34a", axis: "right", points: d.map((x) => ({ x: x.date, y: toNumber(x.rewardsClaimed) })) },
         ]} />
       </div>
     </div>
