@@ -961,6 +961,7 @@ step("agents directory: every registered agent, filtered by role and ordered by 
   await open(`/agents/${top}`, /^Agent/);
   const pnl = page.getByRole("region", { name: "Earned and spent in the market" });
   await pnl.getByRole("img").waitFor();
+  await chartsReadable("the top earner's page", 1);
   const label = (await pnl.getByRole("img").getAttribute("aria-label")) ?? "";
   const drawn = /latest Earned \(provider\) ([0-9.]+)([kMB]?) COMPUTE/.exec(label);
   assert.ok(drawn, `the chart names its latest earned total: ${label}`);

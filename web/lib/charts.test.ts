@@ -165,3 +165,34 @@ test("the phone's drawings: day labels apart, the value flows' labels inside the
   // the desktop drawing is unchanged by the option
   assert.equal(flowChartMarkup(source, flows, "COMPUTE").width, 640);
 });
+
+test("day labels stay inside the drawing: a day whose first point lies near the plot's right edge ends there", () => {
+  // points at settlements, not at the start of days: the last day's first point is 30 minutes before the last point
+  const H1 = 3_600;
+  const d0 = Math.floor(days[0] / DAY) * DAY; // a UTC midnight: the labels' days
+  const xs = [d0 + H1, d0 + DAY + 2 * H1, d0 + 2 * DAY + 23 * H1, d0 + 2 * DAY + 23.5 * H1];
+  const series = [{ name: "Earned", color: "#16a34a", points: xs.map((x, i) => ({ x, y: i * 10 })) }];
+  for (const width of [NARROW, W, WIDE]) {
+    const { body } = lineChartMarkup(series, "COMPUTE", width);
+    const labels = [...body.matchAll(/<text x="([\d.]+)" y="212" text-anchor="(\w+)" class="axis">([^<]+)</g)].map((m) => ({ x: Number(m[1]), anchor: m[2], text: m[3] }));
+    assert.ok(labels.length >= 2, `${labels.length} day labels at ${width}`);
+    for (const l of labels) {
+      // ~0.6 em a character at 12 px
+      const w = l.text.length * 12 * 0.6;
+      const [from, to] = l.anchor === "end" ? [l.x - w, l.x] : l.anchor === "start" ? [l.x, l.x + w] : [l.x - w / 2, l.x + w / 2];
+      assert.ok(from >= 0 && to <= width, `"${l.text}" (${l.anchor} at ${l.x}) spans ${from.toFixed(0)}–${to.toFixed(0)} of ${width}`);
+    }
+    assert.equal(labels[labels.length - 1].anchor, "end", "the last day's label ends at its point");
+  }
+  // the bars' last label too, with many days and no right-hand scale (12 units of padding)
+  const many = [{ name: "Volume", color: "#0891b2", points: Array.from({ length: 40 }, (_, i) => ({ x: days[0] + i * DAY, y: 1 })) }];
+  for (const width of [NARROW, W]) {
+    const body = barChartMarkup(many, undefined, width).body;
+    for (const m of body.matchAll(/<text x="([\d.]+)" y="212" text-anchor="(\w+)" class="axis">([^<]+)</g)) {
+      const x = Number(m[1]);
+      const w = m[3].length * 12 * 0.6;
+      const to = m[2] === "end" ? x : m[2] === "start" ? x + w : x + w / 2;
+      assert.ok(to <= width, `bar label "${m[3]}" ends at ${to.toFixed(0)} of ${width}`);
+    }
+  }
+});

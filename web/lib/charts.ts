@@ -50,6 +50,10 @@ const onRight = (s: Series) => s.axis === "right";
 
 /** Least distance between two x-axis labels, in viewBox units (a day label is ~40 wide). */
 export const MIN_TICK_GAP = 64;
+/** Half a day label's width ("Dec 28" at 12 px is ~40 units), for keeping labels inside the plot's edges. */
+const LABEL_HALF = 21;
+/** A day label's anchor at x: centred on it, or ending / starting at it near the plot's right / left edge. */
+const tickAnchor = (x: number, plotRight: number) => (x > plotRight - LABEL_HALF ? "end" : x < PAD.l + LABEL_HALF ? "start" : "middle");
 /** How many day labels fit under a plot this wide (six in a half-width chart). */
 const tickCount = (plotWidth: number) => Math.max(2, Math.floor(plotWidth / 95));
 
@@ -120,7 +124,7 @@ export function lineChartMarkup(series: Series[], unit?: string, width = W): { b
   const xTicks = dayTicks(xs, sx, tickCount(plotRight - PAD.l));
   const body = [
     gridMarkup([0, 0.25, 0.5, 0.75, 1], left, right, rightColour(series), plotRight),
-    ...xTicks.map((x) => el("text", { x: sx(x), y: H - 8, "text-anchor": xTicks.length > 1 && x === maxX ? "end" : xTicks.length > 1 && x === minX ? "start" : "middle", class: "axis" }, esc(formatDay(x)))),
+    ...xTicks.map((x) => el("text", { x: sx(x), y: H - 8, "text-anchor": tickAnchor(sx(x), plotRight), class: "axis" }, esc(formatDay(x)))),
     ...series.map((s) => {
       const sy = onRight(s) && right ? right.y : left.y;
       return s.points.length === 1
@@ -151,7 +155,8 @@ export function barChartMarkup(series: Series[], unit?: string, width = W): { bo
         const y = s.points.find((p) => p.x === d)?.y ?? 0;
         return el("rect", { x: x0 + j * bw, y: sy(y), width: Math.max(1, bw - 2), height: H - PAD.b - sy(y), fill: s.color });
       }).join("");
-      const tick = i % every === 0 ? el("text", { x: PAD.l + i * band + band / 2, y: H - 8, "text-anchor": "middle", class: "axis" }, esc(formatDay(d))) : "";
+      const tx = PAD.l + i * band + band / 2;
+      const tick = i % every === 0 ? el("text", { x: tx, y: H - 8, "text-anchor": tickAnchor(tx, plotRight), class: "axis" }, esc(formatDay(d))) : "";
       return el("g", {}, bars + tick);
     }),
   ].join("");
