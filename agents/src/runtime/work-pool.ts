@@ -20,7 +20,9 @@ const inFlight = new Map<string, Promise<Hex>>();
 
 function thread(): Worker {
   if (worker) return worker;
-  const w = new Worker(new URL("./work-worker.ts", import.meta.url));
+  // the worker's module beside this one: work-worker.ts run from the sources, work-worker.js from
+  // the package's dist/ (tsconfig.build.json rewrites imports, not URLs)
+  const w = new Worker(new URL(`./work-worker${import.meta.url.endsWith(".ts") ? ".ts" : ".js"}`, import.meta.url));
   w.unref();
   w.on("message", (m: { id: number; digest?: Hex; error?: string }) => {
     const p = pending.get(m.id);
