@@ -16,16 +16,18 @@ import { barChartMarkup, compact, flowChartMarkup, H, lineChartMarkup, NARROW, W
 
 export type { Flow, Series };
 
-type Variant = "wide" | "normal" | "narrow";
-const WIDTHS: Record<Variant, number> = { wide: WIDE, normal: W, narrow: NARROW };
+/** One drawing of a chart: the class globals.css shows it by, its viewBox and its markup. */
+interface Drawing { variant: "wide" | "normal" | "narrow"; width: number; height: number; body: string }
 
-/** The drawings of one chart, one per viewBox width, each shown by globals.css at the sizes it suits. */
-function Drawings({ wide, label, draw }: { wide?: boolean; label: string; draw: (width: number) => string }) {
-  const variants: Variant[] = wide ? ["wide", "normal", "narrow"] : ["normal", "narrow"];
+/** The viewBox widths a line or bar chart is drawn at: a page-wide chart at all three. */
+const widths = (wide?: boolean) => (wide ? [["wide", WIDE], ["normal", W], ["narrow", NARROW]] as const : [["normal", W], ["narrow", NARROW]] as const);
+
+/** The drawings of one chart, each shown by globals.css at the sizes it suits. */
+function Drawings({ label, drawings }: { label: string; drawings: Drawing[] }) {
   return (
     <>
-      {variants.map((v) => (
-        <svg key={v} className={`v-${v}`} viewBox={`0 0 ${WIDTHS[v]} ${H}`} role="img" aria-label={label} preserveAspectRatio="xMidYMid meet" dangerouslySetInnerHTML={{ __html: draw(WIDTHS[v]) }} />
+      {drawings.map((d) => (
+        <svg key={d.variant} className={`v-${d.variant}`} viewBox={`0 0 ${d.width} ${d.height}`} role="img" aria-label={label} preserveAspectRatio="xMidYMid meet" dangerouslySetInnerHTML={{ __html: d.body }} />
       ))}
     </>
   );
@@ -33,10 +35,10 @@ function Drawings({ wide, label, draw }: { wide?: boolean; label: string; draw: 
 
 /** `wide`: the chart spans the page (its viewBox is wider, so its labels keep a half-width chart's size). */
 export function LineChart({ label, series, unit, wide }: { label: string; series: Series[]; unit?: string; wide?: boolean }) {
-  const { summary } = lineChartMarkup(series, unit);
+  const drawn = widths(wide).map(([variant, width]) => ({ variant, width, height: H, ...lineChartMarkup(series, unit, width) }));
   return (
     <figure className={wide ? "chart wide" : "chart"}>
-      <Drawings wide={wide} label={`${label}: latest ${summary}`} draw={(w) => lineChartMarkup(series, unit, w).body} />
+      <Drawings label={`${label}: latest ${drawn[0].summary}`} drawings={drawn} />
       <Legend series={series} />
     </figure>
   );
@@ -55,10 +57,10 @@ function Legend({ series }: { series: Series[] }) {
 
 /** Daily bars (e.g. job volume and burned per day), grouped. */
 export function BarChart({ label, series, unit, wide }: { label: string; series: Series[]; unit?: string; wide?: boolean }) {
-  const { summary } = barChartMarkup(series, unit);
+  const drawn = widths(wide).map(([variant, width]) => ({ variant, width, height: H, ...barChartMarkup(series, unit, width) }));
   return (
     <figure className={wide ? "chart wide" : "chart"}>
-      <Drawings wide={wide} label={`${label}: totals ${summary}`} draw={(w) => barChartMarkup(series, unit, w).body} />
+      <Drawings label={`${label}: totals ${drawn[0].summary}`} drawings={drawn} />
       <Legend series={series} />
     </figure>
   );
@@ -66,15 +68,10 @@ export function BarChart({ label, series, unit, wide }: { label: string; series:
 
 /** Value flows: a source amount split into where it went, as proportional bands. */
 export function FlowChart({ label, source, flows, unit }: { label: string; source: Flow; flows: Flow[]; unit: string }) {
-  const full = flowChartMarkup(source, flows, unit);
-  const narrow = flowChartMarkup(source, flows, unit, true);
-  const aria = `${label}: ${source.name} ${compact(source.value)} ${unit} → ${full.summary}`;
+  const drawn = ([["normal", false], ["narrow", true]] as const).map(([variant, narrow]) => ({ variant, ...flowChartMarkup(source, flows, unit, narrow) }));
   return (
     <figure className="chart flow">
-      {[["normal", full], ["narrow", narrow]].map(([v, m]) => {
-        const d = m as typeof full;
-        return <svg key={v as string} className={`v-${v}`} viewBox={`0 0 ${d.width} ${d.height}`} role="img" aria-label={aria} dangerouslySetInnerHTML={{ __html: d.body }} />;
-      })}
+      <Drawings label={`${label}: ${source.name} ${compact(source.value)} ${unit} → ${drawn[0].summary}`} drawings={drawn} />
     </figure>
   );
 }

@@ -164,11 +164,12 @@ export async function runAgent(opts: RunAgentOptions): Promise<AgentReport> {
     const limits: Limits = { ...DEFAULT_LIMITS, ...opts.limits };
     const trades = opts.roles.includes("provider") || opts.roles.includes("requester");
     if (trades) {
-      // a requester buying `jobs` jobs never pays more than that many per-job caps
-      const forJobs = opts.jobs === undefined ? limits.spendPerHour : BigInt(opts.jobs) * limits.spendPerJob;
-      const requesterWant = forJobs < limits.spendPerHour ? forJobs : limits.spendPerHour;
-      const providerWant = opts.roles.includes("provider") ? 1_000n * E18 : 0n;
-      const want = opts.credit ?? (opts.roles.includes("requester") && requesterWant > providerWant ? requesterWant : providerWant);
+      // a requester: an hour's spend, or, buying `jobs` jobs, no more than that many per-job caps;
+      // a provider: its quotes' deposits
+      const jobsCap = opts.jobs === undefined ? undefined : BigInt(opts.jobs) * limits.spendPerJob;
+      const forRequester = !opts.roles.includes("requester") ? 0n : jobsCap !== undefined && jobsCap < limits.spendPerHour ? jobsCap : limits.spendPerHour;
+      const forProvider = opts.roles.includes("provider") ? 1_000n * E18 : 0n;
+      const want = opts.credit ?? (forRequester > forProvider ? forRequester : forProvider);
       const [credit, wallet] = await Promise.all([read<bigint>("WorkMarket", "credits", [agentId]), read<bigint>("ComputeToken", "balanceOf", [account.address])]);
       const missing = want > credit ? want - credit : 0n;
       const amount = missing < wallet ? missing : wallet;

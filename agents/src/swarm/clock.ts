@@ -1,9 +1,12 @@
 /**
  * The swarm's clock keeper's arithmetic (devnet only): how far the chain's clock may jump when
  * every action of the swarm's agents is done and only deadlines remain, given another swarm's
- * jobs on the same chain. Pure functions of the chain time and the deadlines, so that the bounds
- * are tested on their own (clock.test.ts); the swarm's main loop decides when to call them.
+ * jobs on the same chain, and which of its own jobs wait on agents outside it (OutsiderWatch).
+ * Functions of the chain time, the deadlines and the wall clock given to them, so that they are
+ * tested on their own (clock.test.ts); the swarm's main loop decides when to call them.
  */
+
+import { Status, type JobView } from "../runtime/market.ts";
 
 /** The clock keeper's longest jump while another swarm trades on the same chain (seconds). */
 export const FOREIGN_STEP = 3_000n;
@@ -64,19 +67,8 @@ export function waveJump(look: ClockLook): { wait: true } | { wait: false; secon
 export const OUTSIDER_GRACE_MS = 120_000;
 export const OUTSIDER_VOTE_GRACE_MS = 15_000;
 
-/** What the watch needs of a job of the swarm (runtime/market's JobView). */
-export interface OutsiderJob {
-  id: bigint;
-  /** runtime/market's Status: Accepted 2, Submitted 3, Disputed 5. */
-  status: number;
-  provider: bigint;
-  committee?: bigint[];
-  votes: Map<bigint, boolean>;
-}
-
-const ACCEPTED = 2;
-const SUBMITTED = 3;
-const DISPUTED = 5;
+/** What the watch needs of a job of the swarm. */
+export type OutsiderJob = Pick<JobView, "id" | "status" | "provider" | "committee" | "votes">;
 
 /**
  * The swarm's own jobs that wait on an agent outside it (a provider that sold our requester a job
@@ -98,18 +90,16 @@ export class OutsiderWatch {
 
   private readonly ourAgents: ReadonlySet<bigint>;
   private readonly ourValidators: ReadonlySet<bigint>;
-  private readonly grace: { delivery: number; vote: number };
 
-  constructor(ourAgents: ReadonlySet<bigint>, ourValidators: ReadonlySet<bigint>, grace = { delivery: OUTSIDER_GRACE_MS, vote: OUTSIDER_VOTE_GRACE_MS }) {
+  constructor(ourAgents: ReadonlySet<bigint>, ourValidators: ReadonlySet<bigint>) {
     this.ourAgents = ourAgents;
     this.ourValidators = ourValidators;
-    this.grace = grace;
   }
 
   /** The outsiders job j waits on now. */
   outsiders(j: OutsiderJob): string[] {
-    if (j.status === ACCEPTED) return this.ourAgents.has(j.provider) ? [] : [`p:${j.provider}`];
-    if ((j.status === SUBMITTED || j.status === DISPUTED) && j.committee !== undefined) {
+    if (j.status === Status.Accepted) return this.ourAgents.has(j.provider) ? [] : [`p:${j.provider}`];
+    if ((j.status === Status.Submitted || j.status === Status.Disputed) && j.committee !== undefined) {
       return j.committee.filter((v) => !this.ourValidators.has(v) && !j.votes.has(v)).map((v) => `v:${v}`);
     }
     return [];
@@ -128,7 +118,7 @@ export class OutsiderWatch {
     if (awaited.length === 0) return false;
     const w = this.waits.get(j.id);
     const since = w !== undefined && w.status === j.status ? w.since : now;
-    if (now - since < (j.status === ACCEPTED ? this.grace.delivery : this.grace.vote)) {
+    if (now - since < (j.status === Status.Accepted ? OUTSIDER_GRACE_MS : OUTSIDER_VOTE_GRACE_MS)) {
       this.next.set(j.id, { status: j.status, since });
       return true;
     }
