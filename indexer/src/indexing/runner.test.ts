@@ -4,6 +4,8 @@ import { loadModel } from "../schema/model.ts";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { startChain, ARTIFACTS, ROOT, type TestChain } from "../testing/chain.ts";
 import { randomActivity, seedAccounts } from "../testing/activity.ts";
 import { verifyProjection, dumpProjection } from "../testing/verify.ts";
@@ -41,6 +43,38 @@ async function assertSameAsFreshIndex(chain: TestChain, db: Database, fresh: Dat
   await ix.init();
   await catchUp(ix);
   assert.deepEqual(await dumpProjection(db, tables), await dumpProjection(fresh, tables), what);
+}
+
+/**
+ * A JSON-RPC proxy that counts the eth_getBlockByNumber calls it passes on (batches included) and,
+ * with `strip`, takes blockTimestamp out of every log in eth_getLogs answers, as older nodes answer.
+ */
+async function headerCountingProxy(target: string, strip: boolean) {
+  const counts = { headers: 0, stripped: 0 };
+  const server = createServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const body = Buffer.concat(chunks).toString("utf8");
+    const parsed = JSON.parse(body) as { method: string } | { method: string }[];
+    for (const r of Array.isArray(parsed) ? parsed : [parsed]) if (r.method === "eth_getBlockByNumber") counts.headers++;
+    const upstream = await fetch(target, { method: "POST", headers: { "content-type": "application/json" }, body });
+    let text = await upstream.text();
+    if (strip && !Array.isArray(parsed) && parsed.method === "eth_getLogs") {
+      const answer = JSON.parse(text) as { result?: Record<string, unknown>[] };
+      for (const l of answer.result ?? []) if (delete l.blockTimestamp) counts.stripped++;
+      text = JSON.stringify(answer);
+    }
+    res.writeHead(upstream.status, { "content-type": "application/json" });
+    res.end(text);
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
+  const addr = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${addr.port}`,
+    get headers() { return counts.headers; },
+    get stripped() { return counts.stripped; },
+    close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+  };
 }
 
 describe(`indexer on a real Hardhat node (seed ${seed}; TEST_SEED=${seed} to replay)`, () => {
@@ -128,6 +162,57 @@ describe(`indexer on a real Hardhat node (seed ${seed}; TEST_SEED=${seed} to rep
       } finally {
         await small.close();
         await whole.close();
+      }
+    });
+
+    test(`[${target.name}] block timestamps from the logs: one header per range end and one more per range, not one per block with logs; a node without them gets every header, same rows`, { skip: target.unavailable }, async () => {
+      const users = await seedAccounts(chain, 3);
+      await randomActivity(chain, users, seed + 350, 30);
+      // 100 blocks of two transfers each, as a token's traffic fills blocks
+      const compute = chain.contract("ComputeToken");
+      const from = await chain.signers[0].getAddress();
+      const to = await compute.getAddress();
+      await chain.rpc("evm_setAutomine", [false]);
+      try {
+        for (let b = 0; b < 100; b++) {
+          for (let k = 0; k < 2; k++) {
+            const data = compute.interface.encodeFunctionData("transfer", [await users[(b + k) % users.length].getAddress(), BigInt(1 + b * 2 + k)]);
+            await chain.rpc("eth_sendTransaction", [{ from, to, data, gas: "0x30000" }]);
+          }
+          await chain.rpc("evm_mine", []);
+        }
+      } finally {
+        await chain.rpc("evm_setAutomine", [true]);
+      }
+      const withTs = await headerCountingProxy(chain.url, false);
+      const without = await headerCountingProxy(chain.url, true);
+      const a = await target.open();
+      const b = await target.open();
+      try {
+        const run = async (db: Database, url: string) => {
+          const ix = new Indexer({ rpcUrl: url, deployments: chain.deployments, artifactsDir: ARTIFACTS, db, model, handlers: HANDLERS, templates: TEMPLATES, finalityDepth: 0, fetcher: { initialRange: 4, maxRange: 32, targetLogs: 1_000 } });
+          await ix.init();
+          await catchUp(ix);
+          return ix;
+        };
+        const ixA = await run(a, withTs.url);
+        await run(b, without.url);
+        const blocksWithLogs = Number((await a.query<{ n: string }>(`SELECT count(DISTINCT block_number)::text AS n FROM token_transfer`))[0].n);
+        // ranges of 4, 8 and 16 blocks, then of 32; the first two ask for all their headers (the
+        // logs' shape is not known yet), the others for their ends and their last block with logs
+        const ranges = 3 + Math.ceil(Math.max(0, Number(ixA.status.checkpoint.number) - 28) / 32);
+        assert.ok(blocksWithLogs >= 100, `blocks with transfers: ${blocksWithLogs}`);
+        assert.ok(withTs.headers <= 12 + 3 * ranges + 10, `headers asked for with timestamps in the logs: ${withTs.headers} (${ranges} ranges, ${blocksWithLogs} blocks with transfers)`);
+        assert.ok(without.headers >= blocksWithLogs, `headers asked for without: ${without.headers} (${blocksWithLogs} blocks with transfers)`);
+        assert.ok(withTs.headers * 2 < without.headers, `headers with timestamps ${withTs.headers}, without ${without.headers}`);
+        assert.ok(without.stripped > 0, "the proxy took the timestamps out");
+        assert.deepEqual(await dumpProjection(a, tables), await dumpProjection(b, tables), "headers made from logs == headers fetched");
+        await verifyProjection(a, chain);
+      } finally {
+        await a.close();
+        await b.close();
+        await withTs.close();
+        await without.close();
       }
     });
 

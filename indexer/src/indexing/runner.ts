@@ -200,6 +200,8 @@ export class Indexer extends EventEmitter {
    * so the backfill starts at startBlock().
    * Used by backfill() if it starts there, with a limit no lower than theirs; else dropped.
    */
+  /** Whether the node's eth_getLogs answers carry blockTimestamp (see fetchRange); undefined until seen. */
+  private logsCarryTimestamps: boolean | undefined;
   private early: { from: bigint; limit: Promise<bigint>; first: Promise<FetchedRange | undefined>; second?: { to: bigint; range: Promise<FetchedRange> } } | undefined;
 
   /** Asks for the first range from startBlock() and, once it is answered (it sizes the next), the second. */
@@ -385,21 +387,47 @@ export class Indexer extends EventEmitter {
     return true;
   }
 
-  /** The logs of [from, to] and the headers they need. */
+  /**
+   * The logs of [from, to] and the headers they need: `from`'s (its parent continues the indexed
+   * chain), `to`'s (the checkpoint), and a header for each block with logs (its hash and timestamp).
+   * Where the node's logs carry their block's timestamp (EDR, geth ≥ 1.16 and reth add
+   * `blockTimestamp`), a block's header is made from its logs instead, and the last block with
+   * logs must have a fetched header (`to`'s, or its own fetched after the logs): a header fetched
+   * from the chain with the hash the logs give for that block shows that the logs are of that
+   * chain, up to that block (each block's hash covers its parent's). One header per block with
+   * logs was most of what the node did besides eth_getLogs (a block of 100 transfers answers
+   * eth_getBlockByNumber with 100 transaction hashes).
+   */
   private async fetchRange(from: bigint, to: bigint): Promise<FetchedRange> {
     const generation = this.fetcher.generation;
     const fetchStart = performance.now();
     // The headers of a short range are asked for with its logs (every block of it: in a dense
     // range nearly all have logs), not after them: behind the next range's eth_getLogs in the
     // node's queue, they would hold this range back for that whole answer. A long (sparse)
-    // range asks for its ends now and for the blocks with logs once they are known.
+    // range, or any range once the logs are known to carry timestamps, asks for its ends now
+    // and for the blocks with logs once they are known.
     const eager: bigint[] = [];
-    if (to - from < EAGER_HEADER_BLOCKS) for (let b = from; b <= to; b++) eager.push(b);
-    else eager.push(from, to);
+    if (this.logsCarryTimestamps !== true && to - from < EAGER_HEADER_BLOCKS) for (let b = from; b <= to; b++) eager.push(b);
+    else if (to > from) eager.push(from, to);
+    else eager.push(from);
     const [logs, headers] = await Promise.all([this.fetcher.rangeLogs(from, to), this.fetcher.headers(eager)]);
     const logsDone = performance.now();
+    if (logs.length > 0) this.logsCarryTimestamps = logs[0].blockTimestamp !== undefined && logs[logs.length - 1].blockTimestamp !== undefined;
     const missing: bigint[] = [];
-    for (const l of logs) if (!headers.has(l.blockNumber) && missing[missing.length - 1] !== l.blockNumber) missing.push(l.blockNumber);
+    // the last block whose header was made from its logs
+    let lastMade: bigint | undefined;
+    for (const l of logs) {
+      const n = l.blockNumber;
+      if (headers.has(n) || missing[missing.length - 1] === n) continue;
+      if (l.blockTimestamp === undefined) missing.push(n);
+      else {
+        headers.set(n, { number: n, hash: l.blockHash, parentHash: "", timestamp: l.blockTimestamp });
+        lastMade = n;
+      }
+    }
+    // (not needed when a later block with logs has its fetched header, `to` for one: the check
+    // of its logs covers the blocks before it)
+    if (lastMade !== undefined && logs[logs.length - 1].blockNumber === lastMade) missing.push(lastMade);
     if (missing.length > 0) for (const [b, h] of await this.fetcher.headers(missing)) headers.set(b, h);
     if (TRACE) this.trace(`fetched ${from}..${to}: ${logs.length} logs and headers in ${(logsDone - fetchStart).toFixed(0)} ms, ${missing.length} more headers ${(performance.now() - logsDone).toFixed(0)} ms`);
     return { from, to, logs, headers, generation };

@@ -27,8 +27,9 @@ function rawLogs(n: number): RawLog[] {
 }
 
 test("the byte parser reads eth_getLogs answers exactly as JSON.parse + normalizeLog does", () => {
-  const logs = rawLogs(50);
-  const answer = JSON.stringify({ jsonrpc: "2.0", id: 42, result: logs.map((l, i) => (i === 3 ? { ...l, blockTimestamp: "0x6b0ee5c0" } : l)) });
+  // newer nodes add the block's timestamp to each log (EDR does): read where present
+  const logs = rawLogs(50).map((l, i) => (i >= 3 && i < 7 ? { ...l, blockTimestamp: i < 6 ? "0x6b0ee5c0" : "0x6b0ee5cc" } : l));
+  const answer = JSON.stringify({ jsonrpc: "2.0", id: 42, result: logs });
   const got = parseLogsAnswer(Buffer.from(answer));
   assert.ok(got, "parsed");
   assert.equal(got.id, 42);
@@ -36,6 +37,8 @@ test("the byte parser reads eth_getLogs answers exactly as JSON.parse + normaliz
   assert.equal(got.logs[0].address, "0xe7f1725e7734ce288f8367e1bb143e90bb3f0512", "addresses in lowercase");
   assert.equal(got.logs[1].blockNumber, 100n);
   assert.equal(got.logs[2].logIndex, 2);
+  assert.equal(got.logs[2].blockTimestamp, undefined);
+  assert.deepEqual(got.logs.slice(3, 7).map((l) => l.blockTimestamp), [0x6b0ee5c0n, 0x6b0ee5c0n, 0x6b0ee5c0n, 0x6b0ee5ccn]);
   // whitespace and another key order
   const spaced = JSON.stringify({ result: logs.slice(0, 3), id: 7, jsonrpc: "2.0" }, null, 2);
   assert.deepEqual(parseLogsAnswer(Buffer.from(spaced))?.logs, logs.slice(0, 3).map(normalizeLog));

@@ -21,6 +21,8 @@ export interface RawLog {
   transactionHash: string;
   transactionIndex?: string;
   logIndex: string;
+  /** The block's timestamp: in the answers of newer nodes (EDR, geth ≥ 1.16, reth), not all. */
+  blockTimestamp?: string;
   removed?: boolean;
 }
 
@@ -33,6 +35,8 @@ export interface Log {
   blockHash: string;
   transactionHash: string;
   logIndex: number;
+  /** The block's timestamp, when the node's answer carries it (see RawLog). */
+  blockTimestamp?: bigint;
   removed: boolean;
 }
 
@@ -45,6 +49,7 @@ export function normalizeLog(l: RawLog): Log {
     blockHash: l.blockHash.toLowerCase(),
     transactionHash: l.transactionHash.toLowerCase(),
     logIndex: Number(l.logIndex),
+    ...(typeof l.blockTimestamp === "string" ? { blockTimestamp: BigInt(l.blockTimestamp) } : {}),
     removed: l.removed === true,
   };
 }
@@ -52,8 +57,8 @@ export function normalizeLog(l: RawLog): Log {
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 
-const KEYS = ["address", "blockHash", "transactionHash", "blockNumber", "logIndex", "data", "removed", "topics", "jsonrpc", "id", "result"].map((k) => Buffer.from(k, "latin1"));
-const [K_ADDRESS, K_BLOCK_HASH, K_TX_HASH, K_BLOCK_NUMBER, K_LOG_INDEX, K_DATA, K_REMOVED, K_TOPICS, K_JSONRPC, K_ID, K_RESULT] = KEYS.map((_, k) => k);
+const KEYS = ["address", "blockHash", "transactionHash", "blockNumber", "logIndex", "data", "removed", "topics", "jsonrpc", "id", "result", "blockTimestamp"].map((k) => Buffer.from(k, "latin1"));
+const [K_ADDRESS, K_BLOCK_HASH, K_TX_HASH, K_BLOCK_NUMBER, K_LOG_INDEX, K_DATA, K_REMOVED, K_TOPICS, K_JSONRPC, K_ID, K_RESULT, K_BLOCK_TIMESTAMP] = KEYS.map((_, k) => k);
 
 function sameIn(buf: Uint8Array, at: number, key: Uint8Array): boolean {
   for (let k = 1; k < key.length; k++) if (buf[at + k] !== key[k]) return false;
@@ -106,6 +111,7 @@ class LogsParser {
     // topics 1-3 (e.g. a Transfer's sender, the same across a batch of transfers)
     topics: [{ at: -1, len: 0, s: "" }, { at: -1, len: 0, s: "" }, { at: -1, len: 0, s: "" }],
     blockNumber: { at: -1, len: 0, v: 0n },
+    blockTimestamp: { at: -1, len: 0, v: 0n },
   };
   /** Where a log's topics are read before they are copied (see K_TOPICS). */
   private readonly scratchTopics: string[] = [];
@@ -232,8 +238,8 @@ class LogsParser {
     return v;
   }
 
-  private blockNumber(): bigint {
-    const slot = this.prev.blockNumber;
+  /** A block's number or timestamp, shared with the previous log's when the bytes are the same. */
+  private blockQuantity(slot: { at: number; len: number; v: bigint }): bigint {
     this.ws();
     const at = this.i;
     const v = this.quantity();
@@ -285,6 +291,7 @@ class LogsParser {
     let blockHash: string | undefined;
     let transactionHash: string | undefined;
     let logIndex: number | undefined;
+    let blockTimestamp: bigint | undefined;
     let removed = false;
     if (!this.take(0x7d)) {
       do {
@@ -292,7 +299,8 @@ class LogsParser {
           case K_ADDRESS: address = this.shared(this.prev.address); break;
           case K_BLOCK_HASH: blockHash = this.shared(this.prev.blockHash); break;
           case K_TX_HASH: transactionHash = this.shared(this.prev.txHash); break;
-          case K_BLOCK_NUMBER: blockNumber = this.blockNumber(); break;
+          case K_BLOCK_NUMBER: blockNumber = this.blockQuantity(this.prev.blockNumber); break;
+          case K_BLOCK_TIMESTAMP: blockTimestamp = this.blockQuantity(this.prev.blockTimestamp); break;
           case K_LOG_INDEX: logIndex = this.quantity(); break;
           case K_DATA: data = this.text().toLowerCase(); break;
           case K_REMOVED: removed = this.bool(); break;
@@ -322,7 +330,9 @@ class LogsParser {
     }
     if (address === undefined || topics === undefined || data === undefined || blockNumber === undefined ||
       blockHash === undefined || transactionHash === undefined || logIndex === undefined) throw giveUp;
-    return { address, topics, data, blockNumber, blockHash, transactionHash, logIndex, removed };
+    return blockTimestamp === undefined
+      ? { address, topics, data, blockNumber, blockHash, transactionHash, logIndex, removed }
+      : { address, topics, data, blockNumber, blockHash, transactionHash, logIndex, blockTimestamp, removed };
   }
 
   answer(): { id: unknown; logs: Log[] } {

@@ -96,12 +96,13 @@ export const transferValue = (i: number, unit: bigint) => BigInt((i % 997) + 1) 
 
 /**
  * Funds the batcher and makes `total` transfers, `perTx` per transaction, to `recipients`
- * distinct addresses; then mines `extraBlocks` empty blocks. Returns the block range used.
+ * distinct addresses, `perBlock` transactions to a block (1: automine, a block each); then mines
+ * `extraBlocks` empty blocks. Returns the block range used.
  */
 export async function generateTransfers(
   root: string,
   chain: BenchChain,
-  opts: { total: number; perTx: number; recipients: number; unit: bigint; extraBlocks: number },
+  opts: { total: number; perTx: number; perBlock?: number; recipients: number; unit: bigint; extraBlocks: number },
   log: (line: string) => void,
 ): Promise<{ firstBlock: number; lastBlock: number; seconds: number }> {
   const started = performance.now();
@@ -116,15 +117,43 @@ export async function generateTransfers(
   const firstBlock = await chain.provider.getBlockNumber();
   let lastPrint = performance.now();
   let hash = "";
-  for (let first = 0; first < total; first += perTx) {
-    const count = Math.min(perTx, total - first);
-    const data = iface.encodeFunctionData("spray", [first, count, recipients, unit]);
-    // automine: the node mines the transaction before it answers
-    hash = await chain.rpc<string>("eth_sendTransaction", [{ from: chain.accounts[0], to: chain.batcher, data, gas: "0xE4E1C0" /* 15M */ }]);
-    if (performance.now() - lastPrint > 2_000) {
-      lastPrint = performance.now();
-      log(`  ${(first + count).toLocaleString("en-US")} / ${total.toLocaleString("en-US")} transfers sent`);
+  const perBlock = Math.max(1, opts.perBlock ?? 1);
+  // a transfer costs ~35k gas in spray: a limit near the need lets many share a block
+  const gas = "0x" + Math.min(15_000_000, 80_000 + 40_000 * perTx).toString(16);
+  if (perBlock > 1) await chain.rpc("evm_setAutomine", [false]);
+  try {
+    for (let first = 0; first < total; ) {
+      if (perBlock === 1) {
+        const count = Math.min(perTx, total - first);
+        const data = iface.encodeFunctionData("spray", [first, count, recipients, unit]);
+        // automine: the node mines the transaction before it answers
+        hash = await chain.rpc<string>("eth_sendTransaction", [{ from: chain.accounts[0], to: chain.batcher, data, gas }]);
+        first += count;
+      } else {
+        // one JSON-RPC batch of the block's transactions into the mempool, then one block
+        const batch: object[] = [];
+        for (let t = 0; t < perBlock && first < total; t++) {
+          const count = Math.min(perTx, total - first);
+          const data = iface.encodeFunctionData("spray", [first, count, recipients, unit]);
+          batch.push({ jsonrpc: "2.0", id: t, method: "eth_sendTransaction", params: [{ from: chain.accounts[0], to: chain.batcher, data, gas }] });
+          first += count;
+        }
+        const res = await fetch(chain.url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(batch) });
+        const answers = (await res.json()) as { result?: string; error?: { message: string } }[];
+        const bad = answers.find((a) => a.error !== undefined);
+        if (bad !== undefined) throw new Error(`eth_sendTransaction failed: ${bad.error!.message}`);
+        hash = answers[answers.length - 1].result!;
+        await chain.rpc("evm_mine", []);
+        const pending = await chain.rpc<string[]>("eth_pendingTransactions", []);
+        if (pending.length > 0) throw new Error(`${pending.length} transactions did not fit in the block: lower BENCH_PER_BLOCK`);
+      }
+      if (performance.now() - lastPrint > 2_000) {
+        lastPrint = performance.now();
+        log(`  ${first.toLocaleString("en-US")} / ${total.toLocaleString("en-US")} transfers sent`);
+      }
     }
+  } finally {
+    if (perBlock > 1) await chain.rpc("evm_setAutomine", [true]);
   }
   const receipt = await chain.provider.getTransactionReceipt(hash);
   if (receipt === null || receipt.status !== 1) throw new Error("the last transfer batch failed");

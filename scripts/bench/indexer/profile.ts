@@ -1,7 +1,8 @@
 // A tool for profiling the backfill without regenerating the chain each time.
 //
 //   node scripts/bench/indexer/profile.ts chain <state.json>
-//       starts the benchmark's chain (Hardhat node, deployment, BENCH_TRANSFERS transfers),
+//       starts the benchmark's chain (Hardhat node, deployment, BENCH_TRANSFERS transfers,
+//       BENCH_PER_TX a transaction, BENCH_PER_BLOCK transactions a block),
 //       writes its URL and deployments to <state.json> and keeps it running until SIGINT/SIGTERM.
 //   node [--cpu-prof] scripts/bench/indexer/profile.ts run <state.json> [pg|pglite]
 //       backfills it once with the indexer alone (no API), on a fresh PostgreSQL schema (at
@@ -28,7 +29,7 @@ const log = (l: string) => process.stdout.write(l + "\n");
 
 async function chain() {
   const c = await startBenchChain(ROOT, log);
-  await generateTransfers(ROOT, c, { total: Number(process.env.BENCH_TRANSFERS ?? 100_000), perTx: 400, recipients: 10_000, unit: 10n ** 15n, extraBlocks: 40 }, log);
+  await generateTransfers(ROOT, c, { total: Number(process.env.BENCH_TRANSFERS ?? 100_000), perTx: Number(process.env.BENCH_PER_TX ?? 1), perBlock: Number(process.env.BENCH_PER_BLOCK ?? 100), recipients: 10_000, unit: 10n ** 15n, extraBlocks: 40 }, log);
   writeFileSync(stateFile, JSON.stringify({ url: c.url, deployments: c.deployments }));
   log(`ready: ${stateFile}`);
   const stop = async () => {

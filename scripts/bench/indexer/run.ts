@@ -8,7 +8,8 @@
 // docs/benchmarks.md.
 //
 // Environment:
-//   BENCH_TRANSFERS (100000)   transfers to generate       BENCH_PER_TX (400)  transfers per tx
+//   BENCH_TRANSFERS (100000)   transfers to generate       BENCH_PER_TX (1)  transfers per tx
+//   BENCH_PER_BLOCK (100)      transactions per block (1: automine, a block each)
 //   BENCH_RECIPIENTS (10000)   distinct recipients          BENCH_SAMPLES (100) latency samples
 //   BENCH_DATABASE_URL (postgresql://postgres@127.0.0.1:5432/test)  PostgreSQL server to use
 //   BENCH_ONLY=ours-pglite,ours-pg,ponder-pglite,ponder-pg,latency,getlogs   run only these parts
@@ -33,7 +34,14 @@ const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(BENCH_DIR, "..", "..", "..");
 const env = process.env;
 const TOTAL = Number(env.BENCH_TRANSFERS ?? 100_000);
-const PER_TX = Number(env.BENCH_PER_TX ?? 400);
+// The default shape is a token's traffic on a public chain: every transfer a transaction of its
+// own, many to a block (the shape of the issue's reference figure for Ponder, ~1.7–1.9k events/s).
+// BENCH_PER_TX=400 BENCH_PER_BLOCK=1 is the shape this benchmark used until 2026-12-05: 400
+// transfers per transaction, a transaction a block (250 transactions in all).
+const PER_TX = Number(env.BENCH_PER_TX ?? 1);
+const PER_BLOCK = Number(env.BENCH_PER_BLOCK ?? 100);
+/** Transfers per block that holds transfers. */
+const PER_BLOCK_EVENTS = PER_TX * PER_BLOCK;
 const RECIPIENTS = Number(env.BENCH_RECIPIENTS ?? 10_000);
 const SAMPLES = Number(env.BENCH_SAMPLES ?? 100);
 const PG_URL = env.BENCH_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/test";
@@ -345,7 +353,7 @@ async function rawGetLogs(chain: BenchChain, firstBlock: number, lastBlock: numb
     address: chain.deployments.contracts.ComputeToken.address,
     first: firstBlock,
     last: lastBlock,
-    blocksPerRange: Math.max(1, Math.floor(20_000 / PER_TX)),
+    blocksPerRange: Math.max(1, Math.floor(20_000 / PER_BLOCK_EVENTS)),
     inFlight: 1,
     parse: true,
   });
@@ -362,7 +370,7 @@ async function nodeGetLogs(chain: BenchChain, firstBlock: number, lastBlock: num
     address: chain.deployments.contracts.ComputeToken.address.toLowerCase(),
     first: firstBlock,
     last: lastBlock,
-    blocksPerRange: Math.max(1, Math.floor(10_000 / PER_TX)),
+    blocksPerRange: Math.max(1, Math.floor(10_000 / PER_BLOCK_EVENTS)),
     inFlight: 2,
   });
   closeConnections();
@@ -437,7 +445,7 @@ function markdown(r: Results, rows: string[][]): string {
     "## Indexer backfill (ERC-20 transfers)",
     "",
     "The case public indexer benchmarks use: decode `Transfer` events and keep account balances (plus one row per transfer).",
-    `${fmt(r.transfers)} COMPUTE transfers (${PER_TX} per transaction from the TEST/BENCH fixture \`BenchTransferBatcher\` to ${fmt(RECIPIENTS)} distinct recipients) on a local Hardhat node; this indexer (its full COMPUTE handler: Account, Token, Protocol, DailyStat, TokenTransfer) against Ponder 0.16.10 (balances + a transfer row) in the same run, each on PostgreSQL (a fresh schema / database) and on its embedded PGlite (on disk).`,
+    `${fmt(r.transfers)} COMPUTE transfers (${PER_TX === 1 ? "each a transaction of its own" : `${PER_TX} per transaction`}, ${PER_BLOCK === 1 ? "a transaction a block" : `${PER_BLOCK} transactions a block`}, from the TEST/BENCH fixture \`BenchTransferBatcher\` to ${fmt(RECIPIENTS)} distinct recipients) on a local Hardhat node; this indexer (its full COMPUTE handler: Account, Token, Protocol, DailyStat, TokenTransfer) against Ponder 0.16.10 (balances + a transfer row) in the same run, each on PostgreSQL (a fresh schema / database) and on its embedded PGlite (on disk).`,
     "Events/s = COMPUTE Transfer events ÷ wall time from start to caught up, each indexer started as its user starts it, in a fresh process (ours: `npm run indexer` — `node indexer/cli.mjs`, the CLI and its pure-JavaScript dependencies in one bundle (since 2026-12-03; `node indexer/src/cli.ts`, the sources module by module, before) — from the spawn to its `ready` line; Ponder: `ponder start` from the spawn to `/ready`). Ours is also run in the benchmark's own process (`startService` → caught up, its modules already loaded: the figure this table compared with Ponder's until 2026-12-03, which left our module loading out and Ponder's in). Balances of a sample of accounts are checked against `balanceOf` and the transfer rows are counted for every run.",
     `Latency: our indexer following the head (finality depth ${LATENCY_FINALITY_DEPTH}, poll interval ${LATENCY_POLL_MS} ms), one transfer per block, from the receipt being returned to the new balance being visible through GraphQL (polled every ~2 ms), ${SAMPLES} samples.`,
     "",
@@ -445,7 +453,7 @@ function markdown(r: Results, rows: string[][]): string {
     `- date: ${date}`,
     `- machine: ${cpu.length} cores (${cpu[0]?.model.trim() ?? "unknown CPU"}), Node ${process.versions.node}, PostgreSQL at 127.0.0.1; shared with other work: 1-minute load average ${loadAtStart.toFixed(1)} at the start, ${loadavg()[0].toFixed(1)} at the end (the node, the databases and both indexers share the same ${cpu.length} cores, so figures move with that load)`,
     `- 1-minute load average at the start → end of each run: ${Object.entries(loads).map(([k, [a, b]]) => `${k} ${a.toFixed(1)} → ${b.toFixed(1)}`).join("; ")}`,
-    `- notes: ours includes opening the database and migrations; its fresh on-disk PGlite starts as a copy of a pre-initialised data directory holding its migrated schema (made once per machine, PGlite version and schema, outside the timed run${r.pgliteTemplate?.made ? `: this run made it, in ${r.pgliteTemplate.seconds.toFixed(1)} s` : ""}) instead of running initdb; Ponder's PGlite runs initdb, and its figure includes its build step. Our long backfills write without the secondary indexes and build them once the last batch has committed (in parallel on PostgreSQL; caught up only once they are all built), as Ponder builds its indexes after the backfill. The node serves both indexers as every node the project starts (\`scripts/lib/hardhat-node.ts\`: its allocator's transparent huge pages off since 2026-12-03).`,
+    `- notes: ours includes opening the database and migrations; its fresh on-disk PGlite starts as a copy of a pre-initialised data directory holding its migrated schema (made once per machine, PGlite version and schema, outside the timed run${r.pgliteTemplate?.made ? `: this run made it, in ${r.pgliteTemplate.seconds.toFixed(1)} s` : ""}) instead of running initdb; Ponder's PGlite runs initdb, and its figure includes its build step. Our long backfills write without the secondary indexes and build them once the last batch has committed (in parallel on PostgreSQL; caught up only once they are all built), as Ponder builds its indexes after the backfill. The node serves both indexers as every node the project starts (\`scripts/lib/hardhat-node.ts\`: its allocator keeps the memory it frees, in transparent huge pages).${PER_TX === 1 && PER_BLOCK > 1 ? ` The shape is a token's traffic on a public chain, every transfer a transaction of its own, which is the shape of the issue's reference figure for Ponder (~1.7–1.9k events/s): Ponder fetches every block with its transactions and stores each transaction a log belongs to, ours reads only the logs and the blocks' headers. Until 2026-12-05 this table used 400 transfers per transaction, a transaction a block (250 transactions in all: \`BENCH_PER_TX=400 BENCH_PER_BLOCK=1\`), where Ponder ran 3–4× faster and ours about as fast; that shape's figures are in the analysis sections below.` : ""}`,
     "",
     "| metric | value | reference value | ratio |",
     "|---|---|---|---|",
@@ -484,8 +492,8 @@ async function main() {
   const schemas: string[] = [];
   const databases: string[] = [];
   try {
-    log(`generating ${TOTAL.toLocaleString("en-US")} COMPUTE transfers, ${PER_TX} per transaction, to ${RECIPIENTS.toLocaleString("en-US")} recipients`);
-    const gen = await generateTransfers(ROOT, chain, { total: TOTAL, perTx: PER_TX, recipients: RECIPIENTS, unit: UNIT, extraBlocks: EXTRA_BLOCKS }, log);
+    log(`generating ${TOTAL.toLocaleString("en-US")} COMPUTE transfers, ${PER_TX} per transaction, ${PER_BLOCK} transactions per block, to ${RECIPIENTS.toLocaleString("en-US")} recipients`);
+    const gen = await generateTransfers(ROOT, chain, { total: TOTAL, perTx: PER_TX, perBlock: PER_BLOCK, recipients: RECIPIENTS, unit: UNIT, extraBlocks: EXTRA_BLOCKS }, log);
     const expected = await expectedState(chain);
     results.transfers = expected.transfers;
     log(`the chain holds ${expected.transfers.toLocaleString("en-US")} COMPUTE Transfer events (${TOTAL.toLocaleString("en-US")} generated, the rest from the deployment)`);
