@@ -56,7 +56,10 @@ export function entityDdl(model: Model): string[] {
       });
       out.push(`CREATE INDEX IF NOT EXISTS "${e.table}_${cols.join("_")}_idx" ON "${e.table}" (${cols.map((c) => `"${c}"`).join(", ")})`);
     }
-    out.push(`CREATE INDEX IF NOT EXISTS "${e.table}_block_idx" ON "${e.table}" ("${BLOCK_COLUMN}")`);
+    // (`_change_block` filters.) An immutable table is only appended to, in block order: a BRIN
+    // index (the block range of each 128 pages) finds the recent rows such a filter asks for, and
+    // costs one pass over the table to build instead of a sort; mutable rows are updated in place.
+    out.push(`CREATE INDEX IF NOT EXISTS "${e.table}_block_idx" ON "${e.table}" ${e.immutable ? "USING brin " : ""}("${BLOCK_COLUMN}")`);
     // The usual list order of a dApp, latest first (orderBy: blockNumber | timestamp): the index
     // matches the API's ORDER BY "<col>" ASC NULLS FIRST, id ASC and, scanned backwards,
     // "<col>" DESC NULLS LAST, id DESC, so `first: n` reads n rows instead of sorting the table.

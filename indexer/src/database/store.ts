@@ -449,6 +449,7 @@ export class Store {
         rows.push(p);
       }
       if (rows.length !== pending.size) continue; // (a removal: written by flush())
+      sortBlockRunsById(rows);
       await this.copyRows(tx, e, `"${e.table}"`, [...e.columns.map((f) => `"${f.column}"`), `"${BLOCK_COLUMN}"`], rows);
       written.add(e.name);
     }
@@ -614,5 +615,28 @@ class SmallWrites {
   async send(tx: Queryable): Promise<void> {
     if (this.parts.length > 0) this.cut();
     for (const s of this.statements) await tx.query(s.sql, s.params);
+  }
+}
+
+/**
+ * Orders each run of rows of the same block by id (the rows come in block order, within a block
+ * in event order). The table's heap is then in (block, id) order: the indexes a long backfill
+ * builds after its last commit on (blockNumber, id), (timestamp, id) and the block column find
+ * their input already sorted (PostgreSQL's sort checks for that first), which halves those builds.
+ */
+export function sortBlockRunsById(rows: { block: bigint; row: EntityRow | null }[]): void {
+  const byId = (a: { row: EntityRow | null }, b: { row: EntityRow | null }) => {
+    const x = a.row!.id as string;
+    const y = b.row!.id as string;
+    return x < y ? -1 : x > y ? 1 : 0;
+  };
+  let start = 0;
+  for (let i = 1; i <= rows.length; i++) {
+    if (i < rows.length && rows[i].block === rows[start].block) continue;
+    if (i - start > 1) {
+      const run = rows.slice(start, i).sort(byId);
+      for (let k = 0; k < run.length; k++) rows[start + k] = run[k];
+    }
+    start = i;
   }
 }

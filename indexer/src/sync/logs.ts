@@ -60,6 +60,10 @@ const BACKSLASH = 0x5c;
 const KEYS = ["address", "blockHash", "transactionHash", "blockNumber", "logIndex", "data", "removed", "topics", "jsonrpc", "id", "result", "blockTimestamp"].map((k) => Buffer.from(k, "latin1"));
 const [K_ADDRESS, K_BLOCK_HASH, K_TX_HASH, K_BLOCK_NUMBER, K_LOG_INDEX, K_DATA, K_REMOVED, K_TOPICS, K_JSONRPC, K_ID, K_RESULT, K_BLOCK_TIMESTAMP] = KEYS.map((_, k) => k);
 
+/** The keys of each length (a log's keys differ in length but for a few). */
+const KEYS_BY_LENGTH: number[][] = [];
+KEYS.forEach((key, k) => (KEYS_BY_LENGTH[key.length] ??= []).push(k));
+
 function sameIn(buf: Uint8Array, at: number, key: Uint8Array): boolean {
   for (let k = 1; k < key.length; k++) if (buf[at + k] !== key[k]) return false;
   return true;
@@ -168,9 +172,13 @@ class LogsParser {
     const len = this.i - 1 - start;
     this.expect(0x3a); // ':'
     const b = this.buf;
-    for (let k = 0; k < KEYS.length; k++) {
-      const key = KEYS[k];
-      if (key.length === len && b[start] === key[0] && sameIn(b, start, key)) return k;
+    const candidates = KEYS_BY_LENGTH[len];
+    if (candidates !== undefined) {
+      for (let c = 0; c < candidates.length; c++) {
+        const k = candidates[c];
+        const key = KEYS[k];
+        if (b[start] === key[0] && sameIn(b, start, key)) return k;
+      }
     }
     return -1;
   }
