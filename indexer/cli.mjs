@@ -11,6 +11,7 @@
 // WebAssembly, pg, secp256k1's binding, ws's optional addons) stay outside the bundle, loaded from
 // node_modules as before; so does the PGlite worker thread (its source file, found by
 // src/paths.ts). `node indexer/src/cli.ts` still runs the sources directly.
+import * as nodeModule from "node:module";
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -103,5 +104,10 @@ if (process.argv.includes("--bundle")) {
   await bundleOrExit(reason ?? "asked for");
 } else {
   if (reason !== undefined) await bundleOrExit(reason);
+  // The bundle's compiled code is kept between runs by Node's compile cache (in the system's
+  // temporary directory, or NODE_COMPILE_CACHE; NODE_DISABLE_COMPILE_CACHE=1 turns it off), which
+  // Node checks against the file's contents: a fresh process then skips compiling most of the
+  // 4.6 MB bundle (docs/benchmarks.md, twenty-eighth round).
+  nodeModule.enableCompileCache?.();
   await import(pathToFileURL(bundleFile).href);
 }
