@@ -46,10 +46,11 @@ async function assertSameAsFreshIndex(chain: TestChain, db: Database, fresh: Dat
 }
 
 /**
- * A JSON-RPC proxy that counts the eth_getBlockByNumber calls it passes on (batches included) and,
- * with `strip`, takes blockTimestamp out of every log in eth_getLogs answers, as older nodes answer.
+ * A JSON-RPC proxy that counts the eth_getBlockByNumber calls it passes on (batches included) and
+ * changes blockTimestamp in every log of eth_getLogs answers: "strip" takes it out, as older nodes
+ * answer; "skew" adds a second, as a faulty node might.
  */
-async function headerCountingProxy(target: string, strip: boolean) {
+async function headerCountingProxy(target: string, change: "none" | "strip" | "skew") {
   const counts = { headers: 0, stripped: 0 };
   const server = createServer(async (req, res) => {
     const chunks: Buffer[] = [];
@@ -59,9 +60,14 @@ async function headerCountingProxy(target: string, strip: boolean) {
     for (const r of Array.isArray(parsed) ? parsed : [parsed]) if (r.method === "eth_getBlockByNumber") counts.headers++;
     const upstream = await fetch(target, { method: "POST", headers: { "content-type": "application/json" }, body });
     let text = await upstream.text();
-    if (strip && !Array.isArray(parsed) && parsed.method === "eth_getLogs") {
+    if (change !== "none" && !Array.isArray(parsed) && parsed.method === "eth_getLogs") {
       const answer = JSON.parse(text) as { result?: Record<string, unknown>[] };
-      for (const l of answer.result ?? []) if (delete l.blockTimestamp) counts.stripped++;
+      for (const l of answer.result ?? []) {
+        if (typeof l.blockTimestamp !== "string") continue;
+        if (change === "strip") delete l.blockTimestamp;
+        else l.blockTimestamp = "0x" + (BigInt(l.blockTimestamp) + 1n).toString(16);
+        counts.stripped++;
+      }
       text = JSON.stringify(answer);
     }
     res.writeHead(upstream.status, { "content-type": "application/json" });
@@ -184,10 +190,12 @@ describe(`indexer on a real Hardhat node (seed ${seed}; TEST_SEED=${seed} to rep
       } finally {
         await chain.rpc("evm_setAutomine", [true]);
       }
-      const withTs = await headerCountingProxy(chain.url, false);
-      const without = await headerCountingProxy(chain.url, true);
+      const withTs = await headerCountingProxy(chain.url, "none");
+      const without = await headerCountingProxy(chain.url, "strip");
+      const skewed = await headerCountingProxy(chain.url, "skew");
       const a = await target.open();
       const b = await target.open();
+      const c = await target.open();
       try {
         const run = async (db: Database, url: string) => {
           const ix = new Indexer({ rpcUrl: url, deployments: chain.deployments, artifactsDir: ARTIFACTS, db, model, handlers: HANDLERS, templates: TEMPLATES, finalityDepth: 0, fetcher: { initialRange: 4, maxRange: 32, targetLogs: 1_000 } });
@@ -197,6 +205,7 @@ describe(`indexer on a real Hardhat node (seed ${seed}; TEST_SEED=${seed} to rep
         };
         const ixA = await run(a, withTs.url);
         await run(b, without.url);
+        await run(c, skewed.url);
         const blocksWithLogs = Number((await a.query<{ n: string }>(`SELECT count(DISTINCT block_number)::text AS n FROM token_transfer`))[0].n);
         // ranges of 4, 8 and 16 blocks, then of 32; the first two ask for all their headers (the
         // logs' shape is not known yet), the others for their ends and their last block with logs
@@ -207,12 +216,18 @@ describe(`indexer on a real Hardhat node (seed ${seed}; TEST_SEED=${seed} to rep
         assert.ok(withTs.headers * 2 < without.headers, `headers with timestamps ${withTs.headers}, without ${without.headers}`);
         assert.ok(without.stripped > 0, "the proxy took the timestamps out");
         assert.deepEqual(await dumpProjection(a, tables), await dumpProjection(b, tables), "headers made from logs == headers fetched");
+        // logs whose timestamps are not their blocks': found at the first range that has them, then
+        // every header is fetched, and the rows carry the blocks' own timestamps
+        assert.ok(skewed.stripped > 0 && skewed.headers >= blocksWithLogs, `headers asked for with skewed timestamps: ${skewed.headers}`);
+        assert.deepEqual(await dumpProjection(a, tables), await dumpProjection(c, tables), "skewed log timestamps are not used");
         await verifyProjection(a, chain);
       } finally {
         await a.close();
         await b.close();
+        await c.close();
         await withTs.close();
         await without.close();
+        await skewed.close();
       }
     });
 

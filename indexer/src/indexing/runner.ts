@@ -202,6 +202,8 @@ export class Indexer extends EventEmitter {
    */
   /** Whether the node's eth_getLogs answers carry blockTimestamp (see fetchRange); undefined until seen. */
   private logsCarryTimestamps: boolean | undefined;
+  /** Set once a log's blockTimestamp differed from its block's header: never used again. */
+  private logTimestampsWrong = false;
   private early: { from: bigint; limit: Promise<bigint>; first: Promise<FetchedRange | undefined>; second?: { to: bigint; range: Promise<FetchedRange> } } | undefined;
 
   /** Asks for the first range from startBlock() and, once it is answered (it sizes the next), the second. */
@@ -407,28 +409,48 @@ export class Indexer extends EventEmitter {
     // range, or any range once the logs are known to carry timestamps, asks for its ends now
     // and for the blocks with logs once they are known.
     const eager: bigint[] = [];
-    if (this.logsCarryTimestamps !== true && to - from < EAGER_HEADER_BLOCKS) for (let b = from; b <= to; b++) eager.push(b);
+    if ((this.logsCarryTimestamps !== true || this.logTimestampsWrong) && to - from < EAGER_HEADER_BLOCKS) for (let b = from; b <= to; b++) eager.push(b);
     else if (to > from) eager.push(from, to);
     else eager.push(from);
     const [logs, headers] = await Promise.all([this.fetcher.rangeLogs(from, to), this.fetcher.headers(eager)]);
     const logsDone = performance.now();
     if (logs.length > 0) this.logsCarryTimestamps = logs[0].blockTimestamp !== undefined && logs[logs.length - 1].blockTimestamp !== undefined;
     const missing: bigint[] = [];
-    // the last block whose header was made from its logs
+    // headers made from the logs, and the last block they were made for
+    const made = new Map<bigint, BlockHeader>();
     let lastMade: bigint | undefined;
+    // whether a log's timestamp differs from its block's fetched header
+    let wrong = false;
+    let prev: bigint | undefined;
     for (const l of logs) {
       const n = l.blockNumber;
-      if (headers.has(n) || missing[missing.length - 1] === n) continue;
-      if (l.blockTimestamp === undefined) missing.push(n);
+      if (n === prev) continue; // (logs come in block order)
+      prev = n;
+      const fetched = headers.get(n);
+      if (fetched !== undefined) {
+        if (l.blockTimestamp !== undefined && l.blockTimestamp !== fetched.timestamp) wrong = true;
+      } else if (l.blockTimestamp === undefined || this.logTimestampsWrong) missing.push(n);
       else {
-        headers.set(n, { number: n, hash: l.blockHash, parentHash: "", timestamp: l.blockTimestamp });
+        made.set(n, { number: n, hash: l.blockHash, parentHash: "", timestamp: l.blockTimestamp });
         lastMade = n;
       }
     }
-    // (not needed when a later block with logs has its fetched header, `to` for one: the check
-    // of its logs covers the blocks before it)
+    // the last block with logs needs a fetched header (not needed when that is `to`, fetched
+    // already: the check of its logs covers the blocks before it)
     if (lastMade !== undefined && logs[logs.length - 1].blockNumber === lastMade) missing.push(lastMade);
     if (missing.length > 0) for (const [b, h] of await this.fetcher.headers(missing)) headers.set(b, h);
+    const checked = lastMade === undefined ? undefined : headers.get(lastMade);
+    if (checked !== undefined && checked.timestamp !== made.get(lastMade!)!.timestamp) wrong = true;
+    if (wrong && !this.logTimestampsWrong) {
+      // A node whose logs' timestamps are not its blocks': from now on every block with logs
+      // gets its fetched header, and so do this range's (the ones made from logs are dropped).
+      this.logTimestampsWrong = true;
+      this.log("warn", "the node's logs carry block timestamps that differ from its block headers: fetching every header", { block: String(lastMade ?? from) });
+    }
+    if (this.logTimestampsWrong) {
+      const refetch = [...made.keys()].filter((b) => !headers.has(b));
+      if (refetch.length > 0) for (const [b, h] of await this.fetcher.headers(refetch)) headers.set(b, h);
+    } else for (const [b, h] of made) if (!headers.has(b)) headers.set(b, h);
     if (TRACE) this.trace(`fetched ${from}..${to}: ${logs.length} logs and headers in ${(logsDone - fetchStart).toFixed(0)} ms, ${missing.length} more headers ${(performance.now() - logsDone).toFixed(0)} ms`);
     return { from, to, logs, headers, generation };
   }
