@@ -200,11 +200,13 @@ export class Indexer extends EventEmitter {
    * so the backfill starts at startBlock().
    * Used by backfill() if it starts there, with a limit no lower than theirs; else dropped.
    */
-  /** Whether the node's eth_getLogs answers carry blockTimestamp (see fetchRange); undefined until seen. */
-  private logsCarryTimestamps: boolean | undefined;
-  /** Set once a log's blockTimestamp differed from its block's header: never used again. */
-  private logTimestampsWrong = false;
   private early: { from: bigint; limit: Promise<bigint>; first: Promise<FetchedRange | undefined>; second?: { to: bigint; range: Promise<FetchedRange> } } | undefined;
+
+  /**
+   * Whether the node's eth_getLogs answers carry each log's blockTimestamp (see fetchRange), as
+   * seen in the last answer with logs; "wrong" (for good) once one differed from its block's header.
+   */
+  private logTimestamps: "unknown" | "carried" | "absent" | "wrong" = "unknown";
 
   /** Asks for the first range from startBlock() and, once it is answered (it sizes the next), the second. */
   private prefetch(): void {
@@ -409,12 +411,13 @@ export class Indexer extends EventEmitter {
     // range, or any range once the logs are known to carry timestamps, asks for its ends now
     // and for the blocks with logs once they are known.
     const eager: bigint[] = [];
-    if ((this.logsCarryTimestamps !== true || this.logTimestampsWrong) && to - from < EAGER_HEADER_BLOCKS) for (let b = from; b <= to; b++) eager.push(b);
-    else if (to > from) eager.push(from, to);
-    else eager.push(from);
+    if (this.logTimestamps !== "carried" && to - from < EAGER_HEADER_BLOCKS) for (let b = from; b <= to; b++) eager.push(b);
+    else eager.push(...(to > from ? [from, to] : [from]));
     const [logs, headers] = await Promise.all([this.fetcher.rangeLogs(from, to), this.fetcher.headers(eager)]);
     const logsDone = performance.now();
-    if (logs.length > 0) this.logsCarryTimestamps = logs[0].blockTimestamp !== undefined && logs[logs.length - 1].blockTimestamp !== undefined;
+    if (logs.length > 0 && this.logTimestamps !== "wrong") {
+      this.logTimestamps = logs[0].blockTimestamp !== undefined && logs[logs.length - 1].blockTimestamp !== undefined ? "carried" : "absent";
+    }
     const missing: bigint[] = [];
     // headers made from the logs, and the last block they were made for
     const made = new Map<bigint, BlockHeader>();
@@ -429,7 +432,7 @@ export class Indexer extends EventEmitter {
       const fetched = headers.get(n);
       if (fetched !== undefined) {
         if (l.blockTimestamp !== undefined && l.blockTimestamp !== fetched.timestamp) wrong = true;
-      } else if (l.blockTimestamp === undefined || this.logTimestampsWrong) missing.push(n);
+      } else if (l.blockTimestamp === undefined || this.logTimestamps === "wrong") missing.push(n);
       else {
         made.set(n, { number: n, hash: l.blockHash, parentHash: "", timestamp: l.blockTimestamp });
         lastMade = n;
@@ -441,13 +444,13 @@ export class Indexer extends EventEmitter {
     if (missing.length > 0) for (const [b, h] of await this.fetcher.headers(missing)) headers.set(b, h);
     const checked = lastMade === undefined ? undefined : headers.get(lastMade);
     if (checked !== undefined && checked.timestamp !== made.get(lastMade!)!.timestamp) wrong = true;
-    if (wrong && !this.logTimestampsWrong) {
+    if (wrong && this.logTimestamps !== "wrong") {
       // A node whose logs' timestamps are not its blocks': from now on every block with logs
       // gets its fetched header, and so do this range's (the ones made from logs are dropped).
-      this.logTimestampsWrong = true;
+      this.logTimestamps = "wrong";
       this.log("warn", "the node's logs carry block timestamps that differ from its block headers: fetching every header", { block: String(lastMade ?? from) });
     }
-    if (this.logTimestampsWrong) {
+    if (this.logTimestamps === "wrong") {
       const refetch = [...made.keys()].filter((b) => !headers.has(b));
       if (refetch.length > 0) for (const [b, h] of await this.fetcher.headers(refetch)) headers.set(b, h);
     } else for (const [b, h] of made) if (!headers.has(b)) headers.set(b, h);

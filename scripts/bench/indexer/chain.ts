@@ -120,29 +120,24 @@ export async function generateTransfers(
   const perBlock = Math.max(1, opts.perBlock ?? 1);
   // a transfer costs ~35k gas in spray: a limit near the need lets many share a block
   const gas = "0x" + Math.min(15_000_000, 80_000 + 40_000 * perTx).toString(16);
+  // Each block's transactions go in one JSON-RPC batch: with automine (perBlock 1) the node mines
+  // the transaction before it answers; otherwise they wait in the mempool for one evm_mine.
   if (perBlock > 1) await chain.rpc("evm_setAutomine", [false]);
   try {
     for (let first = 0; first < total; ) {
-      if (perBlock === 1) {
+      const batch: object[] = [];
+      for (let t = 0; t < perBlock && first < total; t++) {
         const count = Math.min(perTx, total - first);
         const data = iface.encodeFunctionData("spray", [first, count, recipients, unit]);
-        // automine: the node mines the transaction before it answers
-        hash = await chain.rpc<string>("eth_sendTransaction", [{ from: chain.accounts[0], to: chain.batcher, data, gas }]);
+        batch.push({ jsonrpc: "2.0", id: t, method: "eth_sendTransaction", params: [{ from: chain.accounts[0], to: chain.batcher, data, gas }] });
         first += count;
-      } else {
-        // one JSON-RPC batch of the block's transactions into the mempool, then one block
-        const batch: object[] = [];
-        for (let t = 0; t < perBlock && first < total; t++) {
-          const count = Math.min(perTx, total - first);
-          const data = iface.encodeFunctionData("spray", [first, count, recipients, unit]);
-          batch.push({ jsonrpc: "2.0", id: t, method: "eth_sendTransaction", params: [{ from: chain.accounts[0], to: chain.batcher, data, gas }] });
-          first += count;
-        }
-        const res = await fetch(chain.url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(batch) });
-        const answers = (await res.json()) as { result?: string; error?: { message: string } }[];
-        const bad = answers.find((a) => a.error !== undefined);
-        if (bad !== undefined) throw new Error(`eth_sendTransaction failed: ${bad.error!.message}`);
-        hash = answers[answers.length - 1].result!;
+      }
+      const res = await fetch(chain.url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(batch) });
+      const answers = (await res.json()) as { result?: string; error?: { message: string } }[];
+      const bad = answers.find((a) => a.error !== undefined);
+      if (bad !== undefined) throw new Error(`eth_sendTransaction failed: ${bad.error!.message}`);
+      hash = answers[answers.length - 1].result!;
+      if (perBlock > 1) {
         await chain.rpc("evm_mine", []);
         const pending = await chain.rpc<string[]>("eth_pendingTransactions", []);
         if (pending.length > 0) throw new Error(`${pending.length} transactions did not fit in the block: lower BENCH_PER_BLOCK`);
