@@ -159,7 +159,7 @@ Jobs traded end to end by the agent runtime (\`agents/src/runtime\`, rule-based 
 
 - command: \`npm run bench:swarm\` (BENCH_JOBS=${JOBS}, BENCH_SMALL_JOBS=${SMALL_JOBS}, BENCH_TRANSFERS=${TRANSFERS}; seed ${SEED})
 - date: ${date}
-- machine: ${cpus().length} cores (${cpus()[0]?.model.trim() ?? "unknown"}), Node ${process.version}; shared with five other engineers' builds, tests and benchmarks: 1-minute load average ${loadStart} at the start, ${before.load} after the first ceiling, ${small.load} after the 10-agent swarm, ${big.load} after the 100-agent swarm, ${after.load} at the end; the host took ${stealShare(ticksStart, cpuTicks())} of the CPU time over the run (steal time, /proc/stat: a virtual machine's cores shared with other guests)
+- machine: ${cpus().length} cores (${cpus()[0]?.model.trim() ?? "unknown"}), Node ${process.version}; 1-minute load average ${loadStart} at the start, ${before.load} after the first ceiling, ${small.load} after the 10-agent swarm, ${big.load} after the 100-agent swarm, ${after.load} at the end; the host took ${stealShare(ticksStart, cpuTicks())} of the CPU time over the run (steal time, /proc/stat: a virtual machine's cores shared with other guests)
 - notes: every figure moves with the machine's load; the ceiling is re-measured after the swarms for that reason. The untimed warm-up rounds (pre-signed tx/s, node CPU per transfer): ${warm.map((w) => `${f1(w.presigned)}, ${f2(w.nodeCpuPerTx)} ms`).join("; ") || "none"}.
 
 ${table}
