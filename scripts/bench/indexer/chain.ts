@@ -134,6 +134,7 @@ export async function generateTransfers(
       }
       const res = await fetch(chain.url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(batch) });
       const answers = (await res.json()) as { result?: string; error?: { message: string } }[];
+      if (!Array.isArray(answers)) throw new Error(`the node did not answer a batch of eth_sendTransaction with a list: ${JSON.stringify(answers).slice(0, 200)}`);
       const bad = answers.find((a) => a.error !== undefined);
       if (bad !== undefined) throw new Error(`eth_sendTransaction failed: ${bad.error!.message}`);
       hash = answers[answers.length - 1].result!;
