@@ -1,14 +1,15 @@
 // Diagnostic (not part of npm run bench:swarm): on one fresh node, the three-way plain-transfer
 // ceiling (after an untimed warm-up round) and then one swarm; per transaction of each, the CPU
 // of the node's two busy threads (`node`: Hardhat's JavaScript; `edr-provider`: EDR) with their
-// share of a core over the run, and the node's page faults (minflt); the swarm's tx/s as a share
-// of the batched ceiling. Settings of the node's environment (MIMALLOC_*) are compared by running
-// it once per setting, alternating: the node reads them when it starts.
+// share of a core over the run, and the node's page faults (minflt; EDR's thread's own apart);
+// the swarm's tx/s as a share of the batched ceiling. Settings of the node's environment
+// (MIMALLOC_*) are compared by running it once per setting, alternating: the node reads them when
+// it starts.
 // Also the bound that EDR's thread sets: its CPU per transfer ÷ its CPU per swarm transaction is
 // the ratio a swarm would reach if it kept that thread as busy as the ceiling does (EDR runs the
 // transactions one at a time on that one thread).
 // Usage: [MIMALLOC_...=...] node scripts/bench/swarm/threads.ts [agents=100] [jobs=1000] [transfers=4000]
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { createPublicClient, http, type PublicClient } from "viem";
 import { startChain } from "../../../indexer/src/testing/chain.ts";
 import { runSwarm } from "../../../agents/src/swarm/swarm.ts";
@@ -21,21 +22,31 @@ const jobs = Number(process.argv[3] ?? 1000);
 const transfers = Number(process.argv[4] ?? 4000);
 const chain = await startChain();
 const pid = chain.node.child.pid!;
+/** The minor page faults field of a /proc stat line. */
+const minflt = (stat: string): number => Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[7]);
 /** The node's minor page faults so far (/proc/<pid>/stat). */
-const pageFaults = (): number => {
-  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-  return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[7]);
+const pageFaults = (): number => minflt(readFileSync(`/proc/${pid}/stat`, "utf8"));
+/** EDR's thread's own minor page faults so far (its heap growing: 2 MB each with huge pages). */
+const edrFaults = (): number => {
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      if (readFileSync(`/proc/${pid}/task/${tid}/comm`, "utf8").trim() === "edr-provider") return minflt(readFileSync(`/proc/${pid}/task/${tid}/stat`, "utf8"));
+    } catch {
+      // the thread ended
+    }
+  }
+  return 0;
 };
 /** The node's page faults and its threads' CPU now. */
-function snap(): { t: number; faults: number; threads: ThreadsCpu } {
-  return { t: performance.now(), faults: pageFaults(), threads: threadsCpu(pid) };
+function snap(): { t: number; faults: number; edrFaults: number; threads: ThreadsCpu } {
+  return { t: performance.now(), faults: pageFaults(), edrFaults: edrFaults(), threads: threadsCpu(pid) };
 }
 /** Since `a`, per transaction of `n`: page faults, and each busy thread's CPU (ms) with its share of a core. */
 function report(a: ReturnType<typeof snap>, n: number): { text: string; edrMs: number } {
   const b = snap();
   const wall = b.t - a.t;
   const byName = cpuByThreadName(a.threads, b.threads);
-  const parts = [`faults ${((b.faults - a.faults) / n).toFixed(1)}`];
+  const parts = [`faults ${((b.faults - a.faults) / n).toFixed(1)} (EDR's thread ${((b.edrFaults - a.edrFaults) / n).toFixed(3)})`];
   for (const k of ["node", "edr-provider"]) {
     const ms = byName.get(k) ?? 0;
     parts.push(`${k} ${(ms / n).toFixed(3)} ms ${((100 * ms) / wall).toFixed(0)}%`);
