@@ -9,7 +9,7 @@
 // the ratio a swarm would reach if it kept that thread as busy as the ceiling does (EDR runs the
 // transactions one at a time on that one thread).
 // Usage: [MIMALLOC_...=...] node scripts/bench/swarm/threads.ts [agents=100] [jobs=1000] [transfers=4000]
-import { readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { createPublicClient, http, type PublicClient } from "viem";
 import { startChain } from "../../../indexer/src/testing/chain.ts";
 import { runSwarm } from "../../../agents/src/swarm/swarm.ts";
@@ -22,24 +22,26 @@ const jobs = Number(process.argv[3] ?? 1000);
 const transfers = Number(process.argv[4] ?? 4000);
 const chain = await startChain();
 const pid = chain.node.child.pid!;
-/** The minor page faults field of a /proc stat line. */
-const minflt = (stat: string): number => Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[7]);
-/** The node's minor page faults so far (/proc/<pid>/stat). */
-const pageFaults = (): number => minflt(readFileSync(`/proc/${pid}/stat`, "utf8"));
-/** EDR's thread's own minor page faults so far (its heap growing: 2 MB each with huge pages). */
-const edrFaults = (): number => {
-  for (const tid of readdirSync(`/proc/${pid}/task`)) {
-    try {
-      if (readFileSync(`/proc/${pid}/task/${tid}/comm`, "utf8").trim() === "edr-provider") return minflt(readFileSync(`/proc/${pid}/task/${tid}/stat`, "utf8"));
-    } catch {
-      // the thread ended
-    }
+/**
+ * Minor page faults so far of the node (no thread id) or of one of its threads (/proc stat); 0 once
+ * the thread ended.
+ */
+const pageFaults = (tid?: string): number => {
+  try {
+    const stat = readFileSync(tid === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${tid}/stat`, "utf8");
+    return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[7]);
+  } catch {
+    return 0;
   }
-  return 0;
 };
-/** The node's page faults and its threads' CPU now. */
+/**
+ * The node's page faults (EDR's thread's own apart: its heap growing, 2 MB each with huge pages)
+ * and its threads' CPU now; EDR's thread found among the threads `threadsCpu` has just read.
+ */
 function snap(): { t: number; faults: number; edrFaults: number; threads: ThreadsCpu } {
-  return { t: performance.now(), faults: pageFaults(), edrFaults: edrFaults(), threads: threadsCpu(pid) };
+  const threads = threadsCpu(pid);
+  const edr = [...threads].find(([, v]) => v.comm === "edr-provider")?.[0];
+  return { t: performance.now(), faults: pageFaults(), edrFaults: edr === undefined ? 0 : pageFaults(edr), threads };
 }
 /** Since `a`, per transaction of `n`: page faults, and each busy thread's CPU (ms) with its share of a core. */
 function report(a: ReturnType<typeof snap>, n: number): { text: string; edrMs: number } {
