@@ -30,16 +30,23 @@ export function nodePid(target: URL): number | undefined {
   return undefined;
 }
 
-/** CPU seconds (user + system, all threads) of a process (the node); NaN if unknown. */
-export function processCpu(pid: number | undefined, tid?: string): number {
-  if (pid === undefined) return NaN;
+/**
+ * The fields of a process's (or one of its threads') /proc stat line after the command name, from
+ * the state on (so index 7 is minflt, 11 utime, 12 stime); undefined once it ended.
+ */
+export function procStat(pid: number, tid?: string): string[] | undefined {
   try {
     const f = readFileSync(tid === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${tid}/stat`, "utf8");
-    const rest = f.slice(f.lastIndexOf(")") + 2).split(" ");
-    return (Number(rest[11]) + Number(rest[12])) / 100; // utime, stime (clock ticks of 1/100 s)
+    return f.slice(f.lastIndexOf(")") + 2).split(" ");
   } catch {
-    return NaN;
+    return undefined;
   }
+}
+
+/** CPU seconds (user + system, all threads) of a process (the node); NaN if unknown. */
+export function processCpu(pid: number | undefined, tid?: string): number {
+  const rest = pid === undefined ? undefined : procStat(pid, tid);
+  return rest === undefined ? NaN : (Number(rest[11]) + Number(rest[12])) / 100; // utime, stime (clock ticks of 1/100 s)
 }
 
 /** A process's threads at a moment: per thread id, its name and CPU time (ms). */

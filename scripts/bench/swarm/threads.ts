@@ -14,7 +14,7 @@ import { createPublicClient, http, type PublicClient } from "viem";
 import { startChain } from "../../../indexer/src/testing/chain.ts";
 import { runSwarm } from "../../../agents/src/swarm/swarm.ts";
 import { TxEnv } from "../../../agents/src/runtime/tx.ts";
-import { cpuByThreadName, threadsCpu, type ThreadsCpu } from "../indexer/getlogs.ts";
+import { cpuByThreadName, procStat, threadsCpu, type ThreadsCpu } from "../indexer/getlogs.ts";
 import { ceiling } from "./ceiling.ts";
 import { setNodeLogging } from "../../lib/processes.ts";
 const agents = Number(process.argv[2] ?? 100);
@@ -26,14 +26,7 @@ const pid = chain.node.child.pid!;
  * Minor page faults so far of the node (no thread id) or of one of its threads (/proc stat); 0 once
  * the thread ended.
  */
-const pageFaults = (tid?: string): number => {
-  try {
-    const stat = readFileSync(tid === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${tid}/stat`, "utf8");
-    return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[7]);
-  } catch {
-    return 0;
-  }
-};
+const pageFaults = (tid?: string): number => Number(procStat(pid, tid)?.[7] ?? 0);
 /**
  * The node's page faults (EDR's thread's own apart: its heap growing, 2 MB each with huge pages)
  * and its threads' CPU now; EDR's thread found among the threads `threadsCpu` has just read.
