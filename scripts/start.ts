@@ -5,8 +5,9 @@
 //   web      the Next.js app in web/ (built if its sources changed), when web/ holds one
 //   swarm    agents trading continuously (agents/src/swarm's runSwarm), when it exists
 // Every part prints its `name: URL` lines and a readiness line; `ready` follows once all parts
-// are up, with the test wallet to import and the start-up time. Ctrl-C (SIGINT) or SIGTERM stops
-// every part (each child is its own process group) and exits 0.
+// are up, with the test wallet to import and the start-up time. Ctrl-C (SIGINT), SIGTERM, a closed
+// terminal (SIGHUP) or the end of the process that started it (npm killed) stops every part (each
+// child is its own process group) and exits 0.
 //
 // Flags: --fresh drops the devnet's data under DATA_DIR (indexer database, devnet state) and
 // redeploys. Without it, a second `npm start` resumes: on a chain that kept its state (RPC_URL)
@@ -18,7 +19,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { setNodeLogging, startHardhatNode, startProcess, stopProcess, waitForRpc, type Managed } from "./lib/processes.ts";
+import { onParentExit, setNodeLogging, startHardhatNode, startProcess, stopProcess, waitForRpc, type Managed } from "./lib/processes.ts";
 import { HARDHAT_CLI } from "./lib/hardhat-node.ts";
 import { writeFileAtomic } from "./lib/files.ts";
 import { childEnv, loadConfig, stateFile, type DevnetConfig } from "./devnet/config.ts";
@@ -71,6 +72,16 @@ async function shutdown(code: number) {
 }
 process.on("SIGINT", () => void shutdown(0));
 process.on("SIGTERM", () => void shutdown(0));
+// the terminal closed: its hang-up reaches this process, not the parts (each runs in a process
+// group of its own), so they are stopped here. (Node resets every signal to its default when it
+// starts, so `nohup` never kept a Node program running past a hang-up anyway.)
+process.on("SIGHUP", () => void shutdown(0));
+// the parent went away without passing a signal on (npm killed with SIGKILL; a shell that died
+// of SIGTERM before the script's `exec`): stop the parts rather than leave them running
+onParentExit(() => {
+  log("start", "the process that started npm start has ended");
+  void shutdown(0);
+});
 
 /** A child whose unexpected exit brings the devnet down. */
 function watch(p: Managed, part: PartName) {

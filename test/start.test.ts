@@ -1,7 +1,8 @@
 // `npm start` as a user runs it: a local chain comes up, the contracts are deployed and their
 // addresses printed, the devnet is seeded (balances, positions in every pool, agents, validators,
 // the venture's raise, settled jobs), the indexer serves totals equal to the contracts' reads,
-// `ready` is printed with the test wallet; SIGINT stops it all and leaves no process behind.
+// `ready` is printed with the test wallet; SIGINT stops it all and leaves no process behind, and
+// so do a hang-up (a closed terminal), SIGTERM through npm and npm killed outright.
 // A second `npm start` on a local node redeploys to the same addresses and reindexes. Then against
 // an existing chain (RPC_URL): a second `npm start` resumes the deployment and the indexed data
 // instead of redeploying, and leaves the chain it did not start running; `npm start -- --fresh`
@@ -165,10 +166,32 @@ describe("npm start", function () {
         graphqlUrl, `{ protocol(id: "protocol") { agentCount positionCount jobsSettled } quotes { providerAgentId } }`);
       expect(re.protocol).to.deep.equal({ agentCount: 7, positionCount: 9, jobsSettled: 3 });
       expect(re.quotes.map((q) => q.providerAgentId)).to.not.include("8");
-      await stopAndCheck(again, [port, indexerPort]);
+      // stopped as a closed terminal stops it: the hang-up reaches the script, not its parts
+      await stopAndCheck(again, [port, indexerPort], "SIGHUP");
     } finally {
       provider.destroy();
       await stopProcess(p);
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("started through npm, stops every part when npm is stopped with SIGTERM (a process manager) and when npm is killed outright", async function () {
+    const [port, indexerPort] = [await freePort(), await freePort()];
+    const dir = mkdtempSync(join(tmpdir(), "ubc-start-npm-"));
+    const env = { RPC_PORT: String(port), DEPLOYMENTS_DIR: dir, INDEXER_PORT: String(indexerPort), DATA_DIR: join(dir, "data"), WEB: "0", SWARM: "0" };
+    let d: Awaited<ReturnType<typeof startDevnet>> | undefined;
+    try {
+      // npm passes SIGTERM on to its script, which must be the script itself (`exec node …`: a
+      // shell in between dies of the signal and leaves the script running with every port taken)
+      d = await startDevnet(env, [], true);
+      expect(d.lines).to.include("ready");
+      await stopAndCheck(d, [port, indexerPort], "SIGTERM");
+      // npm killed with SIGKILL passes nothing on: the script sees that its parent has gone
+      d = await startDevnet(env, [], true);
+      await stopAndCheck(d, [port, indexerPort], "SIGKILL");
+      expect(d.lines).to.include("[start] the process that started npm start has ended");
+    } finally {
+      if (d) await stopProcess(d.p);
       rmSync(dir, { recursive: true, force: true });
     }
   });

@@ -21,14 +21,26 @@ export function printed(d: Devnet, name: string): string {
 }
 
 /**
- * Runs `node scripts/start.ts args` with `env` (added to the test's own) until it prints `ready`.
- * ENV_FILE= : a developer's .env must not change what a test runs.
+ * How to run `npm start` itself: the npm that runs this process when there is one (its CLI script
+ * under this Node), else `npm` from the PATH.
  */
-export async function startDevnet(env: Record<string, string>, args: string[] = [], timeoutMs = 540_000, onLine?: (line: string) => void): Promise<Devnet> {
+export function npmCommand(): { cmd: string; args: string[] } {
+  const cli = process.env.npm_execpath;
+  return cli !== undefined && /npm-cli\.[cm]?js$/.test(cli) ? { cmd: process.execPath, args: [cli] } : { cmd: "npm", args: [] };
+}
+
+/**
+ * Runs `node scripts/start.ts args` with `env` (added to the test's own) until it prints `ready`;
+ * with `viaNpm`, `npm start -- args` instead (npm is then the process `p` stands for, and the
+ * script its child). ENV_FILE= : a developer's .env must not change what a test runs.
+ */
+export async function startDevnet(env: Record<string, string>, args: string[] = [], timeoutMs = 540_000, onLine?: (line: string) => void, viaNpm = false): Promise<Devnet> {
   const lines: string[] = [];
   let onReady: () => void = () => {};
   const ready = new Promise<void>((r) => (onReady = r));
-  const p = startProcess("start", process.execPath, ["scripts/start.ts", ...args], {
+  const npm = npmCommand();
+  const [cmd, argv] = viaNpm ? [npm.cmd, [...npm.args, "start", "--silent", "--", ...args]] : [process.execPath, ["scripts/start.ts", ...args]];
+  const p = startProcess("start", cmd, argv, {
     cwd: ROOT,
     env: { ENV_FILE: "", ...env },
     onLine: (l) => {

@@ -7,32 +7,41 @@ import { ROOT, startDevnet as launch, type Devnet } from "../../scripts/devnet/l
 
 export { ROOT, type Devnet };
 
-/** `npm start` until `ready` (scripts/devnet/launch.ts), printing its start-up time line. */
-export async function startDevnet(env: Record<string, string>, args: string[] = []): Promise<Devnet> {
-  const d = await launch(env, args);
+/**
+ * `npm start` until `ready` (scripts/devnet/launch.ts), printing its start-up time line; with
+ * `viaNpm`, started through npm itself (`npm start -- args`).
+ */
+export async function startDevnet(env: Record<string, string>, args: string[] = [], viaNpm = false): Promise<Devnet> {
+  const d = await launch(env, args, undefined, undefined, viaNpm);
   const timing = d.lines.find((l) => l.startsWith("startup: "));
   if (timing) console.log(`      ${timing}`);
   return d;
 }
 
 /**
- * Stops `npm start` as Ctrl-C does (SIGINT to it) and checks that it exits 0 after printing
- * `[start] stopped`, that every process of its tree (snapshot taken just before the signal: the
- * parts run in process groups of their own) is gone, and that nothing listens on `ports` any more.
+ * Stops `npm start` as Ctrl-C does (SIGINT to it; or `signal`: SIGTERM as a process manager stops
+ * it, SIGHUP as a closed terminal does) and checks that it exits 0 after printing `[start]
+ * stopped`, that every process of its tree (snapshot taken just before the signal: the parts run
+ * in process groups of their own) is gone, and that nothing listens on `ports` any more. With
+ * SIGKILL (only for a devnet started through npm: npm is killed, the script is not told) the
+ * script is expected to notice that its parent has gone and stop its parts by itself.
  */
-export async function stopAndCheck(d: Devnet, ports: number[] = []): Promise<void> {
+export async function stopAndCheck(d: Devnet, ports: number[] = [], signal: NodeJS.Signals = "SIGINT"): Promise<void> {
   const tree = processTree(d.p.child.pid!);
   expect(tree.length, "npm start runs its parts as child processes").to.be.greaterThan(0);
-  process.kill(d.p.child.pid!, "SIGINT");
-  expect(await d.p.exited, d.lines.slice(-20).join("\n")).to.equal(0);
-  expect(d.lines).to.include("[start] stopped");
-  // a process that got SIGKILL a moment ago may take a few ms to disappear from /proc
+  process.kill(d.p.child.pid!, signal);
+  const code = await d.p.exited;
+  if (signal !== "SIGKILL") expect(code, d.lines.slice(-20).join("\n")).to.equal(0);
+  // a process that got SIGKILL a moment ago may take a few ms to disappear from /proc; the script
+  // whose npm was killed checks for its parent every second, then stops its parts one by one
   let left = alivePids(tree);
-  for (let i = 0; i < 20 && left.length > 0; i++) {
+  const deadline = Date.now() + (signal === "SIGKILL" ? 30_000 : 2_000);
+  while (left.length > 0 && Date.now() < deadline) {
     await new Promise((r) => setTimeout(r, 100));
     left = alivePids(tree);
   }
-  expect(left, `processes of npm start still alive after it stopped (of ${tree.length})`).to.deep.equal([]);
+  expect(left, `processes of npm start still alive after it stopped (of ${tree.length}):\n${d.lines.slice(-20).join("\n")}`).to.deep.equal([]);
+  expect(d.lines).to.include("[start] stopped");
   for (const port of ports) expect(await portOpen(port), `port ${port} is still open after the stop`).to.equal(false);
 }
 
