@@ -450,9 +450,9 @@ describe("swarm on a real chain", () => {
       // the outsider: a requester agent whose card names no spec endpoint (as the web app registers)
       const signer = chain.signers[10];
       const me = await signer.getAddress();
-      const registry = chain.contract("AgentRegistry", signer);
-      await (await registry.register(agentCard({ name: "web requester" }), 2)).wait();
-      const agentId = BigInt(await registry.agentOfWallet(me));
+      const client = new UbcClient({ rpcUrl: chain.url, account: devKey(10), deployments: chain.deployments });
+      assert.equal(client.address, me);
+      const agentId = await client.registerAgent(agentCard({ name: "web requester" }), ROLES.REQUESTER);
       const market = chain.contract("WorkMarket", signer);
       await (await chain.contract("ComputeToken", chain.signers[0]).transfer(me, 10_000n * E18)).wait();
       await (await chain.contract("ComputeToken", signer).approve(await market.getAddress(), 10_000n * E18)).wait();
@@ -463,8 +463,27 @@ describe("swarm on a real chain", () => {
         return r.data;
       };
       type Q = { providerAgentId: string; resourceKind: string; units: string; unitPrice: string; expiry: string; nonce: string; requester: string; deliveryPeriod: string; signature: string };
-      // a quote of a swarm provider from the board (the swarm's own requesters fill quotes too: a
-      // fill that lost the race reverts, and the next best quote is taken)
+      // a request for quotes, so that a quote reserved for the outsider is on the board within a
+      // provider's look (2 s): the swarm's own requesters fill the open quotes as soon as they
+      // appear, and on a loaded machine an outsider polling the board lost every race for 30 s
+      const api = new ApiClient(svc.api.url);
+      await api.login(client);
+      const chainNow = (await client.public.getBlock()).timestamp;
+      const wallNow = BigInt(Math.floor(Date.now() / 1000));
+      const rfq = { requesterAgentId: agentId, resourceKind: KIND_HASH["sha256-iter"], units: 2n, maxUnitPrice: 80n * E18, expiry: (chainNow > wallNow ? chainNow : wallNow) + 3_600n };
+      let rfqId: string | undefined;
+      for (let i = 0; i < 80 && rfqId === undefined; i++) {
+        // (the board knows the agent once the indexer has seen its registration)
+        rfqId = await api.postRfq(rfq).catch((e: unknown) => {
+          if (e instanceof ApiError && e.status === 404) return undefined;
+          throw e;
+        });
+        if (rfqId === undefined) await new Promise((r) => setTimeout(r, 100));
+      }
+      assert.ok(rfqId, "the board took the request for quotes");
+      // the best quote on the board for this requester: an open one, or the one reserved for it (a
+      // fill of an open one that lost the race to the swarm's requesters reverts, and the next best
+      // quote is taken)
       let jobId: bigint | undefined;
       let spec: ShaSpec | undefined;
       for (let i = 0; i < 300 && jobId === undefined; i++) {
