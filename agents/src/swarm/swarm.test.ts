@@ -98,6 +98,29 @@ describe("swarm on a real chain", () => {
   let llm: OpenAiTestServer;
   const run = (o: Omit<SwarmOptions, "rpcUrl" | "deployments">) => runSwarm({ rpcUrl: chain.url, deployments: chain.deployments, log: () => {}, timeoutMs: 150_000, ...o });
   /**
+   * Signs `client` in to the board at `url` and posts a request for quotes of `units` sha256-iter
+   * units at most 80 COMPUTE each, expiring an hour after the later of the wall clock and the
+   * chain's (which earlier swarms advanced); asked again until the board knows the agent (the
+   * indexer has seen its registration). Returns the API client and the request.
+   */
+  async function askForQuotes(url: string, client: UbcClient, agentId: bigint, units: bigint) {
+    const api = new ApiClient(url);
+    await api.login(client);
+    const chainNow = (await client.public.getBlock()).timestamp;
+    const wallNow = BigInt(Math.floor(Date.now() / 1000));
+    const rfq = { requesterAgentId: agentId, resourceKind: KIND_HASH["sha256-iter"], units, maxUnitPrice: 80n * E18, expiry: (chainNow > wallNow ? chainNow : wallNow) + 3_600n };
+    let rfqId: string | undefined;
+    for (let i = 0; i < 80 && rfqId === undefined; i++) {
+      rfqId = await api.postRfq(rfq).catch((e: unknown) => {
+        if (e instanceof ApiError && e.status === 404) return undefined;
+        throw e;
+      });
+      if (rfqId === undefined) await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.ok(rfqId, "the board took the request for quotes");
+    return { api, rfq, rfqId };
+  }
+  /**
    * A continuous 6-agent swarm trading on a fresh indexer's board (its own schema) while `body`
    * runs, as an outsider beside npm start's swarm would find it; stopped afterwards.
    */
@@ -351,22 +374,7 @@ describe("swarm on a real chain", () => {
       const key = ethers.HDNodeWallet.fromPhrase("test test test test test test test test test test test junk", undefined, "m/44'/60'/0'/0/12").privateKey as Hex;
       const client = new UbcClient({ rpcUrl: chain.url, account: key, deployments: chain.deployments });
       const agentId = await client.registerAgent(agentCard({ name: "asks for quotes" }), ROLES.REQUESTER);
-      const api = new ApiClient(svc.api.url);
-      await api.login(client);
-      // (expiry: an hour after the later of the wall clock and the chain's, which earlier swarms advanced)
-      const chainNow = (await client.public.getBlock()).timestamp;
-      const wallNow = BigInt(Math.floor(Date.now() / 1000));
-      const rfq = { requesterAgentId: agentId, resourceKind: KIND_HASH["sha256-iter"], units: 3n, maxUnitPrice: 80n * E18, expiry: (chainNow > wallNow ? chainNow : wallNow) + 3_600n };
-      let rfqId: string | undefined;
-      for (let i = 0; i < 80 && rfqId === undefined; i++) {
-        // (the board knows the agent once the indexer has seen its registration)
-        rfqId = await api.postRfq(rfq).catch((e: unknown) => {
-          if (e instanceof ApiError && e.status === 404) return undefined;
-          throw e;
-        });
-        if (rfqId === undefined) await new Promise((r) => setTimeout(r, 100));
-      }
-      assert.ok(rfqId, "the board took the request");
+      const { api, rfq, rfqId } = await askForQuotes(svc.api.url, client, agentId, 3n);
       assert.ok((await api.openRfqs(rfq.resourceKind)).some((r) => r.id === rfqId && r.units === 3n && r.maxUnitPrice === 80n * E18), "the request is on the board");
       // a swarm provider answers it (providers look every 2 s): a quote for this requester only
       let answer: Awaited<ReturnType<ApiClient["bestQuotes"]>>[number] | undefined;
@@ -466,21 +474,7 @@ describe("swarm on a real chain", () => {
       // a request for quotes, so that a quote reserved for the outsider is on the board within a
       // provider's look (2 s): the swarm's own requesters fill the open quotes as soon as they
       // appear, and on a loaded machine an outsider polling the board lost every race for 30 s
-      const api = new ApiClient(svc.api.url);
-      await api.login(client);
-      const chainNow = (await client.public.getBlock()).timestamp;
-      const wallNow = BigInt(Math.floor(Date.now() / 1000));
-      const rfq = { requesterAgentId: agentId, resourceKind: KIND_HASH["sha256-iter"], units: 2n, maxUnitPrice: 80n * E18, expiry: (chainNow > wallNow ? chainNow : wallNow) + 3_600n };
-      let rfqId: string | undefined;
-      for (let i = 0; i < 80 && rfqId === undefined; i++) {
-        // (the board knows the agent once the indexer has seen its registration)
-        rfqId = await api.postRfq(rfq).catch((e: unknown) => {
-          if (e instanceof ApiError && e.status === 404) return undefined;
-          throw e;
-        });
-        if (rfqId === undefined) await new Promise((r) => setTimeout(r, 100));
-      }
-      assert.ok(rfqId, "the board took the request for quotes");
+      await askForQuotes(svc.api.url, client, agentId, 2n);
       // the best quote on the board for this requester: an open one, or the one reserved for it (a
       // fill of an open one that lost the race to the swarm's requesters reverts, and the next best
       // quote is taken)
