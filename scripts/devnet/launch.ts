@@ -24,9 +24,9 @@ export function printed(d: Devnet, name: string): string {
  * How to run `npm start` itself: the npm that runs this process when there is one (its CLI script
  * under this Node), else `npm` from the PATH.
  */
-export function npmCommand(): { cmd: string; args: string[] } {
+function npmCommand(): [string, string[]] {
   const cli = process.env.npm_execpath;
-  return cli !== undefined && /npm-cli\.[cm]?js$/.test(cli) ? { cmd: process.execPath, args: [cli] } : { cmd: "npm", args: [] };
+  return cli !== undefined && /npm-cli\.[cm]?js$/.test(cli) ? [process.execPath, [cli]] : ["npm", []];
 }
 
 /**
@@ -38,8 +38,8 @@ export async function startDevnet(env: Record<string, string>, args: string[] = 
   const lines: string[] = [];
   let onReady: () => void = () => {};
   const ready = new Promise<void>((r) => (onReady = r));
-  const npm = npmCommand();
-  const [cmd, argv] = viaNpm ? [npm.cmd, [...npm.args, "start", "--silent", "--", ...args]] : [process.execPath, ["scripts/start.ts", ...args]];
+  const [npm, npmArgs] = npmCommand();
+  const [cmd, argv] = viaNpm ? [npm, [...npmArgs, "start", "--silent", "--", ...args]] : [process.execPath, ["scripts/start.ts", ...args]];
   const p = startProcess("start", cmd, argv, {
     cwd: ROOT,
     env: { ENV_FILE: "", ...env },

@@ -193,16 +193,15 @@ export function portOpen(port: number, host = "127.0.0.1"): Promise<boolean> {
  * Calls `onOrphaned` once when this process's parent has gone (its parent process id changed: the
  * process was adopted by init or a subreaper). `npm start` under a wrapper that died without
  * passing a signal on — `npm` killed with SIGKILL, a shell that exited on SIGTERM — would otherwise
- * leave its parts running with their ports taken. Checked every `intervalMs`; the timer does not
- * keep the process alive. Returns a function that stops watching.
+ * leave its parts running with their ports taken. Checked every second; the timer does not keep
+ * the process alive.
  */
-export function onParentExit(onOrphaned: () => void, intervalMs = 1_000): () => void {
+export function onParentExit(onOrphaned: () => void): void {
   const parent = process.ppid;
   const timer = setInterval(() => {
     if (process.ppid === parent) return;
     clearInterval(timer);
     onOrphaned();
-  }, intervalMs);
+  }, 1_000);
   timer.unref();
-  return () => clearInterval(timer);
 }

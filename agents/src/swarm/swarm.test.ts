@@ -97,26 +97,37 @@ describe("swarm on a real chain", () => {
   let chain: TestChain;
   let llm: OpenAiTestServer;
   const run = (o: Omit<SwarmOptions, "rpcUrl" | "deployments">) => runSwarm({ rpcUrl: chain.url, deployments: chain.deployments, log: () => {}, timeoutMs: 150_000, ...o });
+  /** The later of the wall clock and the chain's (which earlier swarms advanced), in unix seconds. */
+  async function laterNow(client: UbcClient): Promise<bigint> {
+    const chainNow = (await client.public.getBlock()).timestamp;
+    const wallNow = BigInt(Math.floor(Date.now() / 1000));
+    return chainNow > wallNow ? chainNow : wallNow;
+  }
+  /**
+   * `post` asked again every 100 ms, 80 times at most, while the board answers 404: it knows an
+   * agent once the indexer has seen its registration. Undefined if it never took it.
+   */
+  async function whenKnown<T>(post: () => Promise<T>): Promise<T | undefined> {
+    for (let i = 0; i < 80; i++) {
+      const taken = await post().catch((e: unknown) => {
+        if (e instanceof ApiError && e.status === 404) return undefined;
+        throw e;
+      });
+      if (taken !== undefined) return taken;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    return undefined;
+  }
   /**
    * Signs `client` in to the board at `url` and posts a request for quotes of `units` sha256-iter
-   * units at most 80 COMPUTE each, expiring an hour after the later of the wall clock and the
-   * chain's (which earlier swarms advanced); asked again until the board knows the agent (the
-   * indexer has seen its registration). Returns the API client and the request.
+   * units at most 80 COMPUTE each, expiring an hour after `laterNow`. Returns the API client and
+   * the request.
    */
   async function askForQuotes(url: string, client: UbcClient, agentId: bigint, units: bigint) {
     const api = new ApiClient(url);
     await api.login(client);
-    const chainNow = (await client.public.getBlock()).timestamp;
-    const wallNow = BigInt(Math.floor(Date.now() / 1000));
-    const rfq = { requesterAgentId: agentId, resourceKind: KIND_HASH["sha256-iter"], units, maxUnitPrice: 80n * E18, expiry: (chainNow > wallNow ? chainNow : wallNow) + 3_600n };
-    let rfqId: string | undefined;
-    for (let i = 0; i < 80 && rfqId === undefined; i++) {
-      rfqId = await api.postRfq(rfq).catch((e: unknown) => {
-        if (e instanceof ApiError && e.status === 404) return undefined;
-        throw e;
-      });
-      if (rfqId === undefined) await new Promise((r) => setTimeout(r, 100));
-    }
+    const rfq = { requesterAgentId: agentId, resourceKind: KIND_HASH["sha256-iter"], units, maxUnitPrice: 80n * E18, expiry: (await laterNow(client)) + 3_600n };
+    const rfqId = await whenKnown(() => api.postRfq(rfq));
     assert.ok(rfqId, "the board took the request for quotes");
     return { api, rfq, rfqId };
   }
@@ -406,19 +417,9 @@ describe("swarm on a real chain", () => {
       await client.deposit(agentId, 500n * E18);
       const api = new ApiClient(svc.api.url);
       await api.login(client);
-      const chainNow = (await client.public.getBlock()).timestamp;
-      const wallNow = BigInt(Math.floor(Date.now() / 1000));
-      const quote = { providerAgentId: agentId, resourceKind: KIND_HASH["sha256-iter"], units: 5n, unitPrice: 21n * E18, expiry: (chainNow > wallNow ? chainNow : wallNow) + 6n * 3_600n, nonce: 0n, requester: 0n, deliveryPeriod: 3_600n };
+      const quote = { providerAgentId: agentId, resourceKind: KIND_HASH["sha256-iter"], units: 5n, unitPrice: 21n * E18, expiry: (await laterNow(client)) + 6n * 3_600n, nonce: 0n, requester: 0n, deliveryPeriod: 3_600n };
       const signature = await client.signQuote(quote);
-      let posted: string | undefined;
-      for (let i = 0; i < 80 && posted === undefined; i++) {
-        // (the board knows the agent once the indexer has seen its registration)
-        posted = await api.postQuote(quote, signature).catch((e: unknown) => {
-          if (e instanceof ApiError && e.status === 404) return undefined;
-          throw e;
-        });
-        if (posted === undefined) await new Promise((r) => setTimeout(r, 100));
-      }
+      const posted = await whenKnown(() => api.postQuote(quote, signature));
       assert.ok(posted, "the board took the quote");
       // a swarm with one job to buy: its requester fills the cheapest quote, the outsider's, and
       // then nothing of the swarm's own is left to do but wait for that delivery

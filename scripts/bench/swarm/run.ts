@@ -148,8 +148,9 @@ async function main() {
       logCeiling(c);
       const ref = (best(ceilings[i - 1]) + best(c)) / 2;
       ceilings.push(c);
-      runs.push({ fig, ref, ratio: fig.txPerSecond / ref });
-      log(`  run ${i}: ${f1(fig.txPerSecond)} tx/s against ${f1(ref)}: ${f2(fig.txPerSecond / ref)}`);
+      const ratio = fig.txPerSecond / ref;
+      runs.push({ fig, ref, ratio });
+      log(`  run ${i}: ${f1(fig.txPerSecond)} tx/s against ${f1(ref)}: ${f2(ratio)}`);
     }
     // the run with the median ratio (the lower middle one of an even count)
     const median = [...runs].sort((a, b) => a.ratio - b.ratio)[Math.floor((runs.length - 1) / 2)];
