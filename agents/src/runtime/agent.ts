@@ -660,6 +660,15 @@ export class Agent {
     return true;
   }
 
+  /**
+   * How many more jobs this requester could place now beyond the demand it holds: its in-flight cap
+   * (as last computed) less the jobs in flight and the demand not yet placed, at least 0. A swarm
+   * that hands its demand out as room opens (`runSwarm`) asks this before each look.
+   */
+  demandRoom(): number {
+    return Math.max(0, Math.floor(this.cap ?? this.maxInFlight) - this.inFlight() - this.demand);
+  }
+
   /** The in-flight cap after the draws seen since the last look (see `cap`). */
   private inFlightCap(): number {
     this.cap = nextInFlightCap(this.cap ?? this.maxInFlight, this.maxInFlight, [...this.view.jobsOf(this.agentId)].filter((j) => j.requester === this.agentId), this.drawsSeen);

@@ -31,6 +31,7 @@ import { localAccount } from "../runtime/signer.ts";
 import { DEFAULT_LIMITS, E18, SpendGuard, type Limits } from "../runtime/limits.ts";
 import { messageKind, repeatFilter } from "./repeats.ts";
 import { boundByForeign, OutsiderWatch, waveJump } from "./clock.ts";
+import { shareDemand } from "./demand.ts";
 import { RulePolicy, type Policy } from "../runtime/policy.ts";
 import { LlmPolicy } from "../runtime/llm.ts";
 import { IndexerQuoteBook, LocalQuoteBook, type QuoteBook } from "../runtime/quotebook.ts";
@@ -500,8 +501,34 @@ export async function runSwarm(opts: SwarmOptions): Promise<SwarmRun> {
       log(`swarm: ${a.name}'s market credit was ${fmt(credit)} COMPUTE: its owner topped it up with ${fmt(amount)} (the hourly limit)`);
     }
   };
-  if (!opts.continuous) requesterAgents.forEach((a, i) => (a.demand = Math.floor(opts.jobs / requesterAgents.length) + (i < opts.jobs % requesterAgents.length ? 1 : 0)));
-  const wanted = new Map(requesterAgents.map((a) => [a.agentId, a.demand]));
+  // (a swarm of M jobs) the jobs not yet handed to a requester: each look gives every requester as
+  // many as it has room to place (`shareDemand`, demand.ts), so the requesters that get through their jobs
+  // faster buy more, and all of them run out of demand near the same time. With M / requesters
+  // each, fixed up front, a 100-agent swarm's requesters ran out over 1.6 s (the first at 3.2 s of
+  // trading, the last at 4.8 s), and in the end the few left placed their last jobs six at a time
+  // while the node waited between their steps (docs/benchmarks.md, thirty-third round).
+  // An adversarial requester (ghost, greedy) still gets its even share up front: what it does
+  // with it is what the adversarial swarm shows.
+  let demandPool = opts.continuous ? 0 : opts.jobs;
+  /** Per requester: the jobs it was handed (its retries of failed ones not counted). */
+  const wanted = new Map(requesterAgents.map((a) => [a.agentId, 0]));
+  const honestRequesters = requesterAgents.filter((a) => a.behaviour === "honest");
+  const pooled = honestRequesters.length > 0 ? honestRequesters : requesterAgents;
+  if (!opts.continuous) {
+    for (const a of requesterAgents) {
+      if (pooled.includes(a)) continue;
+      a.demand = Math.min(demandPool, Math.floor(opts.jobs / requesterAgents.length));
+      demandPool -= a.demand;
+      wanted.set(a.agentId, a.demand);
+    }
+  }
+  let shareFrom = 0;
+  const handOut = () => {
+    const { given, left } = shareDemand(demandPool, pooled, shareFrom);
+    given.forEach((g, i) => g > 0 && wanted.set(pooled[i].agentId, wanted.get(pooled[i].agentId)! + g));
+    demandPool = left;
+    shareFrom = (shareFrom + 1) % Math.max(1, pooled.length);
+  };
   const infos: AgentInfo[] = agents.map((a, i) => ({
     name: a.name, address: a.address, agentId: a.agentId, behaviour: a.behaviour, policy: a.policy.name,
     roles: [a.is(ROLES.PROVIDER) && "provider", a.is(ROLES.REQUESTER) && "requester", a.is(ROLES.VALIDATOR) && "validator"].filter(Boolean) as string[],
@@ -565,6 +592,7 @@ export async function runSwarm(opts: SwarmOptions): Promise<SwarmRun> {
     if (opts.signal?.aborted && !stopping) {
       stopping = true;
       drainUntil = Date.now() + 15_000;
+      demandPool = 0;
       for (const a of requesterAgents) a.demand = 0;
       log("swarm: stopping: no new jobs; finishing the jobs in flight (15 s at most)");
     }
@@ -605,6 +633,7 @@ export async function runSwarm(opts: SwarmOptions): Promise<SwarmRun> {
     if (since < POLL_MS) await new Promise((r) => setTimeout(r, POLL_MS - since));
     lastPoll = Date.now();
     await view.poll();
+    if (demandPool > 0 && !stopping) handOut();
     for (const a of agents) a.kick();
     // let the actions run: until all are done, a short tick or a transaction's answer, then look at the chain again
     const running = agents.flatMap((a) => [...a.running]);
@@ -719,7 +748,7 @@ export async function runSwarm(opts: SwarmOptions): Promise<SwarmRun> {
       nextWarpAt = Date.now() + dayMs;
       continue;
     }
-    const demandLeft = requesterAgents.reduce((s, a) => s + a.demand, 0);
+    const demandLeft = demandPool + requesterAgents.reduce((s, a) => s + a.demand, 0);
     if (demandLeft === 0 && !opts.continuous) break;
     if (stopping) break;
     // demand left but nobody could place it: give the providers a few more rounds, then stop;
@@ -768,7 +797,7 @@ export async function runSwarm(opts: SwarmOptions): Promise<SwarmRun> {
       ...(a.is(ROLES.REQUESTER) && !opts.continuous ? { jobsWanted: wanted.get(a.agentId) ?? 0, jobsPaid: paidTo.get(a.agentId) ?? 0 } : {}),
     };
   });
-  const demandLeft = requesterAgents.reduce((s, a) => s + a.demand, 0);
+  const demandLeft = demandPool + requesterAgents.reduce((s, a) => s + a.demand, 0);
   const summary: SwarmSummary = {
     seed, agents: agents.length, jobsCreated: created, jobsSettled: settled, producerWins: wins, rejected, expired, declined, disputes,
     failedHonest, retried: agents.reduce((s, a) => s + a.stats.retries, 0), openJobs, openAccepted, failed, unplaced: opts.continuous ? 0 : demandLeft,
