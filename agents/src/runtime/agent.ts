@@ -995,6 +995,19 @@ export class Agent {
         for (const id of batch) this.settling.delete(id);
         throw err;
       }
+      // Our settlement is mined, and settled every job of the batch: each was ready by a deadline
+      // already past (or resolved), and a ready job only ever becomes Settled. So the other side
+      // is rated now rather than at the next look at the chain, which would come back only after
+      // every transaction sent meanwhile (the swarm's staking claims after a jump, say). The
+      // ratings the view's next look would start are the same actions (`rate:<job>`), done once.
+      const ratings: (Promise<void> | undefined)[] = [];
+      for (const id of batch) {
+        const j = this.view.jobs.get(id);
+        if (!j) continue;
+        if (j.provider === this.agentId && this.o.feedback === "both") ratings.push(this.rateCounterparty(j, j.requester));
+        else if (j.requester === this.agentId && j.provider !== this.agentId && this.o.feedback !== "none") ratings.push(this.rateCounterparty(j, j.provider));
+      }
+      await Promise.all(ratings);
     }, false);
   }
 

@@ -183,7 +183,17 @@ describe("swarm on a real chain", () => {
     assert.equal(trading("provider"), paid);
     assert.ok(trading("validator") > 0n && trading("validator") <= (paid * 50n) / 10_000n);
     assert.ok(summary.burned > 0n && summary.burned <= (paid * 100n) / 10_000n);
-    // everyone rated each other after settlement, and staked UBC earned COMPUTE along the way
+    // everyone rated each other after settlement (a provider right after its own settlement was
+    // mined, a requester once it saw the job settled): one rating from each side per job
+    const client = createPublicClient({ transport: http(chain.url) }) as PublicClient;
+    const ratings = await client.getContractEvents({ address: chain.deployments.contracts.ReputationRegistry.address as Address, abi: ABIS.ReputationRegistry, eventName: "NewFeedback", fromBlock: 0n });
+    for (const j of jobs) {
+      const of = ratings.filter((r) => (r.args as { jobId: bigint }).jobId === j.id).map((r) => r.args as { agentId: bigint; fromAgentId: bigint });
+      assert.equal(of.length, 2, `job ${j.id}: ratings`);
+      assert.ok(of.some((r) => r.agentId === j.requester && r.fromAgentId === j.provider), `job ${j.id}: the provider rated the requester`);
+      assert.ok(of.some((r) => r.agentId === j.provider && r.fromAgentId === j.requester), `job ${j.id}: the requester rated the provider`);
+    }
+    // and staked UBC earned COMPUTE along the way
     assert.ok(summary.perAgent.every((a) => a.stakingRewards > 0n));
   });
 
