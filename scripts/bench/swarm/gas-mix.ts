@@ -7,21 +7,15 @@
 // written) and the accounts called (the transaction's target, the contracts it calls and the
 // precompiles), each a walk of the node's state trie.
 // Usage: node scripts/bench/swarm/gas-mix.ts [agents=100] [jobs=300]
-import { ethers } from "ethers";
-import { ARTIFACTS, startChain } from "../../../indexer/src/testing/chain.ts";
-import { findArtifact } from "../../../indexer/src/indexing/abi.ts";
+import { startChain } from "../../../indexer/src/testing/chain.ts";
+import { contractsByAddress } from "./contracts.ts";
 import { runSwarm } from "../../../agents/src/swarm/swarm.ts";
 
 const agents = Number(process.argv[2] ?? 100);
 const jobs = Number(process.argv[3] ?? 300);
 const chain = await startChain();
 try {
-  const names = new Map<string, { name: string; iface: ethers.Interface }>();
-  for (const [name, d] of Object.entries(chain.deployments.contracts)) {
-    try {
-      names.set(d.address.toLowerCase(), { name, iface: new ethers.Interface(findArtifact(ARTIFACTS, name).abi as ethers.InterfaceAbi) });
-    } catch { /* no artifact */ }
-  }
+  const names = contractsByAddress(chain.deployments.contracts);
   let from = 0;
   await runSwarm({
     agents, jobs, rpcUrl: chain.url, deployments: chain.deployments, seed: 1, inFlight: Number(process.env.GAS_MIX_IN_FLIGHT ?? 6), log: () => {},

@@ -16,8 +16,8 @@
 // Usage: node scripts/bench/swarm/replay.ts [agents=100] [jobs=300]
 import { readFileSync, readdirSync } from "node:fs";
 import { ethers } from "ethers";
-import { ARTIFACTS, startChain } from "../../../indexer/src/testing/chain.ts";
-import { findArtifact } from "../../../indexer/src/indexing/abi.ts";
+import { startChain } from "../../../indexer/src/testing/chain.ts";
+import { contractsByAddress } from "./contracts.ts";
 import { runSwarm } from "../../../agents/src/swarm/swarm.ts";
 
 const agents = Number(process.argv[2] ?? 100);
@@ -30,12 +30,7 @@ if (edrTid === undefined) throw new Error("the node has no edr-provider thread")
 const edrNs = () => Number(readFileSync(`/proc/${pid}/task/${edrTid}/schedstat`, "utf8").split(" ")[0]);
 const send = (method: string, params: unknown[]) => chain.provider.send(method, params);
 try {
-  const names = new Map<string, { name: string; iface: ethers.Interface }>();
-  for (const [name, d] of Object.entries(chain.deployments.contracts)) {
-    try {
-      names.set(d.address.toLowerCase(), { name, iface: new ethers.Interface(findArtifact(ARTIFACTS, name).abi as ethers.InterfaceAbi) });
-    } catch { /* no artifact */ }
-  }
+  const names = contractsByAddress(chain.deployments.contracts);
   const snapshot = await send("evm_snapshot", []);
   const from = (await chain.provider.getBlockNumber()) + 1;
   let tradingFrom = Infinity;
