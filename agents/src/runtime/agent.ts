@@ -663,7 +663,7 @@ export class Agent {
   /**
    * How many more jobs this requester could place now beyond the demand it holds: its in-flight cap
    * (as last computed) less the jobs in flight and the demand not yet placed, at least 0. A swarm
-   * that hands its demand out as room opens (`runSwarm`) asks this before each look.
+   * that hands its demand out as room opens (`runSwarm`) asks this at each look, before its agents act.
    */
   demandRoom(): number {
     return Math.max(0, Math.floor(this.cap ?? this.maxInFlight) - this.inFlight() - this.demand);

@@ -525,7 +525,9 @@ export async function runSwarm(opts: SwarmOptions): Promise<SwarmRun> {
   let shareFrom = 0;
   const handOut = () => {
     const { given, left } = shareDemand(demandPool, pooled, shareFrom);
-    given.forEach((g, i) => g > 0 && wanted.set(pooled[i].agentId, wanted.get(pooled[i].agentId)! + g));
+    given.forEach((g, i) => {
+      if (g > 0) wanted.set(pooled[i].agentId, wanted.get(pooled[i].agentId)! + g);
+    });
     demandPool = left;
     shareFrom = (shareFrom + 1) % Math.max(1, pooled.length);
   };
