@@ -34,12 +34,20 @@ function npmCommand(): [string, string[]] {
  * with `viaNpm`, `npm start -- args` instead (npm is then the process `p` stands for, and the
  * script its child). ENV_FILE= : a developer's .env must not change what a test runs.
  */
-export async function startDevnet(env: Record<string, string>, args: string[] = [], timeoutMs = 540_000, onLine?: (line: string) => void, viaNpm = false): Promise<Devnet> {
+export async function startDevnet(
+  env: Record<string, string>,
+  args: string[] = [],
+  { timeoutMs = 540_000, onLine, viaNpm = false }: { timeoutMs?: number; onLine?: (line: string) => void; viaNpm?: boolean } = {},
+): Promise<Devnet> {
   const lines: string[] = [];
   let onReady: () => void = () => {};
   const ready = new Promise<void>((r) => (onReady = r));
-  const [npm, npmArgs] = npmCommand();
-  const [cmd, argv] = viaNpm ? [npm, [...npmArgs, "start", "--silent", "--", ...args]] : [process.execPath, ["scripts/start.ts", ...args]];
+  let cmd = process.execPath;
+  let argv = ["scripts/start.ts", ...args];
+  if (viaNpm) {
+    const [npm, npmArgs] = npmCommand();
+    [cmd, argv] = [npm, [...npmArgs, "start", "--silent", "--", ...args]];
+  }
   const p = startProcess("start", cmd, argv, {
     cwd: ROOT,
     env: { ENV_FILE: "", ...env },

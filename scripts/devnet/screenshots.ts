@@ -56,9 +56,11 @@ async function main() {
     devnet = await startDevnet(
       { RPC_PORT: String(rpcPort), INDEXER_PORT: String(indexerPort), WEB_PORT: String(webPort), DATA_DIR: join(dir, "data"), DEPLOYMENTS_DIR: dir, SWARM_AGENTS: "4" },
       [],
-      900_000,
-      (l) => {
-        if (/^(\[start\]|\[web\]|startup:|ready$)/.test(l)) log(l);
+      {
+        timeoutMs: 900_000,
+        onLine: (l) => {
+          if (/^(\[start\]|\[web\]|startup:|ready$)/.test(l)) log(l);
+        },
       },
     );
     const [rpcUrl, graphqlUrl, webUrl] = ["rpc", "graphql", "web"].map((n) => printed(devnet!, n));

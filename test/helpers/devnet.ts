@@ -12,7 +12,7 @@ export { ROOT, type Devnet };
  * `viaNpm`, started through npm itself (`npm start -- args`).
  */
 export async function startDevnet(env: Record<string, string>, args: string[] = [], viaNpm = false): Promise<Devnet> {
-  const d = await launch(env, args, undefined, undefined, viaNpm);
+  const d = await launch(env, args, { viaNpm });
   const timing = d.lines.find((l) => l.startsWith("startup: "));
   if (timing) console.log(`      ${timing}`);
   return d;

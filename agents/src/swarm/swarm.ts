@@ -522,6 +522,8 @@ export async function runSwarm(opts: SwarmOptions): Promise<SwarmRun> {
       wanted.set(a.agentId, a.demand);
     }
   }
+  /** Jobs not yet placed: the pool's and those the requesters hold. */
+  const demandLeft = () => demandPool + requesterAgents.reduce((s, a) => s + a.demand, 0);
   let shareFrom = 0;
   const handOut = () => {
     const { given, left } = shareDemand(demandPool, pooled, shareFrom);
@@ -750,8 +752,8 @@ export async function runSwarm(opts: SwarmOptions): Promise<SwarmRun> {
       nextWarpAt = Date.now() + dayMs;
       continue;
     }
-    const demandLeft = demandPool + requesterAgents.reduce((s, a) => s + a.demand, 0);
-    if (demandLeft === 0 && !opts.continuous) break;
+    const left = demandLeft();
+    if (left === 0 && !opts.continuous) break;
     if (stopping) break;
     // demand left but nobody could place it: give the providers a few more rounds, then stop;
     // not before STALL_MS without any action, longer than an agent's longest back-off (8 s), so
@@ -759,7 +761,7 @@ export async function runSwarm(opts: SwarmOptions): Promise<SwarmRun> {
     if (env.automine && idle <= 20) await env.rpc("evm_mine", []);
     else await new Promise((r) => setTimeout(r, env.automine ? 250 : 1_000));
     if (idle > 20 && Date.now() - lastActiveAt > STALL_MS && !opts.continuous) {
-      errors.push(`swarm: stalled with ${demandLeft} jobs unplaced (no acceptable quote)`);
+      errors.push(`swarm: stalled with ${left} jobs unplaced (no acceptable quote)`);
       break;
     }
   }
@@ -799,10 +801,9 @@ export async function runSwarm(opts: SwarmOptions): Promise<SwarmRun> {
       ...(a.is(ROLES.REQUESTER) && !opts.continuous ? { jobsWanted: wanted.get(a.agentId) ?? 0, jobsPaid: paidTo.get(a.agentId) ?? 0 } : {}),
     };
   });
-  const demandLeft = demandPool + requesterAgents.reduce((s, a) => s + a.demand, 0);
   const summary: SwarmSummary = {
     seed, agents: agents.length, jobsCreated: created, jobsSettled: settled, producerWins: wins, rejected, expired, declined, disputes,
-    failedHonest, retried: agents.reduce((s, a) => s + a.stats.retries, 0), openJobs, openAccepted, failed, unplaced: opts.continuous ? 0 : demandLeft,
+    failedHonest, retried: agents.reduce((s, a) => s + a.stats.retries, 0), openJobs, openAccepted, failed, unplaced: opts.continuous ? 0 : demandLeft(),
     computePaid: view.totals.paidToProviders, burned: view.totals.burned, protocolFees: view.totals.protocolFees,
     validatorFees: view.totals.validatorFees, slashedUbc: view.totals.slashedUbc,
     txs: txCount, reverted, tradingBlocks: { first: firstBlock, last: lastBlock }, tradingMs, setupMs, jobsPerSecond: wins / (tradingMs / 1000), txPerSecond: txCount / (tradingMs / 1000),

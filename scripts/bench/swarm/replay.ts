@@ -68,7 +68,9 @@ try {
       const t0 = edrNs();
       await send("eth_sendRawTransaction", [b.raw]);
       const ms = (edrNs() - t0) / 1e6;
-      per.set(b.kind, [...(per.get(b.kind) ?? []), ms]);
+      const of = per.get(b.kind);
+      if (of) of.push(ms);
+      else per.set(b.kind, [ms]);
     }
     if (i < 3 || i % 250 === 0 || i === blocks.length - 1) {
       checked++;
