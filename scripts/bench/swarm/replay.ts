@@ -15,10 +15,9 @@
 // the batched ceiling); compare kinds with each other, or the same kind between two versions.
 // Usage: node scripts/bench/swarm/replay.ts [agents=100] [jobs=300]
 import { readFileSync, readdirSync } from "node:fs";
-import { ethers } from "ethers";
 import { startChain } from "../../../indexer/src/testing/chain.ts";
 import { contractsByAddress } from "./contracts.ts";
-import { runSwarm } from "../../../agents/src/swarm/swarm.ts";
+import { recordSwarm, replayCalls } from "./recorded.ts";
 
 const agents = Number(process.argv[2] ?? 100);
 const jobs = Number(process.argv[3] ?? 300);
@@ -28,49 +27,37 @@ const edrTid = readdirSync(`/proc/${pid}/task`).find((t) => readFileSync(`/proc/
 if (edrTid === undefined) throw new Error("the node has no edr-provider thread");
 /** EDR's thread's CPU time so far (ns). */
 const edrNs = () => Number(readFileSync(`/proc/${pid}/task/${edrTid}/schedstat`, "utf8").split(" ")[0]);
-const send = (method: string, params: unknown[]) => chain.provider.send(method, params);
 try {
   const names = contractsByAddress(chain.deployments.contracts);
-  const snapshot = await send("evm_snapshot", []);
-  const from = (await chain.provider.getBlockNumber()) + 1;
-  let tradingFrom = Infinity;
-  await runSwarm({
-    agents, jobs, rpcUrl: chain.url, deployments: chain.deployments, seed: 1, inFlight: 6, log: () => {},
-    onReady: () => { void chain.provider.getBlockNumber().then((n) => { tradingFrom = n + 1; }); },
-  });
-  const to = await chain.provider.getBlockNumber();
-  const blocks: { timestamp: number; hash: string; raw?: string; kind: string }[] = [];
-  for (let b = from; b <= to; b++) {
-    const block = (await chain.provider.getBlock(b, true))!;
-    const txs = block.prefetchedTransactions;
-    if (txs.length > 1) throw new Error(`block ${b} holds ${txs.length} transactions (the node does not automine one a block)`);
+  const { blocks, tradingStart } = await recordSwarm(chain, agents, jobs);
+  /** Contract.function of a block's transaction (setup kinds marked). */
+  const kindOf = (i: number): string => {
+    const tx = blocks[i].tx;
     let kind = "(no transaction)";
-    let raw: string | undefined;
-    if (txs.length === 1) {
-      const tx = txs[0];
+    if (tx) {
       const c = tx.to ? names.get(tx.to.toLowerCase()) : undefined;
       const fn = c ? (c.iface.getFunction(tx.data.slice(0, 10))?.name ?? tx.data.slice(0, 10)) : tx.data.length > 2 ? "call" : "transfer";
       kind = `${c?.name ?? (tx.to ? "(account)" : "(create)")}.${fn}`;
-      raw = ethers.Transaction.from(tx).serialized;
     }
-    blocks.push({ timestamp: block.timestamp, hash: block.hash!, raw, kind: (b >= tradingFrom ? "" : "setup: ") + kind });
-  }
-  if (!(await send("evm_revert", [snapshot]))) throw new Error("evm_revert refused the snapshot");
-  process.stdout.write(`swarm: ${agents} agents, ${jobs} jobs, blocks ${from}..${to} (trading from ${tradingFrom}); replaying them one at a time\n`);
+    return (i >= tradingStart ? "" : "setup: ") + kind;
+  };
+  process.stdout.write(`swarm: ${agents} agents, ${jobs} jobs, blocks ${blocks[0].number}..${blocks[blocks.length - 1].number} (trading from ${blocks[tradingStart]?.number}); replaying them one at a time\n`);
   const per = new Map<string, number[]>();
   let checked = 0;
   let differ = 0;
   for (let i = 0; i < blocks.length; i++) {
     const b = blocks[i];
-    await send("evm_setNextBlockTimestamp", [b.timestamp]);
-    if (b.raw === undefined) await send("evm_mine", []);
+    const [time, mine] = replayCalls(b);
+    await chain.provider.send(time.method, time.params);
+    if (b.raw === undefined) await chain.provider.send(mine.method, mine.params);
     else {
       const t0 = edrNs();
-      await send("eth_sendRawTransaction", [b.raw]);
+      await chain.provider.send(mine.method, mine.params);
       const ms = (edrNs() - t0) / 1e6;
-      const of = per.get(b.kind);
+      const kind = kindOf(i);
+      const of = per.get(kind);
       if (of) of.push(ms);
-      else per.set(b.kind, [ms]);
+      else per.set(kind, [ms]);
     }
     if (i < 3 || i % 250 === 0 || i === blocks.length - 1) {
       checked++;
