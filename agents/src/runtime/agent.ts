@@ -353,7 +353,7 @@ export class Agent {
         this.stats.challenges++;
       }));
     }
-    if (j.status === Status.Settled && this.o.feedback === "both") out.push(this.rateCounterparty(j, j.requester));
+    if (j.status === Status.Settled) out.push(this.rateOtherSide(j));
     return out;
   }
 
@@ -906,7 +906,7 @@ export class Agent {
     if ((j.status === Status.Validated || j.status === Status.Resolved || j.status === Status.Settled) && j.producerWins === false) this.failedMe.add(j.provider);
     if (j.status === Status.Declined) this.failedMe.add(j.provider);
     if (j.status === Status.Expired || j.status === Status.Declined || (j.status === Status.Settled && j.producerWins === false)) this.retryFailed(j);
-    if (j.status === Status.Settled && this.o.feedback !== "none") out.push(this.rateCounterparty(j, j.provider));
+    if (j.status === Status.Settled) out.push(this.rateOtherSide(j));
     return out;
   }
 
@@ -960,6 +960,17 @@ export class Agent {
   /** Per accepted job: the looks for its spec that found none (`deliver`). */
   private specMisses = new Map<bigint, number>();
 
+  /**
+   * The rating this agent gives the other side of a settled job it was a party to, as its
+   * `feedback` option says: a requester rates its provider (unless "none"), a provider its
+   * requester (with "both").
+   */
+  private rateOtherSide(j: JobView): Promise<void> | undefined {
+    if (j.provider === this.agentId) return this.o.feedback === "both" ? this.rateCounterparty(j, j.requester) : undefined;
+    if (j.requester === this.agentId && this.o.feedback !== "none") return this.rateCounterparty(j, j.provider);
+    return undefined;
+  }
+
   private rateCounterparty(j: JobView, other: bigint): Promise<void> | undefined {
     return this.act(`rate:${j.id}`, async () => {
       const asRequester = j.requester === this.agentId;
@@ -1000,14 +1011,10 @@ export class Agent {
       // is rated now rather than at the next look at the chain, which would come back only after
       // every transaction sent meanwhile (the swarm's staking claims after a jump, say). The
       // ratings the view's next look would start are the same actions (`rate:<job>`), done once.
-      const ratings: (Promise<void> | undefined)[] = [];
-      for (const id of batch) {
+      await Promise.all(batch.map((id) => {
         const j = this.view.jobs.get(id);
-        if (!j) continue;
-        if (j.provider === this.agentId && this.o.feedback === "both") ratings.push(this.rateCounterparty(j, j.requester));
-        else if (j.requester === this.agentId && j.provider !== this.agentId && this.o.feedback !== "none") ratings.push(this.rateCounterparty(j, j.provider));
-      }
-      await Promise.all(ratings);
+        return j && this.rateOtherSide(j);
+      }));
     }, false);
   }
 
