@@ -135,6 +135,9 @@ interface IWorkMarket is IJobRegistry {
     event QuotesCancelledBelow(uint256 indexed providerAgentId, uint256 minNonce);
     event ValidatorPoolSet(address pool);
     event PeriodsUpdated(uint32 validationPeriod, uint32 challengePeriod, uint32 disputePeriod);
+    /// @notice The market was paused / unpaused by `account` (as OpenZeppelin's Pausable).
+    event Paused(address account);
+    event Unpaused(address account);
 
     error ZeroAddress();
     error ZeroSpec();
@@ -165,6 +168,10 @@ interface IWorkMarket is IJobRegistry {
     error NotAParty(uint256 jobId, uint256 agentId);
     error UnsortedJobIds(uint256 previous, uint256 jobId);
     error DeclineWindowOver(uint256 jobId, uint256 declineBy);
+    /// @notice The market is paused (pause: it already is).
+    error EnforcedPause();
+    /// @notice unpause: the market is not paused.
+    error ExpectedPause();
 
     // ------------------------------------------------------------------ jobs
 

@@ -189,9 +189,18 @@ contract ValidatorPool is IValidatorPool, AccessControl, Pausable, ReentrancyGua
         }
         Params memory p = params;
         uint256 size = r.kind == KIND_FIRST ? p.committeeSize : p.escalationSize;
-        Round memory first = _firstRounds[jobId];
-        (uint144 members, uint256 drawn) =
-            _draw(keccak256(abi.encode(hash, jobId, r.kind)), size, j.requesterAgentId, j.providerAgentId, first.members, first.size);
+        // An escalation excludes the first round's committee; a first round has none to exclude
+        // (its slot is not read: every slot read is a lookup in the pool's storage trie).
+        Round memory first;
+        if (r.kind != KIND_FIRST) first = _firstRounds[jobId];
+        (uint144 members, uint256 drawn) = _draw(
+            keccak256(abi.encode(hash, jobId, r.kind)),
+            size,
+            _idOfAgent[j.requesterAgentId],
+            _idOfAgent[j.providerAgentId],
+            first.members,
+            first.size
+        );
         r.members = members;
         r.size = uint8(drawn);
         r.phase = PHASE_VOTING;
@@ -202,12 +211,15 @@ contract ValidatorPool is IValidatorPool, AccessControl, Pausable, ReentrancyGua
 
     /// @dev Draws up to `size` distinct active validators: for each member a pseudo-random index
     ///      from `seed`, then at most PROBES positions forward to skip members already drawn,
-    ///      the excluded round and the parties' own agents. O(size * PROBES).
+    ///      the excluded round and the parties' own validators (`requesterId`, `providerId`: the
+    ///      validator ids of the job's agents, 0 for an agent that never staked as a validator;
+    ///      an agent keeps its one validator id for good, so comparing ids is comparing agents,
+    ///      without reading each candidate's record). O(size * PROBES).
     function _draw(
         bytes32 seed,
         uint256 size,
-        uint256 requester,
-        uint256 provider,
+        uint256 requesterId,
+        uint256 providerId,
         uint144 excluded,
         uint256 excludedSize
     ) private view returns (uint144 members, uint256 count) {
@@ -218,9 +230,8 @@ contract ValidatorPool is IValidatorPool, AccessControl, Pausable, ReentrancyGua
             uint256 start = uint256(keccak256(abi.encode(seed, i))) % n;
             for (uint256 k; k < probes; ++k) {
                 uint256 id = _active[(start + k) % n];
+                if (id == requesterId || id == providerId) continue;
                 if (members.contains(count, id) || excluded.contains(excludedSize, id)) continue;
-                uint256 agent = _validators[id].agentId;
-                if (agent == requester || agent == provider) continue;
                 members = members.set(count, id);
                 ++count;
                 break;

@@ -4,7 +4,6 @@ pragma solidity 0.8.28;
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
-import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
@@ -33,7 +32,7 @@ import {Settlement} from "../libraries/Settlement.sol";
 ///      cheap and immune to receivers that revert. GOVERNOR_ROLE tunes the validation, challenge
 ///      and dispute periods (bounded); PAUSER_ROLE pauses new jobs, acceptances and quote fills
 ///      only — submit, challenge, expire, settle and withdraw are never paused.
-contract WorkMarket is IWorkMarket, AccessControl, Pausable, ReentrancyGuardTransient, EIP712 {
+contract WorkMarket is IWorkMarket, AccessControl, ReentrancyGuardTransient, EIP712 {
     using SafeERC20 for IERC20;
     using AgentRoles for uint8;
 
@@ -79,6 +78,7 @@ contract WorkMarket is IWorkMarket, AccessControl, Pausable, ReentrancyGuardTran
         uint32 validationPeriod;
         uint32 challengePeriod;
         uint32 disputePeriod;
+        bool paused; // beside the job count, which a fill or a new job reads anyway (`whenNotPaused`)
     }
 
     Config private _config;
@@ -133,7 +133,7 @@ contract WorkMarket is IWorkMarket, AccessControl, Pausable, ReentrancyGuardTran
         _grantRole(DEFAULT_ADMIN_ROLE, governor);
         _grantRole(GOVERNOR_ROLE, governor);
         _grantRole(PAUSER_ROLE, pauser);
-        _config = Config({jobCount: 0, validationPeriod: 1 days, challengePeriod: 1 days, disputePeriod: 2 days});
+        _config = Config({jobCount: 0, validationPeriod: 1 days, challengePeriod: 1 days, disputePeriod: 2 days, paused: false});
     }
 
     // ------------------------------------------------------------------ open jobs
@@ -584,12 +584,28 @@ contract WorkMarket is IWorkMarket, AccessControl, Pausable, ReentrancyGuardTran
 
     /// @notice Stops new jobs, acceptances and quote fills. Only PAUSER_ROLE.
     function pause() external onlyRole(PAUSER_ROLE) {
-        _pause();
+        if (_config.paused) revert EnforcedPause();
+        _config.paused = true;
+        emit Paused(msg.sender);
     }
 
     /// @notice Lifts the pause. Only PAUSER_ROLE.
     function unpause() external onlyRole(PAUSER_ROLE) {
-        _unpause();
+        if (!_config.paused) revert ExpectedPause();
+        _config.paused = false;
+        emit Unpaused(msg.sender);
+    }
+
+    /// @notice Whether new jobs, acceptances and quote fills are stopped.
+    function paused() external view returns (bool) {
+        return _config.paused;
+    }
+
+    /// @dev As OpenZeppelin's Pausable (same errors and events), with the flag kept in `_config`:
+    ///      a fill reads that slot for the job count, so the pause check costs no slot of its own.
+    modifier whenNotPaused() {
+        if (_config.paused) revert EnforcedPause();
+        _;
     }
 
     // ------------------------------------------------------------------ views

@@ -29,6 +29,12 @@ contract BenchCostProbe {
         for (uint256 i = 0; i < targets.length; ++i) targets[i].set(slot, 1, value);
     }
 
+    /// @notice Reads `count` slots from `first` (cold reads: the storage trie looked up).
+    function sum(uint256 first, uint256 count) external returns (uint256 acc) {
+        for (uint256 i = first; i < first + count; ++i) acc += slots[i];
+        emit Probed(0, acc);
+    }
+
     /// @notice Emits `count` logs.
     function logs(uint256 count) external {
         for (uint256 i = 0; i < count; ++i) emit Probed(i, count);

@@ -137,6 +137,26 @@ describe("ValidatorPool", function () {
       expect(ids.length).to.equal(2);
     });
 
+    it("never puts the requester's own validator agent on the committee either", async function () {
+      // alice's requester agent also stakes as a validator (the draw compares validator ids:
+      // an agent keeps the one id it joined with)
+      await (await fx.registry.connect(fx.alice).setAgentRoles(fx.REQ, ROLE.REQUESTER | ROLE.VALIDATOR)).wait();
+      await (await fx.ubc.connect(fx.treasury).transfer(fx.alice.address, MIN_STAKE)).wait();
+      await (await fx.ubc.connect(fx.alice).approve(fx.poolAddr, MIN_STAKE)).wait();
+      await (await fx.pool.connect(fx.alice).stake(fx.REQ, MIN_STAKE)).wait();
+      const aliceId = await fx.pool.validatorIdOf(fx.alice.address);
+      for (const v of fx.vals.slice(2)) await (await fx.pool.connect(v).requestUnbond()).wait();
+      expect(await fx.pool.activeCount()).to.equal(3n);
+      for (let round = 0; round < 3; round++) {
+        const jobId = await fillJob(fx, ethers);
+        await submitJob(fx, jobId);
+        await draw(fx, networkHelpers, jobId);
+        const ids = (await fx.pool.committee(jobId)).map(BigInt);
+        expect(ids).to.not.include(aliceId);
+        expect(ids.length).to.equal(2);
+      }
+    });
+
     it("re-arms the draw when the seed block is older than 256 blocks", async function () {
       const jobId = await fillJob(fx, ethers);
       await submitJob(fx, jobId);

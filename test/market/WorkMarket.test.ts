@@ -62,6 +62,24 @@ describe("WorkMarket", function () {
       expect(await fx.market.paused()).to.equal(false);
     });
 
+    it("pause and unpause as OpenZeppelin's Pausable: events, state, and a second call refused", async function () {
+      // the flag lives beside the job count (one slot a fill reads anyway): the count is kept
+      const before = await fx.market.jobCount();
+      await expect(fx.market.connect(fx.guardian).unpause()).to.be.revertedWithCustomError(fx.market, "ExpectedPause");
+      await expect(fx.market.connect(fx.guardian).pause()).to.emit(fx.market, "Paused").withArgs(fx.guardian.address);
+      expect(await fx.market.paused()).to.equal(true);
+      expect(await fx.market.jobCount()).to.equal(before);
+      await expect(fx.market.connect(fx.guardian).pause()).to.be.revertedWithCustomError(fx.market, "EnforcedPause");
+      await expect(fx.market.connect(fx.alice).unpause()).to.be.revertedWithCustomError(fx.market, "AccessControlUnauthorizedAccount");
+      await expect(fx.market.connect(fx.guardian).unpause()).to.emit(fx.market, "Unpaused").withArgs(fx.guardian.address);
+      expect(await fx.market.paused()).to.equal(false);
+      // the periods share the slot too: unchanged by pausing
+      const [validation] = await fx.market.periods();
+      expect(validation).to.be.greaterThan(0n);
+      const id = await fillJob(fx, ethers);
+      expect(id).to.equal(before + 1n);
+    });
+
     it("only the pool records outcomes", async function () {
       await expect(fx.market.connect(fx.alice).recordOutcome(1, 0, true, true)).to.be.revertedWithCustomError(fx.market, "NotValidatorPool").withArgs(fx.alice.address);
     });

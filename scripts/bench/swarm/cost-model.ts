@@ -78,6 +78,9 @@ const kinds: Kind[] = [
   { name: "view call on WorkMarket (24 KB code)", to: () => chain.deployments.contracts.WorkMarket.address as Address, data: () => encodeFunctionData({ abi: ABIS.WorkMarket, functionName: "credits", args: [1n] }), gas: 60_000n },
   { name: "call to 1 byte of code (STOP)", to: () => tinyCode, data: () => "0x", gas: 60_000n },
   { name: "call to 23 KB of code (STOP first)", to: () => bigCode, data: () => "0x", gas: 60_000n },
+  { name: "read 1 slot, big trie (+1 log)", to: () => bigProbe, data: (i) => data("sum", [BigInt((i * 7919) % big), 1n]), gas: 80_000n },
+  { name: "read 10 slots, big trie (+1 log)", to: () => bigProbe, data: (i) => data("sum", [BigInt((i * 7919) % (big - 10)), 10n]), gas: 80_000n },
+  { name: "read 10 slots, small trie (+1 log)", to: () => probes[0], data: () => data("sum", [0n, 10n]), gas: 80_000n },
   { name: "7 logs", to: () => probes[0], data: () => data("logs", [7n]), gas: 60_000n },
   { name: "300 loop rounds", to: () => probes[0], data: () => data("spin", [300n]), gas: 400_000n },
 ];
