@@ -285,6 +285,9 @@ interface IWorkMarket is IJobRegistry {
     /// @notice COMPUTE credited to `agentId` and not yet withdrawn.
     function credits(uint256 agentId) external view returns (uint256);
 
+    /// @notice Quotes of `providerAgentId` with a nonce below this are cancelled (`cancelQuotesBelow`).
+    function minQuoteNonce(uint256 providerAgentId) external view returns (uint256);
+
     /// @notice The number of jobs ever created (ids run from 1).
     function jobCount() external view returns (uint256);
 

@@ -7,6 +7,7 @@ import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {IComputeToken} from "../interfaces/IComputeToken.sol";
 import {IEIP3009} from "../interfaces/IEIP3009.sol";
 import {IAgentRegistry} from "../interfaces/IAgentRegistry.sol";
@@ -94,11 +95,17 @@ contract WorkMarket is IWorkMarket, AccessControl, ReentrancyGuardTransient, EIP
 
     mapping(uint256 jobId => Job) private _jobs;
     mapping(uint256 jobId => bytes32) private _data;
-    /// @inheritdoc IWorkMarket
-    mapping(uint256 agentId => uint256) public credits;
+    /// @dev An agent's credit and, as a provider, the nonce below which its quotes are cancelled:
+    ///      one slot, which a fill reads anyway for the provider's deposit (so the cancellation
+    ///      check costs no slot of its own). Both fit 128 bits: credits are bounded by COMPUTE's
+    ///      supply, and a nonce cut above 2^128 - 1 is refused (SafeCast).
+    struct Account {
+        uint128 credit;
+        uint128 minQuoteNonce;
+    }
+
+    mapping(uint256 agentId => Account) private _accounts;
     mapping(uint256 providerAgentId => mapping(uint256 word => uint256 bits)) private _nonceBits;
-    /// @notice Quotes of a provider with a nonce below this are cancelled.
-    mapping(uint256 providerAgentId => uint256) public minQuoteNonce;
 
     /// @dev Sums carried through a settlement batch.
     struct Totals {
@@ -152,7 +159,7 @@ contract WorkMarket is IWorkMarket, AccessControl, ReentrancyGuardTransient, EIP
     {
         if (amount == 0) revert ZeroAmount();
         if (!registry.isAuthorized(agentId, auth.from)) revert PayerNotAuthorized(auth.from);
-        credits[agentId] += amount;
+        _addCredit(agentId, amount);
         emit Deposited(agentId, auth.from, amount);
         _receive(auth, amount, nonce);
     }
@@ -217,7 +224,7 @@ contract WorkMarket is IWorkMarket, AccessControl, ReentrancyGuardTransient, EIP
         _requireAuthorized(j.requesterAgentId, msg.sender);
         uint256 refund = FeeMath.requesterLock(j.value);
         _jobs[jobId].status = uint8(Status.Cancelled);
-        credits[j.requesterAgentId] += refund;
+        _addCredit(j.requesterAgentId, refund);
         emit JobCancelled(jobId, refund);
     }
 
@@ -275,7 +282,7 @@ contract WorkMarket is IWorkMarket, AccessControl, ReentrancyGuardTransient, EIP
         uint256 nonce = q.nonce;
         uint256 bit = 1 << (nonce & 0xff);
         uint256 bits = _nonceBits[provider][nonce >> 8];
-        if (nonce < minQuoteNonce[provider] || bits & bit != 0) revert QuoteNonceUsed(provider, nonce);
+        if (nonce < _accounts[provider].minQuoteNonce || bits & bit != 0) revert QuoteNonceUsed(provider, nonce);
         _nonceBits[provider][nonce >> 8] = bits | bit;
         _requireRole(provider, AgentRoles.PROVIDER);
         _requireRole(requesterAgentId, AgentRoles.REQUESTER);
@@ -317,9 +324,9 @@ contract WorkMarket is IWorkMarket, AccessControl, ReentrancyGuardTransient, EIP
     /// @inheritdoc IWorkMarket
     function cancelQuotesBelow(uint256 providerAgentId, uint256 minNonce) external {
         _requireAuthorized(providerAgentId, msg.sender);
-        uint256 current = minQuoteNonce[providerAgentId];
+        uint256 current = _accounts[providerAgentId].minQuoteNonce;
         if (minNonce <= current) revert NonceNotIncreasing(current, minNonce);
-        minQuoteNonce[providerAgentId] = minNonce;
+        _accounts[providerAgentId].minQuoteNonce = SafeCast.toUint128(minNonce);
         emit QuotesCancelledBelow(providerAgentId, minNonce);
     }
 
@@ -353,8 +360,8 @@ contract WorkMarket is IWorkMarket, AccessControl, ReentrancyGuardTransient, EIP
         uint256 requesterRefund = FeeMath.requesterLock(j.value);
         uint256 providerRefund = FeeMath.providerDeposit(j.value);
         _jobs[jobId].status = uint8(Status.Declined);
-        credits[j.requesterAgentId] += requesterRefund;
-        credits[provider] += providerRefund;
+        _addCredit(j.requesterAgentId, requesterRefund);
+        _addCredit(provider, providerRefund);
         emit JobDeclined(jobId, provider, requesterRefund, providerRefund);
     }
 
@@ -375,7 +382,7 @@ contract WorkMarket is IWorkMarket, AccessControl, ReentrancyGuardTransient, EIP
             refund += compensation;
         }
         _jobs[jobId].status = uint8(Status.Expired);
-        credits[j.requesterAgentId] += refund;
+        _addCredit(j.requesterAgentId, refund);
         emit JobExpired(jobId, uint8(s), refund, slashed);
         if (burned != 0) _burn(jobId, burned, BurnReason.ProviderDepositSlashed);
     }
@@ -532,8 +539,8 @@ contract WorkMarket is IWorkMarket, AccessControl, ReentrancyGuardTransient, EIP
         _addBurn(t, jobId, p.requesterBondBurn, BurnReason.RequesterBondSlashed);
         _addBurn(t, jobId, p.providerDepositBurn, BurnReason.ProviderDepositSlashed);
         _addBurn(t, jobId, p.providerBondBurn, BurnReason.ProviderBondSlashed);
-        if (p.toProvider != 0) credits[j.providerAgentId] += p.toProvider;
-        if (p.toRequester != 0) credits[j.requesterAgentId] += p.toRequester;
+        if (p.toProvider != 0) _addCredit(j.providerAgentId, p.toProvider);
+        if (p.toRequester != 0) _addCredit(j.requesterAgentId, p.toRequester);
         emit JobSettled(jobId, p.toProvider, p.toRequester, p.protocolFee, p.toValidators, p.toValidators != 0);
     }
 
@@ -548,9 +555,9 @@ contract WorkMarket is IWorkMarket, AccessControl, ReentrancyGuardTransient, EIP
         if (to == address(0)) revert ZeroAddress();
         if (amount == 0) revert ZeroAmount();
         _requireAuthorized(agentId, msg.sender);
-        uint256 credit = credits[agentId];
+        uint256 credit = _accounts[agentId].credit;
         if (amount > credit) revert InsufficientCredit(agentId, credit, amount);
-        credits[agentId] = credit - amount;
+        _accounts[agentId].credit = uint128(credit - amount);
         emit Withdrawn(agentId, to, amount);
         IERC20(address(compute)).safeTransfer(to, amount);
     }
@@ -636,8 +643,18 @@ contract WorkMarket is IWorkMarket, AccessControl, ReentrancyGuardTransient, EIP
     }
 
     /// @inheritdoc IWorkMarket
+    function credits(uint256 agentId) external view returns (uint256) {
+        return _accounts[agentId].credit;
+    }
+
+    /// @inheritdoc IWorkMarket
+    function minQuoteNonce(uint256 providerAgentId) external view returns (uint256) {
+        return _accounts[providerAgentId].minQuoteNonce;
+    }
+
+    /// @inheritdoc IWorkMarket
     function isQuoteNonceUsed(uint256 providerAgentId, uint256 nonce) external view returns (bool) {
-        return nonce < minQuoteNonce[providerAgentId]
+        return nonce < _accounts[providerAgentId].minQuoteNonce
             || _nonceBits[providerAgentId][nonce >> 8] & (1 << (nonce & 0xff)) != 0;
     }
 
@@ -673,10 +690,16 @@ contract WorkMarket is IWorkMarket, AccessControl, ReentrancyGuardTransient, EIP
     }
 
     /// @dev Locks `amount` for `agentId`: from its credit if that covers it, else from `payer`.
+    /// @dev Adds `amount` to an agent's credit; reverts (SafeCast) past 2^128 - 1.
+    function _addCredit(uint256 agentId, uint256 amount) private {
+        Account storage a = _accounts[agentId];
+        a.credit = SafeCast.toUint128(a.credit + amount);
+    }
+
     function _fund(uint256 jobId, uint256 agentId, address payer, uint256 amount) private {
-        uint256 credit = credits[agentId];
+        uint256 credit = _accounts[agentId].credit;
         if (credit >= amount) {
-            credits[agentId] = credit - amount;
+            _accounts[agentId].credit = uint128(credit - amount);
             emit Funded(jobId, agentId, address(this), amount, true);
         } else {
             emit Funded(jobId, agentId, payer, amount, false);

@@ -394,6 +394,33 @@ describe("WorkMarket", function () {
       await expect(fx.market.connect(fx.alice).cancelQuotesBelow(fx.PROV, 200)).to.be.revertedWithCustomError(fx.market, "NotAuthorized");
     });
 
+    it("the quote-nonce cut shares the provider's credit slot: each keeps its own value", async function () {
+      // bob's provider agent gets a credit; cutting its nonces leaves the credit as it was, and
+      // a deposit leaves the cut as it was (both halves of one storage slot)
+      const deposit = async (amount: bigint, tag: string) => {
+        const nonce = keccakId(tag);
+        await (await fx.market.connect(fx.carol).depositWithAuthorization(fx.PROV, amount, nonce, await receiveAuth(fx, ethers, fx.bob, amount, nonce))).wait();
+      };
+      await deposit(5n * E18, "cut-1");
+      const credit = await fx.market.credits(fx.PROV);
+      expect(credit).to.equal(5n * E18);
+      await (await fx.market.connect(fx.bob).cancelQuotesBelow(fx.PROV, 1_000n)).wait();
+      expect(await fx.market.minQuoteNonce(fx.PROV)).to.equal(1_000n);
+      expect(await fx.market.credits(fx.PROV)).to.equal(credit);
+      await deposit(1n, "cut-2");
+      expect(await fx.market.minQuoteNonce(fx.PROV)).to.equal(1_000n);
+      expect(await fx.market.credits(fx.PROV)).to.equal(credit + 1n);
+      // the largest cut is 2^128 - 1; above it the call is refused, nothing changes
+      const max = 2n ** 128n - 1n;
+      await expect(fx.market.connect(fx.bob).cancelQuotesBelow(fx.PROV, max + 1n))
+        .to.be.revertedWithCustomError(fx.market, "SafeCastOverflowedUintDowncast").withArgs(128, max + 1n);
+      expect(await fx.market.minQuoteNonce(fx.PROV)).to.equal(1_000n);
+      await (await fx.market.connect(fx.bob).cancelQuotesBelow(fx.PROV, max)).wait();
+      expect(await fx.market.isQuoteNonceUsed(fx.PROV, max - 1n)).to.equal(true);
+      expect(await fx.market.isQuoteNonceUsed(fx.PROV, max)).to.equal(false);
+      expect(await fx.market.credits(fx.PROV)).to.equal(credit + 1n);
+    });
+
     it("fillQuoteWithAuthorization: the requester pays with a signature, anyone relays", async function () {
       const q = await makeQuote(fx, ethers);
       const sig = await signQuote(fx, ethers, q);
