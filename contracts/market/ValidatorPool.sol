@@ -63,13 +63,26 @@ contract ValidatorPool is IValidatorPool, AccessControl, Pausable, ReentrancyGua
         uint16 slashBps;
     }
 
-    Params public params;
+    /// @dev The governed parameters (`Params`) and the number of active validators, one slot: a
+    ///      draw reads both (the committee size and how many to draw from) with one slot read.
+    struct Settings {
+        uint96 minStake;
+        uint32 unbondingDelay;
+        uint8 committeeSize;
+        uint8 escalationSize;
+        uint16 slashBps;
+        uint16 activeCount;
+    }
+
+    Settings private _settings;
     /// @notice Validator ids ever assigned (ids run from 1).
     uint256 public validatorCount;
     mapping(uint256 validatorId => Validator) private _validators;
     mapping(address account => uint256) private _idOf;
     mapping(uint256 agentId => uint256) private _idOfAgent;
-    uint16[] private _active;
+    /// @dev The active validator ids, 16 to a slot: position i in word i >> 4, bits 16 * (i & 15).
+    ///      Its length is `_settings.activeCount`.
+    mapping(uint256 word => uint256 ids) private _activeWords;
     mapping(uint256 jobId => Round) private _rounds;
     mapping(uint256 jobId => Round) private _firstRounds;
 
@@ -129,7 +142,7 @@ contract ValidatorPool is IValidatorPool, AccessControl, Pausable, ReentrancyGua
         if (newStake > type(uint96).max) revert StakeTooLarge(newStake);
         v.stake = uint96(newStake);
         emit Staked(id, amount, newStake);
-        if (!v.active && newStake >= params.minStake) _activate(id, v);
+        if (!v.active && newStake >= _settings.minStake) _activate(id, v);
         ubc.safeTransferFrom(msg.sender, address(this), amount);
     }
 
@@ -139,7 +152,7 @@ contract ValidatorPool is IValidatorPool, AccessControl, Pausable, ReentrancyGua
         Validator storage v = _validators[id];
         if (v.unbondAt != 0) revert Unbonding(id);
         if (v.active) _deactivate(id, v);
-        uint256 unbondAt = block.timestamp + params.unbondingDelay;
+        uint256 unbondAt = block.timestamp + _settings.unbondingDelay;
         v.unbondAt = uint40(unbondAt);
         emit UnbondingStarted(id, unbondAt);
     }
@@ -187,7 +200,7 @@ contract ValidatorPool is IValidatorPool, AccessControl, Pausable, ReentrancyGua
             emit CommitteeArmed(jobId, r.kind, block.number + 1);
             return;
         }
-        Params memory p = params;
+        Settings memory p = _settings;
         uint256 size = r.kind == KIND_FIRST ? p.committeeSize : p.escalationSize;
         // An escalation excludes the first round's committee; a first round has none to exclude
         // (its slot is not read: every slot read is a lookup in the pool's storage trie).
@@ -196,6 +209,7 @@ contract ValidatorPool is IValidatorPool, AccessControl, Pausable, ReentrancyGua
         (uint144 members, uint256 drawn) = _draw(
             keccak256(abi.encode(hash, jobId, r.kind)),
             size,
+            p.activeCount,
             _idOfAgent[j.requesterAgentId],
             _idOfAgent[j.providerAgentId],
             first.members,
@@ -218,18 +232,18 @@ contract ValidatorPool is IValidatorPool, AccessControl, Pausable, ReentrancyGua
     function _draw(
         bytes32 seed,
         uint256 size,
+        uint256 n,
         uint256 requesterId,
         uint256 providerId,
         uint144 excluded,
         uint256 excludedSize
     ) private view returns (uint144 members, uint256 count) {
-        uint256 n = _active.length;
         if (n == 0) return (0, 0);
         uint256 probes = n < PROBES ? n : PROBES;
         for (uint256 i; i < size; ++i) {
             uint256 start = uint256(keccak256(abi.encode(seed, i))) % n;
             for (uint256 k; k < probes; ++k) {
-                uint256 id = _active[(start + k) % n];
+                uint256 id = _activeAt((start + k) % n);
                 if (id == requesterId || id == providerId) continue;
                 if (members.contains(count, id) || excluded.contains(excludedSize, id)) continue;
                 members = members.set(count, id);
@@ -363,7 +377,7 @@ contract ValidatorPool is IValidatorPool, AccessControl, Pausable, ReentrancyGua
 
     function _slash(uint256 jobId, uint144 members, uint256 size, uint16 losers) private returns (uint256 total) {
         if (losers == 0) return 0;
-        Params memory p = params;
+        Settings memory p = _settings;
         for (uint256 i; i < size; ++i) {
             if (losers & (1 << i) == 0) continue;
             uint256 id = members.at(i);
@@ -420,7 +434,14 @@ contract ValidatorPool is IValidatorPool, AccessControl, Pausable, ReentrancyGua
                 || p.committeeSize % 2 == 0 || p.escalationSize < p.committeeSize || p.escalationSize > MAX_COMMITTEE
                 || p.slashBps > 5_000
         ) revert BadParameters();
-        params = p;
+        _settings = Settings({
+            minStake: p.minStake,
+            unbondingDelay: p.unbondingDelay,
+            committeeSize: p.committeeSize,
+            escalationSize: p.escalationSize,
+            slashBps: p.slashBps,
+            activeCount: _settings.activeCount
+        });
         emit ParametersUpdated(p.minStake, p.unbondingDelay, p.committeeSize, p.escalationSize, p.slashBps);
     }
 
@@ -462,14 +483,28 @@ contract ValidatorPool is IValidatorPool, AccessControl, Pausable, ReentrancyGua
         return _idOf[account];
     }
 
+    /// @notice The governed parameters (see `setParams`).
+    function params()
+        external
+        view
+        returns (uint96 minStake, uint32 unbondingDelay, uint8 committeeSize, uint8 escalationSize, uint16 slashBps)
+    {
+        Settings memory p = _settings;
+        return (p.minStake, p.unbondingDelay, p.committeeSize, p.escalationSize, p.slashBps);
+    }
+
     /// @inheritdoc IValidatorPool
     function activeCount() external view returns (uint256) {
-        return _active.length;
+        return _settings.activeCount;
     }
 
     /// @notice The active validator ids.
-    function activeValidators() external view returns (uint16[] memory) {
-        return _active;
+    function activeValidators() external view returns (uint16[] memory ids) {
+        uint256 n = _settings.activeCount;
+        ids = new uint16[](n);
+        for (uint256 i; i < n; ++i) {
+            ids[i] = uint16(_activeAt(i));
+        }
     }
 
     // ------------------------------------------------------------------ internals
@@ -479,23 +514,38 @@ contract ValidatorPool is IValidatorPool, AccessControl, Pausable, ReentrancyGua
         if (id == 0) revert UnknownValidator(account);
     }
 
+    /// @dev The id at position `i` of the active list.
+    function _activeAt(uint256 i) private view returns (uint256) {
+        return uint16(_activeWords[i >> 4] >> ((i & 15) << 4));
+    }
+
+    /// @dev Writes `id` at position `i` of the active list (0 clears it).
+    function _setActiveAt(uint256 i, uint256 id) private {
+        uint256 shift = (i & 15) << 4;
+        uint256 word = _activeWords[i >> 4];
+        _activeWords[i >> 4] = (word & ~(uint256(0xffff) << shift)) | (id << shift);
+    }
+
     function _activate(uint256 id, Validator storage v) private {
-        if (_active.length >= MAX_VALIDATORS) revert TooManyValidators();
-        v.activeIndex = uint16(_active.length);
+        uint256 n = _settings.activeCount;
+        if (n >= MAX_VALIDATORS) revert TooManyValidators();
+        v.activeIndex = uint16(n);
         v.active = true;
-        _active.push(uint16(id));
+        _setActiveAt(n, id);
+        _settings.activeCount = uint16(n + 1);
         emit Activated(id);
     }
 
     function _deactivate(uint256 id, Validator storage v) private {
         uint256 index = v.activeIndex;
-        uint256 last = _active.length - 1;
+        uint256 last = _settings.activeCount - 1;
         if (index != last) {
-            uint16 moved = _active[last];
-            _active[index] = moved;
+            uint256 moved = _activeAt(last);
+            _setActiveAt(index, moved);
             _validators[moved].activeIndex = uint16(index);
         }
-        _active.pop();
+        _setActiveAt(last, 0);
+        _settings.activeCount = uint16(last);
         v.active = false;
         v.activeIndex = 0;
         emit Deactivated(id);

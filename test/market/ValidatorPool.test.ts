@@ -45,6 +45,59 @@ describe("ValidatorPool", function () {
       expect((await fx.pool.activeValidators()).length).to.equal(11);
     });
 
+    it("keeps the active list (16 ids to a storage slot) whole past one slot, through joins and exits", async function () {
+      // 10 active from the fixture + 12 fresh wallets = 22: the list spans two slots
+      const funder = fx.signers[0];
+      const extra: { s: any; agentId: bigint }[] = [];
+      for (let i = 0; i < 12; i++) {
+        const w = ethers.Wallet.createRandom().connect(ethers.provider);
+        await (await funder.sendTransaction({ to: w.address, value: 10n ** 18n })).wait();
+        await (await fx.registry.connect(w).register("", ROLE.VALIDATOR)).wait();
+        const agentId = await fx.registry.agentCount();
+        await (await fx.ubc.connect(fx.treasury).transfer(w.address, MIN_STAKE)).wait();
+        await (await fx.ubc.connect(w).approve(fx.poolAddr, MIN_STAKE)).wait();
+        await (await fx.pool.connect(w).stake(agentId, MIN_STAKE)).wait();
+        extra.push({ s: w, agentId });
+      }
+      const check = async (expected: Set<bigint>) => {
+        const ids = (await fx.pool.activeValidators()).map(BigInt);
+        expect(await fx.pool.activeCount()).to.equal(BigInt(expected.size));
+        expect(new Set(ids)).to.deep.equal(expected);
+        for (let i = 0; i < ids.length; i++) {
+          const v = await fx.pool.getValidator(ids[i]);
+          expect(v.active).to.equal(true);
+          expect(v.activeIndex).to.equal(BigInt(i));
+        }
+      };
+      const expected = new Set<bigint>(Array.from({ length: 22 }, (_, i) => BigInt(i + 1)));
+      await check(expected);
+      // exits from the first slot, the second, and the last position; the last id moves down
+      for (const signer of [fx.vals[0], extra[11].s, extra[3].s, fx.vals[7]]) {
+        const id = await fx.pool.validatorIdOf(signer.address);
+        await (await fx.pool.connect(signer).requestUnbond()).wait();
+        expected.delete(id);
+        await check(expected);
+      }
+      // a rejoin after the unbonding delay takes the last position again
+      await networkHelpers.time.increase(8n * DAY);
+      const back = fx.vals[0];
+      const backId = await fx.pool.validatorIdOf(back.address);
+      await (await fx.pool.connect(back).withdrawStake()).wait();
+      await (await fx.ubc.connect(back).approve(fx.poolAddr, MIN_STAKE)).wait();
+      await (await fx.pool.connect(back).stake((await fx.pool.getValidator(backId)).agentId, MIN_STAKE)).wait();
+      expected.add(backId);
+      await check(expected);
+      expect((await fx.pool.activeValidators()).map(BigInt).at(-1)).to.equal(backId);
+      // draws pick from the whole list: every member is active
+      const jobId = await fillJob(fx, ethers);
+      await submitJob(fx, jobId);
+      await networkHelpers.mine(1);
+      await (await fx.pool.drawCommittee(jobId)).wait();
+      const members = (await fx.pool.committee(jobId)).map(BigInt);
+      expect(members.length).to.equal(3);
+      for (const m of members) expect(expected.has(m)).to.equal(true);
+    });
+
     it("reverts bad stakes", async function () {
       const { s, agentId } = await newValidator(16);
       await expect(fx.pool.connect(s).stake(agentId, 0)).to.be.revertedWithCustomError(fx.pool, "ZeroAmount");
