@@ -3,8 +3,10 @@
 // per kind of transaction, the node's CPU per transaction and tx/s for `count` transactions
 // pre-signed by 64 senders and sent as one JSON-RPC batch per sender (as the ceiling's batched
 // way): plain transfers, a no-op call, slot writes (1, 8), one slot in 1/4 contracts, logs,
-// EVM loop rounds, a slot write in a contract whose storage holds `big` slots, and a call to code
-// that stops at once, 1 byte long or followed by WorkMarket's 23 KB (the price of code size).
+// EVM loop rounds, a slot write in a contract whose storage holds `big` slots, cold reads of 1 and
+// 10 slots of that contract and of a small one (each read is a walk of the contract's storage trie
+// at the node), and a call to code that stops at once, 1 byte long or followed by WorkMarket's
+// 23 KB (the price of code size).
 // Usage: node scripts/bench/swarm/cost-model.ts [count=2000] [rounds=2] [big=50000]
 import { loadavg } from "node:os";
 import { readFileSync } from "node:fs";
