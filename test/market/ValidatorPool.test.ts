@@ -172,43 +172,29 @@ describe("ValidatorPool", function () {
       await expect(fx.pool.drawCommittee(jobId)).to.be.revertedWithCustomError(fx.pool, "WrongPhase").withArgs(jobId, 2);
     });
 
-    it("never puts a party's own validator agent on the committee", async function () {
-      // bob's provider agent also registers as a validator under the same agent id.
-      await (await fx.registry.connect(fx.bob).setAgentRoles(fx.PROV, ROLE.PROVIDER | ROLE.VALIDATOR)).wait();
-      await (await fx.ubc.connect(fx.treasury).transfer(fx.bob.address, MIN_STAKE)).wait();
-      await (await fx.ubc.connect(fx.bob).approve(fx.poolAddr, MIN_STAKE)).wait();
-      await (await fx.pool.connect(fx.bob).stake(fx.PROV, MIN_STAKE)).wait();
-      const bobId = await fx.pool.validatorIdOf(fx.bob.address);
-      // With only bob and two others active, the committee is the two others.
-      for (const v of fx.vals.slice(2)) await (await fx.pool.connect(v).requestUnbond()).wait();
-      expect(await fx.pool.activeCount()).to.equal(3n);
-      const jobId = await fillJob(fx, ethers);
-      await submitJob(fx, jobId);
-      await draw(fx, networkHelpers, jobId);
-      const ids = (await fx.pool.committee(jobId)).map(BigInt);
-      expect(ids).to.not.include(bobId);
-      expect(ids.length).to.equal(2);
-    });
-
-    it("never puts the requester's own validator agent on the committee either", async function () {
-      // alice's requester agent also stakes as a validator (the draw compares validator ids:
-      // an agent keeps the one id it joined with)
-      await (await fx.registry.connect(fx.alice).setAgentRoles(fx.REQ, ROLE.REQUESTER | ROLE.VALIDATOR)).wait();
-      await (await fx.ubc.connect(fx.treasury).transfer(fx.alice.address, MIN_STAKE)).wait();
-      await (await fx.ubc.connect(fx.alice).approve(fx.poolAddr, MIN_STAKE)).wait();
-      await (await fx.pool.connect(fx.alice).stake(fx.REQ, MIN_STAKE)).wait();
-      const aliceId = await fx.pool.validatorIdOf(fx.alice.address);
-      for (const v of fx.vals.slice(2)) await (await fx.pool.connect(v).requestUnbond()).wait();
-      expect(await fx.pool.activeCount()).to.equal(3n);
-      for (let round = 0; round < 3; round++) {
-        const jobId = await fillJob(fx, ethers);
-        await submitJob(fx, jobId);
-        await draw(fx, networkHelpers, jobId);
-        const ids = (await fx.pool.committee(jobId)).map(BigInt);
-        expect(ids).to.not.include(aliceId);
-        expect(ids.length).to.equal(2);
-      }
-    });
+    // A party's agent that also stakes as a validator (under the same agent id) is never drawn
+    // for its own job: the draw compares validator ids, and an agent keeps the one id it joined with.
+    for (const side of ["provider", "requester"] as const) {
+      it(`never puts the ${side}'s own validator agent on the committee`, async function () {
+        const [signer, agentId, role] = side === "provider" ? [fx.bob, fx.PROV, ROLE.PROVIDER] : [fx.alice, fx.REQ, ROLE.REQUESTER];
+        await (await fx.registry.connect(signer).setAgentRoles(agentId, role | ROLE.VALIDATOR)).wait();
+        await (await fx.ubc.connect(fx.treasury).transfer(signer.address, MIN_STAKE)).wait();
+        await (await fx.ubc.connect(signer).approve(fx.poolAddr, MIN_STAKE)).wait();
+        await (await fx.pool.connect(signer).stake(agentId, MIN_STAKE)).wait();
+        const partyId = await fx.pool.validatorIdOf(signer.address);
+        // With only the party and two others active, the committee is the two others, every time.
+        for (const v of fx.vals.slice(2)) await (await fx.pool.connect(v).requestUnbond()).wait();
+        expect(await fx.pool.activeCount()).to.equal(3n);
+        for (let round = 0; round < 3; round++) {
+          const jobId = await fillJob(fx, ethers);
+          await submitJob(fx, jobId);
+          await draw(fx, networkHelpers, jobId);
+          const ids = (await fx.pool.committee(jobId)).map(BigInt);
+          expect(ids).to.not.include(partyId);
+          expect(ids.length).to.equal(2);
+        }
+      });
+    }
 
     it("re-arms the draw when the seed block is older than 256 blocks", async function () {
       const jobId = await fillJob(fx, ethers);
