@@ -689,13 +689,13 @@ contract WorkMarket is IWorkMarket, AccessControl, ReentrancyGuardTransient, EIP
         return keccak256(abi.encode(FILL_INTENT_TAG, _quoteDigest(q), requesterAgentId, specHash));
     }
 
-    /// @dev Locks `amount` for `agentId`: from its credit if that covers it, else from `payer`.
     /// @dev Adds `amount` to an agent's credit; reverts (SafeCast) past 2^128 - 1.
     function _addCredit(uint256 agentId, uint256 amount) private {
         Account storage a = _accounts[agentId];
         a.credit = SafeCast.toUint128(a.credit + amount);
     }
 
+    /// @dev Locks `amount` for `agentId`: from its credit if that covers it, else from `payer`.
     function _fund(uint256 jobId, uint256 agentId, address payer, uint256 amount) private {
         uint256 credit = _accounts[agentId].credit;
         if (credit >= amount) {
