@@ -11,7 +11,7 @@ import { expect } from "chai";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { Contract, JsonRpcProvider, keccak256, toUtf8Bytes } from "ethers";
+import { Contract, JsonRpcProvider, keccak256, toUtf8Bytes, type EventLog } from "ethers";
 import { alivePids, startProcess, stopProcess, freePort, waitForRpc } from "../scripts/lib/processes.ts";
 import { graphql, startDevnet, stopAndCheck, waitIndexed } from "./helpers/devnet.ts";
 import { devAccount, ROLES } from "../scripts/devnet/accounts.ts";
@@ -96,7 +96,8 @@ describe("npm start", function () {
       for (const id of [1n, 2n, 3n]) expect((await market.getJob(id)).status).to.equal(9n);
       expect((await market.getJob(4n)).status).to.equal(1n);
       // whose spec (a sha256-iter job) is on the indexer's spec store, where a provider finds it
-      const openSpecHash = (await market.jobData(4n)) as string;
+      const [created] = await market.queryFilter(market.filters.JobCreated(4n));
+      const openSpecHash = (created as EventLog).args.specHash as string;
       const spec = await fetch(`http://127.0.0.1:${indexerPort}/specs/${openSpecHash}`);
       expect(spec.status, `GET /specs/${openSpecHash}`).to.equal(200);
       const specText = await spec.text();

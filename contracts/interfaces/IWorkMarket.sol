@@ -264,11 +264,9 @@ interface IWorkMarket is IJobRegistry {
 
     // ------------------------------------------------------------------ views
 
-    /// @notice A job's stored fields.
+    /// @notice A job's stored fields. Its spec and result hashes are not stored: `JobCreated` and
+    ///         `JobSubmitted` carry them.
     function getJob(uint256 jobId) external view returns (Job memory);
-
-    /// @notice A job's spec hash (before submission) or result hash (after).
-    function jobData(uint256 jobId) external view returns (bytes32);
 
     /// @notice The EIP-712 digest a provider's agent wallet signs for `q`.
     function quoteDigest(Quote calldata q) external view returns (bytes32);

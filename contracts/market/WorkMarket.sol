@@ -94,7 +94,9 @@ contract WorkMarket is IWorkMarket, AccessControl, ReentrancyGuardTransient, EIP
     Pending private _pending;
 
     mapping(uint256 jobId => Job) private _jobs;
-    mapping(uint256 jobId => bytes32) private _data;
+    // A job's spec and result hashes are not stored: `JobCreated` and `JobSubmitted` carry them
+    // (logs, which each block commits to in its receipts root). No contract reads them, and a
+    // slot of its own would cost every job a storage insertion (~22k gas) and a lookup at submission.
     /// @dev An agent's credit and, as a provider, the nonce below which its quotes are cancelled:
     ///      one slot, which a fill reads anyway for the provider's deposit (so the cancellation
     ///      check costs no slot of its own). Both fit 128 bits: credits are bounded by COMPUTE's
@@ -189,7 +191,6 @@ contract WorkMarket is IWorkMarket, AccessControl, ReentrancyGuardTransient, EIP
             status: uint8(Status.Open),
             flags: 0
         });
-        _data[jobId] = r.specHash;
         emit JobCreated(
             jobId, r.requesterAgentId, r.providerAgentId, value, r.specHash, r.acceptDeadline, r.deliveryPeriod
         );
@@ -308,7 +309,6 @@ contract WorkMarket is IWorkMarket, AccessControl, ReentrancyGuardTransient, EIP
             status: uint8(Status.Accepted),
             flags: 0
         });
-        _data[jobId] = specHash;
         emit JobCreated(jobId, requesterAgentId, q.providerAgentId, value, specHash, block.timestamp, q.deliveryPeriod);
         emit QuoteFilled(jobId, q.providerAgentId, q.nonce, q.resourceKind, q.units, q.unitPrice);
         emit JobAccepted(jobId, q.providerAgentId, deliveryDeadline);
@@ -345,7 +345,6 @@ contract WorkMarket is IWorkMarket, AccessControl, ReentrancyGuardTransient, EIP
         j.deadline = uint40(validationDeadline);
         j.aux = uint32(seedBlock);
         _jobs[jobId] = j;
-        _data[jobId] = resultHash;
         emit JobSubmitted(jobId, resultHash, resultURI, validationDeadline, seedBlock);
     }
 
@@ -630,11 +629,6 @@ contract WorkMarket is IWorkMarket, AccessControl, ReentrancyGuardTransient, EIP
     /// @inheritdoc IWorkMarket
     function getJob(uint256 jobId) external view returns (Job memory) {
         return _jobs[jobId];
-    }
-
-    /// @inheritdoc IWorkMarket
-    function jobData(uint256 jobId) external view returns (bytes32) {
-        return _data[jobId];
     }
 
     /// @inheritdoc IWorkMarket

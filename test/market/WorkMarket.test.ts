@@ -104,7 +104,6 @@ describe("WorkMarket", function () {
       expect(j.value).to.equal(VALUE);
       expect(j.deadline).to.equal(r.acceptDeadline);
       expect(j.aux).to.equal(3600n);
-      expect(await fx.market.jobData(1)).to.equal(r.specHash);
       expect(await fx.market.jobParties(1)).to.deep.equal([fx.REQ, 0n, false]);
     });
 
@@ -206,7 +205,6 @@ describe("WorkMarket", function () {
       const j = await fx.market.getJob(jobId);
       expect(j.status).to.equal(STATUS.Submitted);
       expect(j.aux).to.equal(BigInt(rc!.blockNumber + 1));
-      expect(await fx.market.jobData(jobId)).to.equal(result);
     });
 
     it("reverts submission when not allowed", async function () {
@@ -314,8 +312,13 @@ describe("WorkMarket", function () {
       const value = 150n * E18;
       const a0 = await fx.compute.balanceOf(fx.alice.address);
       const b0 = await fx.compute.balanceOf(fx.bob.address);
-      await expect(fx.market.connect(fx.alice).fillQuote(q, sig, fx.REQ, specHash()))
+      const spec = specHash();
+      const fill = await fx.market.connect(fx.alice).fillQuote(q, sig, fx.REQ, spec);
+      await fill.wait();
+      // the spec hash is kept only in JobCreated (no slot stores it): that event is its record
+      await expect(fill)
         .to.emit(fx.market, "QuoteFilled").withArgs(1, fx.PROV, q.nonce, q.resourceKind, 3, 50n * E18)
+        .and.to.emit(fx.market, "JobCreated").withArgs(1, fx.REQ, fx.PROV, value, spec, await now(ethers), DAY)
         .and.to.emit(fx.market, "JobAccepted");
       expect(a0 - (await fx.compute.balanceOf(fx.alice.address))).to.equal(lockOf(value));
       expect(b0 - (await fx.compute.balanceOf(fx.bob.address))).to.equal(providerDepositOf(value));

@@ -599,7 +599,8 @@ step("open jobs: the wallet posts one from the market page (a provider accepts i
   assert.equal(pj.requesterAgentId as bigint, me);
   assert.equal(pj.value as bigint, 160n * E18);
   await stack.waitForIndexed();
-  const stored = await stack.gql<{ spec: string | null }>(`query($h: Bytes!) { spec(hash: $h) }`, { h: await market.jobData(posted) });
+  const postedSpec = ((await market.queryFilter(market.filters.JobCreated(posted)))[0] as ethers.EventLog).args.specHash as string;
+  const stored = await stack.gql<{ spec: string | null }>(`query($h: Bytes!) { spec(hash: $h) }`, { h: postedSpec });
   assert.match(stored.spec ?? "", /"iterations":1000,"kind":"sha256-iter"/, "the spec a provider's agent executes, on the spec store under the job's spec hash");
   // a provider (the seeded one, as its agent would) takes it
   await (await stack.chain.contract("WorkMarket", stack.seed.market.provider.signer).accept(posted, stack.seed.market.provider.agentId)).wait();
