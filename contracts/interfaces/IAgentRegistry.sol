@@ -91,4 +91,9 @@ interface IAgentRegistry {
 
     /// @notice Whether `agentId` exists.
     function exists(uint256 agentId) external view returns (bool);
+
+    /// @notice Everything the market checks about `agentId`, in one call: its owner, its agent
+    ///         wallet (the owner when none is bound) and its role bits; all zero for an unknown
+    ///         agent (no revert). `account` may act for the agent when it is `owner` or `wallet`.
+    function agentRecord(uint256 agentId) external view returns (address owner, address wallet, uint8 roles);
 }

@@ -153,6 +153,15 @@ contract AgentRegistry is IAgentRegistry, IERC4906, ERC721, EIP712, Nonces {
     }
 
     /// @inheritdoc IAgentRegistry
+    function agentRecord(uint256 agentId) external view returns (address owner, address wallet, uint8 roles) {
+        owner = _ownerOf(agentId);
+        if (owner == address(0)) return (address(0), address(0), 0);
+        Agent memory a = _agents[agentId];
+        wallet = a.wallet == address(0) ? owner : a.wallet;
+        roles = a.roles;
+    }
+
+    /// @inheritdoc IAgentRegistry
     function agentCardURI(uint256 agentId) external view returns (string memory) {
         _requireAgent(agentId);
         return _cardURIs[agentId];

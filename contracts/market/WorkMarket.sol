@@ -206,8 +206,9 @@ contract WorkMarket is IWorkMarket, AccessControl, ReentrancyGuardTransient, EIP
         }
         if (providerAgentId == j.requesterAgentId) revert SameAgent(providerAgentId);
         _checkId(providerAgentId);
-        _requireAuthorized(providerAgentId, msg.sender);
-        _requireRole(providerAgentId, AgentRoles.PROVIDER);
+        if (!_authorizedRoles(providerAgentId, msg.sender).has(AgentRoles.PROVIDER)) {
+            revert MissingRole(providerAgentId, AgentRoles.PROVIDER);
+        }
         uint256 deliveryDeadline = block.timestamp + j.aux;
         j.providerAgentId = uint40(providerAgentId);
         j.status = uint8(Status.Accepted);
@@ -238,8 +239,8 @@ contract WorkMarket is IWorkMarket, AccessControl, ReentrancyGuardTransient, EIP
         whenNotPaused
         returns (uint256 jobId)
     {
-        _requireAuthorized(requesterAgentId, msg.sender);
-        (uint256 value, address providerWallet) = _checkQuote(q, signature, requesterAgentId);
+        uint8 requesterRoles = _authorizedRoles(requesterAgentId, msg.sender);
+        (uint256 value, address providerWallet) = _checkQuote(q, signature, requesterAgentId, requesterRoles);
         jobId = _createFilled(q, requesterAgentId, specHash, value);
         _fund(jobId, requesterAgentId, msg.sender, FeeMath.requesterLock(value));
         _fund(jobId, q.providerAgentId, providerWallet, FeeMath.providerDeposit(value));
@@ -253,8 +254,8 @@ contract WorkMarket is IWorkMarket, AccessControl, ReentrancyGuardTransient, EIP
         bytes32 specHash,
         Authorization calldata auth
     ) external nonReentrant whenNotPaused returns (uint256 jobId) {
-        if (!registry.isAuthorized(requesterAgentId, auth.from)) revert PayerNotAuthorized(auth.from);
-        (uint256 value, address providerWallet) = _checkQuote(q, signature, requesterAgentId);
+        (uint256 value, address providerWallet) =
+            _checkQuote(q, signature, requesterAgentId, _payerRoles(requesterAgentId, auth.from));
         jobId = _createFilled(q, requesterAgentId, specHash, value);
         uint256 lock = FeeMath.requesterLock(value);
         emit Funded(jobId, requesterAgentId, auth.from, lock, false);
@@ -263,7 +264,8 @@ contract WorkMarket is IWorkMarket, AccessControl, ReentrancyGuardTransient, EIP
     }
 
     /// @dev Validates a quote and consumes its nonce; returns the job value and the signer.
-    function _checkQuote(Quote calldata q, bytes calldata signature, uint256 requesterAgentId)
+    ///      `requesterRoles`: the requester's role bits, read by the caller with its authorisation.
+    function _checkQuote(Quote calldata q, bytes calldata signature, uint256 requesterAgentId, uint8 requesterRoles)
         private
         returns (uint256 value, address wallet)
     {
@@ -285,9 +287,8 @@ contract WorkMarket is IWorkMarket, AccessControl, ReentrancyGuardTransient, EIP
         uint256 bits = _nonceBits[provider][nonce >> 8];
         if (nonce < _accounts[provider].minQuoteNonce || bits & bit != 0) revert QuoteNonceUsed(provider, nonce);
         _nonceBits[provider][nonce >> 8] = bits | bit;
-        _requireRole(provider, AgentRoles.PROVIDER);
-        _requireRole(requesterAgentId, AgentRoles.REQUESTER);
-        wallet = registry.agentWallet(provider);
+        wallet = _providerWallet(provider);
+        if (!requesterRoles.has(AgentRoles.REQUESTER)) revert MissingRole(requesterAgentId, AgentRoles.REQUESTER);
         if (!SignatureChecker.isValidSignatureNow(wallet, _quoteDigest(q), signature)) {
             revert InvalidQuoteSignature(provider);
         }
@@ -717,6 +718,37 @@ contract WorkMarket is IWorkMarket, AccessControl, ReentrancyGuardTransient, EIP
 
     function _requireAuthorized(uint256 agentId, address account) private view {
         if (!registry.isAuthorized(agentId, account)) revert NotAuthorized(agentId, account);
+    }
+
+    /// @dev One registry call for an authorisation and a role check: reverts `NotAuthorized` unless
+    ///      `account` acts for `agentId`, and returns the agent's role bits.
+    function _authorizedRoles(uint256 agentId, address account) private view returns (uint8 roles) {
+        address owner;
+        address wallet;
+        (owner, wallet, roles) = registry.agentRecord(agentId);
+        if (!_actsFor(account, owner, wallet)) revert NotAuthorized(agentId, account);
+    }
+
+    /// @dev `_authorizedRoles` for the payer of an EIP-3009 authorisation (`PayerNotAuthorized`).
+    function _payerRoles(uint256 agentId, address payer) private view returns (uint8 roles) {
+        address owner;
+        address wallet;
+        (owner, wallet, roles) = registry.agentRecord(agentId);
+        if (!_actsFor(payer, owner, wallet)) revert PayerNotAuthorized(payer);
+    }
+
+    /// @dev The agent wallet of a provider, in one registry call; reverts `MissingRole` unless the
+    ///      agent exists and offers the PROVIDER role.
+    function _providerWallet(uint256 agentId) private view returns (address wallet) {
+        uint8 roles;
+        (, wallet, roles) = registry.agentRecord(agentId); // all zero for an unknown agent
+        if (!roles.has(AgentRoles.PROVIDER)) revert MissingRole(agentId, AgentRoles.PROVIDER);
+    }
+
+    /// @dev Whether `account` acts for an agent with this owner and agent wallet (`agentRecord`'s:
+    ///      both zero for an unknown agent, and the wallet the owner's when none is bound).
+    function _actsFor(address account, address owner, address wallet) private pure returns (bool) {
+        return owner != address(0) && (account == owner || account == wallet);
     }
 
     function _requireRole(uint256 agentId, uint8 role) private view {

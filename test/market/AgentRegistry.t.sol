@@ -115,7 +115,14 @@ contract AgentRegistryInvariantTest is Test {
             if (agents.agentOfWallet(w) != id) assertEq(w, owner, "an unbound agent is paid at its owner");
             assertTrue(agents.isAuthorized(id, owner), "the owner acts for its agent");
             assertTrue(agents.isAuthorized(id, w), "the wallet acts for its agent");
+            // the market's one-call view agrees with the separate ones
+            (address recOwner, address recWallet, uint8 recRoles) = agents.agentRecord(id);
+            assertEq(recOwner, owner, "agentRecord: owner");
+            assertEq(recWallet, w, "agentRecord: wallet");
+            assertEq(recRoles, agents.agentRoles(id), "agentRecord: roles");
         }
+        (address o, address wa, uint8 r) = agents.agentRecord(n + 1);
+        assertTrue(o == address(0) && wa == address(0) && r == 0, "agentRecord of an unknown agent is all zero");
     }
 
     /// A2: only the owner and the bound wallet act for an agent; after a transfer the previous

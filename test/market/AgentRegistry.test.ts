@@ -79,6 +79,8 @@ describe("AgentRegistry", function () {
       expect(await agents.hasRoles(1n, ROLE.PROVIDER)).to.equal(true);
       expect(await agents.hasRoles(1n, ROLE.PROVIDER | ROLE.VALIDATOR)).to.equal(true);
       expect(await agents.hasRoles(1n, ROLE.REQUESTER)).to.equal(false);
+      expect(await agents.agentRecord(1n)).to.deep.equal([alice.address, alice.address, 5n]);
+      expect(await agents.agentRecord(2n)).to.deep.equal([ZeroAddress, ZeroAddress, 0n], "an unknown agent: all zero, no revert");
     });
 
     it("accepts an empty card URI and no roles", async function () {
@@ -99,6 +101,7 @@ describe("AgentRegistry", function () {
       expect(await agents.isAuthorized(2n, alice.address)).to.equal(true);
       // The zero address is never authorised, although agent 2 has no bound wallet.
       expect(await agents.isAuthorized(2n, ZeroAddress)).to.equal(false);
+      expect(await agents.agentRecord(2n)).to.deep.equal([alice.address, alice.address, BigInt(ROLE.VALIDATOR)], "no bound wallet: the owner's");
     });
 
     it("refuses undefined role bits", async function () {
@@ -123,6 +126,7 @@ describe("AgentRegistry", function () {
       expect(await agents.walletNonce(walletA.address)).to.equal(1n);
       expect(await agents.isAuthorized(1n, walletA.address)).to.equal(true);
       expect(await agents.isAuthorized(1n, alice.address)).to.equal(true);
+      expect(await agents.agentRecord(1n)).to.deep.equal([alice.address, walletA.address, BigInt(ROLE.PROVIDER)]);
     });
 
     it("refuses a zero wallet, an expired deadline, a wallet already bound", async function () {

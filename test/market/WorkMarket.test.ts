@@ -358,6 +358,16 @@ describe("WorkMarket", function () {
       // A provider agent without the PROVIDER role.
       const asReq = await makeQuote(fx, ethers, { providerAgentId: fx.REQ });
       await expect(fx.market.connect(fx.carol).fillQuote(asReq, await signQuote(fx, ethers, asReq, fx.alice), fx.CAROL, specHash())).to.be.revertedWithCustomError(fx.market, "MissingRole").withArgs(fx.REQ, 1);
+      // A provider agent that does not exist (its record is all zero: no role, no wallet).
+      const ghost = await makeQuote(fx, ethers, { providerAgentId: 999n });
+      await expect(m.fillQuote(ghost, await signQuote(fx, ethers, ghost), fx.REQ, specHash())).to.be.revertedWithCustomError(fx.market, "MissingRole").withArgs(999n, 1);
+      // A requester agent without the REQUESTER role, filling as its own owner.
+      await (await fx.registry.connect(fx.signers[18]).register("", 1)).wait(); // PROVIDER only
+      const noReq = await fx.registry.agentCount();
+      const q4 = await makeQuote(fx, ethers);
+      await expect(fx.market.connect(fx.signers[18]).fillQuote(q4, await signQuote(fx, ethers, q4), noReq, specHash())).to.be.revertedWithCustomError(fx.market, "MissingRole").withArgs(noReq, 2);
+      // Its owner may not fill for another agent either (one registry read decides both).
+      await expect(fx.market.connect(fx.signers[18]).fillQuote(q4, await signQuote(fx, ethers, q4), fx.REQ, specHash())).to.be.revertedWithCustomError(fx.market, "NotAuthorized").withArgs(fx.REQ, fx.signers[18].address);
     });
 
     it("a quote bound to a requester cannot be filled by another (front-running a fill)", async function () {
