@@ -206,9 +206,9 @@ contract WorkMarket is IWorkMarket, AccessControl, ReentrancyGuardTransient, EIP
         }
         if (providerAgentId == j.requesterAgentId) revert SameAgent(providerAgentId);
         _checkId(providerAgentId);
-        if (!_authorizedRoles(providerAgentId, msg.sender).has(AgentRoles.PROVIDER)) {
-            revert MissingRole(providerAgentId, AgentRoles.PROVIDER);
-        }
+        (bool actsFor, uint8 roles) = _access(providerAgentId, msg.sender);
+        if (!actsFor) revert NotAuthorized(providerAgentId, msg.sender);
+        if (!roles.has(AgentRoles.PROVIDER)) revert MissingRole(providerAgentId, AgentRoles.PROVIDER);
         uint256 deliveryDeadline = block.timestamp + j.aux;
         j.providerAgentId = uint40(providerAgentId);
         j.status = uint8(Status.Accepted);
@@ -239,7 +239,8 @@ contract WorkMarket is IWorkMarket, AccessControl, ReentrancyGuardTransient, EIP
         whenNotPaused
         returns (uint256 jobId)
     {
-        uint8 requesterRoles = _authorizedRoles(requesterAgentId, msg.sender);
+        (bool actsFor, uint8 requesterRoles) = _access(requesterAgentId, msg.sender);
+        if (!actsFor) revert NotAuthorized(requesterAgentId, msg.sender);
         (uint256 value, address providerWallet) = _checkQuote(q, signature, requesterAgentId, requesterRoles);
         jobId = _createFilled(q, requesterAgentId, specHash, value);
         _fund(jobId, requesterAgentId, msg.sender, FeeMath.requesterLock(value));
@@ -254,8 +255,9 @@ contract WorkMarket is IWorkMarket, AccessControl, ReentrancyGuardTransient, EIP
         bytes32 specHash,
         Authorization calldata auth
     ) external nonReentrant whenNotPaused returns (uint256 jobId) {
-        (uint256 value, address providerWallet) =
-            _checkQuote(q, signature, requesterAgentId, _payerRoles(requesterAgentId, auth.from));
+        (bool actsFor, uint8 requesterRoles) = _access(requesterAgentId, auth.from);
+        if (!actsFor) revert PayerNotAuthorized(auth.from);
+        (uint256 value, address providerWallet) = _checkQuote(q, signature, requesterAgentId, requesterRoles);
         jobId = _createFilled(q, requesterAgentId, specHash, value);
         uint256 lock = FeeMath.requesterLock(value);
         emit Funded(jobId, requesterAgentId, auth.from, lock, false);
@@ -720,21 +722,14 @@ contract WorkMarket is IWorkMarket, AccessControl, ReentrancyGuardTransient, EIP
         if (!registry.isAuthorized(agentId, account)) revert NotAuthorized(agentId, account);
     }
 
-    /// @dev One registry call for an authorisation and a role check: reverts `NotAuthorized` unless
-    ///      `account` acts for `agentId`, and returns the agent's role bits.
-    function _authorizedRoles(uint256 agentId, address account) private view returns (uint8 roles) {
+    /// @dev One registry call for an authorisation and a role check: whether `account` acts for
+    ///      `agentId` (its owner or agent wallet; never for an unknown agent, whose record is all
+    ///      zero), and the agent's role bits. The caller reverts with its own error.
+    function _access(uint256 agentId, address account) private view returns (bool actsFor, uint8 roles) {
         address owner;
         address wallet;
         (owner, wallet, roles) = registry.agentRecord(agentId);
-        if (!_actsFor(account, owner, wallet)) revert NotAuthorized(agentId, account);
-    }
-
-    /// @dev `_authorizedRoles` for the payer of an EIP-3009 authorisation (`PayerNotAuthorized`).
-    function _payerRoles(uint256 agentId, address payer) private view returns (uint8 roles) {
-        address owner;
-        address wallet;
-        (owner, wallet, roles) = registry.agentRecord(agentId);
-        if (!_actsFor(payer, owner, wallet)) revert PayerNotAuthorized(payer);
+        actsFor = owner != address(0) && (account == owner || account == wallet);
     }
 
     /// @dev The agent wallet of a provider, in one registry call; reverts `MissingRole` unless the
@@ -743,12 +738,6 @@ contract WorkMarket is IWorkMarket, AccessControl, ReentrancyGuardTransient, EIP
         uint8 roles;
         (, wallet, roles) = registry.agentRecord(agentId); // all zero for an unknown agent
         if (!roles.has(AgentRoles.PROVIDER)) revert MissingRole(agentId, AgentRoles.PROVIDER);
-    }
-
-    /// @dev Whether `account` acts for an agent with this owner and agent wallet (`agentRecord`'s:
-    ///      both zero for an unknown agent, and the wallet the owner's when none is bound).
-    function _actsFor(address account, address owner, address wallet) private pure returns (bool) {
-        return owner != address(0) && (account == owner || account == wallet);
     }
 
     function _requireRole(uint256 agentId, uint8 role) private view {
