@@ -12,7 +12,6 @@ interface IValidatorPool {
         uint144 members; // up to 9 validator ids of 16 bits, member i at bits [16i, 16i+16)
         uint16 approvals; // bit i: member i approved
         uint16 rejections; // bit i: member i rejected
-        uint16 claimed; // bit i: member i claimed its fee share
         uint32 seedBlock; // block whose hash seeds the draw
         uint8 size; // members drawn
         uint8 phase; // 0 none, 1 armed (draw pending), 2 voting, 3 decided
@@ -93,10 +92,15 @@ interface IValidatorPool {
     /// @notice Opens the escalation round of a challenged job. Only the WorkMarket.
     function escalate(uint256 jobId) external;
 
-    /// @notice Pays the caller its share of the validation fee of each settled job it won.
+    /// @notice For each settled job of `jobIds` whose fee is still unpaid, pays every validator on
+    ///         the winning side of its final round its share of the validation fee (`FeesClaimed`
+    ///         for each), and clears the job's rounds. Jobs paid already, unsettled or whose
+    ///         validators earned no fee are skipped; `NothingToClaim` when none pays. Only a
+    ///         validator calls it; returns what the caller itself received.
     function claimFees(uint256[] calldata jobIds) external returns (uint256 amount);
 
-    /// @notice The current (final) round of a job.
+    /// @notice The current (final) round of a job; all zero once its validation fee is paid (the
+    ///         claim that pays it clears the job's rounds).
     function getRound(uint256 jobId) external view returns (Round memory);
 
     /// @notice The first round of a job that went to escalation.

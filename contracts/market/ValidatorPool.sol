@@ -21,7 +21,8 @@ import {Committee} from "../libraries/Committee.sol";
 ///         verdict, which the losing party may challenge. A disagreement or a challenge goes to a
 ///         larger escalation committee drawn without the first committee; its majority is final
 ///         and every vote on the losing side, in either round, is slashed (UBC to the treasury).
-///         The validation fee goes to the winners of the final round (claimed after settlement).
+///         The validation fee goes to the winners of the final round: after settlement, the first
+///         claim naming the job pays every one of them.
 /// @dev Every per-job record is one slot (`Round`). Loops are bounded by the committee size (at
 ///      most 9) and the caller-supplied arrays; the active set is at most MAX_VALIDATORS.
 contract ValidatorPool is IValidatorPool, AccessControl, Pausable, ReentrancyGuardTransient {
@@ -353,7 +354,6 @@ contract ValidatorPool is IValidatorPool, AccessControl, Pausable, ReentrancyGua
             members: 0,
             approvals: 0,
             rejections: 0,
-            claimed: 0,
             seedBlock: uint32(seedBlock),
             size: 0,
             phase: PHASE_ARMED,
@@ -394,28 +394,49 @@ contract ValidatorPool is IValidatorPool, AccessControl, Pausable, ReentrancyGua
     // ------------------------------------------------------------------ fees
 
     /// @inheritdoc IValidatorPool
+    /// @dev The first claim of a settled job pays every winner of its final round and clears the
+    ///      job's rounds: the job and its round are read once per job, where a claim by each winner
+    ///      read both and rewrote the round once per winner. A validator's shares of the batch are
+    ///      summed and sent in one transfer. Bounded by the batch, the committee size and the
+    ///      number of validators.
     function claimFees(uint256[] calldata jobIds) external nonReentrant returns (uint256 amount) {
-        uint256 id = _requireValidator(msg.sender);
+        uint256 me = _requireValidator(msg.sender);
+        uint256 cap = jobIds.length * MAX_COMMITTEE;
+        if (cap > validatorCount) cap = validatorCount;
+        uint256[] memory payees = new uint256[](cap);
+        uint256[] memory owed = new uint256[](cap);
+        uint256 count;
         for (uint256 k; k < jobIds.length; ++k) {
             uint256 jobId = jobIds[k];
+            Round memory r = _rounds[jobId];
+            // Undecided, or paid already (a paid job's rounds are cleared).
+            if (r.phase != PHASE_DECIDED) continue;
             IWorkMarket.Job memory j = market.getJob(jobId);
             uint8 flags = j.flags;
             if (j.status != uint8(IWorkMarket.Status.Settled) || flags & 2 == 0) continue; // FLAG_VALIDATORS_PAID
-            Round memory r = _rounds[jobId];
-            (bool found, uint256 i) = r.members.indexOf(r.size, id);
-            if (!found) continue;
             uint16 winners = flags & 1 != 0 ? r.approvals : r.rejections; // FLAG_PRODUCER_WINS
-            uint16 bit = uint16(1 << i);
-            if (winners & bit == 0 || r.claimed & bit != 0) continue;
-            _rounds[jobId].claimed = r.claimed | bit;
-            uint256 share = FeeMath.validationFee(j.value) / Committee.popcount(winners);
-            amount += share;
-            emit FeesClaimed(id, jobId, share);
+            uint256 n = Committee.popcount(winners);
+            if (n == 0) continue;
+            delete _rounds[jobId];
+            if (r.kind == KIND_ESCALATION) delete _firstRounds[jobId];
+            uint256 share = FeeMath.validationFee(j.value) / n;
+            for (uint256 i; i < r.size; ++i) {
+                if (winners & (1 << i) == 0) continue;
+                uint256 id = r.members.at(i);
+                emit FeesClaimed(id, jobId, share);
+                uint256 p;
+                while (p < count && payees[p] != id) ++p;
+                if (p == count) payees[count++] = id;
+                owed[p] += share;
+            }
         }
-        if (amount == 0) revert NothingToClaim();
+        if (count == 0) revert NothingToClaim();
         (, uint256 pendingToPool) = market.pendingFees();
         if (pendingToPool != 0) market.sweep();
-        compute.safeTransfer(msg.sender, amount);
+        for (uint256 p; p < count; ++p) {
+            if (payees[p] == me) amount = owed[p];
+            compute.safeTransfer(_validators[payees[p]].account, owed[p]);
+        }
     }
 
     // ------------------------------------------------------------------ governance

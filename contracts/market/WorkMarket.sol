@@ -27,9 +27,8 @@ import {Settlement} from "../libraries/Settlement.sol";
 ///         ValidatorPool decides; after the challenge window (or a dispute) anyone settles many
 ///         jobs in one call, crediting the agents, who withdraw. Deadlines are enforced by anyone:
 ///         see `expire` and docs/market.md for every rule on refunds, slashing and burns.
-/// @dev Storage: a job is one slot (`Job`) plus one slot for its spec hash, overwritten by the
-///      result hash on submission. Fees are constants of the value (FeeMath), so nothing else is
-///      stored per job. Payouts are credited to agent ids (pull-based), which keeps settlement
+/// @dev Storage: a job is one slot (`Job`); its spec and result hashes live only in its events.
+///      Fees are constants of the value (FeeMath), so nothing else is stored per job. Payouts are credited to agent ids (pull-based), which keeps settlement
 ///      cheap and immune to receivers that revert. GOVERNOR_ROLE tunes the validation, challenge
 ///      and dispute periods (bounded); PAUSER_ROLE pauses new jobs, acceptances and quote fills
 ///      only — submit, challenge, expire, settle and withdraw are never paused.

@@ -247,15 +247,56 @@ describe("ValidatorPool", function () {
       await networkHelpers.time.increase(DAY + 1n);
       await (await fx.market.settle([jobId])).wait();
       const share = bps(VALUE, 50n) / 2n;
-      const b0 = await fx.compute.balanceOf(c[0].address);
-      await expect(fx.pool.connect(c[0]).claimFees([jobId])).to.emit(fx.pool, "FeesClaimed").withArgs(anyId(), jobId, share);
-      expect((await fx.compute.balanceOf(c[0].address)) - b0).to.equal(share);
-      await expect(fx.pool.connect(c[0]).claimFees([jobId])).to.be.revertedWithCustomError(fx.pool, "NothingToClaim");
-      await expect(fx.pool.connect(c[2]).claimFees([jobId])).to.be.revertedWithCustomError(fx.pool, "NothingToClaim");
+      const [b0, b1, b2] = await Promise.all(c.map((s) => fx.compute.balanceOf(s.address)));
+      const [id0, id1] = await Promise.all(c.map((s) => fx.pool.validatorIdOf(s.address)));
       await expect(fx.pool.connect(fx.alice).claimFees([jobId])).to.be.revertedWithCustomError(fx.pool, "UnknownValidator");
-      await (await fx.pool.connect(c[1]).claimFees([jobId])).wait();
-      // The claim pulled the pending fees from the market.
+      // The first claim pays both approvers (the caller and the other) and clears the job's round.
+      expect(await fx.pool.connect(c[0]).claimFees.staticCall([jobId])).to.equal(share, "what the caller itself gets");
+      await expect(fx.pool.connect(c[0]).claimFees([jobId]))
+        .to.emit(fx.pool, "FeesClaimed").withArgs(id0, jobId, share)
+        .and.to.emit(fx.pool, "FeesClaimed").withArgs(id1, jobId, share);
+      expect((await fx.compute.balanceOf(c[0].address)) - b0).to.equal(share);
+      expect((await fx.compute.balanceOf(c[1].address)) - b1).to.equal(share);
+      expect(await fx.compute.balanceOf(c[2].address)).to.equal(b2, "the member that did not vote gets nothing");
+      const cleared = await fx.pool.getRound(jobId);
+      expect([cleared.members, cleared.approvals, cleared.size, cleared.phase]).to.deep.equal([0n, 0n, 0n, 0n]);
+      for (const s of c) await expect(fx.pool.connect(s).claimFees([jobId])).to.be.revertedWithCustomError(fx.pool, "NothingToClaim");
+      // The claim pulled the pending fees from the market; the rounding dust stays in the pool.
       expect(await fx.compute.balanceOf(fx.poolAddr)).to.equal(bps(VALUE, 50n) - 2n * share);
+    });
+
+    it("a claim of many jobs pays each winner once, summed, and skips jobs paid or not payable", async function () {
+      const jobs: bigint[] = [];
+      for (let i = 0; i < 3; i++) {
+        const jobId = await fillJob(fx, ethers);
+        await submitJob(fx, jobId);
+        jobs.push(jobId);
+      }
+      const owed = new Map<string, bigint>();
+      const committees: Awaited<ReturnType<typeof draw>>[] = [];
+      for (const jobId of jobs) {
+        const c = await draw(fx, networkHelpers, jobId);
+        committees.push(c);
+        for (const s of c.slice(0, 2)) {
+          await (await fx.pool.connect(s).attest(jobId, true)).wait();
+          owed.set(s.address, (owed.get(s.address) ?? 0n) + bps(VALUE, 50n) / 2n);
+        }
+      }
+      const unsettled = await fillJob(fx, ethers);
+      await networkHelpers.time.increase(DAY + 1n);
+      await (await fx.market.settle(jobs)).wait();
+      const before = new Map<string, bigint>();
+      for (const address of owed.keys()) before.set(address, await fx.compute.balanceOf(address));
+      const claimer = committees[0][0];
+      const receipt = await (await fx.pool.connect(claimer).claimFees([...jobs, unsettled])).wait();
+      const claimed = receipt!.logs.filter((l) => l.address === fx.poolAddr).map((l) => fx.pool.interface.parseLog(l)!).filter((e) => e.name === "FeesClaimed");
+      expect(claimed.length).to.equal(6, "two approvers for each of three jobs");
+      // one COMPUTE transfer per validator paid, whatever the number of its jobs in the batch
+      const computeAddr = await fx.compute.getAddress();
+      const transfers = receipt!.logs.filter((l) => l.address === computeAddr).map((l) => fx.compute.interface.parseLog(l)!).filter((e) => e.name === "Transfer" && e.args.from === fx.poolAddr);
+      expect(transfers.length).to.equal(owed.size);
+      for (const [address, amount] of owed) expect((await fx.compute.balanceOf(address)) - before.get(address)!).to.equal(amount);
+      await expect(fx.pool.connect(committees[1][0]).claimFees(jobs)).to.be.revertedWithCustomError(fx.pool, "NothingToClaim");
     });
 
     it("a quorum of rejections rejects the result", async function () {
@@ -337,6 +378,9 @@ describe("ValidatorPool", function () {
       await (await fx.market.settle([jobId])).wait();
       await expect(fx.pool.connect(esc[0]).claimFees([jobId])).to.emit(fx.pool, "FeesClaimed").withArgs(anyId(), jobId, bps(VALUE, 50n) / 3n);
       await expect(fx.pool.connect(first[0]).claimFees([jobId])).to.be.revertedWithCustomError(fx.pool, "NothingToClaim");
+      // paid: both rounds of the job are cleared
+      expect((await fx.pool.getRound(jobId)).size).to.equal(0n);
+      expect((await fx.pool.getFirstRound(jobId)).size).to.equal(0n);
     });
 
     it("a dispute without a majority by its deadline refunds everyone (no fault)", async function () {

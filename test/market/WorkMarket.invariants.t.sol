@@ -37,6 +37,8 @@ contract MarketHandler is Test {
     uint256 public ghostBurned;
     uint256 public ghostFeesOwed; // validation fees earned by validators (settled jobs)
     uint256 public ghostFeesClaimed;
+    mapping(uint256 jobId => uint256) public feeOfJob; // validation fee a settlement left to the validators
+    mapping(uint256 jobId => uint256) public claimedOfJob; // paid out of it (FeesClaimed)
     uint256 public violations; // payouts below what the rules promise
     mapping(uint256 jobId => uint256) public payouts; // JobSettled / JobCancelled / JobExpired / JobDeclined seen
     mapping(bytes4 => uint256) public calls;
@@ -292,7 +294,9 @@ contract MarketHandler is Test {
         for (uint256 i; i < logs.length; ++i) {
             Vm.Log memory l = logs[i];
             if (l.emitter == address(pool) && l.topics[0] == FEES_CLAIMED) {
-                ghostFeesClaimed += abi.decode(l.data, (uint256));
+                uint256 amount = abi.decode(l.data, (uint256));
+                ghostFeesClaimed += amount;
+                claimedOfJob[uint256(l.topics[2])] += amount;
                 continue;
             }
             if (l.emitter != address(market)) continue;
@@ -305,7 +309,10 @@ contract MarketHandler is Test {
                 payouts[id]++;
                 (uint256 toProvider, uint256 toRequester,, uint256 vf, bool paid) =
                     abi.decode(l.data, (uint256, uint256, uint256, uint256, bool));
-                if (paid) ghostFeesOwed += vf;
+                if (paid) {
+                    ghostFeesOwed += vf;
+                    feeOfJob[id] = vf;
+                }
                 _checkSettlement(id, toProvider, toRequester);
             } else if (t == CANCELLED) {
                 uint256 id = uint256(l.topics[1]);
@@ -449,6 +456,22 @@ contract WorkMarketInvariantsTest is Test {
             stakes += pool.getValidator(id).stake;
         }
         assertEq(ubc.balanceOf(address(pool)), stakes, "pool UBC != sum of stakes");
+    }
+
+    /// @notice M8: a job's validation fee is paid out at most once and never beyond the fee: a
+    ///         job whose fee was paid has its whole fee, less the remainder of dividing it among
+    ///         its winners (under 9 wei), paid, and its rounds cleared; a job whose validators
+    ///         earned nothing pays nothing.
+    function invariant_validationFeePaidOnceInFull() public view {
+        uint256 n = market.jobCount();
+        for (uint256 id = 1; id <= n; ++id) {
+            uint256 fee = handler.feeOfJob(id);
+            uint256 claimed = handler.claimedOfJob(id);
+            if (claimed == 0) continue;
+            assertLe(claimed, fee, "paid more than the job's validation fee");
+            assertLt(fee - claimed, pool.MAX_COMMITTEE(), "a job's fee paid only in part");
+            assertEq(pool.getRound(id).phase, 0, "a paid job's round not cleared");
+        }
     }
 
     function _locked(IWorkMarket.Job memory j) internal pure returns (uint256) {

@@ -1085,13 +1085,14 @@ step("validators: the wallet's agent takes the validator role and stakes; drawn 
   // the wallet's share of the validation fee (0.5% of 120 COMPUTE among the approving members)
   const compute = stack.chain.contract("ComputeToken");
   const before = (await compute.balanceOf(stack.seed.wallet.address)) as bigint;
+  // read before the claim: the last winner's claim clears the job's round
+  const winners = BigInt(((await pool.getRound(jobId)) as { approvals: bigint }).approvals.toString(2).split("").filter((b) => b === "1").length);
   await open("/validators", "Validators");
   const claim = page.getByRole("button", { name: "Claim fees" });
   await claim.waitFor({ timeout: 30_000 });
   await claim.click();
   await confirmed(/Claim [\d.]+ COMPUTE of validation fees/);
   const got = ((await compute.balanceOf(stack.seed.wallet.address)) as bigint) - before;
-  const winners = BigInt(((await pool.getRound(jobId)) as { approvals: bigint }).approvals.toString(2).split("").filter((b) => b === "1").length);
   assert.equal(got, (120n * E18 * 50n) / 10_000n / winners, "its share of the validation fee");
   await eventually("nothing left to claim", async () => (await page.getByRole("button", { name: "Claim fees" }).count()) === 0);
   await shot("14e-validator");

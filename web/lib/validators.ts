@@ -32,8 +32,9 @@ export function validatorState(v: { stake: bigint; active: boolean; unbondAt: bi
 
 /**
  * The jobs a validator voted on with the verdict, once settled: the candidates for
- * ValidatorPool.claimFees (which skips any already claimed, or a vote of a round that an
- * escalation replaced). Distinct job ids, newest first as given.
+ * ValidatorPool.claimFees (which skips a job already paid — the first claim of a job pays every
+ * winner of it — or a vote of a round that an escalation replaced). Distinct job ids, newest first
+ * as given.
  */
 export function feeClaimCandidates(votes: { approve: boolean; job: { jobId: string; status: string; producerWins: boolean | null } }[]): string[] {
   const out: string[] = [];

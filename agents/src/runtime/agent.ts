@@ -101,6 +101,8 @@ export interface AgentOptions {
   onEvent?: (e: AgentEvent) => void;
 }
 
+/** How long a winner other than the first (lowest id) waits for that one's claim before claiming a job's fee itself (ms). */
+const FEE_CLAIM_GRACE_MS = 10_000;
 /** How long a committee member beyond the quorum waits, with the round still open, before it votes (ms). */
 const LATE_VOTE_MS = 300;
 const errName = (e: unknown) => (e instanceof UbcContractError ? e.errorName : (e as Error).message);
@@ -1074,15 +1076,25 @@ export class Agent {
       const over = j.status === Status.Settled || j.status === Status.Expired || j.status === Status.Cancelled || j.status === Status.Declined;
       if (!over) continue;
       const myVote = j.votes.get(me);
-      const owed = j.status === Status.Settled && j.settled?.validatorsPaid === true && j.committee?.includes(me) === true && myVote !== undefined && myVote === (j.producerWins === true);
+      // owed until some winner's claim (ours or another's) has paid the job's fee to every winner
+      const owed = j.status === Status.Settled && j.settled?.validatorsPaid === true && j.feesPaid !== true && j.committee?.includes(me) === true && myVote !== undefined && myVote === (j.producerWins === true);
       if (!owed || this.done.has(`fees:${j.id}`)) {
         // nothing left for this validator to do with the job: out of the lists it steps over
         this.view.forgetCommitteeJob(me, j.id);
         this.done.delete(`fees:${j.id}`);
+        this.feeWaitSince.delete(j.id);
         this.doneWith(j.id);
         continue;
       }
       if (this.busy.has(`fees:${j.id}`)) continue;
+      // the first claim of a job pays all its winners: the winner with the lowest validator id
+      // claims it, the others only if it is still unpaid FEE_CLAIM_GRACE_MS after they saw it
+      // settled (that one gone): no two claims race for one job (the later would pay nothing, or revert)
+      if (!this.claimsFirst(j, me)) {
+        const seen = this.feeWaitSince.get(j.id) ?? Date.now();
+        this.feeWaitSince.set(j.id, seen);
+        if (Date.now() - seen < FEE_CLAIM_GRACE_MS) continue;
+      }
       ids.push(j.id);
     }
     if (ids.length === 0) return undefined;
@@ -1099,6 +1111,15 @@ export class Agent {
         for (const id of ids) this.busy.delete(`fees:${id}`);
       }
     }, false);
+  }
+
+  /** When this validator first saw each job it won settled and unpaid, with another winner to claim it first (ms). */
+  private feeWaitSince = new Map<bigint, number>();
+
+  /** Whether `me` has the lowest validator id among the winners of job `j`'s final round. */
+  private claimsFirst(j: JobView, me: bigint): boolean {
+    for (const [id, approve] of j.votes) if (id < me && approve === (j.producerWins === true)) return false;
+    return true;
   }
 
   // ------------------------------------------------------------------ staking

@@ -57,6 +57,8 @@ export interface JobView {
   expired?: { refund: bigint; slashed: bigint };
   declined?: { requesterRefund: bigint; providerRefund: bigint };
   burned: bigint;
+  /** Its validation fee was paid out to the winning validators (`FeesClaimed`). */
+  feesPaid?: boolean;
 }
 
 export interface MarketTotals {
@@ -335,6 +337,8 @@ export class MarketView {
           this.totals.slashedUbc += a.amount;
           return;
         case "FeesClaimed":
+          // the claim that pays a job's fee pays every winner of it at once
+          this.job(a.jobId).feesPaid = true;
           this.feesClaimed.set(a.validatorId, (this.feesClaimed.get(a.validatorId) ?? 0n) + a.amount);
           this.totals.validatorFeesClaimed += a.amount;
           return;

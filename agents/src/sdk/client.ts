@@ -339,8 +339,9 @@ export class UbcClient {
   }
 
   /**
-   * Claims this validator's share of the validation fee of settled jobs it voted on with the
-   * verdict (jobs already claimed, or not its own, are skipped; `NothingToClaim` when none pays).
+   * Pays out the validation fee of each settled job of `jobIds` not paid yet, to every validator
+   * that voted with its verdict (this one included), and returns this validator's part; jobs paid
+   * already, or whose validators earned nothing, are skipped (`NothingToClaim` when none pays).
    */
   async claimFees(jobIds: bigint[]): Promise<bigint> {
     return (await this.write("ValidatorPool", "claimFees", [jobIds])).result as bigint;

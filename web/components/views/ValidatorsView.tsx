@@ -173,7 +173,8 @@ function ValidatorPanel({ id, v, params, me }: { id: bigint; v: { stake: bigint;
   const pool = useContract("ValidatorPool");
   const now = useChainNow();
   const state = validatorState({ stake: v.stake, active: v.active, unbondAt: BigInt(v.unbondAt) }, params.minStake, now);
-  // fees: the settled jobs it voted on with the verdict (the contract skips those already claimed)
+  // fees: the settled jobs it voted on with the verdict (the contract skips those already paid,
+  // by this validator's claim or by another winner's: the first claim of a job pays all its winners)
   const votes = useGql<{ attestations: { approve: boolean; round: number; job: { jobId: string; status: string; producerWins: boolean | null } }[] }>(
     `query($v: String!) { attestations(first: 500, where: { validator: $v }, orderBy: timestamp, orderDirection: desc) { approve round job { jobId status producerWins } } }`,
     { v: id.toString() }, { pollMs: 8000 },
