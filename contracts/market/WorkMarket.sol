@@ -28,10 +28,11 @@ import {Settlement} from "../libraries/Settlement.sol";
 ///         jobs in one call, crediting the agents, who withdraw. Deadlines are enforced by anyone:
 ///         see `expire` and docs/market.md for every rule on refunds, slashing and burns.
 /// @dev Storage: a job is one slot (`Job`); its spec and result hashes live only in its events.
-///      Fees are constants of the value (FeeMath), so nothing else is stored per job. Payouts are credited to agent ids (pull-based), which keeps settlement
-///      cheap and immune to receivers that revert. GOVERNOR_ROLE tunes the validation, challenge
-///      and dispute periods (bounded); PAUSER_ROLE pauses new jobs, acceptances and quote fills
-///      only — submit, challenge, expire, settle and withdraw are never paused.
+///      Fees are constants of the value (FeeMath), so nothing else is stored per job. Payouts are
+///      credited to agent ids (pull-based), which keeps settlement cheap and immune to receivers
+///      that revert. GOVERNOR_ROLE tunes the validation, challenge and dispute periods (bounded);
+///      PAUSER_ROLE pauses new jobs, acceptances and quote fills only — submit, challenge, expire,
+///      settle and withdraw are never paused.
 contract WorkMarket is IWorkMarket, AccessControl, ReentrancyGuardTransient, EIP712 {
     using SafeERC20 for IERC20;
     using AgentRoles for uint8;
