@@ -33,11 +33,14 @@ library Committee {
         }
     }
 
-    /// @notice The number of set bits.
+    /// @notice The number of set bits (summed pairwise, in a fixed number of steps).
     function popcount(uint16 bits) internal pure returns (uint256 n) {
-        while (bits != 0) {
-            bits &= bits - 1;
-            ++n;
+        unchecked {
+            n = bits;
+            n -= (n >> 1) & 0x5555;
+            n = (n & 0x3333) + ((n >> 2) & 0x3333);
+            n = (n + (n >> 4)) & 0x0f0f;
+            n = (n + (n >> 8)) & 0x1f;
         }
     }
 }

@@ -43,6 +43,13 @@ contract ValidatorPool is IValidatorPool, AccessControl, Pausable, ReentrancyGua
     uint8 private constant PHASE_DECIDED = 3;
     uint8 private constant KIND_FIRST = 1;
     uint8 private constant KIND_ESCALATION = 2;
+    /// @dev First transient slot of `claimFees`'s per-validator sums (ERC-7201-style namespace).
+    uint256 private constant _OWED_BASE = uint256(keccak256("ubc.ValidatorPool.claimFees.owed"));
+    /// @dev Bit offsets of `Round`'s fields in its storage word (members at 0).
+    uint256 private constant _APPROVALS_SHIFT = 144;
+    uint256 private constant _REJECTIONS_SHIFT = 160;
+    uint256 private constant _PHASE_SHIFT = 216;
+    uint256 private constant _KIND_SHIFT = 224;
 
     /// @notice The staked token (UBC).
     IERC20 public immutable ubc;
@@ -397,45 +404,112 @@ contract ValidatorPool is IValidatorPool, AccessControl, Pausable, ReentrancyGua
     /// @dev The first claim of a settled job pays every winner of its final round and clears the
     ///      job's rounds: the job and its round are read once per job, where a claim by each winner
     ///      read both and rewrote the round once per winner. A validator's shares of the batch are
-    ///      summed and sent in one transfer. Bounded by the batch, the committee size and the
-    ///      number of validators.
+    ///      summed and sent in one transfer: each payee's sum is kept in transient storage, one
+    ///      slot per validator id (`_OWED_BASE + id`, holding the sum plus one so that a payee
+    ///      whose shares round to zero is still listed once), and cleared before the transfers.
+    ///      Bounded by the batch, the committee size and the number of validators.
     function claimFees(uint256[] calldata jobIds) external nonReentrant returns (uint256 amount) {
-        uint256 me = _requireValidator(msg.sender);
-        uint256 cap = jobIds.length * MAX_COMMITTEE;
-        if (cap > validatorCount) cap = validatorCount;
-        uint256[] memory payees = new uint256[](cap);
-        uint256[] memory owed = new uint256[](cap);
+        _requireValidator(msg.sender);
+        uint256[] memory payees;
+        {
+            uint256 cap = jobIds.length * MAX_COMMITTEE;
+            if (cap > validatorCount) cap = validatorCount;
+            payees = new uint256[](cap);
+        }
         uint256 count;
+        address m = address(market);
         for (uint256 k; k < jobIds.length; ++k) {
             uint256 jobId = jobIds[k];
-            Round memory r = _rounds[jobId];
+            uint256 w = _roundWord(jobId);
             // Undecided, or paid already (a paid job's rounds are cleared).
-            if (r.phase != PHASE_DECIDED) continue;
-            IWorkMarket.Job memory j = market.getJob(jobId);
-            uint8 flags = j.flags;
-            if (j.status != uint8(IWorkMarket.Status.Settled) || flags & 2 == 0) continue; // FLAG_VALIDATORS_PAID
-            uint16 winners = flags & 1 != 0 ? r.approvals : r.rejections; // FLAG_PRODUCER_WINS
-            uint256 n = Committee.popcount(winners);
-            if (n == 0) continue;
+            if ((w >> _PHASE_SHIFT) & 0xff != PHASE_DECIDED) continue;
+            (uint256 value, uint256 flags) = _settledJob(m, jobId);
+            if (flags & 2 == 0) continue; // not settled, or FLAG_VALIDATORS_PAID unset
+            // FLAG_PRODUCER_WINS: the approvals won, else the rejections
+            uint256 winners = (w >> (flags & 1 != 0 ? _APPROVALS_SHIFT : _REJECTIONS_SHIFT)) & 0xffff;
+            if (winners == 0) continue;
             delete _rounds[jobId];
-            if (r.kind == KIND_ESCALATION) delete _firstRounds[jobId];
-            uint256 share = FeeMath.validationFee(j.value) / n;
-            for (uint256 i; i < r.size; ++i) {
-                if (winners & (1 << i) == 0) continue;
-                uint256 id = r.members.at(i);
-                emit FeesClaimed(id, jobId, share);
-                uint256 p;
-                while (p < count && payees[p] != id) ++p;
-                if (p == count) payees[count++] = id;
-                owed[p] += share;
-            }
+            if ((w >> _KIND_SHIFT) & 0xff == KIND_ESCALATION) delete _firstRounds[jobId];
+            count = _owe(jobId, w, winners, FeeMath.validationFee(value) / Committee.popcount(uint16(winners)), payees, count);
         }
         if (count == 0) revert NothingToClaim();
         (, uint256 pendingToPool) = market.pendingFees();
         if (pendingToPool != 0) market.sweep();
         for (uint256 p; p < count; ++p) {
-            if (payees[p] == me) amount = owed[p];
-            compute.safeTransfer(_validators[payees[p]].account, owed[p]);
+            uint256 id = payees[p];
+            uint256 slot;
+            unchecked {
+                slot = _OWED_BASE + id;
+            }
+            uint256 owed;
+            assembly ("memory-safe") {
+                owed := sub(tload(slot), 1)
+                tstore(slot, 0)
+            }
+            address to = _validators[id].account;
+            if (to == msg.sender) amount = owed;
+            compute.safeTransfer(to, owed);
+        }
+    }
+
+    /// @dev The storage word of a job's round (see `Round`: members at bit 0, then approvals,
+    ///      rejections, seedBlock, size, phase, kind).
+    function _roundWord(uint256 jobId) private view returns (uint256 w) {
+        Round storage r = _rounds[jobId];
+        assembly ("memory-safe") {
+            w := sload(r.slot)
+        }
+    }
+
+    /// @dev Adds `share` to the sum of each winner of job `jobId` (bit i of `winners`: member i of
+    ///      the round word `w`), in transient storage, listing a payee when first seen. Returns the
+    ///      new number of payees.
+    function _owe(uint256 jobId, uint256 w, uint256 winners, uint256 share, uint256[] memory payees, uint256 count)
+        private
+        returns (uint256)
+    {
+        for (; winners != 0; w >>= 16) {
+            if (winners & 1 != 0) {
+                uint256 id = w & 0xffff;
+                emit FeesClaimed(id, jobId, share);
+                uint256 slot;
+                unchecked {
+                    slot = _OWED_BASE + id; // id < 2^16: no overflow
+                }
+                uint256 sum;
+                assembly ("memory-safe") {
+                    sum := tload(slot)
+                }
+                if (sum == 0) {
+                    payees[count++] = id;
+                    sum = 1;
+                }
+                assembly ("memory-safe") {
+                    tstore(slot, add(sum, share))
+                }
+            }
+            winners >>= 1;
+        }
+        return count;
+    }
+
+    /// @dev A job's value and flags, the flags 0 unless the job is settled; read with `getJob` into
+    ///      scratch memory past the free pointer (which stays where it is), so that a loop over a
+    ///      batch allocates nothing per job.
+    function _settledJob(address m, uint256 jobId) private view returns (uint256 value, uint256 flags) {
+        bytes4 selector = IWorkMarket.getJob.selector;
+        uint256 settled = uint8(IWorkMarket.Status.Settled);
+        assembly ("memory-safe") {
+            let ptr := mload(0x40)
+            mstore(ptr, selector)
+            mstore(add(ptr, 4), jobId)
+            if iszero(staticcall(gas(), m, ptr, 36, ptr, 224)) {
+                returndatacopy(ptr, 0, returndatasize())
+                revert(ptr, returndatasize())
+            }
+            if lt(returndatasize(), 224) { revert(0, 0) }
+            value := mload(add(ptr, 64))
+            if eq(mload(add(ptr, 160)), settled) { flags := mload(add(ptr, 192)) }
         }
     }
 

@@ -56,6 +56,15 @@ contract WorkMarket is IWorkMarket, AccessControl, ReentrancyGuardTransient, EIP
     /// @dev An accepted job may be declined during its delivery period's first 1/DECLINE_SHARE.
     uint256 internal constant DECLINE_SHARE = 4;
 
+    /// @dev Bit offsets and masks of `Job`'s fields in its storage word.
+    uint256 private constant _ID_MASK = (1 << 40) - 1;
+    uint256 private constant _PROVIDER_SHIFT = 40;
+    uint256 private constant _VALUE_SHIFT = 80;
+    uint256 private constant _VALUE_MASK = (1 << 88) - 1;
+    uint256 private constant _DEADLINE_SHIFT = 168;
+    uint256 private constant _STATUS_SHIFT = 240;
+    uint256 private constant _FLAGS_SHIFT = 248;
+
     /// @dev Job flags (documented in docs/market.md).
     uint8 internal constant FLAG_PRODUCER_WINS = 1;
     uint8 internal constant FLAG_VALIDATORS_PAID = 2;
@@ -449,27 +458,41 @@ contract WorkMarket is IWorkMarket, AccessControl, ReentrancyGuardTransient, EIP
     /// @inheritdoc IWorkMarket
     function settle(uint256[] calldata jobIds) external nonReentrant returns (uint256 settled) {
         // Pass 1: the volume paid to producers, recorded once for the batch. Ids must increase
-        // strictly, so that no job is counted twice.
+        // strictly, so that no job is counted twice. Each ready job's storage word is kept for
+        // pass 2 (nothing changes a job in between), the others' stay 0 (a job's status is never 0).
+        uint256 n = jobIds.length;
+        uint256[] memory words = new uint256[](n);
         uint256 volume;
         uint256 prev;
-        uint256 n = jobIds.length;
         for (uint256 i; i < n; ++i) {
             uint256 id = jobIds[i];
             if (id <= prev) revert UnsortedJobIds(prev, id);
             prev = id;
-            Job memory j = _jobs[id];
-            if (_ready(j) && j.flags & (FLAG_PRODUCER_WINS | FLAG_NO_FAULT) == FLAG_PRODUCER_WINS) volume += j.value;
+            uint256 w = _jobWord(id);
+            uint256 status = (w >> _STATUS_SHIFT) & 0xff;
+            if (
+                status != uint8(Status.Resolved)
+                    && (status != uint8(Status.Validated) || block.timestamp <= (w >> _DEADLINE_SHIFT) & 0xffffffffff)
+            ) continue;
+            words[i] = w;
+            if ((w >> _FLAGS_SHIFT) & (FLAG_PRODUCER_WINS | FLAG_NO_FAULT) == FLAG_PRODUCER_WINS) {
+                volume += (w >> _VALUE_SHIFT) & _VALUE_MASK;
+            }
         }
         uint256 burnBps;
         if (volume != 0) burnBps = _recordVolume(volume);
         // Pass 2: pay out.
         Totals memory t;
         for (uint256 i; i < n; ++i) {
+            uint256 w = words[i];
+            if (w == 0) continue;
             uint256 id = jobIds[i];
-            Job memory j = _jobs[id];
-            if (!_ready(j)) continue;
-            _jobs[id].status = uint8(Status.Settled);
-            _settleOne(id, j, burnBps, t);
+            Job storage stored = _jobs[id];
+            uint256 settledWord = (w & ~(uint256(0xff) << _STATUS_SHIFT)) | (uint256(Status.Settled) << _STATUS_SHIFT);
+            assembly ("memory-safe") {
+                sstore(stored.slot, settledWord)
+            }
+            _settleOne(id, w, burnBps, t);
             ++settled;
         }
         if (settled == 0) revert NothingToSettle();
@@ -526,29 +549,39 @@ contract WorkMarket is IWorkMarket, AccessControl, ReentrancyGuardTransient, EIP
         return uint256(j.deadline) - j.aux + j.aux / DECLINE_SHARE;
     }
 
-    function _ready(Job memory j) private view returns (bool) {
-        return j.status == uint8(Status.Resolved)
-            || (j.status == uint8(Status.Validated) && block.timestamp > j.deadline);
+    /// @dev A job's storage word (see `Job`: requesterAgentId at bit 0, then providerAgentId,
+    ///      value, deadline, aux, status, flags).
+    function _jobWord(uint256 jobId) private view returns (uint256 w) {
+        Job storage j = _jobs[jobId];
+        assembly ("memory-safe") {
+            w := sload(j.slot)
+        }
     }
 
     /// @dev Credits one job's payouts (computed by the Settlement library) and adds its burns and
-    ///      fees to the batch totals.
-    function _settleOne(uint256 jobId, Job memory j, uint256 burnBps, Totals memory t) private {
-        Settlement.Payout memory p = Settlement.payout(j.value, j.flags, burnBps);
-        t.toTreasury += p.toTreasury;
-        t.toValidators += p.toValidators;
-        _addBurn(t, jobId, p.feeBurn, BurnReason.ProtocolFee);
-        _addBurn(t, jobId, p.requesterBondBurn, BurnReason.RequesterBondSlashed);
-        _addBurn(t, jobId, p.providerDepositBurn, BurnReason.ProviderDepositSlashed);
-        _addBurn(t, jobId, p.providerBondBurn, BurnReason.ProviderBondSlashed);
-        if (p.toProvider != 0) _addCredit(j.providerAgentId, p.toProvider);
-        if (p.toRequester != 0) _addCredit(j.requesterAgentId, p.toRequester);
+    ///      fees to the batch totals. `w` is the job's storage word.
+    function _settleOne(uint256 jobId, uint256 w, uint256 burnBps, Totals memory t) private {
+        Settlement.Payout memory p =
+            Settlement.payout((w >> _VALUE_SHIFT) & _VALUE_MASK, uint8(w >> _FLAGS_SHIFT), burnBps);
+        // Each part is at most a few times the job's value (< 2^88): the sums cannot overflow.
+        unchecked {
+            t.toTreasury += p.toTreasury;
+            t.toValidators += p.toValidators;
+        }
+        if (p.feeBurn != 0) _addBurn(t, jobId, p.feeBurn, BurnReason.ProtocolFee);
+        if (p.requesterBondBurn != 0) _addBurn(t, jobId, p.requesterBondBurn, BurnReason.RequesterBondSlashed);
+        if (p.providerDepositBurn != 0) _addBurn(t, jobId, p.providerDepositBurn, BurnReason.ProviderDepositSlashed);
+        if (p.providerBondBurn != 0) _addBurn(t, jobId, p.providerBondBurn, BurnReason.ProviderBondSlashed);
+        if (p.toProvider != 0) _addCredit((w >> _PROVIDER_SHIFT) & _ID_MASK, p.toProvider);
+        if (p.toRequester != 0) _addCredit(w & _ID_MASK, p.toRequester);
         emit JobSettled(jobId, p.toProvider, p.toRequester, p.protocolFee, p.toValidators, p.toValidators != 0);
     }
 
+    /// @dev Adds a non-zero burn to the batch total and records it.
     function _addBurn(Totals memory t, uint256 jobId, uint256 amount, BurnReason reason) private {
-        if (amount == 0) return;
-        t.burned += amount;
+        unchecked {
+            t.burned += amount; // bounded as above
+        }
         emit Burned(jobId, amount, reason);
     }
 
