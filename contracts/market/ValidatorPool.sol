@@ -50,6 +50,13 @@ contract ValidatorPool is IValidatorPool, AccessControl, Pausable, ReentrancyGua
     uint256 private constant _REJECTIONS_SHIFT = 160;
     uint256 private constant _PHASE_SHIFT = 216;
     uint256 private constant _KIND_SHIFT = 224;
+    uint256 private constant _SEED_SHIFT = 176;
+    uint256 private constant _SIZE_SHIFT = 208;
+    // Settings' word: minStake 96 bits, unbondingDelay 32, committeeSize 8, escalationSize 8,
+    // slashBps 16, activeCount 16.
+    uint256 private constant _COMMITTEE_SIZE_SHIFT = 128;
+    uint256 private constant _ESCALATION_SIZE_SHIFT = 136;
+    uint256 private constant _ACTIVE_COUNT_SHIFT = 160;
 
     /// @notice The staked token (UBC).
     IERC20 public immutable ubc;
@@ -181,54 +188,90 @@ contract ValidatorPool is IValidatorPool, AccessControl, Pausable, ReentrancyGua
     // ------------------------------------------------------------------ committees
 
     /// @inheritdoc IValidatorPool
+    /// @dev Works on the round's and the settings' storage words (one read each, one write) and
+    ///      reads the job into scratch memory: a draw is ~1 in 6 of a busy market's transactions.
     function drawCommittee(uint256 jobId) external {
-        Round memory r = _rounds[jobId];
-        IWorkMarket.Job memory j = market.getJob(jobId);
-        IWorkMarket.Status s = IWorkMarket.Status(j.status);
-        uint256 seedBlock;
-        if (r.phase == 0) {
-            if (s != IWorkMarket.Status.Submitted) revert WrongJobStatus(jobId, uint8(s));
-            r.kind = KIND_FIRST;
-            seedBlock = j.aux;
-        } else if (r.phase == PHASE_ARMED) {
-            IWorkMarket.Status expected =
-                r.kind == KIND_FIRST ? IWorkMarket.Status.Submitted : IWorkMarket.Status.Disputed;
-            if (s != expected) revert WrongJobStatus(jobId, uint8(s));
-            seedBlock = r.seedBlock;
-        } else {
-            revert WrongPhase(jobId, r.phase);
-        }
+        uint256 w = _roundWord(jobId);
+        (uint256 kind, uint256 seedBlock, uint256 requester, uint256 provider) = _drawTarget(jobId, w);
         if (block.number <= seedBlock) revert SeedNotReady(jobId, seedBlock);
         bytes32 hash = blockhash(seedBlock);
+        // Every field but the ones set here is kept (as the round struct's fields were).
+        w &= ~((uint256(0xff) << _KIND_SHIFT) | (uint256(0xff) << _PHASE_SHIFT) | (uint256(0xffffffff) << _SEED_SHIFT));
         if (hash == bytes32(0)) {
             // Older than 256 blocks: re-arm on the next block, whose hash nobody knows yet.
-            r.phase = PHASE_ARMED;
-            r.seedBlock = uint32(block.number + 1);
-            _rounds[jobId] = r;
-            emit CommitteeArmed(jobId, r.kind, block.number + 1);
+            _setRoundWord(
+                jobId,
+                w | (kind << _KIND_SHIFT) | (uint256(PHASE_ARMED) << _PHASE_SHIFT)
+                    | (((block.number + 1) & 0xffffffff) << _SEED_SHIFT)
+            );
+            emit CommitteeArmed(jobId, uint8(kind), block.number + 1);
             return;
         }
-        Settings memory p = _settings;
-        uint256 size = r.kind == KIND_FIRST ? p.committeeSize : p.escalationSize;
+        (uint144 members, uint256 drawn) = _drawFor(jobId, kind, hash, requester, provider);
+        w &= ~(uint256(type(uint144).max) | (uint256(0xff) << _SIZE_SHIFT));
+        _setRoundWord(
+            jobId,
+            w | members | (drawn << _SIZE_SHIFT) | (seedBlock << _SEED_SHIFT) | (uint256(PHASE_VOTING) << _PHASE_SHIFT)
+                | (kind << _KIND_SHIFT)
+        );
+        emit CommitteeDrawn(jobId, uint8(kind), members.toArray(drawn));
+    }
+
+    /// @dev What round a draw for job `jobId` (round word `w`) is for: its kind and seed block, and
+    ///      the job's parties. Reverts unless the round waits for its first draw with the job
+    ///      submitted, or was armed with the job in the status its kind expects.
+    function _drawTarget(uint256 jobId, uint256 w)
+        private
+        view
+        returns (uint256 kind, uint256 seedBlock, uint256 requester, uint256 provider)
+    {
+        uint256 aux;
+        uint256 status;
+        (requester, provider, aux, status) = _jobForDraw(jobId);
+        uint256 phase = (w >> _PHASE_SHIFT) & 0xff;
+        if (phase == 0) {
+            if (status != uint8(IWorkMarket.Status.Submitted)) revert WrongJobStatus(jobId, uint8(status));
+            return (KIND_FIRST, aux, requester, provider);
+        }
+        if (phase != PHASE_ARMED) revert WrongPhase(jobId, uint8(phase));
+        kind = (w >> _KIND_SHIFT) & 0xff;
+        uint256 expected =
+            kind == KIND_FIRST ? uint8(IWorkMarket.Status.Submitted) : uint8(IWorkMarket.Status.Disputed);
+        if (status != expected) revert WrongJobStatus(jobId, uint8(status));
+        seedBlock = (w >> _SEED_SHIFT) & 0xffffffff;
+    }
+
+    /// @dev The committee of a round of `kind` for job `jobId`, seeded by the seed block's `hash`:
+    ///      the settings' size for that kind, without the parties' own validators and, for an
+    ///      escalation, without the first round's members.
+    function _drawFor(uint256 jobId, uint256 kind, bytes32 hash, uint256 requester, uint256 provider)
+        private
+        view
+        returns (uint144 members, uint256 drawn)
+    {
+        uint256 settings = _settingsWord();
         // An escalation excludes the first round's committee; a first round has none to exclude
         // (its slot is not read: every slot read is a lookup in the pool's storage trie).
-        Round memory first;
-        if (r.kind != KIND_FIRST) first = _firstRounds[jobId];
-        (uint144 members, uint256 drawn) = _draw(
-            keccak256(abi.encode(hash, jobId, r.kind)),
-            size,
-            p.activeCount,
-            _idOfAgent[j.requesterAgentId],
-            _idOfAgent[j.providerAgentId],
-            first.members,
-            first.size
+        uint256 first;
+        if (kind != KIND_FIRST) first = _firstRoundWord(jobId);
+        bytes32 seed;
+        assembly ("memory-safe") {
+            // keccak256(abi.encode(hash, jobId, kind)), in scratch memory past the free pointer
+            let ptr := mload(0x40)
+            mstore(ptr, hash)
+            mstore(add(ptr, 32), jobId)
+            mstore(add(ptr, 64), kind)
+            seed := keccak256(ptr, 96)
+        }
+        return _draw(
+            seed,
+            (settings >> (kind == KIND_FIRST ? _COMMITTEE_SIZE_SHIFT : _ESCALATION_SIZE_SHIFT)) & 0xff,
+            (settings >> _ACTIVE_COUNT_SHIFT) & 0xffff,
+            _idOfAgent[requester],
+            _idOfAgent[provider],
+            uint144(first),
+            (first >> _SIZE_SHIFT) & 0xff
         );
-        r.members = members;
-        r.size = uint8(drawn);
-        r.phase = PHASE_VOTING;
-        r.seedBlock = uint32(seedBlock);
-        _rounds[jobId] = r;
-        emit CommitteeDrawn(jobId, r.kind, members.toArray(drawn));
     }
 
     /// @dev Draws up to `size` distinct active validators: for each member a pseudo-random index
@@ -248,12 +291,27 @@ contract ValidatorPool is IValidatorPool, AccessControl, Pausable, ReentrancyGua
     ) private view returns (uint144 members, uint256 count) {
         if (n == 0) return (0, 0);
         uint256 probes = n < PROBES ? n : PROBES;
+        // Bit p: position p of the active list drawn already (n <= MAX_VALIDATORS = 256, and the
+        // list holds each active id once, so a drawn position is a drawn id).
+        uint256 taken;
         for (uint256 i; i < size; ++i) {
-            uint256 start = uint256(keccak256(abi.encode(seed, i))) % n;
+            uint256 start;
+            assembly ("memory-safe") {
+                // uint256(keccak256(abi.encode(seed, i))) % n, in the scratch space
+                mstore(0, seed)
+                mstore(32, i)
+                start := mod(keccak256(0, 64), n)
+            }
             for (uint256 k; k < probes; ++k) {
-                uint256 id = _activeAt((start + k) % n);
+                uint256 pos;
+                unchecked {
+                    pos = (start + k) % n; // start < n <= 256, k < PROBES
+                }
+                if ((taken >> pos) & 1 != 0) continue;
+                uint256 id = _activeAt(pos);
                 if (id == requesterId || id == providerId) continue;
-                if (members.contains(count, id) || excluded.contains(excludedSize, id)) continue;
+                if (excludedSize != 0 && excluded.contains(excludedSize, id)) continue;
+                taken |= 1 << pos;
                 members = members.set(count, id);
                 ++count;
                 break;
@@ -458,6 +516,55 @@ contract ValidatorPool is IValidatorPool, AccessControl, Pausable, ReentrancyGua
         Round storage r = _rounds[jobId];
         assembly ("memory-safe") {
             w := sload(r.slot)
+        }
+    }
+
+    /// @dev Writes the storage word of job `jobId`'s current round (layout: `_roundWord`).
+    function _setRoundWord(uint256 jobId, uint256 w) private {
+        Round storage r = _rounds[jobId];
+        assembly ("memory-safe") {
+            sstore(r.slot, w)
+        }
+    }
+
+    /// @dev The storage word of job `jobId`'s first round, kept while an escalation runs.
+    function _firstRoundWord(uint256 jobId) private view returns (uint256 w) {
+        Round storage r = _firstRounds[jobId];
+        assembly ("memory-safe") {
+            w := sload(r.slot)
+        }
+    }
+
+    /// @dev The storage word of `_settings` (layout: the `_*_SHIFT` constants).
+    function _settingsWord() private view returns (uint256 w) {
+        assembly ("memory-safe") {
+            w := sload(_settings.slot)
+        }
+    }
+
+    /// @dev What a draw reads of job `jobId` (`market.getJob`, read into scratch memory past the
+    ///      free pointer, so nothing is allocated): its parties, its aux field (from submission,
+    ///      the seed block) and its status.
+    function _jobForDraw(uint256 jobId)
+        private
+        view
+        returns (uint256 requester, uint256 provider, uint256 aux, uint256 status)
+    {
+        address m = address(market);
+        bytes4 selector = IWorkMarket.getJob.selector;
+        assembly ("memory-safe") {
+            let ptr := mload(0x40)
+            mstore(ptr, selector)
+            mstore(add(ptr, 4), jobId)
+            if iszero(staticcall(gas(), m, ptr, 36, ptr, 224)) {
+                returndatacopy(ptr, 0, returndatasize())
+                revert(ptr, returndatasize())
+            }
+            if lt(returndatasize(), 224) { revert(0, 0) }
+            requester := mload(ptr)
+            provider := mload(add(ptr, 32))
+            aux := mload(add(ptr, 128))
+            status := mload(add(ptr, 160))
         }
     }
 
