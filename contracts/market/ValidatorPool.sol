@@ -321,43 +321,52 @@ contract ValidatorPool is IValidatorPool, AccessControl, Pausable, ReentrancyGua
 
     /// @inheritdoc IValidatorPool
     function attest(uint256 jobId, bool approve) external nonReentrant {
-        Round memory r = _rounds[jobId];
-        if (r.phase != PHASE_VOTING) revert WrongPhase(jobId, r.phase);
-        uint256 id = _idOf[msg.sender];
-        (bool found, uint256 i) = r.members.indexOf(r.size, id);
-        if (!found || id == 0) revert NotCommitteeMember(jobId, msg.sender);
-        uint16 bit = uint16(1 << i);
-        if ((r.approvals | r.rejections) & bit != 0) revert AlreadyAttested(jobId, id);
-        if (approve) r.approvals |= bit;
-        else r.rejections |= bit;
-        emit Attested(jobId, id, approve, r.kind);
-
-        uint256 quorum = uint256(r.size) / 2 + 1;
-        uint256 ayes = Committee.popcount(r.approvals);
-        uint256 nays = Committee.popcount(r.rejections);
-        if (r.kind == KIND_FIRST) {
+        uint256 w = _recordVote(jobId, approve);
+        uint256 kind = (w >> _KIND_SHIFT) & 0xff;
+        uint256 quorum = ((w >> _SIZE_SHIFT) & 0xff) / 2 + 1;
+        uint256 ayes = Committee.popcount(uint16(w >> _APPROVALS_SHIFT));
+        uint256 nays = Committee.popcount(uint16(w >> _REJECTIONS_SHIFT));
+        uint256 decided = (w & ~(uint256(0xff) << _PHASE_SHIFT)) | (uint256(PHASE_DECIDED) << _PHASE_SHIFT);
+        if (kind == KIND_FIRST) {
             if (ayes != 0 && nays != 0) {
                 // Disagreement: the first round closes and an escalation committee decides.
-                r.phase = PHASE_DECIDED;
-                _firstRounds[jobId] = r;
+                Round storage first = _firstRounds[jobId];
+                assembly ("memory-safe") {
+                    sstore(first.slot, decided)
+                }
                 _arm(jobId);
                 market.recordOutcome(jobId, IWorkMarket.Outcome.Disagreement, false, false);
                 return;
             }
             if (ayes >= quorum || nays >= quorum) {
-                r.phase = PHASE_DECIDED;
-                _rounds[jobId] = r;
+                _setRoundWord(jobId, decided);
                 emit RoundDecided(jobId, KIND_FIRST, ayes != 0, false, uint16(ayes + nays));
                 market.recordOutcome(jobId, IWorkMarket.Outcome.Verdict, ayes != 0, true);
                 return;
             }
         } else if (ayes >= quorum || nays >= quorum) {
-            r.phase = PHASE_DECIDED;
-            _rounds[jobId] = r;
-            _decideEscalation(jobId, r, ayes >= quorum, ayes >= quorum ? ayes : nays);
+            _setRoundWord(jobId, decided);
+            _decideEscalation(jobId, _rounds[jobId], ayes >= quorum, ayes >= quorum ? ayes : nays);
             return;
         }
-        _rounds[jobId] = r;
+        _setRoundWord(jobId, w);
+    }
+
+    /// @dev Checks and adds the caller's vote on job `jobId`'s voting round, emits `Attested` and
+    ///      returns the round's storage word with the vote in (not yet written). The round is
+    ///      handled as its word, without a memory struct: two attestations per job make `attest`
+    ///      the pool's most frequent transaction.
+    function _recordVote(uint256 jobId, bool approve) private returns (uint256 w) {
+        w = _roundWord(jobId);
+        uint256 phase = (w >> _PHASE_SHIFT) & 0xff;
+        if (phase != PHASE_VOTING) revert WrongPhase(jobId, uint8(phase));
+        uint256 id = _idOf[msg.sender];
+        (bool found, uint256 i) = uint144(w).indexOf((w >> _SIZE_SHIFT) & 0xff, id);
+        if (!found || id == 0) revert NotCommitteeMember(jobId, msg.sender);
+        uint256 bit = 1 << i;
+        if (((w >> _APPROVALS_SHIFT) | (w >> _REJECTIONS_SHIFT)) & bit != 0) revert AlreadyAttested(jobId, id);
+        w |= bit << (approve ? _APPROVALS_SHIFT : _REJECTIONS_SHIFT);
+        emit Attested(jobId, id, approve, uint8(w >> _KIND_SHIFT));
     }
 
     /// @inheritdoc IValidatorPool
@@ -542,25 +551,15 @@ contract ValidatorPool is IValidatorPool, AccessControl, Pausable, ReentrancyGua
         }
     }
 
-    /// @dev What a draw reads of job `jobId` (`market.getJob`, read into scratch memory past the
-    ///      free pointer, so nothing is allocated): its parties, its aux field (from submission,
-    ///      the seed block) and its status.
+    /// @dev What a draw reads of job `jobId` (`_jobScratch`): its parties, its aux field (from
+    ///      submission, the seed block) and its status.
     function _jobForDraw(uint256 jobId)
         private
         view
         returns (uint256 requester, uint256 provider, uint256 aux, uint256 status)
     {
-        address m = address(market);
-        bytes4 selector = IWorkMarket.getJob.selector;
+        uint256 ptr = _jobScratch(address(market), jobId);
         assembly ("memory-safe") {
-            let ptr := mload(0x40)
-            mstore(ptr, selector)
-            mstore(add(ptr, 4), jobId)
-            if iszero(staticcall(gas(), m, ptr, 36, ptr, 224)) {
-                returndatacopy(ptr, 0, returndatasize())
-                revert(ptr, returndatasize())
-            }
-            if lt(returndatasize(), 224) { revert(0, 0) }
             requester := mload(ptr)
             provider := mload(add(ptr, 32))
             aux := mload(add(ptr, 128))
@@ -600,14 +599,24 @@ contract ValidatorPool is IValidatorPool, AccessControl, Pausable, ReentrancyGua
         return count;
     }
 
-    /// @dev A job's value and flags, the flags 0 unless the job is settled; read with `getJob` into
-    ///      scratch memory past the free pointer (which stays where it is), so that a loop over a
-    ///      batch allocates nothing per job.
+    /// @dev A job's value and flags, the flags 0 unless the job is settled (`_jobScratch`).
     function _settledJob(address m, uint256 jobId) private view returns (uint256 value, uint256 flags) {
-        bytes4 selector = IWorkMarket.getJob.selector;
+        uint256 ptr = _jobScratch(m, jobId);
         uint256 settled = uint8(IWorkMarket.Status.Settled);
         assembly ("memory-safe") {
-            let ptr := mload(0x40)
+            value := mload(add(ptr, 64))
+            if eq(mload(add(ptr, 160)), settled) { flags := mload(add(ptr, 192)) }
+        }
+    }
+
+    /// @dev Job `jobId` as `getJob` of the market `m` returns it (7 words, in `IWorkMarket.Job`'s
+    ///      field order), read into scratch memory at the free pointer, which stays where it is:
+    ///      nothing is allocated, so a loop over a batch reads each job in the same place. Valid
+    ///      until the next allocation.
+    function _jobScratch(address m, uint256 jobId) private view returns (uint256 ptr) {
+        bytes4 selector = IWorkMarket.getJob.selector;
+        assembly ("memory-safe") {
+            ptr := mload(0x40)
             mstore(ptr, selector)
             mstore(add(ptr, 4), jobId)
             if iszero(staticcall(gas(), m, ptr, 36, ptr, 224)) {
@@ -615,8 +624,6 @@ contract ValidatorPool is IValidatorPool, AccessControl, Pausable, ReentrancyGua
                 revert(ptr, returndatasize())
             }
             if lt(returndatasize(), 224) { revert(0, 0) }
-            value := mload(add(ptr, 64))
-            if eq(mload(add(ptr, 160)), settled) { flags := mload(add(ptr, 192)) }
         }
     }
 

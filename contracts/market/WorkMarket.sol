@@ -62,6 +62,7 @@ contract WorkMarket is IWorkMarket, AccessControl, ReentrancyGuardTransient, EIP
     uint256 private constant _VALUE_SHIFT = 80;
     uint256 private constant _VALUE_MASK = (1 << 88) - 1;
     uint256 private constant _DEADLINE_SHIFT = 168;
+    uint256 private constant _AUX_SHIFT = 208;
     uint256 private constant _STATUS_SHIFT = 240;
     uint256 private constant _FLAGS_SHIFT = 248;
 
@@ -346,17 +347,18 @@ contract WorkMarket is IWorkMarket, AccessControl, ReentrancyGuardTransient, EIP
 
     /// @inheritdoc IWorkMarket
     function submit(uint256 jobId, bytes32 resultHash, string calldata resultURI) external {
-        Job memory j = _jobs[jobId];
-        _requireStatus(jobId, j, Status.Accepted);
-        if (block.timestamp > j.deadline) revert DeadlinePassed(jobId, j.deadline);
+        // The job as its storage word: one read, one write, no memory struct.
+        uint256 w = _jobWord(jobId);
+        _requireStatusWord(jobId, w, Status.Accepted);
+        uint256 deadline = (w >> _DEADLINE_SHIFT) & _ID_MASK;
+        if (block.timestamp > deadline) revert DeadlinePassed(jobId, deadline);
         if (resultHash == bytes32(0)) revert ZeroSpec();
-        _requireAuthorized(j.providerAgentId, msg.sender);
+        _requireAuthorized((w >> _PROVIDER_SHIFT) & _ID_MASK, msg.sender);
         uint256 validationDeadline = block.timestamp + _config.validationPeriod;
         uint256 seedBlock = block.number + 1;
-        j.status = uint8(Status.Submitted);
-        j.deadline = uint40(validationDeadline);
-        j.aux = uint32(seedBlock);
-        _jobs[jobId] = j;
+        w = _withStatus(w, Status.Submitted, validationDeadline);
+        w = (w & ~(uint256(0xffffffff) << _AUX_SHIFT)) | ((seedBlock & 0xffffffff) << _AUX_SHIFT);
+        _setJobWord(jobId, w);
         emit JobSubmitted(jobId, resultHash, resultURI, validationDeadline, seedBlock);
     }
 
@@ -427,30 +429,30 @@ contract WorkMarket is IWorkMarket, AccessControl, ReentrancyGuardTransient, EIP
     /// @inheritdoc IWorkMarket
     function recordOutcome(uint256 jobId, Outcome outcome, bool producerWins, bool validatorsPaid) external {
         if (msg.sender != validatorPool || msg.sender == address(0)) revert NotValidatorPool(msg.sender);
-        Job memory j = _jobs[jobId];
-        _requireStatus(jobId, j, outcome == Outcome.Verdict || outcome == Outcome.Disagreement ? Status.Submitted : Status.Disputed);
-        uint8 flags = j.flags & ~(FLAG_PRODUCER_WINS | FLAG_VALIDATORS_PAID);
+        // The job as its storage word: one read, one write, no memory struct.
+        uint256 w = _jobWord(jobId);
+        _requireStatusWord(
+            jobId, w, outcome == Outcome.Verdict || outcome == Outcome.Disagreement ? Status.Submitted : Status.Disputed
+        );
+        uint8 flags = uint8(w >> _FLAGS_SHIFT) & ~(FLAG_PRODUCER_WINS | FLAG_VALIDATORS_PAID);
         if (producerWins) flags |= FLAG_PRODUCER_WINS;
         if (validatorsPaid) flags |= FLAG_VALIDATORS_PAID;
         if (outcome == Outcome.Verdict) {
             uint256 challengeDeadline = block.timestamp + _config.challengePeriod;
-            j.status = uint8(Status.Validated);
-            j.deadline = uint40(challengeDeadline);
+            w = _withStatus(w, Status.Validated, challengeDeadline);
             emit JobValidated(jobId, producerWins, validatorsPaid, challengeDeadline);
         } else if (outcome == Outcome.Disagreement) {
             uint256 disputeDeadline = block.timestamp + _config.disputePeriod;
-            j.status = uint8(Status.Disputed);
+            w = _withStatus(w, Status.Disputed, disputeDeadline);
             flags |= FLAG_DISAGREEMENT;
-            j.deadline = uint40(disputeDeadline);
             emit JobDisputed(jobId, 0, 0, disputeDeadline);
         } else {
             bool noFault = outcome == Outcome.NoFault;
             if (noFault) flags = (flags | FLAG_NO_FAULT) & ~(FLAG_PRODUCER_WINS | FLAG_VALIDATORS_PAID);
-            j.status = uint8(Status.Resolved);
+            w = _withStatus(w, Status.Resolved, (w >> _DEADLINE_SHIFT) & _ID_MASK);
             emit JobResolved(jobId, producerWins && !noFault, noFault, validatorsPaid && !noFault);
         }
-        j.flags = flags;
-        _jobs[jobId] = j;
+        _setJobWord(jobId, (w & ~(uint256(0xff) << _FLAGS_SHIFT)) | (uint256(flags) << _FLAGS_SHIFT));
     }
 
     // ------------------------------------------------------------------ settlement
@@ -556,6 +558,21 @@ contract WorkMarket is IWorkMarket, AccessControl, ReentrancyGuardTransient, EIP
         assembly ("memory-safe") {
             w := sload(j.slot)
         }
+    }
+
+    /// @dev Writes a job's storage word (layout: `_jobWord`).
+    function _setJobWord(uint256 jobId, uint256 w) private {
+        Job storage j = _jobs[jobId];
+        assembly ("memory-safe") {
+            sstore(j.slot, w)
+        }
+    }
+
+    /// @dev The job word `w` with its status set to `status` and its deadline to `deadline`
+    ///      (kept to 40 bits, as the struct's field).
+    function _withStatus(uint256 w, Status status, uint256 deadline) private pure returns (uint256) {
+        return (w & ~((_ID_MASK << _DEADLINE_SHIFT) | (uint256(0xff) << _STATUS_SHIFT)))
+            | ((deadline & _ID_MASK) << _DEADLINE_SHIFT) | (uint256(status) << _STATUS_SHIFT);
     }
 
     /// @dev Credits one job's payouts (computed by the Settlement library) and adds its burns and
@@ -779,6 +796,12 @@ contract WorkMarket is IWorkMarket, AccessControl, ReentrancyGuardTransient, EIP
 
     function _requireStatus(uint256 jobId, Job memory j, Status expected) private pure {
         if (j.status != uint8(expected)) revert WrongStatus(jobId, Status(j.status));
+    }
+
+    /// @dev `_requireStatus` for a job's storage word.
+    function _requireStatusWord(uint256 jobId, uint256 w, Status expected) private pure {
+        uint256 status = (w >> _STATUS_SHIFT) & 0xff;
+        if (status != uint8(expected)) revert WrongStatus(jobId, Status(status));
     }
 
     function _checkId(uint256 agentId) private pure {
