@@ -191,7 +191,7 @@ contract ValidatorPool is IValidatorPool, AccessControl, Pausable, ReentrancyGua
     /// @dev Works on the round's and the settings' storage words (one read each, one write) and
     ///      reads the job into scratch memory: a draw is ~1 in 6 of a busy market's transactions.
     function drawCommittee(uint256 jobId) external {
-        uint256 w = _roundWord(jobId);
+        uint256 w = _load(_rounds[jobId]);
         (uint256 kind, uint256 seedBlock, uint256 requester, uint256 provider) = _drawTarget(jobId, w);
         if (block.number <= seedBlock) revert SeedNotReady(jobId, seedBlock);
         bytes32 hash = blockhash(seedBlock);
@@ -199,8 +199,8 @@ contract ValidatorPool is IValidatorPool, AccessControl, Pausable, ReentrancyGua
         w &= ~((uint256(0xff) << _KIND_SHIFT) | (uint256(0xff) << _PHASE_SHIFT) | (uint256(0xffffffff) << _SEED_SHIFT));
         if (hash == bytes32(0)) {
             // Older than 256 blocks: re-arm on the next block, whose hash nobody knows yet.
-            _setRoundWord(
-                jobId,
+            _store(
+                _rounds[jobId],
                 w | (kind << _KIND_SHIFT) | (uint256(PHASE_ARMED) << _PHASE_SHIFT)
                     | (((block.number + 1) & 0xffffffff) << _SEED_SHIFT)
             );
@@ -209,8 +209,8 @@ contract ValidatorPool is IValidatorPool, AccessControl, Pausable, ReentrancyGua
         }
         (uint144 members, uint256 drawn) = _drawFor(jobId, kind, hash, requester, provider);
         w &= ~(uint256(type(uint144).max) | (uint256(0xff) << _SIZE_SHIFT));
-        _setRoundWord(
-            jobId,
+        _store(
+            _rounds[jobId],
             w | members | (drawn << _SIZE_SHIFT) | (seedBlock << _SEED_SHIFT) | (uint256(PHASE_VOTING) << _PHASE_SHIFT)
                 | (kind << _KIND_SHIFT)
         );
@@ -253,7 +253,7 @@ contract ValidatorPool is IValidatorPool, AccessControl, Pausable, ReentrancyGua
         // An escalation excludes the first round's committee; a first round has none to exclude
         // (its slot is not read: every slot read is a lookup in the pool's storage trie).
         uint256 first;
-        if (kind != KIND_FIRST) first = _firstRoundWord(jobId);
+        if (kind != KIND_FIRST) first = _load(_firstRounds[jobId]);
         bytes32 seed;
         assembly ("memory-safe") {
             // keccak256(abi.encode(hash, jobId, kind)), in scratch memory past the free pointer
@@ -330,26 +330,23 @@ contract ValidatorPool is IValidatorPool, AccessControl, Pausable, ReentrancyGua
         if (kind == KIND_FIRST) {
             if (ayes != 0 && nays != 0) {
                 // Disagreement: the first round closes and an escalation committee decides.
-                Round storage first = _firstRounds[jobId];
-                assembly ("memory-safe") {
-                    sstore(first.slot, decided)
-                }
+                _store(_firstRounds[jobId], decided);
                 _arm(jobId);
                 market.recordOutcome(jobId, IWorkMarket.Outcome.Disagreement, false, false);
                 return;
             }
             if (ayes >= quorum || nays >= quorum) {
-                _setRoundWord(jobId, decided);
+                _store(_rounds[jobId], decided);
                 emit RoundDecided(jobId, KIND_FIRST, ayes != 0, false, uint16(ayes + nays));
                 market.recordOutcome(jobId, IWorkMarket.Outcome.Verdict, ayes != 0, true);
                 return;
             }
         } else if (ayes >= quorum || nays >= quorum) {
-            _setRoundWord(jobId, decided);
+            _store(_rounds[jobId], decided);
             _decideEscalation(jobId, _rounds[jobId], ayes >= quorum, ayes >= quorum ? ayes : nays);
             return;
         }
-        _setRoundWord(jobId, w);
+        _store(_rounds[jobId], w);
     }
 
     /// @dev Checks and adds the caller's vote on job `jobId`'s voting round, emits `Attested` and
@@ -357,7 +354,7 @@ contract ValidatorPool is IValidatorPool, AccessControl, Pausable, ReentrancyGua
     ///      handled as its word, without a memory struct: two attestations per job make `attest`
     ///      the pool's most frequent transaction.
     function _recordVote(uint256 jobId, bool approve) private returns (uint256 w) {
-        w = _roundWord(jobId);
+        w = _load(_rounds[jobId]);
         uint256 phase = (w >> _PHASE_SHIFT) & 0xff;
         if (phase != PHASE_VOTING) revert WrongPhase(jobId, uint8(phase));
         uint256 id = _idOf[msg.sender];
@@ -487,7 +484,7 @@ contract ValidatorPool is IValidatorPool, AccessControl, Pausable, ReentrancyGua
         address m = address(market);
         for (uint256 k; k < jobIds.length; ++k) {
             uint256 jobId = jobIds[k];
-            uint256 w = _roundWord(jobId);
+            uint256 w = _load(_rounds[jobId]);
             // Undecided, or paid already (a paid job's rounds are cleared).
             if ((w >> _PHASE_SHIFT) & 0xff != PHASE_DECIDED) continue;
             (uint256 value, uint256 flags) = _settledJob(m, jobId);
@@ -519,28 +516,18 @@ contract ValidatorPool is IValidatorPool, AccessControl, Pausable, ReentrancyGua
         }
     }
 
-    /// @dev The storage word of a job's round (see `Round`: members at bit 0, then approvals,
-    ///      rejections, seedBlock, size, phase, kind).
-    function _roundWord(uint256 jobId) private view returns (uint256 w) {
-        Round storage r = _rounds[jobId];
+    /// @dev A round's storage word (see `Round`: members at bit 0, then approvals, rejections,
+    ///      seedBlock, size, phase, kind; the `_*_SHIFT` constants).
+    function _load(Round storage r) private view returns (uint256 w) {
         assembly ("memory-safe") {
             w := sload(r.slot)
         }
     }
 
-    /// @dev Writes the storage word of job `jobId`'s current round (layout: `_roundWord`).
-    function _setRoundWord(uint256 jobId, uint256 w) private {
-        Round storage r = _rounds[jobId];
+    /// @dev Writes a round's storage word (layout: `_load`).
+    function _store(Round storage r, uint256 w) private {
         assembly ("memory-safe") {
             sstore(r.slot, w)
-        }
-    }
-
-    /// @dev The storage word of job `jobId`'s first round, kept while an escalation runs.
-    function _firstRoundWord(uint256 jobId) private view returns (uint256 w) {
-        Round storage r = _firstRounds[jobId];
-        assembly ("memory-safe") {
-            w := sload(r.slot)
         }
     }
 

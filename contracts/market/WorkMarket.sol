@@ -57,7 +57,7 @@ contract WorkMarket is IWorkMarket, AccessControl, ReentrancyGuardTransient, EIP
     uint256 internal constant DECLINE_SHARE = 4;
 
     /// @dev Bit offsets and masks of `Job`'s fields in its storage word.
-    uint256 private constant _ID_MASK = (1 << 40) - 1;
+    uint256 private constant _MASK40 = (1 << 40) - 1; // the 40-bit fields: agent ids, deadline
     uint256 private constant _PROVIDER_SHIFT = 40;
     uint256 private constant _VALUE_SHIFT = 80;
     uint256 private constant _VALUE_MASK = (1 << 88) - 1;
@@ -350,10 +350,10 @@ contract WorkMarket is IWorkMarket, AccessControl, ReentrancyGuardTransient, EIP
         // The job as its storage word: one read, one write, no memory struct.
         uint256 w = _jobWord(jobId);
         _requireStatusWord(jobId, w, Status.Accepted);
-        uint256 deadline = (w >> _DEADLINE_SHIFT) & _ID_MASK;
+        uint256 deadline = (w >> _DEADLINE_SHIFT) & _MASK40;
         if (block.timestamp > deadline) revert DeadlinePassed(jobId, deadline);
         if (resultHash == bytes32(0)) revert ZeroSpec();
-        _requireAuthorized((w >> _PROVIDER_SHIFT) & _ID_MASK, msg.sender);
+        _requireAuthorized((w >> _PROVIDER_SHIFT) & _MASK40, msg.sender);
         uint256 validationDeadline = block.timestamp + _config.validationPeriod;
         uint256 seedBlock = block.number + 1;
         w = _withStatus(w, Status.Submitted, validationDeadline);
@@ -449,7 +449,7 @@ contract WorkMarket is IWorkMarket, AccessControl, ReentrancyGuardTransient, EIP
         } else {
             bool noFault = outcome == Outcome.NoFault;
             if (noFault) flags = (flags | FLAG_NO_FAULT) & ~(FLAG_PRODUCER_WINS | FLAG_VALIDATORS_PAID);
-            w = _withStatus(w, Status.Resolved, (w >> _DEADLINE_SHIFT) & _ID_MASK);
+            w = _withStatus(w, Status.Resolved, (w >> _DEADLINE_SHIFT) & _MASK40);
             emit JobResolved(jobId, producerWins && !noFault, noFault, validatorsPaid && !noFault);
         }
         _setJobWord(jobId, (w & ~(uint256(0xff) << _FLAGS_SHIFT)) | (uint256(flags) << _FLAGS_SHIFT));
@@ -474,7 +474,7 @@ contract WorkMarket is IWorkMarket, AccessControl, ReentrancyGuardTransient, EIP
             uint256 status = (w >> _STATUS_SHIFT) & 0xff;
             if (
                 status != uint8(Status.Resolved)
-                    && (status != uint8(Status.Validated) || block.timestamp <= (w >> _DEADLINE_SHIFT) & 0xffffffffff)
+                    && (status != uint8(Status.Validated) || block.timestamp <= (w >> _DEADLINE_SHIFT) & _MASK40)
             ) continue;
             words[i] = w;
             if ((w >> _FLAGS_SHIFT) & (FLAG_PRODUCER_WINS | FLAG_NO_FAULT) == FLAG_PRODUCER_WINS) {
@@ -489,11 +489,7 @@ contract WorkMarket is IWorkMarket, AccessControl, ReentrancyGuardTransient, EIP
             uint256 w = words[i];
             if (w == 0) continue;
             uint256 id = jobIds[i];
-            Job storage stored = _jobs[id];
-            uint256 settledWord = (w & ~(uint256(0xff) << _STATUS_SHIFT)) | (uint256(Status.Settled) << _STATUS_SHIFT);
-            assembly ("memory-safe") {
-                sstore(stored.slot, settledWord)
-            }
+            _setJobWord(id, (w & ~(uint256(0xff) << _STATUS_SHIFT)) | (uint256(Status.Settled) << _STATUS_SHIFT));
             _settleOne(id, w, burnBps, t);
             ++settled;
         }
@@ -571,8 +567,8 @@ contract WorkMarket is IWorkMarket, AccessControl, ReentrancyGuardTransient, EIP
     /// @dev The job word `w` with its status set to `status` and its deadline to `deadline`
     ///      (kept to 40 bits, as the struct's field).
     function _withStatus(uint256 w, Status status, uint256 deadline) private pure returns (uint256) {
-        return (w & ~((_ID_MASK << _DEADLINE_SHIFT) | (uint256(0xff) << _STATUS_SHIFT)))
-            | ((deadline & _ID_MASK) << _DEADLINE_SHIFT) | (uint256(status) << _STATUS_SHIFT);
+        return (w & ~((_MASK40 << _DEADLINE_SHIFT) | (uint256(0xff) << _STATUS_SHIFT)))
+            | ((deadline & _MASK40) << _DEADLINE_SHIFT) | (uint256(status) << _STATUS_SHIFT);
     }
 
     /// @dev Credits one job's payouts (computed by the Settlement library) and adds its burns and
@@ -589,8 +585,8 @@ contract WorkMarket is IWorkMarket, AccessControl, ReentrancyGuardTransient, EIP
         if (p.requesterBondBurn != 0) _addBurn(t, jobId, p.requesterBondBurn, BurnReason.RequesterBondSlashed);
         if (p.providerDepositBurn != 0) _addBurn(t, jobId, p.providerDepositBurn, BurnReason.ProviderDepositSlashed);
         if (p.providerBondBurn != 0) _addBurn(t, jobId, p.providerBondBurn, BurnReason.ProviderBondSlashed);
-        if (p.toProvider != 0) _addCredit((w >> _PROVIDER_SHIFT) & _ID_MASK, p.toProvider);
-        if (p.toRequester != 0) _addCredit(w & _ID_MASK, p.toRequester);
+        if (p.toProvider != 0) _addCredit((w >> _PROVIDER_SHIFT) & _MASK40, p.toProvider);
+        if (p.toRequester != 0) _addCredit(w & _MASK40, p.toRequester);
         emit JobSettled(jobId, p.toProvider, p.toRequester, p.protocolFee, p.toValidators, p.toValidators != 0);
     }
 
