@@ -312,19 +312,22 @@ contract WorkMarket is IWorkMarket, AccessControl, ReentrancyGuardTransient, EIP
     {
         if (specHash == bytes32(0)) revert ZeroSpec();
         jobId = ++_config.jobCount;
-        uint256 deliveryDeadline = block.timestamp + q.deliveryPeriod;
-        _jobs[jobId] = Job({
-            requesterAgentId: uint40(requesterAgentId),
-            providerAgentId: uint40(q.providerAgentId),
-            value: uint88(value),
-            deadline: uint40(deliveryDeadline),
-            aux: uint32(q.deliveryPeriod), // ≤ MAX_PERIOD; sets the decline window (`_declineBy`)
-            status: uint8(Status.Accepted),
-            flags: 0
-        });
-        emit JobCreated(jobId, requesterAgentId, q.providerAgentId, value, specHash, block.timestamp, q.deliveryPeriod);
-        emit QuoteFilled(jobId, q.providerAgentId, q.nonce, q.resourceKind, q.units, q.unitPrice);
-        emit JobAccepted(jobId, q.providerAgentId, deliveryDeadline);
+        uint256 provider = q.providerAgentId;
+        uint256 period = q.deliveryPeriod;
+        uint256 deliveryDeadline = block.timestamp + period;
+        // One word (`Job`'s layout, `_jobWord`); every field is in range: the ids passed `_checkId`,
+        // the value is below 2^88 and the period at most MAX_PERIOD (`_checkQuote`), so the
+        // deadline fits 40 bits. `aux` holds the delivery period, which sets the decline window
+        // (`_declineBy`); flags are 0.
+        _setJobWord(
+            jobId,
+            requesterAgentId | (provider << _PROVIDER_SHIFT) | (value << _VALUE_SHIFT)
+                | (deliveryDeadline << _DEADLINE_SHIFT) | (period << _AUX_SHIFT)
+                | (uint256(Status.Accepted) << _STATUS_SHIFT)
+        );
+        emit JobCreated(jobId, requesterAgentId, provider, value, specHash, block.timestamp, period);
+        emit QuoteFilled(jobId, provider, q.nonce, q.resourceKind, q.units, q.unitPrice);
+        emit JobAccepted(jobId, provider, deliveryDeadline);
     }
 
     /// @inheritdoc IWorkMarket
@@ -671,8 +674,9 @@ contract WorkMarket is IWorkMarket, AccessControl, ReentrancyGuardTransient, EIP
         view
         returns (uint256 requesterAgentId, uint256 providerAgentId, bool settled)
     {
-        Job memory j = _jobs[jobId];
-        return (j.requesterAgentId, j.providerAgentId, j.status == uint8(Status.Settled));
+        // the job's word, not a memory struct: each rating calls this (two per job)
+        uint256 w = _jobWord(jobId);
+        return (w & _MASK40, (w >> _PROVIDER_SHIFT) & _MASK40, (w >> _STATUS_SHIFT) & 0xff == uint8(Status.Settled));
     }
 
     /// @inheritdoc IWorkMarket

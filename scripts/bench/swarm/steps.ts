@@ -1,7 +1,8 @@
 // Diagnostic (not part of npm run bench:swarm): where one transaction of each kind of a swarm's
 // trading spends its EVM steps and which storage slots it touches. Runs a small swarm on a fresh
 // node, then traces (debug_traceTransaction) the first transaction of each named kind mined after
-// the middle of the trading, and prints per kind:
+// the middle of the trading (or, for a kind only mined before it, the first of the trading), and
+// prints per kind:
 // - its steps by contract frame, and the source lines with the most steps (each step's pc mapped
 //   through the compiler's source map of the contract whose code runs in that frame;
 //   "(generated)" is code the compiler wrote: ABI coding, struct copies, checked arithmetic);
@@ -10,6 +11,9 @@
 //   contract's plain state variables in declaration order; hashed ones are mapping entries. At the
 //   node every slot first touched in a transaction is a walk of that contract's storage trie.
 // The steps' cost at the node: docs/benchmarks.md (thirty-second and thirty-ninth rounds).
+// STEPS_AFTER=1 splits the "(generated)" steps by the source line run last before them in their
+// frame (the ABI coding, copies and checks that line asked for). STEPS_SAMPLES=<n> traces the
+// first n transactions of each kind and reports the one with the most steps.
 // Usage: node scripts/bench/swarm/steps.ts [kinds=ValidatorPool.drawCommittee,WorkMarket.fillQuote,...] [top=20]
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
@@ -19,6 +23,10 @@ import { contractsByAddress } from "./contracts.ts";
 
 const kinds = (process.argv[2] ?? "WorkMarket.fillQuote,WorkMarket.submit,ValidatorPool.drawCommittee,ValidatorPool.attest,ReputationRegistry.giveFeedback").split(",");
 const top = Number(process.argv[3] ?? 20);
+/** STEPS_AFTER=1: compiler-generated steps are listed by the last source line run before them in their frame. */
+const afterLine = process.env.STEPS_AFTER === "1";
+/** STEPS_SAMPLES=n: trace the first n of each kind and report the one with the most steps (an attestation that reaches quorum, say). */
+const samples = Math.max(1, Number(process.env.STEPS_SAMPLES ?? 1));
 
 interface Step { op: string; depth: number; pc: number; stack?: string[] }
 
@@ -90,13 +98,22 @@ try {
   });
   const to = await chain.provider.getBlockNumber();
   const lines = new Map<string, Map<number, string> | undefined>();
+  // per kind: how many were traced, and the report of the one with the most steps so far
+  const traced = new Map<string, number>();
+  const best = new Map<string, { steps: number; text: string }>();
   const done = new Set<string>();
-  for (let b = Math.floor((from + to) / 2); b <= to && done.size < kinds.length; b++) {
+  // the second half of the trading first (a grown chain), then its first half for kinds that only
+  // occur early (the fills of a small swarm)
+  const mid = Math.floor((from + to) / 2);
+  const blocks = [...Array(to - mid + 1).keys()].map((i) => mid + i).concat([...Array(mid - from).keys()].map((i) => from + i));
+  for (const b of blocks) {
+    if (done.size === kinds.length) break;
     for (const tx of (await chain.provider.getBlock(b, true))!.prefetchedTransactions) {
       const c = tx.to ? names.get(tx.to.toLowerCase()) : undefined;
       const kind = `${c?.name}.${c?.iface.getFunction(tx.data.slice(0, 10))?.name}`;
       if (!kinds.includes(kind) || done.has(kind)) continue;
-      done.add(kind);
+      traced.set(kind, (traced.get(kind) ?? 0) + 1);
+      if (traced.get(kind)! >= samples) done.add(kind);
       const { structLogs } = await chain.rpc<{ structLogs: Step[] }>("debug_traceTransaction", [tx.hash, { disableMemory: true, disableStack: false, disableStorage: true }]);
       // the code running at each call depth: a call's target, or the caller's own for DELEGATECALL
       const frames: string[] = [tx.to!.toLowerCase()];
@@ -104,6 +121,7 @@ try {
       const byFrame = new Map<string, number>();
       const byLine = new Map<string, number>();
       const slots = new Map<string, string>();
+      const lastSrc = new Map<string, string>();
       for (const step of structLogs) {
         while (frames.length > step.depth) frames.pop();
         if (frames.length < step.depth && next !== undefined) frames.push(next);
@@ -112,7 +130,9 @@ try {
         const name = names.get(address)?.name ?? address.slice(0, 10);
         if (!lines.has(address)) lines.set(address, names.has(address) ? sourceLines(name, await chain.provider.getCode(address)) : undefined);
         byFrame.set(name, (byFrame.get(name) ?? 0) + 1);
-        const line = `${name} ${lines.get(address)?.get(step.pc) ?? "?"}`;
+        const src = lines.get(address)?.get(step.pc) ?? "?";
+        if (src !== "(generated)") lastSrc.set(address, src);
+        const line = `${name} ${src === "(generated)" && afterLine ? `(generated after ${lastSrc.get(address)})` : src}`;
         byLine.set(line, (byLine.get(line) ?? 0) + 1);
         const stack = step.stack ?? [];
         if (step.op === "SLOAD" || step.op === "SSTORE") {
@@ -125,13 +145,19 @@ try {
           next = step.op === "DELEGATECALL" ? address : `0x${BigInt(stack[stack.length - 2] ?? "0").toString(16).padStart(40, "0")}`;
         }
       }
-      process.stdout.write(`${kind} (block ${b}): ${structLogs.length} steps; by frame: ${[...byFrame].map(([k, v]) => `${k} ${v}`).join(", ")}\n`);
-      for (const [k, v] of [...byLine].sort((x, y) => y[1] - x[1]).slice(0, top)) process.stdout.write(`  ${String(v).padStart(6)}  ${k}\n`);
-      process.stdout.write(`  slots touched: ${slots.size}\n`);
-      for (const [k, v] of slots) process.stdout.write(`    ${k}  ${v}\n`);
+      if (structLogs.length <= (best.get(kind)?.steps ?? -1)) continue;
+      let text = `${kind} (block ${b}): ${structLogs.length} steps; by frame: ${[...byFrame].map(([k, v]) => `${k} ${v}`).join(", ")}\n`;
+      for (const [k, v] of [...byLine].sort((x, y) => y[1] - x[1]).slice(0, top)) text += `  ${String(v).padStart(6)}  ${k}\n`;
+      text += `  slots touched: ${slots.size}\n`;
+      for (const [k, v] of slots) text += `    ${k}  ${v}\n`;
+      best.set(kind, { steps: structLogs.length, text });
     }
   }
-  for (const k of kinds) if (!done.has(k)) process.stdout.write(`${k}: none mined in the second half of the trading\n`);
+  for (const k of kinds) {
+    const r = best.get(k);
+    if (r === undefined) process.stdout.write(`${k}: none mined while trading\n`);
+    else process.stdout.write(samples > 1 ? r.text.replace(" steps;", ` steps (the most of ${traced.get(k)} traced);`) : r.text);
+  }
 } finally {
   await chain.stop();
 }
