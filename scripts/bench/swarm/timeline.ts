@@ -11,7 +11,7 @@
 // function selector) and the other requests (evm_mine, evm_increaseTime, reads).
 // TIMELINE_THREADS=1 also samples the node's threads every 25 ms (a worker thread reading /proc, so
 // the swarm's event loop cannot delay it): per bucket, how busy the busiest thread (EDR's) and the
-// node's whole process were.
+// node's whole process were, and the swarm's own process (all its threads, the proxy included).
 // Usage: node scripts/bench/swarm/timeline.ts [agents=10] [jobs=100] [bucketMs=250]
 import { parseTransaction, toEventSelector, toFunctionSelector, type AbiItem, type Hex } from "viem";
 import { ABIS } from "../../../agents/src/generated/abis.ts";
@@ -56,7 +56,7 @@ const proxy = await startRpcProxy(chain.url, (calls) => {
 });
 // the node's threads' CPU ticks (1/100 s) sampled every 25 ms by a worker: [time (performance.now of this thread), ticks per thread id]
 const THREADS = process.env.TIMELINE_THREADS === "1";
-const samples: { t: number; ticks: Map<string, number> }[] = [];
+const samples: { t: number; ticks: Map<string, number>; swarm: number }[] = [];
 const sampler = THREADS
   ? new Worker(
       `const { parentPort, workerData } = require("node:worker_threads");
@@ -64,18 +64,19 @@ const sampler = THREADS
        const base = performance.timeOrigin;
        setInterval(() => {
          const ticks = {};
-         for (const tid of fs.readdirSync("/proc/" + workerData + "/task")) {
+         for (const tid of fs.readdirSync("/proc/" + workerData.node + "/task")) {
            try {
-             const f = fs.readFileSync("/proc/" + workerData + "/task/" + tid + "/stat", "utf8").split(") ")[1].split(" ");
+             const f = fs.readFileSync("/proc/" + workerData.node + "/task/" + tid + "/stat", "utf8").split(") ")[1].split(" ");
              ticks[tid] = Number(f[11]) + Number(f[12]);
            } catch {}
          }
-         parentPort.postMessage({ at: base + performance.now(), ticks });
+         const own = fs.readFileSync("/proc/" + workerData.self + "/stat", "utf8").split(") ")[1].split(" ");
+         parentPort.postMessage({ at: base + performance.now(), ticks, swarm: Number(own[11]) + Number(own[12]) });
        }, 25);`,
-      { eval: true, workerData: chain.node.child.pid },
+      { eval: true, workerData: { node: chain.node.child.pid, self: process.pid } },
     )
   : undefined;
-sampler?.on("message", (m: { at: number; ticks: Record<string, number> }) => samples.push({ t: m.at - performance.timeOrigin, ticks: new Map(Object.entries(m.ticks)) }));
+sampler?.on("message", (m: { at: number; ticks: Record<string, number>; swarm: number }) => samples.push({ t: m.at - performance.timeOrigin, ticks: new Map(Object.entries(m.ticks)), swarm: m.swarm }));
 sampler?.unref();
 const progress: { t: number; inFlight: number; settled: number; cpu: number }[] = [];
 try {
@@ -182,7 +183,7 @@ try {
           if (d > max) max = d;
         }
         const span = (z.t - a.t) / 10; // ticks of 10 ms
-        process.stdout.write(`           node threads: busiest ${((max / span) * 100).toFixed(0)}%, all ${((all / span) * 100).toFixed(0)}% of a core\n`);
+        process.stdout.write(`           node threads: busiest ${((max / span) * 100).toFixed(0)}%, all ${((all / span) * 100).toFixed(0)}% of a core; the swarm's process ${(((z.swarm - a.swarm) / span) * 100).toFixed(0)}%\n`);
       }
     }
     if (METHODS) {
