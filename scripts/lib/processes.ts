@@ -31,7 +31,33 @@ export function startProcess(
     createInterface({ input: stream }).on("line", (line) => opts.onLine?.(line));
   }
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  endWithUs(child);
   return { name, child, exited };
+}
+
+/** Children still running: each is in a process group of its own (detached), so it would outlive
+ *  this process if it ended without stopping them (an uncaught error; a diagnostic whose output
+ *  pipe closed, `… | head`, which once left a 1 GB Hardhat node running beside later benchmarks).
+ *  Such an end still emits "exit": each group left is then sent SIGTERM, as `stopProcess` does
+ *  first (a child that orchestrates others, `npm start`, then stops its own). */
+const running = new Set<ChildProcess>();
+process.on("exit", () => {
+  for (const child of running) signalGroup(child, "SIGTERM");
+});
+function endWithUs(child: ChildProcess): void {
+  running.add(child);
+  child.once("exit", () => running.delete(child));
+}
+
+/** Sends `signal` to the child's process group; false when it has ended already. */
+function signalGroup(child: ChildProcess, signal: NodeJS.Signals): boolean {
+  if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return false;
+  try {
+    process.kill(-child.pid, signal);
+    return true;
+  } catch {
+    return false; // already gone
+  }
 }
 
 /**
@@ -44,21 +70,8 @@ export function startHardhatNode(args: string[], opts: { env?: NodeJS.ProcessEnv
 
 /** Sends SIGTERM to the process group, then SIGKILL after `graceMs`. */
 export async function stopProcess(p: Managed, graceMs = 5_000): Promise<void> {
-  if (p.child.exitCode !== null || p.child.signalCode !== null) return;
-  const pid = p.child.pid;
-  if (pid === undefined) return;
-  try {
-    process.kill(-pid, "SIGTERM");
-  } catch {
-    return; // already gone
-  }
-  const timer = setTimeout(() => {
-    try {
-      process.kill(-pid, "SIGKILL");
-    } catch {
-      /* gone */
-    }
-  }, graceMs);
+  if (!signalGroup(p.child, "SIGTERM")) return;
+  const timer = setTimeout(() => signalGroup(p.child, "SIGKILL"), graceMs);
   await p.exited;
   clearTimeout(timer);
 }

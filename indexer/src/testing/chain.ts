@@ -33,18 +33,6 @@ export async function startChain(): Promise<TestChain> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const node = startHardhatNode(["--port", String(port)], { cwd: ROOT });
-  // The node runs in its own process group, so it would outlive a process that ends without
-  // stop(): an uncaught error, or a diagnostic whose output pipe closed (`… | head`), which left a
-  // node of ~1 GB running beside later benchmarks. Such an end still emits "exit": the node goes too.
-  const reap = () => {
-    if (node.child.exitCode !== null || node.child.signalCode !== null || node.child.pid === undefined) return;
-    try {
-      process.kill(-node.child.pid, "SIGKILL");
-    } catch {
-      // already gone
-    }
-  };
-  process.once("exit", reap);
   const dir = mkdtempSync(join(tmpdir(), "ubc-idx-"));
   try {
     await waitForRpc(url, 120_000);
@@ -58,7 +46,6 @@ export async function startChain(): Promise<TestChain> {
     const code = await deploy.exited;
     if (code !== 0) throw new Error(`deploy failed:\n${out.join("\n")}`);
   } catch (err) {
-    process.removeListener("exit", reap);
     await stopProcess(node);
     throw err;
   }
@@ -79,7 +66,6 @@ export async function startChain(): Promise<TestChain> {
     },
     rpc: (method, params = []) => provider.send(method, params),
     async stop() {
-      process.removeListener("exit", reap);
       provider.destroy();
       await stopProcess(node);
     },

@@ -30,13 +30,18 @@ const samples = Math.max(1, Number(process.env.STEPS_SAMPLES ?? 1));
 
 interface Step { op: string; depth: number; pc: number; stack?: string[] }
 
+const BUILD_INFO = join(ROOT, "artifacts", "build-info");
+/** The compiler outputs of the build infos (tens of MB of JSON), read once for every contract. */
+let outputs: { file: string; out: any }[] | undefined;
+
 /** pc → "File.sol:line" of a deployed contract, from the build info whose code matches `code`. */
 function sourceLines(name: string, code: string): Map<number, string> | undefined {
-  const dir = join(ROOT, "artifacts", "build-info");
-  for (const f of readdirSync(dir).filter((x) => x.endsWith(".output.json"))) {
-    const output = JSON.parse(readFileSync(join(dir, f), "utf8"));
-    const out = output.output ?? output;
-    for (const [file, contracts] of Object.entries<Record<string, any>>(out.contracts ?? {})) {
+  outputs ??= readdirSync(BUILD_INFO).filter((x) => x.endsWith(".output.json")).map((f) => {
+    const output = JSON.parse(readFileSync(join(BUILD_INFO, f), "utf8"));
+    return { file: f, out: output.output ?? output };
+  });
+  for (const { file: f, out } of outputs) {
+    for (const contracts of Object.values<Record<string, any>>(out.contracts ?? {})) {
       const c = contracts[name];
       if (!c) continue;
       const obj: string = c.evm.deployedBytecode.object;
@@ -46,7 +51,7 @@ function sourceLines(name: string, code: string): Map<number, string> | undefine
       let same = 0;
       for (let i = 0; i < obj.length; i += 2) if (obj.slice(i, i + 2) === code.slice(2 + i, 4 + i)) same++;
       if (same < 0.9 * (obj.length / 2)) continue;
-      const input = JSON.parse(readFileSync(join(dir, f.replace(".output.json", ".json")), "utf8"));
+      const input = JSON.parse(readFileSync(join(BUILD_INFO, f.replace(".output.json", ".json")), "utf8"));
       const sources = (input.input ?? input).sources as Record<string, { content: string }>;
       const fileOf = new Map<number, string>(Object.entries<any>(out.sources).map(([path, s]) => [s.id as number, path]));
       const starts = new Map<string, number[]>();
@@ -81,7 +86,6 @@ function sourceLines(name: string, code: string): Map<number, string> | undefine
         const path = fileOf.get(id);
         lines.set(pcs[i], path ? `${path.split("/").pop()}:${lineOf(path, s)}` : "(generated)");
       });
-      void file;
       return lines;
     }
   }
