@@ -30,7 +30,7 @@ test("a test chain's node ends with the process that started it, even one that n
   assert.notEqual(code, 0, "the child was meant to crash");
   const pid = Number(out.trim());
   assert.ok(Number.isInteger(pid) && pid > 0, `the child printed its node's pid (got ${JSON.stringify(out)})`);
-  // SIGKILL is immediate, but give the kernel a moment to reap
+  // the exit hook sends SIGTERM: give the node up to 5 s to end and the kernel to reap it
   for (let i = 0; i < 50 && alive(pid); i++) await new Promise((r) => setTimeout(r, 100));
   assert.equal(alive(pid), false, `node ${pid} outlived the process that started it`);
 });
